@@ -1,0 +1,47 @@
+import type { Flag, SubagentOutputEvent, TraceEvent, TraceEventType } from '../trace/events.js';
+import type { ArgumentValidator } from '../schema/compile.js';
+import type { Policy, ToolPolicy } from '../policy/policy.js';
+import type { SessionState } from '../state/session-state.js';
+import type { ContentScan } from '../text/content-scan.js';
+import type { PreparedCall } from './prepared-call.js';
+import type { InjectionScanner } from '../text/injection.js';
+import type { EntityResolver } from './entity-verification.js';
+import type { EntityPattern } from './entity-patterns.js';
+
+/** What a check sees: the session (read only), the policy, and values computed once per event. */
+export interface CheckContext {
+  readonly policy: Policy;
+  readonly state: SessionState;
+  readonly injection: InjectionScanner;
+  readonly resolvers: Readonly<Record<string, EntityResolver>>;
+  readonly entityPatterns: readonly EntityPattern[];
+  /** The event's time in ms since the epoch, when it has one. */
+  readonly at: number | undefined;
+  toolPolicy(tool: string): ToolPolicy | undefined;
+  /** The tool call being decided, parsed and indexed once for every check. */
+  call(): PreparedCall;
+  /** The declared output schema of the subagent that produced this output, if any. */
+  subagentSchema(event: SubagentOutputEvent): ArgumentValidator | undefined;
+  /** The event's content (result, subagent output, retrieved text) scanned once. */
+  content(): ContentScan;
+}
+
+/** A check: a small pure function from an event and a read-only session view to anomaly flags. */
+export interface Check<E extends TraceEvent = TraceEvent> {
+  readonly name: string;
+  readonly on: ReadonlyArray<TraceEventType>;
+  run(event: E, context: CheckContext): Flag[] | Promise<Flag[]>;
+}
+
+export function flag(code: string, step: number, message: string, evidence?: Record<string, unknown>): Flag {
+  return evidence === undefined ? { code, message, step } : { code, message, step, evidence };
+}
+
+/** Declares a check with its event type narrowed. */
+export function defineCheck<T extends TraceEventType>(
+  name: string,
+  on: readonly T[],
+  run: (event: Extract<TraceEvent, { type: T }>, context: CheckContext) => Flag[] | Promise<Flag[]>,
+): Check {
+  return { name, on, run: run as Check['run'] };
+}

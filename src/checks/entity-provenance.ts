@@ -1,0 +1,44 @@
+import { AnomalyCode } from '../codes.js';
+import { defineCheck, flag } from './check.js';
+import type { Flag } from '../trace/events.js';
+import type { Provenance } from '../state/ledger.js';
+
+function describeSource(provenance: Provenance): string {
+  return `${provenance.source} at step ${provenance.step}`;
+}
+
+/**
+ * Every entity id a call uses must have appeared before in trusted context (user, system, session
+ * start, a tool result that introduced it). Only untrusted sources -> UNTRUSTED_ENTITY; none -> hallucination.
+ */
+export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], (event, context) => {
+  const flags: Flag[] = [];
+  const reported = new Set<string>();
+  for (const reference of context.call().references) {
+    let untrustedSource: Provenance | undefined;
+    let missing: string | undefined;
+    for (const token of reference.tokens) {
+      const { trusted, untrusted } = context.state.ledger.lookup(token);
+      if (trusted) continue;
+      if (untrusted) untrustedSource ??= untrusted;
+      else missing ??= token;
+    }
+    const key = `${reference.path}\u0000${reference.value}`;
+    if (reported.has(key)) continue;
+    const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
+    if (missing !== undefined) {
+      reported.add(key);
+      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context.`, evidence));
+    } else if (untrustedSource) {
+      reported.add(key);
+      flags.push(
+        flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${event.tool} was called with ${reference.value}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {
+          ...evidence,
+          source: untrustedSource.source,
+          sourceStep: untrustedSource.step,
+        }),
+      );
+    }
+  }
+  return flags;
+});

@@ -1,0 +1,139 @@
+import type { ToolCallEvent } from '../trace/events.js';
+import type { Policy, ToolPolicy } from '../policy/policy.js';
+import type { RegisteredTool } from '../state/tool-registry.js';
+import { canonicalArguments, type CanonicalArguments } from '../text/canonical-args.js';
+import { forEachToken, idTokens } from '../text/tokens.js';
+import type { EntityPattern } from './entity-patterns.js';
+
+/** An entity id a tool call refers to. */
+export interface EntityReference {
+  /** JSON pointer of the argument. */
+  path: string;
+  value: string;
+  /** Its ledger tokens (one for an ordinary id). */
+  tokens: string[];
+  /** Why it counts as an id: its argument name, the policy's argument list, or a kind's pattern in text. */
+  via: 'name' | 'policy' | 'pattern';
+  kind?: string;
+}
+
+export interface ArgumentProblem {
+  reason: 'unparseable' | 'not_an_object' | 'too_large' | 'too_deep' | 'forbidden_key';
+  detail: string;
+}
+
+/** A tool call parsed and indexed once, shared by every check that decides it. */
+export interface PreparedCall {
+  tool: RegisteredTool | undefined;
+  /** The parsed arguments; `undefined` when they could not be used. */
+  arguments: Record<string, unknown> | undefined;
+  problem?: ArgumentProblem;
+  canonical: CanonicalArguments;
+  references: EntityReference[];
+  /** Every token in the argument values: what a result merely echoes. */
+  echoTokens: Set<string>;
+}
+
+const SNAKE_ID = /^(?:id|ids|uuid|guid)$|[_\-.](?:id|ids|uuid|guid)$/i;
+const CAMEL_ID = /[a-z0-9](?:Id|Ids|ID|IDs|Uuid|UUID|Guid|GUID)$/;
+
+/** `id`, `order_id`, `orderId`, `order_ids`, `userID`: names that mark an identifier. */
+export function isIdName(key: string): boolean {
+  return SNAKE_ID.test(key) || CAMEL_ID.test(key);
+}
+
+function parseArguments(raw: ToolCallEvent['arguments'], policy: Policy): { value?: unknown; problem?: ArgumentProblem } {
+  if (typeof raw !== 'string') return { value: raw };
+  if (raw.length > policy.limits.maxArgumentBytes) {
+    return { problem: { reason: 'too_large', detail: `arguments are ${raw.length} bytes, over the limit of ${policy.limits.maxArgumentBytes}` } };
+  }
+  if (raw.trim() === '') return { value: {} };
+  try {
+    return { value: JSON.parse(raw) };
+  } catch (error) {
+    return { problem: { reason: 'unparseable', detail: `arguments are not valid JSON (${(error as Error).message})` } };
+  }
+}
+
+interface Frame {
+  node: unknown;
+  path: string;
+  policyPath: string;
+  depth: number;
+  /** Inside an argument whose name marks an id (or the policy lists). */
+  idVia: EntityReference['via'] | undefined;
+}
+
+export function prepareCall(
+  event: ToolCallEvent,
+  tool: RegisteredTool | undefined,
+  toolPolicy: ToolPolicy | undefined,
+  policy: Policy,
+  patterns: readonly EntityPattern[],
+): PreparedCall {
+  const references: EntityReference[] = [];
+  const echoTokens = new Set<string>();
+  const empty: PreparedCall = { tool, arguments: undefined, canonical: canonicalArguments({}, 1), references, echoTokens };
+  const parsed = parseArguments(event.arguments, policy);
+  if (parsed.problem) return { ...empty, problem: parsed.problem };
+  const args = parsed.value;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    return { ...empty, problem: { reason: 'not_an_object', detail: `arguments must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}` } };
+  }
+  const entityPaths = new Set(toolPolicy?.entityArguments ?? []);
+  const ignoredPaths = new Set(toolPolicy?.ignoreArguments ?? []);
+  const textPatterns = patterns.filter((pattern) => pattern.inText !== undefined);
+  let bytes = 0;
+  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined }];
+  while (stack.length > 0) {
+    const { node, path, policyPath, depth, idVia } = stack.pop()!;
+    if (depth > policy.limits.maxDepth) {
+      return { ...empty, problem: { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` } };
+    }
+    if (Array.isArray(node)) {
+      for (let index = node.length - 1; index >= 0; index -= 1) {
+        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia });
+      }
+      continue;
+    }
+    if (node !== null && typeof node === 'object') {
+      for (const key of Object.keys(node)) {
+        if (key === '__proto__') {
+          return { ...empty, problem: { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${path || '/'}` } };
+        }
+        bytes += key.length;
+        const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
+        const ignored = ignoredPaths.has(childPolicyPath);
+        const via = ignored ? undefined : entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
+        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via });
+      }
+      continue;
+    }
+    if (typeof node !== 'string' && typeof node !== 'number') continue;
+    const text = String(node);
+    bytes += text.length;
+    if (bytes > policy.limits.maxArgumentBytes) {
+      return { ...empty, problem: { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` } };
+    }
+    forEachToken(text, (token) => echoTokens.add(token));
+    if (idVia !== undefined) {
+      const tokens = idTokens(text);
+      if (tokens.length > 0) references.push({ path: path || '/', value: text, tokens, via: idVia });
+      continue;
+    }
+    if (typeof node !== 'string') continue;
+    for (const pattern of textPatterns) {
+      const regex = pattern.inText!;
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+        if (match[0].length === 0) {
+          regex.lastIndex += 1;
+          continue;
+        }
+        references.push({ path: path || '/', value: match[0], tokens: idTokens(match[0]), via: 'pattern', kind: pattern.kind });
+      }
+    }
+  }
+  const record = args as Record<string, unknown>;
+  return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens };
+}

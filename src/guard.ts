@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent } from './trace/events.js';
+import { resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
+import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
+import { indexChecks } from './pipeline.js';
+import { createInjectionScanner } from './text/injection.js';
+import { compileEntityPatterns } from './checks/entity-patterns.js';
+import type { EntityResolver } from './checks/entity-verification.js';
+import { registerTool, type RegisteredTool } from './state/tool-registry.js';
+import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
+import { GuardSession, type Decision } from './session.js';
+import { createMemoryStore, type SessionStore } from './store.js';
+import type { EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
+import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
+
+/** Where recorded events go (a JSONL file, memory, a collector). */
+export interface TraceSink {
+  write(event: TraceEvent): void;
+}
+
+export interface GuardOptions {
+  /** A policy document (validated) or a resolved policy. Defaults apply to whatever is left out. */
+  policy?: PolicyDocument | Policy;
+  /** Tool definitions every session starts with (trace shape, or MCP's `inputSchema` shape). */
+  tools?: ToolDefinitionLike[];
+  /** Existence checks for session-start entities, by entity kind. */
+  resolvers?: Record<string, EntityResolver>;
+  /** Asked when a finding pauses a session. Without one, a pause is an immediate refusal. */
+  escalate?: EscalationHandler;
+  /** Declared output schemas of subagents, by agent name. */
+  subagents?: Record<string, { outputSchema: Record<string, unknown> }>;
+  /** Receives every event and decision as trace v1 events. */
+  sink?: TraceSink;
+  store?: SessionStore;
+  clock?: () => number;
+  /** Checks of your own, run after the built-in ones. */
+  checks?: Check[];
+  /** `replay`: steps and times come from the trace, and no decisions are recorded. */
+  mode?: 'live' | 'replay';
+}
+
+export interface StartSessionOptions {
+  sessionId?: string;
+  goal?: string;
+  entities?: Record<string, string | string[]>;
+  metadata?: Record<string, unknown>;
+}
+
+function isResolved(policy: PolicyDocument | Policy): policy is Policy {
+  return 'limits' in policy && 'loop' in policy && typeof (policy as Policy).loop?.maxRepeats === 'number' && 'onCheckError' in policy && typeof (policy as Policy).resolverTimeoutMs === 'number';
+}
+
+/**
+ * The guard: policy, checks and tool schemas compiled once; sessions created from it.
+ * @example
+ * const guard = createGuard({ tools, policy: { budget: { maxTokens: 100_000 } } });
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ * const decision = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_555' } });
+ * if (!decision.proceed) return decision.refusal; // hand it to the model
+ */
+export class Guard extends EventEmitter<GuardEvents> {
+  readonly policy: Policy;
+  private readonly runtime: GuardRuntime;
+  private readonly store: SessionStore;
+  private readonly subagentValidators = new Map<string, ArgumentValidator>();
+  private readonly baseDefinitions: ToolDefinition[];
+
+  constructor(options: GuardOptions = {}) {
+    super();
+    this.policy = options.policy && isResolved(options.policy) ? options.policy : resolvePolicy(options.policy as PolicyDocument | undefined);
+    const policy = this.policy;
+    this.baseDefinitions = (options.tools ?? []).map(toToolDefinition);
+    const tools = new Map<string, RegisteredTool>();
+    for (const definition of this.baseDefinitions) tools.set(definition.name, registerTool(definition, policy));
+    for (const [agent, { outputSchema }] of Object.entries(options.subagents ?? {})) {
+      this.subagentValidators.set(agent, compileToolSchema(outputSchema, policy.limits));
+    }
+    this.store = options.store ?? createMemoryStore(policy.limits);
+    const sink = options.sink;
+    const emitter = this;
+    const subagentValidators = this.subagentValidators;
+    this.runtime = {
+      policy,
+      tools,
+      checks: indexChecks([...BUILT_IN_CHECKS, ...(options.checks ?? [])]),
+      injection: createInjectionScanner(policy.injection.extraPatterns),
+      resolvers: { ...options.resolvers },
+      entityPatterns: compileEntityPatterns(policy),
+      escalate: options.escalate,
+      clock: options.clock ?? Date.now,
+      live: (options.mode ?? 'live') === 'live',
+      record(event) {
+        if (!sink) return;
+        try {
+          sink.write(event);
+        } catch (error) {
+          emitter.emit('error', { sessionId: event.session_id, error: error as Error });
+        }
+      },
+      emit(name, payload) {
+        (emitter.emit as (name: string, payload: unknown) => boolean)(name, payload);
+      },
+      subagentSchema(event: SubagentOutputEvent, state) {
+        const declared = event.agent === undefined ? undefined : subagentValidators.get(event.agent);
+        if (declared) return declared;
+        const call = event.call_id === undefined ? undefined : state.calls.get(event.call_id);
+        const schema = call === undefined ? undefined : state.tools.get(call.tool)?.definition.output_schema;
+        return schema === undefined ? undefined : compileToolSchema(schema, policy.limits);
+      },
+    };
+  }
+
+  /**
+   * Starts a live session: records `session.start` (step 0), validates its key entities, and records the
+   * guard's tool definitions. If an entity fails, `startDecision` says so and tool calls are refused.
+   */
+  async startSession(options: StartSessionOptions = {}): Promise<GuardSession & { startDecision: Decision }> {
+    const session = this.openSession(options.sessionId ?? randomUUID());
+    const start: Omit<SessionStartEvent, 'session_id' | 'step'> = { type: 'session.start' };
+    if (options.goal !== undefined) start.goal = options.goal;
+    if (options.entities !== undefined) start.entities = options.entities;
+    if (options.metadata !== undefined) start.metadata = options.metadata;
+    const startDecision = await session.ingest(start);
+    if (this.baseDefinitions.length > 0) {
+      // Already registered from the guard's tools: recording them makes the trace replayable.
+      this.runtime.record({ session_id: session.id, step: ++session.state.lastStep, type: 'tool.definitions', tools: this.baseDefinitions, ts: new Date(this.runtime.clock()).toISOString() });
+    }
+    return Object.assign(session, { startDecision });
+  }
+
+  /** A session with no start event yet (replay feeds its own); reuses a stored one with the same id. */
+  openSession(sessionId: string): GuardSession {
+    const existing = this.store.get(sessionId);
+    if (existing) return existing;
+    const session = new GuardSession(sessionId, this.runtime);
+    this.store.set(sessionId, session);
+    return session;
+  }
+
+  session(sessionId: string): GuardSession | undefined {
+    return this.store.get(sessionId);
+  }
+
+  /** Forgets a finished session. */
+  endSession(sessionId: string): void {
+    this.store.delete(sessionId);
+  }
+}
+
+export function createGuard(options: GuardOptions = {}): Guard {
+  return new Guard(options);
+}

@@ -1,0 +1,26 @@
+/**
+ * agent-warden: the public API. Any new export added here becomes public API; use named exports.
+ */
+export { createGuard, Guard } from './guard.js';
+export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
+export { GuardSession } from './session.js';
+export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './session.js';
+export type { EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
+export type { Refusal } from './refusal.js';
+export { refusalText } from './refusal.js';
+export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';
+export { resolvePolicy, loadPolicyFile, PolicyError, DEFAULT_POLICY } from './policy/policy.js';
+export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy } from './policy/policy.js';
+export type { EntityResolver } from './checks/entity-verification.js';
+export { defineCheck, flag } from './checks/check.js';
+export type { Check, CheckContext } from './checks/check.js';
+export type { SessionStore } from './store.js';
+export { createMemoryStore } from './store.js';
+export { replayTrace } from './replay.js';
+export type { ReplayReport, ReplaySession, ReplayDecision } from './replay.js';
+export { readTrace } from './trace/reader.js';
+export type { TraceLine } from './trace/reader.js';
+export { JsonlFileSink, MemorySink } from './trace/jsonl-sink.js';
+export { toToolDefinition } from './tool-definition.js';
+export type { ToolDefinitionLike } from './tool-definition.js';
+export * from './trace/events.js';

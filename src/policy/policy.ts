@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import type { Action } from '../trace/events.js';
+import { DEFAULT_ACTIONS, DEFAULT_DESTRUCTIVE_ACTIONS } from '../codes.js';
+import { compileTrustedSchema } from '../schema/compile.js';
+import policySchema from './policy.schema.json' with { type: 'json' };
+
+/** The policy document as a user writes it (JSON). Every field is optional. */
+export interface PolicyDocument {
+  version?: 1;
+  actions?: Record<string, Action>;
+  destructiveActions?: Record<string, Action>;
+  onCheckError?: 'block' | 'allow';
+  tools?: Record<string, ToolPolicy>;
+  entities?: Record<string, EntityKindPolicy>;
+  resolverTimeoutMs?: number;
+  escalationTimeoutMs?: number;
+  loop?: Partial<LoopPolicy>;
+  budget?: Partial<BudgetPolicy>;
+  injection?: { extraPatterns?: string[] };
+  limits?: Partial<LimitsPolicy>;
+}
+
+export interface ToolPolicy {
+  destructive?: boolean;
+  readOnly?: boolean;
+  actions?: Record<string, Action>;
+  /** Argument paths (`a.b`, `items[].id`) that hold entity ids, beyond the names that mark ids. */
+  entityArguments?: string[];
+  /** Argument paths never treated as entity ids, even when their name marks one. */
+  ignoreArguments?: string[];
+}
+
+export interface EntityKindPolicy {
+  pattern?: string;
+  /** Look for ids of this kind inside free-text arguments and results (default: true when a pattern is set). */
+  findInText?: boolean;
+}
+
+export interface LoopPolicy {
+  maxRepeats: number;
+  similarity: number;
+  oscillation: boolean;
+  history: number;
+}
+
+export interface ModelPrice {
+  input: number;
+  output: number;
+}
+
+export interface BudgetPolicy {
+  maxTokens?: number;
+  maxCostUsd?: number;
+  maxStepTokens?: number;
+  burnRateWindowMs: number;
+  burnRateMultiplier: number;
+  contextBloatMultiplier: number;
+  contextBloatMinCalls: number;
+  prices: Record<string, ModelPrice>;
+}
+
+export interface LimitsPolicy {
+  maxArgumentBytes: number;
+  maxDepth: number;
+  maxSchemaBytes: number;
+  maxSchemaDepth: number;
+  ledgerSize: number;
+  maxSessions: number;
+  sessionTtlMs: number;
+}
+
+/** A policy with every default filled in: what the checks read. */
+export interface Policy {
+  actions: Record<string, Action>;
+  destructiveActions: Record<string, Action>;
+  onCheckError: 'block' | 'allow';
+  tools: Record<string, ToolPolicy>;
+  entities: Record<string, EntityKindPolicy>;
+  resolverTimeoutMs: number;
+  escalationTimeoutMs: number;
+  loop: LoopPolicy;
+  budget: BudgetPolicy;
+  injection: { extraPatterns: string[] };
+  limits: LimitsPolicy;
+}
+
+export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
+  actions: { ...DEFAULT_ACTIONS },
+  destructiveActions: { ...DEFAULT_DESTRUCTIVE_ACTIONS } as Record<string, Action>,
+  onCheckError: 'block',
+  tools: {},
+  entities: {},
+  resolverTimeoutMs: 2_000,
+  escalationTimeoutMs: 300_000,
+  loop: { maxRepeats: 3, similarity: 0.8, oscillation: true, history: 64 },
+  budget: {
+    burnRateWindowMs: 15 * 60_000,
+    burnRateMultiplier: 3,
+    contextBloatMultiplier: 3,
+    contextBloatMinCalls: 3,
+    prices: {},
+  },
+  injection: { extraPatterns: [] },
+  limits: {
+    maxArgumentBytes: 1_048_576,
+    maxDepth: 64,
+    maxSchemaBytes: 262_144,
+    maxSchemaDepth: 48,
+    ledgerSize: 100_000,
+    maxSessions: 10_000,
+    sessionTtlMs: 24 * 3_600_000,
+  },
+});
+
+export class PolicyError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+const validatePolicyDocument = compileTrustedSchema(policySchema as Record<string, unknown>);
+
+/**
+ * Validates a policy document and fills in the defaults.
+ * @throws PolicyError naming every problem with its JSON path.
+ * @example resolvePolicy({ actions: { LOOP_DETECTED: 'kill' }, budget: { maxTokens: 200_000 } })
+ */
+export function resolvePolicy(document: PolicyDocument = {}): Policy {
+  const problems = validatePolicyDocument(document);
+  for (const [kind, entity] of Object.entries(document.entities ?? {})) {
+    if (entity.pattern !== undefined) {
+      try {
+        new RegExp(entity.pattern, 'u');
+      } catch (error) {
+        problems.push(`/entities/${kind}/pattern: not a valid regular expression (${(error as Error).message})`);
+      }
+    }
+  }
+  for (const [index, pattern] of (document.injection?.extraPatterns ?? []).entries()) {
+    try {
+      new RegExp(pattern, 'iu');
+    } catch (error) {
+      problems.push(`/injection/extraPatterns/${index}: not a valid regular expression (${(error as Error).message})`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new PolicyError(`invalid policy:\n  ${problems.join('\n  ')}`, problems);
+  }
+  const defaults = DEFAULT_POLICY;
+  return {
+    actions: { ...defaults.actions, ...document.actions },
+    destructiveActions: { ...defaults.destructiveActions, ...document.destructiveActions },
+    onCheckError: document.onCheckError ?? defaults.onCheckError,
+    tools: { ...document.tools },
+    entities: { ...document.entities },
+    resolverTimeoutMs: document.resolverTimeoutMs ?? defaults.resolverTimeoutMs,
+    escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
+    loop: { ...defaults.loop, ...document.loop },
+    budget: { ...defaults.budget, ...document.budget, prices: { ...document.budget?.prices } },
+    injection: { extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
+    limits: { ...defaults.limits, ...document.limits },
+  };
+}
+
+/** Reads and resolves a policy file; a bad file is a PolicyError naming the file. */
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PolicyError(`cannot read policy file ${path}: ${(error as Error).message}`, []);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyError(`policy file ${path} is not valid JSON: ${(error as Error).message}`, []);
+  }
+  try {
+    return resolvePolicy(document as PolicyDocument);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new PolicyError(`${path}: ${error.message}`, error.problems);
+    throw error;
+  }
+}

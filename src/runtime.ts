@@ -1,0 +1,40 @@
+import type { Flag, SubagentOutputEvent, TraceEvent } from './trace/events.js';
+import type { Policy } from './policy/policy.js';
+import type { CheckIndex } from './pipeline.js';
+import type { InjectionScanner } from './text/injection.js';
+import type { EntityResolver } from './checks/entity-verification.js';
+import type { EntityPattern } from './checks/entity-patterns.js';
+import type { RegisteredTool } from './state/tool-registry.js';
+import type { ArgumentValidator } from './schema/compile.js';
+import type { SessionState } from './state/session-state.js';
+import type { Decision } from './session.js';
+
+/** A human (or a system) asked about a paused session: approve the call, deny it, or kill the session. */
+export type EscalationAnswer = 'approve' | 'deny' | 'kill';
+export type EscalationHandler = (request: { sessionId: string; step: number; flags: Flag[] }) => EscalationAnswer | Promise<EscalationAnswer>;
+
+export interface GuardEvents {
+  flag: (payload: { sessionId: string; flag: Flag }) => void;
+  decision: (payload: { sessionId: string; event: TraceEvent; decision: Decision }) => void;
+  pause: (payload: { sessionId: string; step: number; flags: Flag[] }) => void;
+  kill: (payload: { sessionId: string; step?: number; flags?: Flag[]; reason?: string }) => void;
+  resume: (payload: { sessionId: string }) => void;
+  error: (payload: { sessionId?: string; error: Error }) => void;
+}
+
+/** What every session of one guard shares: compiled once, at guard creation. */
+export interface GuardRuntime {
+  readonly policy: Policy;
+  readonly tools: ReadonlyMap<string, RegisteredTool>;
+  readonly checks: CheckIndex;
+  readonly injection: InjectionScanner;
+  readonly resolvers: Readonly<Record<string, EntityResolver>>;
+  readonly entityPatterns: readonly EntityPattern[];
+  readonly escalate: EscalationHandler | undefined;
+  readonly clock: () => number;
+  /** Live sessions place their own steps and times and record guard decisions; replay does neither. */
+  readonly live: boolean;
+  record(event: TraceEvent): void;
+  emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;
+  subagentSchema(event: SubagentOutputEvent, state: SessionState): ArgumentValidator | undefined;
+}

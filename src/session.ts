@@ -1,0 +1,489 @@
+import { createHash } from 'node:crypto';
+import type {
+  Action,
+  EventInput,
+  Flag,
+  GuardDecisionEvent,
+  MessageRole,
+  ModelToolCall,
+  SessionEndEvent,
+  SubagentOutputEvent,
+  ToolDefinition,
+  TraceEvent,
+} from './trace/events.js';
+import { AnomalyCode, moreSevere } from './codes.js';
+import type { CheckContext } from './checks/check.js';
+import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
+import { decide, runChecks } from './pipeline.js';
+import { buildRefusal, type Refusal } from './refusal.js';
+import { SessionState } from './state/session-state.js';
+import { registerTool, type RegisteredTool } from './state/tool-registry.js';
+import { scanContent, type ContentScan } from './text/content-scan.js';
+import { canonicalJson } from './text/canonical-json.js';
+import { isTruncated } from './checks/truncation.js';
+import type { GuardRuntime } from './runtime.js';
+import { forEachToken } from './text/tokens.js';
+
+/** The guard's verdict on one event. */
+export interface Decision {
+  /** The trace step of the event decided. */
+  step: number;
+  action: Action;
+  /** Every flag raised for the event. */
+  flags: Flag[];
+  /** Whether the call runs (or the result reaches the model): allow, warn, or a pause a human approved. */
+  proceed: boolean;
+  escalation?: 'approved' | 'denied' | 'killed' | 'unavailable' | 'timeout' | 'failed';
+  /** What the model gets instead, when it does not proceed. */
+  refusal?: Refusal;
+  /** A result of a call the guard refused: never shown to the model, so not decided. */
+  ignored?: boolean;
+}
+
+export interface ToolCallInput {
+  callId?: string;
+  tool: string;
+  arguments: Record<string, unknown> | string;
+}
+
+export interface ToolResultInput {
+  callId: string;
+  tool: string;
+  result: unknown;
+  isError?: boolean;
+}
+
+export interface ModelCallInput {
+  model: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  finishReasons?: string[];
+  text?: string;
+  toolCalls?: ModelToolCall[];
+  inputMessages?: unknown[];
+  durationMs?: number;
+  /** The reservation from `beforeModelCall`, reconciled to the actual usage. */
+  reservationId?: string;
+}
+
+export interface ModelAdmission extends Decision {
+  /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
+  reservationId?: string;
+}
+
+const MAX_PENDING_ECHOES = 1_024;
+const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
+
+function hashResult(result: unknown): string {
+  return createHash('sha1').update(typeof result === 'string' ? result : canonicalJson(result)).digest('base64url');
+}
+
+/**
+ * One agent run under the guard. Feed it what happens; ask it before each tool call.
+ * State changes for an event are made synchronously with its decision, so concurrent calls in one
+ * session see each other (a reservation, a loop count) in order.
+ */
+export class GuardSession {
+  readonly state: SessionState;
+  private readonly echoes = new Map<string, Set<string>>();
+  private readonly runtime: GuardRuntime;
+
+  constructor(id: string, runtime: GuardRuntime) {
+    this.runtime = runtime;
+    this.state = new SessionState(id, runtime.policy, runtime.tools);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get status() {
+    return this.state.status;
+  }
+
+  // ---- feeding the session -------------------------------------------------
+
+  message(role: MessageRole, content: string): Promise<Decision> {
+    return this.ingest({ type: 'message', role, content });
+  }
+
+  defineTools(tools: ToolDefinition[]): Promise<Decision> {
+    return this.ingest({ type: 'tool.definitions', tools });
+  }
+
+  modelCall(input: ModelCallInput): Promise<Decision> {
+    const output: { text?: string; tool_calls?: ModelToolCall[] } = {};
+    if (input.text !== undefined) output.text = input.text;
+    if (input.toolCalls !== undefined) output.tool_calls = input.toolCalls;
+    const event: EventInput = {
+      type: 'llm.call',
+      model: input.model,
+      output,
+      ...(input.inputTokens !== undefined ? { input_tokens: input.inputTokens } : {}),
+      ...(input.outputTokens !== undefined ? { output_tokens: input.outputTokens } : {}),
+      ...(input.finishReasons !== undefined ? { finish_reasons: input.finishReasons } : {}),
+      ...(input.inputMessages !== undefined ? { input_messages: input.inputMessages } : {}),
+      ...(input.durationMs !== undefined ? { duration_ms: input.durationMs } : {}),
+    };
+    return this.ingest(event, input.reservationId);
+  }
+
+  subagentOutput(content: unknown, options: { agent?: string; callId?: string } = {}): Promise<Decision> {
+    return this.ingest({ type: 'subagent.output', content, ...(options.callId ? { call_id: options.callId } : {}), ...(options.agent ? { agent: options.agent } : {}) });
+  }
+
+  contextAdd(source: string, content: unknown): Promise<Decision> {
+    return this.ingest({ type: 'context.add', source, content });
+  }
+
+  goalUpdate(goal: string, source: string): Promise<Decision> {
+    return this.ingest({ type: 'goal.update', goal, source });
+  }
+
+  end(status: SessionEndEvent['status'] = 'completed', output?: unknown): Promise<Decision> {
+    return this.ingest({ type: 'session.end', status, ...(output !== undefined ? { output } : {}) });
+  }
+
+  /** Ask before running a tool. A refused call comes with `refusal`, the structured error to give the model. */
+  beforeToolCall(call: ToolCallInput): Promise<Decision> {
+    const callId = call.callId ?? `call_${this.state.lastStep + 1}`;
+    return this.ingest({ type: 'tool.call', call_id: callId, tool: call.tool, arguments: call.arguments });
+  }
+
+  /** Report a tool's answer; a result that must be withheld from the model comes back with `proceed: false`. */
+  afterToolCall(result: ToolResultInput): Promise<Decision> {
+    return this.ingest({ type: 'tool.result', call_id: result.callId, tool: result.tool, result: result.result, ...(result.isError ? { is_error: true } : {}) });
+  }
+
+  /**
+   * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
+   * defaults to the last call's input plus `maxOutputTokens`.
+   */
+  async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
+    const { budget, usage } = this.state;
+    const estimate = budget.charge(input.model, {
+      inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
+      outputTokens: input.maxOutputTokens ?? 0,
+    });
+    const step = this.state.lastStep;
+    if (this.state.status === 'killed' || this.state.status === 'paused') {
+      const flags = [this.haltFlag(step)];
+      const action = this.state.status === 'killed' ? 'kill' : 'pause';
+      return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
+    }
+    if (budget.fits(estimate)) {
+      return { step, action: 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id };
+    }
+    const flags: Flag[] = [
+      {
+        code: AnomalyCode.BUDGET_EXCEEDED,
+        step,
+        message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${budget.spent.tokens} spent, ${budget.reserved.tokens} reserved).`,
+        evidence: { estimate: estimate.tokens, spent: budget.spent.tokens, reserved: budget.reserved.tokens, limit: budget.maxTokens ?? null },
+      },
+    ];
+    const action = decide(flags, this.runtime.policy, undefined);
+    const outcome = await this.resolve(action, flags, step);
+    const decision: ModelAdmission = { step, action, flags, ...outcome };
+    if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
+    else decision.refusal = buildRefusal(action, flags, 'Model call');
+    return decision;
+  }
+
+  /** Gives back a reservation whose model call failed: no phantom spend. */
+  releaseModelCall(reservationId: string | undefined): void {
+    this.state.budget.release(reservationId);
+  }
+
+  /**
+   * Wraps a plain async tool so the guard runs around it. A refusal is returned as the tool's result
+   * (never thrown), so the model can read it and recover.
+   */
+  wrapTool<A extends Record<string, unknown>, R>(name: string, tool: (args: A) => Promise<R> | R) {
+    return async (args: A | string, callId?: string): Promise<R | Refusal> => {
+      const decision = await this.beforeToolCall({ tool: name, arguments: args, ...(callId ? { callId } : {}) });
+      if (!decision.proceed) return decision.refusal!;
+      const id = callId ?? this.callIdAt(decision.step);
+      const parsed = (typeof args === 'string' ? JSON.parse(args) : args) as A;
+      let result: R;
+      try {
+        result = await tool(parsed);
+      } catch (error) {
+        await this.afterToolCall({ callId: id, tool: name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
+        throw error;
+      }
+      const checked = await this.afterToolCall({ callId: id, tool: name, result });
+      return checked.proceed ? result : checked.refusal!;
+    };
+  }
+
+  /** Lift a pause: later calls are decided normally again. */
+  resume(): void {
+    if (this.state.status !== 'paused') return;
+    this.state.status = 'active';
+    this.state.haltedBy = undefined;
+    this.runtime.emit('resume', { sessionId: this.id });
+  }
+
+  /** Refuse every further call in this session. */
+  kill(reason = 'killed by operator'): void {
+    this.state.status = 'killed';
+    this.state.haltedBy ??= { step: this.state.lastStep, codes: [reason] };
+    this.runtime.emit('kill', { sessionId: this.id, reason });
+  }
+
+  // ---- the core ------------------------------------------------------------
+
+  /**
+   * Feeds one event (live: without a step, which the session assigns; replay: with the trace's step)
+   * through the checks and the policy, and returns the decision. Never throws for a finding.
+   */
+  async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
+    const event = this.place(input);
+    this.runtime.record(event);
+    if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
+    if (event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id)) {
+      return { step: event.step, action: 'allow', flags: [], proceed: false, ignored: true };
+    }
+    const context = this.contextFor(event);
+    const found = runChecks(this.runtime.checks, event, context);
+    const flags = Array.isArray(found) ? found : await found;
+    const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
+    let action = decide(flags, this.runtime.policy, tool);
+    const standing = event.type === 'tool.call' && (this.state.status === 'paused' || this.state.status === 'killed');
+    if (standing) {
+      flags.push(this.haltFlag(event.step));
+      action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
+    }
+    this.commit(event, context, flags, action, reservationId);
+    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    const decision: Decision = { step: event.step, action, flags, ...outcome };
+    if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add')) {
+      if (event.type === 'tool.call') this.refuseCall(event.call_id);
+      decision.refusal = buildRefusal(action, flags, describe(event));
+    }
+    this.report(event, decision);
+    return decision;
+  }
+
+  private place(input: EventInput | TraceEvent): TraceEvent {
+    const step = input.step ?? this.state.lastStep + 1;
+    if (step <= this.state.lastStep) {
+      throw new RangeError(`step ${step} is not after step ${this.state.lastStep} of session ${this.id}`);
+    }
+    this.state.lastStep = step;
+    const event = { session_id: this.id, step, ...input } as TraceEvent;
+    event.session_id = this.id;
+    event.step = step;
+    if (event.ts === undefined && this.runtime.live) event.ts = new Date(this.runtime.clock()).toISOString();
+    return event;
+  }
+
+  private contextFor(event: TraceEvent): CheckContext {
+    const runtime = this.runtime;
+    const state = this.state;
+    let prepared: PreparedCall | undefined;
+    let scanned: ContentScan | undefined;
+    const at = event.ts === undefined ? undefined : Date.parse(event.ts);
+    return {
+      policy: runtime.policy,
+      state,
+      injection: runtime.injection,
+      resolvers: runtime.resolvers,
+      entityPatterns: runtime.entityPatterns,
+      at: at === undefined || Number.isNaN(at) ? undefined : at,
+      toolPolicy: (tool) => runtime.policy.tools[tool],
+      call: () => {
+        if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
+        prepared ??= prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
+        return prepared;
+      },
+      content: () => {
+        scanned ??= scanContent(contentOf(event), {
+          watchedKeys: event.type === 'tool.result' ? state.watchedKeys : new Set(),
+          injection: runtime.injection,
+          maxDepth: runtime.policy.limits.maxDepth,
+          maxTokens: runtime.policy.limits.ledgerSize,
+        });
+        return scanned;
+      },
+      subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),
+    };
+  }
+
+  /** Applies the event to the session state: what later checks will read. */
+  private commit(event: TraceEvent, context: CheckContext, flags: readonly Flag[], action: Action, reservationId: string | undefined): void {
+    const { state } = this;
+    const proceeds = !NON_PROCEEDING.has(action);
+    switch (event.type) {
+      case 'session.start': {
+        state.goal = event.goal;
+        state.startedAt = context.at;
+        state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
+        const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
+        if (event.entities) state.declareEntities(event.entities);
+        const tokens: string[] = [];
+        for (const value of Object.values(event.entities ?? {})) {
+          for (const id of Array.isArray(value) ? value : [value]) if (!failed.has(String(id))) forEachToken(String(id), (token) => tokens.push(token));
+        }
+        state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
+        break;
+      }
+      case 'tool.definitions':
+        for (const definition of event.tools) state.tools.set(definition.name, registerTool(definition, this.runtime.policy));
+        break;
+      case 'message':
+        if (event.role !== 'assistant' && typeof event.content === 'string') {
+          const tokens: string[] = [];
+          forEachToken(event.content, (token) => tokens.push(token));
+          state.ledger.record(tokens, { step: event.step, source: event.role, trust: 'trusted' });
+        }
+        break;
+      case 'llm.call': {
+        const usage = { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 };
+        const charge = state.budget.charge(event.model, usage);
+        state.budget.commit(charge, reservationId);
+        state.usage.record(context.at, event.input_tokens, charge.tokens);
+        const toolCalls = event.output?.tool_calls ?? [];
+        state.rememberModelToolCalls(event.step, toolCalls);
+        if (toolCalls.length > 0 && isTruncated(event.finish_reasons)) for (const call of toolCalls) state.truncatedCallIds.add(call.id);
+        break;
+      }
+      case 'tool.call': {
+        const call = context.call();
+        // Call ids are not unique in real logs: a new call with an old id starts afresh.
+        state.refusedCallIds.delete(event.call_id);
+        state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
+        this.echoes.set(event.call_id, call.echoTokens);
+        if (this.echoes.size > MAX_PENDING_ECHOES) this.echoes.delete(this.echoes.keys().next().value!);
+        break;
+      }
+      case 'tool.result': {
+        state.calls.setResult(event.call_id, hashResult(event.result));
+        const echo = this.echoes.get(event.call_id);
+        this.echoes.delete(event.call_id);
+        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, echo);
+        break;
+      }
+      case 'subagent.output':
+        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.agent ? `subagent:${event.agent}` : 'subagent', trust: 'untrusted' });
+        break;
+      case 'context.add':
+        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.source, trust: 'untrusted' });
+        break;
+      case 'goal.update':
+        state.goal = event.goal;
+        break;
+      case 'session.end':
+        if (state.status === 'active') state.status = 'ended';
+        break;
+    }
+  }
+
+  /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
+  private async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
+    if (action === 'kill') {
+      this.halt('killed', step, flags);
+      return { proceed: false };
+    }
+    if (action !== 'pause') return { proceed: !NON_PROCEEDING.has(action) };
+    const escalate = this.runtime.escalate;
+    if (!escalate) {
+      this.halt('paused', step, flags);
+      return { proceed: false, escalation: 'unavailable' };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answer = await Promise.race([
+        Promise.resolve().then(() => escalate({ sessionId: this.id, step, flags: [...flags] })),
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), this.runtime.policy.escalationTimeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+      if (answer === 'approve') return { proceed: true, escalation: 'approved' };
+      if (answer === 'kill') {
+        this.halt('killed', step, flags);
+        return { proceed: false, escalation: 'killed' };
+      }
+      this.halt('paused', step, flags);
+      return { proceed: false, escalation: answer === 'timeout' ? 'timeout' : 'denied' };
+    } catch {
+      this.halt('paused', step, flags);
+      return { proceed: false, escalation: 'failed' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private halt(status: 'paused' | 'killed', step: number, flags: readonly Flag[]): void {
+    if (this.state.status === 'killed') return;
+    const wasActive = this.state.status !== status;
+    this.state.status = status;
+    this.state.haltedBy = { step, codes: [...new Set(flags.map((flag) => flag.code))] };
+    if (wasActive) this.runtime.emit(status === 'paused' ? 'pause' : 'kill', { sessionId: this.id, step, flags: [...flags] });
+  }
+
+  private haltFlag(step: number): Flag {
+    const halted = this.state.haltedBy ?? { step, codes: [] };
+    const killed = this.state.status === 'killed';
+    return {
+      code: killed ? AnomalyCode.SESSION_KILLED : AnomalyCode.SESSION_PAUSED,
+      message: `Session was ${killed ? 'killed' : 'paused'} at step ${halted.step}${halted.codes.length ? ` (${halted.codes.join(', ')})` : ''}${killed ? '' : '; it stays paused until someone resumes it'}.`,
+      step,
+      evidence: { haltedAt: halted.step, codes: halted.codes },
+    };
+  }
+
+  private refuseCall(callId: string): void {
+    this.state.refusedCallIds.add(callId);
+    this.state.calls.setResult(callId, 'refused');
+    if (this.state.refusedCallIds.size > MAX_PENDING_ECHOES) this.state.refusedCallIds.delete(this.state.refusedCallIds.values().next().value!);
+  }
+
+  private callIdAt(step: number): string {
+    for (let index = this.state.calls.all().length - 1; index >= 0; index -= 1) {
+      const record = this.state.calls.all()[index]!;
+      if (record.step === step) return record.callId;
+    }
+    return `call_${step}`;
+  }
+
+  private report(event: TraceEvent, decision: Decision): void {
+    for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });
+    const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
+    if (!decided) return;
+    this.runtime.emit('decision', { sessionId: this.id, event, decision });
+    if (this.runtime.live) {
+      const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
+      this.runtime.record(this.place(record));
+    }
+  }
+}
+
+function contentOf(event: TraceEvent): unknown {
+  switch (event.type) {
+    case 'tool.result':
+      return event.result;
+    case 'subagent.output':
+    case 'context.add':
+      return event.content;
+    default:
+      return undefined;
+  }
+}
+
+function describe(event: TraceEvent): string {
+  switch (event.type) {
+    case 'tool.call':
+      return `Call to ${event.tool}`;
+    case 'tool.result':
+      return `Result of ${event.tool}`;
+    case 'subagent.output':
+      return event.agent ? `Output of subagent ${event.agent}` : 'Subagent output';
+    case 'context.add':
+      return `Content from ${event.source}`;
+    default:
+      return 'Event';
+  }
+}

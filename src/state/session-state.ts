@@ -1,0 +1,72 @@
+import type { Flag, ModelToolCall } from '../trace/events.js';
+import type { Policy } from '../policy/policy.js';
+import { EntityLedger } from './ledger.js';
+import { CallHistory } from './call-history.js';
+import { TokenBudget } from './budget.js';
+import { UsageStats } from './usage-stats.js';
+import type { RegisteredTool } from './tool-registry.js';
+import { normalizeKey } from '../text/content-scan.js';
+import { idTokens } from '../text/tokens.js';
+
+export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
+
+/** Everything the guard knows about one session. Checks read it; only the session writes it. */
+export class SessionState {
+  readonly ledger: EntityLedger;
+  readonly calls: CallHistory;
+  readonly budget: TokenBudget;
+  readonly usage: UsageStats;
+  readonly tools: Map<string, RegisteredTool>;
+  /** Entity kind (normalized key) -> the normalized ids the session is about. */
+  readonly sessionEntities = new Map<string, Set<string>>();
+  /** Watched keys for the mismatch check: each kind, and `{kind}id` for kinds named without `id`. */
+  readonly watchedKeys = new Set<string>();
+  /** Flags of session-start entities that failed validation. */
+  unverified: Flag[] = [];
+  goal: string | undefined;
+  status: SessionStatus = 'active';
+  /** What paused or killed the session. */
+  haltedBy: { step: number; codes: string[] } | undefined;
+  /** Tool-call ids from model calls cut off by the output limit. */
+  readonly truncatedCallIds = new Set<string>();
+  /** Calls the guard refused: their results never reach the model. */
+  readonly refusedCallIds = new Set<string>();
+  /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
+  readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
+  lastStep = -1;
+  startedAt: number | undefined;
+
+  constructor(
+    readonly id: string,
+    policy: Policy,
+    baseTools: ReadonlyMap<string, RegisteredTool>,
+  ) {
+    this.ledger = new EntityLedger(policy.limits.ledgerSize);
+    this.calls = new CallHistory(policy.loop.history);
+    this.budget = new TokenBudget(policy.budget);
+    this.usage = new UsageStats(policy.budget.burnRateWindowMs);
+    this.tools = new Map(baseTools);
+  }
+
+  declareEntities(entities: Record<string, string | string[]>): void {
+    for (const [kind, value] of Object.entries(entities)) {
+      const key = normalizeKey(kind);
+      const ids = this.sessionEntities.get(key) ?? new Set<string>();
+      for (const id of Array.isArray(value) ? value : [value]) for (const token of idTokens(String(id))) ids.add(token);
+      this.sessionEntities.set(key, ids);
+      this.watchedKeys.add(key);
+      if (!key.endsWith('id')) {
+        this.sessionEntities.set(`${key}id`, ids);
+        this.watchedKeys.add(`${key}id`);
+      }
+    }
+  }
+
+  rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[]): void {
+    for (const call of toolCalls) {
+      if (typeof call.id !== 'string') continue;
+      this.modelToolCalls.set(call.id, { step, call });
+      if (this.modelToolCalls.size > 4_096) this.modelToolCalls.delete(this.modelToolCalls.keys().next().value!);
+    }
+  }
+}

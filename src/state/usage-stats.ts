@@ -1,0 +1,56 @@
+/** Trailing statistics of model calls: input-token median and burn rate over a time window. */
+export class UsageStats {
+  private readonly inputTokens: number[] = [];
+  private readonly timeline: Array<{ at: number; tokens: number }> = [];
+  private firstAt: number | undefined;
+  private totalTokens = 0;
+  readonly calls: { count: number } = { count: 0 };
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxSamples = 256,
+  ) {}
+
+  medianInputTokens(): number | undefined {
+    if (this.inputTokens.length === 0) return undefined;
+    const sorted = [...this.inputTokens].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  }
+
+  get sampleCount(): number {
+    return this.inputTokens.length;
+  }
+
+  /**
+   * Tokens in the window ending at `at` (counting `tokens` now) against the session's average per
+   * window before it. `undefined` until the session has a full window of history.
+   */
+  burnRate(at: number, tokens: number): { windowTokens: number; trailingAverage: number } | undefined {
+    if (this.firstAt === undefined) return undefined;
+    const windowStart = at - this.windowMs;
+    const history = windowStart - this.firstAt;
+    if (history < this.windowMs) return undefined;
+    let windowTokens = tokens;
+    for (let index = this.timeline.length - 1; index >= 0 && this.timeline[index]!.at > windowStart; index -= 1) {
+      windowTokens += this.timeline[index]!.tokens;
+    }
+    const before = this.totalTokens + tokens - windowTokens;
+    if (before <= 0) return undefined;
+    return { windowTokens, trailingAverage: (before / history) * this.windowMs };
+  }
+
+  record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
+    this.calls.count += 1;
+    if (inputTokens !== undefined) {
+      this.inputTokens.push(inputTokens);
+      if (this.inputTokens.length > this.maxSamples) this.inputTokens.shift();
+    }
+    if (at === undefined) return;
+    this.firstAt ??= at;
+    this.totalTokens += tokens;
+    this.timeline.push({ at, tokens });
+    // Only the current window is needed item by item; older spend lives on in totalTokens.
+    while (this.timeline.length > 0 && this.timeline[0]!.at <= at - this.windowMs) this.timeline.shift();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Id-like tokens in text. Ids are compared whole (never split on `_` or `-`), case-insensitively,
+ * with a leading `#` optional (`#W2378156` and `W2378156` name the same order).
+ */
+
+const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
+const EDGE_TRIM = /^[.\-@#]+|[.\-@#]+$/g;
+const MAX_TOKEN_LENGTH = 256;
+
+/** The ledger key of an id: lower case, edge punctuation trimmed. `undefined` when nothing is left. */
+export function normalizeId(raw: string): string | undefined {
+  const trimmed = raw.trim().replace(EDGE_TRIM, '').toLowerCase();
+  return trimmed === '' || trimmed.length > MAX_TOKEN_LENGTH ? undefined : trimmed;
+}
+
+/**
+ * Calls `visit` with the normalized form of every token in `text`, in one linear pass.
+ * A token holding `.` or `@` (an email, a dotted path) is also visited in its parts, so
+ * "reservation 8JX2WO." and "mia@example.com" both yield the id a user meant.
+ */
+export function forEachToken(text: string, visit: (token: string) => void): void {
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
+    const token = normalizeId(match[0]);
+    if (token === undefined) continue;
+    visit(token);
+    if (token.includes('.') || token.includes('@')) {
+      for (const part of token.split(/[.@]/)) {
+        const normalized = normalizeId(part);
+        if (normalized !== undefined && normalized !== token) visit(normalized);
+      }
+    }
+  }
+}
+
+/** The tokens of an id value: one for a plain id, several for a value with spaces or separators. */
+export function idTokens(value: string): string[] {
+  const whole = normalizeId(value);
+  if (whole === undefined) return [];
+  TOKEN.lastIndex = 0;
+  const first = TOKEN.exec(whole);
+  if (first !== null && first[0].length === whole.length) return [whole];
+  const tokens: string[] = [];
+  forEachToken(value, (token) => tokens.push(token));
+  return tokens;
+}

@@ -1,0 +1,154 @@
+/**
+ * Session trace v1 (shared/spec/session-trace-v1.md): the contract between recording and forensics.
+ * Field names are snake_case as the spec requires.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+  output_schema?: Record<string, unknown>;
+  annotations?: ToolAnnotations;
+}
+
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown> | string;
+}
+
+interface EventBase {
+  session_id: string;
+  step: number;
+  ts?: string;
+  agent?: string;
+}
+
+export interface SessionStartEvent extends EventBase {
+  type: 'session.start';
+  goal?: string;
+  entities?: Record<string, string | string[]>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ToolDefinitionsEvent extends EventBase {
+  type: 'tool.definitions';
+  tools: ToolDefinition[];
+}
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+
+export interface MessageEvent extends EventBase {
+  type: 'message';
+  role: MessageRole;
+  content: string;
+}
+
+export interface LlmCallEvent extends EventBase {
+  type: 'llm.call';
+  model: string;
+  input_tokens?: number;
+  output_tokens?: number;
+  finish_reasons?: string[];
+  output: { text?: string; tool_calls?: ModelToolCall[] };
+  input_messages?: unknown[];
+  duration_ms?: number;
+}
+
+export interface ToolCallEvent extends EventBase {
+  type: 'tool.call';
+  call_id: string;
+  tool: string;
+  arguments: Record<string, unknown> | string;
+}
+
+export interface ToolResultEvent extends EventBase {
+  type: 'tool.result';
+  call_id: string;
+  tool: string;
+  result: unknown;
+  is_error?: boolean;
+}
+
+export interface SubagentOutputEvent extends EventBase {
+  type: 'subagent.output';
+  content: unknown;
+  call_id?: string;
+}
+
+export interface ContextAddEvent extends EventBase {
+  type: 'context.add';
+  source: string;
+  content: unknown;
+}
+
+export interface GoalUpdateEvent extends EventBase {
+  type: 'goal.update';
+  goal: string;
+  source: string;
+}
+
+export interface GuardDecisionEvent extends EventBase {
+  type: 'guard.decision';
+  target_step: number;
+  action: Action;
+  flags: Flag[];
+}
+
+export interface SessionEndEvent extends EventBase {
+  type: 'session.end';
+  status: 'completed' | 'paused' | 'killed' | 'error';
+  output?: unknown;
+}
+
+export type TraceEvent =
+  | SessionStartEvent
+  | ToolDefinitionsEvent
+  | MessageEvent
+  | LlmCallEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | SubagentOutputEvent
+  | ContextAddEvent
+  | GoalUpdateEvent
+  | GuardDecisionEvent
+  | SessionEndEvent;
+
+export type TraceEventType = TraceEvent['type'];
+
+/** An event before the session has placed it: no session id or step yet. */
+export type EventInput<E extends TraceEvent = TraceEvent> = E extends TraceEvent
+  ? Omit<E, 'session_id' | 'step'> & { step?: number; session_id?: string }
+  : never;
+
+export const ACTIONS = ['allow', 'warn', 'block', 'pause', 'kill'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A finding: plain data, printed for people elsewhere. */
+export interface Flag {
+  code: string;
+  message: string;
+  step: number;
+  evidence?: Record<string, unknown>;
+}
+
+export const FAILURE_MODES = [
+  'hallucination_propagation',
+  'tool_misfire',
+  'context_poisoning',
+  'cost_runaway',
+  'none',
+] as const;
+export type FailureMode = (typeof FAILURE_MODES)[number];
