@@ -36,7 +36,7 @@ export interface Decision {
   escalation?: 'approved' | 'denied' | 'killed' | 'unavailable' | 'timeout' | 'failed';
   /** What the model gets instead, when it does not proceed. */
   refusal?: Refusal;
-  /** A result of a call the guard refused: never shown to the model, so not decided. */
+  /** The event carries no decision (a `guard.decision` event fed back in). */
   ignored?: boolean;
 }
 
@@ -242,9 +242,9 @@ export class GuardSession {
     const event = this.place(input);
     this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
-    if (event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id)) {
-      return { step: event.step, action: 'allow', flags: [], proceed: false, ignored: true };
-    }
+    // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
+    // but the model would never have seen it, so nothing in it enters the session's state.
+    const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
     const context = this.contextFor(event);
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
@@ -255,7 +255,7 @@ export class GuardSession {
       flags.push(this.haltFlag(event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
-    this.commit(event, context, flags, action, reservationId);
+    if (!ofRefusedCall) this.commit(event, context, flags, action, reservationId);
     const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add')) {

@@ -97,7 +97,10 @@ export function prepareCall(
       continue;
     }
     if (node !== null && typeof node === 'object') {
-      for (const key of Object.keys(node)) {
+      const keys = Object.keys(node);
+      // Pushed last to first, so ids are found (and flagged) in argument order.
+      for (let index = keys.length - 1; index >= 0; index -= 1) {
+        const key = keys[index]!;
         if (key === '__proto__') {
           return { ...empty, problem: { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${path || '/'}` } };
         }

@@ -32,9 +32,10 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+const LOOKS_LIKE_JSON = /^\s*[[{]/;
+
 function maybeJson(text: string): unknown {
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') return undefined;
+  if (!LOOKS_LIKE_JSON.test(text)) return undefined;
   try {
     return JSON.parse(text);
   } catch {

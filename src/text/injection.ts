@@ -40,9 +40,11 @@ const RULES: ReadonlyArray<readonly [kind: string, source: string]> = [
     'exfiltrate_prompt',
     `\\b(?:reveal|print|output|repeat|show)\\b${GAP}\\b(?:system\\s+prompt|your\\s+instructions|initial\\s+instructions|hidden\\s+instructions)\\b`,
   ],
-  // Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII instructions.
-  ['hidden_unicode_tags', `[\\u{E0000}-\\u{E007F}]+`],
 ];
+
+// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII instructions.
+// A separate `u` regex: the word rules run much faster without unicode mode.
+const HIDDEN_TAGS = /[\u{E0000}-\u{E007F}]+/gu;
 
 export interface InjectionScanner {
   scan(text: string): InjectionFinding[];
@@ -51,20 +53,20 @@ export interface InjectionScanner {
 /** Builds the scanner once (policy patterns included); `scan` is then a single regex pass. */
 export function createInjectionScanner(extraPatterns: readonly string[] = []): InjectionScanner {
   const rules = [...RULES, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)];
-  const combined = new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'giu');
+  const combined = new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi');
   return {
     scan(text) {
       const findings: InjectionFinding[] = [];
       combined.lastIndex = 0;
-      for (let match = combined.exec(text); match !== null; match = combined.exec(text)) {
+      for (let match = combined.exec(text); match !== null && findings.length < 16; match = combined.exec(text)) {
         const groups = match.groups ?? {};
         const index = rules.findIndex((_, i) => groups[`r${i}`] !== undefined);
-        const kind = rules[index]?.[0] ?? 'unknown';
-        const excerpt =
-          kind === 'hidden_unicode_tags' ? decodeTagCharacters(match[0]) : match[0].trim().slice(0, 160);
-        findings.push({ kind, excerpt, index: match.index });
+        findings.push({ kind: rules[index]?.[0] ?? 'unknown', excerpt: match[0].trim().slice(0, 160), index: match.index });
         if (match[0].length === 0) combined.lastIndex += 1;
-        if (findings.length >= 16) break;
+      }
+      HIDDEN_TAGS.lastIndex = 0;
+      for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < 16; match = HIDDEN_TAGS.exec(text)) {
+        findings.push({ kind: 'hidden_unicode_tags', excerpt: decodeTagCharacters(match[0]), index: match.index });
       }
       return findings;
     },

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
+ * Never part of `npm test`; numbers, not assertions.
+ */
+import { Bench, type Task } from 'tinybench';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createGuard, type ToolDefinition } from '../src/index.js';
+
+const ORDER_TOOL: ToolDefinition = {
+  name: 'update_order',
+  input_schema: {
+    type: 'object',
+    properties: {
+      order_id: { type: 'string', pattern: '^ord_[0-9]+$' },
+      payment_id: { type: 'string' },
+      items: { type: 'array', items: { type: 'object', properties: { item_id: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } }, required: ['item_id', 'quantity'] } },
+      note: { type: 'string' },
+    },
+    required: ['order_id', 'items'],
+    additionalProperties: false,
+  },
+  annotations: { destructiveHint: true },
+};
+
+const IDS = Array.from({ length: 1_000 }, (_, index) => index);
+const argsFor = (index: number) => ({
+  order_id: `ord_${index}`,
+  payment_id: `credit_card_${index}`,
+  items: [
+    { item_id: `item_${index}`, quantity: 1 },
+    { item_id: `item_${(index + 1) % IDS.length}`, quantity: 2 },
+  ],
+  note: 'leave at the door, please',
+});
+
+/** About 1 MB of records with ids in values, keys and prose, as a JSON string (as tools return it). */
+function megabyteResult(): string {
+  const records = [];
+  for (let index = 0; JSON.stringify(records).length < 1_000_000; index += 1) {
+    records.push({ order_id: `ord_${index}`, status: 'shipped', lines: { [`item_${index}`]: 2 }, note: `Replaces ord_${index + 7}; carrier ref UPS-${index * 13} delivered to the front desk.` });
+  }
+  return JSON.stringify(records);
+}
+
+async function perCallOverhead(): Promise<Task[]> {
+  const guard = createGuard({ tools: [ORDER_TOOL] });
+  const session = await guard.startSession();
+  await session.message('user', IDS.map((index) => `ord_${index} credit_card_${index} item_${index}`).join(' '));
+  const validate = new Ajv2020({ strict: false }).compile(ORDER_TOOL.input_schema);
+  let guarded = 0;
+  let floor = 0;
+  const bench = new Bench({ time: 1_000 });
+  bench
+    .add('floor: ajv validation of the same arguments', () => {
+      validate(argsFor(floor++ % IDS.length));
+    })
+    .add('guard: beforeToolCall + afterToolCall', async () => {
+      const index = guarded++;
+      const callId = `c${index}`;
+      const decision = await session.beforeToolCall({ callId, tool: 'update_order', arguments: argsFor(index % IDS.length) });
+      if (!decision.proceed) throw new Error(`unexpected refusal: ${decision.refusal?.message}`);
+      await session.afterToolCall({ callId, tool: 'update_order', result: { ok: true, version: index } });
+    });
+  await bench.run();
+  return bench.tasks;
+}
+
+async function largeResultScan(): Promise<Task[]> {
+  const result = megabyteResult();
+  const guard = createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }] });
+  let call = 0;
+  const bench = new Bench({ time: 2_000, iterations: 5 });
+  bench
+    .add('floor: JSON.parse of the 1 MB result', () => {
+      JSON.parse(result);
+    })
+    .add('guard: afterToolCall scanning the 1 MB result', async () => {
+      const session = await guard.startSession();
+      const callId = `x${call++}`;
+      await session.beforeToolCall({ callId, tool: 'export_orders', arguments: {} });
+      await session.afterToolCall({ callId, tool: 'export_orders', result });
+      guard.endSession(session.id);
+    });
+  await bench.run();
+  return bench.tasks;
+}
+
+function meanMs(task: Task): number {
+  const result = task.result;
+  if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
+  return result.latency.mean;
+}
+
+function report(title: string, tasks: Task[]): void {
+  const floor = meanMs(tasks[0]!);
+  console.log(`\n${title}`);
+  console.table(
+    tasks.map((task) => ({
+      task: task.name,
+      'mean (µs)': Number((meanMs(task) * 1_000).toFixed(2)),
+      'x floor': Number((meanMs(task) / floor).toFixed(1)),
+    })),
+  );
+}
+
+report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
+report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());

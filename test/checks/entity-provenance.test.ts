@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { codes, orderSession } from '../helpers/guard.js';
+
+describe('entity provenance', () => {
+  it('blocks an id that appeared nowhere before (the 2:37am incident)', async () => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_555' } });
+    expect(decision.action).toBe('block');
+    expect(decision.proceed).toBe(false);
+    expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+    expect(decision.flags[0]!.evidence).toMatchObject({ id: 'ord_555', argument: '/order_id' });
+    expect(decision.refusal?.error).toBe('agent_warden_refused');
+    expect(decision.refusal?.hint).toMatch(/look the id up/);
+  });
+
+  it('allows ids the user gave, whatever their case and a leading #', async () => {
+    const { session } = await orderSession({ userMessage: 'My order is #ORD_1001, reservation zfa04y.' });
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1001' } })).action).toBe('allow');
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: '#ord_1001' } })).action).toBe('allow');
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ZFA04Y' } })).action).toBe('allow');
+  });
+
+  it('counts ids a tool result introduced, in values, object keys and prose', async () => {
+    const { session } = await orderSession();
+    await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });
+    await session.afterToolCall({
+      callId: 'c1',
+      tool: 'list_orders',
+      result: { summary: 'Orders: ord_1, ord_2 (returned)', payment_methods: { credit_card_1234: { brand: 'visa' } } },
+    });
+    for (const id of ['ord_1', 'ord_2', 'credit_card_1234']) {
+      const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: id, amount: 1 } });
+      expect(decision.action, id).toBe('allow');
+    }
+  });
+
+  it('does not let a result launder an id by echoing the call that asked for it', async () => {
+    const { session } = await orderSession({ policy: { actions: { ENTITY_HALLUCINATION: 'warn' } } });
+    const first = await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_555' } });
+    expect(codes(first)).toEqual(['ENTITY_HALLUCINATION']);
+    await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { order_id: 'ord_555', status: 'shipped' } });
+    const again = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_555', amount: 5 } });
+    expect(codes(again)).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('compares whole ids: gift_card_5634230 does not vouch for credit_card_5634230', async () => {
+    const { session } = await orderSession();
+    await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });
+    await session.afterToolCall({ callId: 'c1', tool: 'list_orders', result: 'paid with gift_card_5634230' });
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'credit_card_5634230', amount: 1 } });
+    expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('does not take a paraphrase for an id: "card ending 7334" is not credit_card_7334', async () => {
+    const { session } = await orderSession({ userMessage: 'Charge my card ending in 7334 for order ord_1001.' });
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'credit_card_7334', amount: 1 } });
+    expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('finds ids in nested objects and arrays, in *_ids, camelCase and plain id arguments', async () => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({
+      tool: 'search',
+      arguments: { query: 'x', filters: { orderIds: ['ord_1001', 'ord_404'], items: [{ id: 'item_9' }], owner_id: 'cust_789' } },
+    });
+    expect(decision.flags.map((flag) => flag.evidence?.id)).toEqual(['ord_404', 'item_9']);
+  });
+
+  it('does not take ordinary argument names for ids (paid, valid, status)', async () => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ tool: 'list_orders', arguments: { customer_id: 'cust_789', status: 'paid', valid: 'x9', paid: 'y7' } });
+    expect(decision.action).toBe('allow');
+  });
+
+  it('warns on ids only untrusted content carried, and blocks them on destructive tools', async () => {
+    const { session } = await orderSession();
+    await session.subagentOutput('The order you want is ord_777.', { agent: 'researcher' });
+    const read = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_777' } });
+    expect(read.action).toBe('warn');
+    expect(read.proceed).toBe(true);
+    expect(codes(read)).toEqual(['UNTRUSTED_ENTITY']);
+    expect(read.flags[0]!.evidence).toMatchObject({ source: 'subagent:researcher' });
+    const write = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_777', amount: 10 } });
+    expect(write.action).toBe('block');
+    expect(codes(write)).toEqual(['UNTRUSTED_ENTITY']);
+  });
+
+  it('treats retrieval and memory as untrusted too, and a subagent answering as a tool likewise', async () => {
+    const { session } = await orderSession();
+    await session.contextAdd('retrieval', { doc: 'See order ord_888 for details' });
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_888' } }))).toEqual(['UNTRUSTED_ENTITY']);
+    await session.beforeToolCall({ callId: 'sub1', tool: 'search', arguments: { query: 'find the order' } });
+    await session.subagentOutput({ answer: 'ord_999' }, { callId: 'sub1' });
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_999' } }))).toEqual(['UNTRUSTED_ENTITY']);
+  });
+
+  it('never takes model output as a source', async () => {
+    const { session } = await orderSession();
+    await session.modelCall({ model: 'm', text: 'I will look up ord_321 now.' });
+    await session.message('assistant', 'Your order ord_321 is on its way.');
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_321' } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('finds ids of a policy kind inside free-text arguments, and honours per-tool argument lists', async () => {
+    const { session } = await orderSession({
+      policy: {
+        entities: { order: { pattern: '^ord_[0-9]+$' } },
+        tools: { search: { entityArguments: ['filters.ref'], ignoreArguments: ['filters.trace_id'] } },
+      },
+    });
+    const decision = await session.beforeToolCall({
+      tool: 'search',
+      arguments: { query: 'status of ord_1001 and ord_4040', filters: { ref: 'REF-77', trace_id: 'anything-goes' } },
+    });
+    expect(decision.flags.map((flag) => flag.evidence?.id).sort()).toEqual(['REF-77', 'ord_4040']);
+    expect(decision.flags.find((flag) => flag.evidence?.id === 'ord_4040')?.evidence).toMatchObject({ via: 'pattern', kind: 'order' });
+  });
+
+  it('trusts session-start entities and the system prompt', async () => {
+    const guard = (await orderSession()).guard;
+    const session = await guard.startSession({ entities: { customer_id: 'cust_42' } });
+    await session.message('system', 'Escalations go to order ord_0001.');
+    expect((await session.beforeToolCall({ tool: 'list_orders', arguments: { customer_id: 'cust_42' } })).action).toBe('allow');
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_0001' } })).action).toBe('allow');
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { specExample } from '../replay.test.js';
+
+const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+
+function warden(...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('warden replay', () => {
+  it('prints one JSON element per session with a decision for every tool call', () => {
+    const run = warden('replay', file('example.jsonl', specExample()), '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      {
+        session_id: 's-0237',
+        decisions: [
+          { step: 4, tool: 'get_order', action: 'block', flags: ['ENTITY_HALLUCINATION'] },
+          { step: 5, tool: 'get_order', action: 'block', flags: ['ENTITY_MISMATCH'] },
+        ],
+      },
+    ]);
+  });
+
+  it('reports each broken line on stderr with its number, and still exits 0', () => {
+    const lines = specExample().trim().split('\n');
+    lines.splice(2, 0, '{"broken": ');
+    lines.splice(4, 0, '{"session_id":"s-0237","step":1,"type":"message","role":"user","content":"late"}');
+    const run = warden('replay', file('damaged.jsonl', lines.join('\n')), '--json');
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/line 3: not valid JSON/), expect.stringMatching(/line 5: step 1 is not after step 2/)]);
+    expect(JSON.parse(run.stdout)[0].decisions).toHaveLength(2);
+  });
+
+  it('applies a policy file', () => {
+    const policy = file('policy.json', JSON.stringify({ actions: { ENTITY_HALLUCINATION: 'warn', ENTITY_MISMATCH: 'warn' } }));
+    const run = warden('replay', file('example2.jsonl', specExample()), '--policy', policy, '--json');
+    expect(JSON.parse(run.stdout)[0].decisions.map((decision: { action: string }) => decision.action)).toEqual(['warn', 'warn']);
+  });
+
+  it('prints a readable table without --json', () => {
+    const run = warden('replay', file('example3.jsonl', specExample()));
+    expect(run.stdout).toMatch(/step\s+4\s+block\s+get_order\s+ENTITY_HALLUCINATION/);
+  });
+
+  it('fails for a file with no valid event, an unreadable file, a bad policy, or bad usage', () => {
+    expect(warden('replay', file('empty.jsonl', '\n{oops\n')).code).toBe(1);
+    expect(warden('replay', join(dir, 'nope.jsonl')).code).toBe(1);
+    expect(warden('replay', file('ok.jsonl', specExample()), '--policy', file('bad-policy.json', '{"loop": {"maxRepeats": -1}}')).code).toBe(2);
+    expect(warden('replay').code).toBe(2);
+    expect(warden('frobnicate').code).toBe(2);
+  });
+});
+
+describe('warden demo', () => {
+  it('blocks the hallucinated order at the step it happens, and writes a replayable trace', () => {
+    const trace = join(dir, 'demo.jsonl');
+    const run = warden('demo', '--trace', trace);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ENTITY_HALLUCINATION step 5/);
+    expect(run.stdout).toMatch(/blocked at step 5/);
+    const replay = warden('replay', trace, '--json');
+    expect(JSON.parse(replay.stdout)[0].decisions[0]).toEqual({ step: 5, tool: 'get_order', action: 'block', flags: ['ENTITY_HALLUCINATION'] });
+  });
+});

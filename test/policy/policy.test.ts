@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGuard, loadPolicyFile, PolicyError, resolvePolicy } from '../../src/index.js';
+
+describe('policy', () => {
+  it('fills every default from an empty document', () => {
+    const policy = resolvePolicy({});
+    expect(policy.actions.LOOP_DETECTED).toBe('pause');
+    expect(policy.actions.UNTRUSTED_ENTITY).toBe('warn');
+    expect(policy.destructiveActions.UNTRUSTED_ENTITY).toBe('block');
+    expect(policy.loop.maxRepeats).toBe(3);
+    expect(policy.budget.burnRateWindowMs).toBe(15 * 60_000);
+    expect(policy.onCheckError).toBe('block');
+  });
+
+  it('rejects a bad policy with every problem and its path', () => {
+    let error: PolicyError | undefined;
+    try {
+      resolvePolicy({ actions: { LOOP_DETECTED: 'explode' }, loop: { maxRepeats: 0 }, surprise: true, entities: { order: { pattern: '(' } } } as never);
+    } catch (caught) {
+      error = caught as PolicyError;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error!.problems.join('\n')).toMatch(/\/actions\/LOOP_DETECTED/);
+    expect(error!.problems.join('\n')).toMatch(/\/loop\/maxRepeats/);
+    expect(error!.problems.join('\n')).toMatch(/surprise/);
+    expect(error!.problems.join('\n')).toMatch(/\/entities\/order\/pattern/);
+  });
+
+  it('loads a policy file, naming the file when it is broken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-policy-'));
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ budget: { maxTokens: 5 } }));
+    writeFileSync(join(dir, 'bad.json'), '{ not json');
+    expect(loadPolicyFile(join(dir, 'good.json')).budget.maxTokens).toBe(5);
+    expect(() => loadPolicyFile(join(dir, 'bad.json'))).toThrow(/bad\.json is not valid JSON/);
+    expect(() => loadPolicyFile(join(dir, 'missing.json'))).toThrow(/cannot read policy file/);
+  });
+
+  it('is checked when a guard is created', () => {
+    expect(() => createGuard({ policy: { onCheckError: 'maybe' } as never })).toThrow(PolicyError);
+  });
+});
