@@ -43,8 +43,9 @@ export function runChecks(index: CheckIndex, event: TraceEvent, context: CheckCo
 }
 
 /** The policy's action for a flag: per-tool override, then the destructive defaults, then the policy. */
-export function actionFor(code: string, policy: Policy, tool: RegisteredTool | undefined): Action {
+export function actionFor(code: string, policy: Policy, tool: RegisteredTool | undefined, evidence?: Record<string, unknown>): Action {
   if (code === AnomalyCode.GUARD_ERROR) return policy.onCheckError === 'allow' ? 'warn' : 'block';
+  if (evidence?.in === 'model_text') return evidence.final === true ? policy.modelText.final : policy.modelText.intermediate;
   const name = tool?.definition.name;
   const perTool = name === undefined ? undefined : policy.tools[name]?.actions?.[code];
   if (perTool) return perTool;
@@ -58,6 +59,6 @@ export function actionFor(code: string, policy: Policy, tool: RegisteredTool | u
 /** The most severe action among the flags' actions; `allow` when there are none. */
 export function decide(flags: readonly Flag[], policy: Policy, tool: RegisteredTool | undefined): Action {
   let action: Action = 'allow';
-  for (const flag of flags) action = moreSevere(action, actionFor(flag.code, policy, tool));
+  for (const flag of flags) action = moreSevere(action, actionFor(flag.code, policy, tool, flag.evidence));
   return action;
 }

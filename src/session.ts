@@ -330,7 +330,11 @@ export class GuardSession {
         break;
       }
       case 'tool.definitions':
-        for (const definition of event.tools) state.tools.set(definition.name, registerTool(definition, this.runtime.policy));
+        for (const definition of event.tools) {
+          const registered = registerTool(definition, this.runtime.policy);
+          state.tools.set(definition.name, registered);
+          state.learnToolShapes(registered);
+        }
         break;
       case 'message':
         if (event.role !== 'assistant' && typeof event.content === 'string') {
@@ -346,6 +350,7 @@ export class GuardSession {
         state.usage.record(context.at, event.input_tokens, charge.tokens);
         const toolCalls = event.output?.tool_calls ?? [];
         state.rememberModelToolCalls(event.step, toolCalls);
+        state.lastModelText = event.output?.text;
         if (toolCalls.length > 0 && isTruncated(event.finish_reasons)) for (const call of toolCalls) state.truncatedCallIds.add(call.id);
         break;
       }
@@ -355,6 +360,11 @@ export class GuardSession {
         state.refusedCallIds.delete(event.call_id);
         state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
         this.echoes.set(event.call_id, call.echoTokens);
+        if (proceeds) {
+          for (const reference of call.references) {
+            if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
+          }
+        }
         if (this.echoes.size > MAX_PENDING_ECHOES) this.echoes.delete(this.echoes.keys().next().value!);
         break;
       }
@@ -362,7 +372,11 @@ export class GuardSession {
         state.calls.setResult(event.call_id, hashResult(event.result));
         const echo = this.echoes.get(event.call_id);
         this.echoes.delete(event.call_id);
-        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, echo);
+        if (proceeds) {
+          const content = context.content();
+          state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, echo);
+          for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        }
         break;
       }
       case 'subagent.output':

@@ -6,6 +6,8 @@ import { replayTrace, type ReplayReport } from '../src/index.js';
 describe('tau-bench airline runs, replayed through the guard with no configuration', () => {
   let runs: TauRun[];
   let report: ReplayReport;
+  /** Model texts checked for invented ids, how many id-shaped mentions they held, and which were flagged. */
+  const modelText = { texts: 0, successfulTexts: 0, flagged: [] as Array<{ session: string; step: number; id: unknown }> };
   const tools = loadAirlineTools();
   const stops = (sessionIds: Set<string>) =>
     report.sessions
@@ -14,7 +16,18 @@ describe('tau-bench airline runs, replayed through the guard with no configurati
 
   beforeAll(async () => {
     runs = loadAirlineRuns();
-    report = await replayTrace(asJsonl(runs.flatMap((run) => convertRun(run, tools))));
+    const successful = new Set(runs.filter((run) => run.reward === 1).map(runSessionId));
+    report = await replayTrace(asJsonl(runs.flatMap((run) => convertRun(run, tools))), {}, {
+      onEvent(event, decision) {
+        if (event.type !== 'llm.call' || !event.output.text) return;
+        modelText.texts += 1;
+        if (!successful.has(event.session_id)) return;
+        modelText.successfulTexts += 1;
+        for (const flag of decision.flags.filter((candidate) => candidate.evidence?.in === 'model_text')) {
+          modelText.flagged.push({ session: event.session_id, step: event.step, id: flag.evidence?.id });
+        }
+      },
+    });
   }, 60_000);
 
   it('replays all 200 runs and 1,164 tool calls without a broken line', () => {
@@ -62,5 +75,11 @@ describe('tau-bench airline runs, replayed through the guard with no configurati
     const updates = events.filter((event) => event.type === 'tool.call' && event.tool === 'update_reservation_flights').map((event) => event.step);
     const decisions = report.sessions.find((session) => session.session_id === 'task13-trial2')!.decisions;
     expect(updates.map((step) => decisions.find((decision) => decision.step === step)!.action)).toEqual(['allow', 'allow', 'allow', 'pause']);
+  });
+
+  it('flags no assistant message of a successful run for an invented id (figure reported in the README)', () => {
+    console.info(`model texts checked: ${modelText.texts}; in successful runs: ${modelText.successfulTexts}; flagged there: ${modelText.flagged.length}`);
+    expect(modelText.successfulTexts).toBeGreaterThan(500);
+    expect(modelText.flagged).toEqual([]);
   });
 });

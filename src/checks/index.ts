@@ -10,6 +10,7 @@ import { untrustedOutput } from './untrusted-output.js';
 import { promptInjection } from './prompt-injection.js';
 import { contextDrift } from './context-drift.js';
 import { toolDefinitionDrift } from './tool-definition-drift.js';
+import { modelTextEntities } from './model-text-entities.js';
 
 /** Every built-in check, in the order their flags are listed. */
 export const BUILT_IN_CHECKS: readonly Check[] = [
@@ -21,6 +22,7 @@ export const BUILT_IN_CHECKS: readonly Check[] = [
   truncatedToolCall,
   entityProvenance,
   entityMismatch,
+  modelTextEntities,
   untrustedOutput,
   promptInjection,
   contextDrift,

@@ -3,6 +3,7 @@ import type { Policy, ToolPolicy } from '../policy/policy.js';
 import type { RegisteredTool } from '../state/tool-registry.js';
 import { canonicalArguments, type CanonicalArguments } from '../text/canonical-args.js';
 import { forEachToken, idTokens } from '../text/tokens.js';
+import { isIdName } from '../text/id-names.js';
 import type { EntityPattern } from './entity-patterns.js';
 
 /** An entity id a tool call refers to. */
@@ -34,13 +35,6 @@ export interface PreparedCall {
   echoTokens: Set<string>;
 }
 
-const SNAKE_ID = /^(?:id|ids|uuid|guid)$|[_\-.](?:id|ids|uuid|guid)$/i;
-const CAMEL_ID = /[a-z0-9](?:Id|Ids|ID|IDs|Uuid|UUID|Guid|GUID)$/;
-
-/** `id`, `order_id`, `orderId`, `order_ids`, `userID`: names that mark an identifier. */
-export function isIdName(key: string): boolean {
-  return SNAKE_ID.test(key) || CAMEL_ID.test(key);
-}
 
 function parseArguments(raw: ToolCallEvent['arguments'], policy: Policy): { value?: unknown; problem?: ArgumentProblem } {
   if (typeof raw !== 'string') return { value: raw };

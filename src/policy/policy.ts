@@ -14,6 +14,7 @@ export interface PolicyDocument {
   entities?: Record<string, EntityKindPolicy>;
   resolverTimeoutMs?: number;
   escalationTimeoutMs?: number;
+  modelText?: Partial<ModelTextPolicy>;
   loop?: Partial<LoopPolicy>;
   budget?: Partial<BudgetPolicy>;
   injection?: { extraPatterns?: string[] };
@@ -34,6 +35,12 @@ export interface EntityKindPolicy {
   pattern?: string;
   /** Look for ids of this kind inside free-text arguments and results (default: true when a pattern is set). */
   findInText?: boolean;
+}
+
+/** Actions for invented ids in what the model says: intermediate outputs, and final answers (withheld when the integration can). */
+export interface ModelTextPolicy {
+  intermediate: Action;
+  final: Action;
 }
 
 export interface LoopPolicy {
@@ -78,6 +85,7 @@ export interface Policy {
   entities: Record<string, EntityKindPolicy>;
   resolverTimeoutMs: number;
   escalationTimeoutMs: number;
+  modelText: ModelTextPolicy;
   loop: LoopPolicy;
   budget: BudgetPolicy;
   injection: { extraPatterns: string[] };
@@ -92,6 +100,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   entities: {},
   resolverTimeoutMs: 2_000,
   escalationTimeoutMs: 300_000,
+  modelText: { intermediate: 'warn' as const, final: 'block' as const },
   loop: { maxRepeats: 3, similarity: 0.8, oscillation: true, history: 64 },
   budget: {
     burnRateWindowMs: 15 * 60_000,
@@ -159,6 +168,7 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     entities: { ...document.entities },
     resolverTimeoutMs: document.resolverTimeoutMs ?? defaults.resolverTimeoutMs,
     escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
+    modelText: { ...defaults.modelText, ...document.modelText },
     loop: { ...defaults.loop, ...document.loop },
     budget: { ...defaults.budget, ...document.budget, prices: { ...document.budget?.prices } },
     injection: { extraPatterns: [...(document.injection?.extraPatterns ?? [])] },

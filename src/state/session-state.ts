@@ -7,6 +7,7 @@ import { UsageStats } from './usage-stats.js';
 import type { RegisteredTool } from './tool-registry.js';
 import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
+import { IdShapeSet } from '../text/id-shapes.js';
 
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
@@ -17,6 +18,9 @@ export class SessionState {
   readonly budget: TokenBudget;
   readonly usage: UsageStats;
   readonly tools: Map<string, RegisteredTool>;
+  readonly idShapes = new IdShapeSet();
+  /** The last text the model produced, so an assistant message repeating it is not checked twice. */
+  lastModelText: string | undefined;
   /** Entity kind (normalized key) -> the normalized ids the session is about. */
   readonly sessionEntities = new Map<string, Set<string>>();
   /** Watched keys for the mismatch check: each kind, and `{kind}id` for kinds named without `id`. */
@@ -46,13 +50,25 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.tools = new Map(baseTools);
+    for (const tool of baseTools.values()) this.learnToolShapes(tool);
+    for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
+  }
+
+  learnToolShapes(tool: RegisteredTool): void {
+    for (const declared of tool.idPatterns) {
+      if (declared.uuid) this.idShapes.addUuid(declared.origin);
+      else if (declared.pattern !== undefined) this.idShapes.addPattern(declared.pattern, declared.origin);
+    }
   }
 
   declareEntities(entities: Record<string, string | string[]>): void {
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
       const ids = this.sessionEntities.get(key) ?? new Set<string>();
-      for (const id of Array.isArray(value) ? value : [value]) for (const token of idTokens(String(id))) ids.add(token);
+      for (const id of Array.isArray(value) ? value : [value]) {
+        for (const token of idTokens(String(id))) ids.add(token);
+        this.idShapes.learnFrom(String(id), kind);
+      }
       this.sessionEntities.set(key, ids);
       this.watchedKeys.add(key);
       if (!key.endsWith('id')) {

@@ -3,6 +3,7 @@ import type { ToolDefinition } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
 import { canonicalJson } from '../text/canonical-json.js';
 import { compileToolSchema, type ArgumentValidator } from '../schema/compile.js';
+import { isIdName } from '../text/id-names.js';
 
 export interface RegisteredTool {
   definition: ToolDefinition;
@@ -13,6 +14,8 @@ export interface RegisteredTool {
   schemaError?: string;
   destructive: boolean;
   readOnly: boolean;
+  /** Id shapes the input schema declares: a `pattern` or `format: uuid` on an id-named property. */
+  idPatterns: Array<{ pattern?: string; uuid?: true; origin: string }>;
 }
 
 export function definitionHash(definition: ToolDefinition): string {
@@ -32,7 +35,7 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
   const annotations = definition.annotations ?? {};
   const readOnly = toolPolicy?.readOnly ?? annotations.readOnlyHint === true;
   const destructive = toolPolicy?.destructive ?? (annotations.destructiveHint === true && !readOnly);
-  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly };
+  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, idPatterns: [] };
   const schema = definition.input_schema;
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
     registered.schemaError = 'input_schema is not a JSON Schema object';
@@ -40,8 +43,34 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
   }
   try {
     registered.validate = compileToolSchema(schema, policy.limits);
+    registered.idPatterns = declaredIdPatterns(definition.name, schema);
   } catch (error) {
     registered.schemaError = (error as Error).message;
   }
   return registered;
+}
+
+/** Walks the (already vetted) schema's properties for id-named ones that declare their shape. */
+function declaredIdPatterns(tool: string, schema: Record<string, unknown>): RegisteredTool['idPatterns'] {
+  const found: RegisteredTool['idPatterns'] = [];
+  const stack: unknown[] = [schema];
+  while (stack.length > 0 && found.length < 32) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const properties = (node as Record<string, unknown>).properties;
+    if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
+      for (const [name, property] of Object.entries(properties as Record<string, unknown>)) {
+        if (!isIdName(name) || property === null || typeof property !== 'object') continue;
+        const { pattern, format } = property as { pattern?: unknown; format?: unknown };
+        if (typeof pattern === 'string') found.push({ pattern, origin: `schema:${tool}.${name}` });
+        else if (format === 'uuid') found.push({ uuid: true, origin: `schema:${tool}.${name}` });
+      }
+    }
+    for (const child of Object.values(node as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push(child);
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import { forEachToken } from './tokens.js';
+import { isIdName } from './id-names.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -14,6 +15,8 @@ export interface ContentScan {
   /** Normalized id-like tokens in strings, object keys and numbers. */
   tokens: Set<string>;
   keyed: KeyedValue[];
+  /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
+  idValues: string[];
   injections: InjectionFinding[];
   /** The value with JSON-in-a-string expanded (tool results often arrive as JSON text). */
   parsed: unknown;
@@ -32,6 +35,7 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+const MAX_ID_VALUES = 256;
 const LOOKS_LIKE_JSON = /^\s*[[{]/;
 
 function maybeJson(text: string): unknown {
@@ -50,6 +54,7 @@ function maybeJson(text: string): unknown {
 export function scanContent(value: unknown, options: ScanOptions): ContentScan {
   const tokens = new Set<string>();
   const keyed: KeyedValue[] = [];
+  const idValues: string[] = [];
   const injections: InjectionFinding[] = [];
   let truncated = false;
   const addToken = (token: string) => {
@@ -78,6 +83,7 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
         if (options.injection) injections.push(...options.injection.scan(text));
       }
       forEachToken(text, addToken);
+      if (key !== undefined && idValues.length < MAX_ID_VALUES && isIdName(key)) idValues.push(text);
       if (key !== undefined && options.watchedKeys.size > 0) {
         const normalized = normalizeKey(key);
         const combined = parentKey !== undefined && normalized === 'id' ? normalizeKey(parentKey) + 'id' : undefined;
@@ -101,5 +107,5 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
       stack.push({ node: child, depth: depth + 1, key: childKey, parentKey: key, path: `${path}/${childKey}` });
     }
   }
-  return { tokens, keyed, injections, parsed: parsedRoot, truncated };
+  return { tokens, keyed, idValues, injections, parsed: parsedRoot, truncated };
 }
