@@ -1,25 +1,54 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runReplay } from './replay-command.js';
 import { runDemo } from './demo-command.js';
+import { runTriage } from './triage-command.js';
+import { runPostmortem } from './postmortem-command.js';
+import { runConvert } from './convert-command.js';
+import { CommandFailure, UsageError } from './options.js';
 
 const USAGE = `usage: warden <command> [options]
 
 commands:
-  demo                                   run the 2:37am incident through the guard (no model, no key)
-  replay FILE [--policy P.json] [--json] feed a session trace through the guard, as live
+  demo [--trace FILE]                              the 2:37am incident, live through the guard (no model, no key)
+  replay FILE [--policy P.json] [--json] [--expect]
+                                                   feed a trace through the guard as live; --expect fails when a
+                                                   session stopped when the trace was saved is no longer stopped
+  triage FILE [--policy P.json] [--json]           failure mode, fault origin, cascade and actions per session
+  postmortem FILE [--session ID] [--policy P.json] [-o OUT.md]
+                                                   a Markdown postmortem with the playbook's six sections
+  convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
+                                                   OpenAI-style chat transcripts to session trace v1
 `;
 
-export class UsageError extends Error {}
+function onePositional(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one file`);
+  return positionals[0]!;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const parse = <O extends NonNullable<ParseArgsConfig['options']>>(options: O) => parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   switch (command) {
-    case 'demo':
-      return runDemo(parseArgs({ args: rest, options: { trace: { type: 'string' } }, allowPositionals: false }).values);
+    case 'demo': {
+      const { values, positionals } = parse({ trace: { type: 'string' } });
+      if (positionals.length > 0) throw new UsageError('demo takes no file');
+      return runDemo(values);
+    }
     case 'replay': {
-      const { values, positionals } = parseArgs({ args: rest, options: { policy: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
-      if (positionals.length !== 1) throw new UsageError('replay takes exactly one trace file');
-      return runReplay(positionals[0]!, values);
+      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' }, expect: { type: 'boolean' } });
+      return runReplay(onePositional('replay', positionals), values);
+    }
+    case 'triage': {
+      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' } });
+      return runTriage(onePositional('triage', positionals), values);
+    }
+    case 'postmortem': {
+      const { values, positionals } = parse({ policy: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
+      return runPostmortem(onePositional('postmortem', positionals), values);
+    }
+    case 'convert': {
+      const { values, positionals } = parse({ tools: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
+      return runConvert(onePositional('convert', positionals), values);
     }
     case undefined:
     case 'help':
@@ -37,8 +66,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    const usage = error instanceof UsageError || String((error as { code?: string })?.code ?? '').startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`warden: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-    process.exitCode = usage ? 2 : 1;
+    process.exitCode = usage ? 2 : error instanceof CommandFailure ? error.exitCode : 1;
   },
 );

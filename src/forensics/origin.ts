@@ -1,0 +1,123 @@
+import type { FailureMode, Flag } from '../trace/events.js';
+import { AnomalyCode } from '../codes.js';
+import { normalizeId } from '../text/tokens.js';
+import type { FaultOrigin } from './triage-types.js';
+
+/** What pass 1 learned about a session, enough to walk back from any flag to where its premise entered. */
+export interface SessionFacts {
+  flags: Flag[];
+  /** Event type at each step that carries a flag or may be an origin. */
+  typeAt: Map<number, string>;
+  /** Token -> the first model output (llm.call) that said it. */
+  modelMentions: Map<string, number>;
+  /** Tool-call id -> the llm.call step that produced it. */
+  callOrigins: Map<string, number>;
+  /** Step of a tool.call or tool.result -> its call id and tool. */
+  calls: Map<number, { callId: string; tool: string }>;
+  /** Tool-call ids whose arguments used an id with no trusted provenance. */
+  suspectCalls: Set<string>;
+  /** Tool -> steps where its definition changed. */
+  definitionChanges: Map<string, number[]>;
+}
+
+/** A possible fault origin, with what to follow forward from it. */
+export interface Candidate {
+  origin: FaultOrigin;
+  mode: FailureMode;
+  /** Tokens whose later appearances are cascade. */
+  taint: string[];
+  /** Tool calls that are cascade whatever their arguments. */
+  calls: string[];
+  /** Ranks candidates at the same step: the more specific premise first. */
+  rank: number;
+}
+
+const MODE_RANK: Record<FailureMode, number> = { hallucination_propagation: 0, context_poisoning: 1, tool_misfire: 2, cost_runaway: 3, none: 9 };
+
+function candidate(step: number, type: string, reason: string, mode: FailureMode, taint: string[] = [], calls: string[] = []): Candidate {
+  return { origin: { step, type, reason }, mode, taint, calls, rank: MODE_RANK[mode] };
+}
+
+/** Walks back from one flag to where the premise it rests on first entered the session. */
+export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undefined {
+  const evidence = flag.evidence ?? {};
+  const typeAt = (step: number) => facts.typeAt.get(step) ?? 'unknown';
+  const call = facts.calls.get(flag.step);
+  switch (flag.code) {
+    case AnomalyCode.ENTITY_HALLUCINATION: {
+      const id = String(evidence.id ?? '');
+      const token = normalizeId(id) ?? id;
+      if (evidence.in === 'model_text') {
+        return candidate(flag.step, 'llm.call', `${id} first appears in a model output; it was in no prior trusted context.`, 'hallucination_propagation', [token]);
+      }
+      const said = facts.modelMentions.get(token);
+      if (said !== undefined && said < flag.step) {
+        return candidate(said, 'llm.call', `${id} first appears in the model output at step ${said}; it was in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
+      }
+      return candidate(flag.step, typeAt(flag.step), `${evidence.tool ?? 'a tool'} was called with ${id}, an id in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
+    }
+    case AnomalyCode.UNTRUSTED_ENTITY: {
+      const id = String(evidence.id ?? '');
+      const token = normalizeId(id) ?? id;
+      const sourceStep = typeof evidence.sourceStep === 'number' ? evidence.sourceStep : flag.step;
+      const source = String(evidence.source ?? 'untrusted content');
+      const fromSubagent = source.startsWith('subagent');
+      return candidate(sourceStep, typeAt(sourceStep), `${id} came only from ${source} at step ${sourceStep}, untrusted input the agent acted on.`, fromSubagent ? 'hallucination_propagation' : 'context_poisoning', [token], call ? [call.callId] : []);
+    }
+    case AnomalyCode.UNTRUSTED_OUTPUT:
+      return candidate(flag.step, typeAt(flag.step), `A subagent's output failed validation: ${flag.message}`, 'hallucination_propagation');
+    case AnomalyCode.ENTITY_MISMATCH: {
+      if (call && facts.suspectCalls.has(call.callId)) return undefined;
+      const found = String(evidence.found ?? '');
+      return candidate(flag.step, 'tool.result', flag.message, 'tool_misfire', [normalizeId(found) ?? found], call ? [call.callId] : []);
+    }
+    case AnomalyCode.OUTPUT_TRUNCATED: {
+      if (typeAt(flag.step) === 'llm.call') {
+        const ids = Array.isArray(evidence.toolCalls) ? (evidence.toolCalls as Array<{ id: string }>).map((toolCall) => toolCall.id) : [];
+        return candidate(flag.step, 'llm.call', 'The model output hit its length limit while producing tool calls: their arguments were cut off.', 'tool_misfire', [], ids);
+      }
+      const origin = call ? facts.callOrigins.get(call.callId) : undefined;
+      return origin === undefined ? candidate(flag.step, typeAt(flag.step), flag.message, 'tool_misfire', [], call ? [call.callId] : []) : undefined;
+    }
+    case AnomalyCode.TOOL_ARG_MISMATCH:
+    case AnomalyCode.TOOL_UNKNOWN: {
+      const tool = call?.tool ?? String(evidence.tool ?? '');
+      const changed = (facts.definitionChanges.get(tool) ?? []).filter((step) => step < flag.step);
+      if (flag.code === AnomalyCode.TOOL_ARG_MISMATCH && changed.length > 0) {
+        return candidate(changed[0]!, 'tool.definitions', `The definition of ${tool} changed at step ${changed[0]}; calls no longer matched its schema.`, 'tool_misfire', [], call ? [call.callId] : []);
+      }
+      const produced = call ? facts.callOrigins.get(call.callId) : undefined;
+      const step = produced ?? flag.step;
+      return candidate(step, typeAt(step), flag.code === AnomalyCode.TOOL_UNKNOWN ? `The model called ${tool}, a tool that was never defined.` : `The model produced malformed arguments for ${tool}: ${flag.message}`, 'tool_misfire', [], call ? [call.callId] : []);
+    }
+    case AnomalyCode.PROMPT_INJECTION:
+      return candidate(flag.step, typeAt(flag.step), flag.message, 'context_poisoning');
+    case AnomalyCode.CONTEXT_DRIFT:
+      return candidate(flag.step, 'goal.update', flag.message, 'context_poisoning');
+    case AnomalyCode.LOOP_DETECTED: {
+      const steps = Array.isArray(evidence.steps) ? (evidence.steps as number[]) : [flag.step];
+      const entry = steps[0] ?? flag.step;
+      const callIds = steps.map((step) => facts.calls.get(step)?.callId).filter((id): id is string => id !== undefined);
+      return candidate(entry, typeAt(entry), `Loop entry: ${evidence.tool ?? 'a tool'} was called ${steps.length} times with near-identical arguments from step ${entry}, with no new information.`, 'cost_runaway', [], callIds);
+    }
+    case AnomalyCode.BURN_RATE_SPIKE:
+    case AnomalyCode.BUDGET_EXCEEDED:
+      return candidate(flag.step, typeAt(flag.step), flag.message, 'cost_runaway');
+    case AnomalyCode.ENTITY_UNVERIFIED:
+      return flag.step === 0 ? candidate(0, 'session.start', flag.message, 'hallucination_propagation', [normalizeId(String(evidence.id ?? '')) ?? '']) : undefined;
+    default:
+      // STEP_BUDGET_EXCEEDED, CONTEXT_BLOAT, TOOL_DEFINITION_CHANGED, GUARD_ERROR, SESSION_*: signals, not premises.
+      return undefined;
+  }
+}
+
+/** The fault origin: the earliest step that introduced a wrong premise; at a tie, the most specific. */
+export function locateOrigin(facts: SessionFacts): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const flag of facts.flags) {
+    const found = candidateFor(flag, facts);
+    if (!found) continue;
+    if (!best || found.origin.step < best.origin.step || (found.origin.step === best.origin.step && found.rank < best.rank)) best = found;
+  }
+  return best;
+}

@@ -1,0 +1,194 @@
+import type { FailureMode, TraceEvent } from '../trace/events.js';
+import { readTrace } from '../trace/reader.js';
+import { replayTrace, type ReplayDecision } from '../replay.js';
+import { triageTrace, type TraceSource, type TriageOptions } from './triage.js';
+import type { SessionTriage } from './triage-types.js';
+
+const MAX_EVENTS = 20_000;
+const PAST: Record<string, string> = { block: 'blocked', pause: 'paused', kill: 'killed', warn: 'warned on', allow: 'allowed' };
+
+const MODE_TEXT: Record<FailureMode, { name: string; signature: string; layer: string }> = {
+  hallucination_propagation: {
+    name: 'Hallucination propagation',
+    signature: 'a false premise (here, an id) entered through model or subagent output and later steps built on it.',
+    layer: 'entity validation: ids in arguments and answers checked against trusted context',
+  },
+  tool_misfire: {
+    name: 'Tool misfire',
+    signature: 'a tool was called with malformed or truncated arguments, against a changed schema, or its result belonged to another entity.',
+    layer: 'argument validation, output limits, and result checks against the session entities',
+  },
+  context_poisoning: {
+    name: 'Context poisoning',
+    signature: 'instructions or a rewritten goal entered the context from a channel that should only carry data.',
+    layer: 'scanning of tool results, retrieval and memory; goal changes only from the user',
+  },
+  cost_runaway: {
+    name: 'Cost runaway',
+    signature: 'repeated near-identical calls or a token spike without useful progress.',
+    layer: 'loop detection and per-session budgets that pause before the bill arrives',
+  },
+  none: { name: 'No anomaly found', signature: 'no check raised a premise-changing flag.', layer: 'n/a' },
+};
+
+function clip(text: string, length = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+function show(value: unknown): string {
+  return clip(typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+}
+
+function describe(event: TraceEvent): string {
+  switch (event.type) {
+    case 'session.start':
+      return `session start${event.goal ? `: goal "${clip(event.goal, 80)}"` : ''}`;
+    case 'tool.definitions':
+      return `tool definitions: ${event.tools.map((tool) => tool.name).join(', ')}`;
+    case 'message':
+      return `${event.role} message: "${clip(event.content, 100)}"`;
+    case 'llm.call': {
+      const calls = (event.output?.tool_calls ?? []).map((call) => `${call.name}(${show(call.arguments)})`);
+      return `model call (${event.model}${event.finish_reasons ? `, finish ${event.finish_reasons.join('/')}` : ''})${event.output?.text ? `: "${clip(event.output.text, 80)}"` : ''}${calls.length ? ` -> ${calls.join(', ')}` : ''}`;
+    }
+    case 'tool.call':
+      return `tool call ${event.tool}(${show(event.arguments)})`;
+    case 'tool.result':
+      return `result of ${event.tool}${event.is_error ? ' (error)' : ''}: ${show(event.result)}`;
+    case 'subagent.output':
+      return `subagent output${event.agent ? ` from ${event.agent}` : ''}: ${show(event.content)}`;
+    case 'context.add':
+      return `${event.source} content: ${show(event.content)}`;
+    case 'goal.update':
+      return `goal set by ${event.source}: "${clip(event.goal, 80)}"`;
+    case 'guard.decision':
+      return `guard decision ${event.action} on step ${event.target_step}`;
+    case 'session.end':
+      return `session end (${event.status})${event.output !== undefined ? `: ${show(event.output)}` : ''}`;
+  }
+}
+
+async function sessionEvents(source: TraceSource, sessionId: string): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  for await (const line of readTrace(typeof source === 'string' ? source : source())) {
+    if (line.event?.session_id === sessionId && events.length < MAX_EVENTS) events.push(line.event);
+  }
+  return events;
+}
+
+function missingSignals(events: TraceEvent[]): string[] {
+  const calls = events.filter((event) => event.type === 'llm.call');
+  const missing: string[] = [];
+  if (!events.some((event) => event.ts)) missing.push('event times (`ts`): the time range and burn rate cannot be reconstructed');
+  if (calls.length === 0) missing.push('model calls (`llm.call`): what the model said and when cannot be separated from the conversation');
+  if (calls.some((call) => call.type === 'llm.call' && call.input_tokens === undefined)) missing.push('token counts on model calls: budgets, burn rate and context bloat could not be checked');
+  if (calls.some((call) => call.type === 'llm.call' && call.finish_reasons === undefined)) missing.push('finish reasons: truncated tool-call arguments cannot be told apart');
+  if (calls.length > 0 && !calls.some((call) => call.type === 'llm.call' && call.input_messages !== undefined)) missing.push('the context window (`input_messages`, opt-in): what the model saw at the origin is inferred, not captured');
+  const definitions = events.filter((event) => event.type === 'tool.definitions').flatMap((event) => (event.type === 'tool.definitions' ? event.tools : []));
+  if (definitions.length === 0) missing.push('tool definitions: arguments could not be checked against schemas');
+  const unannotated = [...new Set(definitions.filter((tool) => !tool.annotations || (tool.annotations.readOnlyHint === undefined && tool.annotations.destructiveHint === undefined)).map((tool) => tool.name))];
+  if (unannotated.length > 0) missing.push(`side-effect annotations for ${unannotated.join(', ')}: reversibility of their calls is unknown`);
+  return missing;
+}
+
+/** The playbook's six questions, answered from the trace, with human judgement left as explicit prompts. */
+export async function writePostmortem(source: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
+  const { sessionId, ...triageOptions } = options;
+  const report = await triageTrace(source, triageOptions);
+  const triage: SessionTriage | undefined = sessionId
+    ? report.sessions.find((session) => session.session_id === sessionId)
+    : (report.sessions.find((session) => session.mode !== 'none') ?? report.sessions[0]);
+  if (!triage) throw new Error(sessionId ? `session ${sessionId} is not in the trace` : 'the trace holds no session');
+  const events = await sessionEvents(source, triage.session_id);
+  const byStep = new Map(events.map((event) => [event.step, event]));
+  const replay = await replayTrace(typeof source === 'string' ? source : source(), triageOptions);
+  const decisions: ReplayDecision[] = replay.sessions.find((session) => session.session_id === triage.session_id)?.decisions ?? [];
+  const start = events.find((event) => event.type === 'session.start');
+  const end = [...events].reverse().find((event) => event.type === 'session.end');
+  const times = events.map((event) => event.ts).filter((ts): ts is string => typeof ts === 'string');
+  const mode = MODE_TEXT[triage.mode];
+  const origin = triage.fault_origin;
+  const lines: string[] = [];
+  const out = (...text: string[]) => lines.push(...text);
+
+  out(`# Postmortem: agent session ${triage.session_id}`, '', `_Drafted by \`warden postmortem\` from the session trace. Every italic prompt is a judgement left to the reviewer; nothing here is invented._`, '');
+
+  out('## 1. Session context', '');
+  out(`- **Session:** \`${triage.session_id}\``);
+  out(`- **Time range:** ${times.length ? `${times[0]} to ${times.at(-1)}` : 'not recorded (the trace has no `ts`)'}`);
+  out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
+  out(`- **Tokens:** ${triage.totals.input_tokens} input, ${triage.totals.output_tokens} output`);
+  out(`- **Intended behaviour:** ${start?.type === 'session.start' && start.goal ? `"${start.goal}"` : '_not recorded: state what the session was meant to do_'}`);
+  if (start?.type === 'session.start' && start.entities) out(`- **Key entities:** ${Object.entries(start.entities).map(([kind, id]) => `${kind} = ${Array.isArray(id) ? id.join(', ') : id}`).join('; ')}`);
+  out(`- **Ended:** ${end?.type === 'session.end' ? `${end.status}${end.output !== undefined ? `, final output: "${show(end.output)}"` : ''}` : 'no session end recorded'}`, '');
+
+  out('## 2. Failure classification', '');
+  out(`**${mode.name}** (\`${triage.mode}\`): ${mode.signature}`, '');
+  if (triage.flags.length > 0) {
+    out('| step | flag | finding |', '|---|---|---|');
+    for (const flag of triage.flags) out(`| ${flag.step} | \`${flag.code}\` | ${flag.message.replace(/\|/g, '\\|')} |`);
+    out('');
+  }
+
+  out('## 3. Fault origin and cascade path', '');
+  if (!origin) {
+    out('No fault origin: no step introduced a wrong premise that the checks can see.', '', '_If a user reported a wrong outcome, say what was wrong: the checks found no premise to trace it to._', '');
+  } else {
+    out(`- **Origin:** step ${origin.step} (\`${origin.type}\`): ${origin.reason}`);
+    const atOrigin = byStep.get(origin.step);
+    if (atOrigin) out(`- **At the origin:** ${describe(atOrigin)}`);
+    out('', `**What was in context at step ${origin.step}:**`, '');
+    const before = events.filter((event) => event.step < origin.step && event.type !== 'guard.decision' && event.type !== 'tool.definitions').slice(-12);
+    for (const event of before) out(`- step ${event.step}: ${describe(event)}`);
+    if (atOrigin?.type === 'llm.call' && atOrigin.input_messages === undefined) out('- _(the context window itself was not captured: `input_messages` is opt-in)_');
+    out('', `_Given exactly this context, was the output at step ${origin.step} surprising? If not, the fix is upstream, in what entered the context._`, '');
+    out('**Cascade:**', '');
+    for (const step of triage.cascade) {
+      const event = byStep.get(step);
+      out(`1. step ${step}: ${event ? describe(event) : '(event not kept)'}`);
+    }
+    out('');
+  }
+
+  out('## 4. Impact assessment', '');
+  if (triage.actions_after_origin.length === 0) out(origin ? 'No external action was taken after the origin.' : 'Not applicable: no fault origin.');
+  else {
+    out('| step | action | reversible | plan |', '|---|---|---|---|');
+    for (const action of triage.actions_after_origin) {
+      const reversible = action.reversible === true ? 'yes (read-only)' : action.reversible === false ? '**no** (destructive)' : 'unknown (no annotation)';
+      const plan = action.reversible === true ? 'none needed' : '_reversal plan: owner and steps_';
+      out(`| ${action.step} | \`${action.tool}\` | ${reversible} | ${plan} |`);
+    }
+  }
+  out('', `- **User-facing impact:** ${end?.type === 'session.end' && end.output !== undefined ? `the session ended with "${show(end.output)}". _Confirm what the user saw and did with it._` : '_state what reached the user_'}`);
+  out(`- **Cost impact:** ${triage.totals.input_tokens + triage.totals.output_tokens} tokens over ${triage.totals.llm_calls} model calls. _Compare with this session type's baseline._`, '');
+
+  out('## 5. Contributing factors', '');
+  out('Evidence from the trace:', '');
+  if (triage.flags.length === 0) out('- no flags were raised');
+  for (const flag of triage.flags.slice(0, 20)) out(`- step ${flag.step}, \`${flag.code}\`: ${flag.message}`);
+  out('', 'For the reviewer to decide (each may be one of several factors, none enough alone):', '');
+  out('- _Model limitation: does the model reliably fail on this input type?_');
+  out('- _Prompt design: did the system prompt constrain entity references, tool use and when to stop?_');
+  out('- _Tool interface: were the tool descriptions, schemas and results unambiguous?_');
+  out('- _Data contamination: did a retrieved document, memory or subagent carry misleading content?_', '');
+
+  out('## 6. Detection gap', '');
+  const recorded = events.some((event) => event.type === 'guard.decision');
+  const firstStop = decisions.find((decision) => decision.action === 'block' || decision.action === 'pause' || decision.action === 'kill');
+  if (firstStop) {
+    out(`- **Would have fired:** under the current policy, agent-warden would ${firstStop.action} step ${firstStop.step} (\`${firstStop.tool}\`: ${firstStop.flags.join(', ')})${origin && firstStop.step > origin.step ? `, ${firstStop.step - origin.step} step(s) after the origin` : ''}.`);
+  } else out('- **Would have fired:** no decision under the current policy stops this session.');
+  out(`- **Guard in the loop:** ${recorded ? 'yes: the trace holds the decisions a live guard took.' : 'no: the trace holds no guard decisions; the session ran without agent-warden.'}`);
+  const recordedStop = events.find((event) => event.type === 'guard.decision' && (event.action === 'block' || event.action === 'pause' || event.action === 'kill'));
+  if (origin && recordedStop?.type === 'guard.decision') out(`- **Contained:** the live guard ${PAST[recordedStop.action]} step ${recordedStop.target_step}; the layer that caught it: ${mode.layer}.`);
+  else if (origin) out(`- **Missing layer:** ${mode.layer}.`);
+  const missing = missingSignals(events);
+  if (missing.length > 0) {
+    out('- **Signals the trace lacks:**');
+    for (const signal of missing) out(`  - ${signal}`);
+  }
+  out('', '_Why did this reach the user? Name the eval, monitor or guardrail that was missing, and add this trace to the regression library (`warden replay --expect`)._', '');
+  return lines.join('\n');
+}

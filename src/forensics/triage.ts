@@ -1,0 +1,268 @@
+import type { Readable } from 'node:stream';
+import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
+import { readTrace, type TraceLine } from '../trace/reader.js';
+import { replayTrace } from '../replay.js';
+import type { GuardOptions } from '../guard.js';
+import { AnomalyCode } from '../codes.js';
+import { forEachToken } from '../text/tokens.js';
+import { scanContent } from '../text/content-scan.js';
+import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
+import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
+
+/** A trace that can be read twice: a file path, or a function that opens it afresh. */
+export type TraceSource = string | (() => Readable);
+
+export interface TriageOptions extends Omit<GuardOptions, 'mode' | 'sink'> {
+  onProblem?(problem: { line: number; reason: string }): void;
+}
+
+export interface TriageReport {
+  sessions: SessionTriage[];
+  problems: Array<{ line: number; reason: string }>;
+  validEvents: number;
+}
+
+const MAX_MENTIONS = 50_000;
+const MAX_FLAGS = 1_000;
+const STOPPING = new Set(['block', 'pause', 'kill']);
+
+interface Pass1 extends SessionFacts {
+  order: number;
+  totals: SessionTriage['totals'];
+  flagKeys: Set<string>;
+}
+
+function open(source: TraceSource): AsyncGenerator<TraceLine> {
+  return readTrace(typeof source === 'string' ? source : source());
+}
+
+function tokensOf(value: unknown, visit: (token: string) => void): void {
+  if (typeof value === 'string') forEachToken(value, visit);
+  else if (typeof value === 'number') forEachToken(String(value), visit);
+  else if (Array.isArray(value)) for (const item of value) tokensOf(item, visit);
+  else if (value !== null && typeof value === 'object') for (const [key, child] of Object.entries(value)) {
+    forEachToken(key, visit);
+    tokensOf(child, visit);
+  }
+}
+
+/** Refusals because the session was already halted restate an earlier finding; they are not findings of their own. */
+const CONSEQUENCES = new Set<string>([AnomalyCode.SESSION_PAUSED, AnomalyCode.SESSION_KILLED]);
+
+function addFlag(facts: Pass1, flag: Flag): void {
+  if (CONSEQUENCES.has(flag.code)) return;
+  const key = `${flag.code}\u0000${flag.step}\u0000${String(flag.evidence?.id ?? '')}`;
+  if (facts.flagKeys.has(key) || facts.flags.length >= MAX_FLAGS) return;
+  facts.flagKeys.add(key);
+  facts.flags.push(flag);
+}
+
+/**
+ * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
+ * from each finding to where its premise entered, follow the cascade forward, and list the external
+ * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
+ * Two streaming passes over the trace; memory is bounded per session.
+ */
+export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
+  const { onProblem, ...guardOptions } = options;
+  const sessions = new Map<string, Pass1>();
+  const facts = (sessionId: string): Pass1 => {
+    let found = sessions.get(sessionId);
+    if (!found) {
+      found = {
+        order: sessions.size,
+        flags: [],
+        flagKeys: new Set(),
+        typeAt: new Map(),
+        modelMentions: new Map(),
+        callOrigins: new Map(),
+        calls: new Map(),
+        suspectCalls: new Set(),
+        definitionChanges: new Map(),
+        totals: { llm_calls: 0, tool_calls: 0, input_tokens: 0, output_tokens: 0 },
+      };
+      sessions.set(sessionId, found);
+    }
+    return found;
+  };
+
+  const replay = await replayTrace(typeof source === 'string' ? source : source(), guardOptions, {
+    ...(onProblem ? { onProblem } : {}),
+    onEvent(event, decision) {
+      const session = facts(event.session_id);
+      if (decision.flags.length > 0 || event.type !== 'message') session.typeAt.set(event.step, event.type);
+      switch (event.type) {
+        case 'llm.call': {
+          session.totals.llm_calls += 1;
+          session.totals.input_tokens += event.input_tokens ?? 0;
+          session.totals.output_tokens += event.output_tokens ?? 0;
+          const remember = (token: string) => {
+            if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
+          };
+          tokensOf(event.output?.text, remember);
+          for (const call of event.output?.tool_calls ?? []) {
+            session.callOrigins.set(call.id, event.step);
+            tokensOf(call.arguments, remember);
+          }
+          break;
+        }
+        case 'tool.call':
+          session.totals.tool_calls += 1;
+          session.calls.set(event.step, { callId: event.call_id, tool: event.tool });
+          if (decision.flags.some((flag) => flag.code === AnomalyCode.ENTITY_HALLUCINATION || flag.code === AnomalyCode.UNTRUSTED_ENTITY)) session.suspectCalls.add(event.call_id);
+          break;
+        case 'tool.result':
+          session.calls.set(event.step, { callId: event.call_id, tool: event.tool });
+          break;
+        case 'guard.decision':
+          // Decisions the trace already holds (a live guard's) count as well as the replay's own.
+          for (const flag of event.flags ?? []) if (flag && typeof flag.code === 'string') addFlag(session, { ...flag, step: typeof flag.step === 'number' ? flag.step : event.target_step });
+          break;
+      }
+      for (const flag of decision.flags) {
+        if (flag.code === AnomalyCode.TOOL_DEFINITION_CHANGED && typeof flag.evidence?.tool === 'string') {
+          const steps = session.definitionChanges.get(flag.evidence.tool) ?? [];
+          steps.push(flag.step);
+          session.definitionChanges.set(flag.evidence.tool, steps);
+        }
+        addFlag(session, flag);
+      }
+    },
+  });
+
+  const origins = new Map<string, Candidate | undefined>();
+  for (const [sessionId, session] of sessions) origins.set(sessionId, locateOrigin(session));
+  const forward = await followForward(source, origins);
+
+  const triaged = [...sessions.entries()]
+    .sort(([, a], [, b]) => a.order - b.order)
+    .map(([sessionId, session]): SessionTriage => {
+      const origin = origins.get(sessionId);
+      const after = forward.get(sessionId);
+      return {
+        session_id: sessionId,
+        mode: origin?.mode ?? 'none',
+        fault_origin: origin?.origin ?? null,
+        cascade: origin ? (after?.cascade ?? [origin.origin.step]) : [],
+        actions_after_origin: origin ? (after?.actions ?? []) : [],
+        flags: [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
+        totals: session.totals,
+      };
+    });
+  return { sessions: triaged, problems: replay.problems, validEvents: replay.validEvents };
+}
+
+interface Forward {
+  cascade: number[];
+  actions: ActionAfterOrigin[];
+  taint: Set<string>;
+  taintedCalls: Set<string>;
+  annotations: Map<string, ToolAnnotations | undefined>;
+  refused: Set<string>;
+  executed: Set<string>;
+  pendingActions: Array<ActionAfterOrigin & { callId: string }>;
+  repeatedTools: Set<string>;
+}
+
+function reversible(annotations: ToolAnnotations | undefined): boolean | null {
+  if (annotations?.readOnlyHint === true) return true;
+  if (annotations?.destructiveHint === true) return false;
+  return null;
+}
+
+/** Pass 2: from each origin, the steps that carry its premise forward, and the actions taken after it. */
+async function followForward(source: TraceSource, origins: Map<string, Candidate | undefined>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+  const states = new Map<string, Forward>();
+  for await (const line of open(source)) {
+    if (line.error !== undefined) continue;
+    const event = line.event;
+    const origin = origins.get(event.session_id);
+    if (!origin) continue;
+    let state = states.get(event.session_id);
+    if (!state) {
+      state = {
+        cascade: [],
+        actions: [],
+        taint: new Set(origin.taint.filter((token) => token !== '')),
+        taintedCalls: new Set(origin.calls),
+        annotations: new Map(),
+        refused: new Set(),
+        executed: new Set(),
+        pendingActions: [],
+        repeatedTools: new Set(),
+      };
+      states.set(event.session_id, state);
+    }
+    trackForward(event, origin, state);
+  }
+  const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
+  for (const [sessionId, state] of states) {
+    // A call the recording guard refused, with no result in the trace, never reached its tool.
+    const actions = state.pendingActions
+      .filter((action) => state.executed.has(action.callId) || !state.refused.has(action.callId))
+      .map(({ step, tool, reversible: canUndo }) => ({ step, tool, reversible: canUndo }));
+    result.set(sessionId, { cascade: state.cascade, actions });
+  }
+  return result;
+}
+
+function mentions(value: unknown, taint: ReadonlySet<string>): boolean {
+  if (taint.size === 0) return false;
+  let found = false;
+  tokensOf(value, (token) => {
+    if (taint.has(token)) found = true;
+  });
+  return found;
+}
+
+function trackForward(event: TraceEvent, origin: Candidate, state: Forward): void {
+  const start = origin.origin.step;
+  const poisoned = origin.mode === 'context_poisoning';
+  if (event.type === 'tool.definitions') for (const tool of event.tools) state.annotations.set(tool.name, tool.annotations);
+  if (event.type === 'guard.decision') {
+    if (STOPPING.has(event.action)) {
+      const refused = state.pendingActions.find((action) => action.step === event.target_step);
+      if (refused) state.refused.add(refused.callId);
+    }
+    return;
+  }
+  if (event.step < start) return;
+  const add = () => {
+    if (state.cascade.at(-1) !== event.step) state.cascade.push(event.step);
+  };
+  if (event.step === start) add();
+  switch (event.type) {
+    case 'tool.call': {
+      state.pendingActions.push({ step: event.step, tool: event.tool, reversible: reversible(state.annotations.get(event.tool)), callId: event.call_id });
+      const repeat = origin.mode === 'cost_runaway' && state.repeatedTools.has(event.tool);
+      if (state.taintedCalls.has(event.call_id) || repeat || poisoned || mentions(event.arguments, state.taint)) {
+        state.taintedCalls.add(event.call_id);
+        if (origin.mode === 'cost_runaway') state.repeatedTools.add(event.tool);
+        add();
+      }
+      break;
+    }
+    case 'tool.result':
+      state.executed.add(event.call_id);
+      if (state.taintedCalls.has(event.call_id)) {
+        // What a result of a tainted call introduces is tainted too (the other customer's id, say).
+        const scan = scanContent(event.result, { watchedKeys: new Set(), maxDepth: 32, maxTokens: 10_000 });
+        for (const value of scan.idValues) forEachToken(value, (token) => state.taint.add(token));
+        add();
+      } else if (poisoned) add();
+      break;
+    case 'llm.call':
+      if (poisoned || mentions(event.output, state.taint) || (event.output?.tool_calls ?? []).some((call) => state.taintedCalls.has(call.id))) add();
+      break;
+    case 'message':
+      if (event.role === 'assistant' && (poisoned || mentions(event.content, state.taint))) add();
+      break;
+    case 'subagent.output':
+    case 'context.add':
+      if (event.step !== start && mentions(event.content, state.taint)) add();
+      break;
+    case 'session.end':
+      if (poisoned || mentions(event.output, state.taint) || origin.mode === 'cost_runaway') add();
+      break;
+  }
+}

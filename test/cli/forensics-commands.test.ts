@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { specExample } from '../replay.test.js';
+import { TAU_BENCH } from '../helpers/tau-bench.js';
+
+const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'warden-forensics-cli-'));
+
+function warden(...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('warden triage', () => {
+  it('prints the JSON the issue specifies, one element per session', () => {
+    const run = warden('triage', file('spec.jsonl', specExample()), '--json');
+    expect(run.code).toBe(0);
+    const [triage] = JSON.parse(run.stdout);
+    expect(Object.keys(triage)).toEqual(['session_id', 'mode', 'fault_origin', 'cascade', 'actions_after_origin', 'flags', 'totals']);
+    expect(triage).toMatchObject({ mode: 'hallucination_propagation', fault_origin: { step: 3, type: 'llm.call' }, cascade: [3, 4, 5, 6, 7] });
+    expect(Object.keys(triage.flags[0])).toEqual(['code', 'step', 'message']);
+  });
+
+  it('prints a readable report without --json, and reports broken lines', () => {
+    const run = warden('triage', file('spec-damaged.jsonl', `${specExample()}\n{oops\n`));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/session s-0237: hallucination propagation/);
+    expect(run.stdout).toMatch(/fault origin\s+step 3 \(llm\.call\)/);
+    expect(run.stdout).toMatch(/cascade\s+3 -> 4 -> 5 -> 6 -> 7/);
+    expect(run.stderr).toMatch(/line 10: not valid JSON/);
+  });
+
+  it('exits non-zero only for usage, unreadable files or no valid event', () => {
+    expect(warden('triage', file('empty.jsonl', 'nothing here\n')).code).toBe(1);
+    expect(warden('triage').code).toBe(2);
+  });
+});
+
+describe('warden postmortem', () => {
+  it('writes the Markdown postmortem to stdout or a file', () => {
+    const trace = file('pm.jsonl', specExample());
+    const run = warden('postmortem', trace);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('## 6. Detection gap');
+    const out = join(dir, 'pm.md');
+    expect(warden('postmortem', trace, '--session', 's-0237', '-o', out).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('# Postmortem: agent session s-0237');
+    expect(warden('postmortem', trace, '--session', 'ghost').code).toBe(1);
+  });
+});
+
+describe('warden replay --expect', () => {
+  it('passes while saved stops hold, and fails when a policy change lets a stopped session through', () => {
+    const trace = join(dir, 'demo.jsonl');
+    expect(warden('demo', '--trace', trace).code).toBe(0);
+    const holds = warden('replay', trace, '--expect');
+    expect(holds.code).toBe(0);
+    expect(holds.stderr).toMatch(/1 of 1 saved stops still hold/);
+    const lax = file('lax.json', JSON.stringify({ actions: { ENTITY_HALLUCINATION: 'warn' } }));
+    const regressed = warden('replay', trace, '--expect', '--policy', lax);
+    expect(regressed.code).toBe(1);
+    expect(regressed.stderr).toMatch(/regression: session s-0237 was stopped at step 5 \(ENTITY_HALLUCINATION\)/);
+  });
+});
+
+describe('warden convert', () => {
+  it('turns the tau-bench runs into trace v1 that replays and triages', () => {
+    const out = join(dir, 'tau.jsonl');
+    const run = warden('convert', join(TAU_BENCH, 'trajectories', 'gpt-4o-airline.json'), '--tools', join(TAU_BENCH, 'schemas', 'airline_tool_schemas.json'), '--model', 'gpt-4o', '-o', out);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/converted 200 session\(s\)/);
+    const triage = warden('triage', out, '--json');
+    expect(triage.code).toBe(0);
+    const sessions = JSON.parse(triage.stdout) as Array<{ session_id: string; mode: string; totals: { tool_calls: number } }>;
+    expect(sessions).toHaveLength(200);
+    expect(sessions.reduce((sum, session) => sum + session.totals.tool_calls, 0)).toBe(1_164);
+    expect(sessions.find((session) => session.session_id === 'task26-trial0')?.mode).toBe('hallucination_propagation');
+    expect(sessions.find((session) => session.session_id === 'task13-trial2')?.mode).toBe('cost_runaway');
+  }, 60_000);
+
+  it('converts a plain message list, and one transcript per line', () => {
+    const messages = [
+      { role: 'user', content: 'Where is ord_1001?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_order', arguments: '{"order_id":"ord_1001"}' } }] },
+      { role: 'tool', tool_call_id: 'c1', name: 'get_order', content: '{"status":"shipped"}' },
+      { role: 'assistant', content: 'It shipped.' },
+    ];
+    const run = warden('convert', file('chat.json', JSON.stringify(messages)), '--session', 'chat-1');
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.map((event) => event.type)).toEqual(['session.start', 'message', 'llm.call', 'tool.call', 'tool.result', 'llm.call', 'message']);
+    expect(events.every((event) => event.session_id === 'chat-1')).toBe(true);
+    const perLine = warden('convert', file('chats.jsonl', `${JSON.stringify({ messages })}\n${JSON.stringify({ messages })}\n`));
+    expect(new Set(perLine.stdout.trim().split('\n').map((line) => JSON.parse(line).session_id)).size).toBe(2);
+    expect(warden('convert', file('nothing.json', '{"hello": 1}')).code).toBe(1);
+  });
+});
