@@ -30,6 +30,8 @@ export { JsonlFileSink, MemorySink, teeSinks } from './trace/jsonl-sink.js';
 export type { RecorderOptions } from './trace/jsonl-sink.js';
 export { createRedactor, maskSecrets, REDACTED, MASK_FAILED } from './trace/redact.js';
 export type { RedactionOptions, MaskFunction } from './trace/redact.js';
+export { createOtelSink } from './otel/otel-sink.js';
+export type { OtelSinkOptions } from './otel/otel-sink.js';
 export { toToolDefinition } from './tool-definition.js';
 export type { ToolDefinitionLike } from './tool-definition.js';
 export * from './trace/events.js';
