@@ -9,7 +9,8 @@ import { compileEntityPatterns } from './checks/entity-patterns.js';
 import type { EntityResolver } from './checks/entity-verification.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
-import { GuardSession, type Decision } from './session.js';
+import { GuardSession, METADATA_KEY, type Decision } from './session.js';
+import type { ProvenanceMode } from './state/session-state.js';
 import { createMemoryStore, type SessionStore } from './store.js';
 import type { EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
@@ -45,6 +46,12 @@ export interface StartSessionOptions {
   goal?: string;
   entities?: Record<string, string | string[]>;
   metadata?: Record<string, unknown>;
+  /**
+   * `tool-results` for integrations that never see the conversation (MCP): read-only lookups may
+   * introduce ids, and other tools need ids a result carried, a resolver verified, or the client declared.
+   * Recorded in the session's start metadata, so replay reproduces it.
+   */
+  provenance?: ProvenanceMode;
 }
 
 function isResolved(policy: PolicyDocument | Policy): policy is Policy {
@@ -120,7 +127,8 @@ export class Guard extends EventEmitter<GuardEvents> {
     const start: Omit<SessionStartEvent, 'session_id' | 'step'> = { type: 'session.start' };
     if (options.goal !== undefined) start.goal = options.goal;
     if (options.entities !== undefined) start.entities = options.entities;
-    if (options.metadata !== undefined) start.metadata = options.metadata;
+    const metadata = options.provenance === 'tool-results' ? { ...options.metadata, [METADATA_KEY]: { provenance: 'tool-results' } } : options.metadata;
+    if (metadata !== undefined) start.metadata = metadata;
     const startDecision = await session.ingest(start);
     if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.

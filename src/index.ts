@@ -15,6 +15,7 @@ export type { EntityResolver } from './checks/entity-verification.js';
 export { defineCheck, flag } from './checks/check.js';
 export type { Check, CheckContext } from './checks/check.js';
 export type { SessionStore } from './store.js';
+export type { ProvenanceMode } from './state/session-state.js';
 export { createMemoryStore } from './store.js';
 export { replayTrace } from './replay.js';
 export type { ReplayReport, ReplaySession, ReplayDecision } from './replay.js';

@@ -8,7 +8,6 @@ import type {
   ModelToolCall,
   SessionEndEvent,
   SubagentOutputEvent,
-  ToolDefinition,
   TraceEvent,
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
@@ -23,6 +22,7 @@ import { canonicalJson } from './text/canonical-json.js';
 import { isTruncated } from './checks/truncation.js';
 import type { GuardRuntime } from './runtime.js';
 import { forEachToken } from './text/tokens.js';
+import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 
 /** The guard's verdict on one event. */
 export interface Decision {
@@ -85,7 +85,8 @@ function hashResult(result: unknown): string {
  */
 export class GuardSession {
   readonly state: SessionState;
-  private readonly echoes = new Map<string, Set<string>>();
+  /** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
+  private readonly pendingCalls = new Map<string, { echo: Set<string>; lookupIds: string[] }>();
   private readonly runtime: GuardRuntime;
 
   constructor(id: string, runtime: GuardRuntime) {
@@ -107,8 +108,9 @@ export class GuardSession {
     return this.ingest({ type: 'message', role, content });
   }
 
-  defineTools(tools: ToolDefinition[]): Promise<Decision> {
-    return this.ingest({ type: 'tool.definitions', tools });
+  /** Records tool definitions (trace, MCP or OpenAI shape); a definition that changed is flagged. */
+  defineTools(tools: ToolDefinitionLike[]): Promise<Decision> {
+    return this.ingest({ type: 'tool.definitions', tools: tools.map(toToolDefinition) });
   }
 
   modelCall(input: ModelCallInput): Promise<Decision> {
@@ -318,6 +320,7 @@ export class GuardSession {
     switch (event.type) {
       case 'session.start': {
         state.goal = event.goal;
+        if (provenanceModeOf(event.metadata) === 'tool-results') state.provenance = 'tool-results';
         state.startedAt = context.at;
         state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
         const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
@@ -359,22 +362,26 @@ export class GuardSession {
         // Call ids are not unique in real logs: a new call with an old id starts afresh.
         state.refusedCallIds.delete(event.call_id);
         state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
-        this.echoes.set(event.call_id, call.echoTokens);
+        const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
+        this.pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
+        if (this.pendingCalls.size > MAX_PENDING_ECHOES) this.pendingCalls.delete(this.pendingCalls.keys().next().value!);
         if (proceeds) {
           for (const reference of call.references) {
             if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
           }
         }
-        if (this.echoes.size > MAX_PENDING_ECHOES) this.echoes.delete(this.echoes.keys().next().value!);
         break;
       }
       case 'tool.result': {
         state.calls.setResult(event.call_id, hashResult(event.result));
-        const echo = this.echoes.get(event.call_id);
-        this.echoes.delete(event.call_id);
+        const pending = this.pendingCalls.get(event.call_id);
+        this.pendingCalls.delete(event.call_id);
         if (proceeds) {
           const content = context.content();
-          state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, echo);
+          state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+          if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
+            state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
+          }
           for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
         }
         break;
@@ -473,6 +480,14 @@ export class GuardSession {
       this.runtime.record(this.place(record));
     }
   }
+}
+
+/** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
+export const METADATA_KEY = 'agent-warden';
+
+function provenanceModeOf(metadata: Record<string, unknown> | undefined): string | undefined {
+  const ours = metadata?.[METADATA_KEY];
+  return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
 }
 
 function contentOf(event: TraceEvent): unknown {

@@ -10,9 +10,12 @@ function describeSource(provenance: Provenance): string {
 /**
  * Every entity id a call uses must have appeared before in trusted context (user, system, session
  * start, a tool result that introduced it). Only untrusted sources -> UNTRUSTED_ENTITY; none -> hallucination.
+ * In `tool-results` mode (no conversation seen), read-only lookups may use new ids.
  */
 export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], (event, context) => {
   const flags: Flag[] = [];
+  // With no conversation to check against, a read-only lookup is how an id is first established.
+  const lookup = context.state.provenance === 'tool-results' && context.call().tool?.readOnly === true;
   const reported = new Set<string>();
   for (const reference of context.call().references) {
     let untrustedSource: Provenance | undefined;
@@ -26,6 +29,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     const key = `${reference.path}\u0000${reference.value}`;
     if (reported.has(key)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
+    if (missing !== undefined && lookup) continue;
     if (missing !== undefined) {
       reported.add(key);
       flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context.`, evidence));

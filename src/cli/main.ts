@@ -4,6 +4,7 @@ import { runDemo } from './demo-command.js';
 import { runTriage } from './triage-command.js';
 import { runPostmortem } from './postmortem-command.js';
 import { runConvert } from './convert-command.js';
+import { runProxy } from './proxy-command.js';
 import { CommandFailure, UsageError } from './options.js';
 
 const USAGE = `usage: warden <command> [options]
@@ -18,6 +19,8 @@ commands:
                                                    a Markdown postmortem with the playbook's six sections
   convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
                                                    OpenAI-style chat transcripts to session trace v1
+  proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] -- COMMAND [ARGS...]
+                                                   a guarding MCP proxy in front of any stdio MCP server
 `;
 
 function onePositional(command: string, positionals: string[]): string {
@@ -49,6 +52,14 @@ async function main(argv: string[]): Promise<number> {
     case 'convert': {
       const { values, positionals } = parse({ tools: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
       return runConvert(onePositional('convert', positionals), values);
+    }
+    case 'proxy': {
+      const separator = rest.indexOf('--');
+      const own = separator === -1 ? rest : rest.slice(0, separator);
+      const upstream = separator === -1 ? [] : rest.slice(separator + 1);
+      const { values, positionals } = parseArgs({ args: own, options: { policy: { type: 'string' }, trace: { type: 'string' }, listen: { type: 'string' }, 'max-frame-bytes': { type: 'string' } }, allowPositionals: true, strict: true });
+      if (positionals.length > 0) throw new UsageError(`put the upstream command after --: warden proxy -- ${positionals.join(' ')}`);
+      return runProxy(upstream, values);
     }
     case undefined:
     case 'help':

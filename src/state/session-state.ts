@@ -11,6 +11,13 @@ import { IdShapeSet } from '../text/id-shapes.js';
 
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
+/**
+ * Where trusted ids come from. `conversation`: user and system messages, session entities, tool
+ * results. `tool-results`: for channels that never see the conversation (an MCP server or proxy):
+ * read-only lookups may introduce ids, and a successful lookup vouches for them.
+ */
+export type ProvenanceMode = 'conversation' | 'tool-results';
+
 /** Everything the guard knows about one session. Checks read it; only the session writes it. */
 export class SessionState {
   readonly ledger: EntityLedger;
@@ -37,6 +44,7 @@ export class SessionState {
   readonly refusedCallIds = new Set<string>();
   /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
   readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
+  provenance: ProvenanceMode = 'conversation';
   lastStep = -1;
   startedAt: number | undefined;
 

@@ -1,0 +1,164 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startProxy, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/warden.js', import.meta.url));
+const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
+const ORDER_SERVER = fileURLToPath(new URL('../../../dist/examples/mcp-order-server.js', import.meta.url));
+const MISBEHAVING = fileURLToPath(new URL('../../fixtures/mcp-misbehaving-server.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'warden-proxy-'));
+const clients: Client[] = [];
+
+afterAll(async () => {
+  for (const client of clients) await client.close().catch(() => {});
+});
+
+async function connect(args: string[]): Promise<Client> {
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: 'ignore' }));
+  clients.push(client);
+  return client;
+}
+
+const viaProxy = (upstream: string[], own: string[] = []) => connect([BIN, 'proxy', ...own, '--', process.execPath, ...upstream]);
+const refusalOf = (result: CallToolResult) => result._meta?.[REFUSAL_META_KEY] as { action: string; flags: Array<{ code: string }> } | undefined;
+const call = (client: Client, name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+
+describe('warden proxy in front of @modelcontextprotocol/server-everything', () => {
+  it('serves the same tools, resources and prompts, and passes valid calls through unchanged', async () => {
+    const direct = await connect([EVERYTHING, 'stdio']);
+    const proxied = await viaProxy([EVERYTHING, 'stdio']);
+    expect((await proxied.listTools()).tools).toEqual((await direct.listTools()).tools);
+    expect((await proxied.listResources()).resources).toEqual((await direct.listResources()).resources);
+    expect((await proxied.listPrompts()).prompts).toEqual((await direct.listPrompts()).prompts);
+    const uri = (await direct.listResources()).resources[0]!.uri;
+    expect(await proxied.readResource({ uri })).toEqual(await direct.readResource({ uri }));
+    expect(await proxied.getPrompt({ name: 'simple-prompt' })).toEqual(await direct.getPrompt({ name: 'simple-prompt' }));
+    expect(await call(proxied, 'echo', { message: 'hello' })).toEqual(await call(direct, 'echo', { message: 'hello' }));
+    expect(await call(proxied, 'get-sum', { a: 2, b: 3 })).toEqual(await call(direct, 'get-sum', { a: 2, b: 3 }));
+  }, 30_000);
+
+  it('refuses schema violations with isError, and pauses a loop', async () => {
+    const proxied = await viaProxy([EVERYTHING, 'stdio']);
+    const violation = await call(proxied, 'get-sum', { a: 'two', b: 3 });
+    expect(violation.isError).toBe(true);
+    expect(refusalOf(violation)?.flags[0]?.code).toBe('TOOL_ARG_MISMATCH');
+    const actions = [];
+    for (let index = 0; index < 4; index += 1) actions.push(refusalOf(await call(proxied, 'echo', { message: 'same again' }))?.action ?? 'ok');
+    expect(actions).toEqual(['ok', 'ok', 'ok', 'pause']);
+  }, 30_000);
+});
+
+describe('warden proxy in front of the example order server', () => {
+  it('lets a normal session through, refuses invented ids, and records a trace that replays', async () => {
+    const trace = join(dir, 'orders.jsonl');
+    const proxied = await viaProxy([ORDER_SERVER], ['--trace', trace]);
+    for (const [name, args] of [
+      ['get_customer', { customer_id: 'cust_1' }],
+      ['list_orders', { customer_id: 'cust_1' }],
+      ['refund_order', { order_id: 'ord_1001', amount: 5 }],
+    ] as const) {
+      const result = await call(proxied, name, args);
+      expect(result.isError, name).toBeFalsy();
+    }
+    const invented = await call(proxied, 'refund_order', { order_id: 'ord_31337', amount: 500 });
+    expect(refusalOf(invented)).toMatchObject({ action: 'block', flags: [{ code: 'ENTITY_HALLUCINATION' }] });
+    await proxied.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const replay = spawnSync(process.execPath, [BIN, 'replay', trace, '--json', '--expect'], { encoding: 'utf8' });
+    expect(replay.status).toBe(0);
+    const [session] = JSON.parse(replay.stdout);
+    expect(session.decisions.map((decision: { tool: string; action: string }) => `${decision.tool}:${decision.action}`)).toEqual([
+      'get_customer:allow',
+      'list_orders:allow',
+      'refund_order:allow',
+      'refund_order:block',
+    ]);
+  }, 30_000);
+});
+
+describe('warden proxy when things go wrong', () => {
+  it('flags a changed tool definition and forwards list_changed to the client', async () => {
+    const trace = join(dir, 'drift.jsonl');
+    const proxied = await viaProxy([MISBEHAVING], ['--trace', trace]);
+    const changed = new Promise<void>((resolve) => proxied.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    await proxied.listTools();
+    expect((await call(proxied, 'lookup', { record_id: 'r_1' })).isError).toBeFalsy();
+    await call(proxied, 'rename_parameter');
+    await changed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stale = await call(proxied, 'lookup', { record_id: 'r_1' });
+    expect(refusalOf(stale)?.flags.map((flag) => flag.code)).toContain('TOOL_ARG_MISMATCH');
+    const events = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.some((event) => event.type === 'guard.decision' && event.flags.some((flag: { code: string }) => flag.code === 'TOOL_DEFINITION_CHANGED'))).toBe(true);
+  }, 30_000);
+
+  it('keeps serving when upstream writes garbage, and reports an upstream crash as an error, never a hang', async () => {
+    const proxied = await viaProxy([MISBEHAVING]);
+    expect(await call(proxied, 'garbage')).toMatchObject({ content: [{ type: 'text', text: 'ok after garbage' }] });
+    const started = Date.now();
+    await expect(call(proxied, 'crash')).rejects.toThrow();
+    await expect(call(proxied, 'lookup', { record_id: 'r_2' })).rejects.toThrow(/not running/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('answers malformed and oversized client frames with JSON-RPC errors and keeps serving', async () => {
+    const child = spawn(process.execPath, [BIN, 'proxy', '--max-frame-bytes', '2000', '--', process.execPath, MISBEHAVING], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const lines: Array<Record<string, unknown>> = [];
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
+        lines.push(JSON.parse(buffer.slice(0, newline)));
+        buffer = buffer.slice(newline + 1);
+      }
+    });
+    const waitFor = async (count: number) => {
+      for (let tries = 0; lines.length < count && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      return lines[count - 1];
+    };
+    child.stdin.write('{this is not json\n');
+    expect(await waitFor(1)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: { pad: 'x'.repeat(5_000) } })}\n`);
+    expect(await waitFor(2)).toMatchObject({ id: null, error: { code: -32600 } });
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 'x', params: 5 })}\n`);
+    expect(await waitFor(3)).toMatchObject({ id: 'x', error: { code: -32600 } });
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
+    expect(await waitFor(4)).toMatchObject({ id: 1, result: { serverInfo: { name: 'misbehaving' } } });
+    child.kill();
+  }, 30_000);
+});
+
+describe('warden proxy over Streamable HTTP', () => {
+  it('serves remote clients, each its own guarded session', async () => {
+    const proxy = await startProxy({ command: process.execPath, args: [ORDER_SERVER], listen: { host: '127.0.0.1', port: 0 }, log: () => {} });
+    try {
+      const url = new URL(`http://127.0.0.1:${proxy.address!.port}/mcp`);
+      const first = new Client({ name: 'a', version: '1' });
+      await first.connect(new StreamableHTTPClientTransport(url));
+      const second = new Client({ name: 'b', version: '1' });
+      await second.connect(new StreamableHTTPClientTransport(url));
+      expect((await first.listTools()).tools.map((tool) => tool.name)).toEqual(['get_customer', 'list_orders', 'get_order', 'refund_order']);
+      expect((await call(first, 'list_orders', { customer_id: 'cust_2' })).isError).toBeFalsy();
+      expect((await call(first, 'refund_order', { order_id: 'ord_2001', amount: 1 })).isError).toBeFalsy();
+      // The other session never saw ord_2001.
+      expect(refusalOf(await call(second, 'refund_order', { order_id: 'ord_2001', amount: 1 }))?.flags[0]?.code).toBe('ENTITY_HALLUCINATION');
+      const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{nope' });
+      expect(garbage.status).toBe(400);
+      expect(await garbage.json()).toMatchObject({ error: { code: -32700 } });
+      await first.close();
+      await second.close();
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+});
