@@ -70,7 +70,14 @@ describe('guardMcpServer over InMemoryTransport', () => {
 
   it('waits for the escalation handler on a pause, and runs the call it approves', async () => {
     const asked: string[] = [];
-    const client = await connect({ guard: { escalate: async ({ flags }) => (asked.push(flags[0]!.code), 'approve') } });
+    const client = await connect({
+      guard: {
+        escalate: async ({ flags }) => {
+          asked.push(flags[0]!.code);
+          return 'approve' as const;
+        },
+      },
+    });
     let last: CallToolResult | undefined;
     for (let index = 0; index < 4; index += 1) last = await call(client, 'get_order', { order_id: 'ord_1001' });
     expect(last!.isError).toBeFalsy();
