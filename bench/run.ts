@@ -5,6 +5,7 @@
 import { Bench, type Task } from 'tinybench';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
+import { proxyLatency } from './mcp-proxy.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -105,3 +106,4 @@ function report(title: string, tasks: Task[]): void {
 
 report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
 report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());
+report('MCP tools/call round trip (server-everything echo over stdio)', await proxyLatency());
