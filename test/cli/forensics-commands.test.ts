@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { specExample } from '../replay.test.js';
+import { file, scratch as dir, warden } from '../helpers/cli.js';
 import { TAU_BENCH } from '../helpers/tau-bench.js';
-
-const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'warden-forensics-cli-'));
-
-function warden(...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 describe('warden triage', () => {
   it('prints the JSON the issue specifies, one element per session', () => {

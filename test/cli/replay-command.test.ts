@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { specExample } from '../replay.test.js';
-
-const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
-
-function warden(...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+import { file, scratch as dir, warden } from '../helpers/cli.js';
 
 describe('warden replay', () => {
   it('prints one JSON element per session with a decision for every tool call', () => {
