@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { generateText, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
+import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { z } from 'zod';
+import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { guardAiSdk } from '../../../adapters/ai-sdk/index.js';
+
+const usage = (input: number, output: number) => ({ inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: output, text: output, reasoning: 0 } });
+const callTool = (id: string, name: string, input: unknown, tokens = 100): LanguageModelV3GenerateResult => ({
+  content: [{ type: 'tool-call', toolCallId: id, toolName: name, input: JSON.stringify(input) }],
+  finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+  usage: usage(tokens, 20),
+  warnings: [],
+});
+const say = (text: string): LanguageModelV3GenerateResult => ({ content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(100, 10), warnings: [] });
+
+const ORDERS: Record<string, { order_id: string; customer_id: string; status: string }> = {
+  ord_1001: { order_id: 'ord_1001', customer_id: 'cust_789', status: 'shipped' },
+  ord_555: { order_id: 'ord_555', customer_id: 'cust_123', status: 'shipped' },
+};
+
+function orderTools(executed: string[]) {
+  return {
+    list_orders: tool({
+      description: "List a customer's orders",
+      inputSchema: z.object({ customer_id: z.string() }),
+      execute: async ({ customer_id }) => (executed.push(`list_orders:${customer_id}`), Object.values(ORDERS).filter((order) => order.customer_id === customer_id).map((order) => order.order_id)),
+    }),
+    get_order: tool({
+      description: 'Fetch one order',
+      inputSchema: z.object({ order_id: z.string() }),
+      execute: async ({ order_id }) => (executed.push(`get_order:${order_id}`), ORDERS[order_id] ?? { error: 'not found' }),
+    }),
+  };
+}
+
+async function run(script: LanguageModelV3GenerateResult[], options: GuardOptions = {}) {
+  const sink = new MemorySink();
+  const session = await createGuard({ sink, ...options }).startSession({ entities: { customer_id: 'cust_789' } });
+  const executed: string[] = [];
+  const model = new MockLanguageModelV3({ modelId: 'mock-gpt', doGenerate: [...script] });
+  const result = await generateText({ prompt: 'Hi, I am cust_789. Has my last order shipped?', ...guardAiSdk(session, { model, tools: orderTools(executed), stopWhen: stepCountIs(10) }) });
+  return { result, session, executed, sink, model };
+}
+
+describe('agent-warden/ai-sdk', () => {
+  it('goes through a clean multi-step run unchanged', async () => {
+    const script = [callTool('c1', 'list_orders', { customer_id: 'cust_789' }), callTool('c2', 'get_order', { order_id: 'ord_1001' }), say('Your order ord_1001 has shipped.')];
+    const guarded = await run(script);
+    const executed: string[] = [];
+    const plain = await generateText({ prompt: 'Hi, I am cust_789. Has my last order shipped?', model: new MockLanguageModelV3({ doGenerate: [...script] }), tools: orderTools(executed), stopWhen: stepCountIs(10) });
+    expect(guarded.result.text).toBe(plain.text);
+    expect(guarded.result.steps.map((step) => step.toolResults.map((result) => result.output))).toEqual(plain.steps.map((step) => step.toolResults.map((result) => result.output)));
+    expect(guarded.executed).toEqual(executed);
+    expect(guarded.session.state.budget.spent.tokens).toBe(350);
+    const decisions = guarded.sink.events.filter((event) => event.type === 'guard.decision');
+    expect(decisions.every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
+  });
+
+  it('refuses a hallucinated id at the step it happens; the model sees the refusal and recovers', async () => {
+    const { result, executed } = await run([
+      callTool('c1', 'get_order', { order_id: 'ord_555' }),
+      callTool('c2', 'list_orders', { customer_id: 'cust_789' }),
+      callTool('c3', 'get_order', { order_id: 'ord_1001' }),
+      say('Your order ord_1001 has shipped.'),
+    ]);
+    expect(executed).toEqual(['list_orders:cust_789', 'get_order:ord_1001']);
+    expect(result.steps[0]!.toolResults[0]!.output).toMatchObject({ error: 'agent_warden_refused', action: 'block', flags: [{ code: 'ENTITY_HALLUCINATION' }] });
+    expect(result.text).toBe('Your order ord_1001 has shipped.');
+  });
+
+  it('pauses a repeated call at the 4th, and the multi-step run stops there', async () => {
+    const repeat = Array.from({ length: 8 }, (_, index) => callTool(`c${index}`, 'get_order', { order_id: 'ord_1001' }));
+    const { result, executed, session } = await run([callTool('c', 'list_orders', { customer_id: 'cust_789' }), ...repeat]);
+    expect(executed.filter((entry) => entry === 'get_order:ord_1001')).toHaveLength(3);
+    expect(result.steps).toHaveLength(5);
+    expect(result.steps[4]!.toolResults[0]!.output).toMatchObject({ action: 'pause', flags: [{ code: 'LOOP_DETECTED' }] });
+    expect(session.status).toBe('paused');
+  });
+
+  it('pauses on the token budget and ends the run without calling the provider again', async () => {
+    const script = Array.from({ length: 6 }, (_, index) => callTool(`c${index}`, 'list_orders', { customer_id: 'cust_789' }, 400 + index));
+    const { result, session, model } = await run(script, { policy: { budget: { maxTokens: 1_000 }, loop: { maxRepeats: 50 } } });
+    // Two calls spend 841 tokens; the third would not fit, so it is refused before the provider is called.
+    expect(session.status).toBe('paused');
+    expect(model.doGenerateCalls).toHaveLength(2);
+    expect(session.state.budget.spent.tokens).toBe(841);
+    expect(result.text).toMatch(/paused for human review.*budget/);
+  });
+
+  it('feeds streamed model calls too, as one model call', async () => {
+    const sink = new MemorySink();
+    const session = await createGuard({ sink }).startSession();
+    const chunks: LanguageModelV3StreamPart[] = [
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', delta: 'Your order ord_42 ' },
+      { type: 'text-delta', id: 't', delta: 'has shipped.' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(50, 8) },
+    ];
+    const model = new MockLanguageModelV3({ modelId: 'mock-stream', doStream: { stream: simulateReadableStream({ chunks }) } });
+    const stream = streamText({ prompt: 'Hi', ...guardAiSdk(session, { model }) });
+    expect(await stream.text).toBe('Your order ord_42 has shipped.');
+    expect(session.state.budget.spent.tokens).toBe(58);
+    expect(sink.events.filter((event) => event.type === 'llm.call')).toMatchObject([
+      { model: 'mock-stream', input_tokens: 50, output_tokens: 8, finish_reasons: ['stop'], output: { text: 'Your order ord_42 has shipped.' } },
+    ]);
+  });
+});
