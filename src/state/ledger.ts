@@ -16,6 +16,14 @@ export interface ProvenanceLookup {
 }
 
 /**
+ * An LRU of at most `entries` ids. Bounded by `maxSize` with unit sizes rather than `max`: with `max`,
+ * lru-cache preallocates arrays of that length (about 1 MB for 100,000) in every session.
+ */
+function bounded(entries: number): LRUCache<string, Provenance> {
+  return new LRUCache<string, Provenance>({ maxSize: entries, sizeCalculation: () => 1 });
+}
+
+/**
  * Every id the session has seen and where it came from. Bounded: ids from the user, the system
  * prompt and session start live apart from tool-result ids, so a huge result cannot evict them.
  */
@@ -25,9 +33,9 @@ export class EntityLedger {
   private readonly untrusted: LRUCache<string, Provenance>;
 
   constructor(capacity: number) {
-    this.anchored = new LRUCache({ max: Math.max(1_000, Math.floor(capacity / 4)) });
-    this.trusted = new LRUCache({ max: capacity });
-    this.untrusted = new LRUCache({ max: Math.max(1_000, Math.floor(capacity / 4)) });
+    this.anchored = bounded(Math.max(1_000, Math.floor(capacity / 4)));
+    this.trusted = bounded(capacity);
+    this.untrusted = bounded(Math.max(1_000, Math.floor(capacity / 4)));
   }
 
   /**

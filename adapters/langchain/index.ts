@@ -1,0 +1,117 @@
+/**
+ * agent-warden/langchain: the guard as a LangChain.js v1 agent middleware, in one line.
+ * @example
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ * const agent = createAgent({ model, tools, middleware: [wardenMiddleware(session)], checkpointer: new MemorySaver() });
+ */
+import { AIMessage, createMiddleware, ToolMessage, type BaseMessage } from 'langchain';
+import { interrupt } from '@langchain/langgraph';
+import { toJsonSchema } from '@langchain/core/utils/json_schema';
+import { refusalText, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+
+/** What a human answers when a paused call interrupts the run: `Command({ resume: { approve: true } })`. */
+export interface WardenResume {
+  approve: boolean;
+}
+
+/** The interrupt's value: what was paused, and why. */
+export interface WardenInterrupt {
+  type: 'agent-warden/pause';
+  tool: string;
+  args: unknown;
+  flags: Array<{ code: string; message: string }>;
+  message: string;
+}
+
+function messageText(message: BaseMessage): string {
+  return typeof message.content === 'string' ? message.content : message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/**
+ * The guard in a `createAgent` run: `wrapModelCall` feeds new user messages (trusted context) and reserves
+ * budget, answering with the refusal (which ends the run) when the session may not go on; `afterModel` feeds usage,
+ * finish reason, text and tool calls; `wrapToolCall` checks each call (a refusal becomes an error
+ * `ToolMessage` the model reads) and each result. A pause with no escalation handler becomes the
+ * framework's `interrupt`: with a checkpointer, the run is resumed by `Command({ resume: { approve } })`.
+ */
+export function wardenMiddleware(session: GuardSession) {
+  let fedMessages = 0;
+  let reservationId: string | undefined;
+  const defined = new Set<string>();
+  const decisions = new Map<string, Promise<Decision>>();
+
+  return createMiddleware({
+    name: 'AgentWarden',
+    // Inside the model node (no graph node of its own, so runs keep their recursion budget).
+    wrapModelCall: async (request, handler) => {
+      for (const message of request.messages.slice(fedMessages)) {
+        if (message.type === 'human') await session.message('user', messageText(message));
+        else if (message.type === 'system') await session.message('system', messageText(message));
+      }
+      fedMessages = request.messages.length;
+      const admission = await session.beforeModelCall({ model: 'model' });
+      // An answer without tool calls ends the agent loop: the run stops cleanly with the refusal.
+      if (!admission.proceed) return new AIMessage(refusalText(admission.refusal!));
+      reservationId = admission.reservationId;
+      try {
+        return await handler(request);
+      } catch (error) {
+        session.releaseModelCall(reservationId);
+        reservationId = undefined;
+        throw error;
+      }
+    },
+    afterModel: async (state) => {
+      const message = state.messages.at(-1);
+      fedMessages = state.messages.length;
+      if (!message || message.type !== 'ai') return undefined;
+      const ai = message as AIMessage;
+      const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
+      const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
+      const text = messageText(ai);
+      await session.modelCall({
+        model: String(ai.response_metadata?.model_name ?? ai.response_metadata?.model ?? 'model'),
+        ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
+        finishReasons: [finish],
+        ...(text !== '' ? { text } : {}),
+        toolCalls,
+        ...(reservationId ? { reservationId } : {}),
+      });
+      reservationId = undefined;
+      return undefined;
+    },
+    wrapToolCall: async (request, handler) => {
+      const { toolCall, tool } = request;
+      const callId = toolCall.id ?? `${toolCall.name}_${decisions.size}`;
+      if (tool && !defined.has(toolCall.name)) {
+        defined.add(toolCall.name);
+        const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
+        await session.defineTools([{ name: toolCall.name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema }]);
+      }
+      // The node re-runs when a paused run resumes: decide each call once.
+      let pending = decisions.get(callId);
+      if (!pending) {
+        pending = session.beforeToolCall({ callId, tool: toolCall.name, arguments: toolCall.args });
+        decisions.set(callId, pending);
+      }
+      const decision = await pending;
+      const refuse = (text: string) => new ToolMessage({ content: text, tool_call_id: callId, name: toolCall.name, status: 'error' });
+      if (!decision.proceed) {
+        if (decision.action !== 'pause' || decision.escalation !== 'unavailable') return refuse(refusalText(decision.refusal!));
+        const answer = interrupt<WardenInterrupt, WardenResume>({
+          type: 'agent-warden/pause',
+          tool: toolCall.name,
+          args: toolCall.args,
+          flags: decision.flags.map(({ code, message }) => ({ code, message })),
+          message: decision.refusal!.message,
+        });
+        if (!answer?.approve) return refuse(refusalText(decision.refusal!));
+        session.resume();
+      }
+      const result = await handler(request);
+      if (!ToolMessage.isInstance(result)) return result;
+      const checked = await session.afterToolCall({ callId, tool: toolCall.name, result: result.content, ...(result.status === 'error' ? { isError: true } : {}) });
+      return checked.proceed ? result : refuse(refusalText(checked.refusal!));
+    },
+  });
+}
