@@ -28,57 +28,53 @@ function messageText(message: BaseMessage): string {
 }
 
 /**
- * The guard in a `createAgent` run: `wrapModelCall` feeds new user messages (trusted context) and reserves
- * budget, answering with the refusal (which ends the run) when the session may not go on; `afterModel` feeds usage,
- * finish reason, text and tool calls; `wrapToolCall` checks each call (a refusal becomes an error
+ * The guard in a `createAgent` run: `wrapModelCall` feeds new user messages (trusted context), reserves
+ * budget (answering with the refusal, which ends the run, when the session may not go on), then feeds
+ * the answer's usage, finish reason, text and tool calls; `wrapToolCall` checks each call (a refusal becomes an error
  * `ToolMessage` the model reads) and each result. A pause with no escalation handler becomes the
  * framework's `interrupt`: with a checkpointer, the run is resumed by `Command({ resume: { approve } })`.
  */
 export function wardenMiddleware(session: GuardSession) {
   let fedMessages = 0;
-  let reservationId: string | undefined;
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
 
+  async function record(ai: AIMessage, reservationId: string | undefined): Promise<void> {
+    const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
+    const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
+    const text = messageText(ai);
+    await session.modelCall({
+      model: String(ai.response_metadata?.model_name ?? ai.response_metadata?.model ?? 'model'),
+      ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
+      finishReasons: [finish],
+      ...(text !== '' ? { text } : {}),
+      toolCalls,
+      ...(reservationId ? { reservationId } : {}),
+    });
+  }
+
   return createMiddleware({
     name: 'AgentWarden',
-    // Inside the model node (no graph node of its own, so runs keep their recursion budget).
+    // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
+    // would add a graph node per step, costing time and the run's recursion budget.
     wrapModelCall: async (request, handler) => {
       for (const message of request.messages.slice(fedMessages)) {
         if (message.type === 'human') await session.message('user', messageText(message));
         else if (message.type === 'system') await session.message('system', messageText(message));
       }
-      fedMessages = request.messages.length;
       const admission = await session.beforeModelCall({ model: 'model' });
       // An answer without tool calls ends the agent loop: the run stops cleanly with the refusal.
       if (!admission.proceed) return new AIMessage(refusalText(admission.refusal!));
-      reservationId = admission.reservationId;
+      let ai: AIMessage;
       try {
-        return await handler(request);
+        ai = await handler(request);
       } catch (error) {
-        session.releaseModelCall(reservationId);
-        reservationId = undefined;
+        session.releaseModelCall(admission.reservationId);
         throw error;
       }
-    },
-    afterModel: async (state) => {
-      const message = state.messages.at(-1);
-      fedMessages = state.messages.length;
-      if (!message || message.type !== 'ai') return undefined;
-      const ai = message as AIMessage;
-      const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
-      const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
-      const text = messageText(ai);
-      await session.modelCall({
-        model: String(ai.response_metadata?.model_name ?? ai.response_metadata?.model ?? 'model'),
-        ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
-        finishReasons: [finish],
-        ...(text !== '' ? { text } : {}),
-        toolCalls,
-        ...(reservationId ? { reservationId } : {}),
-      });
-      reservationId = undefined;
-      return undefined;
+      fedMessages = request.messages.length + 1;
+      await record(ai, admission.reservationId);
+      return ai;
     },
     wrapToolCall: async (request, handler) => {
       const { toolCall, tool } = request;
