@@ -34,5 +34,6 @@ export type { RedactionOptions, MaskFunction } from './trace/redact.js';
 export { createOtelSink } from './otel/otel-sink.js';
 export type { OtelSinkOptions } from './otel/otel-sink.js';
 export { toToolDefinition } from './tool-definition.js';
+export { toolArguments, parseJsonText } from './text/json-text.js';
 export type { ToolDefinitionLike } from './tool-definition.js';
 export * from './trace/events.js';

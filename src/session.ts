@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type {
   Action,
   EventInput,
@@ -23,6 +23,7 @@ import { isTruncated } from './checks/truncation.js';
 import type { GuardRuntime } from './runtime.js';
 import { forEachToken } from './text/tokens.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
+import { toolArguments } from './text/json-text.js';
 
 /** The guard's verdict on one event. */
 export interface Decision {
@@ -71,7 +72,7 @@ export interface ModelAdmission extends Decision {
   reservationId?: string;
 }
 
-const MAX_PENDING_ECHOES = 1_024;
+const MAX_PENDING_CALLS = 1_024;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 function hashResult(result: unknown): string {
@@ -203,13 +204,15 @@ export class GuardSession {
    */
   wrapTool<A extends Record<string, unknown>, R>(name: string, tool: (args: A) => Promise<R> | R) {
     return async (args: A | string, callId?: string): Promise<R | Refusal> => {
-      const decision = await this.beforeToolCall({ tool: name, arguments: args, ...(callId ? { callId } : {}) });
+      const id = callId ?? `call_${randomUUID()}`;
+      const decision = await this.beforeToolCall({ tool: name, arguments: args, callId: id });
       if (!decision.proceed) return decision.refusal!;
-      const id = callId ?? this.callIdAt(decision.step);
-      const parsed = (typeof args === 'string' ? JSON.parse(args) : args) as A;
+      const parsed = typeof args === 'string' ? toolArguments(args) : args;
+      // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
+      if (typeof parsed === 'string') return buildRefusal('block', decision.flags, `Call to ${name}`);
       let result: R;
       try {
-        result = await tool(parsed);
+        result = await tool(parsed as A);
       } catch (error) {
         await this.afterToolCall({ callId: id, tool: name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
         throw error;
@@ -257,7 +260,15 @@ export class GuardSession {
       flags.push(this.haltFlag(event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
-    if (!ofRefusedCall) this.commit(event, context, flags, action, reservationId);
+    if (!ofRefusedCall) {
+      try {
+        this.commit(event, context, flags, action, reservationId);
+      } catch (error) {
+        // The session's state could not take the event: fail closed (or open, if the policy says so).
+        flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
+        action = moreSevere(action, decide(flags, this.runtime.policy, tool));
+      }
+    }
     const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add')) {
@@ -364,7 +375,7 @@ export class GuardSession {
         state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
         const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
         this.pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
-        if (this.pendingCalls.size > MAX_PENDING_ECHOES) this.pendingCalls.delete(this.pendingCalls.keys().next().value!);
+        if (this.pendingCalls.size > MAX_PENDING_CALLS) this.pendingCalls.delete(this.pendingCalls.keys().next().value!);
         if (proceeds) {
           for (const reference of call.references) {
             if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
@@ -459,15 +470,7 @@ export class GuardSession {
   private refuseCall(callId: string): void {
     this.state.refusedCallIds.add(callId);
     this.state.calls.setResult(callId, 'refused');
-    if (this.state.refusedCallIds.size > MAX_PENDING_ECHOES) this.state.refusedCallIds.delete(this.state.refusedCallIds.values().next().value!);
-  }
-
-  private callIdAt(step: number): string {
-    for (let index = this.state.calls.all().length - 1; index >= 0; index -= 1) {
-      const record = this.state.calls.all()[index]!;
-      if (record.step === step) return record.callId;
-    }
-    return `call_${step}`;
+    if (this.state.refusedCallIds.size > MAX_PENDING_CALLS) this.state.refusedCallIds.delete(this.state.refusedCallIds.values().next().value!);
   }
 
   private report(event: TraceEvent, decision: Decision): void {

@@ -42,6 +42,24 @@ describe('wrapTool', () => {
 });
 
 describe('fail closed', () => {
+  it('blocks with GUARD_ERROR when the session cannot record an event, instead of throwing', async () => {
+    const { session } = await orderSession();
+    session.state.calls.add = () => {
+      throw new Error('disk full');
+    };
+    const decision = await session.beforeToolCall({ tool: 'search', arguments: { query: 'q' } });
+    expect(decision).toMatchObject({ action: 'block', proceed: false, flags: [{ code: 'GUARD_ERROR', evidence: { stage: 'commit' } }] });
+  });
+
+  it('never calls a wrapped tool with unparseable arguments, even when the policy only warns', async () => {
+    const { session } = await orderSession({ policy: { actions: { TOOL_ARG_MISMATCH: 'warn' } } });
+    let ran = false;
+    const search = session.wrapTool('search', async () => (ran = true));
+    expect(await search('{"query": "cut off')).toMatchObject({ error: 'agent_warden_refused', flags: [{ code: 'TOOL_ARG_MISMATCH' }] });
+    expect(ran).toBe(false);
+    expect(await search('{"query": "fine"}')).toBe(true);
+  });
+
   it('blocks the call with GUARD_ERROR when a check throws, and never throws to the agent loop', async () => {
     const exploding = defineCheck('exploding', ['tool.call'], () => {
       throw new Error('boom');

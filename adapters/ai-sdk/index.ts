@@ -6,21 +6,13 @@
  */
 import { asSchema, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type ToolSet } from 'ai';
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
-import { refusalText, type GuardSession, type ModelToolCall, type Refusal } from '../../src/index.js';
+import { refusalText, toolArguments, type GuardSession, type ModelToolCall, type Refusal } from '../../src/index.js';
 
 const FINISH: Record<string, string> = { stop: 'stop', length: 'length', 'content-filter': 'content_filter', 'tool-calls': 'tool_calls', error: 'error', other: 'other' };
 
 function toolCallsOf(content: readonly LanguageModelV3Content[]): ModelToolCall[] {
   return content.flatMap((part) => {
-    if (part.type !== 'tool-call') return [];
-    let args: Record<string, unknown> | string = part.input;
-    try {
-      const parsed: unknown = JSON.parse(part.input);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-    } catch {
-      // Unparseable arguments stay a string: the guard flags them when the call comes.
-    }
-    return [{ id: part.toolCallId, name: part.toolName, arguments: args }];
+    return part.type === 'tool-call' ? [{ id: part.toolCallId, name: part.toolName, arguments: toolArguments(part.input) }] : [];
   });
 }
 

@@ -18,18 +18,9 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { refusalText, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+import { refusalText, toolArguments, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
 
 type OutputItem = ModelResponse['output'][number];
-
-function parseArguments(raw: string): Record<string, unknown> | string {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : raw;
-  } catch {
-    return raw;
-  }
-}
 
 function textOfOutput(output: readonly OutputItem[]): string | undefined {
   const texts: string[] = [];
@@ -41,7 +32,7 @@ function textOfOutput(output: readonly OutputItem[]): string | undefined {
 }
 
 function toolCallsOf(output: readonly OutputItem[]): ModelToolCall[] {
-  return output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.callId, name: item.name, arguments: parseArguments(item.arguments) }] : []));
+  return output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.callId, name: item.name, arguments: toolArguments(item.arguments) }] : []));
 }
 
 function refusalResponse(text: string): ModelResponse {

@@ -1,5 +1,6 @@
 import type { ToolDefinition, TraceEvent, ModelToolCall } from '../trace/events.js';
 import { toToolDefinition, type ToolDefinitionLike } from '../tool-definition.js';
+import { parseJsonText, toolArguments } from '../text/json-text.js';
 
 /** One message of an OpenAI-style chat transcript. */
 export interface ChatMessage {
@@ -25,24 +26,6 @@ function text(content: ChatMessage['content']): string {
   return '';
 }
 
-function parseArguments(raw: string): Record<string, unknown> | string {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : raw;
-  } catch {
-    return raw;
-  }
-}
-
-function parseResult(content: string): unknown {
-  const first = content.trimStart()[0];
-  if (first !== '{' && first !== '[') return content;
-  try {
-    return JSON.parse(content);
-  } catch {
-    return content;
-  }
-}
 
 /**
  * Turns an OpenAI-style transcript (messages with `tool_calls`, `tool` role results) into trace v1:
@@ -70,7 +53,7 @@ export function convertChatTranscript(messages: readonly ChatMessage[], options:
     if (message.role === 'system' || message.role === 'user') {
       push({ type: 'message', role: message.role, content });
     } else if (message.role === 'assistant') {
-      const toolCalls: ModelToolCall[] = (message.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments) }));
+      const toolCalls: ModelToolCall[] = (message.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, arguments: toolArguments(call.function.arguments) }));
       push({
         type: 'llm.call',
         model: options.model ?? 'unknown',
@@ -84,7 +67,7 @@ export function convertChatTranscript(messages: readonly ChatMessage[], options:
       }
     } else if (message.role === 'tool' || message.role === 'function') {
       const callId = message.tool_call_id ?? `unlinked_${step}`;
-      push({ type: 'tool.result', call_id: callId, tool: message.name ?? callNames.get(callId) ?? 'unknown', result: parseResult(content) });
+      push({ type: 'tool.result', call_id: callId, tool: message.name ?? callNames.get(callId) ?? 'unknown', result: parseJsonText(content) ?? content });
     }
   }
   return events;

@@ -1,5 +1,6 @@
 import { forEachToken } from './tokens.js';
 import { isIdName } from './id-names.js';
+import { parseJsonText } from './json-text.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -36,16 +37,6 @@ export function normalizeKey(key: string): string {
 }
 
 const MAX_ID_VALUES = 256;
-const LOOKS_LIKE_JSON = /^\s*[[{]/;
-
-function maybeJson(text: string): unknown {
-  if (!LOOKS_LIKE_JSON.test(text)) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * One linear pass over a JSON value: tokens for the ledger, values under watched keys, injection
@@ -61,7 +52,7 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
     if (tokens.size < options.maxTokens) tokens.add(token);
     else truncated = true;
   };
-  const parsedRoot = typeof value === 'string' ? (maybeJson(value) ?? value) : value;
+  const parsedRoot = typeof value === 'string' ? (parseJsonText(value) ?? value) : value;
 
   type Frame = { node: unknown; depth: number; key: string | undefined; parentKey: string | undefined; path: string };
   const stack: Frame[] = [{ node: parsedRoot, depth: 0, key: undefined, parentKey: undefined, path: '' }];
@@ -75,7 +66,7 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
     if (typeof node === 'string' || typeof node === 'number') {
       const text = String(node);
       if (typeof node === 'string') {
-        const nested = depth > 0 ? maybeJson(text) : undefined;
+        const nested = depth > 0 ? parseJsonText(text) : undefined;
         if (nested !== undefined) {
           stack.push({ node: nested, depth: depth + 1, key, parentKey, path });
           continue;
