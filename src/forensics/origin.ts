@@ -18,6 +18,8 @@ export interface SessionFacts {
   suspectCalls: Set<string>;
   /** Tool -> steps where its definition changed. */
   definitionChanges: Map<string, number[]>;
+  /** Whether the session ended with a final answer (`session.end` completed, with output). */
+  answered: boolean;
 }
 
 /** A possible fault origin, with what to follow forward from it. */
@@ -111,6 +113,20 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
   }
 }
 
+const SPIKES = new Set<string>([AnomalyCode.CONTEXT_BLOAT, AnomalyCode.STEP_BUDGET_EXCEEDED]);
+
+/**
+ * Token spikes alone are signals; they are a cost runaway when they recur, or when the session never
+ * reached an answer (the playbook's signature: spend well above baseline, no final output).
+ */
+function spikeCandidate(facts: SessionFacts): Candidate | undefined {
+  const spikes = facts.flags.filter((flag) => SPIKES.has(flag.code));
+  if (spikes.length === 0 || (spikes.length < 2 && facts.answered)) return undefined;
+  const first = spikes.reduce((earliest, flag) => (flag.step < earliest.step ? flag : earliest));
+  const reason = `Token spend spiked from step ${first.step} (${spikes.length} spike${spikes.length > 1 ? 's' : ''}${facts.answered ? '' : ', and no final answer'}): ${first.message}`;
+  return candidate(first.step, facts.typeAt.get(first.step) ?? 'llm.call', reason, 'cost_runaway');
+}
+
 /** The fault origin: the earliest step that introduced a wrong premise; at a tie, the most specific. */
 export function locateOrigin(facts: SessionFacts): Candidate | undefined {
   let best: Candidate | undefined;
@@ -119,5 +135,6 @@ export function locateOrigin(facts: SessionFacts): Candidate | undefined {
     if (!found) continue;
     if (!best || found.origin.step < best.origin.step || (found.origin.step === best.origin.step && found.rank < best.rank)) best = found;
   }
-  return best;
+  // Spikes are the weakest evidence: an origin only when nothing else explains the session.
+  return best ?? spikeCandidate(facts);
 }

@@ -79,6 +79,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         calls: new Map(),
         suspectCalls: new Set(),
         definitionChanges: new Map(),
+        answered: false,
         totals: { llm_calls: 0, tool_calls: 0, input_tokens: 0, output_tokens: 0 },
       };
       sessions.set(sessionId, found);
@@ -113,6 +114,9 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
           break;
         case 'tool.result':
           session.calls.set(event.step, { callId: event.call_id, tool: event.tool });
+          break;
+        case 'session.end':
+          session.answered = event.status === 'completed' && event.output !== undefined && event.output !== null && event.output !== '';
           break;
         case 'guard.decision':
           // Decisions the trace already holds (a live guard's) count as well as the replay's own.

@@ -3,6 +3,13 @@ import { triageTrace } from '../../src/index.js';
 import { specExample } from '../replay.test.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
+/** A model call of `tokens` input tokens reading a document page, and the read. */
+function steps(into: Array<Record<string, unknown>>, index: number, tokens: number): void {
+  into.push(model({ tool_calls: [{ id: `d${index}`, name: 'search_docs', arguments: { query: `refunds part ${index}` } }] }, { input_tokens: tokens }));
+  into.push(call(`d${index}`, 'search_docs', { query: `refunds part ${index}` }));
+  into.push(result(`d${index}`, 'search_docs', `part ${index} of the refund documents`));
+}
+
 async function triageOf(events: Parameters<typeof writeTrace>[0]) {
   const report = await triageTrace(writeTrace(events));
   return report.sessions;
@@ -166,6 +173,22 @@ describe('triage', () => {
     expect(triage).toMatchObject({ mode: 'cost_runaway', fault_origin: { step: 4, type: 'tool.call' } });
     expect(triage!.cascade).toEqual(expect.arrayContaining([4, 5, 7, 8, 10, 13, 16, 19]));
     expect(triage!.flags.some((flag) => flag.code === 'LOOP_DETECTED')).toBe(true);
+  });
+
+  it('takes recurring token spikes with no answer as cost runaway, and a single spike in an answered session as a signal only', async () => {
+    const spiking: Array<Record<string, unknown>> = [start(), tools(), user('Summarize every document about refunds, cust_789')];
+    for (const [index, tokens] of [1_000, 1_100, 1_050, 9_000, 27_000, 80_000].entries()) steps(spiking, index, tokens);
+    spiking.push(end('', 'error'));
+    const [runaway] = await triageOf(session('spikes', spiking));
+    expect(runaway).toMatchObject({ mode: 'cost_runaway', fault_origin: { type: 'llm.call' } });
+    expect(runaway!.fault_origin!.reason).toMatch(/spiked/);
+
+    const answered: Array<Record<string, unknown>> = [start(), tools(), user('Summarize the refund policy, cust_789')];
+    for (const [index, tokens] of [1_000, 1_100, 1_050, 4_000].entries()) steps(answered, index, tokens);
+    answered.push(model({ text: 'Refunds are accepted within 30 days.' }), end('Refunds are accepted within 30 days.'));
+    const [calm] = await triageOf(session('one-spike', answered));
+    expect(calm).toMatchObject({ mode: 'none', fault_origin: null });
+    expect(calm!.flags.map((flag) => flag.code)).toEqual(['CONTEXT_BLOAT']);
   });
 
   it('triages interleaved sessions apart, in order of first appearance, and adds recorded guard decisions', async () => {
