@@ -24,6 +24,14 @@ export interface TriageReport {
 
 const MAX_MENTIONS = 50_000;
 const MAX_FLAGS = 1_000;
+/** Per-session step indexes keep their earliest entries (where fault origins are) up to this many. */
+const MAX_INDEXED_STEPS = 200_000;
+const MAX_TAINT = 10_000;
+
+/** Adds to a per-session index while it has room: memory stays bounded on a million-event trace. */
+function indexStep<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size < MAX_INDEXED_STEPS || map.has(key)) map.set(key, value);
+}
 const STOPPING = new Set(['block', 'pause', 'kill']);
 
 interface Pass1 extends SessionFacts {
@@ -91,7 +99,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     ...(onProblem ? { onProblem } : {}),
     onEvent(event, decision) {
       const session = facts(event.session_id);
-      if (decision.flags.length > 0 || event.type !== 'message') session.typeAt.set(event.step, event.type);
+      if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
       switch (event.type) {
         case 'llm.call': {
           session.totals.llm_calls += 1;
@@ -102,18 +110,18 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
           };
           tokensOf(event.output?.text, remember);
           for (const call of event.output?.tool_calls ?? []) {
-            session.callOrigins.set(call.id, event.step);
+            indexStep(session.callOrigins, call.id, event.step);
             tokensOf(call.arguments, remember);
           }
           break;
         }
         case 'tool.call':
           session.totals.tool_calls += 1;
-          session.calls.set(event.step, { callId: event.call_id, tool: event.tool });
-          if (decision.flags.some((flag) => flag.code === AnomalyCode.ENTITY_HALLUCINATION || flag.code === AnomalyCode.UNTRUSTED_ENTITY)) session.suspectCalls.add(event.call_id);
+          indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
+          if (session.suspectCalls.size < MAX_INDEXED_STEPS && decision.flags.some((flag) => flag.code === AnomalyCode.ENTITY_HALLUCINATION || flag.code === AnomalyCode.UNTRUSTED_ENTITY)) session.suspectCalls.add(event.call_id);
           break;
         case 'tool.result':
-          session.calls.set(event.step, { callId: event.call_id, tool: event.tool });
+          indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
           break;
         case 'session.end':
           session.answered = event.status === 'completed' && event.output !== undefined && event.output !== null && event.output !== '';
@@ -251,7 +259,7 @@ function trackForward(event: TraceEvent, origin: Candidate, state: Forward): voi
       if (state.taintedCalls.has(event.call_id)) {
         // What a result of a tainted call introduces is tainted too (the other customer's id, say).
         const scan = scanContent(event.result, { watchedKeys: new Set(), maxDepth: 32, maxTokens: 10_000 });
-        for (const value of scan.idValues) forEachToken(value, (token) => state.taint.add(token));
+        for (const value of scan.idValues) forEachToken(value, (token) => state.taint.size < MAX_TAINT && state.taint.add(token));
         add();
       } else if (poisoned) add();
       break;
