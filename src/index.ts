@@ -3,7 +3,7 @@
  */
 export { createGuard, Guard } from './guard.js';
 export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
-export { GuardSession } from './session.js';
+export { GuardSession, withheldAnswer } from './session.js';
 export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './session.js';
 export type { EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
 export type { Refusal } from './refusal.js';

@@ -67,6 +67,15 @@ export interface ModelCallInput {
   reservationId?: string;
 }
 
+/**
+ * The refusal to show instead of a final answer the guard says to withhold (an invented id the model
+ * told the user), or `undefined` when the answer may go out. For integrations that can still hold it back.
+ */
+export function withheldAnswer(decision: Decision): Refusal | undefined {
+  if (decision.proceed || !decision.refusal) return undefined;
+  return decision.flags.some((flag) => flag.evidence?.in === 'model_text' && flag.evidence.final === true) ? decision.refusal : undefined;
+}
+
 export interface ModelAdmission extends Decision {
   /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
   reservationId?: string;
@@ -271,7 +280,7 @@ export class GuardSession {
     }
     const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
-    if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add')) {
+    if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.refuseCall(event.call_id);
       decision.refusal = buildRefusal(action, flags, describe(event));
     }
@@ -515,6 +524,8 @@ function describe(event: TraceEvent): string {
       return event.agent ? `Output of subagent ${event.agent}` : 'Subagent output';
     case 'context.add':
       return `Content from ${event.source}`;
+    case 'llm.call':
+      return 'Model output';
     default:
       return 'Event';
   }

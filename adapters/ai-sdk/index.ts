@@ -6,7 +6,7 @@
  */
 import { asSchema, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type ToolSet } from 'ai';
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
-import { refusalText, toolArguments, type GuardSession, type ModelToolCall, type Refusal } from '../../src/index.js';
+import { refusalText, toolArguments, withheldAnswer, type GuardSession, type ModelToolCall, type Refusal } from '../../src/index.js';
 
 const FINISH: Record<string, string> = { stop: 'stop', length: 'length', 'content-filter': 'content_filter', 'tool-calls': 'tool_calls', error: 'error', other: 'other' };
 
@@ -55,9 +55,9 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
     return session.beforeModelCall({ model: model.modelId, ...(params.maxOutputTokens !== undefined ? { maxOutputTokens: params.maxOutputTokens } : {}) });
   }
 
-  async function record(model: LanguageModelV3, content: readonly LanguageModelV3Content[], finish: string, usage: LanguageModelV3Usage, reservationId: string | undefined): Promise<void> {
+  async function record(model: LanguageModelV3, content: readonly LanguageModelV3Content[], finish: string, usage: LanguageModelV3Usage, reservationId: string | undefined) {
     const text = textOf(content);
-    await session.modelCall({
+    return session.modelCall({
       model: model.modelId,
       ...(usage.inputTokens.total !== undefined ? { inputTokens: usage.inputTokens.total } : {}),
       ...(usage.outputTokens.total !== undefined ? { outputTokens: usage.outputTokens.total } : {}),
@@ -80,8 +80,10 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
         session.releaseModelCall(admission.reservationId);
         throw error;
       }
-      await record(model, result.content, result.finishReason.unified, result.usage, admission.reservationId);
-      return result;
+      const decision = await record(model, result.content, result.finishReason.unified, result.usage, admission.reservationId);
+      // A final answer naming an invented id is held back; a streamed one is already out (flagged only).
+      const withheld = withheldAnswer(decision);
+      return withheld ? { ...result, content: [{ type: 'text', text: refusalText(withheld) }] } : result;
     },
     async wrapStream({ doStream, params, model }) {
       const admission = await admit(params, model);

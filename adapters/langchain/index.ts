@@ -7,7 +7,7 @@
 import { AIMessage, createMiddleware, ToolMessage, type BaseMessage } from 'langchain';
 import { interrupt } from '@langchain/langgraph';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import { refusalText, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+import { refusalText, withheldAnswer, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
 
 /** What a human answers when a paused call interrupts the run: `Command({ resume: { approve: true } })`. */
 export interface WardenResume {
@@ -39,11 +39,11 @@ export function wardenMiddleware(session: GuardSession) {
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
 
-  async function record(ai: AIMessage, reservationId: string | undefined): Promise<void> {
+  async function record(ai: AIMessage, reservationId: string | undefined) {
     const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
     const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
     const text = messageText(ai);
-    await session.modelCall({
+    return session.modelCall({
       model: String(ai.response_metadata?.model_name ?? ai.response_metadata?.model ?? 'model'),
       ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
       finishReasons: [finish],
@@ -73,8 +73,9 @@ export function wardenMiddleware(session: GuardSession) {
         throw error;
       }
       fedMessages = request.messages.length + 1;
-      await record(ai, admission.reservationId);
-      return ai;
+      // A final answer naming an id no trusted source gave is held back from the user.
+      const withheld = withheldAnswer(await record(ai, admission.reservationId));
+      return withheld ? new AIMessage({ content: refusalText(withheld), usage_metadata: ai.usage_metadata }) : ai;
     },
     wrapToolCall: async (request, handler) => {
       const { toolCall, tool } = request;

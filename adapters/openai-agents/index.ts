@@ -18,7 +18,7 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { refusalText, toolArguments, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+import { refusalText, toolArguments, withheldAnswer, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
 
 type OutputItem = ModelResponse['output'][number];
 
@@ -46,6 +46,8 @@ function refusalResponse(text: string): ModelResponse {
  */
 /** How much of the run's input each session has seen: one run's agents share one conversation. */
 const fedInputs = new WeakMap<GuardSession, number>();
+/** The guard's decision on the last answer the model gave, for the agent's output guardrail. */
+const lastAnswer = new WeakMap<GuardSession, Decision>();
 
 export class GuardedModel implements Model {
   private fedInstructions: string | undefined;
@@ -75,7 +77,7 @@ export class GuardedModel implements Model {
   private async record(response: ModelResponse, reservationId: string | undefined): Promise<void> {
     const toolCalls = toolCallsOf(response.output);
     const text = textOfOutput(response.output);
-    await this.session.modelCall({
+    const decision = await this.session.modelCall({
       model: this.modelName,
       inputTokens: response.usage.inputTokens,
       outputTokens: response.usage.outputTokens,
@@ -84,6 +86,7 @@ export class GuardedModel implements Model {
       toolCalls,
       ...(reservationId ? { reservationId } : {}),
     });
+    if (toolCalls.length === 0) lastAnswer.set(this.session, decision);
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
@@ -239,6 +242,18 @@ function guardAgentTree<TAgent extends Agent<any, any>>(session: GuardSession, a
   const clone = agent.clone({
     ...(inner ? { model: new GuardedModel(session, inner, modelName) } : {}),
     tools: agent.tools.map((tool) => guardTool(session, tool, defined)),
+    // The SDK's own way to hold an answer back: a final answer naming an invented id trips it.
+    outputGuardrails: [
+      ...agent.outputGuardrails,
+      {
+        name: 'agent-warden',
+        execute: async () => {
+          const decision = lastAnswer.get(session);
+          const withheld = decision ? withheldAnswer(decision) : undefined;
+          return { tripwireTriggered: withheld !== undefined, outputInfo: withheld ?? { flags: decision?.flags ?? [] } };
+        },
+      },
+    ],
   });
   seen.set(agent, clone);
   clone.handoffs = agent.handoffs.map((handoff) => (handoff instanceof Agent ? guardAgentTree(session, handoff, options, seen, true, defined) : handoff)) as typeof clone.handoffs;

@@ -107,4 +107,14 @@ describe('agent-warden/ai-sdk', () => {
       { model: 'mock-stream', input_tokens: 50, output_tokens: 8, finish_reasons: ['stop'], output: { text: 'Your order ord_42 has shipped.' } },
     ]);
   });
+
+  it('holds back a final answer that names an invented id, where it can (generateText)', async () => {
+    const { result, session } = await run([
+      callTool('c1', 'get_order', { order_id: 'ord_1001' }),
+      say('Good news: your order ord_1002 has shipped.'),
+    ]);
+    expect(result.text).toMatch(/^Model output refused\. The model told the user "ord_1002", an id that appeared in no trusted prior context/);
+    expect(result.text).not.toContain('Good news');
+    expect(session.status).toBe('active');
+  });
 });

@@ -108,4 +108,10 @@ describe('agent-warden/langchain', () => {
     expect(session.status).toBe('paused');
     expect(lastText(result.messages)).toMatch(/budget/);
   });
+
+  it('holds back a final answer that names an invented id', async () => {
+    const { agent } = await setup([calls('get_order', { order_id: 'ord_1001' }, 'c1'), says('Your order ord_1002 has shipped.')]);
+    const result = await agent.invoke(PROMPT, thread('withheld'));
+    expect(lastText(result.messages)).toMatch(/^Model output refused\. The model told the user "ord_1002"/);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Agent, run, tool, Usage } from '@openai/agents-core';
+import { Agent, OutputGuardrailTripwireTriggered, run, tool, Usage } from '@openai/agents-core';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents-core/testing';
 import { z } from 'zod';
 import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
@@ -120,5 +120,25 @@ describe('agent-warden/openai-agents', () => {
     const ledger = session.state.ledger.lookup('ord_4242');
     expect(ledger.trusted).toBeUndefined();
     expect(ledger.untrusted?.source).toBe('subagent:ask_researcher');
+  });
+
+  it('feeds streamed runs too, and refuses a streamed model call the budget cannot fit', async () => {
+    const { agent, session, executed } = await guarded([calls('list_orders', { customer_id: 'cust_789' }, 'c1'), says('You have one order, ord_1001.')]);
+    const stream = await run(agent, PROMPT, { stream: true });
+    await stream.completed;
+    expect(stream.finalOutput).toBe('You have one order, ord_1001.');
+    expect(executed).toEqual(['list_orders:cust_789']);
+    expect(session.state.budget.spent.tokens).toBe(230);
+
+    const spent = await guarded([calls('list_orders', { customer_id: 'cust_789' }, 'c1', 900), says('never said')], { policy: { budget: { maxTokens: 1_000 } } });
+    const refused = await run(spent.agent, PROMPT, { stream: true });
+    await refused.completed;
+    expect(refused.finalOutput).toMatch(/budget/);
+    expect(spent.model.calls).toHaveLength(1);
+  });
+
+  it("holds back a final answer naming an invented id through the SDK's output guardrail", async () => {
+    const { agent } = await guarded([calls('get_order', { order_id: 'ord_1001' }, 'c1'), says('Your order ord_1002 has shipped.')]);
+    await expect(run(agent, PROMPT)).rejects.toBeInstanceOf(OutputGuardrailTripwireTriggered);
   });
 });
