@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   Action,
   EventInput,
@@ -16,12 +16,9 @@ import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState } from './state/session-state.js';
-import { registerTool, type RegisteredTool } from './state/tool-registry.js';
+import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
-import { canonicalJson } from './text/canonical-json.js';
-import { isTruncated } from './checks/truncation.js';
 import type { GuardRuntime } from './runtime.js';
-import { forEachToken } from './text/tokens.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { toolArguments } from './text/json-text.js';
 
@@ -84,9 +81,6 @@ export interface ModelAdmission extends Decision {
 const MAX_PENDING_CALLS = 1_024;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
-function hashResult(result: unknown): string {
-  return createHash('sha1').update(typeof result === 'string' ? result : canonicalJson(result)).digest('base64url');
-}
 
 /**
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
@@ -95,8 +89,7 @@ function hashResult(result: unknown): string {
  */
 export class GuardSession {
   readonly state: SessionState;
-  /** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
-  private readonly pendingCalls = new Map<string, { echo: Set<string>; lookupIds: string[] }>();
+  private readonly pendingCalls: PendingCalls = new Map();
   private readonly runtime: GuardRuntime;
 
   constructor(id: string, runtime: GuardRuntime) {
@@ -271,7 +264,7 @@ export class GuardSession {
     }
     if (!ofRefusedCall) {
       try {
-        this.commit(event, context, flags, action, reservationId);
+        applyEvent(this.state, event, context, flags, action, this.runtime.policy, this.pendingCalls, reservationId);
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
@@ -331,94 +324,6 @@ export class GuardSession {
       },
       subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),
     };
-  }
-
-  /** Applies the event to the session state: what later checks will read. */
-  private commit(event: TraceEvent, context: CheckContext, flags: readonly Flag[], action: Action, reservationId: string | undefined): void {
-    const { state } = this;
-    const proceeds = !NON_PROCEEDING.has(action);
-    switch (event.type) {
-      case 'session.start': {
-        state.goal = event.goal;
-        if (provenanceModeOf(event.metadata) === 'tool-results') state.provenance = 'tool-results';
-        state.startedAt = context.at;
-        state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
-        const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
-        if (event.entities) state.declareEntities(event.entities);
-        const tokens: string[] = [];
-        for (const value of Object.values(event.entities ?? {})) {
-          for (const id of Array.isArray(value) ? value : [value]) if (!failed.has(String(id))) forEachToken(String(id), (token) => tokens.push(token));
-        }
-        state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
-        break;
-      }
-      case 'tool.definitions':
-        for (const definition of event.tools) {
-          const registered = registerTool(definition, this.runtime.policy);
-          state.tools.set(definition.name, registered);
-          state.learnToolShapes(registered);
-        }
-        break;
-      case 'message':
-        if (event.role !== 'assistant' && typeof event.content === 'string') {
-          const tokens: string[] = [];
-          forEachToken(event.content, (token) => tokens.push(token));
-          state.ledger.record(tokens, { step: event.step, source: event.role, trust: 'trusted' });
-        }
-        break;
-      case 'llm.call': {
-        const usage = { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 };
-        const charge = state.budget.charge(event.model, usage);
-        state.budget.commit(charge, reservationId);
-        state.usage.record(context.at, event.input_tokens, charge.tokens);
-        const toolCalls = event.output?.tool_calls ?? [];
-        state.rememberModelToolCalls(event.step, toolCalls);
-        state.lastModelText = event.output?.text;
-        if (toolCalls.length > 0 && isTruncated(event.finish_reasons)) for (const call of toolCalls) state.truncatedCallIds.add(call.id);
-        break;
-      }
-      case 'tool.call': {
-        const call = context.call();
-        // Call ids are not unique in real logs: a new call with an old id starts afresh.
-        state.refusedCallIds.delete(event.call_id);
-        state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
-        const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
-        this.pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
-        if (this.pendingCalls.size > MAX_PENDING_CALLS) this.pendingCalls.delete(this.pendingCalls.keys().next().value!);
-        if (proceeds) {
-          for (const reference of call.references) {
-            if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-          }
-        }
-        break;
-      }
-      case 'tool.result': {
-        state.calls.setResult(event.call_id, hashResult(event.result));
-        const pending = this.pendingCalls.get(event.call_id);
-        this.pendingCalls.delete(event.call_id);
-        if (proceeds) {
-          const content = context.content();
-          state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
-          if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
-            state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
-          }
-          for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
-        }
-        break;
-      }
-      case 'subagent.output':
-        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.agent ? `subagent:${event.agent}` : 'subagent', trust: 'untrusted' });
-        break;
-      case 'context.add':
-        if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.source, trust: 'untrusted' });
-        break;
-      case 'goal.update':
-        state.goal = event.goal;
-        break;
-      case 'session.end':
-        if (state.status === 'active') state.status = 'ended';
-        break;
-    }
   }
 
   /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
@@ -492,14 +397,6 @@ export class GuardSession {
       this.runtime.record(this.place(record));
     }
   }
-}
-
-/** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
-export const METADATA_KEY = 'agent-warden';
-
-function provenanceModeOf(metadata: Record<string, unknown> | undefined): string | undefined {
-  const ours = metadata?.[METADATA_KEY];
-  return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
 }
 
 function contentOf(event: TraceEvent): unknown {

@@ -1,6 +1,5 @@
 import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
-import type { Flag } from '../trace/events.js';
 import type { CallRecord } from '../state/call-history.js';
 import { nearIdentical } from '../text/canonical-args.js';
 

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { Action, Flag, TraceEvent } from '../trace/events.js';
+import type { Policy } from '../policy/policy.js';
+import type { CheckContext } from '../checks/check.js';
+import { AnomalyCode } from '../codes.js';
+import { isTruncated } from '../checks/truncation.js';
+import { canonicalJson } from '../text/canonical-json.js';
+import { forEachToken } from '../text/tokens.js';
+import { registerTool } from './tool-registry.js';
+import type { SessionState } from './session-state.js';
+
+/** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
+export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
+
+const MAX_PENDING_CALLS = 1_024;
+const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
+
+function hashResult(result: unknown): string {
+  return createHash('sha1').update(typeof result === 'string' ? result : canonicalJson(result)).digest('base64url');
+}
+
+/** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
+export const METADATA_KEY = 'agent-warden';
+
+function provenanceModeOf(metadata: Record<string, unknown> | undefined): string | undefined {
+  const ours = metadata?.[METADATA_KEY];
+  return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
+}
+
+/**
+ * What an event changes in the session, once it is decided: the state later checks read (ledger,
+ * call history, budget, tools, goal). Content the model never sees (a refused call's result, a
+ * withheld result) changes nothing in the ledger.
+ */
+export function applyEvent(
+  state: SessionState,
+  event: TraceEvent,
+  context: CheckContext,
+  flags: readonly Flag[],
+  action: Action,
+  policy: Policy,
+  pendingCalls: PendingCalls,
+  reservationId: string | undefined,
+): void {
+  const proceeds = !NON_PROCEEDING.has(action);
+  switch (event.type) {
+    case 'session.start': {
+      state.goal = event.goal;
+      if (provenanceModeOf(event.metadata) === 'tool-results') state.provenance = 'tool-results';
+      state.startedAt = context.at;
+      state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
+      const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
+      if (event.entities) state.declareEntities(event.entities);
+      const tokens: string[] = [];
+      for (const value of Object.values(event.entities ?? {})) {
+        for (const id of Array.isArray(value) ? value : [value]) if (!failed.has(String(id))) forEachToken(String(id), (token) => tokens.push(token));
+      }
+      state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
+      break;
+    }
+    case 'tool.definitions':
+      for (const definition of event.tools) {
+        const registered = registerTool(definition, policy);
+        state.tools.set(definition.name, registered);
+        state.learnToolShapes(registered);
+      }
+      break;
+    case 'message':
+      if (event.role !== 'assistant' && typeof event.content === 'string') {
+        const tokens: string[] = [];
+        forEachToken(event.content, (token) => tokens.push(token));
+        state.ledger.record(tokens, { step: event.step, source: event.role, trust: 'trusted' });
+      }
+      break;
+    case 'llm.call': {
+      const usage = { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 };
+      const charge = state.budget.charge(event.model, usage);
+      state.budget.commit(charge, reservationId);
+      state.usage.record(context.at, event.input_tokens, charge.tokens);
+      const toolCalls = event.output?.tool_calls ?? [];
+      state.rememberModelToolCalls(event.step, toolCalls);
+      state.lastModelText = event.output?.text;
+      if (toolCalls.length > 0 && isTruncated(event.finish_reasons)) for (const call of toolCalls) state.truncatedCallIds.add(call.id);
+      break;
+    }
+    case 'tool.call': {
+      const call = context.call();
+      // Call ids are not unique in real logs: a new call with an old id starts afresh.
+      state.refusedCallIds.delete(event.call_id);
+      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
+      const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
+      pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
+      if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
+      if (proceeds) {
+        for (const reference of call.references) {
+          if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
+        }
+      }
+      break;
+    }
+    case 'tool.result': {
+      state.calls.setResult(event.call_id, hashResult(event.result));
+      const pending = pendingCalls.get(event.call_id);
+      pendingCalls.delete(event.call_id);
+      if (proceeds) {
+        const content = context.content();
+        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+        if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
+          state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
+        }
+        for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+      }
+      break;
+    }
+    case 'subagent.output':
+      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.agent ? `subagent:${event.agent}` : 'subagent', trust: 'untrusted' });
+      break;
+    case 'context.add':
+      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.source, trust: 'untrusted' });
+      break;
+    case 'goal.update':
+      state.goal = event.goal;
+      break;
+    case 'session.end':
+      if (state.status === 'active') state.status = 'ended';
+      break;
+  }
+}
