@@ -36,7 +36,8 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
   const readOnly = toolPolicy?.readOnly ?? annotations.readOnlyHint === true;
   const destructive = toolPolicy?.destructive ?? (annotations.destructiveHint === true && !readOnly);
   const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, idPatterns: [] };
-  const schema = definition.input_schema;
+  // A definition with no schema at all constrains nothing; a schema that is not an object is broken.
+  const schema = definition.input_schema === undefined ? {} : definition.input_schema;
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
     registered.schemaError = 'input_schema is not a JSON Schema object';
     return registered;

@@ -84,4 +84,11 @@ describe('argument schema', () => {
       expect(codes(await session.beforeToolCall({ tool, arguments: {} })), tool).toEqual(['GUARD_ERROR']);
     }
   });
+
+  it('checks nothing about the arguments of a tool defined without a schema, and everything else still', async () => {
+    const session = await createGuard({ tools: [{ name: 'note' } as never] }).startSession();
+    await session.message('user', 'remember ticket T-1');
+    expect((await session.beforeToolCall({ tool: 'note', arguments: { anything: [1, 2] } })).action).toBe('allow');
+    expect((await session.beforeToolCall({ tool: 'note', arguments: { ticket_id: 'T-9' } })).flags.map((flag) => flag.code)).toEqual(['ENTITY_HALLUCINATION']);
+  });
 });
