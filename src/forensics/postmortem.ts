@@ -1,6 +1,6 @@
 import type { FailureMode, TraceEvent } from '../trace/events.js';
 import { readTrace } from '../trace/reader.js';
-import { replayTrace, type ReplayDecision } from '../replay.js';
+import type { ReplayDecision } from '../replay.js';
 import { triageTrace, type TraceSource, type TriageOptions } from './triage.js';
 import type { SessionTriage } from './triage-types.js';
 
@@ -102,8 +102,7 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
   if (!triage) throw new Error(sessionId ? `session ${sessionId} is not in the trace` : 'the trace holds no session');
   const events = await sessionEvents(source, triage.session_id);
   const byStep = new Map(events.map((event) => [event.step, event]));
-  const replay = await replayTrace(typeof source === 'string' ? source : source(), triageOptions);
-  const decisions: ReplayDecision[] = replay.sessions.find((session) => session.session_id === triage.session_id)?.decisions ?? [];
+  const decisions: ReplayDecision[] = report.decisions.find((session) => session.session_id === triage.session_id)?.decisions ?? [];
   const start = events.find((event) => event.type === 'session.start');
   const end = [...events].reverse().find((event) => event.type === 'session.end');
   const times = events.map((event) => event.ts).filter((ts): ts is string => typeof ts === 'string');

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
 import { readTrace, type TraceLine } from '../trace/reader.js';
-import { replayTrace } from '../replay.js';
+import { replayTrace, type ReplaySession } from '../replay.js';
 import type { GuardOptions } from '../guard.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
@@ -18,6 +18,8 @@ export interface TriageOptions extends Omit<GuardOptions, 'mode' | 'sink'> {
 
 export interface TriageReport {
   sessions: SessionTriage[];
+  /** The guard's decisions from the replay triage ran, per session (what `warden replay` prints). */
+  decisions: ReplaySession[];
   problems: Array<{ line: number; reason: string }>;
   validEvents: number;
 }
@@ -161,7 +163,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         totals: session.totals,
       };
     });
-  return { sessions: triaged, problems: replay.problems, validEvents: replay.validEvents };
+  return { sessions: triaged, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents };
 }
 
 interface Forward {
