@@ -79,6 +79,7 @@ export interface ModelAdmission extends Decision {
 }
 
 const MAX_PENDING_CALLS = 1_024;
+const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 
@@ -315,7 +316,7 @@ export class GuardSession {
       },
       content: () => {
         scanned ??= scanContent(contentOf(event), {
-          watchedKeys: event.type === 'tool.result' ? state.watchedKeys : new Set(),
+          watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
           injection: runtime.injection,
           maxDepth: runtime.policy.limits.maxDepth,
           maxTokens: runtime.policy.limits.ledgerSize,

@@ -47,7 +47,6 @@ export function applyEvent(
     case 'session.start': {
       state.goal = event.goal;
       if (provenanceModeOf(event.metadata) === 'tool-results') state.provenance = 'tool-results';
-      state.startedAt = context.at;
       state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
       const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
       if (event.entities) state.declareEntities(event.entities);

@@ -28,10 +28,11 @@ export class SessionState {
   readonly idShapes = new IdShapeSet();
   /** The last text the model produced, so an assistant message repeating it is not checked twice. */
   lastModelText: string | undefined;
-  /** Entity kind (normalized key) -> the normalized ids the session is about. */
+  /**
+   * Entity kind (normalized key) -> the normalized ids the session is about. Its keys are what the
+   * mismatch check watches in results: each kind, and `{kind}id` for kinds named without `id`.
+   */
   readonly sessionEntities = new Map<string, Set<string>>();
-  /** Watched keys for the mismatch check: each kind, and `{kind}id` for kinds named without `id`. */
-  readonly watchedKeys = new Set<string>();
   /** Flags of session-start entities that failed validation. */
   unverified: Flag[] = [];
   goal: string | undefined;
@@ -46,7 +47,6 @@ export class SessionState {
   readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
   provenance: ProvenanceMode = 'conversation';
   lastStep = -1;
-  startedAt: number | undefined;
 
   constructor(
     readonly id: string,
@@ -78,11 +78,7 @@ export class SessionState {
         this.idShapes.learnFrom(String(id), kind);
       }
       this.sessionEntities.set(key, ids);
-      this.watchedKeys.add(key);
-      if (!key.endsWith('id')) {
-        this.sessionEntities.set(`${key}id`, ids);
-        this.watchedKeys.add(`${key}id`);
-      }
+      if (!key.endsWith('id')) this.sessionEntities.set(`${key}id`, ids);
     }
   }
 

@@ -4,7 +4,6 @@ export class UsageStats {
   private readonly timeline: Array<{ at: number; tokens: number }> = [];
   private firstAt: number | undefined;
   private totalTokens = 0;
-  readonly calls: { count: number } = { count: 0 };
 
   constructor(
     private readonly windowMs: number,
@@ -41,7 +40,6 @@ export class UsageStats {
   }
 
   record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
-    this.calls.count += 1;
     if (inputTokens !== undefined) {
       this.inputTokens.push(inputTokens);
       if (this.inputTokens.length > this.maxSamples) this.inputTokens.shift();

@@ -25,7 +25,8 @@ export interface ContentScan {
 }
 
 export interface ScanOptions {
-  watchedKeys: ReadonlySet<string>;
+  /** Keys whose values are collected (normalized: `customerid`); a Set or a Map's keys. */
+  watchedKeys: { has(key: string): boolean; readonly size: number };
   injection?: InjectionScanner;
   maxDepth: number;
   maxTokens: number;
