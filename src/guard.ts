@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent } from './trace/events.js';
-import { resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
+import { isResolvedPolicy, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
 import { createInjectionScanner } from './text/injection.js';
@@ -55,10 +55,6 @@ export interface StartSessionOptions {
   provenance?: ProvenanceMode;
 }
 
-function isResolved(policy: PolicyDocument | Policy): policy is Policy {
-  return 'limits' in policy && 'loop' in policy && typeof (policy as Policy).loop?.maxRepeats === 'number' && 'onCheckError' in policy && typeof (policy as Policy).resolverTimeoutMs === 'number';
-}
-
 /**
  * The guard: policy, checks and tool schemas compiled once; sessions created from it.
  * @example
@@ -76,7 +72,7 @@ export class Guard extends EventEmitter<GuardEvents> {
 
   constructor(options: GuardOptions = {}) {
     super();
-    this.policy = options.policy && isResolved(options.policy) ? options.policy : resolvePolicy(options.policy as PolicyDocument | undefined);
+    this.policy = isResolvedPolicy(options.policy) ? options.policy : resolvePolicy(options.policy);
     const policy = this.policy;
     this.baseDefinitions = (options.tools ?? []).map(toToolDefinition);
     const tools = new Map<string, RegisteredTool>();

@@ -121,6 +121,13 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   },
 });
 
+const RESOLVED = new WeakSet<object>();
+
+/** Whether a value came out of `resolvePolicy` (and so needs no validation or defaults). */
+export function isResolvedPolicy(value: unknown): value is Policy {
+  return typeof value === 'object' && value !== null && RESOLVED.has(value);
+}
+
 export class PolicyError extends Error {
   constructor(
     message: string,
@@ -160,7 +167,7 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     throw new PolicyError(`invalid policy:\n  ${problems.join('\n  ')}`, problems);
   }
   const defaults = DEFAULT_POLICY;
-  return {
+  const policy: Policy = {
     actions: { ...defaults.actions, ...document.actions },
     destructiveActions: { ...defaults.destructiveActions, ...document.destructiveActions },
     onCheckError: document.onCheckError ?? defaults.onCheckError,
@@ -174,6 +181,8 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     injection: { extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
     limits: { ...defaults.limits, ...document.limits },
   };
+  RESOLVED.add(policy);
+  return policy;
 }
 
 /** Reads and resolves a policy file; a bad file is a PolicyError naming the file. */

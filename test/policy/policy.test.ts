@@ -41,4 +41,14 @@ describe('policy', () => {
   it('is checked when a guard is created', () => {
     expect(() => createGuard({ policy: { onCheckError: 'maybe' } as never })).toThrow(PolicyError);
   });
+
+  it('validates and completes a policy document however complete it looks', async () => {
+    const lookalike = { onCheckError: 'block', resolverTimeoutMs: 1_000, loop: { maxRepeats: 3 }, limits: { maxDepth: 32 }, actions: { LOOP_DETECTED: 'kill' } } as const;
+    const guard = createGuard({ policy: lookalike });
+    expect(guard.policy.actions.ENTITY_HALLUCINATION).toBe('block');
+    expect(guard.policy.actions.LOOP_DETECTED).toBe('kill');
+    expect(guard.policy.limits.maxArgumentBytes).toBe(1_048_576);
+    const resolved = resolvePolicy({ budget: { maxTokens: 9 } });
+    expect(createGuard({ policy: resolved }).policy).toBe(resolved);
+  });
 });
