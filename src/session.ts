@@ -78,10 +78,8 @@ export interface ModelAdmission extends Decision {
   reservationId?: string;
 }
 
-const MAX_PENDING_CALLS = 1_024;
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
-
 
 /**
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
@@ -275,7 +273,7 @@ export class GuardSession {
     const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
-      if (event.type === 'tool.call') this.refuseCall(event.call_id);
+      if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
       decision.refusal = buildRefusal(action, flags, describe(event));
     }
     this.report(event, decision);
@@ -382,11 +380,6 @@ export class GuardSession {
     };
   }
 
-  private refuseCall(callId: string): void {
-    this.state.refusedCallIds.add(callId);
-    this.state.calls.setResult(callId, 'refused');
-    if (this.state.refusedCallIds.size > MAX_PENDING_CALLS) this.state.refusedCallIds.delete(this.state.refusedCallIds.values().next().value!);
-  }
 
   private report(event: TraceEvent, decision: Decision): void {
     for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });

@@ -77,9 +77,8 @@ export function applyEvent(
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
       const toolCalls = event.output?.tool_calls ?? [];
-      state.rememberModelToolCalls(event.step, toolCalls);
+      state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;
-      if (toolCalls.length > 0 && isTruncated(event.finish_reasons)) for (const call of toolCalls) state.truncatedCallIds.add(call.id);
       break;
     }
     case 'tool.call': {

@@ -11,6 +11,18 @@ import { IdShapeSet } from '../text/id-shapes.js';
 
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
+/** Model tool calls (and which were truncated) a session remembers, at most. */
+const MAX_MODEL_CALLS = 4_096;
+/** Refused calls whose late results a session still recognizes, at most. */
+const MAX_REFUSED_CALLS = 1_024;
+
+/** Adds to a per-session index, dropping the oldest entry past `cap`: long sessions stay bounded. */
+function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, value?: unknown): void {
+  if (index instanceof Set) index.add(key);
+  else index.set(key, value);
+  if (index.size > cap) index.delete(index.keys().next().value as K);
+}
+
 /**
  * Where trusted ids come from. `conversation`: user and system messages, session entities, tool
  * results. `tool-results`: for channels that never see the conversation (an MCP server or proxy):
@@ -82,11 +94,17 @@ export class SessionState {
     }
   }
 
-  rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[]): void {
+  rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[], truncated: boolean): void {
     for (const call of toolCalls) {
       if (typeof call.id !== 'string') continue;
-      this.modelToolCalls.set(call.id, { step, call });
-      if (this.modelToolCalls.size > 4_096) this.modelToolCalls.delete(this.modelToolCalls.keys().next().value!);
+      addBounded(this.modelToolCalls, MAX_MODEL_CALLS, call.id, { step, call });
+      if (truncated) addBounded(this.truncatedCallIds, MAX_MODEL_CALLS, call.id);
     }
+  }
+
+  /** A call the guard refused: its result, if one comes anyway, is not the model's to see. */
+  refuseCall(callId: string): void {
+    addBounded(this.refusedCallIds, MAX_REFUSED_CALLS, callId);
+    this.calls.setResult(callId, 'refused');
   }
 }

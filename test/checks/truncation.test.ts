@@ -29,4 +29,13 @@ describe('output truncation', () => {
     expect((await session.beforeToolCall({ callId: 't2', tool: 'get_order', arguments: { order_id: 'ord_1001' } })).action).toBe('allow');
     expect((await session.modelCall({ model: 'm', finishReasons: ['length'], text: 'A long answer that was cut' })).flags).toEqual([]);
   });
+
+  it('keeps the truncated-call index bounded in a long session, and still blocks the newest', async () => {
+    const { session } = await orderSession();
+    for (let index = 0; index < 5_000; index += 1) {
+      await session.modelCall({ model: 'm', finishReasons: ['length'], toolCalls: [{ id: `t${index}`, name: 'search', arguments: '{"query": "cu' }] });
+    }
+    expect(session.state.truncatedCallIds.size).toBeLessThanOrEqual(4_096);
+    expect((await session.beforeToolCall({ callId: 't4999', tool: 'search', arguments: { query: 'cut' } })).flags.map((flag) => flag.code)).toEqual(['OUTPUT_TRUNCATED']);
+  });
 });
