@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Guard, refusalText, type GuardOptions, type GuardSession, type Refusal } from '../../src/index.js';
 
 /** `_meta` key a client may use to declare the session's key entities on its first request. */
@@ -20,6 +20,18 @@ export interface CallToolParams {
   name: string;
   arguments?: Record<string, unknown>;
   _meta?: Record<string, unknown>;
+}
+
+/** Every page of a tools/list, whoever serves it (a handler in process, an upstream client). */
+export async function listAllTools(page: (cursor: string | undefined) => Promise<ListToolsResult>): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const result = await page(cursor);
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+  } while (cursor);
+  return tools;
 }
 
 /** The structured refusal as a tool result: `isError`, a text the model can act on, the refusal in `_meta`. */
@@ -73,8 +85,17 @@ export class McpGuard {
 
   /** Pins the definitions a client was shown; a changed one is flagged (TOOL_DEFINITION_CHANGED). */
   async toolsListed(key: string, tools: readonly Tool[], meta?: Record<string, unknown>): Promise<void> {
-    const session = await this.session(key, meta);
+    await this.pin(key, tools, JSON.stringify(tools), meta);
+  }
+
+  /** Re-pins after a list_changed notification, in every live session. */
+  async toolsChanged(tools: readonly Tool[]): Promise<void> {
     const fingerprint = JSON.stringify(tools);
+    for (const key of this.sessions.keys()) await this.pin(key, tools, fingerprint);
+  }
+
+  private async pin(key: string, tools: readonly Tool[], fingerprint: string, meta?: Record<string, unknown>): Promise<void> {
+    const session = await this.session(key, meta);
     if (this.listed.get(key) === fingerprint) return;
     this.listed.set(key, fingerprint);
     await session.defineTools(
@@ -86,11 +107,6 @@ export class McpGuard {
         ...(tool.annotations ? { annotations: tool.annotations } : {}),
       })),
     );
-  }
-
-  /** Re-pins after a list_changed notification, in every live session. */
-  async toolsChanged(tools: readonly Tool[]): Promise<void> {
-    for (const key of this.sessions.keys()) await this.toolsListed(key, tools);
   }
 
   /**

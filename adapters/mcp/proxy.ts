@@ -18,7 +18,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { FramedStdioTransport, DEFAULT_MAX_FRAME_BYTES, PARSE_ERROR, INVALID_REQUEST } from './framed-stdio.js';
-import { McpGuard, type McpGuardOptions } from './guarded-tools.js';
+import { listAllTools, McpGuard, type McpGuardOptions } from './guarded-tools.js';
 
 export interface ProxyOptions extends McpGuardOptions {
   /** The upstream MCP server, started as a child process speaking MCP on stdio. */
@@ -87,16 +87,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (error instanceof McpError) throw error;
     throw new McpError(ErrorCode.InternalError, `upstream MCP server failed: ${(error as Error)?.message ?? String(error)}`);
   };
-  const listAll = async (signal?: AbortSignal): Promise<Tool[]> => {
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await upstream.listTools(cursor ? { cursor } : {}, signal ? { signal } : {}).catch(failed);
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return tools;
-  };
+  const listAll = (signal?: AbortSignal): Promise<Tool[]> =>
+    listAllTools((cursor) => upstream.listTools(cursor ? { cursor } : {}, signal ? { signal } : {}).catch(failed));
 
   // Upstream notifications reach every client; a changed tool list is re-pinned first.
   upstream.setNotificationHandler(ToolListChangedNotificationSchema, async (notification) => {

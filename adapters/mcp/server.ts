@@ -1,7 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { McpGuard, type CallToolParams, type McpGuardOptions } from './guarded-tools.js';
+import { listAllTools, McpGuard, type CallToolParams, type McpGuardOptions } from './guarded-tools.js';
 
 interface RawRequest {
   method: string;
@@ -40,17 +40,8 @@ export function guardMcpServer(server: Server | McpServer, options: McpGuardOpti
   const ours = new WeakSet<RawHandler>();
   let originalList: RawHandler | undefined;
 
-  async function listAll(extra: RawExtra): Promise<Tool[]> {
-    if (!originalList) return [];
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = (await originalList({ method: 'tools/list', params: cursor ? { cursor } : {} }, extra)) as ListToolsResult;
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return tools;
-  }
+  const listAll = (extra: RawExtra): Promise<Tool[]> =>
+    originalList ? listAllTools((cursor) => originalList!({ method: 'tools/list', params: cursor ? { cursor } : {} }, extra) as Promise<ListToolsResult>) : Promise.resolve([]);
 
   function wrap(): void {
     const list = table.get('tools/list');
