@@ -46,14 +46,11 @@ function open(source: TraceSource): AsyncGenerator<TraceLine> {
   return readTrace(typeof source === 'string' ? source : source());
 }
 
-function tokensOf(value: unknown, visit: (token: string) => void): void {
-  if (typeof value === 'string') forEachToken(value, visit);
-  else if (typeof value === 'number') forEachToken(String(value), visit);
-  else if (Array.isArray(value)) for (const item of value) tokensOf(item, visit);
-  else if (value !== null && typeof value === 'object') for (const [key, child] of Object.entries(value)) {
-    forEachToken(key, visit);
-    tokensOf(child, visit);
-  }
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
+function tokensOf(value: unknown): Set<string> {
+  return scanContent(value, { watchedKeys: NO_KEYS, maxDepth: 64, maxTokens: MAX_MENTIONS }).tokens;
 }
 
 /** Refusals because the session was already halted restate an earlier finding; they are not findings of their own. */
@@ -110,10 +107,10 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
           const remember = (token: string) => {
             if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
           };
-          tokensOf(event.output?.text, remember);
+          for (const token of tokensOf(event.output?.text)) remember(token);
           for (const call of event.output?.tool_calls ?? []) {
             indexStep(session.callOrigins, call.id, event.step);
-            tokensOf(call.arguments, remember);
+            for (const token of tokensOf(call.arguments)) remember(token);
           }
           break;
         }
@@ -222,11 +219,8 @@ async function followForward(source: TraceSource, origins: Map<string, Candidate
 
 function mentions(value: unknown, taint: ReadonlySet<string>): boolean {
   if (taint.size === 0) return false;
-  let found = false;
-  tokensOf(value, (token) => {
-    if (taint.has(token)) found = true;
-  });
-  return found;
+  for (const token of tokensOf(value)) if (taint.has(token)) return true;
+  return false;
 }
 
 function trackForward(event: TraceEvent, origin: Candidate, state: Forward): void {
@@ -260,7 +254,7 @@ function trackForward(event: TraceEvent, origin: Candidate, state: Forward): voi
       state.executed.add(event.call_id);
       if (state.taintedCalls.has(event.call_id)) {
         // What a result of a tainted call introduces is tainted too (the other customer's id, say).
-        const scan = scanContent(event.result, { watchedKeys: new Set(), maxDepth: 32, maxTokens: 10_000 });
+        const scan = scanContent(event.result, { watchedKeys: NO_KEYS, maxDepth: 32, maxTokens: 10_000 });
         for (const value of scan.idValues) forEachToken(value, (token) => state.taint.size < MAX_TAINT && state.taint.add(token));
         add();
       } else if (poisoned) add();
