@@ -129,7 +129,8 @@ export class Guard extends EventEmitter<GuardEvents> {
     const startDecision = await session.ingest(start);
     if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.
-      this.runtime.record({ session_id: session.id, step: ++session.state.lastStep, type: 'tool.definitions', tools: this.baseDefinitions, ts: new Date(this.runtime.clock()).toISOString() });
+      const step = session.shared ? session.shared.definitionsStep(startDecision) : ++session.state.lastStep;
+      if (step !== undefined) this.runtime.record({ session_id: session.id, step, type: 'tool.definitions', tools: this.baseDefinitions, ts: new Date(this.runtime.clock()).toISOString() });
     }
     return Object.assign(session, { startDecision });
   }
@@ -138,7 +139,8 @@ export class Guard extends EventEmitter<GuardEvents> {
   openSession(sessionId: string): GuardSession {
     const existing = this.store.get(sessionId);
     if (existing) return existing;
-    const session = new GuardSession(sessionId, this.runtime);
+    // Replay decides from the trace alone: only live sessions join a shared log.
+    const session = new GuardSession(sessionId, this.runtime, this.runtime.live ? this.store.log?.(sessionId) : undefined);
     this.store.set(sessionId, session);
     return session;
   }

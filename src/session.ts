@@ -21,6 +21,8 @@ import { scanContent, type ContentScan } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { toolArguments } from './text/json-text.js';
+import { SharedSession } from './shared-session.js';
+import type { SessionLog } from './state/session-log.js';
 
 /** The guard's verdict on one event. */
 export interface Decision {
@@ -88,12 +90,17 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
  */
 export class GuardSession {
   readonly state: SessionState;
-  private readonly pendingCalls: PendingCalls = new Map();
-  private readonly runtime: GuardRuntime;
+  /** @internal */
+  readonly pendingCalls: PendingCalls = new Map();
+  /** @internal */
+  readonly runtime: GuardRuntime;
+  /** @internal The session's replica of a shared log, when its store is shared across processes. */
+  readonly shared: SharedSession | undefined;
 
-  constructor(id: string, runtime: GuardRuntime) {
+  constructor(id: string, runtime: GuardRuntime, log?: SessionLog) {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
+    this.shared = log ? new SharedSession(this, log) : undefined;
   }
 
   get id(): string {
@@ -169,6 +176,7 @@ export class GuardSession {
       inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
       outputTokens: input.maxOutputTokens ?? 0,
     });
+    if (this.shared) return this.shared.admit(estimate);
     const step = this.state.lastStep;
     if (this.state.status === 'killed' || this.state.status === 'paused') {
       const flags = [this.haltFlag(step)];
@@ -196,6 +204,7 @@ export class GuardSession {
 
   /** Gives back a reservation whose model call failed: no phantom spend. */
   releaseModelCall(reservationId: string | undefined): void {
+    if (this.shared) return this.shared.release(reservationId);
     this.state.budget.release(reservationId);
   }
 
@@ -225,6 +234,7 @@ export class GuardSession {
 
   /** Lift a pause: later calls are decided normally again. */
   resume(): void {
+    this.shared?.publish('resume');
     if (this.state.status !== 'paused') return;
     this.state.status = 'active';
     this.state.haltedBy = undefined;
@@ -235,6 +245,7 @@ export class GuardSession {
   kill(reason = 'killed by operator'): void {
     this.state.status = 'killed';
     this.state.haltedBy ??= { step: this.state.lastStep, codes: [reason] };
+    this.shared?.publish('kill', this.state.haltedBy);
     this.runtime.emit('kill', { sessionId: this.id, reason });
   }
 
@@ -245,6 +256,7 @@ export class GuardSession {
    * through the checks and the policy, and returns the decision. Never throws for a finding.
    */
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
+    if (this.shared) return this.shared.ingest(input, reservationId);
     const event = this.place(input);
     this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
@@ -293,7 +305,8 @@ export class GuardSession {
     return event;
   }
 
-  private contextFor(event: TraceEvent): CheckContext {
+  /** @internal */
+  contextFor(event: TraceEvent): CheckContext {
     const runtime = this.runtime;
     const state = this.state;
     let prepared: PreparedCall | undefined;
@@ -326,7 +339,8 @@ export class GuardSession {
   }
 
   /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
-  private async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
+  /** @internal */
+  async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
     if (action === 'kill') {
       this.halt('killed', step, flags);
       return { proceed: false };
@@ -366,10 +380,12 @@ export class GuardSession {
     const wasActive = this.state.status !== status;
     this.state.status = status;
     this.state.haltedBy = { step, codes: [...new Set(flags.map((flag) => flag.code))] };
+    this.shared?.publish(status === 'paused' ? 'pause' : 'kill', this.state.haltedBy);
     if (wasActive) this.runtime.emit(status === 'paused' ? 'pause' : 'kill', { sessionId: this.id, step, flags: [...flags] });
   }
 
-  private haltFlag(step: number): Flag {
+  /** @internal */
+  haltFlag(step: number): Flag {
     const halted = this.state.haltedBy ?? { step, codes: [] };
     const killed = this.state.status === 'killed';
     return {
@@ -381,14 +397,15 @@ export class GuardSession {
   }
 
 
-  private report(event: TraceEvent, decision: Decision): void {
+  /** @internal `recordStep`: the step a shared session reserved for the decision record. */
+  report(event: TraceEvent, decision: Decision, recordStep?: number): void {
     for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });
     const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
     if (!decided) return;
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
     if (this.runtime.live) {
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
-      this.runtime.record(this.place(record));
+      this.runtime.record(recordStep === undefined ? this.place(record) : { ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent);
     }
   }
 }
@@ -405,7 +422,8 @@ function contentOf(event: TraceEvent): unknown {
   }
 }
 
-function describe(event: TraceEvent): string {
+/** @internal What a refusal calls the event it refuses. */
+export function describe(event: TraceEvent): string {
   switch (event.type) {
     case 'tool.call':
       return `Call to ${event.tool}`;

@@ -1,0 +1,145 @@
+import type {
+  AppendRequest,
+  AppendResult,
+  HaltRecord,
+  LogEntry,
+  LogRead,
+  ReserveRequest,
+  ReserveResult,
+  SessionLog,
+  SharedLogEntry,
+  SharedStatus,
+} from '../../src/state/session-log.js';
+import type { SessionStatus } from '../../src/state/session-state.js';
+import { SCRIPTS, type LuaScript } from './scripts.js';
+
+/** The few node-redis commands the store uses: a client made by `createClient`, or one of yours. */
+export interface RedisCommands {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  zAdd(key: string, member: { score: number; value: string }): Promise<unknown>;
+  zRangeByScore(key: string, min: number | string, max: number | string): Promise<string[]>;
+  zRem(key: string, members: string[]): Promise<unknown>;
+  zRemRangeByScore(key: string, min: number | string, max: number | string): Promise<unknown>;
+  pExpire(key: string, ms: number): Promise<unknown>;
+}
+
+/** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
+export function sessionKeys(prefix: string, sessionId: string): string[] {
+  const base = `${prefix}{${sessionId}}`;
+  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`];
+}
+
+/** The index `warden sessions` lists: session ids by last activity. */
+export function indexKey(prefix: string): string {
+  return `${prefix}sessions`;
+}
+
+/** Runs a script by its hash, sending the source only when the server does not have it (after a restart). */
+export async function runScript(client: RedisCommands, script: LuaScript, keys: string[], args: string[]): Promise<unknown[]> {
+  try {
+    return (await client.evalSha(script.sha, { keys, arguments: args })) as unknown[];
+  } catch (error) {
+    if (!String((error as Error)?.message ?? '').startsWith('NOSCRIPT')) throw error;
+    return (await client.eval(script.source, { keys, arguments: args })) as unknown[];
+  }
+}
+
+export function parseHalted(text: unknown): HaltRecord | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    const value = JSON.parse(text) as HaltRecord;
+    return typeof value?.step === 'number' && Array.isArray(value.codes) ? { step: value.step, codes: value.codes.map(String) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function status(value: unknown, halted: unknown): SharedStatus {
+  const shared: SharedStatus = { status: String(value || 'active') as SessionStatus };
+  const haltedBy = parseHalted(halted);
+  if (haltedBy) shared.haltedBy = haltedBy;
+  return shared;
+}
+
+/** An integer the scripts can add exactly: tokens and nano-dollars, rounded up, never negative. */
+function count(value: number): string {
+  const rounded = Math.ceil(value);
+  if (!Number.isSafeInteger(rounded) || rounded < 0) throw new RangeError(`budget amount ${value} is not a non-negative safe integer`);
+  return String(rounded);
+}
+
+function readReply(reply: unknown[], offset: number): LogRead {
+  const [seq, state, halted, rebuild, start] = reply.slice(offset, offset + 5);
+  const entries = reply.slice(offset + 5).map((text) => JSON.parse(String(text)) as SharedLogEntry);
+  const read: LogRead = { seq: Number(seq), entries, rebuild: Number(rebuild) === 1, ...status(state, halted) };
+  if (typeof start === 'string' && start !== '') read.start = JSON.parse(start) as LogEntry;
+  return read;
+}
+
+export interface RedisLogOptions {
+  prefix: string;
+  ttlMs: number;
+  reservationTtlMs: number;
+  maxLogEvents: number;
+  /** Called after an append, to keep the session in the listing index. */
+  touched?: (sessionId: string) => void;
+}
+
+/** One session's shared log, budget and status in Redis: every method is one script, one round trip. */
+export function redisSessionLog(client: RedisCommands, sessionId: string, options: RedisLogOptions): SessionLog {
+  const keys = sessionKeys(options.prefix, sessionId);
+  const ttl = String(options.ttlMs);
+  return {
+    async read(seen) {
+      return readReply(await runScript(client, SCRIPTS.read, keys, [String(seen)]), 0);
+    },
+    async append(request: AppendRequest): Promise<AppendResult> {
+      const { entry, charge, halt } = request;
+      const isStart = 'event' in entry && entry.event.type === 'session.start' && request.seen === 0;
+      const reply = await runScript(client, SCRIPTS.append, keys, [
+        String(request.seen),
+        request.status,
+        JSON.stringify(entry),
+        ttl,
+        String(options.maxLogEvents),
+        count(charge?.tokens ?? 0),
+        count(charge?.costNano ?? 0),
+        charge?.reservationId ?? '',
+        halt?.status ?? '',
+        halt?.haltedBy ? JSON.stringify(halt.haltedBy) : '',
+        isStart ? '1' : '0',
+        request.lastFlag ? JSON.stringify(request.lastFlag) : '',
+        String(entry.lastStep),
+      ]);
+      if (Number(reply[0]) !== 1) return { ok: false, ...readReply(reply, 1) };
+      options.touched?.(sessionId);
+      return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3]) };
+    },
+    async reserve(request: ReserveRequest): Promise<ReserveResult> {
+      const reply = await runScript(client, SCRIPTS.reserve, keys, [
+        request.id,
+        count(request.tokens),
+        count(request.costNano),
+        request.maxTokens === undefined ? '' : String(request.maxTokens),
+        request.maxCostNano === undefined ? '' : String(request.maxCostNano),
+        String(options.reservationTtlMs),
+        ttl,
+        request.force ? '1' : '0',
+      ]);
+      const outcome = Number(reply[0]);
+      const shared = status(reply[1], reply[2]);
+      if (outcome === -1) return { outcome: 'halted', ...shared };
+      const [spentTokens, reservedTokens, spentNano, reservedNano] = reply.slice(3, 7).map(Number) as [number, number, number, number];
+      return { outcome: outcome === 1 ? 'reserved' : 'over', spentTokens, reservedTokens, spentNano, reservedNano, ...shared };
+    },
+    async release(reservationId) {
+      await runScript(client, SCRIPTS.release, keys, [reservationId]);
+    },
+    async setStatus(change, haltedBy) {
+      const reply = await runScript(client, SCRIPTS.status, keys, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
+      return status(reply[1], reply[2]);
+    },
+  };
+}
