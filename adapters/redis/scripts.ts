@@ -115,7 +115,7 @@ redis.call('HSET', KEYS[5], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'reservedTokens', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'reservedNano', ARGV[3])
 redis.call('HSET', KEYS[1], 'updated', now)
-touch(math.max(tonumber(ARGV[7]), tonumber(ARGV[6])))
+touch(tonumber(ARGV[7]))
 return {1, status, halted, st, rt + t, sn, rn + n}
 `;
 

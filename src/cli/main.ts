@@ -21,6 +21,9 @@ commands:
                                                    OpenAI-style chat transcripts to session trace v1
   proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] -- COMMAND [ARGS...]
                                                    a guarding MCP proxy in front of any stdio MCP server
+  sessions --redis URL [--prefix P] [--json]       live shared sessions: status, steps, tokens, cost, last flag
+  kill|pause|resume SESSION --redis URL [--prefix P] [--reason TEXT]
+                                                   halt or resume a shared session in every process
 `;
 
 function onePositional(command: string, positionals: string[]): string {
@@ -60,6 +63,21 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({ args: own, options: { policy: { type: 'string' }, trace: { type: 'string' }, listen: { type: 'string' }, 'max-frame-bytes': { type: 'string' } }, allowPositionals: true, strict: true });
       if (positionals.length > 0) throw new UsageError(`put the upstream command after --: warden proxy -- ${positionals.join(' ')}`);
       return runProxy(upstream, values);
+    }
+    case 'sessions': {
+      const { values, positionals } = parse({ redis: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' } });
+      if (positionals.length > 0) throw new UsageError('sessions takes no positional argument');
+      // Loaded only here: Redis is an optional peer, and other commands never load it.
+      const { runSessions } = await import('./sessions-command.js');
+      return runSessions(values);
+    }
+    case 'kill':
+    case 'pause':
+    case 'resume': {
+      const { values, positionals } = parse({ redis: { type: 'string' }, prefix: { type: 'string' }, reason: { type: 'string' } });
+      if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one session id`);
+      const { runHalt } = await import('./halt-command.js');
+      return runHalt(command, positionals[0]!, values);
     }
     case undefined:
     case 'help':
