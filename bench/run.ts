@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
 import { proxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
+import { redisAdmissions, redisAnswers, redisOverhead } from './redis-store.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -110,4 +111,12 @@ report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', awai
 report('MCP tools/call round trip (server-everything echo over stdio)', await proxyLatency());
 for (const { framework, tasks } of await adapterOverhead()) {
   report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
+}
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+if (await redisAnswers(redisUrl)) {
+  report(`Redis session store at ${redisUrl}: one tool call and its result (one round trip each)`, await redisOverhead(redisUrl));
+  const { admissions, perSecond } = await redisAdmissions(redisUrl);
+  console.log(`\nRedis budget admissions, 4 processes into one session (each admitted and reconciled): ${admissions} in 3 s, ${perSecond}/s`);
+} else {
+  console.log(`\nRedis session store: skipped, nothing answers at ${redisUrl}`);
 }
