@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  exports: Record<string, { types: string; import: string }>;
+  dependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional: boolean }>;
+};
+
+/** Modules reached from `entry` by static relative imports, and the packages they import. */
+function staticImports(entry: string): { modules: string[]; packages: Set<string> } {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'\n]*?from '([^']+)'/gm)) {
+      const target = match[1]!;
+      if (target.startsWith('.')) stack.push(resolve(dirname(file), target.replace(/\.js$/, '.ts')));
+      else packages.add(target);
+    }
+  }
+  return { modules: [...seen].map((file) => file.slice(ROOT.length)), packages };
+}
+
+describe('agent-warden/redis', () => {
+  it('is a subpath export, with redis an optional peer that is never installed for you', () => {
+    expect(pkg.exports['./redis']).toEqual({ types: './dist/adapters/redis/index.d.ts', import: './dist/adapters/redis/index.js' });
+    expect(pkg.dependencies.redis).toBeUndefined();
+    expect(pkg.peerDependenciesMeta.redis?.optional).toBe(true);
+  });
+
+  it('loads through its subpath, as a user would', async () => {
+    const redis = await import('agent-warden/redis');
+    for (const name of ['createRedisStore', 'killSession', 'pauseSession', 'resumeSession', 'listSessions']) expect(typeof (redis as Record<string, unknown>)[name], name).toBe('function');
+  });
+
+  it('neither the root entry nor the CLI entry loads redis; only the operations commands do, lazily', () => {
+    for (const entry of ['src/index.ts', 'src/cli/main.ts']) {
+      const { modules, packages } = staticImports(join(ROOT, entry));
+      expect(packages.has('redis'), entry).toBe(false);
+      expect(modules.filter((file) => file.includes('adapters/redis')), entry).toEqual([]);
+    }
+    expect(staticImports(join(ROOT, 'src/cli/sessions-command.ts')).packages.has('redis')).toBe(true);
+  });
+});
