@@ -157,7 +157,8 @@ export class GuardSession {
 
   /** Ask before running a tool. A refused call comes with `refusal`, the structured error to give the model. */
   beforeToolCall(call: ToolCallInput): Promise<Decision> {
-    const callId = call.callId ?? `call_${this.state.lastStep + 1}`;
+    // Replicas of a shared session can be at the same step: their generated ids must not collide.
+    const callId = call.callId ?? (this.shared ? `call_${randomUUID()}` : `call_${this.state.lastStep + 1}`);
     return this.ingest({ type: 'tool.call', call_id: callId, tool: call.tool, arguments: call.arguments });
   }
 

@@ -79,7 +79,7 @@ export class SharedSession {
       flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(applyError as Error)?.message ?? String(applyError)}.`, step: event.step, evidence: { stage: 'commit' } });
       action = moreSevere(action, decide(flags, runtime.policy, tool));
     }
-    const outcome = standing ? { proceed: false } : await session.resolve(action, flags, event.step);
+    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && REFUSABLE.has(event.type)) {
       if (event.type === 'tool.call' && !entry.refused) {
@@ -280,7 +280,7 @@ export class SharedSession {
       },
     ];
     const action = decide(flags, session.runtime.policy, undefined);
-    const outcome = await session.resolve(action, flags, step);
+    const outcome = await this.resolve(action, flags, step);
     const decision: ModelAdmission = { step, action, flags, ...outcome };
     if (decision.proceed) {
       try {
@@ -291,6 +291,19 @@ export class SharedSession {
       }
     } else decision.refusal = buildRefusal(action, flags, 'Model call');
     return decision;
+  }
+
+  /** The session's own resolve, with the question to a human marked in the store while it is open. */
+  private async resolve(action: Action, flags: readonly Flag[], step: number): ReturnType<GuardSession['resolve']> {
+    const runtime = this.session.runtime;
+    if (action !== 'pause' || !runtime.escalate || !this.log.escalation) return this.session.resolve(action, flags, step);
+    const pending = { step, codes: [...new Set(flags.map((flag) => flag.code))], until: runtime.clock() + runtime.policy.escalationTimeoutMs };
+    await this.log.escalation(step, pending).catch((error: unknown) => this.failed(error));
+    try {
+      return await this.session.resolve(action, flags, step);
+    } finally {
+      this.log.escalation(step, undefined).catch((error: unknown) => this.failed(error));
+    }
   }
 
   release(reservationId: string | undefined): void {

@@ -1,6 +1,6 @@
 import { SCRIPTS } from './scripts.js';
-import { indexKey, parseHalted, runScript, sessionKeys, type RedisCommands } from './redis-log.js';
-import type { HaltRecord } from '../../src/state/session-log.js';
+import { ESCALATION_FIELD, indexKey, parseHalted, runScript, sessionKeys, type RedisCommands } from './redis-log.js';
+import type { HaltRecord, PendingEscalation } from '../../src/state/session-log.js';
 import type { SessionStatus } from '../../src/state/session-state.js';
 
 /** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
@@ -17,6 +17,8 @@ export interface SessionSummary {
   costUsd: number;
   lastFlag?: { code: string; step: number };
   haltedBy?: HaltRecord;
+  /** Pauses a process has put to a human and is still waiting on. */
+  pendingEscalations: PendingEscalation[];
   updatedAt?: string;
 }
 
@@ -35,7 +37,19 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
     tokensSpent: Number(meta.spentTokens ?? 0),
     tokensReserved: Number(meta.reservedTokens ?? 0),
     costUsd: Number(meta.spentNano ?? 0) / 1e9,
+    pendingEscalations: [],
   };
+  const now = Date.now();
+  for (const [field, value] of Object.entries(meta)) {
+    if (!field.startsWith(ESCALATION_FIELD)) continue;
+    try {
+      const pending = JSON.parse(value) as PendingEscalation;
+      // A question whose process died is past its deadline: not pending any more.
+      if (typeof pending.step === 'number' && pending.until > now) found.pendingEscalations.push(pending);
+    } catch {
+      // A foreign value in our key: listed without it.
+    }
+  }
   if (meta.lastFlag) {
     try {
       found.lastFlag = JSON.parse(meta.lastFlag) as { code: string; step: number };

@@ -23,7 +23,12 @@ export interface RedisCommands {
   zRem(key: string, members: string[]): Promise<unknown>;
   zRemRangeByScore(key: string, min: number | string, max: number | string): Promise<unknown>;
   pExpire(key: string, ms: number): Promise<unknown>;
+  hSet(key: string, field: string, value: string): Promise<unknown>;
+  hDel(key: string, field: string): Promise<unknown>;
 }
+
+/** The meta field of a pending escalation: one per paused step, so concurrent questions do not collide. */
+export const ESCALATION_FIELD = 'escalation:';
 
 /** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
 export function sessionKeys(prefix: string, sessionId: string): string[] {
@@ -136,6 +141,11 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
     },
     async release(reservationId) {
       await runScript(client, SCRIPTS.release, keys, [reservationId]);
+    },
+    async escalation(step, pending) {
+      // One field of the meta hash, written or removed by one command: atomic without a script.
+      if (pending) await client.hSet(keys[0]!, `${ESCALATION_FIELD}${step}`, JSON.stringify(pending));
+      else await client.hDel(keys[0]!, `${ESCALATION_FIELD}${step}`);
     },
     async setStatus(change, haltedBy) {
       const reply = await runScript(client, SCRIPTS.status, keys, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);

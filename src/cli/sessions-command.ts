@@ -26,7 +26,8 @@ export async function onRedis<T>(options: RedisCommandOptions, run: Parameters<t
 
 function cell(summary: SessionSummary): string[] {
   const flag = summary.lastFlag ? `${summary.lastFlag.code}@${summary.lastFlag.step}` : '-';
-  return [summary.sessionId, summary.status, String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, flag, summary.updatedAt ?? '-'];
+  const status = summary.pendingEscalations.length > 0 ? `${summary.status} (${summary.pendingEscalations.length} awaiting approval)` : summary.status;
+  return [summary.sessionId, status, String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, flag, summary.updatedAt ?? '-'];
 }
 
 /** `warden sessions --redis URL [--prefix P] [--json]`: live sessions, most recently active first. */

@@ -98,4 +98,14 @@ export interface SessionLog {
   release(reservationId: string): Promise<void>;
   /** Kill, pause or resume; a killed session stays killed. Returns the status after. */
   setStatus(change: 'kill' | 'pause' | 'resume', haltedBy?: HaltRecord): Promise<SharedStatus>;
+  /** Marks a pause awaiting a human's answer (`pending`), or clears the mark, so operators see it. */
+  escalation?(step: number, pending: PendingEscalation | undefined): Promise<void>;
+}
+
+/** A pause a process has put to a human and not yet had answered. */
+export interface PendingEscalation {
+  step: number;
+  codes: string[];
+  /** When the asking process gives up waiting (epoch ms). */
+  until: number;
 }

@@ -130,6 +130,33 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect((await other.resume('halts')).status).toBe('killed');
   });
 
+  it('a pause put to a human is listed as pending while it waits; a denial pauses every replica', async () => {
+    let answer: (value: 'approve' | 'deny') => void = () => undefined;
+    const made = store();
+    const decisions: Array<Promise<{ action: string; proceed: boolean; escalation?: string }>> = [];
+    const asked = new Promise<void>((resolve) => {
+      const escalate = () => {
+        resolve();
+        return new Promise<'approve' | 'deny'>((give) => (answer = give));
+      };
+      void guardOn(made, { escalate, policy: { loop: { maxRepeats: 2 } } })
+        .startSession({ sessionId: 'asked' })
+        .then(async (session) => {
+          await session.message('user', 'order ord_3');
+          for (const callId of ['q1', 'q2', 'q3']) decisions.push(session.beforeToolCall({ tool: 'get_order', callId, arguments: { order_id: 'ord_3' } }));
+        });
+    });
+    await asked;
+    const listed = (await made.listSessions()).find((summary) => summary.sessionId === 'asked');
+    expect(listed?.pendingEscalations).toEqual([expect.objectContaining({ codes: ['LOOP_DETECTED'] })]);
+    answer('deny');
+    const settled = await Promise.all(decisions);
+    expect(settled.find((decision) => decision.escalation)).toMatchObject({ action: 'pause', proceed: false, escalation: 'denied' });
+    await eventually(async () => (await made.listSessions()).find((summary) => summary.sessionId === 'asked')?.pendingEscalations.length === 0);
+    const other = await guardOn(store()).startSession({ sessionId: 'asked' });
+    expect(codes(await other.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_3' } }))).toContain('SESSION_PAUSED');
+  });
+
   it('every key of a session shares its hash tag and carries a TTL; idle sessions expire', async () => {
     const made = store({ ttlMs: 1_000 });
     const session = await guardOn(made).startSession({ sessionId: 'brief' });
