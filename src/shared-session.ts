@@ -34,8 +34,11 @@ interface Evaluated {
  * decides again). One round trip per decision when the replica is current; exact by construction.
  */
 export class SharedSession {
-  /** Entries applied; `undefined` until the first read. */
-  private seen: number | undefined;
+  /**
+   * Entries applied. A new replica starts at 0 and reads nothing first: its first append fails if the
+   * session has entries, and the answer carries them, so joining costs no extra round trip.
+   */
+  private seen = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** The status the store last reported, so a halt already written is not written twice. */
   private remote: SessionStatus = 'active';
@@ -94,7 +97,6 @@ export class SharedSession {
 
   /** Decides on the replica and appends; on a conflict, applies what others appended and decides again. */
   private async commit(input: EventInput | TraceEvent, reservationId: string | undefined): Promise<{ evaluated: Evaluated; applyError?: unknown }> {
-    if (this.seen === undefined) this.absorb(await this.log.read(0));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       await this.publishing;
       const evaluated = await this.evaluate(input, reservationId);
@@ -120,7 +122,7 @@ export class SharedSession {
     const session = this.session;
     const state = session.state;
     const runtime = session.runtime;
-    if (input.type === 'session.start' && this.seen !== undefined && this.seen > 0) {
+    if (input.type === 'session.start' && this.seen > 0) {
       const start = this.startEntry;
       if (start) return { event: start.event, context: session.contextFor(start.event), flags: [...start.flags], action: start.action, standing: false, entry: start, joined: true };
     }
@@ -147,7 +149,7 @@ export class SharedSession {
 
   private appendRequest({ event, flags, action, standing, entry }: Evaluated): AppendRequest {
     const state = this.session.state;
-    const request: AppendRequest = { seen: this.seen ?? 0, status: state.status, entry };
+    const request: AppendRequest = { seen: this.seen, status: state.status, entry };
     if (event.type === 'llm.call') {
       const charge: Charge = state.budget.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 });
       request.charge = { ...charge, ...(entry.reservationId !== undefined ? { reservationId: entry.reservationId } : {}) };
@@ -165,7 +167,7 @@ export class SharedSession {
   /** Appends an entry that decides nothing (a late refusal), retrying past other processes' appends. */
   private async appendFact(entry: SharedLogEntry): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const result = await this.log.append({ seen: this.seen ?? 0, status: this.session.state.status, entry: { ...entry, lastStep: Math.max(entry.lastStep, this.session.state.lastStep) } });
+      const result = await this.log.append({ seen: this.seen, status: this.session.state.status, entry: { ...entry, lastStep: Math.max(entry.lastStep, this.session.state.lastStep) } });
       if (result.ok) {
         this.applyEntry(entry);
         this.seen = result.seq;
@@ -181,7 +183,7 @@ export class SharedSession {
 
   /** Applies what the store returned: entries others appended, the status, or a rebuild. */
   private absorb(read: LogRead): void {
-    if (read.rebuild || (this.seen !== undefined && read.seq < this.seen)) {
+    if (read.rebuild || read.seq < this.seen) {
       this.reset();
       if (read.start && read.entries[0] !== read.start && !sameEntry(read.entries[0], read.start)) this.applyEntry(read.start);
     }

@@ -97,9 +97,6 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
   const keys = sessionKeys(options.prefix, sessionId);
   const ttl = String(options.ttlMs);
   return {
-    async read(seen) {
-      return readReply(await runScript(client, SCRIPTS.read, keys, [String(seen)]), 0);
-    },
     async append(request: AppendRequest): Promise<AppendResult> {
       const { entry, charge, halt } = request;
       const isStart = 'event' in entry && entry.event.type === 'session.start' && request.seen === 0;

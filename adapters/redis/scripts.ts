@@ -38,19 +38,9 @@ local function touch(ttl)
 end
 `;
 
-/** ARGV: seen. Reply: seq, status, halted, rebuild, start, entries... */
-const READ = `${COMMON}
-local m = redis.call('HMGET', KEYS[1], 'seq', 'status', 'halted')
-local seq = tonumber(m[1] or '0')
-local rebuild, start, entries = read_since(tonumber(ARGV[1]), seq)
-local reply = {seq, m[2] or 'active', m[3] or '', rebuild, start}
-for _, e in ipairs(entries) do reply[#reply + 1] = e end
-return reply
-`;
-
 /**
  * Appends only if the log still has \`seen\` entries and the status is still the one the decision assumed;
- * otherwise answers with what changed (the READ reply, after a leading 0). With the entry: reconciles an
+ * otherwise answers with what changed: 0, seq, status, halted, rebuild, start, then the entries after \`seen\`. With the entry: reconciles an
  * llm.call (releases its reservation, books the actual spend) and writes a halt, in the same step.
  * ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt, halted, isStart, lastFlag, lastStep.
  */
@@ -163,7 +153,6 @@ function script(source: string): LuaScript {
 }
 
 export const SCRIPTS = {
-  read: script(READ),
   append: script(APPEND),
   reserve: script(RESERVE),
   release: script(RELEASE),

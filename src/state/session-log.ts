@@ -92,7 +92,6 @@ export type ReserveResult = ({ outcome: 'reserved' | 'over' } & Budget & SharedS
  * atomic step on the store's side; the guard's own code decides, the store only orders and counts.
  */
 export interface SessionLog {
-  read(seen: number): Promise<LogRead>;
   append(request: AppendRequest): Promise<AppendResult>;
   reserve(request: ReserveRequest): Promise<ReserveResult>;
   release(reservationId: string): Promise<void>;

@@ -111,14 +111,17 @@ export function freePort(): Promise<number> {
 /** A redis-server child of this test on its own port; stopping it never touches the shared one. */
 export class OwnRedisServer {
   private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...this.extraArgs], { stdio: 'ignore' });
     for (let attempt = 0; attempt < 200; attempt += 1) {
       if (await answers(this.url)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
