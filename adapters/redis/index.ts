@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { SessionStore } from '../../src/store.js';
 import type { GuardSession } from '../../src/session.js';
 import { DEFAULT_POLICY } from '../../src/policy/policy.js';
-import { indexKey, redisSessionLog, type RedisCommands } from './redis-log.js';
+import { deadline, indexKey, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -28,7 +28,7 @@ export interface RedisStoreOptions {
   ttlMs?: number;
   /** A reservation a process never reconciled (it crashed) is released after this long. Default 10 min. */
   reservationTtlMs?: number;
-  /** A command Redis has not answered by then fails, and the decision fails closed. Default 2,000 ms. */
+  /** A decision Redis has not answered by then fails closed (your own `client` included). Default 2,000 ms. */
   timeoutMs?: number;
   /**
    * Entries a session's log keeps. A process that joins after older entries were dropped rebuilds from the
@@ -97,7 +97,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
     Promise.all([client.zAdd(index, { score: now, value: sessionId }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: Error) => options.onError?.(error));
   };
-  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, touched };
+  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
   return {
     client,
     prefix,
@@ -124,7 +124,8 @@ export async function withRedis<T>(url: string, run: (client: RedisCommands) => 
   const errors: Error[] = [];
   const { raw, commands } = connectRedis(url, timeoutMs, (error) => errors.push(error));
   try {
-    return await run(commands);
+    // The whole operation, however many commands it sends, is bounded too.
+    return await deadline(run(commands), timeoutMs * 5);
   } catch (error) {
     throw errors.length > 0 && !(error instanceof RangeError) ? new Error(`${(error as Error).message} (${errors[errors.length - 1]!.message})`) : error;
   } finally {

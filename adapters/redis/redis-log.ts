@@ -41,6 +41,18 @@ export function indexKey(prefix: string): string {
   return `${prefix}sessions`;
 }
 
+/**
+ * Fails after `ms` if Redis has not answered: node-redis times out only commands not yet written, so a
+ * server that takes a command and stalls would otherwise hold the decision forever.
+ */
+export function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** Runs a script by its hash, sending the source only when the server does not have it (after a restart). */
 export async function runScript(client: RedisCommands, script: LuaScript, keys: string[], args: string[]): Promise<unknown[]> {
   try {
@@ -88,6 +100,8 @@ export interface RedisLogOptions {
   ttlMs: number;
   reservationTtlMs: number;
   maxLogEvents: number;
+  /** A script Redis has not answered by then fails (its outcome is learned at the next append). */
+  timeoutMs: number;
   /** Called after an append, to keep the session in the listing index. */
   touched?: (sessionId: string) => void;
 }
@@ -96,11 +110,12 @@ export interface RedisLogOptions {
 export function redisSessionLog(client: RedisCommands, sessionId: string, options: RedisLogOptions): SessionLog {
   const keys = sessionKeys(options.prefix, sessionId);
   const ttl = String(options.ttlMs);
+  const run = (script: LuaScript, args: string[]) => deadline(runScript(client, script, keys, args), options.timeoutMs);
   return {
     async append(request: AppendRequest): Promise<AppendResult> {
       const { entry, charge, halt } = request;
       const isStart = 'event' in entry && entry.event.type === 'session.start' && request.seen === 0;
-      const reply = await runScript(client, SCRIPTS.append, keys, [
+      const reply = await run(SCRIPTS.append, [
         String(request.seen),
         request.status,
         JSON.stringify(entry),
@@ -120,7 +135,7 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3]) };
     },
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
-      const reply = await runScript(client, SCRIPTS.reserve, keys, [
+      const reply = await run(SCRIPTS.reserve, [
         request.id,
         count(request.tokens),
         count(request.costNano),
@@ -137,15 +152,15 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       return { outcome: outcome === 1 ? 'reserved' : 'over', spentTokens, reservedTokens, spentNano, reservedNano, ...shared };
     },
     async release(reservationId) {
-      await runScript(client, SCRIPTS.release, keys, [reservationId]);
+      await run(SCRIPTS.release, [reservationId]);
     },
     async escalation(step, pending) {
       // One field of the meta hash, written or removed by one command: atomic without a script.
-      if (pending) await client.hSet(keys[0]!, `${ESCALATION_FIELD}${step}`, JSON.stringify(pending));
-      else await client.hDel(keys[0]!, `${ESCALATION_FIELD}${step}`);
+      const field = `${ESCALATION_FIELD}${step}`;
+      await deadline(pending ? client.hSet(keys[0]!, field, JSON.stringify(pending)) : client.hDel(keys[0]!, field), options.timeoutMs);
     },
     async setStatus(change, haltedBy) {
-      const reply = await runScript(client, SCRIPTS.status, keys, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
+      const reply = await run(SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
       return status(reply[1], reply[2]);
     },
   };

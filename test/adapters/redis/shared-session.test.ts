@@ -209,6 +209,31 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
 });
 
 describe.skipIf(!redisAnswers)('Redis session store, faults', () => {
+  it('a Redis that answers too slowly fails closed at the timeout, and decides again once it answers', async () => {
+    // CLIENT PAUSE on a server of this test's own: the shared one is never paused.
+    const server = new OwnRedisServer(await freePort());
+    await server.start();
+    const admin = await testClient(server.url);
+    const made = createRedisStore({ url: server.url, prefix: uniquePrefix(), timeoutMs: 300 });
+    const guard = createGuard({ tools: TOOLS, store: made });
+    guard.on('error', () => undefined);
+    try {
+      const session = await guard.startSession({ sessionId: 'slow' });
+      await session.message('user', 'order ord_12');
+      await admin.sendCommand(['CLIENT', 'PAUSE', '3000', 'ALL']);
+      const slow = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } });
+      expect(slow).toMatchObject({ action: 'block', proceed: false });
+      expect(slow.flags.map((flag) => flag.code)).toEqual(['GUARD_ERROR']);
+      expect(slow.flags[0]!.message).toContain('session store is unavailable');
+      await admin.sendCommand(['CLIENT', 'UNPAUSE']);
+      await eventually(async () => (await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } })).action === 'allow', 30_000, 200);
+    } finally {
+      await made.close();
+      admin.destroy();
+      await server.stop();
+    }
+  }, 90_000);
+
   it('fails closed while Redis is down, never throws, and recovers when it is back', async () => {
     const server = new OwnRedisServer(await freePort());
     await server.start();
