@@ -339,8 +339,7 @@ export class GuardSession {
     };
   }
 
-  /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
-  /** @internal */
+  /** @internal Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
   async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
     if (action === 'kill') {
       this.halt('killed', step, flags);

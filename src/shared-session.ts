@@ -44,7 +44,10 @@ export class SharedSession {
   private remote: SessionStatus = 'active';
   /** A halt or resume this process is writing: decisions wait for it, so none assumes a stale status. */
   private publishing: Promise<void> | undefined;
+  /** This replica joined a session another process started: it records no second start or definitions. */
   private joined = false;
+  /** The session's first entry: what a joining `startSession` answers with. */
+  private startEntry: LogEntry | undefined;
 
   constructor(
     private readonly session: GuardSession,
@@ -178,8 +181,6 @@ export class SharedSession {
     }
     throw new SessionStoreUnavailable('session store contention');
   }
-
-  private startEntry: LogEntry | undefined;
 
   /** Applies what the store returned: entries others appended, the status, or a rebuild. */
   private absorb(read: LogRead): void {
