@@ -23,6 +23,8 @@ interface Evaluated {
   flags: Flag[];
   action: Action;
   standing: boolean;
+  /** The status the decision assumed: the append holds only if the store still has it. */
+  status: SessionStatus;
   entry: LogEntry;
   /** `session.start` of a session another process started: nothing appended, its start decision replayed. */
   joined?: boolean;
@@ -127,7 +129,7 @@ export class SharedSession {
     const runtime = session.runtime;
     if (input.type === 'session.start' && this.seen > 0) {
       const start = this.startEntry;
-      if (start) return { event: start.event, context: session.contextFor(start.event), flags: [...start.flags], action: start.action, standing: false, entry: start, joined: true };
+      if (start) return { event: start.event, context: session.contextFor(start.event), flags: [...start.flags], action: start.action, standing: false, status: state.status, entry: start, joined: true };
     }
     const step = input.step ?? state.lastStep + 1;
     if (step <= state.lastStep) throw new RangeError(`step ${step} is not after step ${state.lastStep} of session ${session.id}`);
@@ -138,21 +140,22 @@ export class SharedSession {
     const flags = Array.isArray(found) ? [...found] : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
     let action = decide(flags, runtime.policy, tool);
-    const standing = event.type === 'tool.call' && (state.status === 'paused' || state.status === 'killed');
+    const status = state.status;
+    const standing = event.type === 'tool.call' && (status === 'paused' || status === 'killed');
     if (standing) {
       flags.push(session.haltFlag(event.step));
-      action = moreSevere(action, state.status === 'killed' ? 'kill' : 'pause');
+      action = moreSevere(action, status === 'killed' ? 'kill' : 'pause');
     }
     // A session start holds two more steps: its decision record and the guard's tool definitions.
     const entry: LogEntry = { event, flags, action, lastStep: step + (event.type === 'session.start' ? 2 : 1) };
     if (reservationId !== undefined) entry.reservationId = reservationId;
     if (event.type === 'tool.call' && (standing || action === 'block' || action === 'kill' || (action === 'pause' && !runtime.escalate))) entry.refused = true;
-    return { event, context, flags, action, standing, entry };
+    return { event, context, flags, action, standing, status, entry };
   }
 
-  private appendRequest({ event, flags, action, standing, entry }: Evaluated): AppendRequest {
+  private appendRequest({ event, flags, action, standing, status, entry }: Evaluated): AppendRequest {
     const state = this.session.state;
-    const request: AppendRequest = { seen: this.seen, status: state.status, entry };
+    const request: AppendRequest = { seen: this.seen, status, entry };
     if (event.type === 'llm.call') {
       const charge: Charge = state.budget.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 });
       request.charge = { ...charge, ...(entry.reservationId !== undefined ? { reservationId: entry.reservationId } : {}) };
