@@ -50,12 +50,12 @@ describe.skipIf(!redisAnswers)('shared sessions decide as one process does', () 
   beforeAll(async () => {
     client = await testClient();
     stores.push(createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000 }), createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000 }));
-  });
+  }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
     await deletePrefix(client, prefix);
     client.destroy();
-  });
+  }, 30_000);
 
   it('any sequence of events, spread over two replicas, gets the decisions one memory session gives', async () => {
     let run_ = 0;
@@ -104,5 +104,5 @@ describe.skipIf(!redisAnswers)('shared sessions decide as one process does', () 
     } finally {
       raw.destroy();
     }
-  });
+  }, 30_000);
 });

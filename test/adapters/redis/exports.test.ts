@@ -33,12 +33,12 @@ describe('agent-warden/redis', () => {
     expect(pkg.exports['./redis']).toEqual({ types: './dist/adapters/redis/index.d.ts', import: './dist/adapters/redis/index.js' });
     expect(pkg.dependencies.redis).toBeUndefined();
     expect(pkg.peerDependenciesMeta.redis?.optional).toBe(true);
-  });
+  }, 30_000);
 
   it('loads through its subpath, as a user would', async () => {
     const redis = await import('agent-warden/redis');
     for (const name of ['createRedisStore', 'killSession', 'pauseSession', 'resumeSession', 'listSessions']) expect(typeof (redis as Record<string, unknown>)[name], name).toBe('function');
-  });
+  }, 30_000);
 
   it('neither the root entry nor the CLI entry loads redis; only the operations commands do, lazily', () => {
     for (const entry of ['src/index.ts', 'src/cli/main.ts']) {
@@ -47,5 +47,17 @@ describe('agent-warden/redis', () => {
       expect(modules.filter((file) => file.includes('adapters/redis')), entry).toEqual([]);
     }
     expect(staticImports(join(ROOT, 'src/cli/sessions-command.ts')).packages.has('redis')).toBe(true);
-  });
+  }, 30_000);
+
+  it('rejects bad options and session ids with a clear error, before touching Redis', async () => {
+    const { createRedisStore } = await import('../../../adapters/redis/index.js');
+    const client = {} as never;
+    expect(() => createRedisStore({ client, prefix: 'a{b}:' })).toThrow(/prefix may not contain/);
+    expect(() => createRedisStore({ client, ttlMs: 0 })).toThrow(/ttlMs must be a positive integer/);
+    expect(() => createRedisStore({ client, timeoutMs: 1.5 })).toThrow(/timeoutMs must be a positive integer/);
+    expect(() => createRedisStore({ client, maxLogEvents: -1 })).toThrow(/maxLogEvents/);
+    const store = createRedisStore({ client });
+    expect(() => store.log!('')).toThrow(/1 to 512 characters/);
+    expect(() => store.log!('x'.repeat(513))).toThrow(/1 to 512 characters/);
+  }, 30_000);
 });

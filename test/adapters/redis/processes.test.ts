@@ -17,12 +17,12 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
 
   beforeAll(async () => {
     client = await testClient();
-  });
+  }, 30_000);
   afterAll(async () => {
     for (const replica of replicas) replica.kill();
     await deletePrefix(client, prefix);
     client.destroy();
-  });
+  }, 30_000);
 
   it('4 processes x 25 concurrent admissions against a cap admitting exactly N: N admitted, spent equals the reconciled usage', async () => {
     const estimate = 40;

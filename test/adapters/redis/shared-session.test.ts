@@ -24,12 +24,12 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
 
   beforeAll(async () => {
     client = await testClient();
-  });
+  }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((made) => made.close()));
     await deletePrefix(client, prefix);
     client.destroy();
-  });
+  }, 30_000);
 
   it('two replicas fed one session decide exactly as one process does', async () => {
     const policy = { budget: { maxTokens: 5_000 }, loop: { maxRepeats: 3 } };
@@ -58,7 +58,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(codes(await a.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_100' } }))).toContain('SESSION_PAUSED');
     expect(a.status).toBe('paused');
     expect(a.state.budget.spent.tokens).toBe(1_300);
-  });
+  }, 30_000);
 
   it('an id given in one replica is known in another; an invented one is still caught there', async () => {
     const a = await guardOn(store()).startSession({ sessionId: 'ids' });
@@ -69,7 +69,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const invented = await b.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_9999' } });
     expect(invented.proceed).toBe(false);
     expect(codes(invented)).toContain('ENTITY_HALLUCINATION');
-  });
+  }, 30_000);
 
   it('a replica joining a started session replays its start decision and appends no second start', async () => {
     const guard = createGuard({ tools: TOOLS, store: store(), resolvers: { customer_id: (id) => id === 'cust_ok' } });
@@ -78,7 +78,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const joined = await createGuard({ tools: TOOLS, store: store() }).startSession({ sessionId: 'join' });
     expect(joined.startDecision.action).toBe(first.startDecision.action);
     expect(await client.lLen(`${prefix}{join}:log`)).toBe(1);
-  });
+  }, 30_000);
 
   it('concurrent calls in one replica see each other, as in memory', async () => {
     const guard = guardOn(store(), { policy: { loop: { maxRepeats: 3 } } });
@@ -87,7 +87,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const decisions = await Promise.all(Array.from({ length: 6 }, (_, index) => session.beforeToolCall({ tool: 'get_order', callId: `b${index}`, arguments: { order_id: 'ord_1' } })));
     expect(new Set(decisions.map((decision) => decision.step)).size).toBe(6);
     expect(decisions.some((decision) => codes(decision).includes('LOOP_DETECTED'))).toBe(true);
-  });
+  }, 30_000);
 
   it('budget: concurrent admissions from several replicas never pass the cap, reconciling releases the unused part', async () => {
     const policy = { budget: { maxTokens: 1_000 }, actions: { BUDGET_EXCEEDED: 'block' as const } };
@@ -109,7 +109,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
       await session.message('user', 'next turn');
       expect(session.state.budget.spent.tokens).toBe(600);
     }
-  });
+  }, 30_000);
 
   it('kill, pause and resume in one replica hold in the others at their next call', async () => {
     const a = await guardOn(store()).startSession({ sessionId: 'halts' });
@@ -128,7 +128,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     await eventually(async () => (await client.hGet(`${prefix}{halts}:meta`, 'status')) === 'killed');
     expect((await b.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_5' } })).action).toBe('kill');
     expect((await other.resume('halts')).status).toBe('killed');
-  });
+  }, 30_000);
 
   it('a pause put to a human is listed as pending while it waits; a denial pauses every replica', async () => {
     let answer: (value: 'approve' | 'deny') => void = () => undefined;
@@ -155,7 +155,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     await eventually(async () => (await made.listSessions()).find((summary) => summary.sessionId === 'asked')?.pendingEscalations.length === 0);
     const other = await guardOn(store()).startSession({ sessionId: 'asked' });
     expect(codes(await other.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_3' } }))).toContain('SESSION_PAUSED');
-  });
+  }, 30_000);
 
   it('every key of a session shares its hash tag and carries a TTL; idle sessions expire', async () => {
     const made = store({ ttlMs: 1_000 });
@@ -194,7 +194,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(b.state.sessionEntities.get('customerid')?.has('cust_42')).toBe(true);
     expect((await b.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_505' } })).action).toBe('allow');
     expect(b.state.lastStep).toBe(a.state.lastStep + 2);
-  });
+  }, 30_000);
 
   it('the listing shows status, steps, spend and the last flag', async () => {
     const made = store();
@@ -205,7 +205,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const listed = (await made.listSessions()).find((summary) => summary.sessionId === 'listed')!;
     expect(listed).toMatchObject({ status: 'active', tokensSpent: 75, lastFlag: { code: 'ENTITY_HALLUCINATION' } });
     expect(listed.steps).toBe(session.state.lastStep);
-  });
+  }, 30_000);
 });
 
 describe.skipIf(!redisAnswers)('Redis session store, faults', () => {
