@@ -112,6 +112,7 @@ export class SharedSession {
       const request = this.appendRequest(evaluated);
       const result = await this.log.append(request);
       if (result.ok) {
+        if (evaluated.event.type === 'session.start') this.startEntry = evaluated.entry;
         const applyError = this.apply(evaluated.entry, evaluated.context);
         this.seen = result.seq;
         this.noteStatus(result);
@@ -193,10 +194,6 @@ export class SharedSession {
     }
     for (const entry of read.entries) this.applyEntry(entry);
     if (read.start) this.startEntry = read.start;
-    else if (this.startEntry === undefined) {
-      const first = read.entries[0];
-      if (first && 'event' in first && first.event.type === 'session.start') this.startEntry = first;
-    }
     this.seen = read.seq;
     this.noteStatus(read);
   }

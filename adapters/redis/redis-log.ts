@@ -83,7 +83,8 @@ function status(value: unknown, halted: unknown): SharedStatus {
 /** An integer the scripts can add exactly: tokens and nano-dollars, rounded up, never negative. */
 function count(value: number): string {
   const rounded = Math.ceil(value);
-  if (!Number.isSafeInteger(rounded) || rounded < 0) throw new RangeError(`budget amount ${value} is not a non-negative safe integer`);
+  // Not a RangeError: the decision fails closed with this message instead of throwing into the agent loop.
+  if (!Number.isSafeInteger(rounded) || rounded < 0) throw new TypeError(`budget amount ${value} is not a non-negative safe integer`);
   return String(rounded);
 }
 

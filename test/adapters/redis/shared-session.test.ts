@@ -196,6 +196,14 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(b.state.lastStep).toBe(a.state.lastStep + 2);
   }, 30_000);
 
+  it('usage that is not a count fails closed with a clear flag, never an exception into the loop', async () => {
+    const session = await guardOn(store()).startSession({ sessionId: 'nan' });
+    const decision = await session.modelCall({ model: 'm', inputTokens: Number.NaN });
+    expect(decision).toMatchObject({ action: 'block', proceed: false });
+    expect(decision.flags[0]!.message).toContain('not a non-negative safe integer');
+    expect(Number((await client.hGet(`${prefix}{nan}:meta`, 'spentTokens')) ?? 0)).toBe(0);
+  }, 30_000);
+
   it('the listing shows status, steps, spend and the last flag', async () => {
     const made = store();
     const session = await guardOn(made).startSession({ sessionId: 'listed' });
