@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { convertChatTranscript, type ChatMessage } from '../convert/openai-chat.js';
 import type { ToolDefinitionLike } from '../tool-definition.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -50,8 +51,8 @@ function loadTools(path: string | undefined): ToolDefinitionLike[] | undefined {
 export async function runConvert(file: string, options: { tools?: string; model?: string; session?: string; output?: string }): Promise<number> {
   await readableFile(file);
   const tools = loadTools(options.tools);
-  const text = readFileSync(file, 'utf8');
-  const fallbackId = options.session ?? basename(file, extname(file));
+  const text = file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8');
+  const fallbackId = options.session ?? basename(file.replace(/\.gz$/, ''), extname(file.replace(/\.gz$/, '')));
   let transcripts: Transcript[] = [];
   try {
     transcripts = transcriptsIn(JSON.parse(text), fallbackId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
 
 describe('warden replay', () => {

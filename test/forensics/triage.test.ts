@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { triageTrace } from '../../src/index.js';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
 /** A model call of `tokens` input tokens reading a document page, and the read. */
