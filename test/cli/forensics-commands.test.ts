@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
 import { AIRLINE_RUNS_GZ, AIRLINE_TOOLS } from '../helpers/tau-bench.js';
+
+// Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('warden triage', () => {
   it('prints the JSON the issue specifies, one element per session', () => {
