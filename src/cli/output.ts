@@ -10,7 +10,7 @@ export function terminalSafe(text: string): string {
 
 function outputFailure(path: string, error: unknown): CommandFailure {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : (error as Error).message;
+  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : (error as Error).message;
   return new CommandFailure(`cannot write ${path}: ${reason}`, 1);
 }
 

@@ -27,7 +27,7 @@ export function wardenWith(options: { input?: string | Buffer; env?: Record<stri
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-export function file(name: string, text: string): string {
+export function file(name: string, text: string | Buffer): string {
   const path = join(scratch, name);
   writeFileSync(path, text);
   return path;
