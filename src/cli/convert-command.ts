@@ -41,6 +41,28 @@ function loadTools(path: string | undefined): ToolDefinitionLike[] | undefined {
   }
 }
 
+/**
+ * The JSON values of a piece of text: one, or, when it does not parse and spans lines (a broken line
+ * in JSON Lines swallows the ones after it), each line on its own, so one bad line loses only itself.
+ */
+type Parsed = { value: unknown; line: number } | { error: string; line: number };
+
+function parseValues(text: string, line: number): Parsed[] {
+  try {
+    return [{ value: JSON.parse(text), line }];
+  } catch (error) {
+    if (!text.includes('\n')) return [{ error: (error as Error).message, line }];
+  }
+  return text.split('\n').flatMap((part, offset): Parsed[] => {
+    if (part.trim() === '') return [];
+    try {
+      return [{ value: JSON.parse(part) as unknown, line: line + offset }];
+    } catch (error) {
+      return [{ error: (error as Error).message, line: line + offset }];
+    }
+  });
+}
+
 function sourceName(input: TraceInput): string {
   return input.kind === 'file' ? input.path : 'stdin';
 }
@@ -133,15 +155,19 @@ export const command: Command = {
             topLevel += 1;
             continue;
           }
-          let value: unknown;
-          try {
-            value = JSON.parse(item.text);
-          } catch (error) {
-            problem(`${name}: line ${item.line}`, `not valid JSON (${(error as Error).message})`);
-            continue;
+          for (const parsed of parseValues(item.text, item.line)) {
+            if ('error' in parsed) {
+              problem(`${name}: line ${parsed.line}`, `not valid JSON (${parsed.error})`);
+              continue;
+            }
+            await take(parsed.value, parsed.line, item.array);
           }
+        }
+        await flushLoose();
+        async function take(value: unknown, line: number, array: number | undefined): Promise<void> {
+          const item = { line, array };
           if (item.array !== undefined) {
-            const group = arrays.get(item.array) ?? { messages: [], line: item.line, runs: 0 };
+            const group = arrays.get(item.array) ?? { messages: [] as ChatMessage[], line: item.line, runs: 0 };
             arrays.set(item.array, group);
             if (isMessage(value)) group.messages.push(value);
             else {
@@ -150,12 +176,12 @@ export const command: Command = {
               else problem(`${name}: line ${item.line}`, 'not a chat message or transcript (expected {"role": ...}, {"messages": [...]} or {"traj": [...]})');
             }
             group.runs += 1;
-            continue;
+            return;
           }
           if (isMessage(value)) {
             loose ??= { messages: [], line: item.line };
             loose.messages.push(value);
-            continue;
+            return;
           }
           await flushLoose();
           const transcript = transcriptOf(value, topLevel === 0 ? fallbackId : `${fallbackId}-${item.line}`);
@@ -163,7 +189,6 @@ export const command: Command = {
           if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
           else problem(`${name}: line ${item.line}`, 'not a chat transcript (expected a message list, {"messages": [...]} or {"traj": [...]})');
         }
-        await flushLoose();
       }
     } catch (error) {
       if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);
