@@ -4,7 +4,6 @@ import { CommandFailure } from './options.js';
 
 /** Human-readable output made safe for a terminal: control characters other than newline and tab escaped. */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

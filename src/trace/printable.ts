@@ -4,7 +4,6 @@
  */
 export function printable(text: string, maxLength = 200): string {
   const cut = text.length > maxLength ? text.slice(0, maxLength) : text;
-  // eslint-disable-next-line no-control-regex
   const escaped = cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) =>
     char === '\ufffd' ? '\\ufffd' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   ).replace(/[\n\t]/g, (char) => (char === '\n' ? '\\n' : '\\t'));

@@ -30,9 +30,7 @@ describe('bad input', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/line 9: not valid JSON \(.*\\u001b/);
       expect(run.stderr).toMatch(/line 10: step must be an integer >= 0, got a string/);
-      // eslint-disable-next-line no-control-regex
       expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-      // eslint-disable-next-line no-control-regex
       expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       for (const line of run.stderr.split('\n')) expect(line.length).toBeLessThan(700);
     }
