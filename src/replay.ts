@@ -3,6 +3,9 @@ import { readTrace, type TraceInputSource, type TraceProblem } from './trace/rea
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision } from './session.js';
 
+/** Skipped lines kept in a report; the rest are counted (a garbage file must not fill memory). */
+const MAX_KEPT_PROBLEMS = 1_000;
+
 export interface ReplayDecision {
   step: number;
   tool: string;
@@ -17,8 +20,10 @@ export interface ReplaySession {
 
 export interface ReplayReport {
   sessions: ReplaySession[];
-  /** Lines skipped, with why (and in which file, when read from several). */
+  /** Lines skipped, with why (and in which file, when read from several): the first 1,000 are kept. */
   problems: TraceProblem[];
+  /** How many lines were skipped in all (`problems` keeps only the first ones: memory stays bounded). */
+  skippedLines: number;
   validEvents: number;
 }
 
@@ -37,10 +42,12 @@ export async function replayTrace(input: TraceInputSource, options: Omit<GuardOp
   const sessions = new Map<string, ReplaySession>();
   const problems: ReplayReport['problems'] = [];
   let validEvents = 0;
+  let skippedLines = 0;
   for await (const line of readTrace(input)) {
     if (line.error !== undefined) {
       const problem: TraceProblem = { line: line.line, reason: line.error, ...(line.source !== undefined ? { source: line.source } : {}) };
-      problems.push(problem);
+      skippedLines += 1;
+      if (problems.length < MAX_KEPT_PROBLEMS) problems.push(problem);
       hooks.onProblem?.(problem);
       continue;
     }
@@ -58,5 +65,5 @@ export async function replayTrace(input: TraceInputSource, options: Omit<GuardOp
       report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.map((flag: Flag) => flag.code) });
     }
   }
-  return { sessions: [...sessions.values()], problems, validEvents };
+  return { sessions: [...sessions.values()], problems, skippedLines, validEvents };
 }
