@@ -1,6 +1,6 @@
 import type { Command } from './command.js';
 import { stringOption } from './options.js';
-import { prepareOutput } from './output.js';
+import { outputFailure, prepareOutput } from './output.js';
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -21,7 +21,12 @@ export const command: Command = {
     const { runIncidentDemo } = await import('../demo/incident.js');
     const { JsonlFileSink, MemorySink } = await import('../trace/jsonl-sink.js');
     if (tracePath) prepareOutput(tracePath);
-    const sink = tracePath ? new JsonlFileSink(tracePath) : new MemorySink();
+    let sink: InstanceType<typeof JsonlFileSink> | InstanceType<typeof MemorySink>;
+    try {
+      sink = tracePath ? new JsonlFileSink(tracePath) : new MemorySink();
+    } catch (error) {
+      throw outputFailure(tracePath!, error);
+    }
     process.stdout.write(`${paint('1', 'agent-warden demo')}: the 2:37am incident (playbook), a scripted agent, the guard live.\n\n`);
     try {
       const { blockedStep } = await runIncidentDemo(sink, ({ label, decision, detail }) => {

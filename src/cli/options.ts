@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Policy } from '../policy/policy.js';
 
 /** A usage error: the message and where to find help, exit status 2. */
@@ -16,13 +17,19 @@ export class CommandFailure extends Error {
 /** `--policy FILE`, loaded (and the policy module with it) only when given; a bad policy is exit status 2. */
 export async function policyOption(path: string | undefined): Promise<{ policy?: Policy }> {
   if (path === undefined) return {};
+  let info;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CommandFailure(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`, 2);
+  }
+  if (info.isDirectory()) throw new CommandFailure(`cannot read policy ${path}: is a directory`, 2);
   const { loadPolicyFile, PolicyError } = await import('../policy/policy.js');
   try {
     return { policy: loadPolicyFile(path) };
   } catch (error) {
     if (error instanceof PolicyError) throw new CommandFailure(error.message, 2);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw new CommandFailure(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'permission denied'}`, 2);
     throw error;
   }
 }

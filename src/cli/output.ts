@@ -7,7 +7,8 @@ export function terminalSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function outputFailure(path: string, error: unknown): CommandFailure {
+/** An output that cannot be written, named by its path, without a bare error code. */
+export function outputFailure(path: string, error: unknown): CommandFailure {
   const code = (error as NodeJS.ErrnoException)?.code;
   const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : (error as Error).message;
   return new CommandFailure(`cannot write ${path}: ${reason}`, 1);

@@ -1,6 +1,6 @@
 import type { Command } from './command.js';
 import { policyOption, stringOption, UsageError } from './options.js';
-import { prepareOutput } from './output.js';
+import { outputFailure, prepareOutput } from './output.js';
 
 function parseListen(value: string): { host: string; port: number } {
   const match = /^(.+):(\d{1,5})$/.exec(value);
@@ -39,7 +39,12 @@ export const command: Command = {
     const { startProxy } = await import('../../adapters/mcp/proxy.js');
     const { JsonlFileSink } = await import('../trace/jsonl-sink.js');
     if (tracePath) prepareOutput(tracePath);
-    const sink = tracePath ? new JsonlFileSink(tracePath) : undefined;
+    let sink: InstanceType<typeof JsonlFileSink> | undefined;
+    try {
+      sink = tracePath ? new JsonlFileSink(tracePath) : undefined;
+    } catch (error) {
+      throw outputFailure(tracePath!, error);
+    }
     const proxy = await startProxy({
       command: passThrough[0]!,
       args: passThrough.slice(1),

@@ -90,9 +90,11 @@ describe('warden help and usage, by the conventions of eslint, vitest and tsc', 
       expect(urls.length).toBeGreaterThan(0);
       expect(urls.filter((url) => heavy.test(url))).toEqual([]);
     }
-    // A replay loads the guard (ajv) but not the MCP SDK, which only the proxy needs.
-    const replay = loaded('replay', '--quiet', file('lazy.jsonl', specExample()));
-    expect(replay.some((url) => /node_modules\/ajv\//.test(url))).toBe(true);
-    expect(replay.filter((url) => /node_modules\/@modelcontextprotocol\//.test(url))).toEqual([]);
+    // Replay and triage load the guard (ajv) but not the MCP SDK, which only the proxy needs, nor OpenTelemetry.
+    for (const command of ['replay', 'triage']) {
+      const urls = loaded(command, '--quiet', file('lazy.jsonl', specExample()));
+      expect(urls.some((url) => /node_modules\/ajv\//.test(url))).toBe(true);
+      expect(urls.filter((url) => /node_modules\/(?:@modelcontextprotocol|@opentelemetry)\//.test(url))).toEqual([]);
+    }
   });
 });

@@ -70,7 +70,13 @@ describe('trace inputs: stdin, several files, folders, gzip', () => {
     const toolsFolder = warden('convert', file('c.json', '[{"role":"user","content":"hi"}]'), '--tools', scratch);
     expect(toolsFolder.code).toBe(2);
     expect(toolsFolder.stderr).toMatch(/cannot use tools file \S+: is a directory/);
-    for (const run of [missing, none, corrupt, toolsFolder]) expect(run.stderr).not.toMatch(/\bE[A-Z]{3,}\b|\n\s+at /);
+    const policyFolder = warden('replay', file('with-policy.jsonl', specExample()), '--policy', scratch);
+    expect(policyFolder.code).toBe(2);
+    expect(policyFolder.stderr).toMatch(/cannot read policy \S+: is a directory/);
+    const traceFolder = warden('demo', '--trace', scratch);
+    expect(traceFolder.code).toBe(1);
+    expect(traceFolder.stderr).toMatch(/cannot write \S+: is a directory/);
+    for (const run of [missing, none, corrupt, toolsFolder, policyFolder, traceFolder]) expect(run.stderr).not.toMatch(/\bE[A-Z]{3,}\b|\n\s+at /);
   });
 
   it('reports a file with no valid event, and exits 1', () => {
