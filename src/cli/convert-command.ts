@@ -143,28 +143,8 @@ export const command: Command = {
           if (loose) await emit(loose.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${loose.line}`, `${name}: line ${loose.line}`);
           loose = undefined;
         };
-        for await (const item of jsonValues(chunks)) {
-          if (item.kind === 'too-large') {
-            problem(`${name}: line ${item.line}`, 'a value larger than 64 MiB');
-            continue;
-          }
-          if (item.kind === 'array-end') {
-            const group = arrays.get(item.array);
-            arrays.delete(item.array);
-            if (group && group.messages.length > 0) await emit(group.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}`, `${name}: line ${group.line}`);
-            topLevel += 1;
-            continue;
-          }
-          for (const parsed of parseValues(item.text, item.line)) {
-            if ('error' in parsed) {
-              problem(`${name}: line ${parsed.line}`, `not valid JSON (${parsed.error})`);
-              continue;
-            }
-            await take(parsed.value, parsed.line, item.array);
-          }
-        }
-        await flushLoose();
-        async function take(value: unknown, line: number, array: number | undefined): Promise<void> {
+        // One parsed value: a message of a transcript being gathered, or a whole transcript.
+        const take = async (value: unknown, line: number, array: number | undefined): Promise<void> => {
           const item = { line, array };
           if (item.array !== undefined) {
             const group = arrays.get(item.array) ?? { messages: [] as ChatMessage[], line: item.line, runs: 0 };
@@ -188,7 +168,28 @@ export const command: Command = {
           topLevel += 1;
           if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
           else problem(`${name}: line ${item.line}`, 'not a chat transcript (expected a message list, {"messages": [...]} or {"traj": [...]})');
+        };
+        for await (const item of jsonValues(chunks)) {
+          if (item.kind === 'too-large') {
+            problem(`${name}: line ${item.line}`, 'a value larger than 64 MiB');
+            continue;
+          }
+          if (item.kind === 'array-end') {
+            const group = arrays.get(item.array);
+            arrays.delete(item.array);
+            if (group && group.messages.length > 0) await emit(group.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}`, `${name}: line ${group.line}`);
+            topLevel += 1;
+            continue;
+          }
+          for (const parsed of parseValues(item.text, item.line)) {
+            if ('error' in parsed) {
+              problem(`${name}: line ${parsed.line}`, `not valid JSON (${parsed.error})`);
+              continue;
+            }
+            await take(parsed.value, parsed.line, item.array);
+          }
         }
+        await flushLoose();
       }
     } catch (error) {
       if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);
