@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outsideReads, REPO_ROOT } from './setup/fs-guard.js';
+import { outsideReads, outsideRule, REPO_ROOT } from './setup/fs-guard.js';
 
 /** A path beside the repository, where the reference material sits on the team's machines. */
 const BESIDE = join(dirname(REPO_ROOT), ['sha', 'red'].join(''), 'spec.md');
@@ -53,6 +53,21 @@ describe('the repository stands alone', () => {
     expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/read paths outside the repository[\s\S]*warden-probe-beside\.txt/);
   }, 120_000);
+
+  it('the fs guard forbids the folder beside the clone even when the clone lives in the temporary folder', () => {
+    const inCi = outsideRule('/tmp/warden-ci-1/agent-warden', '/tmp', ['/dev/null']);
+    expect(inCi('/tmp/warden-ci-1/shared/spec.md')).toBe(true);
+    expect(inCi('/tmp/warden-ci-1/agent-warden/README.md')).toBe(false);
+    expect(inCi('/tmp/warden-cli-2/trace.jsonl')).toBe(false);
+    expect(inCi('/srv/data/spec.md')).toBe(true);
+    expect(inCi('/dev/null')).toBe(false);
+    const atTmp = outsideRule('/tmp/agent-warden', '/tmp', []);
+    expect(atTmp('/tmp/warden-cli-2/trace.jsonl')).toBe(false);
+    const onDisk = outsideRule('/home/me/agent-warden', '/home/me/tmp', []);
+    expect(onDisk('/home/me/shared/spec.md')).toBe(true);
+    expect(onDisk('/home/me/tmp/warden-cli-2/trace.jsonl')).toBe(false);
+    expect(onDisk('/etc/hostname')).toBe(true);
+  });
 
   it('the fs guard lets reads inside the repository and the temporary folder through', async () => {
     expect(await caught(() => readFileSync(join(REPO_ROOT, 'package.json')))).toEqual([]);

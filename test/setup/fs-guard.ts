@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository: everything the suite reads must be inside it (or a scratch folder). */
@@ -24,10 +24,27 @@ function pathOf(target: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The rule: inside `root` is fine; beside it is never fine, even when the clone itself lives in the
+ * temporary folder (as in CI), unless the temporary folder is its direct parent or sits beside it;
+ * the temporary folder and a few device files are fine.
+ */
+export function outsideRule(root: string, temporary: string, allowed: readonly string[]): (path: string) => boolean {
+  const parent = dirname(root);
+  return (path) => {
+    if (inside(path, root)) return false;
+    const besideRoot = inside(path, parent) && parent !== temporary && !(inside(path, temporary) && !inside(parent, temporary));
+    if (besideRoot) return true;
+    return !inside(path, temporary) && !allowed.some((entry) => inside(path, entry));
+  };
+}
+
+const outside = outsideRule(REPO_ROOT, tmpdir(), ALLOWED_ROOTS.filter((entry) => entry !== REPO_ROOT && entry !== tmpdir()));
+
 /** Whether reading this path would make the suite depend on something a fresh clone does not have. */
 export function isOutsideRepo(target: unknown): boolean {
   const path = pathOf(target);
-  return path !== undefined && !ALLOWED_ROOTS.some((root) => inside(path, root));
+  return path !== undefined && outside(path);
 }
 
 function watch<T extends object>(owner: T, names: ReadonlyArray<keyof T & string>, label: string): void {
