@@ -62,6 +62,7 @@ export function applyEvent(
         const registered = registerTool(definition, policy);
         state.tools.set(definition.name, registered);
         state.learnToolShapes(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
       }
       break;
     case 'message':

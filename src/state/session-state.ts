@@ -70,7 +70,11 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.tools = new Map(baseTools);
-    for (const tool of baseTools.values()) this.learnToolShapes(tool);
+    for (const tool of baseTools.values()) {
+      this.learnToolShapes(tool);
+      // Ids the tool definitions offer (enum values, examples, ids named in descriptions) are trusted context.
+      this.ledger.record(tool.definitionTokens, { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' });
+    }
     for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
   }
 
