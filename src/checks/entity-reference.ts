@@ -111,3 +111,19 @@ function collect(value: unknown, into: string[]): void {
   if (typeof value === 'string') into.push(value);
   else if (typeof value === 'number') into.push(String(value));
 }
+
+/** Emails, IBANs and crypto wallet addresses: where a destructive tool sends money or data. */
+const ACCOUNT = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b|\b0x[a-fA-F0-9]{40}\b/g;
+
+/**
+ * Accounts named in a destructive call's arguments, whatever the argument is called (`to`,
+ * `recipient`, free text). Only their provenance is checked: an account first seen in third-party
+ * content is untrusted; an account seen nowhere is not an invented id (people type addresses).
+ */
+export function accountsIn(text: string): string[] {
+  if (!text.includes('@') && !/\d/.test(text)) return [];
+  const found: string[] = [];
+  ACCOUNT.lastIndex = 0;
+  for (let match = ACCOUNT.exec(text); match !== null && found.length < 32; match = ACCOUNT.exec(text)) found.push(match[0].replace(/ /g, ''));
+  return found;
+}

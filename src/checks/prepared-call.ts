@@ -5,7 +5,7 @@ import { canonicalArguments, type CanonicalArguments } from '../text/canonical-a
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { isIdName } from '../text/id-names.js';
 import type { EntityPattern } from './entity-patterns.js';
-import { createdNoun, notAReference } from './entity-reference.js';
+import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -14,8 +14,11 @@ export interface EntityReference {
   value: string;
   /** Its ledger tokens (one for an ordinary id). */
   tokens: string[];
-  /** Why it counts as an id: its argument name, the policy's argument list, or a kind's pattern in text. */
-  via: 'name' | 'policy' | 'pattern';
+  /**
+   * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
+   * or an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance.
+   */
+  via: 'name' | 'policy' | 'pattern' | 'account';
   kind?: string;
 }
 
@@ -126,6 +129,12 @@ export function prepareCall(
       continue;
     }
     if (typeof node !== 'string') continue;
+    if (tool?.destructive) {
+      for (const account of accountsIn(text)) {
+        const tokens = idTokens(account);
+        if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
+      }
+    }
     for (const pattern of textPatterns) {
       const regex = pattern.inText!;
       regex.lastIndex = 0;

@@ -1,76 +1,213 @@
 /**
- * Instructions aimed at the agent inside content that should only carry data.
- * Every pattern is bounded (no nested quantifiers, gaps of fixed maximum length), and all of them
- * run as one alternation, so a 1 MB tool result is scanned in one linear pass.
+ * Instructions aimed at the agent inside content that should only carry data, in two tiers.
+ *
+ * High confidence (blocked by default): hidden Unicode tag text, variation-selector smuggling,
+ * chat-template and role markers that address the model, instructions addressed to the assistant /
+ * AI with a tool action, strict "ignore previous instructions", jailbreak role changes, requests to
+ * hide things from "the user" or to reveal the system prompt, and exfiltration markup (Markdown
+ * images or links whose URL is built to carry conversation data).
+ * Lower confidence (warned by default): loose override phrasing, "from now on you...", text that
+ * speaks to an AI without a tool action, paraphrased goal changes, instructions in other languages,
+ * and any of these found inside base64.
+ *
+ * Text is normalized first (see injection-normalize.ts). Every pattern is bounded (no nested
+ * quantifiers, gaps of fixed maximum length), and each tier runs as one alternation, so content is
+ * scanned in a few linear passes.
  */
+import { normalizeForInjection } from './injection-normalize.js';
+
+export type InjectionConfidence = 'high' | 'low';
 
 export interface InjectionFinding {
   kind: string;
   excerpt: string;
   index: number;
+  confidence: InjectionConfidence;
 }
 
-const GAP = "[^\\n.!?]{0,40}?";
+/** A gap inside one sentence (it may cross a line break: fields of one result are read together). */
+const GAP = '[^.!?]{0,60}?';
+const LINE_GAP = '[^\\n]{0,80}?';
+const AI = '(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system)s?|assistants?|language\\s+models?|llms?|chatbots?|chat\\s*gpt|gpt(?:-\\d\\w*)?|claude|gemini|copilot|the\\s+model|the\\s+agent|this\\s+agent)';
+const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
+const ACTION =
+  '(?:send|forward|transfer|wire|pay|e-?mail|post|upload|share|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|use\\s+the\\s+\\w+\\s+tool)';
+const PERMISSION = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+)';
+const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
+/** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
+const STRICT_QUALIFIERS =
+  '(?:(?:all|any|every|of|the|these|those|my|other)\\s+){0,3}(?:your|previous|prior|above|earlier|preceding|former|original|system|existing|initial|all|any|every)\\s+(?:(?:previous|prior|earlier|original|system|other|of\\s+the|of\\s+your)\\s+)?';
+const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails|commands|programming)';
+const SECRETS =
+  '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
+const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
+/** URL parts built to be filled with data: `{conversation}`, `[DATA]`, `<secret>`, `$SECRET`, `%s`. */
+const PLACEHOLDER = '(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s|\\b(?:INSERT|DATA|SECRET|PASSWORD|TOKEN|CONVERSATION|HISTORY|SUMMARY|MEMORY|CONTEXT)\\b)';
 
-const RULES: ReadonlyArray<readonly [kind: string, source: string]> = [
+const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
+  ['override_instructions', `${PERMISSION}\\b${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
+  ['override_above', `${PERMISSION}\\b(?:ignore|disregard)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
+  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`],
   [
-    'override_instructions',
-    `\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:all|any|every|the|your|these|those|previous|prior|above|earlier|preceding|system|original)\\b${GAP}\\b(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails)\\b`,
+    'role_marker',
+    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*)?\\s*[:\\-]?${LINE_GAP}\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
   ],
-  ['override_above', `\\b(?:ignore|disregard)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
-  ['new_instructions', `\\b(?:new|updated|revised|real|actual|hidden|secret)\\s+(?:system\\s+)?instructions?\\s*[:\\-]`],
+  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`],
+  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`],
+  ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`],
+  ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`],
+  ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`],
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`],
+  ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
+  ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s]{0,512}?[?&=/#]${PLACEHOLDER}`],
   [
-    'role_reassignment',
-    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan)\\b|\\bfrom\\s+now\\s+on,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\b`,
-  ],
-  [
-    'fake_system_notice',
-    `(?:^|\\n)\\s*(?:\\[\\s*(?:system|admin|administrator|developer)(?:\\s+(?:notice|message|override|note|prompt))?\\s*\\]|<\\s*/?\\s*(?:system|instructions?|sys)\\s*>|#{1,3}\\s*(?:system\\s+)?instructions?\\s*:|(?:system|admin|administrator|developer)\\s+(?:notice|override|message|prompt|instructions?)\\s*:|system\\s*:\\s*(?:you|the\\s+assistant|assistant|ai|ignore|disregard|new|important|override))`,
-  ],
-  ['chat_template_marker', `<\\|(?:im_start|im_end|system|endoftext|start_header_id)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>`],
-  [
-    'addressed_to_agent',
-    `\\b(?:attention|note|important|instruction)\\b${GAP}\\b(?:ai|assistant|ai\\s+agent|language\\s+model|llm|chatbot)s?\\b${GAP}\\b(?:must|should|shall|needs?\\s+to|is\\s+required\\s+to)\\b`,
-  ],
-  [
-    'conceal_from_user',
-    `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:user|customer|human)\\b`,
-  ],
-  [
-    'exfiltrate_prompt',
-    `\\b(?:reveal|print|output|repeat|show)\\b${GAP}\\b(?:system\\s+prompt|your\\s+instructions|initial\\s+instructions|hidden\\s+instructions)\\b`,
+    'exfiltration_instruction',
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:url|link|image|query\\s+string|query\\s+parameter|markdown)`,
   ],
 ];
 
-// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII instructions.
-// A separate `u` regex: the word rules run much faster without unicode mode.
-const HIDDEN_TAGS = /[\u{E0000}-\u{E007F}]+/gu;
+const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
+  ['override_loose', `${PERMISSION}\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
+  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\b`],
+  ['addressed_to_ai_loose', `\\b${AI}\\b${GAP}\\b(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
+  ['goal_change', `\\byour\\s+(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)\\b`],
+  ['tool_invocation', `\\b(?:call|invoke|use|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
+  ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`],
+  ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
+  ['send_secret', `(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2})\\b(?:send|forward|e-?mail|share|post|transfer|give)\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`],
+  ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`],
+  ['exfiltration_markup_data', `!\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s]{0,512}?[?&][\\w.-]{1,40}=[A-Za-z0-9+/_%=-]{48,}`],
+  // Other languages: "ignore the previous instructions" and "the assistant must".
+  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`],
+  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`],
+  ['override_de', `\\b(?:ignoriere|ignorieren|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`],
+  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`],
+  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`],
+  ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`],
+  ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`],
+  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`],
+  ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`],
+  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b`],
+];
 
-export interface InjectionScanner {
-  scan(text: string): InjectionFinding[];
+// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
+const HIDDEN_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]{2,}/gu;
+// Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
+const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
+const BASE64 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,4096}={0,2}(?![A-Za-z0-9+/=])/g;
+const MAX_FINDINGS = 16;
+const MAX_ENCODED = 16;
+
+/** A second opinion on content: a model-based classifier behind an HTTP endpoint, a local model, another library. */
+export interface InjectionDetector {
+  readonly name: string;
+  /**
+   * Looks at the normalized text of one piece of content (all its fields, read together).
+   * Must honor `signal`: the guard aborts it after `policy.injection.detectorTimeoutMs`.
+   */
+  detect(text: string, context: { source: string; signal: AbortSignal }): Promise<DetectorVerdict | undefined> | DetectorVerdict | undefined;
 }
 
-/** Builds the scanner once (policy patterns included); `scan` is then a single regex pass. */
-export function createInjectionScanner(extraPatterns: readonly string[] = []): InjectionScanner {
-  const rules = [...RULES, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)];
-  const combined = new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi');
+export interface DetectorVerdict {
+  injection: boolean;
+  /** Default `low`: a model's judgment warns unless it says it is sure. */
+  confidence?: InjectionConfidence;
+  score?: number;
+  reason?: string;
+}
+
+export interface InjectionScanner {
+  /** Normalizes `text` and scans it; findings quote the normalized text. */
+  scan(text: string): InjectionFinding[];
+  /** Detectors added with the guard, run by the prompt-injection check. */
+  readonly detectors: readonly InjectionDetector[];
+}
+
+interface Tier {
+  regex: RegExp;
+  kinds: string[];
+  confidence: InjectionConfidence;
+}
+
+function compileTier(rules: ReadonlyArray<readonly [string, string]>, confidence: InjectionConfidence): Tier {
   return {
-    scan(text) {
+    regex: new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi'),
+    kinds: rules.map(([kind]) => kind),
+    confidence,
+  };
+}
+
+function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = ''): void {
+  const { regex, kinds } = tier;
+  regex.lastIndex = 0;
+  for (let match = regex.exec(text); match !== null && findings.length < MAX_FINDINGS; match = regex.exec(text)) {
+    const groups = match.groups ?? {};
+    const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
+    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
+    if (match[0].length === 0) regex.lastIndex += 1;
+  }
+}
+
+/**
+ * Builds the scanner once (policy patterns included, as high-confidence rules); `scan` is then a
+ * few linear passes. Detectors are carried along for the prompt-injection check.
+ */
+export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
+  const high = compileTier([...HIGH, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)], 'high');
+  const low = compileTier(LOW, 'low');
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
+    runTier(high, text, findings, offset, prefix);
+    runTier(low, text, findings, offset, prefix);
+  };
+  return {
+    detectors,
+    scan(raw) {
       const findings: InjectionFinding[] = [];
-      combined.lastIndex = 0;
-      for (let match = combined.exec(text); match !== null && findings.length < 16; match = combined.exec(text)) {
-        const groups = match.groups ?? {};
-        const index = rules.findIndex((_, i) => groups[`r${i}`] !== undefined);
-        findings.push({ kind: rules[index]?.[0] ?? 'unknown', excerpt: match[0].trim().slice(0, 160), index: match.index });
-        if (match[0].length === 0) combined.lastIndex += 1;
-      }
-      HIDDEN_TAGS.lastIndex = 0;
-      for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < 16; match = HIDDEN_TAGS.exec(text)) {
-        findings.push({ kind: 'hidden_unicode_tags', excerpt: decodeTagCharacters(match[0]), index: match.index });
-      }
-      return findings;
+      hiddenCharacters(raw, findings);
+      const text = normalizeForInjection(raw);
+      scanPlain(text, findings);
+      if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
+      // High-confidence findings first: they decide, and they are what the evidence quotes.
+      return findings.sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
   };
+}
+
+function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
+  // Both character ranges are astral or specials: a cheap test skips the unicode-mode passes for ordinary text.
+  if (!/[\uDB40\uFE00-\uFE0F]/.test(text)) return;
+  HIDDEN_TAGS.lastIndex = 0;
+  for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < MAX_FINDINGS; match = HIDDEN_TAGS.exec(text)) {
+    findings.push({ kind: 'hidden_unicode_tags', excerpt: `hidden text: ${JSON.stringify(decodeTagCharacters(match[0]).slice(0, 160))}`, index: match.index, confidence: 'high' });
+  }
+  SMUGGLED_SELECTORS.lastIndex = 0;
+  for (let match = SMUGGLED_SELECTORS.exec(text); match !== null && findings.length < MAX_FINDINGS; match = SMUGGLED_SELECTORS.exec(text)) {
+    findings.push({ kind: 'variation_selector_smuggling', excerpt: `hidden bytes: ${JSON.stringify(decodeVariationSelectors(match[0]).slice(0, 160))}`, index: match.index, confidence: 'high' });
+  }
+}
+
+/** Base64 runs that decode to text are scanned again, at most a few and each bounded. */
+function encodedInstructions(text: string, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
+  BASE64.lastIndex = 0;
+  let decodedRuns = 0;
+  for (let match = BASE64.exec(text); match !== null && decodedRuns < MAX_ENCODED && findings.length < MAX_FINDINGS; match = BASE64.exec(text)) {
+    // Words glued together (camelCase identifiers, paths) are not base64: real encodings mix cases and digits densely.
+    if (!/[0-9+/]/.test(match[0]) || !/[a-z]/.test(match[0]) || !/[A-Z]/.test(match[0])) continue;
+    const decoded = Buffer.from(match[0], 'base64').toString('utf8');
+    if (!isMostlyText(decoded)) continue;
+    decodedRuns += 1;
+    scan(normalizeForInjection(decoded), findings, match.index, 'encoded_base64:');
+  }
+}
+
+function isMostlyText(text: string): boolean {
+  if (text.length < 12) return false;
+  let printable = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if ((code >= 0x20 && code < 0x7f) || code === 0x0a || code === 0x09) printable += 1;
+  }
+  return printable / text.length > 0.95 && /[a-z]{3,}\s+[a-z]{2,}/i.test(text);
 }
 
 /** Tag characters mirror ASCII at U+E0000: decoding them shows what the hidden text says. */
@@ -80,5 +217,15 @@ function decodeTagCharacters(text: string): string {
     const code = char.codePointAt(0)! - 0xe0000;
     decoded += code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '';
   }
-  return `hidden text: ${JSON.stringify(decoded.slice(0, 160))}`;
+  return decoded;
+}
+
+/** The usual smuggling code: byte b < 16 is U+FE00 + b, otherwise U+E0100 + (b - 16). */
+function decodeVariationSelectors(text: string): string {
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes.push(code >= 0xe0100 ? code - 0xe0100 + 16 : code - 0xfe00);
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/[^\x20-\x7e]/g, '');
 }
