@@ -41,8 +41,9 @@ const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guideline
 const SECRETS =
   '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
 const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
-/** URL parts built to be filled with data: `{conversation}`, `[DATA]`, `<secret>`, `$SECRET`, `%s`. */
-const PLACEHOLDER = '(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s|\\b(?:INSERT|DATA|SECRET|PASSWORD|TOKEN|CONVERSATION|HISTORY|SUMMARY|MEMORY|CONTEXT)\\b)';
+/** URL parts built to be filled with data: `?q={conversation}`, `&d=[DATA]`, `=<secret>`, `=$SECRET`, `=%s`, `/{chat_history}`. */
+const DATA_WORD = '(?:conversation|chat|history|summary|secret|password|token|key|data|memory|context|message|email|user|prompt|info|content|credential|code)';
+const PLACEHOLDER = `(?:[?&][\\w.-]{1,40}=(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s)|/\\{[^}\\s/]{0,20}${DATA_WORD}[^}\\s/]{0,20}\\})`;
 
 const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['override_instructions', `${PERMISSION}\\b${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
@@ -59,7 +60,9 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`],
   ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
-  ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s]{0,512}?[?&=/#]${PLACEHOLDER}`],
+  ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s?]{0,512}?(?:\\?[^)\\s]{0,512}?)?${PLACEHOLDER}`],
+  ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`],
+  ['vocative_command', `(?:^|\\n|[.!?:]\\s)\\s*(?:ai|assistant|ai\\s+assistant|agent|ai\\s+agent|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
   [
     'exfiltration_instruction',
     `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:url|link|image|query\\s+string|query\\s+parameter|markdown)`,
@@ -68,10 +71,12 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
 
 const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['override_loose', `${PERMISSION}\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
-  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\b`],
-  ['addressed_to_ai_loose', `\\b${AI}\\b${GAP}\\b(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
+  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\s+(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
+  ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
+  ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`],
+  ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`],
   ['goal_change', `\\byour\\s+(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)\\b`],
-  ['tool_invocation', `\\b(?:call|invoke|use|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
+  ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
   ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`],
   ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
   ['send_secret', `(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2})\\b(?:send|forward|e-?mail|share|post|transfer|give)\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`],
@@ -165,12 +170,45 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       const findings: InjectionFinding[] = [];
       hiddenCharacters(raw, findings);
       const text = normalizeForInjection(raw);
+      const before = findings.length;
       scanPlain(text, findings);
+      downgradeQuotedCode(text, findings, before);
       if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
       return findings.sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
   };
+}
+
+const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]{1,200}`|"[^"\n]{1,200}"|\u201C[^\u201D\n]{1,200}\u201D/g;
+
+/**
+ * A rule match inside Markdown code (a fenced block, an inline code span) or inside double quotes is
+ * documentation citing an example more often than an attack: it stays a finding, at lower
+ * confidence (so the content's ids are still untrusted). One linear pass.
+ */
+function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: number): void {
+  if (findings.length === from || !/[`~"\u201C]/.test(text)) return;
+  const ranges: Array<[number, number]> = [];
+  CODE.lastIndex = 0;
+  for (let match = CODE.exec(text); match !== null; match = CODE.exec(text)) ranges.push([match.index, match.index + match[0].length]);
+  for (let index = from; index < findings.length; index += 1) {
+    const finding = findings[index]!;
+    if (finding.confidence === 'high' && (inRanges(ranges, finding.index) || inRanges(ranges, finding.index + finding.excerpt.length - 1))) findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_in_code` };
+  }
+}
+
+function inRanges(ranges: ReadonlyArray<[number, number]>, position: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle]!;
+    if (position < start) high = middle - 1;
+    else if (position >= end) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
