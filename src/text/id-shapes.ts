@@ -21,8 +21,15 @@ export interface ShapeMatch {
   index: number;
 }
 
-/** Tokens an id shape must never match: the things model text is full of. */
+/**
+ * Tokens an id shape must never match: the things model text is full of. The second half was measured
+ * on the precision corpus (READMEs and changelogs in node_modules): model names, standards, encodings,
+ * sections, drafts, versions.
+ */
 const ORDINARY = [
+  'utf_16', 'utf-16', 'UTF-16', 'iso_8859', 'iso-8859-1', 'csv_2024', 'v2_1', 'v1.2.3', '2.0.1', 'latin_1', 'cp1252', 'win_1252', 'report_2024.pdf', 'data_2024.csv',
+  'gpt-5', 'gpt-4o-mini', 'section-5', 'draft-07', 'draft-2020-12', 'rfc-6265', 'RFC3986', 'sdk-12', 'map-0', 'image-2', 'grok-4', 'glm-4', 'west-2', 'us-east-1', 'tc-2231',
+  'sonnet-4-5-20250929', 'openapi-3', 'ES2020', 'ES2015', 'TS2304', 'NAT64', 'RE2JS', 'SIGUSR1', 'SHA256', 'UTF8', 'HTTP2', 'OAUTH2', 'BASE64', 'IPV6', 'ARM64', 'H264', 'MP4', 'X86', 'Q3_2024', 'FY2024', 'node_20', 'es2022', 'python3',
   'the', 'Order', 'order', 'hello', 'Thanks', 'customer_service', 'e-mail', 'check-in', 'follow-up', 'one-way', 'round_trip', 'basic_economy',
   '7', '42', '100', '2024', '12345', '1234567', '5551234567', '4421486', '3.14', '1,234.56', '$42.10', 'USD', '42.10',
   '2024-05-20', '05/20/2024', '20.05.2024', '2024/05/20', '10:30', '07:00:00', 'T09:30',
@@ -45,9 +52,26 @@ function isSpecific(regex: RegExp, needsLetterAndDigit: boolean): boolean {
   for (const sample of ORDINARY) {
     regex.lastIndex = 0;
     const match = regex.exec(sample);
-    if (match && match[0] === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample))) return false;
+    if (match && match[0] === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample)) && !neverAnId(sample)) return false;
   }
   return true;
+}
+
+/** Ordinary codes (`ES2020`, `SHA256`): a generic code shape keeps its other matches, never these. */
+const ORDINARY_CODES: ReadonlySet<string> = new Set(ORDINARY.filter((token) => /^[A-Z0-9]+$/.test(token) && /[A-Z]/.test(token) && /\d/.test(token)));
+
+/**
+ * Tokens that never count as ids, whatever shape they have: versions (`v2_1`, `1.2.3`), encodings
+ * (`utf_16`, `iso_8859`, `cp1252`), file names (`data_2024.csv`), a word and a year (`csv_2024`).
+ */
+export function neverAnId(token: string): boolean {
+  return (
+    /^v?\d+(?:[._-]\d+)+[a-z]?$|^v\d+$/i.test(token) ||
+    /^(?:utf|ucs|iso|latin|cp|windows|win|koi8|euc|big5|gb|shift[_-]?jis|ascii|ansi|ibm)[-_]?\d[\d-]*$/i.test(token) ||
+    /^[^.\s]+\.(?:[a-z]{1,4}\d?|json|yaml|toml|jpeg|html|tsx|jsx|docx|xlsx|pptx|webp|tiff)$/i.test(token) ||
+    /^[a-z]+[_-](?:19|20)\d{2}$/i.test(token) ||
+    ORDINARY_CODES.has(token)
+  );
 }
 
 function hasLetterAndDigit(token: string): boolean {
@@ -79,7 +103,8 @@ export function shapeOfId(id: string): Omit<IdShape, 'regex' | 'origin'> | undef
   const parts = runs.map((run) => {
     // Sequential ids grow: ord_9, ord_10, ord_1001 share a shape.
     if (/^[0-9]+$/.test(run)) return `\\d{${Math.max(1, run.length - 2)},${run.length + 2}}`;
-    if (/^[A-Za-z]+$/.test(run)) return run.length <= 2 ? `${letterClass(run)}{1,3}` : `${letterClass(run)}+`;
+    // Word-like prefixes stay literal (`ord_`, `credit_card_`): that is what makes a shape distinctive.
+    if (/^[A-Za-z]+$/.test(run)) return run.length <= 1 ? `${letterClass(run)}{1,3}` : run;
     if (/^[_#:.-]$/.test(run)) return escape(run);
     return undefined;
   });
@@ -135,6 +160,7 @@ export class IdShapeSet {
           continue;
         }
         if (shape.needsLetterAndDigit && !hasLetterAndDigit(match[0])) continue;
+        if (neverAnId(match[0])) continue;
         if (!found.has(match[0])) found.set(match[0], { token: match[0], shape, index: match.index });
       }
     }
