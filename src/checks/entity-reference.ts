@@ -113,17 +113,18 @@ function collect(value: unknown, into: string[]): void {
 }
 
 /** Emails, IBANs and crypto wallet addresses: where a destructive tool sends money or data. */
-const ACCOUNT = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b|\b0x[a-fA-F0-9]{40}\b/g;
+const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
 
 /**
- * Accounts named in a destructive call's arguments, whatever the argument is called (`to`,
- * `recipient`, free text). Only their provenance is checked: an account first seen in third-party
- * content is untrusted; an account seen nowhere is not an invented id (people type addresses).
+ * The accounts an argument value names, when the value is nothing but accounts (`to: "a@b.com"`,
+ * `recipient: "DE89 3704 ..."`, `"a@b.com, c@d.com"`): where a destructive tool sends money or data.
+ * Addresses mentioned inside free text (a message body) are not destinations.
  */
-export function accountsIn(text: string): string[] {
-  if (!text.includes('@') && !/\d/.test(text)) return [];
-  const found: string[] = [];
-  ACCOUNT.lastIndex = 0;
-  for (let match = ACCOUNT.exec(text); match !== null && found.length < 32; match = ACCOUNT.exec(text)) found.push(match[0].replace(/ /g, ''));
-  return found;
+export function accountsIn(value: string): string[] {
+  const text = value.trim();
+  if (text.length > 2_048 || (!text.includes('@') && !/^[A-Z]{2}\d{2}|^0x/.test(text))) return [];
+  // A spaced IBAN is checked both as written and joined: content may carry it either way.
+  if (ACCOUNT.test(text)) return text.includes(' ') ? [text, text.replace(/ /g, '')] : [text];
+  const parts = text.split(/\s*[,;]\s*/);
+  return parts.length > 1 && parts.length <= 64 && parts.every((part) => ACCOUNT.test(part)) ? parts : [];
 }
