@@ -175,9 +175,16 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       downgradeQuotedCode(text, findings, before);
       if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
-      return findings.sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
+      return withoutOverlaps(findings).sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
   };
+}
+
+/** A lower-confidence match of the same words as a high-confidence one adds nothing. */
+function withoutOverlaps(findings: InjectionFinding[]): InjectionFinding[] {
+  const high = findings.filter((finding) => finding.confidence === 'high');
+  if (high.length === 0 || high.length === findings.length) return findings;
+  return findings.filter((finding) => finding.confidence === 'high' || !high.some((strong) => finding.index >= strong.index && finding.index < strong.index + strong.excerpt.length));
 }
 
 const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]{1,200}`|"[^"\n]{1,200}"|\u201C[^\u201D\n]{1,200}\u201D/g;
