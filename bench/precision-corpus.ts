@@ -36,6 +36,14 @@ function fixture(name: string): CorpusItem[] {
 export const benignItems = (): CorpusItem[] => fixture('benign.json');
 export const attackItems = (): CorpusItem[] => fixture('attacks.json');
 
+/** Texts written after the rules were tuned and never used to tune them. */
+export function heldOut(): { attacks: CorpusItem[]; benign: CorpusItem[] } {
+  const file = join(repoRoot(), 'test', 'fixtures', 'precision', 'held-out.json');
+  const { attacks, benign } = JSON.parse(readFileSync(file, 'utf8')) as { attacks: string[]; benign: string[] };
+  const items = (texts: string[], kind: string) => texts.map((text, index) => ({ source: `held-out.json#${kind}${index}`, kind, text }));
+  return { attacks: items(attacks, 'attack'), benign: items(benign, 'benign') };
+}
+
 const DOC_FILE = /^(?:readme|changelog|history|changes|release[-_]?notes)(?:\.md|\.markdown)?$/i;
 /** Documentation files bigger than this are cut: a tool result that size is already unusual. */
 const MAX_DOC_BYTES = 256 * 1024;

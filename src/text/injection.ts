@@ -27,11 +27,12 @@ export interface InjectionFinding {
 
 /** A gap inside one sentence (it may cross a line break: fields of one result are read together). */
 const GAP = '[^.!?]{0,60}?';
-const LINE_GAP = '[^\\n]{0,80}?';
-const AI = '(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system)s?|assistants?|language\\s+models?|llms?|chatbots?|chat\\s*gpt|gpt(?:-\\d\\w*)?|claude|gemini|copilot|the\\s+model|the\\s+agent|this\\s+agent)';
+/** Words for the model; `assistant` not when it names a person's role (assistant manager, assistant coach). */
+const HUMAN_ROLE = '(?!\\s+(?:manager|coach|director|professor|editor|referee|chef|principal|teacher|producer|secretary|buyer|attorney|engineer|nurse|librarian|supervisor|curator|controller|treasurer|analyst|planner|designer|store|general))';
+const AI = `(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system|bot)s?|assistants?${HUMAN_ROLE}|language\\s+models?|llms?|chatbots?|chat\\s*gpt|gpt(?:-\\d\\w*)?|claude|gemini|copilot|the\\s+model|the\\s+agent|this\\s+agent|automated\\s+(?:readers?|systems?|agents?|assistants?))`;
 const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
 const ACTION =
-  '(?:send|forward|transfer|wire|pay|e-?mail|post|upload|share|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|use\\s+the\\s+\\w+\\s+tool)';
+  '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|recommend|mark|use\\s+the\\s+\\w+\\s+tool)';
 const PERMISSION = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+)';
 const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
 /** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
@@ -48,10 +49,13 @@ const PLACEHOLDER = `(?:[?&][\\w.-]{1,40}=(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{
 const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['override_instructions', `${PERMISSION}\\b${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
   ['override_above', `${PERMISSION}\\b(?:ignore|disregard)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
+  ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`],
+  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`],
+  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`],
   ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`],
   [
     'role_marker',
-    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*)?\\s*[:\\-]?${LINE_GAP}\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
+    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
   ],
   ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`],
   ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`],
@@ -62,7 +66,7 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
   ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s?]{0,512}?(?:\\?[^)\\s]{0,512}?)?${PLACEHOLDER}`],
   ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`],
-  ['vocative_command', `(?:^|\\n|[.!?:]\\s)\\s*(?:ai|assistant|ai\\s+assistant|agent|ai\\s+agent|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
+  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
   [
     'exfiltration_instruction',
     `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:url|link|image|query\\s+string|query\\s+parameter|markdown)`,
@@ -71,11 +75,16 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
 
 const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['override_loose', `${PERMISSION}\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
-  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\s+(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
+  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
   ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`],
-  ['goal_change', `\\byour\\s+(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)\\b`],
+  ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`],
+  ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`],
+  ['ignore_everything_above', `${PERMISSION}\\b(?:ignore|disregard|forget)\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`],
+  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`],
+  ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`],
+  ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`],
   ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
   ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`],
   ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
@@ -85,14 +94,14 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   // Other languages: "ignore the previous instructions" and "the assistant must".
   ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`],
   ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`],
-  ['override_de', `\\b(?:ignoriere|ignorieren|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`],
+  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`],
   ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`],
   ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`],
   ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`],
   ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`],
   ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`],
   ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`],
-  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b`],
+  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
 ];
 
 // Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
