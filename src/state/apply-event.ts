@@ -90,10 +90,9 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
       if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
-      if (proceeds) {
-        for (const reference of call.references) {
-          if (reference.via !== 'pattern' && reference.via !== 'account' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-        }
+      // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
+      for (const reference of call.references) {
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
       }
       break;
     }

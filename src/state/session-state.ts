@@ -79,6 +79,7 @@ export class SessionState {
   }
 
   learnToolShapes(tool: RegisteredTool): void {
+    for (const kind of tool.idKinds) this.idShapes.addKind(kind);
     for (const declared of tool.idPatterns) {
       if (declared.uuid) this.idShapes.addUuid(declared.origin);
       else if (declared.pattern !== undefined) this.idShapes.addPattern(declared.pattern, declared.origin);
@@ -88,6 +89,7 @@ export class SessionState {
   declareEntities(entities: Record<string, string | string[]>): void {
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
+      this.idShapes.addKind(kind.replace(/[_\-.]?(?:ids?|IDs?|Ids?)$/, ''));
       const ids = this.sessionEntities.get(key) ?? new Set<string>();
       for (const id of Array.isArray(value) ? value : [value]) {
         for (const token of idTokens(String(id))) ids.add(token);

@@ -27,6 +27,8 @@ export interface RegisteredTool {
   definitionTokens: Set<string>;
   /** Id shapes the input schema declares: a `pattern` or `format: uuid` on an id-named property. */
   idPatterns: Array<{ pattern?: string; uuid?: true; origin: string }>;
+  /** Entity kinds its id-named properties name (`order` for `order_id`). */
+  idKinds: string[];
 }
 
 export function definitionHash(definition: ToolDefinition): string {
@@ -44,7 +46,7 @@ export function definitionHash(definition: ToolDefinition): string {
 export function registerTool(definition: ToolDefinition, policy: Policy): RegisteredTool {
   const toolPolicy = policy.tools[definition.name];
   const { readOnly, destructive, kind, source, externalContent } = classifyTool(definition, toolPolicy, { classifyByName: policy.classifyUnannotatedTools !== false });
-  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, kind, kindSource: source, externalContent, idPatterns: [], definitionTokens: new Set() };
+  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, kind, kindSource: source, externalContent, idPatterns: [], idKinds: [], definitionTokens: new Set() };
   for (const text of definitionTexts(definition)) forEachToken(text, (token) => registered.definitionTokens.add(token));
   // A definition with no schema at all constrains nothing; a schema that is not an object is broken.
   const schema = definition.input_schema === undefined ? {} : definition.input_schema;
@@ -54,7 +56,7 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
   }
   try {
     registered.validate = compileToolSchema(schema, policy.limits);
-    registered.idPatterns = declaredIdPatterns(definition.name, schema);
+    registered.idPatterns = declaredIdPatterns(definition.name, schema, registered.idKinds);
   } catch (error) {
     registered.schemaError = (error as Error).message;
   }
@@ -62,7 +64,7 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
 }
 
 /** Walks the (already vetted) schema's properties for id-named ones that declare their shape. */
-function declaredIdPatterns(tool: string, schema: Record<string, unknown>): RegisteredTool['idPatterns'] {
+function declaredIdPatterns(tool: string, schema: Record<string, unknown>, kinds: string[]): RegisteredTool['idPatterns'] {
   const found: RegisteredTool['idPatterns'] = [];
   const stack: unknown[] = [schema];
   while (stack.length > 0 && found.length < 32) {
@@ -76,6 +78,8 @@ function declaredIdPatterns(tool: string, schema: Record<string, unknown>): Regi
     if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
       for (const [name, property] of Object.entries(properties as Record<string, unknown>)) {
         if (!isIdName(name) || property === null || typeof property !== 'object') continue;
+        const kind = name.replace(/[_\-.]?(?:ids?|uuids?|guids?|IDs?|Ids?)$/, '');
+        if (kind !== '' && kinds.length < 32) kinds.push(kind);
         const { pattern, format } = property as { pattern?: unknown; format?: unknown };
         if (typeof pattern === 'string') found.push({ pattern, origin: `schema:${tool}.${name}` });
         else if (format === 'uuid') found.push({ uuid: true, origin: `schema:${tool}.${name}` });

@@ -121,10 +121,47 @@ export class IdShapeSet {
 
   constructor(private readonly capacity = MAX_SHAPES) {}
 
+  /** Entity kinds the session knows (`order`, `customer`), from id-named schema properties and session entities. */
+  private readonly kinds = new Set<string>();
+  /** Naming conventions seen: a kind's abbreviation, a separator, a number (`cust_789` for kind `customer`). */
+  private readonly conventions = new Map<string, { separator: string; digits: string; origin: string }>();
+
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
     const shape = shapeOfId(id);
-    return shape !== undefined && this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
+    if (shape === undefined) return false;
+    this.learnConvention(id, origin);
+    return this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
+  }
+
+  /**
+   * Registers an entity kind (`order` from `order_id`). When the session's ids follow a convention
+   * (`cust_789` abbreviates the kind `customer`), ids of this kind are expected the same way
+   * (`ord_555`): the shape is built from the kind's own name, so it stays distinctive.
+   */
+  addKind(kind: string): void {
+    const normalized = kind.toLowerCase().replace(/[^a-z]/g, '');
+    if (normalized.length < 3 || this.kinds.has(normalized) || this.kinds.size >= this.capacity) return;
+    this.kinds.add(normalized);
+    for (const convention of this.conventions.values()) this.addConventionShape(normalized, convention);
+  }
+
+  private learnConvention(id: string, origin: string): void {
+    const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
+    if (!match) return;
+    const [, prefix, separator, number] = match as unknown as [string, string, string, string];
+    if (![...this.kinds].some((kind) => kind.startsWith(prefix))) return;
+    const key = `${separator}${number.length}`;
+    if (this.conventions.has(key) || this.conventions.size >= 4) return;
+    const convention = { separator, digits: `\\d{${Math.max(1, number.length - 2)},${number.length + 2}}`, origin: `${origin}:${id}` };
+    this.conventions.set(key, convention);
+    for (const kind of this.kinds) this.addConventionShape(kind, convention);
+  }
+
+  private addConventionShape(kind: string, convention: { separator: string; digits: string; origin: string }): void {
+    const abbreviations: string[] = [];
+    for (let length = 3; length <= kind.length; length += 1) abbreviations.push(kind.slice(0, length));
+    this.add(`(?:${abbreviations.join('|')})${escape(convention.separator)}${convention.digits}`, `convention:${convention.origin}->${kind}`, false);
   }
 
   /** Adds a declared pattern (a schema `pattern`, a policy pattern), unanchored, if it is specific. */

@@ -33,4 +33,12 @@ describe('id shapes measured on the benign corpus', () => {
       expect((await session.modelCall({ model: 'm', text: `Use ${text}.` })).flags).toEqual([]);
     },
   );
+
+  it('carries a naming convention across entity kinds, from the kinds\' own names', () => {
+    const shapes = new IdShapeSet();
+    shapes.addKind('customer');
+    shapes.addKind('order');
+    shapes.learnFrom('cust_789', 'session');
+    expect(shapes.find('Order ord_555, invoice inv_12, the csv_2024 preset, cust_790').map((match) => match.token)).toEqual(['ord_555', 'cust_790']);
+  });
 });
