@@ -9,8 +9,9 @@
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
 const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
 const MIXED_WORD = /[\p{L}\p{M}]*[\u0370-\u03FF\u0400-\u052F][\p{L}\p{M}]*/gu;
-const SPACES = /[^\S\n]+/g;
-const BREAKS = /\s*\n\s*/g;
+// Only what changes: runs of two or more spaces, other whitespace characters, line breaks with spaces around.
+const SPACES = /[^\S\n]{2,}|[^\S \n]/g;
+const BREAKS = /[^\S\n]*\n\s*/g;
 
 /** Cyrillic and Greek letters drawn like Latin ones (the confusables attackers use most). */
 const CONFUSABLE: Readonly<Record<string, string>> = {

@@ -33,7 +33,8 @@ const AI = `(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system|bot)s?|assistan
 const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
 const ACTION =
   '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|recommend|mark|use\\s+the\\s+\\w+\\s+tool)';
-const PERMISSION = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+)';
+/** Placed right after an override verb: "you can now ignore", "never ignore" grant or forbid, they do not command. */
+const PERMITTED = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+[a-z]+)';
 const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
 /** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
 const STRICT_QUALIFIERS =
@@ -47,8 +48,8 @@ const DATA_WORD = '(?:conversation|chat|history|summary|secret|password|token|ke
 const PLACEHOLDER = `(?:[?&][\\w.-]{1,40}=(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s)|/\\{[^}\\s/]{0,20}${DATA_WORD}[^}\\s/]{0,20}\\})`;
 
 const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
-  ['override_instructions', `${PERMISSION}\\b${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
-  ['override_above', `${PERMISSION}\\b(?:ignore|disregard)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
+  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
+  ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`],
   ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`],
   ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`],
@@ -74,14 +75,14 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
 ];
 
 const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
-  ['override_loose', `${PERMISSION}\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
+  ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
   ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`],
   ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`],
   ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`],
-  ['ignore_everything_above', `${PERMISSION}\\b(?:ignore|disregard|forget)\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`],
+  ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`],
   ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`],
   ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`],
   ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`],
@@ -104,11 +105,47 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
 ];
 
+/**
+ * Words at least one of which every rule's match contains. The rules run only in windows around
+ * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
+ */
+const ANCHORS = new RegExp(
+  [
+    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros)\\b',
+    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@|\\b[A-Z]{2}\\d{2}',
+    'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant',
+  ].join('|'),
+  'gi',
+);
+/** A window around an anchor: longer than any rule's match on either side. */
+const WINDOW_BEFORE = 420;
+const WINDOW_AFTER = 620;
+
+/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. */
+function anchorWindows(text: string): Array<[number, number]> | undefined {
+  const windows: Array<[number, number]> = [];
+  ANCHORS.lastIndex = 0;
+  for (let match = ANCHORS.exec(text); match !== null; match = ANCHORS.exec(text)) {
+    const start = Math.max(0, match.index - WINDOW_BEFORE);
+    const end = Math.min(text.length, match.index + WINDOW_AFTER);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+    // Past the window's end there is nothing new to find for this anchor.
+    if (end > ANCHORS.lastIndex) ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, end - WINDOW_BEFORE);
+  }
+  let covered = 0;
+  for (const [start, end] of windows) covered += end - start;
+  return covered > text.length / 2 ? undefined : windows;
+}
+
 // Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
 const HIDDEN_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]{2,}/gu;
 // Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
 const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
-const BASE64 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,4096}={0,2}(?![A-Za-z0-9+/=])/g;
+// Greedy from the run's first character, no lookaround: one pass, each character read about once.
+const BASE64 = /[A-Za-z0-9+/]{24,}={0,2}/g;
+const MAX_ENCODED_LENGTH = 8_192;
 const MAX_FINDINGS = 16;
 const MAX_ENCODED = 16;
 
@@ -167,11 +204,23 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
  * few linear passes. Detectors are carried along for the prompt-injection check.
  */
 export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
-  const high = compileTier([...HIGH, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)], 'high');
+  const high = compileTier(HIGH, 'high');
   const low = compileTier(LOW, 'low');
+  // The policy's own patterns have no known anchor words: they read the whole text.
+  const policy = extraPatterns.length === 0 ? undefined : compileTier(extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const), 'high');
   const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
-    runTier(high, text, findings, offset, prefix);
-    runTier(low, text, findings, offset, prefix);
+    if (policy) runTier(policy, text, findings, offset, prefix);
+    const windows = anchorWindows(text);
+    if (windows === undefined) {
+      runTier(high, text, findings, offset, prefix);
+      runTier(low, text, findings, offset, prefix);
+      return;
+    }
+    for (const [start, end] of windows) {
+      const window = text.slice(start, end);
+      runTier(high, window, findings, offset + start, prefix);
+      runTier(low, window, findings, offset + start, prefix);
+    }
   };
   return {
     detectors,
@@ -245,6 +294,7 @@ function encodedInstructions(text: string, findings: InjectionFinding[], scan: (
   BASE64.lastIndex = 0;
   let decodedRuns = 0;
   for (let match = BASE64.exec(text); match !== null && decodedRuns < MAX_ENCODED && findings.length < MAX_FINDINGS; match = BASE64.exec(text)) {
+    if (match[0].length > MAX_ENCODED_LENGTH) continue;
     // Words glued together (camelCase identifiers, paths) are not base64: real encodings mix cases and digits densely.
     if (!/[0-9+/]/.test(match[0]) || !/[a-z]/.test(match[0]) || !/[A-Z]/.test(match[0])) continue;
     const decoded = Buffer.from(match[0], 'base64').toString('utf8');
