@@ -46,7 +46,7 @@ async function compare(benign: CorpusItem[], attacks: CorpusItem[]): Promise<Det
 }
 
 /** Runs the comparison; returns the two tables `npm run bench` prints. */
-export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; checks: RateRow[]; corpus: string }> {
+export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; unseen: DetectorRow[]; checks: RateRow[]; corpus: string }> {
   const benign = [...benignItems(), ...packageDocs()];
   const attacks = attackItems();
   const benignOutcomes = await runThroughGuard(benign);
@@ -62,6 +62,7 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
       row('@andersmyrmel/vard (moderate)', vardAttacks, attacks.length, vardBenign),
     ],
     heldOut: await compare(heldOut().benign, heldOut().attacks),
+    unseen: await compare(heldOut('unseen.json').benign, heldOut('unseen.json').attacks),
     checks: rates('benign corpus', benignOutcomes),
   };
 }

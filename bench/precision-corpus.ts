@@ -36,11 +36,11 @@ function fixture(name: string): CorpusItem[] {
 export const benignItems = (): CorpusItem[] => fixture('benign.json');
 export const attackItems = (): CorpusItem[] => fixture('attacks.json');
 
-/** Texts written after the rules were tuned and never used to tune them. */
-export function heldOut(): { attacks: CorpusItem[]; benign: CorpusItem[] } {
-  const file = join(repoRoot(), 'test', 'fixtures', 'precision', 'held-out.json');
+/** A second (`held-out.json`) or third (`unseen.json`) set of attacks and benign texts; see each file's `about`. */
+export function heldOut(name = 'held-out.json'): { attacks: CorpusItem[]; benign: CorpusItem[] } {
+  const file = join(repoRoot(), 'test', 'fixtures', 'precision', name);
   const { attacks, benign } = JSON.parse(readFileSync(file, 'utf8')) as { attacks: string[]; benign: string[] };
-  const items = (texts: string[], kind: string) => texts.map((text, index) => ({ source: `held-out.json#${kind}${index}`, kind, text }));
+  const items = (texts: string[], kind: string) => texts.map((text, index) => ({ source: `${name}#${kind}${index}`, kind, text }));
   return { attacks: items(attacks, 'attack'), benign: items(benign, 'benign') };
 }
 
