@@ -3,6 +3,8 @@ import { readTrace } from '../trace/reader.js';
 import type { ReplayDecision } from '../replay.js';
 import { triageTrace, type TraceSource, type TriageOptions } from './triage.js';
 import type { SessionTriage } from './triage-types.js';
+import { compareWithBaseline, describeComparison, MIN_BASELINE_SESSIONS, UNTYPED } from './baselines.js';
+import { describeEscalation, failureSignature } from './incidents.js';
 
 const MAX_EVENTS = 20_000;
 const PAST: Record<string, string> = { block: 'blocked', pause: 'paused', kill: 'killed', warn: 'warned on', allow: 'allowed' };
@@ -114,7 +116,7 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
   out(`# Postmortem: agent session ${triage.session_id}`, '', `_Drafted by \`warden postmortem\` from the session trace. Every italic prompt is a judgement left to the reviewer; nothing here is invented._`, '');
 
   out('## 1. Session context', '');
-  out(`- **Session:** \`${triage.session_id}\``);
+  out(`- **Session:** \`${triage.session_id}\`${triage.session_type !== null ? ` (type \`${triage.session_type}\`)` : ''}`);
   out(`- **Time range:** ${times.length ? `${times[0]} to ${times.at(-1)}` : 'not recorded (the trace has no `ts`)'}`);
   out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
   out(`- **Tokens:** ${triage.totals.input_tokens} input, ${triage.totals.output_tokens} output`);
@@ -124,6 +126,9 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
 
   out('## 2. Failure classification', '');
   out(`**${mode.name}** (\`${triage.mode}\`): ${mode.signature}`, '');
+  const signature = JSON.stringify(failureSignature(triage));
+  const group = triage.mode === 'none' ? undefined : report.incidents.find((candidate) => JSON.stringify(candidate.signature) === signature);
+  if (group) out(`- **Pattern:** seen in ${group.count} session(s) of the traces read${group.first_seen ? ` (${group.first_seen} to ${group.last_seen})` : ''}. **Escalation:** ${describeEscalation(group)}.`, '');
   if (triage.flags.length > 0) {
     out('| step | flag | finding |', '|---|---|---|');
     for (const flag of triage.flags) out(`| ${flag.step} | \`${flag.code}\` | ${flag.message.replace(/\|/g, '\\|')} |`);
@@ -161,7 +166,12 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
     }
   }
   out('', `- **User-facing impact:** ${end?.type === 'session.end' && end.output !== undefined ? `the session ended with "${show(end.output)}". _Confirm what the user saw and did with it._` : '_state what reached the user_'}`);
-  out(`- **Cost impact:** ${triage.totals.input_tokens + triage.totals.output_tokens} tokens over ${triage.totals.llm_calls} model calls. _Compare with this session type's baseline._`, '');
+  const comparison = compareWithBaseline(triage, report.baselines);
+  const baselineText = comparison
+    ? `${describeComparison(comparison)}.`
+    : `_No baseline: the traces read hold fewer than ${MIN_BASELINE_SESSIONS} sessions of type ${triage.session_type ?? UNTYPED}; triage more traces of this type to compare._`;
+  const costText = triage.totals.cost_usd > 0 ? ` ($${triage.totals.cost_usd.toFixed(4)})` : '';
+  out(`- **Cost impact:** ${triage.totals.input_tokens + triage.totals.output_tokens} tokens${costText} over ${triage.totals.llm_calls} model calls: ${baselineText}`, '');
 
   out('## 5. Contributing factors', '');
   out('Evidence from the trace:', '');

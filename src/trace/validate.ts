@@ -1,4 +1,4 @@
-import type { TraceEvent } from './events.js';
+import { ACTIONS, type TraceEvent } from './events.js';
 
 type FieldCheck = (value: unknown) => boolean;
 
@@ -13,7 +13,7 @@ const isStringArray: FieldCheck = (value) => Array.isArray(value) && value.every
 
 /** Required fields per event type (session trace v1); optional fields are checked when present. */
 const SHAPES: Record<string, { required: Record<string, FieldCheck>; optional?: Record<string, FieldCheck> }> = {
-  'session.start': { required: {}, optional: { goal: isString, entities: isObject, metadata: isObject } },
+  'session.start': { required: {}, optional: { session_type: isString, goal: isString, entities: isObject, metadata: isObject } },
   'tool.definitions': { required: { tools: (value) => isArray(value) && (value as unknown[]).every((tool) => isObject(tool) && isString((tool as Record<string, unknown>).name)) } },
   message: { required: { role: oneOf('system', 'user', 'assistant'), content: isString } },
   'llm.call': {
@@ -25,7 +25,7 @@ const SHAPES: Record<string, { required: Record<string, FieldCheck>; optional?: 
   'subagent.output': { required: { content: isPresent }, optional: { call_id: isString } },
   'context.add': { required: { source: isString, content: isPresent } },
   'goal.update': { required: { goal: isString, source: isString } },
-  'guard.decision': { required: { target_step: isInteger, action: oneOf('allow', 'warn', 'block', 'pause', 'kill'), flags: isArray } },
+  'guard.decision': { required: { target_step: isInteger, action: oneOf(...ACTIONS), flags: isArray } },
   'session.end': { required: { status: oneOf('completed', 'paused', 'killed', 'error') } },
 };
 
