@@ -17,12 +17,6 @@ export interface ActionAfterOrigin {
 /** One session's triage, as `warden triage --json` prints it. */
 export interface SessionTriage {
   session_id: string;
-  /** From the session's start (`startSession({ type })`); `null` when it was recorded without one. */
-  session_type: string | null;
-  /** The first event's time, when the trace has times. */
-  started_at: string | null;
-  /** From the first to the last event with a time. */
-  duration_ms: number | null;
   mode: FailureMode;
   fault_origin: FaultOrigin | null;
   cascade: number[];
@@ -30,4 +24,10 @@ export interface SessionTriage {
   flags: Array<{ code: string; step: number; message: string }>;
   /** `cost_usd` is priced with the policy's `budget.prices` (0 when none match); `steps` is the last step. */
   totals: { llm_calls: number; tool_calls: number; input_tokens: number; output_tokens: number; cost_usd: number; steps: number };
+  /** From the session's start (`startSession({ type })`); `null` when it was recorded without one. */
+  session_type: string | null;
+  /** The first event's time, when the trace has times. */
+  started_at: string | null;
+  /** From the first to the last event with a time. */
+  duration_ms: number | null;
 }

@@ -179,15 +179,15 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
       const after = forward.get(sessionId);
       return {
         session_id: sessionId,
-        session_type: session.sessionType,
-        started_at: session.firstAt === undefined ? null : new Date(session.firstAt).toISOString(),
-        duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
         mode: origin?.mode ?? 'none',
         fault_origin: origin?.origin ?? null,
         cascade: origin ? (after?.cascade ?? [origin.origin.step]) : [],
         actions_after_origin: origin ? (after?.actions ?? []) : [],
         flags: [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
         totals: { ...session.totals, cost_usd: session.costNano / 1e9 },
+        session_type: session.sessionType,
+        started_at: session.firstAt === undefined ? null : new Date(session.firstAt).toISOString(),
+        duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
       };
     });
   const baselines = computeBaselines(triaged);
