@@ -439,7 +439,9 @@ export class GuardSession {
     for (const flag of decision.flags) {
       this.runtime.emit('flag', { sessionId: this.id, flag });
       const kind = ALERTING[flag.code];
-      if (kind !== undefined) this.alert(kind, flag, event);
+      // A spike alerts once, when it begins; its later calls are on the trace, not on the pager.
+      const repeatedSpike = flag.code === AnomalyCode.BURN_RATE_SPIKE && this.state.spikeStartStep !== event.step;
+      if (kind !== undefined && !repeatedSpike) this.alert(kind, flag, event);
     }
     const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
     if (!decided) return;

@@ -73,8 +73,10 @@ describe('throttle', () => {
     let now = Date.parse('2026-11-25T02:00:00Z');
     const waits: number[] = [];
     const throttles: number[] = [];
+    const alerts: string[] = [];
     const guard = createGuard({
       tools: ORDER_TOOLS,
+      onAlert: (alert) => alerts.push(alert.kind),
       clock: () => now,
       sleep: async (ms) => void waits.push(ms),
       policy: { budget: { throttle: { initialDelayMs: 100, multiplier: 2, maxDelayMs: 350 } } },
@@ -101,6 +103,9 @@ describe('throttle', () => {
     // Growing while it lasts, capped.
     expect(waits.slice(0, 3)).toEqual([100, 200, 350]);
     expect(throttles).toEqual(waits);
+    // The spike pages once, when it begins; every spiking call is still flagged on the trace.
+    expect(alerts).toEqual(['burn_rate']);
+    expect(spiking.filter((action) => action === 'throttle').length).toBeGreaterThan(1);
     // An hour later, the spike is over: the next call waits once more, then the throttle lifts.
     now += minutes(60);
     await run(900);

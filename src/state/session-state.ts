@@ -68,6 +68,8 @@ export class SessionState {
   readonly topSteps: Array<{ step: number; tokens: number }> = [];
   /** How many model calls in a row ran in a burn-rate spike under `throttle`; 0 when not throttled. */
   throttleLevel = 0;
+  /** The step at which the current burn-rate spike began; undefined outside a spike. */
+  spikeStartStep: number | undefined;
 
   constructor(
     readonly id: string,
