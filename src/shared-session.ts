@@ -201,7 +201,7 @@ export class SharedSession {
   /** A fresh replica: the session expired in the store, or the entries it needs were dropped. */
   private reset(): void {
     const session = this.session;
-    (session as { state: SessionState }).state = new SessionState(session.id, session.runtime.policy, session.runtime.tools);
+    session.state = new SessionState(session.id, session.runtime.policy, session.runtime.tools);
     session.pendingCalls.clear();
     this.startEntry = undefined;
   }
@@ -212,7 +212,11 @@ export class SharedSession {
       this.session.state.lastStep = Math.max(this.session.state.lastStep, entry.lastStep);
       return;
     }
-    if (entry.event.type === 'session.start') this.startEntry = entry;
+    if (entry.event.type === 'session.start') {
+      this.startEntry = entry;
+      // Before the context is made: a typed session replaces its state with one under its type's policy.
+      if (typeof entry.event.session_type === 'string') this.session.adoptType(entry.event.session_type);
+    }
     this.apply(entry, this.session.contextFor(entry.event));
   }
 
@@ -255,7 +259,7 @@ export class SharedSession {
   }
 
   /** Budget admission: one atomic reservation in the store, against the cap every process shares. */
-  async admit(estimate: Charge): Promise<ModelAdmission> {
+  async admit(estimate: Charge, throttledMs = 0): Promise<ModelAdmission> {
     const session = this.session;
     const { budget } = session.state;
     const step = session.state.lastStep;
@@ -273,7 +277,7 @@ export class SharedSession {
       const action = result.status === 'killed' ? 'kill' : 'pause';
       return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
     }
-    if (result.outcome === 'reserved') return { step, action: 'allow', flags: [], proceed: true, reservationId: request.id };
+    if (result.outcome === 'reserved') return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: request.id, ...(throttledMs > 0 ? { throttledMs } : {}) };
     const flags: Flag[] = [
       {
         code: AnomalyCode.BUDGET_EXCEEDED,
