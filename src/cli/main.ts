@@ -5,6 +5,7 @@ import { runTriage } from './triage-command.js';
 import { runPostmortem } from './postmortem-command.js';
 import { runConvert } from './convert-command.js';
 import { runProxy } from './proxy-command.js';
+import { REPORT_USAGE, runReport } from './report-command.js';
 import { CommandFailure, UsageError } from './options.js';
 
 const USAGE = `usage: warden <command> [options]
@@ -17,6 +18,7 @@ commands:
   triage FILE [--policy P.json] [--json]           failure mode, fault origin, cascade and actions per session
   postmortem FILE [--session ID] [--policy P.json] [-o OUT.md]
                                                    a Markdown postmortem with the playbook's six sections
+${REPORT_USAGE}
   convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
                                                    OpenAI-style chat transcripts to session trace v1
   proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] -- COMMAND [ARGS...]
@@ -48,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
     case 'postmortem': {
       const { values, positionals } = parse({ policy: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
       return runPostmortem(onePositional('postmortem', positionals), values);
+    }
+    case 'report': {
+      const { values, positionals } = parse({ output: { type: 'string', short: 'o' }, session: { type: 'string' }, policy: { type: 'string' }, title: { type: 'string' } });
+      return runReport(positionals, values);
     }
     case 'convert': {
       const { values, positionals } = parse({ tools: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });

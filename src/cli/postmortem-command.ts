@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { writePostmortem } from '../forensics/postmortem.js';
+import { reportHint } from './report-hint.js';
 import { CommandFailure, policyOption, readableFile, reportLine } from './options.js';
 
 export async function runPostmortem(file: string, options: { policy?: string; session?: string; output?: string }): Promise<number> {
@@ -13,5 +14,6 @@ export async function runPostmortem(file: string, options: { policy?: string; se
   }
   if (options.output) writeFileSync(options.output, markdown);
   else process.stdout.write(markdown);
+  process.stderr.write(`warden: ${reportHint(file, options.session)}\n`);
   return 0;
 }

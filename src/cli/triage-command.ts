@@ -1,5 +1,6 @@
 import { triageTrace } from '../forensics/triage.js';
 import type { SessionTriage } from '../forensics/triage-types.js';
+import { reportHint } from './report-hint.js';
 import { noValidEvent, policyOption, readableFile, reportLine } from './options.js';
 
 function readable(session: SessionTriage): string {
@@ -23,6 +24,6 @@ export async function runTriage(file: string, options: { policy?: string; json?:
   await readableFile(file);
   const report = await triageTrace(file, { ...policyOption(options.policy), onProblem: reportLine(file) });
   if (report.validEvents === 0) throw noValidEvent(file);
-  process.stdout.write(options.json ? `${JSON.stringify(report.sessions)}\n` : `${report.sessions.map(readable).join('\n\n')}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(report.sessions)}\n` : `${report.sessions.map(readable).join('\n\n')}\n\n${reportHint(file)}\n`);
   return 0;
 }

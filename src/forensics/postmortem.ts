@@ -101,8 +101,16 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
     : (report.sessions.find((session) => session.mode !== 'none') ?? report.sessions[0]);
   if (!triage) throw new Error(sessionId ? `session ${sessionId} is not in the trace` : 'the trace holds no session');
   const events = await sessionEvents(source, triage.session_id);
-  const byStep = new Map(events.map((event) => [event.step, event]));
   const decisions: ReplayDecision[] = report.decisions.find((session) => session.session_id === triage.session_id)?.decisions ?? [];
+  return draftPostmortem(triage, events, decisions);
+}
+
+/**
+ * The postmortem of one triaged session from its events (in step order) and the replay's decisions:
+ * what `writePostmortem` prints, for callers that already hold the triage (the HTML report).
+ */
+export function draftPostmortem(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[]): string {
+  const byStep = new Map(events.map((event) => [event.step, event]));
   const start = events.find((event) => event.type === 'session.start');
   const end = [...events].reverse().find((event) => event.type === 'session.end');
   const times = events.map((event) => event.ts).filter((ts): ts is string => typeof ts === 'string');
