@@ -29,7 +29,7 @@ for (const [name, text, closer] of [['script', script, /<\/script/i], ['style', 
 }
 
 const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const csp = [`default-src 'none'`, `script-src ${hash(script)}`, `style-src ${hash(style)}`, `img-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+const csp = [`default-src 'none'`, `script-src ${hash(script)}`, `style-src ${hash(style)}`, `base-uri 'none'`, `form-action 'none'`].join('; ');
 
 let page = readFileSync(join(here, 'src', 'page.html'), 'utf8');
 const put = (mark, text) => {

@@ -57,7 +57,9 @@ export function tokenChart(session: ReportSession, steps: ReportStep[]): HTMLEle
   const last = Math.max(steps.at(-1)?.step ?? 0, first + 1);
   const plotWidth = WIDTH - LEFT - RIGHT;
   const plotHeight = HEIGHT - TOP - BOTTOM;
-  const x = (step: number) => LEFT + ((step - first) / (last - first)) * plotWidth;
+  // Each step has a slot of the width; a bar stands in the middle of its step's slot.
+  const slot = plotWidth / (last - first + 1);
+  const x = (step: number) => LEFT + slot / 2 + (step - first) * slot;
   const tokensOf = (step: ReportStep) => step.tokens!.input + step.tokens!.output;
   const maxBar = calls.reduce((max, step) => Math.max(max, tokensOf(step)), 1);
   const barTicks = ticksUpTo(maxBar, 4);
@@ -70,13 +72,17 @@ export function tokenChart(session: ReportSession, steps: ReportStep[]): HTMLEle
   const lineTicks = ticksUpTo(lineMax * 1.05, 4);
   const lineTop = lineTicks.at(-1)!;
   const yLine = (value: number) => TOP + plotHeight - (value / lineTop) * plotHeight;
-  const slot = plotWidth / (last - first + 1);
   const barWidth = Math.max(2, Math.min(22, slot * 0.7));
 
   const total = calls.reduce((sum, step) => sum + tokensOf(step), 0);
   const summary = `${count(calls.length)} model calls, ${count(total)} tokens in all${session.costUsd !== null ? `, ${usd(session.costUsd)}` : ''}${measure.budget !== undefined ? `; budget ${measure.format(measure.budget)}${measure.kind === 'tokens' ? ' tokens' : ''}` : ''}.`;
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Tokens per step and ${measure.label}: ${summary}`, class: 'chart-svg', preserveAspectRatio: 'xMidYMid meet' });
 
+  const origin = session.triage.fault_origin;
+  if (origin) {
+    const end = session.triage.cascade.reduce((max, step) => Math.max(max, step), origin.step);
+    svg.append(s('rect', { class: 'cascade-band', x: x(origin.step) - slot / 2, y: TOP, width: x(end) - x(origin.step) + slot, height: plotHeight }, s('title', {}, `cascade: steps ${session.triage.cascade.join(', ')}`)));
+  }
   for (const value of barTicks) {
     svg.append(s('line', { class: 'grid', x1: LEFT, x2: WIDTH - RIGHT, y1: yBar(value), y2: yBar(value) }));
     svg.append(s('text', { class: 'axis-label', x: LEFT - 6, y: yBar(value) + 4, 'text-anchor': 'end' }, compact(value)));
@@ -87,11 +93,6 @@ export function tokenChart(session: ReportSession, steps: ReportStep[]): HTMLEle
   svg.append(s('text', { class: 'axis-title', x: LEFT + plotWidth / 2, y: HEIGHT - 4, 'text-anchor': 'middle' }, 'step'));
   svg.append(s('text', { class: 'axis-title', x: 12, y: TOP + plotHeight / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${TOP + plotHeight / 2})` }, 'tokens per step'));
 
-  const origin = session.triage.fault_origin;
-  if (origin) {
-    const end = session.triage.cascade.reduce((max, step) => Math.max(max, step), origin.step);
-    svg.append(s('rect', { class: 'cascade-band', x: x(origin.step) - slot / 2, y: TOP, width: Math.max(slot, x(end) - x(origin.step) + slot), height: plotHeight }, s('title', {}, `cascade: steps ${session.triage.cascade.join(', ')}`)));
-  }
   for (const step of calls) {
     const tokens = tokensOf(step);
     const height = Math.max(tokens > 0 ? 1 : 0, TOP + plotHeight - yBar(tokens));
@@ -107,13 +108,13 @@ export function tokenChart(session: ReportSession, steps: ReportStep[]): HTMLEle
     svg.append(s('line', { class: 'origin-line', x1: x(origin.step), x2: x(origin.step), y1: TOP, y2: TOP + plotHeight }));
     svg.append(s('text', { class: 'origin-label', x: x(origin.step), y: TOP - 8, 'text-anchor': x(origin.step) > LEFT + plotWidth * 0.75 ? 'end' : 'start' }, `fault origin · step ${origin.step}`));
   }
-  let path = `M ${x(first)} ${yLine(0)}`;
+  let path = `M ${LEFT} ${yLine(0)}`;
   let level = 0;
   for (const point of cumulative) {
     path += ` L ${x(point.step)} ${yLine(level)} L ${x(point.step)} ${yLine(point.value)}`;
     level = point.value;
   }
-  path += ` L ${x(last)} ${yLine(level)}`;
+  path += ` L ${WIDTH - RIGHT} ${yLine(level)}`;
   svg.append(s('path', { class: 'cumulative', d: path, fill: 'none' }));
   for (const point of cumulative) svg.append(s('circle', { class: 'cumulative-point', cx: x(point.step), cy: yLine(point.value), r: 2.5 }, s('title', {}, `after step ${point.step}: ${measure.format(point.value)}${measure.kind === 'tokens' ? ' tokens' : ''}`)));
   if (measure.budget !== undefined) {

@@ -70,7 +70,7 @@ export function sessionView(session: ReportSession, texts: readonly string[], go
   const facts = h(
     'dl',
     { class: 'facts-grid' },
-    ...fact('Outcome', h('span', { class: `outcome outcome-${session.outcome}` }, session.outcome), stopped ? ` · the guard ${ACTION_PAST[session.worstAction]} a step` : '', session.guarded ? ' · guarded live' : ' · no live guard in the trace'),
+    ...fact('Outcome', h('span', { class: `outcome outcome-${session.outcome}` }, session.outcome), stopped ? (session.guarded ? ` · the guard ${ACTION_PAST[session.worstAction]} a step` : ` · no live guard in the trace; replayed under the report's policy, the guard ${ACTION_PAST[session.worstAction]} a step`) : session.guarded ? ' · guarded live' : ' · no live guard in the trace'),
     ...fact('Failure mode', h('span', { class: `mode mode-badge-${triage.mode}` }, MODE_NAMES[triage.mode]), ` ${MODE_SIGNATURES[triage.mode] ?? ''}`),
     ...fact('Fault origin', origin ? h('span', {}, h('strong', {}, `step ${origin.step}`), ` (${origin.type}): ${origin.reason}`) : h('span', { class: 'muted' }, 'none: no step introduced a wrong premise the checks can see')),
     ...(origin ? fact('Cascade', h('span', { class: 'cascade-path' }, triage.cascade.join(' → '))) : []),
