@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { specExample } from '../replay.test.js';
@@ -6,6 +6,9 @@ import { file, scratch, warden } from '../helpers/cli.js';
 import { TAU_BENCH } from '../helpers/tau-bench.js';
 import { launchChromium, openReport, type OpenedReport } from '../helpers/browser.js';
 import { call, end, model, result, session, start, tools, user } from '../helpers/trace.js';
+
+// A browser on a shared machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 /** Writes the report of a trace with the built CLI, as a user would. */
 function report(trace: string, name: string, ...args: string[]): string {

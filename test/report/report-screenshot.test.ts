@@ -9,7 +9,7 @@
  * and look at the new PNGs before committing them. A failing run leaves the actual screenshot and
  * a diff (changed pixels in red) beside the baseline, as *.actual.png and *.diff.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,9 @@ import type { Browser, Page } from 'playwright-core';
 import { specExample } from '../replay.test.js';
 import { file, scratch, warden, WARDEN_BIN } from '../helpers/cli.js';
 import { launchChromium, openReport, type OpenedReport } from '../helpers/browser.js';
+
+// A browser on a shared machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 const SHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
 const BASELINE = join(SHOTS, 'spec-session.png');
