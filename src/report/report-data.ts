@@ -305,13 +305,13 @@ export async function buildReportData(traces: string | readonly string[], option
   const notes: string[] = [];
   const dropped = byRank.filter((entry) => entry.steps === null).length;
   if (dropped > 0) notes.push(`${dropped} of ${byRank.length} sessions (the least severe) are listed without their timeline, to keep the report under a few MB; run warden report with --session ID for one of them.`);
-  if (withoutPostmortem > 0) notes.push(`${withoutPostmortem} sessions have no postmortem draft here, to keep the report small; warden postmortem --session ID writes one.`);
+  if (withoutPostmortem > 0) notes.push(`${withoutPostmortem} ${withoutPostmortem === 1 ? 'session has' : 'sessions have'} no postmortem draft here, to keep the report small; warden postmortem --session ID writes one.`);
   const bare = byRank.reduce((sum, entry) => sum + entry.bareSteps, 0);
-  if (bare > 0) notes.push(`${bare} steps are shown without their content, to keep the report small.`);
+  if (bare > 0) notes.push(`${bare} ${bare === 1 ? 'step is' : 'steps are'} shown without content, to keep the report small.`);
   const omitted = byRank.reduce((sum, entry) => sum + entry.omittedSteps, 0);
-  if (omitted > 0) notes.push(`${omitted} steps are left out of long timelines (after the first ${maxSteps} steps of a session, only its flagged, origin and cascade steps are kept).`);
+  if (omitted > 0) notes.push(`${omitted} ${omitted === 1 ? 'step is' : 'steps are'} left out of long timelines (after the first ${maxSteps} steps of a session, only its flagged, origin and cascade steps are kept).`);
   const cut = byRank.reduce((sum, entry) => sum + entry.cutPieces, 0);
-  if (cut > 0) notes.push(`${cut} pieces of content longer than ${contentChars.toLocaleString('en-US')} characters are cut short; each shows its full size.`);
+  if (cut > 0) notes.push(`${cut} ${cut === 1 ? 'piece' : 'pieces'} of content longer than ${contentChars.toLocaleString('en-US')} characters ${cut === 1 ? 'is' : 'are'} cut short; each shows its full size.`);
 
   const worst = sessions[0];
   return {
