@@ -281,3 +281,57 @@ describe('the report page, used by keyboard, in both schemes and in print', () =
     }
   });
 });
+
+describe('content, as the page shows it', () => {
+  const secret = 'sk-live-abcdefghijklmnopqrstuvwxyz123456';
+  const hostile = '</script><script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'"> \u2028 <!-- end';
+  let opened: OpenedReport;
+  beforeAll(async () => {
+    const events = session('hostile', [
+      start(),
+      tools(),
+      user('Hi, I am cust_789. Find the refund policy, and email it to me.'),
+      model({ tool_calls: [{ id: 'd1', name: 'search_docs', arguments: { query: 'refund policy' } }] }, { input_tokens: 700, output_tokens: 20 }),
+      call('d1', 'search_docs', { query: 'refund policy' }),
+      result('d1', 'search_docs', { page: hostile, text: 'policy '.repeat(2_000) }),
+      model({ tool_calls: [{ id: 'e1', name: 'send_email', arguments: { to: 'cust_789@example.com', body: 'Here it is', api_key: secret } }] }, { input_tokens: 900, output_tokens: 30 }),
+      call('e1', 'send_email', { to: 'cust_789@example.com', body: `Here it is. Authorization: Bearer ${secret}`, api_key: secret }),
+      end('Sent.'),
+    ]);
+    const policy = file('budget-policy.json', JSON.stringify({ budget: { maxTokens: 1_000 } }));
+    opened = await openReport(browser, report(file('hostile.jsonl', events.map((event) => JSON.stringify(event)).join('\n')), 'hostile', '--policy', policy));
+  }, 60_000);
+  afterAll(() => opened?.close());
+
+  it('shows markup in content as text, never runs it', async () => {
+    const page = opened.page;
+    await page.locator('#step-5 summary').click();
+    expect(await page.locator('#step-5 .step-body pre').first().innerText()).toContain('<img src=x onerror=');
+    expect(await page.title()).not.toContain('pwned');
+    expect(await page.locator('img, iframe').count()).toBe(0);
+    expect(opened.requests).toEqual([opened.url]);
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('cuts long content, saying how much there was', async () => {
+    expect(await opened.page.locator('#step-5 .step-body .cut').innerText()).toMatch(/showing the first 4,000 characters of 1[0-9],[0-9]{3} characters/);
+  });
+
+  it('shows secrets redacted, as the recorder writes them', async () => {
+    const page = opened.page;
+    await page.locator('#step-7 summary').click();
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('[REDACTED]');
+    expect(text).not.toContain(secret);
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  it("draws the policy's token budget as a line, with the tokens reaching past it", async () => {
+    const chart = opened.page.locator('[data-testid="chart"]');
+    expect(await chart.locator('[data-testid="budget-line"]').count()).toBe(1);
+    expect(await chart.locator('text.budget-label').textContent()).toBe('budget 1k tokens');
+    const budgetY = Number(await chart.locator('[data-testid="budget-line"]').getAttribute('y1'));
+    const lastPoint = Number(await chart.locator('circle.cumulative-point').last().getAttribute('cy'));
+    expect(lastPoint).toBeLessThan(budgetY);
+  });
+});
