@@ -116,6 +116,14 @@ describe('the report of the spec example', () => {
     if ((await status.innerText()).startsWith('Copied')) expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(cli);
   });
 
+  it('goes to the fault origin on request: the step opened and focused', async () => {
+    const page = opened.page;
+    await page.getByRole('button', { name: 'Go to the fault origin (step 3)' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('li')?.id)).toBe('step-3');
+    expect(await page.locator('#step-3 details').getAttribute('open')).toBe('');
+    expect(await page.locator('#step-3 .step-body').innerText()).toContain('Fault origin: ord_555 first appears in the model output at step 3');
+  });
+
   it('makes no network request, logs no error, and forbids any request by its policy', async () => {
     expect(opened.requests).toEqual([opened.url]);
     expect(opened.errors).toEqual([]);
@@ -160,6 +168,11 @@ describe('the report of the tau-bench airline runs', () => {
     expect(await page.locator('.overview-section .empty').isVisible()).toBe(true);
     await page.locator('#filter').fill('');
     expect(await visible()).toHaveLength(200);
+    // Enter in the filter box opens the first session left.
+    await page.locator('#filter').fill('task13-trial2');
+    await page.locator('#filter').press('Enter');
+    await expect.poll(() => page.locator('#session').getAttribute('data-session')).toBe('task13-trial2');
+    await page.locator('#filter').fill('');
   });
 
   it("opens task26-trial0: the invented payment id's origin, its cascade and the irreversible-unknown update", async () => {
@@ -192,6 +205,16 @@ describe('the report of the tau-bench airline runs', () => {
     expect(await page.locator('.facts-grid').innerText()).toContain('Cost runaway');
     expect(await page.locator('.timeline').innerText()).toContain('LOOP_DETECTED');
     expect(await page.locator('.timeline .action-pause').count()).toBeGreaterThan(0);
+    // The long timeline narrows to the steps that matter.
+    const shown = () => page.locator('.timeline > li').evaluateAll((items) => items.filter((item) => getComputedStyle(item).display !== 'none').length);
+    const all = await shown();
+    await page.locator('#key-only').check();
+    const key = await shown();
+    expect(key).toBeGreaterThan(0);
+    expect(key).toBeLessThan(all);
+    expect(key).toBe(await page.locator('.timeline > li.is-key').count());
+    await page.locator('#key-only').uncheck();
+    expect(await shown()).toBe(all);
   });
 
   it('stays a few MB and makes no network request', async () => {
