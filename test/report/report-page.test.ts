@@ -274,7 +274,7 @@ describe('the report page, used by keyboard, in both schemes and in print', () =
   it('has a light and a dark scheme', async () => {
     const dark = await openReport(browser, opened.url.replace('file://', ''), { colorScheme: 'dark' });
     try {
-      const colors = async (page: typeof dark.page) => page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+      const colors = async (page: typeof dark.page) => page.evaluate((): [string, string] => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
       const [lightBackground, lightText] = await colors(opened.page);
       const [darkBackground, darkText] = await colors(dark.page);
       expect(lightBackground).toBe('rgb(255, 255, 255)');
