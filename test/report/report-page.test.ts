@@ -89,6 +89,20 @@ describe('the report of the spec example', () => {
     expect(box!.height).toBeGreaterThan(100);
   });
 
+  it('draws the cumulative cost and the cost budget when the policy prices the model', async () => {
+    const policy = file('priced.json', JSON.stringify({ budget: { maxCostUsd: 0.01, prices: { 'gpt-4o': { input: 2.5, output: 10 } } } }));
+    const priced = await openReport(browser, report(file('spec-priced.jsonl', specExample()), 'spec-priced', '--policy', policy));
+    try {
+      const chart = priced.page.locator('[data-testid="chart"]');
+      expect(await chart.locator('figcaption').innerText()).toContain('cumulative cost');
+      expect(await chart.locator('text.budget-label').textContent()).toBe('budget $0.010');
+      expect(await chart.locator('text.line-axis').allTextContents()).toContain('$0');
+      expect((await priced.page.locator('table.overview tbody tr td').last().innerText()).trim()).toBe('$0.0040');
+    } finally {
+      await priced.close();
+    }
+  });
+
   it("expands a step to its content: the tool call's arguments and the result's", async () => {
     const page = opened.page;
     expect(await page.locator('#step-4 .step-body').isVisible()).toBe(false);
