@@ -65,7 +65,7 @@ export function overview(sessions: ReportSession[], open: (id: string) => void):
     'table',
     { class: 'overview', 'aria-describedby': 'filter-count' },
     h('caption', { class: 'visually-hidden' }, 'Sessions in the trace, the worst first'),
-    h('thead', {}, h('tr', {}, ...['Session', 'Outcome', 'Failure mode', 'Fault origin', 'Flags', 'Tokens', 'Cost'].map((name) => h('th', { scope: 'col' }, name)))),
+    h('thead', {}, h('tr', {}, ...['Session', 'Outcome', 'Failure mode', 'Fault origin', 'Flags', 'Tokens', 'Cost'].map((name) => h('th', { scope: 'col', class: ['Fault origin', 'Tokens', 'Cost'].includes(name) ? 'num' : undefined }, name)))),
     body,
   );
   const empty = h('p', { class: 'muted empty', hidden: true }, 'No session matches the filter.');
