@@ -52,7 +52,19 @@ function start(): void {
   };
   const list = overview(data.sessions, open);
   app.replaceChildren(
-    h('a', { class: 'skip-link', href: '#detail' }, 'Skip to the selected session'),
+    h(
+      'a',
+      {
+        class: 'skip-link',
+        href: '#detail',
+        // The address keeps naming the session: move the focus only.
+        onClick: (event: Event) => {
+          event.preventDefault();
+          document.getElementById('session-heading')?.focus();
+        },
+      },
+      'Skip to the selected session',
+    ),
     header(data),
     h('main', {}, list.element, detail),
     h('footer', { class: 'muted' }, `Self-contained: this file makes no network request. ${count(data.sessions.length)} sessions · ${data.generator}.`),
@@ -63,7 +75,8 @@ function start(): void {
   };
   const show = (focus: boolean) => {
     const wanted = route();
-    const session = data.sessions.find((candidate) => candidate.id === wanted.session) ?? data.sessions[0];
+    // An address naming no session (or one not in the report) keeps the session on screen.
+    const session = data.sessions.find((candidate) => candidate.id === (wanted.session ?? current)) ?? data.sessions.find((candidate) => candidate.id === current) ?? data.sessions[0];
     if (!session) {
       detail.replaceChildren(h('p', { class: 'note' }, 'The trace holds no session.'));
       return;

@@ -265,6 +265,12 @@ describe('the report page, used by keyboard, in both schemes and in print', () =
 
   it('is usable by keyboard: Tab to a session, Enter opens it; Enter on a step opens its content; focus is visible', async () => {
     const page = opened.page;
+    // The skip link shows when focused, and takes the focus to the selected session.
+    await page.locator('.skip-link').focus();
+    expect((await page.locator('.skip-link').boundingBox())!.x).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('session-heading');
+    expect(await page.locator('#session').getAttribute('data-session')).toBe('bad');
     await page.locator('#filter').focus();
     let focused = '';
     for (let presses = 0; presses < 10 && focused !== 'quiet'; presses += 1) {
