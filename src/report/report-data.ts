@@ -170,6 +170,9 @@ export async function buildReportData(traces: string | readonly string[], option
     entry.events = [];
     entry.byStep.clear();
     entry.bytes = 0;
+    // The notes count what the page shows: a dropped timeline's cut or bare steps are not in it.
+    entry.cutPieces = 0;
+    entry.bareSteps = 0;
   };
   /** Makes room for `bytes` more by dropping less severe sessions' timelines; whether it fits now. */
   const makeRoom = (entry: Held, bytes: number): boolean => {
