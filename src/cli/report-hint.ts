@@ -4,6 +4,6 @@ function shellWord(word: string): string {
 }
 
 /** The line `triage` and `postmortem` end with: how to see the same sessions drawn as a timeline. */
-export function reportHint(file: string, session?: string): string {
-  return `For the timeline, run: npx warden report ${shellWord(file)}${session !== undefined ? ` --session ${shellWord(session)}` : ''} -o incident.html, then open incident.html in a browser.`;
+export function reportHint(traces: readonly string[], session?: string): string {
+  return `For the timeline, run: npx warden report ${traces.map(shellWord).join(' ')}${session !== undefined ? ` --session ${shellWord(session)}` : ''} -o incident.html, then open incident.html in a browser.`;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Action, TraceEvent } from '../trace/events.js';
-import { triageTrace, type TriageOptions } from '../forensics/triage.js';
+import { triageTrace, type TraceSource, type TriageOptions } from '../forensics/triage.js';
 import type { SessionTriage } from '../forensics/triage-types.js';
 import { draftPostmortem } from '../forensics/postmortem.js';
 import { replayTrace, type ReplaySession } from '../replay.js';
@@ -9,7 +9,8 @@ import { createRedactor, type RedactionOptions } from '../trace/redact.js';
 import { isResolvedPolicy, resolvePolicy, type Policy } from '../policy/policy.js';
 import { priceFor } from '../state/budget.js';
 import { AnomalyCode } from '../codes.js';
-import { traceFiles } from './trace-files.js';
+import { readInputLines } from '../trace/input.js';
+import type { TraceProblem } from '../trace/reader.js';
 import { ACTION_SEVERITY, strongerAction, worstFirst } from './session-rank.js';
 import { viewStep } from './step-view.js';
 import { TextPool } from './text-pool.js';
@@ -28,8 +29,10 @@ export interface ReportOptions extends Omit<TriageOptions, 'onProblem'> {
   maxStepsPerSession?: number;
   /** How content is redacted: the recorder's defaults unless set. */
   redaction?: RedactionOptions;
-  /** A line of a trace file was skipped. */
-  onProblem?(problem: { source: string; line: number; reason: string }): void;
+  /** A line of a trace was skipped (`source` names its file when there are several). */
+  onProblem?(problem: TraceProblem): void;
+  /** The names of the traces, for the page's header (default: the files given, or "trace"). */
+  sources?: string[];
   /** The report's time (default: now). */
   now?: Date;
 }
@@ -94,17 +97,25 @@ function timeOf(ts: string | undefined): number | undefined {
   return Number.isFinite(time) ? time : undefined;
 }
 
+/** Trace files read one after the other as a single trace; any other source as it is. */
+function sourceOf(traces: TraceSource | readonly string[]): TraceSource {
+  if (typeof traces === 'string' || typeof traces === 'function') return traces;
+  const inputs = traces.map((path) => ({ kind: 'file' as const, path }));
+  return () => readInputLines(inputs);
+}
+
 /**
- * Everything the incident report page shows, from one or more trace files: triage of every session
+ * Everything the incident report page shows, from one or more trace files (or any trace source): triage of every session
  * (sorted the worst first), each session's timeline with the guard's decisions, tokens and cost,
  * content redacted as the recorder redacts and cut to a size, and a postmortem draft per session.
  * The embedded data stays near `maxBytes`: the least severe sessions lose their timelines first.
  * @throws Error when `sessionId` is not in the trace.
  */
-export async function buildReportData(traces: string | readonly string[], options: ReportOptions = {}): Promise<ReportData> {
-  const files = typeof traces === 'string' ? [traces] : [...traces];
-  if (files.length === 0) throw new Error('no trace file given');
-  const { sessionId, title, maxBytes: maxBytesOption, contentChars: contentOption, maxStepsPerSession, redaction, onProblem, now, ...guardOptions } = options;
+export async function buildReportData(traces: TraceSource | readonly string[], options: ReportOptions = {}): Promise<ReportData> {
+  if (Array.isArray(traces) && traces.length === 0) throw new Error('no trace file given');
+  const { sessionId, title, maxBytes: maxBytesOption, contentChars: contentOption, maxStepsPerSession, redaction, onProblem, onEvent, now, sources, ...guardOptions } = options;
+  const source = sourceOf(traces);
+  const names = sources ?? (typeof traces === 'string' ? [traces] : Array.isArray(traces) ? [...(traces as readonly string[])] : ['trace']);
   const single = sessionId !== undefined;
   const maxBytes = maxBytesOption ?? 4_000_000;
   const contentChars = contentOption ?? (single ? 20_000 : 4_000);
@@ -113,17 +124,16 @@ export async function buildReportData(traces: string | readonly string[], option
   const hardBytes = Math.round(maxBytes * 1.25);
   const redact = createRedactor(redaction ?? {});
   const policy: Policy = isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy ?? {});
-  const input = traceFiles(files);
 
   const problems: ReportData['problems'] = [];
   let problemCount = 0;
-  const triage = await triageTrace(input.source, {
+  const triage = await triageTrace(source, {
     ...guardOptions,
+    ...(onEvent ? { onEvent } : {}),
     onProblem(problem) {
-      const located = { ...input.locate(problem.line), reason: problem.reason };
       problemCount += 1;
-      if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(located);
-      onProblem?.(located);
+      if (problems.length < MAX_PROBLEMS_SHOWN) problems.push({ source: problem.source ?? names.join(', '), line: problem.line, reason: problem.reason });
+      onProblem?.(problem);
     },
   });
   let ranked = worstFirst(triage.sessions, triage.decisions);
@@ -219,7 +229,7 @@ export async function buildReportData(traces: string | readonly string[], option
     total += bytes;
   };
 
-  await replayTrace(typeof input.source === 'string' ? input.source : input.source(), guardOptions, {
+  await replayTrace(typeof source === 'string' ? source : source(), guardOptions, {
     onEvent(event, decision) {
       const entry = held.get(event.session_id);
       if (!entry) return;
@@ -322,7 +332,7 @@ export async function buildReportData(traces: string | readonly string[], option
     title: title ?? (worst ? `Incident report: ${worst.id}${worst.triage.mode === 'none' ? '' : ` (${worst.triage.mode.replace(/_/g, ' ')})`}` : 'Incident report'),
     generatedAt: (now ?? new Date()).toISOString(),
     generator: `agent-warden ${packageVersion()}`,
-    sources: files,
+    sources: names,
     problems,
     problemCount,
     sessions,

@@ -1,12 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
 
-// Each check spawns the CLI, on a shared machine: generous time, never a timed assertion.
-vi.setConfig({ testTimeout: 120_000 });
 
 const SPEC = () => file('report-spec.jsonl', specExample());
 
@@ -32,6 +30,13 @@ describe('warden report', () => {
     expect(existsSync(join(dir, 'incident.html'))).toBe(true);
   });
 
+  it('reads a trace from stdin', () => {
+    const run = spawnSync(process.execPath, [join(process.cwd(), 'bin', 'warden.js'), 'report', '-', '-o', '-'], { input: specExample(), encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('"sources":["stdin"]');
+    expect(run.stdout).toContain('"id":"s-0237"');
+  });
+
   it('reads several files, and names the file and line of a skipped line', () => {
     const lines = specExample().trim().split('\n');
     const first = file('part-1.jsonl', `${lines.slice(0, 4).join('\n')}\n`);
@@ -49,17 +54,18 @@ describe('warden report', () => {
     expect(one.stdout).toContain('"id":"s-other"');
     expect(one.stdout).not.toContain('"id":"s-0237"');
     const ghost = warden('report', two, '--session', 'ghost', '-o', join(dir, 'ghost.html'));
-    expect(ghost).toMatchObject({ code: 1, stderr: 'warden: session ghost is not in the trace\n' });
+    expect(ghost).toMatchObject({ code: 1, stderr: `warden report: session ghost is not in ${two}\n` });
     expect(existsSync(join(dir, 'ghost.html'))).toBe(false);
     expect(warden('report', join(dir, 'nope.jsonl')).stderr).toMatch(/cannot read .*nope\.jsonl/);
     expect(warden('report', file('junk.jsonl', 'not a trace\n'), '-o', '-').code).toBe(1);
     const none = warden('report');
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('report takes one or more trace files');
+    expect(none.stderr).toContain('report needs an argument');
   });
 
   it('is in the usage text', () => {
-    expect(warden('--help').stdout).toMatch(/report FILE\.\.\. \[-o OUT\.html\] \[--session ID\]/);
+    expect(warden('--help').stdout).toMatch(/report\s+one self-contained HTML page/);
+    expect(warden('report', '--help').stdout).toMatch(/^Usage: warden report \[options\] TRACE\.\.\.[\s\S]*-o, --output FILE[\s\S]*--session ID/);
   });
 });
 

@@ -4,7 +4,7 @@ import { buildReportData, renderReportHtml, writePostmortem, type ReportData, ty
 import { boundedJson } from '../../src/report/bounded-json.js';
 import { scriptSafeJson } from '../../src/report/render-html.js';
 import { worstFirst } from '../../src/report/session-rank.js';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 import type { SessionTriage } from '../../src/forensics/triage-types.js';
 
@@ -201,7 +201,7 @@ describe('buildReportData', () => {
 
   it('reads several files as one trace, and names the file and line of a skipped line', async () => {
     const [first, second] = [inventedRefund('refund').slice(0, 4), inventedRefund('refund').slice(4)];
-    const problems: Array<{ source: string; line: number; reason: string }> = [];
+    const problems: Array<{ source?: string; line: number; reason: string }> = [];
     const a = writeTrace(`${first.map((event) => JSON.stringify(event)).join('\n')}`);
     const b = writeTrace(`${JSON.stringify(cleanSession('other')[0])}\n{broken\n${second.map((event) => JSON.stringify(event)).join('\n')}\n`);
     const data = await buildReportData([a, b], { onProblem: (problem) => problems.push(problem) });

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch, warden } from '../helpers/cli.js';
-import { TAU_BENCH } from '../helpers/tau-bench.js';
+import { convertRun, loadAirlineRuns, loadAirlineTools } from '../helpers/tau-bench.js';
 import { launchChromium, openReport, type OpenedReport } from '../helpers/browser.js';
 import { call, end, model, result, session, start, tools, user } from '../helpers/trace.js';
 
-// A browser on a shared machine: generous time, never a timed assertion.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 /** Writes the report of a trace with the built CLI, as a user would. */
 function report(trace: string, name: string, ...args: string[]): string {
@@ -149,9 +147,8 @@ describe('the report of the spec example', () => {
 describe('the report of the tau-bench airline runs', () => {
   let opened: OpenedReport;
   beforeAll(async () => {
-    const trace = join(scratch, 'tau.jsonl');
-    const converted = warden('convert', join(TAU_BENCH, 'trajectories', 'gpt-4o-airline.json'), '--tools', join(TAU_BENCH, 'schemas', 'airline_tool_schemas.json'), '--model', 'gpt-4o', '-o', trace);
-    expect(converted.code).toBe(0);
+    const tools = loadAirlineTools();
+    const trace = file('tau.jsonl', loadAirlineRuns().flatMap((run) => convertRun(run, tools)).map((event) => `${JSON.stringify(event)}\n`).join(''));
     opened = await openReport(browser, report(trace, 'tau'));
   }, 180_000);
   afterAll(() => opened?.close());

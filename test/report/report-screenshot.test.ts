@@ -9,19 +9,17 @@
  * and look at the new PNGs before committing them. A failing run leaves the actual screenshot and
  * a diff (changed pixels in red) beside the baseline, as *.actual.png and *.diff.png.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch, warden, WARDEN_BIN } from '../helpers/cli.js';
 import { launchChromium, openReport, type OpenedReport } from '../helpers/browser.js';
 
-// A browser on a shared machine: generous time, never a timed assertion.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 const SHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
 const BASELINE = join(SHOTS, 'spec-session.png');
