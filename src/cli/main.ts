@@ -19,7 +19,8 @@ commands:
                                                    a Markdown postmortem with the playbook's six sections
   convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
                                                    OpenAI-style chat transcripts to session trace v1
-  proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] -- COMMAND [ARGS...]
+  proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] [--] COMMAND [ARGS...]
+        (or --upstream "COMMAND ARGS" instead of the trailing command)
                                                    a guarding MCP proxy in front of any stdio MCP server
 `;
 
@@ -53,14 +54,8 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parse({ tools: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
       return runConvert(onePositional('convert', positionals), values);
     }
-    case 'proxy': {
-      const separator = rest.indexOf('--');
-      const own = separator === -1 ? rest : rest.slice(0, separator);
-      const upstream = separator === -1 ? [] : rest.slice(separator + 1);
-      const { values, positionals } = parseArgs({ args: own, options: { policy: { type: 'string' }, trace: { type: 'string' }, listen: { type: 'string' }, 'max-frame-bytes': { type: 'string' } }, allowPositionals: true, strict: true });
-      if (positionals.length > 0) throw new UsageError(`put the upstream command after --: warden proxy -- ${positionals.join(' ')}`);
-      return runProxy(upstream, values);
-    }
+    case 'proxy':
+      return runProxy(rest);
     case undefined:
     case 'help':
     case '--help':
