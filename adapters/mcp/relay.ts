@@ -61,6 +61,9 @@ export class GuardedRelay {
   private readonly taskResults = new Map<Id, string>();
   private readonly tasks = new Map<string, { call: AdmittedCall; checked?: Promise<CallToolResult> }>();
   private readonly samplings = new Map<Id, AdmittedSampling>();
+  /** tools/call requests still being checked, and those the client cancelled meanwhile (never forwarded). */
+  private readonly admitting = new Set<Id>();
+  private readonly cancelledEarly = new Set<Id>();
   private serverGone: string | undefined;
   private closed = false;
   private readonly timeoutMs: number;
@@ -138,12 +141,21 @@ export class GuardedRelay {
     // Not a call the guard can read: the server answers it with its own error.
     if (!params || typeof params.name !== 'string') return this.forward(message, id, extra);
     let admission: Awaited<ReturnType<McpGuard['admitCall']>>;
+    this.admitting.add(id);
     try {
       admission = await this.guard.admitCall(this.key, params, () => this.listTools());
     } catch (error) {
+      this.admitting.delete(id);
+      if (this.cancelledEarly.delete(id)) return;
       if (this.guard.guard.policy.onCheckError === 'allow') return this.forward(message, id, extra);
       this.settled(id);
       await this.sendToClient(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this call, so it did not run: ${(error as Error)?.message ?? String(error)}`));
+      return;
+    }
+    this.admitting.delete(id);
+    if (this.cancelledEarly.delete(id)) {
+      // The client gave up before the call was forwarded: it never runs.
+      if ('admitted' in admission) await this.guard.callFailed(this.key, admission.admitted, 'cancelled by the client').catch(() => {});
       return;
     }
     if ('refused' in admission) {
@@ -159,6 +171,7 @@ export class GuardedRelay {
     if (m.method === CANCELLED) {
       const requestId = m.params?.requestId as Id | undefined;
       if (requestId !== undefined) {
+        if (this.admitting.has(requestId)) this.cancelledEarly.add(requestId);
         const call = this.calls.get(requestId);
         if (call) {
           this.calls.delete(requestId);
@@ -291,7 +304,12 @@ export class GuardedRelay {
       }
     } else if (m.method === CANCELLED) {
       const requestId = m.params?.requestId as Id | undefined;
-      if (requestId !== undefined) this.samplings.delete(requestId);
+      const sampling = requestId === undefined ? undefined : this.samplings.get(requestId);
+      if (sampling) {
+        // The server gave up on it: no phantom spend.
+        this.samplings.delete(requestId!);
+        void this.guard.samplingDone(this.key, sampling, undefined).catch(() => {});
+      }
     }
     return this.sendToClient(message, this.route(m, options));
   }
