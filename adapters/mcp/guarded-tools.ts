@@ -202,7 +202,10 @@ export class McpGuard {
     if (!this.listed.has(key)) await this.toolsListed(key, await listTools());
     const callId = `mcp_${++this.calls}_${randomUUID().slice(0, 8)}`;
     const decision = await session.beforeToolCall({ callId, tool: params.name, arguments: params.arguments ?? {} });
-    if (!decision.proceed) return { refused: refusalResult(decision.refusal!, this.pauseNote(key, decision.refusal!)) };
+    if (!decision.proceed) {
+      const note = decision.escalation === 'killed' ? 'The user chose to stop the session.' : this.pauseNote(key, decision.refusal!);
+      return { refused: refusalResult(decision.refusal!, note) };
+    }
     return { admitted: { callId, tool: params.name } };
   }
 
