@@ -109,7 +109,7 @@ export async function connect(route: Route, upstream: string[], setup: ClientSet
     await recorded.client.connect(new StdioClientTransport({ command: process.execPath, args: upstream, stderr: 'ignore', ...(environment ? { env: environment } : {}) }));
   } else if (route === 'proxy-stdio') {
     await recorded.client.connect(
-      new StdioClientTransport({ command: process.execPath, args: [BIN, 'proxy', ...proxyArgs, process.execPath, ...upstream], stderr: 'ignore', ...(environment ? { env: environment } : {}) }),
+      new StdioClientTransport({ command: process.execPath, args: [BIN, 'proxy', ...proxyArgs, ...(upstream.length > 0 ? [process.execPath, ...upstream] : [])], stderr: 'ignore', ...(environment ? { env: environment } : {}) }),
     );
   } else {
     const proxy = await httpProxy(upstream, environment ? { env: environment } : {});

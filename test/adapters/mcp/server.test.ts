@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ElicitRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createOrderServer } from '../../../examples/mcp-order-server.js';
 import { guardMcpServer, ENTITIES_META_KEY, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
 import { MemorySink } from '../../../src/index.js';
@@ -82,6 +82,23 @@ describe('guardMcpServer over InMemoryTransport', () => {
     for (let index = 0; index < 4; index += 1) last = await call(client, 'get_order', { order_id: 'ord_1001' });
     expect(last!.isError).toBeFalsy();
     expect(asked).toEqual(['LOOP_DETECTED']);
+  });
+
+  it('asks the user through the client’s elicitation on a pause, and runs the call they approve', async () => {
+    const { server } = createOrderServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { continue: true } };
+    });
+    await client.connect(clientSide);
+    let last: CallToolResult | undefined;
+    for (let index = 0; index < 4; index += 1) last = await call(client, 'get_order', { order_id: 'ord_1001' });
+    expect(last!.isError).toBeFalsy();
+    expect(asked).toEqual([expect.stringMatching(/^agent-warden paused this session: get_order called 4 times.*Continue\?$/)]);
   });
 
   it("withholds a result about another customer than the one the client declared in _meta", async () => {
