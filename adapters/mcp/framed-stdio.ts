@@ -19,6 +19,9 @@ export interface FramedStdioOptions {
   onRejected?: (reason: string) => void;
 }
 
+/** The text each parsed message was read from, so a message relayed unchanged is written without serialising it again. */
+const RAW_TEXT = new WeakMap<object, string>();
+
 /** The error for a frame over the limit, naming the limit and how to raise it. */
 export function frameTooLargeError(envelope: FrameEnvelope, maxFrameBytes: number, hint: string) {
   const kind = envelope.method === undefined ? 'response' : envelope.id === undefined ? `notification ${envelope.method}` : `request ${envelope.method}`;
@@ -140,6 +143,7 @@ export class FramedStdioTransport implements Transport {
       } else this.options.onRejected?.('invalid JSON-RPC message dropped');
       return;
     }
+    RAW_TEXT.set(parsed as object, line);
     this.onmessage?.(parsed as JSONRPCMessage);
   }
 
@@ -158,8 +162,9 @@ export class FramedStdioTransport implements Transport {
     });
   }
 
+  /** Writes a message; one read by a FramedStdioTransport and passed on untouched goes out as the text it came in as. */
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(`${JSON.stringify(message)}\n`);
+    return this.write(`${RAW_TEXT.get(message) ?? JSON.stringify(message)}\n`);
   }
 
   async close(): Promise<void> {
