@@ -118,6 +118,9 @@ export class GuardedRelay {
     if (this.inFlight.size >= MAX_TRACKED) {
       const oldest = this.inFlight.keys().next().value as Id;
       this.settled(oldest);
+      this.calls.delete(oldest);
+      this.lists.delete(oldest);
+      this.taskResults.delete(oldest);
     }
     this.inFlight.set(id, m.method!);
     const token = (m.params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
@@ -131,7 +134,10 @@ export class GuardedRelay {
 
   private forward(message: JSONRPCMessage, id: Id, extra?: MessageExtraInfo): void {
     this.options.toServer(message, extra).catch((error: unknown) => {
+      // Already answered if the server went away meanwhile.
+      if (!this.inFlight.has(id)) return;
       this.settled(id);
+      this.calls.delete(id);
       void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server could not be reached: ${(error as Error)?.message ?? String(error)}`));
     });
   }
