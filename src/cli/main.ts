@@ -20,7 +20,7 @@ commands:
   convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
                                                    OpenAI-style chat transcripts to session trace v1
   proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] [--] COMMAND [ARGS...]
-        (or --upstream "COMMAND ARGS" instead of the trailing command)
+        (or --upstream "COMMAND ARGS"; with --listen: [--session-idle-ms N] [--max-sessions N])
                                                    a guarding MCP proxy in front of any stdio MCP server
 `;
 

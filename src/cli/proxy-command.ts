@@ -4,10 +4,10 @@ import { policyOption, UsageError } from './options.js';
 
 export interface ProxyArguments {
   command: string[];
-  options: { policy?: string; trace?: string; listen?: string; 'max-frame-bytes'?: string };
+  options: { policy?: string; trace?: string; listen?: string; 'max-frame-bytes'?: string; 'session-idle-ms'?: string; 'max-sessions'?: string };
 }
 
-const VALUED = new Set(['policy', 'trace', 'listen', 'max-frame-bytes', 'upstream']);
+const VALUED = new Set(['policy', 'trace', 'listen', 'max-frame-bytes', 'session-idle-ms', 'max-sessions', 'upstream']);
 
 /**
  * `warden proxy [OPTIONS] [--] COMMAND [ARGS...]` or `warden proxy [OPTIONS] --upstream "COMMAND ARGS"`.
@@ -86,18 +86,21 @@ export function splitCommandLine(line: string): string[] {
   return words;
 }
 
-/** `warden proxy [--policy P] [--trace F] [--listen HOST:PORT] [--max-frame-bytes N] [--] COMMAND [ARGS...]` */
+/** `warden proxy [--policy P] [--trace F] [--listen HOST:PORT [--session-idle-ms N] [--max-sessions N]] [--max-frame-bytes N] [--] COMMAND [ARGS...]` */
 export async function runProxy(argv: readonly string[]): Promise<number> {
   const { command, options } = parseProxyArguments(argv);
   const sink = options.trace ? new JsonlFileSink(options.trace) : undefined;
-  const maxFrameBytes = options['max-frame-bytes'] === undefined ? undefined : Number(options['max-frame-bytes']);
-  if (maxFrameBytes !== undefined && !(Number.isInteger(maxFrameBytes) && maxFrameBytes > 0)) throw new UsageError('--max-frame-bytes takes a positive whole number');
+  const maxFrameBytes = positiveInteger(options, 'max-frame-bytes');
+  const sessionIdleMs = positiveInteger(options, 'session-idle-ms');
+  const maxSessions = positiveInteger(options, 'max-sessions');
   const proxy = await startProxy({
     command: command[0]!,
     args: command.slice(1),
     guard: { ...policyOption(options.policy), ...(sink ? { sink } : {}) },
     ...(options.listen ? { listen: parseListen(options.listen) } : {}),
     ...(maxFrameBytes ? { maxFrameBytes } : {}),
+    ...(sessionIdleMs ? { sessionIdleMs } : {}),
+    ...(maxSessions ? { maxSessions } : {}),
   });
   if (proxy.address) process.stderr.write(`warden proxy: serving MCP over Streamable HTTP at http://${proxy.address.address}:${proxy.address.port}/mcp\n`);
   const stop = () => void proxy.close();
@@ -106,6 +109,14 @@ export async function runProxy(argv: readonly string[]): Promise<number> {
   await proxy.closed;
   sink?.close();
   return 0;
+}
+
+function positiveInteger(options: ProxyArguments['options'], name: 'max-frame-bytes' | 'session-idle-ms' | 'max-sessions'): number | undefined {
+  const text = options[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`--${name} takes a positive whole number, got "${text}"`);
+  return value;
 }
 
 function parseListen(value: string): { host: string; port: number } {

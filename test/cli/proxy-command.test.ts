@@ -32,6 +32,9 @@ describe('warden proxy: the upstream command, with or without --', () => {
     expect(() => parseProxyArguments(['--policy', 'p.json'])).toThrow(/needs the upstream server command/);
     expect(() => parseProxyArguments(['--policy'])).toThrow(/--policy needs a value/);
     expect(() => parseProxyArguments(['--upstream', 'node "unclosed'])).toThrow(/unclosed " quote/);
+    const bad = warden('proxy', '--max-sessions', '0', 'node', 'server.js');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-sessions takes a positive whole number, got "0"/);
     const run = warden('proxy', '--policy');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--policy needs a value/);

@@ -2,7 +2,7 @@
 // through public APIs only.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { McpServer, InMemoryTransport } from '@modelcontextprotocol/server';
+import { McpServer, Server, InMemoryTransport } from '@modelcontextprotocol/server';
 import { Client } from '@modelcontextprotocol/client';
 import { guardMcpServer, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
 
@@ -65,6 +65,26 @@ describe.each(['before', 'after'] as const)('guardMcpServer on a v2 McpServer (t
     const refusal = result._meta?.[REFUSAL_META_KEY] as { flags: Array<{ code: string }> };
     expect(refusal.flags.map((flag) => flag.code)).toContain('TOOL_ARG_MISMATCH');
   });
+});
+
+it('guards a v2 low-level Server whose handlers were set before and after wrapping', async () => {
+  const server = new Server({ name: 'low-v2', version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler('tools/list', async () => ({
+    tools: [{ name: 'delete_file', inputSchema: { type: 'object' as const, properties: { file_id: { type: 'string' } }, required: ['file_id'] }, annotations: { destructiveHint: true } }],
+  }));
+  guardMcpServer(server);
+  let deleted = 0;
+  server.setRequestHandler('tools/call', async () => {
+    deleted += 1;
+    return { content: [{ type: 'text' as const, text: 'deleted' }] };
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'v2-test', version: '1.0.0' });
+  await client.connect(clientSide);
+  const result = (await client.callTool({ name: 'delete_file', arguments: { file_id: 'f_123' } })) as Result;
+  expect((result._meta?.[REFUSAL_META_KEY] as { flags: Array<{ code: string }> }).flags[0]!.code).toBe('ENTITY_HALLUCINATION');
+  expect(deleted).toBe(0);
 });
 
 it('refuses to guard a v2 server that is already connected (its open connection would not be guarded)', async () => {
