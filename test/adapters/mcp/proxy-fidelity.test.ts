@@ -110,7 +110,8 @@ describe.each(PROXIED)('through %s, as directly: protocol details', (route) => {
       await recorded.client.setLoggingLevel('error');
       await call(recorded.client, 'log_every_level');
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => expect(direct.logs).toHaveLength(4), 'the direct log messages');
+    await eventually(() => expect(proxied.logs).toHaveLength(4), 'the proxied log messages');
     expect(direct.logs.map((log) => log.level)).toEqual(['error', 'critical', 'alert', 'emergency']);
     expect(proxied.logs).toEqual(direct.logs);
   }, TIMEOUT);
@@ -131,9 +132,8 @@ describe.each(PROXIED)('through %s, as directly: protocol details', (route) => {
     const expected = await call(direct.client, 'sample_then_give_up');
     expect((expected.content[0] as { text: string }).text).toMatch(/^gave up/);
     expect(await call(proxied.client, 'sample_then_give_up')).toEqual(expected);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(direct.samplingsCancelled).toBe(1);
-    expect(proxied.samplingsCancelled).toBe(1);
+    await eventually(() => expect(direct.samplingsCancelled).toBe(1), 'the direct cancellation');
+    await eventually(() => expect(proxied.samplingsCancelled).toBe(1), 'the proxied cancellation');
   }, TIMEOUT);
 });
 

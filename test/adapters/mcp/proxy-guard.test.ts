@@ -50,7 +50,7 @@ describe('a pause, asked through the client’s elicitation', () => {
 
 describe('a pause nobody can answer (a client without elicitation)', () => {
   it('refuses the paused call, says when the pause lifts, and lifts after pauseTimeoutMs: stdio is never stuck', async () => {
-    const policy = policyFile('pause', { pauseTimeoutMs: 1_500 });
+    const policy = policyFile('pause', { pauseTimeoutMs: 4_000 });
     const proxied = await connect('proxy-stdio', EVERYTHING, { capabilities: {} }, ['--policy', policy]);
     const results = await repeatEcho(proxied, 4);
     expect(results.map((result) => refusalOf(result)?.action ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'pause']);
@@ -64,7 +64,7 @@ describe('a pause nobody can answer (a client without elicitation)', () => {
       const result = await call(proxied.client, 'get-sum', { a: 1, b: attempt });
       expect(result.isError).toBeFalsy();
       return result;
-    }, 'the pause to lift');
+    }, 'the pause to lift', 40_000);
     expect(text(after)).toMatch(/The sum of 1 and \d+/);
   }, TIMEOUT);
 });

@@ -65,7 +65,7 @@ describe('warden proxy over HTTP, two clients at once', () => {
   }, TIMEOUT);
 
   it('ends a session that stays idle, with its upstream, and says so to a client that comes back', async () => {
-    const proxy = await httpProxy(EVERYTHING, { sessionIdleMs: 300 });
+    const proxy = await httpProxy(EVERYTHING, { sessionIdleMs: 2_000 });
     const url = proxyUrl(proxy);
     const initialize = await fetch(url, {
       method: 'POST',
