@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseProxyArguments, splitCommandLine } from '../../src/cli/proxy-command.js';
 import { UsageError } from '../../src/cli/options.js';
-import { call, closeAll, connect, EVERYTHING } from '../adapters/mcp/clients.js';
+import { call, closeAll, CLOSE_TIMEOUT, connect, EVERYTHING } from '../adapters/mcp/clients.js';
 import { warden } from '../helpers/cli.js';
 
-afterAll(closeAll);
+afterAll(closeAll, CLOSE_TIMEOUT);
 
 describe('warden proxy: the upstream command, with or without --', () => {
   it('takes the command after the proxy’s own options, with or without the separator, and leaves its flags alone', () => {
@@ -38,7 +38,7 @@ describe('warden proxy: the upstream command, with or without --', () => {
     const run = warden('proxy', '--policy');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--policy needs a value/);
-  });
+  }, 30_000);
 
   it('serves an upstream given with --upstream to the official client', async () => {
     const proxied = await connect('proxy-stdio', [], {}, ['--upstream', [process.execPath, ...EVERYTHING].map((word) => `"${word}"`).join(' ')]);

@@ -51,8 +51,11 @@ const opened: Array<{ close(): Promise<void> }> = [];
 
 /** Closes every client and proxy the helpers opened. */
 export async function closeAll(): Promise<void> {
-  for (const item of opened.splice(0).reverse()) await item.close().catch(() => {});
+  await Promise.all(opened.splice(0).map((item) => item.close().catch(() => {})));
 }
+
+/** How long closeAll may take (each close waits for a child process to leave). */
+export const CLOSE_TIMEOUT = 60_000;
 
 function recordingClient(setup: ClientSetup): Recorded {
   const capabilities = setup.capabilities ?? FULL_CAPABILITIES;

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallToolResultSchema, ErrorCode, McpError, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { call, closeAll, connect, eventually, EVERYTHING, FILESYSTEM, MEMORY, PROTOCOL, type Recorded, type Route } from './clients.js';
+import { call, closeAll, CLOSE_TIMEOUT, connect, eventually, EVERYTHING, FILESYSTEM, MEMORY, PROTOCOL, type Recorded, type Route } from './clients.js';
 
-afterAll(closeAll);
+afterAll(closeAll, CLOSE_TIMEOUT);
 
 const PROXIED: Route[] = ['proxy-stdio', 'proxy-http'];
 const TIMEOUT = 60_000;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { MemorySink } from '../../../src/index.js';
-import { call, closeAll, connect, eventually, EVERYTHING, httpProxy, PROTOCOL, proxyUrl, refusalOf, type Recorded } from './clients.js';
+import { call, closeAll, CLOSE_TIMEOUT, connect, eventually, EVERYTHING, httpProxy, PROTOCOL, proxyUrl, refusalOf, type Recorded } from './clients.js';
 
-afterAll(closeAll);
+afterAll(closeAll, CLOSE_TIMEOUT);
 const TIMEOUT = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'warden-guard-'));
 const text = (result: { content: unknown }) => ((result.content as Array<{ text?: string }>)[0]?.text ?? '') as string;

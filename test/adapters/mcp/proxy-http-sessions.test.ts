@@ -4,9 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { call, closeAll, eventually, EVERYTHING, httpProxy, proxyUrl } from './clients.js';
+import { call, closeAll, CLOSE_TIMEOUT, eventually, EVERYTHING, httpProxy, proxyUrl } from './clients.js';
 
-afterAll(closeAll);
+afterAll(closeAll, CLOSE_TIMEOUT);
 const TIMEOUT = 60_000;
 
 function alive(pid: number | undefined): boolean {

@@ -19,8 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'warden-proxy-'));
 const clients: Client[] = [];
 
 afterAll(async () => {
-  for (const client of clients) await client.close().catch(() => {});
-});
+  await Promise.all(clients.map((client) => client.close().catch(() => {})));
+}, 60_000);
 
 async function connect(args: string[]): Promise<Client> {
   const client = new Client({ name: 'test', version: '1.0.0' });
