@@ -1,4 +1,3 @@
-import { startProxy } from '../../adapters/mcp/proxy.js';
 import { JsonlFileSink } from '../trace/jsonl-sink.js';
 import { policyOption, UsageError } from './options.js';
 
@@ -93,6 +92,8 @@ export async function runProxy(argv: readonly string[]): Promise<number> {
   const maxFrameBytes = positiveInteger(options, 'max-frame-bytes');
   const sessionIdleMs = positiveInteger(options, 'session-idle-ms');
   const maxSessions = positiveInteger(options, 'max-sessions');
+  // Loaded here, not at the top: the other commands never pay for the MCP SDK.
+  const { startProxy } = await import('../../adapters/mcp/proxy.js');
   const proxy = await startProxy({
     command: command[0]!,
     args: command.slice(1),
