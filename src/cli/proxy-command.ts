@@ -1,49 +1,19 @@
-import { JsonlFileSink } from '../trace/jsonl-sink.js';
-import { policyOption, UsageError } from './options.js';
+import type { Command, CommandArgs } from './command.js';
+import { policyOption, stringOption, UsageError } from './options.js';
+import { outputFailure, prepareOutput } from './output.js';
 
-export interface ProxyArguments {
-  command: string[];
-  options: { policy?: string; trace?: string; listen?: string; 'max-frame-bytes'?: string; 'session-idle-ms'?: string; 'max-sessions'?: string };
+function parseListen(value: string): { host: string; port: number } {
+  const match = /^(.+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw new UsageError(`--listen takes HOST:PORT (e.g. 127.0.0.1:8931), got "${value}"`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
-const VALUED = new Set(['policy', 'trace', 'listen', 'max-frame-bytes', 'session-idle-ms', 'max-sessions', 'upstream']);
-
-/**
- * `warden proxy [OPTIONS] [--] COMMAND [ARGS...]` or `warden proxy [OPTIONS] --upstream "COMMAND ARGS"`.
- * The proxy's options come first; the first word that is not one of them starts the upstream command,
- * and everything after it is the upstream's own (so clients that strip `--`, like MCP Inspector, work).
- */
-export function parseProxyArguments(argv: readonly string[]): ProxyArguments {
-  const options: Record<string, string> = {};
-  let index = 0;
-  for (; index < argv.length; index += 1) {
-    const word = argv[index]!;
-    if (word === '--') {
-      index += 1;
-      break;
-    }
-    if (!word.startsWith('--')) break;
-    const [flag, inline] = word.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!VALUED.has(flag)) {
-      throw new UsageError(`unknown proxy option --${flag}; put the upstream command after the proxy's options (or after --, or in --upstream "COMMAND ARGS")`);
-    }
-    const value = inline ?? argv[++index];
-    if (value === undefined) throw new UsageError(`--${flag} needs a value`);
-    if (flag in options) throw new UsageError(`--${flag} given twice`);
-    options[flag] = value;
-  }
-  // Inspector-style launchers may leave extra separators in front of the command.
-  while (argv[index] === '--') index += 1;
-  const positional = argv.slice(index);
-  const { upstream, ...own } = options;
-  if (upstream !== undefined && positional.length > 0) {
-    throw new UsageError(`give the upstream command once: either --upstream "${upstream}" or after the options, not both`);
-  }
-  const command = upstream !== undefined ? splitCommandLine(upstream) : positional;
-  if (command.length === 0) {
-    throw new UsageError('proxy needs the upstream server command, e.g. warden proxy npx @modelcontextprotocol/server-everything (or --upstream "npx @modelcontextprotocol/server-everything")');
-  }
-  return { command, options: own };
+function positiveInteger(values: CommandArgs['values'], name: string): number | undefined {
+  const text = stringOption(values[name]);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`--${name} takes a positive whole number, got "${text}"`);
+  return value;
 }
 
 /** Splits a command line into words like a POSIX shell would, for quotes and backslashes only (no expansion). */
@@ -85,43 +55,77 @@ export function splitCommandLine(line: string): string[] {
   return words;
 }
 
-/** `warden proxy [--policy P] [--trace F] [--listen HOST:PORT [--session-idle-ms N] [--max-sessions N]] [--max-frame-bytes N] [--] COMMAND [ARGS...]` */
-export async function runProxy(argv: readonly string[]): Promise<number> {
-  const { command, options } = parseProxyArguments(argv);
-  const sink = options.trace ? new JsonlFileSink(options.trace) : undefined;
-  const maxFrameBytes = positiveInteger(options, 'max-frame-bytes');
-  const sessionIdleMs = positiveInteger(options, 'session-idle-ms');
-  const maxSessions = positiveInteger(options, 'max-sessions');
-  // Loaded here, not at the top: the other commands never pay for the MCP SDK.
-  const { startProxy } = await import('../../adapters/mcp/proxy.js');
-  const proxy = await startProxy({
-    command: command[0]!,
-    args: command.slice(1),
-    guard: { ...policyOption(options.policy), ...(sink ? { sink } : {}) },
-    ...(options.listen ? { listen: parseListen(options.listen) } : {}),
-    ...(maxFrameBytes ? { maxFrameBytes } : {}),
-    ...(sessionIdleMs ? { sessionIdleMs } : {}),
-    ...(maxSessions ? { maxSessions } : {}),
-  });
-  if (proxy.address) process.stderr.write(`warden proxy: serving MCP over Streamable HTTP at http://${proxy.address.address}:${proxy.address.port}/mcp\n`);
-  const stop = () => void proxy.close();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await proxy.closed;
-  sink?.close();
-  return 0;
+/**
+ * The upstream command: the words after the proxy's options (with or without `--`; launchers that
+ * repeat the separator are forgiven), or `--upstream "COMMAND ARGS"`, never both.
+ */
+export function upstreamCommand(upstream: string | undefined, passThrough: readonly string[]): string[] {
+  let start = 0;
+  while (passThrough[start] === '--') start += 1;
+  const words = passThrough.slice(start);
+  if (upstream !== undefined && words.length > 0) throw new UsageError(`give the upstream command once: either --upstream "${upstream}" or after the options, not both`);
+  const command = upstream !== undefined ? splitCommandLine(upstream) : words;
+  if (command.length === 0) {
+    throw new UsageError('proxy needs the upstream server command, e.g. warden proxy npx @modelcontextprotocol/server-everything (or --upstream "npx @modelcontextprotocol/server-everything")');
+  }
+  return command;
 }
 
-function positiveInteger(options: ProxyArguments['options'], name: 'max-frame-bytes' | 'session-idle-ms' | 'max-sessions'): number | undefined {
-  const text = options[name];
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`--${name} takes a positive whole number, got "${text}"`);
-  return value;
-}
-
-function parseListen(value: string): { host: string; port: number } {
-  const match = /^(.+):(\d{1,5})$/.exec(value);
-  if (!match) throw new UsageError(`--listen takes HOST:PORT (e.g. 127.0.0.1:8931), got "${value}"`);
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
-}
+export const command: Command = {
+  name: 'proxy',
+  usage: ['proxy [options] [--] COMMAND [ARGS...]', 'proxy [options] --upstream "COMMAND ARGS"'],
+  description:
+    'Starts the upstream MCP server COMMAND as a child over stdio and relays MCP between it and the client on its own stdio (or over Streamable HTTP with --listen, one upstream per client session): every message passes through both ways (sampling, elicitation, roots, progress, cancellation, logging, tasks), except that every tools/call is checked before it is forwarded and its result after, tool definitions are pinned, sampling requests are scanned and counted against the budget, and a pause is put to the user through elicitation (or lifts after the policy\'s pauseTimeoutMs). The first word that is not one of the options starts COMMAND, so `--` is optional. The session is recorded as a trace with --trace.',
+  options: {
+    policy: { type: 'string', arg: 'FILE', help: 'decide with this policy (JSON; see docs/policy.md)' },
+    trace: { type: 'string', arg: 'FILE', help: 'record every session as a trace in FILE (folders created as needed)' },
+    listen: { type: 'string', arg: 'HOST:PORT', help: 'serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of stdio' },
+    'max-frame-bytes': { type: 'string', arg: 'N', help: 'answer JSON-RPC frames larger than N bytes, either way, with an error naming this limit (default 4 MiB)' },
+    upstream: { type: 'string', arg: '"COMMAND ARGS"', help: 'the upstream command as one string (quoted like a shell would), for launchers that take one' },
+    'session-idle-ms': { type: 'string', arg: 'N', help: 'with --listen: end a client session (and its upstream) after N ms without an open request (default 30 min)' },
+    'max-sessions': { type: 'string', arg: 'N', help: 'with --listen: serve at most N client sessions at once, each with its own upstream (default 64)' },
+  },
+  positionals: [0, 0],
+  passThrough: true,
+  examples: [
+    ['warden proxy npx @modelcontextprotocol/server-everything', 'guard a published server, over stdio'],
+    ['warden proxy --upstream "npx -y @modelcontextprotocol/server-filesystem /tmp"', 'the same, with the command as one string (MCP Inspector, config files)'],
+    ['warden proxy --policy policy.json --trace mcp.jsonl --listen 127.0.0.1:8931 -- node server.js', 'over HTTP, with a policy and a trace'],
+  ],
+  async run({ values, passThrough }) {
+    const upstream = upstreamCommand(stringOption(values.upstream), passThrough);
+    const maxFrameBytes = positiveInteger(values, 'max-frame-bytes');
+    const sessionIdleMs = positiveInteger(values, 'session-idle-ms');
+    const maxSessions = positiveInteger(values, 'max-sessions');
+    const listen = stringOption(values.listen);
+    const address = listen ? parseListen(listen) : undefined;
+    const policy = await policyOption(stringOption(values.policy));
+    const tracePath = stringOption(values.trace);
+    // The MCP SDK is loaded by this command only.
+    const { startProxy } = await import('../../adapters/mcp/proxy.js');
+    const { JsonlFileSink } = await import('../trace/jsonl-sink.js');
+    if (tracePath) prepareOutput(tracePath);
+    let sink: InstanceType<typeof JsonlFileSink> | undefined;
+    try {
+      sink = tracePath ? new JsonlFileSink(tracePath) : undefined;
+    } catch (error) {
+      throw outputFailure(tracePath!, error);
+    }
+    const proxy = await startProxy({
+      command: upstream[0]!,
+      args: upstream.slice(1),
+      guard: { ...policy, ...(sink ? { sink } : {}) },
+      ...(address ? { listen: address } : {}),
+      ...(maxFrameBytes ? { maxFrameBytes } : {}),
+      ...(sessionIdleMs ? { sessionIdleMs } : {}),
+      ...(maxSessions ? { maxSessions } : {}),
+    });
+    if (proxy.address) process.stderr.write(`warden proxy: serving MCP over Streamable HTTP at http://${proxy.address.address}:${proxy.address.port}/mcp\n`);
+    const stop = () => void proxy.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await proxy.closed;
+    sink?.close();
+    return 0;
+  },
+};

@@ -8,6 +8,7 @@ import { canonicalJson } from '../text/canonical-json.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
 export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
@@ -62,6 +63,7 @@ export function applyEvent(
         const registered = registerTool(definition, policy);
         state.tools.set(definition.name, registered);
         state.learnToolShapes(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
       }
       break;
     case 'message':
@@ -76,7 +78,7 @@ export function applyEvent(
       const charge = state.budget.charge(event.model, usage);
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
-      const toolCalls = event.output?.tool_calls ?? [];
+      const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;
       break;
@@ -89,10 +91,9 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
       if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
-      if (proceeds) {
-        for (const reference of call.references) {
-          if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-        }
+      // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
+      for (const reference of call.references) {
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
       }
       break;
     }
@@ -102,11 +103,15 @@ export function applyEvent(
       pendingCalls.delete(event.call_id);
       if (proceeds) {
         const content = context.content();
-        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+        // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
+        const external = state.tools.get(event.tool)?.externalContent === true;
+        const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
+        const trust = external || flagged ? 'untrusted' : 'trusted';
+        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust }, pending?.echo);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
-        for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        if (trust === 'trusted') for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
       }
       break;
     }
