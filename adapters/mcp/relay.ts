@@ -64,6 +64,9 @@ export class GuardedRelay {
   /** tools/call requests still being checked, and those the client cancelled meanwhile (never forwarded). */
   private readonly admitting = new Set<Id>();
   private readonly cancelledEarly = new Set<Id>();
+  /** The server's sampling requests still being checked, and those it cancelled meanwhile (never forwarded). */
+  private readonly samplingAdmitting = new Set<Id>();
+  private readonly samplingCancelledEarly = new Set<Id>();
   private serverGone: string | undefined;
   private closed = false;
   private readonly timeoutMs: number;
@@ -283,13 +286,22 @@ export class GuardedRelay {
   private async serverRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, options?: TransportSendOptions): Promise<void> {
     if (m.method === 'sampling/createMessage') {
       let admission: Awaited<ReturnType<McpGuard['admitSampling']>>;
+      this.samplingAdmitting.add(id);
       try {
         admission = await this.guard.admitSampling(this.key, (m.params ?? {}) as SamplingParams);
       } catch (error) {
+        this.samplingAdmitting.delete(id);
+        if (this.samplingCancelledEarly.delete(id)) return;
         if (this.guard.guard.policy.onCheckError !== 'allow') {
           return this.sendToServer(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this sampling request: ${(error as Error)?.message ?? String(error)}`));
         }
         admission = { admitted: { model: 'mcp-sampling', inputTokens: 0 } };
+      }
+      this.samplingAdmitting.delete(id);
+      if (this.samplingCancelledEarly.delete(id)) {
+        // The server gave up before the request was forwarded: the client never sees it.
+        if ('admitted' in admission) await this.guard.samplingDone(this.key, admission.admitted, undefined).catch(() => {});
+        return;
       }
       if ('refused' in admission) {
         const refusal = admission.refused;
@@ -310,6 +322,7 @@ export class GuardedRelay {
       }
     } else if (m.method === CANCELLED) {
       const requestId = m.params?.requestId as Id | undefined;
+      if (requestId !== undefined && this.samplingAdmitting.has(requestId)) this.samplingCancelledEarly.add(requestId);
       const sampling = requestId === undefined ? undefined : this.samplings.get(requestId);
       if (sampling) {
         // The server gave up on it: no phantom spend.
