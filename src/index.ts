@@ -27,6 +27,11 @@ export type { SessionTriage, FaultOrigin, ActionAfterOrigin } from './forensics/
 export type { SessionTypeBaseline } from './forensics/baselines.js';
 export type { IncidentGroup, FailureSignature } from './forensics/incidents.js';
 export { writePostmortem, draftPostmortems, chooseSession } from './forensics/postmortem.js';
+export { draftPostmortem } from './forensics/postmortem.js';
+export { buildReportData } from './report/report-data.js';
+export type { ReportOptions } from './report/report-data.js';
+export { renderReportHtml } from './report/render-html.js';
+export type { ReportData, ReportSession, ReportStep, ReportContent } from './report/report-types.js';
 export { convertChatTranscript } from './convert/openai-chat.js';
 export type { ChatMessage, ConvertOptions } from './convert/openai-chat.js';
 export type { TraceLine, TraceProblem, TraceInputSource } from './trace/reader.js';

@@ -4,6 +4,7 @@ import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
 import { noValidEvent, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
+import { reportHint } from './report-hint.js';
 import { Progress, progressWanted } from './progress.js';
 import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -71,7 +72,7 @@ export const command: Command = {
     problems.finish();
     if (report.validEvents === 0) throw noValidEvent(traces.label);
     const { sessions, incidents: groups, baselines } = report;
-    process.stdout.write(json ? `${JSON.stringify({ sessions, incidents: groups, baselines })}\n` : terminalSafe(`${sessions.map(readable).join('\n\n')}\n\n${incidents(report)}\n`));
+    process.stdout.write(json ? `${JSON.stringify({ sessions, incidents: groups, baselines })}\n` : terminalSafe(`${sessions.map(readable).join('\n\n')}\n\n${incidents(report)}\n\n${reportHint(positionals)}\n`));
     if (!quiet) {
       const failing = report.sessions.filter((session) => session.mode !== 'none').length;
       const flags = report.sessions.reduce((sum, session) => sum + session.flags.length, 0);

@@ -130,6 +130,15 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
   throw new Error(`session ${triage.session_id} is not in the trace`);
 }
 
+/**
+ * The postmortem of one triaged session from its events (in step order) and the replay's decisions:
+ * what `writePostmortem` prints, for callers that already hold the triage and the events (the HTML report).
+ * `report` gives what other sessions say about this one: its failure pattern's group and its type's baseline.
+ */
+export function draftPostmortem(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[], report: Pick<TriageReport, 'incidents' | 'baselines'>): string {
+  return draft(triage, events, decisions, report);
+}
+
 /** `report` gives what other sessions say about this one: its failure pattern's group and its type's baseline. */
 function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[], report: Pick<TriageReport, 'incidents' | 'baselines'>): string {
   const byStep = new Map(events.map((event) => [event.step, event]));

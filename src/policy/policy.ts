@@ -15,6 +15,8 @@ export interface PolicyDocument {
   entities?: Record<string, EntityKindPolicy>;
   resolverTimeoutMs?: number;
   escalationTimeoutMs?: number;
+  /** How long a pause nobody can answer lasts before the session resumes by itself (MCP: clients without elicitation). */
+  pauseTimeoutMs?: number;
   modelText?: Partial<ModelTextPolicy>;
   loop?: Partial<LoopPolicy>;
   budget?: BudgetPolicyDocument;
@@ -132,6 +134,7 @@ export interface Policy {
   entities: Record<string, EntityKindPolicy>;
   resolverTimeoutMs: number;
   escalationTimeoutMs: number;
+  pauseTimeoutMs: number;
   modelText: ModelTextPolicy;
   loop: LoopPolicy;
   budget: BudgetPolicy;
@@ -151,6 +154,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   entities: {},
   resolverTimeoutMs: 2_000,
   escalationTimeoutMs: 300_000,
+  pauseTimeoutMs: 60_000,
   modelText: { intermediate: 'warn' as const, final: 'block' as const },
   loop: { maxRepeats: 3, similarity: 0.8, oscillation: true, history: 64 },
   budget: {
@@ -230,6 +234,7 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     entities: { ...document.entities },
     resolverTimeoutMs: document.resolverTimeoutMs ?? defaults.resolverTimeoutMs,
     escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
+    pauseTimeoutMs: document.pauseTimeoutMs ?? defaults.pauseTimeoutMs,
     modelText: { ...defaults.modelText, ...document.modelText },
     loop: { ...defaults.loop, ...document.loop },
     budget: mergeBudget(defaults.budget, document.budget),
