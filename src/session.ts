@@ -17,7 +17,7 @@ import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState } from './state/session-state.js';
 import { applyEvent, type PendingCalls } from './state/apply-event.js';
-import { scanContent, type ContentScan } from './text/content-scan.js';
+import { scanContent, scanContentSliced, type ContentScan, type ScanOptions } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { toolArguments } from './text/json-text.js';
@@ -79,6 +79,11 @@ export interface ModelAdmission extends Decision {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+/**
+ * Distinct tokens a session keeps from one piece of content (a tool result, retrieved text). A huge
+ * result's ids past this are dropped, counted, and named in the evidence of flags they cause.
+ */
+export const MAX_CONTENT_TOKENS = 10_000;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /**
@@ -251,7 +256,10 @@ export class GuardSession {
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
     const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
-    const context = this.contextFor(event);
+    // Large content is scanned in slices with yields between them; small content stays synchronous.
+    const content = contentOf(event);
+    const sliced = content === undefined ? undefined : scanContentSliced(content, this.scanOptions(event));
+    const context = this.contextFor(event, sliced instanceof Promise ? await sliced : sliced);
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
@@ -293,11 +301,20 @@ export class GuardSession {
     return event;
   }
 
-  private contextFor(event: TraceEvent): CheckContext {
+  private scanOptions(event: TraceEvent): ScanOptions {
+    return {
+      watchedKeys: event.type === 'tool.result' ? this.state.sessionEntities : NO_KEYS,
+      injection: this.runtime.injection,
+      maxDepth: this.runtime.policy.limits.maxDepth,
+      maxTokens: Math.min(this.runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
+    };
+  }
+
+  private contextFor(event: TraceEvent, scan?: ContentScan): CheckContext {
     const runtime = this.runtime;
     const state = this.state;
     let prepared: PreparedCall | undefined;
-    let scanned: ContentScan | undefined;
+    let scanned: ContentScan | undefined = scan;
     const at = event.ts === undefined ? undefined : Date.parse(event.ts);
     return {
       policy: runtime.policy,
@@ -313,12 +330,7 @@ export class GuardSession {
         return prepared;
       },
       content: () => {
-        scanned ??= scanContent(contentOf(event), {
-          watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
-          injection: runtime.injection,
-          maxDepth: runtime.policy.limits.maxDepth,
-          maxTokens: runtime.policy.limits.ledgerSize,
-        });
+        scanned ??= scanContent(contentOf(event), this.scanOptions(event));
         return scanned;
       },
       subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
 import type { CheckContext } from '../checks/check.js';
 import { AnomalyCode } from '../codes.js';
 import { isTruncated } from '../checks/truncation.js';
-import { canonicalJson } from '../text/canonical-json.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
@@ -14,10 +12,6 @@ export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] 
 
 const MAX_PENDING_CALLS = 1_024;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
-
-function hashResult(result: unknown): string {
-  return createHash('sha1').update(typeof result === 'string' ? result : canonicalJson(result)).digest('base64url');
-}
 
 /** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
 export const METADATA_KEY = 'agent-warden';
@@ -97,7 +91,7 @@ export function applyEvent(
       break;
     }
     case 'tool.result': {
-      state.calls.setResult(event.call_id, hashResult(event.result));
+      state.calls.setResult(event.call_id, context.content().hash);
       const pending = pendingCalls.get(event.call_id);
       pendingCalls.delete(event.call_id);
       if (proceeds) {

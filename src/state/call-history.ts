@@ -5,8 +5,8 @@ export interface CallRecord {
   callId: string;
   tool: string;
   args: CanonicalArguments;
-  /** Hash of what the call returned; `undefined` while pending or when nothing came back. */
-  resultHash?: string;
+  /** Structural hash of what the call returned (noise masked); `refused`; `undefined` while pending. */
+  resultHash?: number | 'refused';
 }
 
 /** The session's recent tool calls, oldest first, bounded to `capacity`. */
@@ -25,7 +25,7 @@ export class CallHistory {
     }
   }
 
-  setResult(callId: string, resultHash: string): void {
+  setResult(callId: string, resultHash: number | 'refused'): void {
     const record = this.byCallId.get(callId);
     if (record) record.resultHash = resultHash;
   }
