@@ -1,7 +1,9 @@
 import type { FailureMode, TraceEvent } from '../trace/events.js';
 import { readTrace } from '../trace/reader.js';
 import type { ReplayDecision } from '../replay.js';
-import { triageTrace, type TraceSource, type TriageOptions } from './triage.js';
+import { triageTrace, type TriageOptions } from './triage.js';
+import { openTrace, type ReopenableTrace } from '../replay.js';
+import { withReopenable, type TraceSource } from './spool.js';
 import type { SessionTriage } from './triage-types.js';
 
 const MAX_EVENTS = 20_000;
@@ -69,9 +71,9 @@ function describe(event: TraceEvent): string {
   }
 }
 
-async function sessionEvents(source: TraceSource, sessionId: string): Promise<TraceEvent[]> {
+async function sessionEvents(source: ReopenableTrace, sessionId: string): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];
-  for await (const line of readTrace(typeof source === 'string' ? source : source())) {
+  for await (const line of readTrace(openTrace(source))) {
     if (line.event?.session_id === sessionId && events.length < MAX_EVENTS) events.push(line.event);
   }
   return events;
@@ -93,7 +95,11 @@ function missingSignals(events: TraceEvent[]): string[] {
 }
 
 /** The playbook's six questions, answered from the trace, with human judgement left as explicit prompts. */
-export async function writePostmortem(source: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
+export async function writePostmortem(input: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
+  return withReopenable(input, (source) => postmortemOf(source, options));
+}
+
+async function postmortemOf(source: ReopenableTrace, options: TriageOptions & { sessionId?: string }): Promise<string> {
   const { sessionId, ...triageOptions } = options;
   const report = await triageTrace(source, triageOptions);
   const triage: SessionTriage | undefined = sessionId

@@ -1,18 +1,16 @@
-import type { Readable } from 'node:stream';
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
-import { readTrace, type TraceLine } from '../trace/reader.js';
-import { replayTrace, type ReplaySession } from '../replay.js';
-import type { GuardOptions } from '../guard.js';
+import { readTrace } from '../trace/reader.js';
+import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
+import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
 import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 
-/** A trace that can be read twice: a file path, or a function that opens it afresh. */
-export type TraceSource = string | (() => Readable);
+export type { TraceSource } from './spool.js';
 
-export interface TriageOptions extends Omit<GuardOptions, 'mode' | 'sink'> {
+export interface TriageOptions extends ReplayOptions {
   onProblem?(problem: { line: number; reason: string }): void;
 }
 
@@ -42,10 +40,6 @@ interface Pass1 extends SessionFacts {
   flagKeys: Set<string>;
 }
 
-function open(source: TraceSource): AsyncGenerator<TraceLine> {
-  return readTrace(typeof source === 'string' ? source : source());
-}
-
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
@@ -68,16 +62,32 @@ function addFlag(facts: Pass1, flag: Flag): void {
  * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
  * from each finding to where its premise entered, follow the cascade forward, and list the external
  * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
- * Two streaming passes over the trace; memory is bounded per session.
+ * Streams: the trace is read three times (where each session ends, the replay, the cascade), and
+ * a session's working state is reduced to its triage right after its last event, so memory is
+ * bounded by the sessions open at once. A one-shot input (stdin) is first copied to a temporary file.
  */
 export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
+  return withReopenable(source, (trace) => triageReopenable(trace, options));
+}
+
+interface Triaged {
+  order: number;
+  flags: Flag[];
+  totals: SessionTriage['totals'];
+  origin: Candidate | undefined;
+}
+
+async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
   const { onProblem, ...guardOptions } = options;
+  const lastLines = await lastLinesOf(source);
   const sessions = new Map<string, Pass1>();
+  const triaged = new Map<string, Triaged>();
+  let order = 0;
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
     if (!found) {
       found = {
-        order: sessions.size,
+        order: order++,
         flags: [],
         flagKeys: new Set(),
         typeAt: new Map(),
@@ -94,8 +104,15 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     return found;
   };
 
-  const replay = await replayTrace(typeof source === 'string' ? source : source(), guardOptions, {
+  const replay = await replayTrace(source, { ...guardOptions, lastLines }, {
     ...(onProblem ? { onProblem } : {}),
+    onSessionEnd(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return;
+      // The session is over: keep its triage, drop the indexes it was built from.
+      triaged.set(sessionId, { order: session.order, flags: session.flags, totals: session.totals, origin: locateOrigin(session) });
+      sessions.delete(sessionId);
+    },
     onEvent(event, decision) {
       const session = facts(event.session_id);
       if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
@@ -141,14 +158,14 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     },
   });
 
-  const origins = new Map<string, Candidate | undefined>();
-  for (const [sessionId, session] of sessions) origins.set(sessionId, locateOrigin(session));
-  const forward = await followForward(source, origins);
+  const origins = new Map<string, Candidate>();
+  for (const [sessionId, session] of triaged) if (session.origin) origins.set(sessionId, session.origin);
+  const forward = await followForward(source, origins, lastLines);
 
-  const triaged = [...sessions.entries()]
+  const report = [...triaged.entries()]
     .sort(([, a], [, b]) => a.order - b.order)
     .map(([sessionId, session]): SessionTriage => {
-      const origin = origins.get(sessionId);
+      const origin = session.origin;
       const after = forward.get(sessionId);
       return {
         session_id: sessionId,
@@ -160,7 +177,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         totals: session.totals,
       };
     });
-  return { sessions: triaged, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents };
+  return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents };
 }
 
 interface Forward {
@@ -181,14 +198,27 @@ function reversible(annotations: ToolAnnotations | undefined): boolean | null {
   return null;
 }
 
-/** Pass 2: from each origin, the steps that carry its premise forward, and the actions taken after it. */
-async function followForward(source: TraceSource, origins: Map<string, Candidate | undefined>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+/** The last pass: from each origin, the steps that carry its premise forward, and the actions taken after it. */
+async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, lastLines: Map<string, number>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
   const states = new Map<string, Forward>();
-  for await (const line of open(source)) {
+  const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
+  const finish = (sessionId: string, state: Forward) => {
+    // A call the recording guard refused, with no result in the trace, never reached its tool.
+    const actions = state.pendingActions
+      .filter((action) => state.executed.has(action.callId) || !state.refused.has(action.callId))
+      .map(({ step, tool, reversible: canUndo }) => ({ step, tool, reversible: canUndo }));
+    result.set(sessionId, { cascade: state.cascade, actions });
+    states.delete(sessionId);
+  };
+  const lastStep = new Map<string, number>();
+  for await (const line of readTrace(openTrace(source), { lastStep })) {
     if (line.error !== undefined) continue;
     const event = line.event;
     const origin = origins.get(event.session_id);
-    if (!origin) continue;
+    if (!origin) {
+      if (lastLines.get(event.session_id) === line.line) lastStep.delete(event.session_id);
+      continue;
+    }
     let state = states.get(event.session_id);
     if (!state) {
       state = {
@@ -205,15 +235,12 @@ async function followForward(source: TraceSource, origins: Map<string, Candidate
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state);
+    if (lastLines.get(event.session_id) === line.line) {
+      finish(event.session_id, state);
+      lastStep.delete(event.session_id);
+    }
   }
-  const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
-  for (const [sessionId, state] of states) {
-    // A call the recording guard refused, with no result in the trace, never reached its tool.
-    const actions = state.pendingActions
-      .filter((action) => state.executed.has(action.callId) || !state.refused.has(action.callId))
-      .map(({ step, tool, reversible: canUndo }) => ({ step, tool, reversible: canUndo }));
-    result.set(sessionId, { cascade: state.cascade, actions });
-  }
+  for (const [sessionId, state] of [...states]) finish(sessionId, state);
   return result;
 }
 

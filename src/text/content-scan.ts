@@ -105,6 +105,7 @@ interface Level {
   index: number;
   /** Lexer: the member key just read, and whether a key is expected next. */
   member: string | undefined;
+  memberHash: number;
   expectKey: boolean;
 }
 
@@ -140,6 +141,8 @@ class ContentScanner {
   dropped = 0;
   hash = 0;
   private readonly levels: Level[] = [];
+  /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
+  private readonly keyHashes = new Map<string, number>();
   private parts: string[] = [];
   private partChars = 0;
   private chunks: Chunk[] = [];
@@ -247,7 +250,7 @@ class ContentScanner {
 
   private open(array: boolean, slot: Slot, node: unknown, keys: string[] | undefined): void {
     this.hash = (this.hash + combine(slot.pathHash, array ? ARRAY_HASH : OBJECT_HASH)) | 0;
-    this.levels.push({ array, key: slot.key, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, expectKey: !array });
+    this.levels.push({ array, key: slot.key, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberHash: 0, expectKey: !array });
   }
 
   /** Visits up to `limit` values of the walk, never below level `floor` (the lexer's own levels). */
@@ -269,10 +272,20 @@ class ContentScanner {
           continue;
         }
         const member = keys[level.index++]!;
-        this.gather(member);
-        this.visit((level.node as Record<string, unknown>)[member], { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, hashString(member)), segment: member }, false);
+        this.visit((level.node as Record<string, unknown>)[member], { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, this.keyHash(member)), segment: member }, false);
       }
     }
+  }
+
+  /** The hash of a member key; its text goes to the token pass the first time it is met. */
+  private keyHash(key: string): number {
+    let hash = this.keyHashes.get(key);
+    if (hash === undefined) {
+      hash = hashString(key);
+      if (this.keyHashes.size < 4_096) this.keyHashes.set(key, hash);
+      this.gather(key);
+    }
+    return hash;
   }
 
   /** A string or number leaf: its text for tokens and injections, id examples, watched keys, hash. */
@@ -439,7 +452,7 @@ class ContentScanner {
         index = close + 1;
         if (!level.array && level.expectKey) {
           level.member = value;
-          this.gather(value);
+          level.memberHash = this.keyHash(value);
           continue;
         }
         const slot = this.slot(level);
@@ -480,7 +493,7 @@ class ContentScanner {
     if (!level) return ROOT_SLOT;
     if (level.array) return { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, level.index), segment: String(level.index) };
     const member = level.member ?? '';
-    return { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, hashString(member)), segment: member };
+    return { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, level.memberHash), segment: member };
   }
 
   private advance(): void {

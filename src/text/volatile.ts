@@ -25,27 +25,21 @@ function normalizeName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '').replace(/(?<=.)_/g, '');
 }
 
-const nameCache = new Map<string, boolean>();
+/** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
+const keyClasses = new Map<string, 0 | 1 | 2>();
 
-/** Whether a key names per-request noise (`nonce`, `request_id`, `attempt`, `ts`, `_`). Cached: keys repeat. */
-export function isVolatileName(key: string): boolean {
-  let known = nameCache.get(key);
+function keyClass(key: string): 0 | 1 | 2 {
+  let known = keyClasses.get(key);
   if (known === undefined) {
-    known = VOLATILE_NAMES.has(normalizeName(key));
-    if (nameCache.size < 4_096) nameCache.set(key, known);
+    known = VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
+    if (keyClasses.size < 4_096) keyClasses.set(key, known);
   }
   return known;
 }
 
-const idNameCache = new Map<string, boolean>();
-
-function entityName(key: string): boolean {
-  let known = idNameCache.get(key);
-  if (known === undefined) {
-    known = isIdName(key) && !isVolatileName(key);
-    if (idNameCache.size < 4_096) idNameCache.set(key, known);
-  }
-  return known;
+/** Whether a key names per-request noise (`nonce`, `request_id`, `attempt`, `ts`, `_`). */
+export function isVolatileName(key: string): boolean {
+  return keyClass(key) === 1;
 }
 
 /** Whether a value looks generated per request: a UUID, a long hex or random token, a timestamp to the second, an epoch time. */
@@ -64,9 +58,6 @@ export function looksVolatile(value: unknown): boolean {
  * per-request noise. An entity id is never noise, whatever its shape.
  */
 export function isVolatile(key: string | undefined, value: unknown): boolean {
-  if (key !== undefined) {
-    if (isVolatileName(key)) return true;
-    if (entityName(key)) return false;
-  }
-  return looksVolatile(value);
+  const known = key === undefined ? 0 : keyClass(key);
+  return known === 1 || (known === 0 && looksVolatile(value));
 }
