@@ -15,6 +15,7 @@ commands:
                                                    feed a trace through the guard as live; --expect fails when a
                                                    session stopped when the trace was saved is no longer stopped
   triage FILE [--policy P.json] [--json]           failure mode, fault origin, cascade and actions per session
+  (replay and triage: --max-open-sessions N        sessions open at once, at most; default 100000)
   postmortem FILE [--session ID] [--policy P.json] [-o OUT.md]
                                                    a Markdown postmortem with the playbook's six sections
   convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
@@ -38,11 +39,11 @@ async function main(argv: string[]): Promise<number> {
       return runDemo(values);
     }
     case 'replay': {
-      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' }, expect: { type: 'boolean' } });
+      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' }, expect: { type: 'boolean' }, 'max-open-sessions': { type: 'string' } });
       return runReplay(onePositional('replay', positionals), values);
     }
     case 'triage': {
-      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' }, 'max-open-sessions': { type: 'string' } });
       return runTriage(onePositional('triage', positionals), values);
     }
     case 'postmortem': {

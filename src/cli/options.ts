@@ -39,3 +39,11 @@ export function reportLine(file: string) {
 export function noValidEvent(file: string): CommandFailure {
   return new CommandFailure(`${file} holds no valid trace event`, 1);
 }
+
+/** `--max-open-sessions N`: how many sessions an offline command keeps open at once. */
+export function maxOpenSessionsOption(value: string | undefined): { maxOpenSessions?: number } {
+  if (value === undefined) return {};
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--max-open-sessions takes a whole number above 0, not "${value}"`);
+  return { maxOpenSessions: parsed };
+}

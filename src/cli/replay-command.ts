@@ -1,14 +1,14 @@
 import { replayTrace } from '../replay.js';
-import { noValidEvent, policyOption, readableFile, reportLine } from './options.js';
+import { maxOpenSessionsOption, noValidEvent, policyOption, readableFile, reportLine } from './options.js';
 
 const STOPPING = new Set(['block', 'pause', 'kill']);
 
-export async function runReplay(file: string, options: { policy?: string; json?: boolean; expect?: boolean }): Promise<number> {
+export async function runReplay(file: string, options: { policy?: string; json?: boolean; expect?: boolean; 'max-open-sessions'?: string }): Promise<number> {
   await readableFile(file);
   const policy = policyOption(options.policy);
   // Stops a guard recorded when the case was saved: session -> the first step it stopped.
   const savedStops = new Map<string, { step: number; codes: string[] }>();
-  const report = await replayTrace(file, policy, {
+  const report = await replayTrace(file, { ...policy, ...maxOpenSessionsOption(options['max-open-sessions']) }, {
     onProblem: reportLine(file),
     onEvent(event) {
       if (event.type !== 'guard.decision' || !STOPPING.has(event.action) || savedStops.has(event.session_id)) return;

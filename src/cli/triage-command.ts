@@ -1,6 +1,6 @@
 import { triageTrace } from '../forensics/triage.js';
 import type { SessionTriage } from '../forensics/triage-types.js';
-import { noValidEvent, policyOption, readableFile, reportLine } from './options.js';
+import { maxOpenSessionsOption, noValidEvent, policyOption, readableFile, reportLine } from './options.js';
 
 function readable(session: SessionTriage): string {
   const lines = [`session ${session.session_id}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
@@ -19,9 +19,9 @@ function readable(session: SessionTriage): string {
   return lines.join('\n');
 }
 
-export async function runTriage(file: string, options: { policy?: string; json?: boolean }): Promise<number> {
+export async function runTriage(file: string, options: { policy?: string; json?: boolean; 'max-open-sessions'?: string }): Promise<number> {
   await readableFile(file);
-  const report = await triageTrace(file, { ...policyOption(options.policy), onProblem: reportLine(file) });
+  const report = await triageTrace(file, { ...policyOption(options.policy), ...maxOpenSessionsOption(options['max-open-sessions']), onProblem: reportLine(file) });
   if (report.validEvents === 0) throw noValidEvent(file);
   process.stdout.write(options.json ? `${JSON.stringify(report.sessions)}\n` : `${report.sessions.map(readable).join('\n\n')}\n`);
   return 0;
