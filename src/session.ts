@@ -16,8 +16,8 @@ import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState } from './state/session-state.js';
-import { applyEvent, type PendingCalls } from './state/apply-event.js';
-import { scanContent, scanContentSliced, type ContentScan, type ScanOptions } from './text/content-scan.js';
+import { applyEvent } from './state/apply-event.js';
+import { MAX_CONTENT_TOKENS, scanContent, scanContentSliced, type ContentScan, type ScanOptions } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { toolArguments } from './text/json-text.js';
@@ -79,11 +79,7 @@ export interface ModelAdmission extends Decision {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
-/**
- * Distinct tokens a session keeps from one piece of content (a tool result, retrieved text). A huge
- * result's ids past this are dropped, counted, and named in the evidence of flags they cause.
- */
-export const MAX_CONTENT_TOKENS = 10_000;
+
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /**
@@ -93,7 +89,6 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
  */
 export class GuardSession {
   readonly state: SessionState;
-  private readonly pendingCalls: PendingCalls = new Map();
   private readonly runtime: GuardRuntime;
 
   constructor(id: string, runtime: GuardRuntime) {
@@ -255,7 +250,7 @@ export class GuardSession {
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
-    const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
+    const ofRefusedCall = event.type === 'tool.result' && this.state.forgetRefusal(event.call_id);
     // Large content is scanned in slices with yields between them; small content stays synchronous.
     const content = contentOf(event);
     const sliced = content === undefined ? undefined : scanContentSliced(content, this.scanOptions(event));
@@ -271,7 +266,7 @@ export class GuardSession {
     }
     if (!ofRefusedCall) {
       try {
-        applyEvent(this.state, event, context, flags, action, this.runtime.policy, this.pendingCalls, reservationId);
+        applyEvent(this.state, event, context, flags, action, this.runtime.policy, reservationId);
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });

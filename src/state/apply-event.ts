@@ -7,10 +7,7 @@ import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
 
-/** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
-export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
 
-const MAX_PENDING_CALLS = 1_024;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
@@ -33,7 +30,6 @@ export function applyEvent(
   flags: readonly Flag[],
   action: Action,
   policy: Policy,
-  pendingCalls: PendingCalls,
   reservationId: string | undefined,
 ): void {
   const proceeds = !NON_PROCEEDING.has(action);
@@ -53,9 +49,7 @@ export function applyEvent(
     }
     case 'tool.definitions':
       for (const definition of event.tools) {
-        const registered = registerTool(definition, policy);
-        state.tools.set(definition.name, registered);
-        state.learnToolShapes(registered);
+        state.defineTool(registerTool(definition, policy));
       }
       break;
     case 'message':
@@ -78,11 +72,10 @@ export function applyEvent(
     case 'tool.call': {
       const call = context.call();
       // Call ids are not unique in real logs: a new call with an old id starts afresh.
-      state.refusedCallIds.delete(event.call_id);
-      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
+      state.forgetRefusal(event.call_id);
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
-      pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
-      if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
+      // What its result may echo is kept on the call record until the result comes (bounded with the history).
+      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, pending: { echo: call.echoTokens, lookupIds } });
       if (proceeds) {
         for (const reference of call.references) {
           if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
@@ -91,12 +84,16 @@ export function applyEvent(
       break;
     }
     case 'tool.result': {
-      state.calls.setResult(event.call_id, context.content().hash);
-      const pending = pendingCalls.get(event.call_id);
-      pendingCalls.delete(event.call_id);
+      const record = state.calls.get(event.call_id);
+      const pending = record?.pending;
+      if (record) {
+        record.resultHash = context.content().hash;
+        record.pending = undefined;
+      }
       if (proceeds) {
         const content = context.content();
         state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+        state.ledger.recordDropped(event.step, `tool:${event.tool}`, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
@@ -105,10 +102,13 @@ export function applyEvent(
       break;
     }
     case 'subagent.output':
-      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.agent ? `subagent:${event.agent}` : 'subagent', trust: 'untrusted' });
-      break;
     case 'context.add':
-      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.source, trust: 'untrusted' });
+      if (proceeds) {
+        const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
+        const content = context.content();
+        state.ledger.record(content.tokens, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.recordDropped(event.step, source, content.droppedTokens);
+      }
       break;
     case 'goal.update':
       state.goal = event.goal;

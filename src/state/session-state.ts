@@ -30,81 +30,141 @@ function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, val
  */
 export type ProvenanceMode = 'conversation' | 'tool-results';
 
-/** Everything the guard knows about one session. Checks read it; only the session writes it. */
+/** Id shapes every session of a guard starts with (tool schemas, policy patterns): built once, shared. */
+const baseShapes = new WeakMap<object, WeakMap<object, IdShapeSet>>();
+
+function startingShapes(policy: Policy, baseTools: ReadonlyMap<string, RegisteredTool>): IdShapeSet {
+  let byTools = baseShapes.get(policy);
+  if (!byTools) baseShapes.set(policy, (byTools = new WeakMap()));
+  let shapes = byTools.get(baseTools);
+  if (!shapes) {
+    shapes = new IdShapeSet();
+    for (const tool of baseTools.values()) learnShapes(shapes, tool);
+    for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) shapes.addPattern(entity.pattern, `policy:${kind}`);
+    byTools.set(baseTools, shapes);
+  }
+  return shapes.fork();
+}
+
+function learnShapes(shapes: IdShapeSet, tool: RegisteredTool): void {
+  for (const declared of tool.idPatterns) {
+    if (declared.uuid) shapes.addUuid(declared.origin);
+    else if (declared.pattern !== undefined) shapes.addPattern(declared.pattern, declared.origin);
+  }
+}
+
+const NO_ENTITIES: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const NO_IDS: ReadonlySet<string> = new Set();
+const NO_MODEL_CALLS: ReadonlyMap<string, { step: number }> = new Map();
+
+/**
+ * Everything the guard knows about one session. Checks read it; only the session writes it.
+ * Small by design (an idle session is about 1 KB): every index is created on first use, and what
+ * all sessions of a guard share (its tools, their id shapes) is shared until a session changes it.
+ */
 export class SessionState {
   readonly ledger: EntityLedger;
   readonly calls: CallHistory;
   readonly budget: TokenBudget;
   readonly usage: UsageStats;
-  readonly tools: Map<string, RegisteredTool>;
-  readonly idShapes = new IdShapeSet();
+  readonly idShapes: IdShapeSet;
   /** The last text the model produced, so an assistant message repeating it is not checked twice. */
   lastModelText: string | undefined;
-  /**
-   * Entity kind (normalized key) -> the normalized ids the session is about. Its keys are what the
-   * mismatch check watches in results: each kind, and `{kind}id` for kinds named without `id`.
-   */
-  readonly sessionEntities = new Map<string, Set<string>>();
   /** Flags of session-start entities that failed validation. */
   unverified: Flag[] = [];
   goal: string | undefined;
   status: SessionStatus = 'active';
   /** What paused or killed the session. */
   haltedBy: { step: number; codes: string[] } | undefined;
-  /** Tool-call ids from model calls cut off by the output limit. */
-  readonly truncatedCallIds = new Set<string>();
-  /** Calls the guard refused: their results never reach the model. */
-  readonly refusedCallIds = new Set<string>();
-  /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
-  readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
   provenance: ProvenanceMode = 'conversation';
   lastStep = -1;
+  private ownTools: Map<string, RegisteredTool> | undefined;
+  private entities: Map<string, Set<string>> | undefined;
+  private truncated: Set<string> | undefined;
+  private refused: Set<string> | undefined;
+  private modelCalls: Map<string, { step: number }> | undefined;
 
   constructor(
     readonly id: string,
     policy: Policy,
-    baseTools: ReadonlyMap<string, RegisteredTool>,
+    private readonly baseTools: ReadonlyMap<string, RegisteredTool>,
   ) {
     this.ledger = new EntityLedger(policy.limits.ledgerSize);
     this.calls = new CallHistory(policy.loop.history);
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
-    this.tools = new Map(baseTools);
-    for (const tool of baseTools.values()) this.learnToolShapes(tool);
-    for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
+    this.idShapes = startingShapes(policy, baseTools);
+  }
+
+  /** The session's tools: the guard's, plus (copied on first change) those the trace defined. */
+  get tools(): ReadonlyMap<string, RegisteredTool> {
+    return this.ownTools ?? this.baseTools;
+  }
+
+  /** Registers (or redefines) a tool for this session only. */
+  defineTool(tool: RegisteredTool): void {
+    (this.ownTools ??= new Map(this.baseTools)).set(tool.definition.name, tool);
+    learnShapes(this.idShapes, tool);
+  }
+
+  /**
+   * Entity kind (normalized key) -> the normalized ids the session is about. Its keys are what the
+   * mismatch check watches in results: each kind, and `{kind}id` for kinds named without `id`.
+   */
+  get sessionEntities(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.entities ?? NO_ENTITIES;
+  }
+
+  /** Tool-call ids from model calls cut off by the output limit. */
+  get truncatedCallIds(): ReadonlySet<string> {
+    return this.truncated ?? NO_IDS;
+  }
+
+  /** Calls the guard refused: their results never reach the model. */
+  get refusedCallIds(): ReadonlySet<string> {
+    return this.refused ?? NO_IDS;
+  }
+
+  /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
+  get modelToolCalls(): ReadonlyMap<string, { step: number }> {
+    return this.modelCalls ?? NO_MODEL_CALLS;
+  }
+
+  /** Forgets a refusal (a new call reusing the id, or the refused call's result arriving); says whether there was one. */
+  forgetRefusal(callId: string): boolean {
+    return this.refused?.delete(callId) ?? false;
   }
 
   learnToolShapes(tool: RegisteredTool): void {
-    for (const declared of tool.idPatterns) {
-      if (declared.uuid) this.idShapes.addUuid(declared.origin);
-      else if (declared.pattern !== undefined) this.idShapes.addPattern(declared.pattern, declared.origin);
-    }
+    learnShapes(this.idShapes, tool);
   }
 
   declareEntities(entities: Record<string, string | string[]>): void {
+    const declared = (this.entities ??= new Map());
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
-      const ids = this.sessionEntities.get(key) ?? new Set<string>();
+      const ids = declared.get(key) ?? new Set<string>();
       for (const id of Array.isArray(value) ? value : [value]) {
         for (const token of idTokens(String(id))) ids.add(token);
         this.idShapes.learnFrom(String(id), kind);
       }
-      this.sessionEntities.set(key, ids);
-      if (!key.endsWith('id')) this.sessionEntities.set(`${key}id`, ids);
+      declared.set(key, ids);
+      if (!key.endsWith('id')) declared.set(`${key}id`, ids);
     }
   }
 
   rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[], truncated: boolean): void {
     for (const call of toolCalls) {
       if (typeof call.id !== 'string') continue;
-      addBounded(this.modelToolCalls, MAX_MODEL_CALLS, call.id, { step, call });
-      if (truncated) addBounded(this.truncatedCallIds, MAX_MODEL_CALLS, call.id);
+      // Only what linking needs (the step): the arguments, possibly large, stay in the trace.
+      addBounded((this.modelCalls ??= new Map()), MAX_MODEL_CALLS, call.id, { step });
+      if (truncated) addBounded((this.truncated ??= new Set()), MAX_MODEL_CALLS, call.id);
     }
   }
 
   /** A call the guard refused: its result, if one comes anyway, is not the model's to see. */
   refuseCall(callId: string): void {
-    addBounded(this.refusedCallIds, MAX_REFUSED_CALLS, callId);
+    addBounded((this.refused ??= new Set()), MAX_REFUSED_CALLS, callId);
     this.calls.setResult(callId, 'refused');
   }
 }

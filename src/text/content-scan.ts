@@ -46,6 +46,13 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/**
+ * Distinct tokens a session keeps from one piece of content (a tool result, retrieved text). A huge
+ * result's tokens past this are dropped, counted (`droppedTokens`), and named in the evidence of a
+ * hallucination flag that one of them might have explained.
+ */
+export const MAX_CONTENT_TOKENS = 10_000;
+
 const MAX_ID_VALUES = 256;
 const MAX_INJECTIONS = 16;
 /** Text gathered before tokens and injections are looked for in it: one regex pass per chunk, not per value. */
@@ -387,7 +394,8 @@ class ContentScanner {
   }
 
   private addToken(token: string): void {
-    if (this.tokens.size < this.options.maxTokens) this.tokens.add(token);
+    // A long token is a slice of its whole chunk: copied, so a kept id never pins the chunk in memory.
+    if (this.tokens.size < this.options.maxTokens) this.tokens.add(token.length >= 13 && !this.tokens.has(token) ? flatCopy(token) : token);
     else if (!this.tokens.has(token)) {
       this.truncated = true;
       this.dropped += 1;
@@ -541,6 +549,11 @@ class ContentScanner {
     this.rootValue = text;
     this.leaf(text, text, ROOT_SLOT);
   }
+}
+
+/** A copy of a string that shares no memory with the string it was sliced from. */
+function flatCopy(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 /** The index of the quote closing a JSON string whose content starts at `from`, or -1. */

@@ -33,12 +33,22 @@ const ORDINARY = [
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}_#-])';
 const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])';
 
+/** Compiled shapes, shared by every session that learns the same one (`find` resets lastIndex before each use). */
+const compiled = new Map<string, RegExp | null>();
+
 function compile(source: string, flags = 'gu'): RegExp | undefined {
-  try {
-    return new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, flags);
-  } catch {
-    return undefined;
+  const key = `${flags}/${source}`;
+  let regex = compiled.get(key);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, flags);
+    } catch {
+      regex = null;
+    }
+    if (compiled.size >= 4_096) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, regex);
   }
+  return regex ?? undefined;
 }
 
 function isSpecific(regex: RegExp, needsLetterAndDigit: boolean): boolean {
@@ -91,14 +101,41 @@ const UUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 const MAX_SHAPES = 64;
 
 /** A session's id shapes: bounded, deduplicated by regex source. */
-export class IdShapeSet {
-  private readonly shapes = new Map<string, IdShape>();
+/** Shapes of recently seen ids: the same ids recur in every call and result of a session. */
+const shapeCache = new Map<string, ReturnType<typeof shapeOfId> | null>();
 
-  constructor(private readonly capacity = MAX_SHAPES) {}
+function cachedShapeOf(id: string): ReturnType<typeof shapeOfId> {
+  let shape = shapeCache.get(id);
+  if (shape === undefined) {
+    shape = shapeOfId(id) ?? null;
+    if (shapeCache.size >= 4_096) shapeCache.delete(shapeCache.keys().next().value!);
+    shapeCache.set(id, shape);
+  }
+  return shape ?? undefined;
+}
+
+export class IdShapeSet {
+  /** Shared with the set this one was made from, until this one learns a shape of its own (copy on write). */
+  private shapes: Map<string, IdShape>;
+  private shared: boolean;
+
+  constructor(
+    private readonly capacity = MAX_SHAPES,
+    base?: IdShapeSet,
+  ) {
+    this.shapes = base ? base.shapes : new Map();
+    this.shared = base !== undefined;
+    if (base) base.shared = true;
+  }
+
+  /** A set starting with this one's shapes, sharing them until either learns a new one. */
+  fork(): IdShapeSet {
+    return new IdShapeSet(this.capacity, this);
+  }
 
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
-    const shape = shapeOfId(id);
+    const shape = cachedShapeOf(id);
     return shape !== undefined && this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
   }
 
@@ -116,6 +153,10 @@ export class IdShapeSet {
     if (this.shapes.has(source) || this.shapes.size >= this.capacity) return false;
     const regex = compile(source);
     if (!regex || !isSpecific(regex, needsLetterAndDigit)) return false;
+    if (this.shared) {
+      this.shapes = new Map(this.shapes);
+      this.shared = false;
+    }
     this.shapes.set(source, { source, regex, origin, needsLetterAndDigit });
     return true;
   }
