@@ -33,11 +33,16 @@ class RecentIds {
     const entries = this.entries;
     if (entries === undefined) return undefined;
     const found = entries.get(token);
-    if (found !== undefined && entries.size > 1) {
+    // Recency matters only once eviction is near; below that, a hit costs one lookup.
+    if (found !== undefined && entries.size > this.refreshAbove) {
       entries.delete(token);
       entries.set(token, found);
     }
     return found;
+  }
+
+  private get refreshAbove(): number {
+    return (this.capacity * 3) >> 2;
   }
 
   /** Keeps the first sighting: an id already present keeps its provenance (and is refreshed). */
