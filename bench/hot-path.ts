@@ -149,17 +149,31 @@ export async function largeResultTargets(): Promise<void> {
   target({ name: '1 MB JSON text scan / JSON.parse', floor: 'JSON.parse of the text', value: textMs / floor, unit: 'x', limit: 2, kind: 'max' });
   target({ name: '1 MB object scan / JSON.parse', floor: 'JSON.parse of the text', value: objectMs / floor, unit: 'x', limit: 2, kind: 'max' });
 
-  // The longest the event loop waits while a 10 MB result is scanned (as text, then as an object).
+  // The longest the event loop waits while a 10 MB result is scanned (as text, then as an object):
+  // wall time, and CPU time between two turns of the loop (what the guard itself blocks, whatever the machine's load).
   const big = records(10_000_000);
   const bigText = JSON.stringify(big);
   const blocks: number[] = [];
+  const walls: number[] = [];
   for (const result of [bigText, big]) {
     const delay = monitorEventLoopDelay({ resolution: 1 });
+    let longest = 0;
+    let running = true;
+    let last = process.cpuUsage();
+    const tick = () => {
+      const now = process.cpuUsage();
+      longest = Math.max(longest, (now.user - last.user + now.system - last.system) / 1_000);
+      last = now;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
     delay.enable();
     await once(result);
+    running = false;
     delay.disable();
-    blocks.push(delay.max / 1e6);
+    blocks.push(longest);
+    walls.push(delay.max / 1e6);
   }
-  console.log(`10 MB result: longest event-loop block ${blocks.map((ms) => ms.toFixed(1)).join(' ms (text), ')} ms (object)`);
-  target({ name: 'longest event-loop block, 10 MB result', floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
+  console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(' ms CPU (text), ')} ms CPU (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
+  target({ name: 'longest event-loop block (CPU), 10 MB result', floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
 }

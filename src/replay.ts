@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
 import { readTrace, type TraceInput, type TraceItem } from './trace/reader.js';
@@ -88,9 +90,44 @@ export function openTrace(input: ReopenableTrace): TraceInput {
  */
 export async function lastLinesOf(input: ReopenableTrace): Promise<Map<string, number>> {
   const last = new Map<string, number>();
+  const source = openTrace(input);
+  if (typeof source === 'string' || typeof (source as Readable).pipe === 'function') {
+    // Text lines: the session id is read without parsing the whole line where that is unambiguous.
+    const stream = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : (source as Readable);
+    let number = 0;
+    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+      number += 1;
+      const id = sessionIdOf(text);
+      if (id !== undefined) last.set(id, number);
+    }
+    return last;
+  }
   // Through the reader, so line numbers match pass two; without the step check, so no line is missed.
-  for await (const line of readTrace(openTrace(input), { lastStep: new NoStepMap() })) if (line.event) last.set(line.event.session_id, line.line);
+  for await (const line of readTrace(source, { lastStep: new NoStepMap() })) if (line.event) last.set(line.event.session_id, line.line);
   return last;
+}
+
+const SESSION_KEY = '"session_id"';
+const SESSION_VALUE = /^\s*:\s*"([^"\\]*)"/;
+
+/**
+ * The session id of a trace line. When the key occurs once, it is the event's own (a nested one
+ * would need the event's to be missing, and then the line is rejected anyway); otherwise, or when
+ * the value has escapes, the line is parsed.
+ */
+function sessionIdOf(text: string): string | undefined {
+  const at = text.indexOf(SESSION_KEY);
+  if (at === -1) return undefined;
+  if (text.indexOf(SESSION_KEY, at + SESSION_KEY.length) === -1) {
+    const match = SESSION_VALUE.exec(text.slice(at + SESSION_KEY.length, at + SESSION_KEY.length + 300));
+    if (match) return match[1];
+  }
+  try {
+    const parsed = JSON.parse(text) as { session_id?: unknown };
+    return typeof parsed?.session_id === 'string' ? parsed.session_id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A step map that remembers nothing: pass one only needs where sessions appear, not step order. */
