@@ -90,6 +90,7 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 export class GuardSession {
   readonly state: SessionState;
   private readonly runtime: GuardRuntime;
+  private placedAt: { ts: string; at: number } | undefined;
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
@@ -292,7 +293,12 @@ export class GuardSession {
     const event = { session_id: this.id, step, ...input } as TraceEvent;
     event.session_id = this.id;
     event.step = step;
-    if (event.ts === undefined && this.runtime.live) event.ts = new Date(this.runtime.clock()).toISOString();
+    if (event.ts === undefined && this.runtime.live) {
+      const now = this.runtime.clock();
+      event.ts = new Date(now).toISOString();
+      // The time is known: checks read it without parsing the text back.
+      this.placedAt = { ts: event.ts, at: now };
+    }
     return event;
   }
 
@@ -310,7 +316,7 @@ export class GuardSession {
     const state = this.state;
     let prepared: PreparedCall | undefined;
     let scanned: ContentScan | undefined = scan;
-    const at = event.ts === undefined ? undefined : Date.parse(event.ts);
+    const at = event.ts === undefined ? undefined : this.placedAt?.ts === event.ts ? this.placedAt.at : Date.parse(event.ts);
     return {
       policy: runtime.policy,
       state,

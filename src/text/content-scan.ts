@@ -149,7 +149,7 @@ class ContentScanner {
   hash = 0;
   private readonly levels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
-  private readonly keyHashes = new Map<string, number>();
+  private keyHashes: Map<string, number> | undefined;
   private parts: string[] = [];
   private partChars = 0;
   private chunks: Chunk[] = [];
@@ -286,10 +286,11 @@ class ContentScanner {
 
   /** The hash of a member key; its text goes to the token pass the first time it is met. */
   private keyHash(key: string): number {
-    let hash = this.keyHashes.get(key);
+    const known = (this.keyHashes ??= new Map());
+    let hash = known.get(key);
     if (hash === undefined) {
       hash = hashString(key);
-      if (this.keyHashes.size < 4_096) this.keyHashes.set(key, hash);
+      if (known.size < 4_096) known.set(key, hash);
       this.gather(key);
     }
     return hash;

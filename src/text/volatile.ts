@@ -31,7 +31,8 @@ const keyClasses = new Map<string, 0 | 1 | 2>();
 function keyClass(key: string): 0 | 1 | 2 {
   let known = keyClasses.get(key);
   if (known === undefined) {
-    known = VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
+    // Every noise name is short: a long key is never one, whatever it normalizes to.
+    known = key.length <= 24 && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
     if (keyClasses.size < 4_096) keyClasses.set(key, known);
   }
   return known;
