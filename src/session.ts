@@ -90,7 +90,8 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 export class GuardSession {
   readonly state: SessionState;
   private readonly runtime: GuardRuntime;
-  private placedAt: { ts: string; at: number } | undefined;
+  private placedTs: string | undefined;
+  private placedAt = 0;
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
@@ -297,7 +298,8 @@ export class GuardSession {
       const now = this.runtime.clock();
       event.ts = new Date(now).toISOString();
       // The time is known: checks read it without parsing the text back.
-      this.placedAt = { ts: event.ts, at: now };
+      this.placedTs = event.ts;
+      this.placedAt = now;
     }
     return event;
   }
@@ -316,7 +318,7 @@ export class GuardSession {
     const state = this.state;
     let prepared: PreparedCall | undefined;
     let scanned: ContentScan | undefined = scan;
-    const at = event.ts === undefined ? undefined : this.placedAt?.ts === event.ts ? this.placedAt.at : Date.parse(event.ts);
+    const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
     return {
       policy: runtime.policy,
       state,

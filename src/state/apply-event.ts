@@ -18,6 +18,16 @@ function provenanceModeOf(metadata: Record<string, unknown> | undefined): string
   return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
 }
 
+/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event. */
+const sources = new Map<string, string>();
+function sourceName(prefix: string, name: string): string {
+  const key = `${prefix}${name}`;
+  const known = sources.get(key);
+  if (known !== undefined) return known;
+  if (sources.size < 4_096) sources.set(key, key);
+  return key;
+}
+
 /**
  * What an event changes in the session, once it is decided: the state later checks read (ledger,
  * call history, budget, tools, goal). Content the model never sees (a refused call's result, a
@@ -92,8 +102,9 @@ export function applyEvent(
       }
       if (proceeds) {
         const content = context.content();
-        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
-        state.ledger.recordDropped(event.step, `tool:${event.tool}`, content.droppedTokens);
+        const source = sourceName('tool:', event.tool);
+        state.ledger.record(content.tokens, { step: event.step, source, trust: 'trusted' }, pending?.echo);
+        state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }

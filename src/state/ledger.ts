@@ -58,6 +58,21 @@ class RecentIds {
   }
 }
 
+/**
+ * One copy of common short tokens for the whole process ("order", "status", "shipped"): sessions
+ * keep references, not copies. Insert-only and bounded, so the words met first (the common ones) stay.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 65_536;
+
+function intern(token: string): string {
+  if (token.length > 32) return token;
+  const known = interned.get(token);
+  if (known !== undefined) return known;
+  if (interned.size < MAX_INTERNED) interned.set(token, token);
+  return token;
+}
+
 /** Drop records a session keeps, at most (the oldest go first). */
 const MAX_DROP_RECORDS = 16;
 
@@ -88,7 +103,7 @@ export class EntityLedger {
     const target = provenance.trust === 'untrusted' ? this.untrusted : anchoredSource ? this.anchored : this.trusted;
     for (const token of tokens) {
       if (exclude?.has(token)) continue;
-      target.add(token, provenance);
+      target.add(intern(token), provenance);
     }
   }
 

@@ -125,7 +125,7 @@ export class SessionState {
     return this.refused ?? NO_IDS;
   }
 
-  /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
+  /** Tool calls from model outputs cut off by the length limit, by id: the step of the model call that produced them. */
   get modelToolCalls(): ReadonlyMap<string, { step: number }> {
     return this.modelCalls ?? NO_MODEL_CALLS;
   }
@@ -156,9 +156,10 @@ export class SessionState {
   rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[], truncated: boolean): void {
     for (const call of toolCalls) {
       if (typeof call.id !== 'string') continue;
-      // Only what linking needs (the step): the arguments, possibly large, stay in the trace.
+      if (!truncated) continue;
+      // Only cut-off calls are linked back (for their flag's evidence), and only by step: the arguments stay in the trace.
       addBounded((this.modelCalls ??= new Map()), MAX_MODEL_CALLS, call.id, { step });
-      if (truncated) addBounded((this.truncated ??= new Set()), MAX_MODEL_CALLS, call.id);
+      addBounded((this.truncated ??= new Set()), MAX_MODEL_CALLS, call.id);
     }
   }
 
