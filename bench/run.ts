@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
  * Never part of `npm test`; numbers, not assertions. `npm run bench -- percall scan` runs only the
- * named groups (percall, history, scan, memory, replay, triage, proxy, adapters); the targets of
+ * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision); the targets of
  * issue 12 are printed last, each with its floor, value, bound and verdict.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,8 @@ import { proxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
 import { historyTargets, largeResultTargets, perCallTargets } from './hot-path.js';
 import { printTargets, target } from './targets.js';
+import { cliStartup } from './cli-startup.js';
+import { injectionPrecision } from './injection-precision.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -147,5 +149,20 @@ if (wanted('adapters')) {
   for (const { framework, tasks } of await adapterOverhead()) {
     report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
   }
+}
+if (wanted('cli')) {
+  console.log('\nCLI start-up, median of interleaved runs (floor: starting Node itself)');
+  console.table(cliStartup());
+}
+if (wanted('precision')) {
+  const precision = await injectionPrecision();
+  console.log(`\nPrompt-injection findings: precision and recall per tier on the precision corpus (${precision.corpus})`);
+  console.table(precision.detectors);
+  console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
+  console.table(precision.heldOut);
+  console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts), written after all tuning and never tuned on');
+  console.table(precision.unseen);
+  console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
+  console.table(precision.checks);
 }
 printTargets();

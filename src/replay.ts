@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
-import { readTrace, type TraceInput, type TraceItem } from './trace/reader.js';
+import { readTrace, type TraceInput, type TraceItem, type TraceProblem } from './trace/reader.js';
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision, GuardSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -19,17 +17,22 @@ export interface ReplaySession {
   decisions: ReplayDecision[];
 }
 
+/** Skipped lines kept in a report; the rest are counted (a garbage file must not fill memory). */
+const MAX_KEPT_PROBLEMS = 1_000;
+
 export interface ReplayReport {
   sessions: ReplaySession[];
-  /** Lines skipped, with why. */
-  problems: Array<{ line: number; reason: string }>;
+  /** Lines skipped, with why (and in which file, when read from several): the first 1,000 are kept. */
+  problems: TraceProblem[];
+  /** How many lines were skipped in all (`problems` keeps only the first ones: memory stays bounded). */
+  skippedLines: number;
   validEvents: number;
 }
 
 export interface ReplayHooks {
   /** Called for every event fed, with the guard's decision (for triage and evaluations). */
   onEvent?(event: TraceEvent, decision: Decision): void;
-  onProblem?(problem: { line: number; reason: string }): void;
+  onProblem?(problem: TraceProblem): void;
   /** Called once per session, after its last event: its state is freed right after. */
   onSessionEnd?(sessionId: string, report: ReplaySession): void;
 }
@@ -90,44 +93,14 @@ export function openTrace(input: ReopenableTrace): TraceInput {
  */
 export async function lastLinesOf(input: ReopenableTrace): Promise<Map<string, number>> {
   const last = new Map<string, number>();
-  const source = openTrace(input);
-  if (typeof source === 'string' || typeof (source as Readable).pipe === 'function') {
-    // Text lines: the session id is read without parsing the whole line where that is unambiguous.
-    const stream = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : (source as Readable);
-    let number = 0;
-    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-      number += 1;
-      const id = sessionIdOf(text);
-      if (id !== undefined) last.set(id, number);
-    }
-    return last;
+  // Positions count the reader's output (one per line it reports), so they match pass two exactly,
+  // even across several files whose line numbers each start at 1; no step check, so no line is missed.
+  let position = 0;
+  for await (const line of readTrace(openTrace(input), { lastStep: new NoStepMap() })) {
+    position += 1;
+    if (line.event) last.set(line.event.session_id, position);
   }
-  // Through the reader, so line numbers match pass two; without the step check, so no line is missed.
-  for await (const line of readTrace(source, { lastStep: new NoStepMap() })) if (line.event) last.set(line.event.session_id, line.line);
   return last;
-}
-
-const SESSION_KEY = '"session_id"';
-const SESSION_VALUE = /^\s*:\s*"([^"\\]*)"/;
-
-/**
- * The session id of a trace line. When the key occurs once, it is the event's own (a nested one
- * would need the event's to be missing, and then the line is rejected anyway); otherwise, or when
- * the value has escapes, the line is parsed.
- */
-function sessionIdOf(text: string): string | undefined {
-  const at = text.indexOf(SESSION_KEY);
-  if (at === -1) return undefined;
-  if (text.indexOf(SESSION_KEY, at + SESSION_KEY.length) === -1) {
-    const match = SESSION_VALUE.exec(text.slice(at + SESSION_KEY.length, at + SESSION_KEY.length + 300));
-    if (match) return match[1];
-  }
-  try {
-    const parsed = JSON.parse(text) as { session_id?: unknown };
-    return typeof parsed?.session_id === 'string' ? parsed.session_id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A step map that remembers nothing: pass one only needs where sessions appear, not step order. */
@@ -179,6 +152,7 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
   const closed = new Set<string>();
   const problems: ReplayReport['problems'] = [];
   let validEvents = 0;
+  let skippedLines = 0;
 
   const close = (sessionId: string) => {
     guard.endSession(sessionId);
@@ -187,10 +161,13 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     hooks.onSessionEnd?.(sessionId, reports.get(sessionId)!);
   };
 
+  let position = 0;
   for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep })) {
+    position += 1;
     if (line.error !== undefined) {
-      const problem = { line: line.line, reason: line.error };
-      problems.push(problem);
+      const problem: TraceProblem = { line: line.line, reason: line.error, ...(line.source !== undefined ? { source: line.source } : {}) };
+      skippedLines += 1;
+      if (problems.length < MAX_KEPT_PROBLEMS) problems.push(problem);
       hooks.onProblem?.(problem);
       continue;
     }
@@ -227,9 +204,9 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
       report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.map((flag: Flag) => flag.code) });
     }
     if (lastLines !== undefined) {
-      if (lastLines.get(sessionId) === line.line) close(sessionId);
+      if (lastLines.get(sessionId) === position) close(sessionId);
     } else if (event.type === 'session.end') ended.add(sessionId);
   }
   for (const sessionId of [...reports.keys()]) if (store.get(sessionId)) close(sessionId);
-  return { sessions: [...reports.values()], problems, validEvents };
+  return { sessions: [...reports.values()], problems, skippedLines, validEvents };
 }

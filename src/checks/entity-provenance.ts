@@ -31,6 +31,8 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     if (reported.has(key)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
     if (missing !== undefined && lookup) continue;
+    // An account nobody mentioned is typed by people all the time; only one from untrusted content is flagged.
+    if (reference.via === 'account' && (missing !== undefined || !untrustedSource)) continue;
     if (missing !== undefined) {
       reported.add(key);
       // Content too large to keep whole may have carried it: say so, with where and how much was dropped.

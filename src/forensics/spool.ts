@@ -12,6 +12,7 @@ export type TraceSource = ReopenableTrace | TraceInput;
 function lineOf(item: TraceItem): string {
   if (typeof item === 'string') return item.replace(/\r?\n/g, ' ');
   const record = item as Record<string, unknown>;
+  if (typeof record.line === 'number' && typeof record.text === 'string' && !('session_id' in record)) return record.text.replace(/\r?\n/g, ' ');
   if (typeof record.line === 'number' && ('event' in record || 'error' in record) && !('session_id' in record)) {
     // A line read elsewhere: its event, or a line the reader will reject the same way.
     return record.event === undefined ? `! ${String(record.error)}` : JSON.stringify(record.event);

@@ -1,6 +1,8 @@
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
-import { readTrace } from '../trace/reader.js';
+import { readTrace, type TraceProblem } from '../trace/reader.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
+import type { Decision } from '../session.js';
 import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
@@ -11,14 +13,16 @@ import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 export type { TraceSource } from './spool.js';
 
 export interface TriageOptions extends ReplayOptions {
-  onProblem?(problem: { line: number; reason: string }): void;
+  onProblem?(problem: TraceProblem): void;
+  /** Called for every event of the first pass (the replay), with the guard's decision: progress, counts. */
+  onEvent?(event: TraceEvent, decision: Decision): void;
 }
 
 export interface TriageReport {
   sessions: SessionTriage[];
   /** The guard's decisions from the replay triage ran, per session (what `warden replay` prints). */
   decisions: ReplaySession[];
-  problems: Array<{ line: number; reason: string }>;
+  problems: TraceProblem[];
   validEvents: number;
 }
 
@@ -78,7 +82,7 @@ interface Triaged {
 }
 
 async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
-  const { onProblem, ...guardOptions } = options;
+  const { onProblem, onEvent: observe, ...guardOptions } = options;
   const lastLines = await lastLinesOf(source);
   const sessions = new Map<string, Pass1>();
   const triaged = new Map<string, Triaged>();
@@ -114,6 +118,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       sessions.delete(sessionId);
     },
     onEvent(event, decision) {
+      observe?.(event, decision);
       const session = facts(event.session_id);
       if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
       switch (event.type) {
@@ -125,7 +130,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
             if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
           };
           for (const token of tokensOf(event.output?.text)) remember(token);
-          for (const call of event.output?.tool_calls ?? []) {
+          for (const call of modelToolCalls(event.output)) {
             indexStep(session.callOrigins, call.id, event.step);
             for (const token of tokensOf(call.arguments)) remember(token);
           }
@@ -211,12 +216,14 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
     states.delete(sessionId);
   };
   const lastStep = new Map<string, number>();
+  let position = 0;
   for await (const line of readTrace(openTrace(source), { lastStep })) {
+    position += 1;
     if (line.error !== undefined) continue;
     const event = line.event;
     const origin = origins.get(event.session_id);
     if (!origin) {
-      if (lastLines.get(event.session_id) === line.line) lastStep.delete(event.session_id);
+      if (lastLines.get(event.session_id) === position) lastStep.delete(event.session_id);
       continue;
     }
     let state = states.get(event.session_id);
@@ -235,7 +242,7 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state);
-    if (lastLines.get(event.session_id) === line.line) {
+    if (lastLines.get(event.session_id) === position) {
       finish(event.session_id, state);
       lastStep.delete(event.session_id);
     }
@@ -287,7 +294,7 @@ function trackForward(event: TraceEvent, origin: Candidate, state: Forward): voi
       } else if (poisoned) add();
       break;
     case 'llm.call':
-      if (poisoned || mentions(event.output, state.taint) || (event.output?.tool_calls ?? []).some((call) => state.taintedCalls.has(call.id))) add();
+      if (poisoned || mentions(event.output, state.taint) || modelToolCalls(event.output).some((call) => state.taintedCalls.has(call.id))) add();
       break;
     case 'message':
       if (event.role === 'assistant' && (poisoned || mentions(event.content, state.taint))) add();

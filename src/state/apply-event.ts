@@ -6,6 +6,7 @@ import { isTruncated } from '../checks/truncation.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
@@ -59,7 +60,9 @@ export function applyEvent(
     }
     case 'tool.definitions':
       for (const definition of event.tools) {
-        state.defineTool(registerTool(definition, policy));
+        const registered = registerTool(definition, policy);
+        state.defineTool(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: sourceName('definition:', definition.name), trust: 'trusted' });
       }
       break;
     case 'message':
@@ -74,7 +77,7 @@ export function applyEvent(
       const charge = state.budget.charge(event.model, usage);
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
-      const toolCalls = event.output?.tool_calls ?? [];
+      const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;
       break;
@@ -86,10 +89,9 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       // What its result may echo is kept on the call record until the result comes (bounded with the history).
       state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, pending: { echo: call.echoTokens, lookupIds } });
-      if (proceeds) {
-        for (const reference of call.references) {
-          if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-        }
+      // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
+      for (const reference of call.references) {
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
       }
       break;
     }
@@ -102,13 +104,17 @@ export function applyEvent(
       }
       if (proceeds) {
         const content = context.content();
+        // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
+        const external = state.tools.get(event.tool)?.externalContent === true;
+        const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
+        const trust = external || flagged ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
-        state.ledger.record(content.tokens, { step: event.step, source, trust: 'trusted' }, pending?.echo);
+        state.ledger.record(content.tokens, { step: event.step, source, trust }, pending?.echo);
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
-        for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        if (trust === 'trusted') for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
       }
       break;
     }

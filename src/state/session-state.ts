@@ -47,6 +47,7 @@ function startingShapes(policy: Policy, baseTools: ReadonlyMap<string, Registere
 }
 
 function learnShapes(shapes: IdShapeSet, tool: RegisteredTool): void {
+  for (const kind of tool.idKinds) shapes.addKind(kind);
   for (const declared of tool.idPatterns) {
     if (declared.uuid) shapes.addUuid(declared.origin);
     else if (declared.pattern !== undefined) shapes.addPattern(declared.pattern, declared.origin);
@@ -94,6 +95,8 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.idShapes = startingShapes(policy, baseTools);
+    // Ids the tool definitions offer (enum values, examples, ids named in descriptions) are trusted context.
+    for (const tool of baseTools.values()) if (tool.definitionTokens.size > 0) this.ledger.record(tool.definitionTokens, { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' });
   }
 
   /** The session's tools: the guard's, plus (copied on first change) those the trace defined. */
@@ -143,6 +146,7 @@ export class SessionState {
     const declared = (this.entities ??= new Map());
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
+      this.idShapes.addKind(kind.replace(/[_\-.]?(?:ids?|IDs?|Ids?)$/, ''));
       const ids = declared.get(key) ?? new Set<string>();
       for (const id of Array.isArray(value) ? value : [value]) {
         for (const token of idTokens(String(id))) ids.add(token);

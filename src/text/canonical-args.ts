@@ -117,3 +117,10 @@ export function argumentSimilarity(a: CanonicalArguments, b: CanonicalArguments,
 export function nearIdentical(a: CanonicalArguments, b: CanonicalArguments, threshold: number): boolean {
   return argumentSimilarity(a, b, threshold) >= threshold;
 }
+
+/** Whether one of the call's argument values, canonicalized, is `value` (an id from a result, say). */
+export function hasArgumentValue(args: CanonicalArguments, value: string): boolean {
+  const wanted = hashString(canonicalText(value)) & HASH_BITS;
+  for (let index = 1; index < args.leaves.length; index += 2) if (args.leaves[index] === wanted) return true;
+  return false;
+}

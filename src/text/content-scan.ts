@@ -21,6 +21,8 @@ export interface ContentScan {
   /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
   idValues: string[];
   injections: InjectionFinding[];
+  /** The content's string fields joined by line breaks, in document order: what injection rules and detectors read (joined on first read). */
+  text: string;
   /** The value with JSON-in-a-string expanded (tool results often arrive as JSON text); parsed on first read for large text. */
   parsed: unknown;
   truncated: boolean;
@@ -119,6 +121,8 @@ interface Level {
 /** Text waiting for the token and injection pass; a slice of one long leaf carries its hash state. */
 interface Chunk {
   text: string;
+  /** String fields joined by line breaks, for the injection rules (not tokens). */
+  strings?: true;
   /** For slices of one long leaf: the leaf's path hash, and whether this is its last slice. */
   leafPath?: number;
   last?: boolean;
@@ -152,6 +156,10 @@ class ContentScanner {
   private keyHashes: Map<string, number> | undefined;
   private parts: string[] = [];
   private partChars = 0;
+  /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
+  private readonly strings: string[] = [];
+  private stringsSealed = 0;
+  private stringChars = 0;
   private chunks: Chunk[] = [];
   private nextChunk = 0;
   private leafHash = 0;
@@ -190,6 +198,7 @@ class ContentScanner {
       else if (this.levels.length > 0) this.walkSome(1_024, 0);
       else {
         this.seal();
+        this.sealStrings();
         if (this.nextChunk < this.chunks.length) continue;
         return true;
       }
@@ -206,11 +215,16 @@ class ContentScanner {
     const root = this.rootValue;
     let parsed: unknown;
     let parsedRead = false;
+    const strings = this.strings;
+    let joined: string | undefined;
     return {
       tokens: this.tokens,
       keyed: this.keyed,
       idValues: this.idValues,
       injections: this.injections,
+      get text() {
+        return (joined ??= strings.join('\n'));
+      },
       get parsed() {
         if (!parsedRead) {
           parsed = lexed ? (parseJsonText(root as string) ?? root) : root;
@@ -299,6 +313,7 @@ class ContentScanner {
   /** A string or number leaf: its text for tokens and injections, id examples, watched keys, hash. */
   private leaf(text: string, value: string | number, slot: Slot): void {
     const { key } = slot;
+    if (typeof value === 'string') this.addString(text);
     if (text.length > CHUNK_CHARS) {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
@@ -326,6 +341,21 @@ class ContentScanner {
     let path = '';
     for (const level of this.levels) if (level.segment !== undefined) path += `/${level.segment}`;
     return segment === undefined ? path : `${path}/${segment}`;
+  }
+
+  private addString(text: string): void {
+    this.strings.push(text);
+    this.stringChars += text.length + 1;
+    if (this.stringChars >= CHUNK_CHARS) this.sealStrings();
+  }
+
+  /** The string fields not yet checked for injections, as one chunk (a long field in slices). */
+  private sealStrings(): void {
+    if (this.stringsSealed >= this.strings.length) return;
+    const text = this.strings.slice(this.stringsSealed).join('\n');
+    this.stringsSealed = this.strings.length;
+    this.stringChars = 0;
+    for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) this.chunks.push({ text: text.slice(start, start + CHUNK_CHARS * 4), strings: true });
   }
 
   private gather(text: string): void {
@@ -366,9 +396,12 @@ class ContentScanner {
         this.leafHash = 0;
       }
     }
-    const injection = this.options.injection;
-    if (injection && this.injections.length < MAX_INJECTIONS) {
-      for (const finding of injection.scan(text)) if (this.injections.length < MAX_INJECTIONS) this.injections.push(finding);
+    if (chunk.strings) {
+      const injection = this.options.injection;
+      if (injection && this.injections.length < MAX_INJECTIONS) {
+        for (const finding of injection.scan(text)) if (this.injections.length < MAX_INJECTIONS) this.injections.push(finding);
+      }
+      return;
     }
     if (NON_ASCII.test(text)) {
       forEachToken(text, (token) => this.addToken(token));
@@ -544,6 +577,9 @@ class ContentScanner {
     this.keyed.length = 0;
     this.idValues.length = 0;
     this.injections.length = 0;
+    this.strings.length = 0;
+    this.stringsSealed = 0;
+    this.stringChars = 0;
     this.truncated = false;
     this.dropped = 0;
     this.hash = 0;

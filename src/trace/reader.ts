@@ -1,21 +1,28 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { TraceEvent } from './events.js';
+import { readInputLines, splitLines, type LineOptions, type SourceLine } from './input.js';
+import { printable } from './printable.js';
 import { eventProblem, isKnownEvent } from './validate.js';
 
-export type TraceLine = { line: number; event: TraceEvent; error?: undefined } | { line: number; event?: undefined; error: string };
+export type TraceLine = { line: number; source?: string; event: TraceEvent; error?: undefined } | { line: number; source?: string; event?: undefined; error: string };
 
-/** One item of a trace already split into lines: a JSON line, a parsed event, or a line read elsewhere (with its number). */
-export type TraceItem = string | TraceEvent | TraceLine | Record<string, unknown>;
+/** A line a reader skipped, and why; `source` names the file when there are several. */
+export interface TraceProblem {
+  line: number;
+  reason: string;
+  source?: string;
+}
 
-/**
- * What a trace can be read from: a file path, a byte stream (stdin), or lines and events from any
- * (async) iterable, such as the CLI's reader of files, folders and stdin.
- */
-export type TraceInput = string | Readable | AsyncIterable<TraceItem> | Iterable<TraceItem>;
+/** What a trace is read from: a file path (plain or gzip), a stream, or lines already split (several files, stdin). */
+export type TraceInputSource = string | Readable | AsyncIterable<SourceLine>;
 
-export interface ReadTraceOptions {
+/** One item of a trace already split into lines: a JSON line, a parsed event, a numbered line read elsewhere. */
+export type TraceItem = string | SourceLine | TraceLine | TraceEvent | Record<string, unknown>;
+
+/** Any trace input: a file, a stream, numbered lines (the CLI's), or lines and events from any (async) iterable. */
+export type TraceInput = TraceInputSource | AsyncIterable<TraceItem> | Iterable<TraceItem>;
+
+export interface ReadTraceOptions extends LineOptions {
   /**
    * Each session's last step, for the order check. Owned by the caller, so a reader of a long trace
    * can forget sessions it has closed: memory stays bounded by the sessions open at once.
@@ -24,64 +31,73 @@ export interface ReadTraceOptions {
 }
 
 function isByteStream(input: unknown): input is Readable {
-  return input instanceof Readable || (typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function' && typeof (input as Readable).read === 'function');
+  return input instanceof Readable || (typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function');
 }
 
-function isTraceLine(item: object): item is TraceLine {
-  const line = item as Record<string, unknown>;
-  return typeof line.line === 'number' && ('event' in line || 'error' in line) && !('session_id' in line);
+function linesOf(input: TraceInput, options: LineOptions): AsyncIterable<TraceItem> | Iterable<TraceItem> {
+  if (typeof input === 'string') return readInputLines([{ kind: 'file', path: input }], options);
+  if (isByteStream(input)) return splitLines(input as Readable, 'stream', options);
+  return input as AsyncIterable<TraceItem>;
 }
 
-/** The raw items of any input: text lines (numbered from 1), or items as given. */
-async function* items(input: TraceInput): AsyncGenerator<TraceItem> {
-  if (typeof input === 'string' || isByteStream(input)) {
-    const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'utf8' }) : input;
-    yield* createInterface({ input: stream, crlfDelay: Infinity });
-    return;
-  }
-  yield* input as AsyncIterable<TraceItem>;
+/** A numbered line (the CLI's `SourceLine`, or a `TraceLine` read elsewhere), not an event. */
+function numbered(item: object): { line: number; source?: string; text?: string; event?: unknown; error?: string } | undefined {
+  const record = item as Record<string, unknown>;
+  if (typeof record.line !== 'number' || 'session_id' in record) return undefined;
+  if (!('text' in record || 'error' in record || 'event' in record)) return undefined;
+  return record as { line: number; source?: string; text?: string; event?: unknown; error?: string };
 }
 
 /**
  * Streams a trace, one result per non-blank line, in bounded memory: a valid event, or the reason
- * the line was skipped (not JSON, a missing field, a step not after the session's previous step).
- * Events of unknown types are skipped silently, as the spec asks of readers.
+ * the line was skipped (not JSON, a missing field or one of the wrong type, a step not after the
+ * session's previous step). Events of unknown types are skipped silently, as docs/trace-format.md asks.
  */
 export async function* readTrace(input: TraceInput, options: ReadTraceOptions = {}): AsyncGenerator<TraceLine> {
   const lastStep = options.lastStep ?? new Map<string, number>();
-  let number = 0;
-  for await (const item of items(input)) {
-    number += 1;
+  const named = typeof input !== 'string' && !isByteStream(input);
+  let count = 0;
+  for await (const item of linesOf(input, options)) {
+    count += 1;
+    let number = count;
+    let source: string | undefined;
+    let text: string | undefined;
     let parsed: unknown;
-    let line = number;
-    if (typeof item === 'string') {
-      if (item.trim() === '') continue;
-      try {
-        parsed = JSON.parse(item);
-      } catch (error) {
-        yield { line, error: `not valid JSON (${(error as Error).message})` };
+    const line = typeof item === 'object' && item !== null ? numbered(item) : undefined;
+    if (typeof item === 'string') text = item;
+    else if (line) {
+      number = line.line;
+      source = line.source;
+      if (line.error !== undefined) {
+        yield { line: number, ...(named && source !== undefined ? { source } : {}), error: line.error };
         continue;
       }
-    } else if (item !== null && typeof item === 'object' && isTraceLine(item)) {
-      line = item.line;
-      if (item.error !== undefined) {
-        yield { line, error: item.error };
-        continue;
-      }
-      parsed = item.event;
+      if (line.text !== undefined) text = line.text;
+      else parsed = line.event;
     } else parsed = item;
+    const where = named && source !== undefined ? { source } : {};
+    if (text !== undefined) {
+      if (text.trim() === '') continue;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        // V8's message quotes the input: shown escaped and short, never raw bytes.
+        yield { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
+        continue;
+      }
+    }
     const problem = eventProblem(parsed);
     if (problem) {
-      yield { line, error: problem };
+      yield { line: number, ...where, error: problem };
       continue;
     }
     const event = parsed as TraceEvent;
     const previous = lastStep.get(event.session_id);
     if (previous !== undefined && event.step <= previous) {
-      yield { line, error: `step ${event.step} is not after step ${previous} of session ${event.session_id}` };
+      yield { line: number, ...where, error: `step ${event.step} is not after step ${previous} of session ${printable(event.session_id, 80)}` };
       continue;
     }
     lastStep.set(event.session_id, event.step);
-    if (isKnownEvent(event)) yield { line, event };
+    if (isKnownEvent(event)) yield { line: number, ...where, event };
   }
 }
