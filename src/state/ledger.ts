@@ -87,8 +87,11 @@ export class EntityLedger {
   private readonly trusted: RecentIds;
   private readonly untrusted: RecentIds;
   private drops: DroppedTokens[] | undefined;
+  /** Ids every session of a guard starts with (its tools' definitions): shared, read-only, never evicted. */
+  private base: ReadonlyMap<string, Provenance> | undefined;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, base?: ReadonlyMap<string, Provenance>) {
+    this.base = base;
     this.anchored = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
     this.trusted = new RecentIds(capacity);
     this.untrusted = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
@@ -121,12 +124,12 @@ export class EntityLedger {
   }
 
   lookup(token: string): ProvenanceLookup {
-    const trusted = this.anchored.get(token) ?? this.trusted.get(token);
+    const trusted = this.anchored.get(token) ?? this.trusted.get(token) ?? this.base?.get(token);
     const untrusted = this.untrusted.get(token);
     return { trusted, untrusted };
   }
 
   get size(): number {
-    return this.anchored.size + this.trusted.size + this.untrusted.size;
+    return this.anchored.size + this.trusted.size + this.untrusted.size + (this.base?.size ?? 0);
   }
 }

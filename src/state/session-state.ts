@@ -1,6 +1,6 @@
 import type { Flag, ModelToolCall } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
-import { EntityLedger } from './ledger.js';
+import { EntityLedger, type Provenance } from './ledger.js';
 import { CallHistory } from './call-history.js';
 import { TokenBudget } from './budget.js';
 import { UsageStats } from './usage-stats.js';
@@ -54,6 +54,24 @@ function learnShapes(shapes: IdShapeSet, tool: RegisteredTool): void {
   }
 }
 
+/**
+ * Ids the guard's own tool definitions offer (enum values, examples, ids named in descriptions):
+ * trusted context in every session from step 0, built once per guard and shared.
+ */
+const baseIds = new WeakMap<object, ReadonlyMap<string, Provenance> | undefined>();
+
+function definitionIds(baseTools: ReadonlyMap<string, RegisteredTool>): ReadonlyMap<string, Provenance> | undefined {
+  if (baseIds.has(baseTools)) return baseIds.get(baseTools);
+  const ids = new Map<string, Provenance>();
+  for (const tool of baseTools.values()) {
+    const provenance: Provenance = { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' };
+    for (const token of tool.definitionTokens) if (!ids.has(token)) ids.set(token, provenance);
+  }
+  const shared = ids.size > 0 ? ids : undefined;
+  baseIds.set(baseTools, shared);
+  return shared;
+}
+
 const NO_ENTITIES: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 const NO_IDS: ReadonlySet<string> = new Set();
 const NO_MODEL_CALLS: ReadonlyMap<string, { step: number }> = new Map();
@@ -90,13 +108,11 @@ export class SessionState {
     policy: Policy,
     private readonly baseTools: ReadonlyMap<string, RegisteredTool>,
   ) {
-    this.ledger = new EntityLedger(policy.limits.ledgerSize);
+    this.ledger = new EntityLedger(policy.limits.ledgerSize, definitionIds(baseTools));
     this.calls = new CallHistory(policy.loop.history);
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.idShapes = startingShapes(policy, baseTools);
-    // Ids the tool definitions offer (enum values, examples, ids named in descriptions) are trusted context.
-    for (const tool of baseTools.values()) if (tool.definitionTokens.size > 0) this.ledger.record(tool.definitionTokens, { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' });
   }
 
   /** The session's tools: the guard's, plus (copied on first change) those the trace defined. */
