@@ -16,8 +16,8 @@ import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState } from './state/session-state.js';
-import { applyEvent, type PendingCalls } from './state/apply-event.js';
-import { scanContent, type ContentScan } from './text/content-scan.js';
+import { applyEvent } from './state/apply-event.js';
+import { MAX_CONTENT_TOKENS, scanContent, scanContentSliced, type ContentScan, type ScanOptions } from './text/content-scan.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { toolArguments } from './text/json-text.js';
@@ -83,6 +83,7 @@ export interface ModelAdmission extends Decision {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /**
@@ -93,10 +94,10 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 export class GuardSession {
   state: SessionState;
   /** @internal */
-  readonly pendingCalls: PendingCalls = new Map();
-  /** @internal */
   runtime: GuardRuntime;
   private sessionType: string | undefined;
+  private placedTs: string | undefined;
+  private placedAt = 0;
   /** @internal The session's replica of a shared log, when its store is shared across processes. */
   readonly shared: SharedSession | undefined;
 
@@ -288,8 +289,11 @@ export class GuardSession {
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
-    const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
-    const context = this.contextFor(event);
+    const ofRefusedCall = event.type === 'tool.result' && this.state.forgetRefusal(event.call_id);
+    // Large content is scanned in slices with yields between them; small content stays synchronous.
+    const content = contentOf(event);
+    const sliced = content === undefined ? undefined : scanContentSliced(content, this.scanOptions(event));
+    const context = this.contextFor(event, sliced instanceof Promise ? await sliced : sliced);
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
@@ -301,7 +305,7 @@ export class GuardSession {
     }
     if (!ofRefusedCall) {
       try {
-        applyEvent(this.state, event, context, flags, action, this.runtime.policy, this.pendingCalls, reservationId);
+        applyEvent(this.state, event, context, flags, action, this.runtime.policy, reservationId);
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
@@ -337,17 +341,33 @@ export class GuardSession {
     const event = { session_id: this.id, step, ...input } as TraceEvent;
     event.session_id = this.id;
     event.step = step;
-    if (event.ts === undefined && this.runtime.live) event.ts = new Date(this.runtime.clock()).toISOString();
+    if (event.ts === undefined && this.runtime.live) {
+      const now = this.runtime.clock();
+      event.ts = new Date(now).toISOString();
+      // The time is known: checks read it without parsing the text back.
+      this.placedTs = event.ts;
+      this.placedAt = now;
+    }
     return event;
   }
 
   /** @internal */
-  contextFor(event: TraceEvent): CheckContext {
+  scanOptions(event: TraceEvent): ScanOptions {
+    return {
+      watchedKeys: event.type === 'tool.result' ? this.state.sessionEntities : NO_KEYS,
+      injection: this.runtime.injection,
+      maxDepth: this.runtime.policy.limits.maxDepth,
+      maxTokens: Math.min(this.runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
+    };
+  }
+
+  /** @internal */
+  contextFor(event: TraceEvent, scan?: ContentScan): CheckContext {
     const runtime = this.runtime;
     const state = this.state;
     let prepared: PreparedCall | undefined;
-    let scanned: ContentScan | undefined;
-    const at = event.ts === undefined ? undefined : Date.parse(event.ts);
+    let scanned: ContentScan | undefined = scan;
+    const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
     return {
       policy: runtime.policy,
       state,
@@ -362,12 +382,7 @@ export class GuardSession {
         return prepared;
       },
       content: () => {
-        scanned ??= scanContent(contentOf(event), {
-          watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
-          injection: runtime.injection,
-          maxDepth: runtime.policy.limits.maxDepth,
-          maxTokens: runtime.policy.limits.ledgerSize,
-        });
+        scanned ??= scanContent(contentOf(event), this.scanOptions(event));
         return scanned;
       },
       subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),
@@ -477,7 +492,8 @@ const ALERTING: Readonly<Record<string, BudgetAlert['kind']>> = {
   [AnomalyCode.BURN_RATE_SPIKE]: 'burn_rate',
 };
 
-function contentOf(event: TraceEvent): unknown {
+/** @internal The content of an event the scanner reads. */
+export function contentOf(event: TraceEvent): unknown {
   switch (event.type) {
     case 'tool.result':
       return event.result;

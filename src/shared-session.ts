@@ -8,7 +8,8 @@ import { applyEvent } from './state/apply-event.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import type { Charge } from './state/budget.js';
 import type { AppendRequest, HaltRecord, LogEntry, LogRead, SessionLog, SharedLogEntry, SharedStatus } from './state/session-log.js';
-import { describe, type Decision, type GuardSession, type ModelAdmission } from './session.js';
+import { contentOf, describe, type Decision, type GuardSession, type ModelAdmission } from './session.js';
+import { scanContentSliced } from './text/content-scan.js';
 
 /** Conflicting appends a decision retries before it fails closed: each conflict means another process made progress. */
 const MAX_ATTEMPTS = 64;
@@ -136,7 +137,10 @@ export class SharedSession {
     if (step <= state.lastStep) throw new RangeError(`step ${step} is not after step ${state.lastStep} of session ${session.id}`);
     const event = { session_id: session.id, ...input, step } as TraceEvent;
     event.session_id = session.id;
-    const context = session.contextFor(event);
+    // Large content is scanned in slices with yields between them, as in a memory session.
+    const content = contentOf(event);
+    const sliced = content === undefined ? undefined : scanContentSliced(content, session.scanOptions(event));
+    const context = session.contextFor(event, sliced instanceof Promise ? await sliced : sliced);
     const found = runChecks(runtime.checks, event, context);
     const flags = Array.isArray(found) ? [...found] : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
@@ -202,7 +206,6 @@ export class SharedSession {
   private reset(): void {
     const session = this.session;
     session.state = new SessionState(session.id, session.runtime.policy, session.runtime.tools);
-    session.pendingCalls.clear();
     this.startEntry = undefined;
   }
 
@@ -226,11 +229,11 @@ export class SharedSession {
     const state = session.state;
     const { event } = entry;
     state.lastStep = Math.max(state.lastStep, entry.lastStep);
-    const ofRefusedCall = event.type === 'tool.result' && state.refusedCallIds.delete(event.call_id);
+    const ofRefusedCall = event.type === 'tool.result' && state.forgetRefusal(event.call_id);
     let failure: unknown;
     if (!ofRefusedCall) {
       try {
-        applyEvent(state, event, context, entry.flags, entry.action, session.runtime.policy, session.pendingCalls, entry.reservationId);
+        applyEvent(state, event, context, entry.flags, entry.action, session.runtime.policy, entry.reservationId);
       } catch (error) {
         failure = error ?? new Error('unknown');
       }
