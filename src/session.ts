@@ -20,7 +20,11 @@ import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
-import { toolArguments } from './text/json-text.js';
+import { snapshotArguments } from './state/argument-snapshot.js';
+import type { ArgumentProblem } from './checks/prepared-call.js';
+import { canonicalArguments } from './text/canonical-args.js';
+import { isTokenCount } from './state/budget.js';
+import { unpricedFlag } from './checks/budget.js';
 
 /** The guard's verdict on one event. */
 export interface Decision {
@@ -36,6 +40,11 @@ export interface Decision {
   refusal?: Refusal;
   /** The event carries no decision (a `guard.decision` event fed back in). */
   ignored?: boolean;
+  /**
+   * For a tool call that proceeds: the deep-frozen snapshot of the arguments the guard checked.
+   * Hand the tool exactly this (never the caller's object, whose getters or Proxy could answer differently).
+   */
+  arguments?: Readonly<Record<string, unknown>>;
 }
 
 export interface ToolCallInput {
@@ -80,6 +89,8 @@ export interface ModelAdmission extends Decision {
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
+/** Events refused (calls) or withheld (content) while a session is paused or killed. */
+const HALTABLE: ReadonlySet<TraceEvent['type']> = new Set(['tool.call', 'tool.result', 'llm.call', 'subagent.output', 'context.add']);
 
 /**
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
@@ -89,6 +100,7 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 export class GuardSession {
   readonly state: SessionState;
   private readonly pendingCalls: PendingCalls = new Map();
+  private readonly escalationWaiters: Array<() => void> = [];
   private readonly runtime: GuardRuntime;
 
   constructor(id: string, runtime: GuardRuntime) {
@@ -165,30 +177,43 @@ export class GuardSession {
    */
   async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
     const { budget, usage } = this.state;
-    const estimate = budget.charge(input.model, {
-      inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
-      outputTokens: input.maxOutputTokens ?? 0,
-    });
     const step = this.state.lastStep;
+    const refuse = (action: Action, flags: Flag[]): ModelAdmission => ({ step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') });
     if (this.state.status === 'killed' || this.state.status === 'paused') {
-      const flags = [this.haltFlag(step)];
-      const action = this.state.status === 'killed' ? 'kill' : 'pause';
-      return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
+      return refuse(this.state.status === 'killed' ? 'kill' : 'pause', [this.haltFlag(step)]);
     }
-    if (budget.fits(estimate)) {
+    if (this.state.escalating > 0) return refuse('pause', [this.escalatingFlag(step)]);
+    // Estimates from outside are numbers to check, not to trust: NaN or -1 must not reserve nothing.
+    const invalid = (['estimatedInputTokens', 'maxOutputTokens'] as const).filter((field) => input[field] !== undefined && !isTokenCount(input[field]));
+    if (invalid.length > 0) {
+      const detail = invalid.map((field) => `${field}=${String(input[field])}`).join(', ');
+      return refuse('block', [{ code: AnomalyCode.GUARD_ERROR, step, message: `Model call estimate is unusable (${detail}): token counts must be finite non-negative integers.`, evidence: { stage: 'estimate', invalid: detail } }]);
+    }
+    // No estimate: reserve conservatively (the policy's default, or the largest input so far), so N
+    // concurrent admissions reserve N times that and can never pass the cap together.
+    const defaults = this.runtime.policy.budget;
+    const estimate = budget.charge(input.model, {
+      inputTokens: input.estimatedInputTokens ?? Math.max(defaults.defaultInputTokens, usage.largestInputTokens() ?? 0),
+      outputTokens: input.maxOutputTokens ?? defaults.defaultOutputTokens,
+    });
+    const flags: Flag[] = [];
+    if (budget.maxCostNano !== undefined && estimate.priced === false && !this.state.unpricedModels.has(input.model)) flags.push(unpricedFlag(input.model, step));
+    if (flags.length === 0 && budget.fits(estimate)) {
       return { step, action: 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id };
     }
-    const flags: Flag[] = [
-      {
+    if (!budget.fits(estimate)) {
+      flags.push({
         code: AnomalyCode.BUDGET_EXCEEDED,
         step,
         message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${budget.spent.tokens} spent, ${budget.reserved.tokens} reserved).`,
         evidence: { estimate: estimate.tokens, spent: budget.spent.tokens, reserved: budget.reserved.tokens, limit: budget.maxTokens ?? null },
-      },
-    ];
+      });
+    }
     const action = decide(flags, this.runtime.policy, undefined);
     const outcome = await this.resolve(action, flags, step);
     const decision: ModelAdmission = { step, action, flags, ...outcome };
+    if (decision.proceed && flags.some((found) => found.code === AnomalyCode.MODEL_UNPRICED)) this.state.unpricedModels.add(input.model);
+    // An approved model that still does not fit reserves nothing more than the cap allows to be over.
     if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
     else decision.refusal = buildRefusal(action, flags, 'Model call');
     return decision;
@@ -208,12 +233,14 @@ export class GuardSession {
       const id = callId ?? `call_${randomUUID()}`;
       const decision = await this.beforeToolCall({ tool: name, arguments: args, callId: id });
       if (!decision.proceed) return decision.refusal!;
-      const parsed = typeof args === 'string' ? toolArguments(args) : args;
       // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
-      if (typeof parsed === 'string') return buildRefusal('block', decision.flags, `Call to ${name}`);
+      if (decision.arguments === undefined) return buildRefusal('block', decision.flags, `Call to ${name}`);
+      // A kill that landed after the decision (an operator, another call) still wins.
+      if (this.state.status === 'killed') return buildRefusal('kill', [this.haltFlag(decision.step)], `Call to ${name}`);
       let result: R;
       try {
-        result = await tool(parsed as A);
+        // Exactly what was checked: the frozen snapshot, not the caller's object.
+        result = await tool(decision.arguments as A);
       } catch (error) {
         await this.afterToolCall({ callId: id, tool: name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
         throw error;
@@ -221,6 +248,21 @@ export class GuardSession {
       const checked = await this.afterToolCall({ callId: id, tool: name, result });
       return checked.proceed ? result : checked.refusal!;
     };
+  }
+
+  /**
+   * Accepts tool definitions held back since they changed (or were added, or have a confusable name):
+   * they replace the pinned ones from now on. All pending ones, or those named. Recorded, so replay agrees.
+   */
+  acceptDefinitions(names?: readonly string[]): Promise<Decision> {
+    const wanted = names === undefined ? undefined : new Set(names);
+    const tools = [...this.state.pendingDefinitions.entries()].filter(([name]) => wanted === undefined || wanted.has(name)).map(([, pending]) => pending.tool.definition);
+    return this.ingest({ type: 'tool.definitions', tools, accepted: true });
+  }
+
+  /** Tool definitions awaiting acceptance, by name, with what changed. */
+  pendingDefinitions(): Array<{ name: string; change: 'changed' | 'added' | 'confusable'; step: number }> {
+    return [...this.state.pendingDefinitions.entries()].map(([name, pending]) => ({ name, change: pending.change, step: pending.step }));
   }
 
   /** Lift a pause: later calls are decided normally again. */
@@ -245,20 +287,40 @@ export class GuardSession {
    * through the checks and the policy, and returns the decision. Never throws for a finding.
    */
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
+    // Calls wait for a pending escalation's answer when the policy queues them (`halts.whileEscalating`).
+    if (input.type === 'tool.call' && this.runtime.policy.halts.whileEscalating === 'queue') {
+      while (this.state.escalating > 0) await this.escalationSettled();
+    }
+    // What is checked is what runs: arguments are snapshotted (bounded, frozen) before anything reads them.
+    let argumentProblem: ArgumentProblem | undefined;
+    let snapshot: unknown;
+    if (input.type === 'tool.call') {
+      const shot = snapshotArguments(input.arguments, this.runtime.policy.limits);
+      argumentProblem = shot.problem;
+      snapshot = shot.value;
+      const recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
+      input = { ...input, arguments: recorded };
+    }
     const event = this.place(input);
-    this.runtime.record(event);
+    const written = this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
     const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
-    const context = this.contextFor(event);
-    const found = runChecks(this.runtime.checks, event, context);
+    const context = this.contextFor(event, argumentProblem);
+    const found = runChecks(this.runtime.checks, event, context, this.runtime.policy.checkTimeoutMs);
     const flags = Array.isArray(found) ? found : await found;
+    if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
+      // A call the trace cannot show must not run (policy `onRecordError`).
+      flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });
+    }
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
     let action = decide(flags, this.runtime.policy, tool);
-    const standing = event.type === 'tool.call' && (this.state.status === 'paused' || this.state.status === 'killed');
+    const halted = this.state.status === 'paused' || this.state.status === 'killed';
+    // While paused or after a kill, calls are refused and content (results, model output, subagent output) withheld.
+    const standing = (halted && HALTABLE.has(event.type)) || (event.type === 'tool.call' && this.state.escalating > 0);
     if (standing) {
-      flags.push(this.haltFlag(event.step));
+      flags.push(halted ? this.haltFlag(event.step) : this.escalatingFlag(event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
     if (!ofRefusedCall) {
@@ -270,8 +332,19 @@ export class GuardSession {
         action = moreSevere(action, decide(flags, this.runtime.policy, tool));
       }
     }
-    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    const outcome: Pick<Decision, 'proceed' | 'escalation'> = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    // Kill wins over any answer that arrived after it.
+    if (outcome.proceed && this.state.status === 'killed') {
+      outcome.proceed = false;
+      if (outcome.escalation === 'approved') outcome.escalation = 'killed';
+      flags.push(this.haltFlag(event.step));
+      action = 'kill';
+    }
+    if (event.type === 'tool.definitions' && outcome.escalation === 'approved') this.acceptFlagged(flags);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
+    if (decision.proceed && event.type === 'tool.call' && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) {
+      decision.arguments = snapshot as Readonly<Record<string, unknown>>;
+    }
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
       decision.refusal = buildRefusal(action, flags, describe(event));
@@ -293,7 +366,24 @@ export class GuardSession {
     return event;
   }
 
-  private contextFor(event: TraceEvent): CheckContext {
+  /** Definitions a human approved through the escalation handler take effect at once. */
+  private acceptFlagged(flags: readonly Flag[]): void {
+    for (const found of flags) {
+      const name = found.code === AnomalyCode.TOOL_DEFINITION_CHANGED ? found.evidence?.tool : undefined;
+      const pending = typeof name === 'string' ? this.state.pendingDefinitions.get(name) : undefined;
+      if (!pending || typeof name !== 'string') continue;
+      this.state.pendingDefinitions.delete(name);
+      this.state.tools.set(name, pending.tool);
+      this.state.learnToolShapes(pending.tool);
+    }
+  }
+
+  /** Resolves when no escalation of this session is waiting for an answer. */
+  private escalationSettled(): Promise<void> {
+    return new Promise((resolve) => this.escalationWaiters.push(resolve));
+  }
+
+  private contextFor(event: TraceEvent, argumentProblem?: ArgumentProblem): CheckContext {
     const runtime = this.runtime;
     const state = this.state;
     let prepared: PreparedCall | undefined;
@@ -309,7 +399,10 @@ export class GuardSession {
       toolPolicy: (tool) => runtime.policy.tools[tool],
       call: () => {
         if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
-        prepared ??= prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
+        // Arguments past a structure limit are never walked: the snapshot already named the problem.
+        prepared ??= argumentProblem
+          ? { tool: state.tools.get(event.tool), arguments: undefined, problem: argumentProblem, canonical: canonicalArguments({}, 1), references: [], echoTokens: new Set() }
+          : prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
         return prepared;
       },
       content: () => {
@@ -338,6 +431,7 @@ export class GuardSession {
       return { proceed: false, escalation: 'unavailable' };
     }
     let timer: NodeJS.Timeout | undefined;
+    this.state.escalating += 1;
     try {
       const answer = await Promise.race([
         Promise.resolve().then(() => escalate({ sessionId: this.id, step, flags: [...flags] })),
@@ -346,7 +440,9 @@ export class GuardSession {
           timer.unref?.();
         }),
       ]);
-      if (answer === 'approve') return { proceed: true, escalation: 'approved' };
+      // Only exactly 'approve' approves; a kill that landed while waiting wins over it.
+      if (answer === 'approve' && this.state.status !== 'killed') return { proceed: true, escalation: 'approved' };
+      if (answer === 'approve') return { proceed: false, escalation: 'killed' };
       if (answer === 'kill') {
         this.halt('killed', step, flags);
         return { proceed: false, escalation: 'killed' };
@@ -358,6 +454,8 @@ export class GuardSession {
       return { proceed: false, escalation: 'failed' };
     } finally {
       clearTimeout(timer);
+      this.state.escalating -= 1;
+      if (this.state.escalating === 0) for (const wake of this.escalationWaiters.splice(0)) wake();
     }
   }
 
@@ -367,6 +465,15 @@ export class GuardSession {
     this.state.status = status;
     this.state.haltedBy = { step, codes: [...new Set(flags.map((flag) => flag.code))] };
     if (wasActive) this.runtime.emit(status === 'paused' ? 'pause' : 'kill', { sessionId: this.id, step, flags: [...flags] });
+  }
+
+  private escalatingFlag(step: number): Flag {
+    return {
+      code: AnomalyCode.SESSION_PAUSED,
+      message: 'A human is being asked about another call of this session; other calls are refused until they answer (halts.whileEscalating).',
+      step,
+      evidence: { escalating: true },
+    };
   }
 
   private haltFlag(step: number): Flag {

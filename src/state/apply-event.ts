@@ -2,17 +2,21 @@ import { createHash } from 'node:crypto';
 import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
 import type { CheckContext } from '../checks/check.js';
-import { AnomalyCode } from '../codes.js';
+import { AnomalyCode, severity } from '../codes.js';
+import { actionFor } from '../pipeline.js';
 import { isTruncated } from '../checks/truncation.js';
 import { canonicalJson } from '../text/canonical-json.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
+import { checkedUsage } from './usage-numbers.js';
 import type { SessionState } from './session-state.js';
 
 /** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
 export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
 
 const MAX_PENDING_CALLS = 1_024;
+/** Message roles whose content is trusted context (assistant text is the model's own, checked elsewhere). */
+const TRUSTED_ROLES: ReadonlySet<string> = new Set(['user', 'system', 'developer', 'tool']);
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 function hashResult(result: unknown): string {
@@ -57,25 +61,61 @@ export function applyEvent(
       state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
       break;
     }
-    case 'tool.definitions':
+    case 'tool.definitions': {
+      // Pins hold: a changed, added-and-refused or confusably named definition waits for acceptance.
+      const held = new Map<string, Flag>();
+      for (const found of flags) {
+        if (found.code === AnomalyCode.TOOL_DEFINITION_CHANGED && typeof found.evidence?.tool === 'string') held.set(found.evidence.tool, found);
+      }
+      const accepted = (event as { accepted?: unknown }).accepted === true;
       for (const definition of event.tools) {
         const registered = registerTool(definition, policy);
+        if (accepted) {
+          state.pendingDefinitions.delete(definition.name);
+          state.tools.set(definition.name, registered);
+          state.learnToolShapes(registered);
+          continue;
+        }
+        const finding = held.get(definition.name);
+        const change = finding?.evidence?.change as 'changed' | 'added' | 'confusable' | undefined;
+        const toolAction = finding ? actionFor(finding.code, policy, state.tools.get(definition.name), finding.evidence) : 'allow';
+        const refused = severity(toolAction) >= severity('block');
+        if (change === 'changed' || change === 'confusable' || (change === 'added' && refused)) {
+          state.pendingDefinitions.set(definition.name, { tool: registered, change, step: event.step, unusable: refused || change !== 'changed' });
+          continue;
+        }
+        // The same definition listed again (or the pinned one restored): nothing is pending any more.
+        if (!finding && state.tools.get(definition.name)?.hash === registered.hash) {
+          state.pendingDefinitions.delete(definition.name);
+          continue;
+        }
+        if (!finding && state.pendingDefinitions.get(definition.name)?.tool.hash === registered.hash) continue;
+        state.pendingDefinitions.delete(definition.name);
         state.tools.set(definition.name, registered);
         state.learnToolShapes(registered);
       }
+      state.toolsPinned = true;
       break;
+    }
     case 'message':
       if (event.role !== 'assistant' && typeof event.content === 'string') {
         const tokens: string[] = [];
         forEachToken(event.content, (token) => tokens.push(token));
-        state.ledger.record(tokens, { step: event.step, source: event.role, trust: 'trusted' });
+        // Only known roles vouch for ids; any other role (`function`, `Human`, made up) is untrusted content.
+        const trusted = TRUSTED_ROLES.has(event.role as string);
+        state.ledger.record(tokens, { step: event.step, source: trusted ? event.role : `message:${String(event.role).slice(0, 32)}`, trust: trusted ? 'trusted' : 'untrusted' });
       }
       break;
     case 'llm.call': {
-      const usage = { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 };
-      const charge = state.budget.charge(event.model, usage);
+      const usage = checkedUsage(event);
+      let charge = state.budget.charge(event.model, usage);
+      // Unusable counts never charge zero: the call costs its reservation, or the policy's default reservation.
+      if (usage.invalid.length > 0) {
+        charge = state.budget.reservation(reservationId) ?? state.budget.charge(event.model, { inputTokens: policy.budget.defaultInputTokens, outputTokens: policy.budget.defaultOutputTokens });
+      }
+      if (charge.priced === false && state.budget.maxCostNano !== undefined) state.unpricedModels.add(event.model);
       state.budget.commit(charge, reservationId);
-      state.usage.record(context.at, event.input_tokens, charge.tokens);
+      state.usage.record(context.at, usage.invalid.includes('input_tokens') ? undefined : event.input_tokens, charge.tokens);
       const toolCalls = event.output?.tool_calls ?? [];
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;

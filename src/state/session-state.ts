@@ -9,6 +9,15 @@ import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { IdShapeSet } from '../text/id-shapes.js';
 
+/** A definition held back until accepted, with why. */
+export interface PendingDefinition {
+  tool: RegisteredTool;
+  change: 'changed' | 'added' | 'confusable';
+  step: number;
+  /** Calls of the tool are refused, not validated against the pinned definition (a `block` action, or nothing pinned). */
+  unusable: boolean;
+}
+
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
 /** Model tool calls (and which were truncated) a session remembers, at most. */
@@ -58,6 +67,14 @@ export class SessionState {
   /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
   readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
   provenance: ProvenanceMode = 'conversation';
+  /** Models already flagged as unpriced under a cost cap (each is flagged once). */
+  readonly unpricedModels = new Set<string>();
+  /** Changed or added tool definitions not yet accepted: calls keep the pinned one meanwhile. */
+  readonly pendingDefinitions = new Map<string, PendingDefinition>();
+  /** Whether the session has seen its first tool list: tools after it count as added. */
+  toolsPinned = false;
+  /** Escalations awaiting a human's answer. */
+  escalating = 0;
   lastStep = -1;
 
   constructor(
@@ -70,6 +87,7 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.tools = new Map(baseTools);
+    this.toolsPinned = baseTools.size > 0;
     for (const tool of baseTools.values()) this.learnToolShapes(tool);
     for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
   }

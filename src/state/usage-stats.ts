@@ -17,6 +17,13 @@ export class UsageStats {
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   }
 
+  /** The largest input of the recent calls (the conservative default for a call with no estimate). */
+  largestInputTokens(): number | undefined {
+    let largest: number | undefined;
+    for (const tokens of this.inputTokens) if (largest === undefined || tokens > largest) largest = tokens;
+    return largest;
+  }
+
   get sampleCount(): number {
     return this.inputTokens.length;
   }

@@ -46,6 +46,8 @@ export interface SessionStartEvent extends EventBase {
 export interface ToolDefinitionsEvent extends EventBase {
   type: 'tool.definitions';
   tools: ToolDefinition[];
+  /** Written by `acceptDefinitions()`: these definitions replace the pinned ones, approved. */
+  accepted?: true;
 }
 
 export type MessageRole = 'system' | 'user' | 'assistant';

@@ -1,0 +1,13 @@
+import { RE2JS } from 're2js';
+const t = (p, f=0) => { try { const r = RE2JS.compile(RE2JS.translateRegExp(p), f); return r; } catch (e) { console.log('ERR', p, e.constructor.name, e.message); } };
+console.log(RE2JS.translateRegExp('^\\u0041\\u{1F600}\\d+$'));
+t('(a)\\1'); t('(?=a)b'); t('(?<!x)a', RE2JS.LOOKBEHINDS); t('(?!x)a');
+const r = t('(?<![\\p{L}\\p{N}_])ord_\\d+', RE2JS.LOOKBEHINDS);
+console.log(r && [...r.matchAll('xord_1 ord_2 ord_3x')].map(m=>[m[0], m.index]));
+const r2 = t('^(a+)+$'); let s='a'.repeat(100000)+'!'; let t0=Date.now(); console.log(r2.test(s), Date.now()-t0);
+const r3 = t('^x_(\\d|\\d)*$'); t0=Date.now(); console.log(r3.test('x_'+'1'.repeat(100000)+'a'), Date.now()-t0);
+console.log(t('\\p{Lu}').test('É'), t('[\\s\\S]').test('\n'), t('\\w+').exec('héllo wor'));
+const m = t('(b)').matcher('abcb'); console.log(m.find(0), m.start(1), m.end(1), m.find(3), m.start(), m.group(1));
+console.log(t('a.c').test('a\nc'), t('^a$', RE2JS.MULTILINE).test('x\na'));
+console.log(t('[^\\p{L}\\p{N}_]').test('é'));
+console.log(t('\\/path').test('/path'));

@@ -1,0 +1,175 @@
+/**
+ * Every regular expression that comes from outside the code (tool schemas, policies, declared id
+ * shapes, injection patterns) runs here, on RE2 semantics (re2js): matching time is linear in the
+ * text whatever the pattern. RE2 has no backreferences and no lookahead; a pattern that needs them
+ * is refused with UnsupportedPatternError (callers fail closed), never run on a backtracking engine.
+ */
+import { RE2JS } from 're2js';
+
+/** Why a pattern cannot run on the linear-time engine. */
+export type UnsupportedReason = 'backreference' | 'lookaround' | 'too_complex' | 'syntax';
+
+export class UnsupportedPatternError extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly reason: UnsupportedReason,
+    detail: string,
+  ) {
+    super(`pattern ${JSON.stringify(pattern.length > 120 ? `${pattern.slice(0, 120)}…` : pattern)} cannot run on the linear-time regex engine (${reason}): ${detail}`);
+    this.name = 'UnsupportedPatternError';
+  }
+}
+
+/** Longest pattern accepted, and the largest compiled program (RE2's own cost measure). */
+const MAX_PATTERN_LENGTH = 4_096;
+const MAX_PROGRAM_SIZE = 20_000;
+
+function classify(message: string): UnsupportedReason {
+  if (/invalid escape sequence: `\\[1-9]|\\k</.test(message)) return 'backreference';
+  if (/\(\?[=!]|\(\?<[=!]|lookahead|lookbehind/i.test(message)) return 'lookaround';
+  return 'syntax';
+}
+
+export interface LinearOptions {
+  ignoreCase?: boolean;
+  multiline?: boolean;
+  dotAll?: boolean;
+}
+
+/**
+ * Compiles a JavaScript-syntax pattern (as JSON Schema and policies write them) for RE2.
+ * Captureless lookbehind is allowed (re2js runs it in linear time); lookahead and backreferences are not.
+ * @throws UnsupportedPatternError
+ */
+export function compileLinear(pattern: string, options: LinearOptions = {}): RE2JS {
+  if (typeof pattern !== 'string') throw new UnsupportedPatternError(String(pattern), 'syntax', 'not a string');
+  if (pattern.length > MAX_PATTERN_LENGTH) throw new UnsupportedPatternError(pattern, 'too_complex', `longer than ${MAX_PATTERN_LENGTH} characters`);
+  let flags = RE2JS.LOOKBEHINDS;
+  if (options.ignoreCase) flags |= RE2JS.CASE_INSENSITIVE;
+  if (options.multiline) flags |= RE2JS.MULTILINE;
+  if (options.dotAll) flags |= RE2JS.DOTALL;
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern), flags);
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    throw new UnsupportedPatternError(pattern, classify(message), message);
+  }
+  if (compiled.programSize() > MAX_PROGRAM_SIZE) {
+    throw new UnsupportedPatternError(pattern, 'too_complex', `its program has ${compiled.programSize()} instructions, over ${MAX_PROGRAM_SIZE}`);
+  }
+  return compiled;
+}
+
+/** Whether a pattern can run on the linear-time engine; the error says why not. */
+export function checkLinear(pattern: string, options: LinearOptions = {}): UnsupportedPatternError | undefined {
+  try {
+    compileLinear(pattern, options);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnsupportedPatternError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The engine ajv uses for `pattern`, `patternProperties` and `propertyNames` patterns
+ * (`new Ajv({ code: { regExp: linearRegExpEngine } })`). Only `test` is needed.
+ */
+export const linearRegExpEngine = Object.assign(
+  function linearRegExp(pattern: string, flags: string): { test(text: string): boolean } {
+    const compiled = compileLinear(pattern, { ignoreCase: flags.includes('i') });
+    return { test: (text: string) => compiled.test(text) };
+  },
+  // ajv needs `code` only for standalone code generation, which this package never does.
+  { code: 'agent-warden/linear-regex' },
+);
+
+/** A token found in text by a linear-time pattern. */
+export interface FoundToken {
+  token: string;
+  index: number;
+}
+
+/** Work left for pattern extraction in one decision: past it, extraction fails closed (throws). */
+export interface ScanBudget {
+  chars: number;
+}
+
+export class ScanBudgetError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'ScanBudgetError';
+  }
+}
+
+const CHUNK = 8_192;
+/** Chunks overlap by more than the longest id (256), so a match across a cut is still found whole. */
+const OVERLAP = 320;
+
+/**
+ * Finds every match of an untrusted pattern that stands alone between the given edges, in linear time.
+ * Long texts are tested chunk by chunk with RE2's DFA (fast, no positions) and only matching chunks
+ * are searched for positions, which costs the budget; exhausting it throws ScanBudgetError.
+ */
+export class LinearTokenFinder {
+  private readonly search: RE2JS;
+  private readonly probe: RE2JS;
+
+  /**
+   * @param body the pattern, unanchored (a leading `^` / trailing `$` already removed by the caller)
+   * @param before a character class the character before a match must not belong to (`[\p{L}\p{N}_]`)
+   * @param after an alternation the text after a match must start with, or end of text (consumed, then given back)
+   */
+  constructor(
+    readonly source: string,
+    body: string,
+    before: string,
+    after: string,
+    options: LinearOptions = {},
+  ) {
+    // The body is checked alone first, so an error names the caller's pattern, not the wrapper.
+    compileLinear(body, options);
+    this.search = compileLinear(`(?<!${before})(${body})(?:${after}|$)`, options);
+    this.probe = this.search;
+  }
+
+  /** Whether the text holds at least one match (DFA only: cheap, linear). */
+  test(text: string): boolean {
+    return this.probe.test(text);
+  }
+
+  find(text: string, budget?: ScanBudget, limit = 4_096): FoundToken[] {
+    const found: FoundToken[] = [];
+    if (text.length <= CHUNK) {
+      if (this.test(text)) this.collect(text, 0, budget, found, limit);
+      return found;
+    }
+    const seen = new Set<number>();
+    for (let start = 0; start < text.length && found.length < limit; start += CHUNK) {
+      const chunk = text.slice(Math.max(0, start - OVERLAP), start + CHUNK + OVERLAP);
+      if (!this.test(chunk)) continue;
+      const before = found.length;
+      this.collect(chunk, Math.max(0, start - OVERLAP), budget, found, limit);
+      // Drop what the overlap found twice.
+      const fresh = found.splice(before).filter((match) => !seen.has(match.index) && (seen.add(match.index), true));
+      found.push(...fresh);
+    }
+    return found;
+  }
+
+  private collect(text: string, offset: number, budget: ScanBudget | undefined, found: FoundToken[], limit: number): void {
+    if (budget) {
+      if (budget.chars < text.length) throw new ScanBudgetError(`searching ${text.length} more characters for ids of pattern ${this.source} exceeds the scan budget`);
+      budget.chars -= text.length;
+    }
+    const matcher = this.search.matcher(text);
+    let position = 0;
+    while (position <= text.length && found.length < limit && matcher.find(position)) {
+      const start = matcher.start(1);
+      const end = matcher.end(1);
+      if (end > start) found.push({ token: text.slice(start, end), index: offset + start });
+      position = end > start ? end : end + 1;
+    }
+  }
+}
