@@ -318,7 +318,8 @@ export class GuardSession {
     let action = decide(flags, this.runtime.policy, tool);
     const halted = this.state.status === 'paused' || this.state.status === 'killed';
     // While paused or after a kill, calls are refused and content (results, model output, subagent output) withheld.
-    const standing = (halted && HALTABLE.has(event.type)) || (event.type === 'tool.call' && this.state.escalating > 0);
+    // (A result of a call the guard refused is already the model's to never see: it needs no halt flag.)
+    const standing = (halted && HALTABLE.has(event.type) && !ofRefusedCall) || (event.type === 'tool.call' && this.state.escalating > 0);
     if (standing) {
       flags.push(halted ? this.haltFlag(event.step) : this.escalatingFlag(event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');

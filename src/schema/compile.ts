@@ -189,7 +189,8 @@ function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLi
  */
 export function compileToolSchema(schema: Record<string, unknown>, limits: SchemaLimits): ArgumentValidator {
   const canonical = canonicalJson(schema);
-  const key = createHash('sha256').update(canonical).digest('base64url');
+  // The limits are part of the key: a guard with a lower cost cap must not reuse another's verdict.
+  const key = createHash('sha256').update(`${limits.maxSchemaCost ?? DEFAULT_MAX_SCHEMA_COST}:${limits.maxDepth ?? 64}:${limits.maxSchemaBytes}:${limits.maxSchemaDepth}\n`).update(canonical).digest('base64url');
   const cached = cache.get(key);
   if (cached) return cached.validator;
   vetUntrustedSchema(schema, canonical, limits);

@@ -4,6 +4,8 @@
  * run as one alternation, so a 1 MB tool result is scanned in one linear pass.
  */
 
+import { compileLinear, firstMatch } from './linear-regex.js';
+
 export interface InjectionFinding {
   kind: string;
   excerpt: string;
@@ -52,11 +54,17 @@ export interface InjectionScanner {
 
 /** Builds the scanner once (policy patterns included); `scan` is then a single regex pass. */
 export function createInjectionScanner(extraPatterns: readonly string[] = []): InjectionScanner {
-  const rules = [...RULES, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)];
+  const rules = RULES;
   const combined = new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi');
+  // Policy patterns come from outside: they run on RE2 (linear time), never inside the V8 alternation.
+  const extra = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
   return {
     scan(text) {
       const findings: InjectionFinding[] = [];
+      for (const { kind, regex } of extra) {
+        const match = findings.length < 16 ? firstMatch(regex, text) : undefined;
+        if (match) findings.push({ kind, excerpt: match.text.trim().slice(0, 160), index: match.index });
+      }
       combined.lastIndex = 0;
       for (let match = combined.exec(text); match !== null && findings.length < 16; match = combined.exec(text)) {
         const groups = match.groups ?? {};

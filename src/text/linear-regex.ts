@@ -77,13 +77,32 @@ export function checkLinear(pattern: string, options: LinearOptions = {}): Unsup
  * (`new Ajv({ code: { regExp: linearRegExpEngine } })`). Only `test` is needed.
  */
 export const linearRegExpEngine = Object.assign(
-  function linearRegExp(pattern: string, flags: string): { test(text: string): boolean } {
+  function linearRegExp(pattern: string, flags: string): { test(text: string): boolean; toString(): string } {
     const compiled = compileLinear(pattern, { ignoreCase: flags.includes('i') });
-    return { test: (text: string) => compiled.test(text) };
+    // ajv keys its compiled patterns by `toString()`: it must name the pattern, or every pattern shares one slot.
+    const key = `re2:/${pattern}/${flags}`;
+    return { test: (text: string) => compiled.test(text), toString: () => key };
   },
   // ajv needs `code` only for standalone code generation, which this package never does.
   { code: 'agent-warden/linear-regex' },
 );
+
+/**
+ * The first match of a compiled pattern and its index, in linear time: the DFA tests the whole text
+ * and then chunk by chunk, and positions are searched only in the first chunk that matches.
+ */
+export function firstMatch(regex: RE2JS, text: string): { text: string; index: number } | undefined {
+  if (!regex.test(text)) return undefined;
+  for (let start = 0; start < text.length; start += CHUNK) {
+    const from = Math.max(0, start - OVERLAP);
+    const chunk = text.length <= CHUNK ? text : text.slice(from, start + CHUNK + OVERLAP);
+    if (!regex.test(chunk)) continue;
+    const match = regex.exec(chunk) as (string[] & { index: number }) | null;
+    if (match) return { text: String(match[0]), index: from + match.index };
+  }
+  // Only a match longer than a chunk is left: it exists, its position is not worth the work.
+  return { text: '', index: -1 };
+}
 
 /** A token found in text by a linear-time pattern. */
 export interface FoundToken {
