@@ -189,13 +189,21 @@ export class GuardSession {
       const detail = invalid.map((field) => `${field}=${String(input[field])}`).join(', ');
       return refuse('block', [{ code: AnomalyCode.GUARD_ERROR, step, message: `Model call estimate is unusable (${detail}): token counts must be finite non-negative integers.`, evidence: { stage: 'estimate', invalid: detail } }]);
     }
-    // No estimate: reserve conservatively (the policy's default, or the largest input so far), so N
-    // concurrent admissions reserve N times that and can never pass the cap together.
+    // What is not estimated is reserved conservatively: the largest input and output seen so far, or
+    // the policy's defaults before any call (capped at what remains, so a small budget can still start).
+    // Every reservation is at least one token, so N concurrent admissions can never pass the cap together.
     const defaults = this.runtime.policy.budget;
-    const estimate = budget.charge(input.model, {
-      inputTokens: input.estimatedInputTokens ?? Math.max(defaults.defaultInputTokens, usage.largestInputTokens() ?? 0),
-      outputTokens: input.maxOutputTokens ?? defaults.defaultOutputTokens,
-    });
+    const largestInput = usage.largestInputTokens();
+    const largestOutput = usage.largestOutputTokens();
+    let inputTokens = input.estimatedInputTokens ?? largestInput ?? defaults.defaultInputTokens;
+    let outputTokens = input.maxOutputTokens ?? largestOutput ?? defaults.defaultOutputTokens;
+    const remaining = budget.maxTokens === undefined ? Number.POSITIVE_INFINITY : budget.maxTokens - budget.spent.tokens - budget.reserved.tokens;
+    if (largestInput === undefined && input.estimatedInputTokens === undefined && input.maxOutputTokens === undefined && inputTokens + outputTokens > remaining) {
+      inputTokens = Math.max(0, Math.min(inputTokens, remaining));
+      outputTokens = Math.max(0, remaining - inputTokens);
+    }
+    if (inputTokens + outputTokens < 1) outputTokens = 1;
+    const estimate = budget.charge(input.model, { inputTokens, outputTokens });
     const flags: Flag[] = [];
     if (budget.maxCostNano !== undefined && estimate.priced === false && !this.state.unpricedModels.has(input.model)) flags.push(unpricedFlag(input.model, step));
     if (flags.length === 0 && budget.fits(estimate)) {

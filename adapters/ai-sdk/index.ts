@@ -160,7 +160,8 @@ export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: 
         await defined;
         const decision = await session.beforeToolCall({ callId: options.toolCallId, tool: name, arguments: (input ?? {}) as Record<string, unknown> });
         if (!decision.proceed) return decision.refusal;
-        const output: unknown = await execute(input as never, options as never);
+        // The tool gets exactly what was checked: the frozen snapshot, not the model's object.
+        const output: unknown = await execute((decision.arguments ?? input) as never, options as never);
         const checked = await session.afterToolCall({ callId: options.toolCallId, tool: name, result: output });
         return checked.proceed ? output : checked.refusal;
       },

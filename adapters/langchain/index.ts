@@ -39,6 +39,19 @@ export function wardenMiddleware(session: GuardSession) {
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
 
+  /** Defines every tool not defined yet in one list, so the session's first list holds them all (later ones count as added). */
+  async function defineAll(tools: readonly unknown[]) {
+    const fresh = tools.filter((tool): tool is { name: string } => tool !== null && typeof tool === 'object' && typeof (tool as { name?: unknown }).name === 'string' && !defined.has((tool as { name: string }).name));
+    if (fresh.length === 0) return;
+    for (const tool of fresh) defined.add(tool.name);
+    await session.defineTools(
+      fresh.map((tool) => {
+        const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
+        return { name: tool.name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema };
+      }),
+    );
+  }
+
   async function record(ai: AIMessage, reservationId: string | undefined) {
     const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
     const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
@@ -58,6 +71,7 @@ export function wardenMiddleware(session: GuardSession) {
     // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
     // would add a graph node per step, costing time and the run's recursion budget.
     wrapModelCall: async (request, handler) => {
+      await defineAll(request.tools ?? []);
       for (const message of request.messages.slice(fedMessages)) {
         if (message.type === 'human') await session.message('user', messageText(message));
         else if (message.type === 'system') await session.message('system', messageText(message));
@@ -105,7 +119,8 @@ export function wardenMiddleware(session: GuardSession) {
         if (!answer?.approve) return refuse(refusalText(decision.refusal!));
         session.resume();
       }
-      const result = await handler(request);
+      // The tool gets exactly what was checked: the frozen snapshot of the arguments.
+      const result = await handler(decision.arguments ? { ...request, toolCall: { ...toolCall, args: decision.arguments as Record<string, unknown> } } : request);
       if (!ToolMessage.isInstance(result)) return result;
       const checked = await session.afterToolCall({ callId, tool: toolCall.name, result: result.content, ...(result.status === 'error' ? { isError: true } : {}) });
       return checked.proceed ? result : refuse(refusalText(checked.refusal!));

@@ -113,7 +113,7 @@ export class McpGuard {
    * Checks a tools/call, runs it if allowed, checks its result. A refused call or withheld result comes
    * back as an `isError` result; errors of the tool itself (or of the upstream) are rethrown unchanged.
    */
-  async call(key: string, params: CallToolParams, execute: () => Promise<CallToolResult>, listTools: () => Promise<readonly Tool[]>): Promise<CallToolResult> {
+  async call(key: string, params: CallToolParams, execute: (checked: CallToolParams) => Promise<CallToolResult>, listTools: () => Promise<readonly Tool[]>): Promise<CallToolResult> {
     const session = await this.session(key, params._meta);
     if (!this.listed.has(key)) await this.toolsListed(key, await listTools());
     const callId = `mcp_${++this.calls}_${randomUUID().slice(0, 8)}`;
@@ -121,7 +121,8 @@ export class McpGuard {
     if (!decision.proceed) return refusalResult(decision.refusal!);
     let result: CallToolResult;
     try {
-      result = await execute();
+      // Forward exactly what was checked: the frozen snapshot of the arguments.
+      result = await execute({ ...params, arguments: (decision.arguments ?? params.arguments ?? {}) as Record<string, unknown> });
     } catch (error) {
       await session.afterToolCall({ callId, tool: params.name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
       throw error;

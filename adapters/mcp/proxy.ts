@@ -115,7 +115,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         mcpGuard.call(
           sessionKey(),
           request.params,
-          () => upstream.callTool(request.params, undefined, { signal: extra.signal, timeout: 600_000, resetTimeoutOnProgress: true }).catch(failed) as never,
+          (checked) => upstream.callTool(checked, undefined, { signal: extra.signal, timeout: 600_000, resetTimeoutOnProgress: true }).catch(failed) as never,
           () => listAll(extra.signal),
         ),
       );

@@ -61,7 +61,7 @@ export function guardMcpServer(server: Server | McpServer, options: McpGuardOpti
       const guardedCall: RawHandler = async (request, extra) => {
         const params = request.params as CallToolParams | undefined;
         if (!params || typeof params.name !== 'string') return call(request, extra);
-        return mcpGuard.call(keyOf(extra), params, () => call(request, extra) as Promise<CallToolResult>, () => listAll(extra));
+        return mcpGuard.call(keyOf(extra), params, (checked) => call({ ...request, params: { ...request.params, ...checked } }, extra) as Promise<CallToolResult>, () => listAll(extra));
       };
       ours.add(guardedCall);
       table.set('tools/call', guardedCall);

@@ -153,7 +153,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     sessionTtlMs: 24 * 3_600_000,
     maxArgumentNodes: 10_000,
     maxSchemaCost: 256,
-    maxPatternScanChars: 262_144,
+    maxPatternScanChars: 131_072,
   },
   checkTimeoutMs: 2_000,
   onRecordError: 'block' as const,

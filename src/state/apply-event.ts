@@ -116,6 +116,7 @@ export function applyEvent(
       if (charge.priced === false && state.budget.maxCostNano !== undefined) state.unpricedModels.add(event.model);
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, usage.invalid.includes('input_tokens') ? undefined : event.input_tokens, charge.tokens);
+      if (event.output_tokens !== undefined && !usage.invalid.includes('output_tokens')) state.usage.recordOutput(usage.outputTokens);
       const toolCalls = event.output?.tool_calls ?? [];
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;

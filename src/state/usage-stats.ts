@@ -17,6 +17,17 @@ export class UsageStats {
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   }
 
+  private largestOutput: number | undefined;
+
+  /** The largest output of the session's calls so far. */
+  largestOutputTokens(): number | undefined {
+    return this.largestOutput;
+  }
+
+  recordOutput(outputTokens: number): void {
+    if (this.largestOutput === undefined || outputTokens > this.largestOutput) this.largestOutput = outputTokens;
+  }
+
   /** The largest input of the recent calls (the conservative default for a call with no estimate). */
   largestInputTokens(): number | undefined {
     let largest: number | undefined;

@@ -68,7 +68,7 @@ function compileDeclared(source: string): ShapeFinder | undefined {
   try {
     const finder = new LinearTokenFinder(source, source, '[\\p{L}\\p{N}_#-]', '[^\\p{L}\\p{N}_.-]|\\.(?:[^\\p{L}\\p{N}]|$)');
     // Model text is short; the cap keeps a pathological one bounded all the same.
-    return { find: (text) => finder.find(text, { chars: 262_144 }) };
+    return { find: (text) => finder.find(text, { chars: 131_072 }) };
   } catch {
     return undefined;
   }

@@ -125,6 +125,8 @@ export class ScanBudgetError extends Error {
 const CHUNK = 8_192;
 /** Chunks overlap by more than the longest id (256), so a match across a cut is still found whole. */
 const OVERLAP = 320;
+/** What one extracted match costs the scan budget, in characters (re2js pays ~20 µs per match). */
+const MATCH_COST = 128;
 
 /**
  * Finds every match of an untrusted pattern that stands alone between the given edges, in linear time.
@@ -161,34 +163,35 @@ export class LinearTokenFinder {
   find(text: string, budget?: ScanBudget, limit = 4_096): FoundToken[] {
     const found: FoundToken[] = [];
     if (text.length <= CHUNK) {
-      if (this.test(text)) this.collect(text, 0, budget, found, limit);
+      if (this.test(text)) this.collect(text, 0, 0, text.length, budget, found, limit);
       return found;
     }
-    const seen = new Set<number>();
     for (let start = 0; start < text.length && found.length < limit; start += CHUNK) {
-      const chunk = text.slice(Math.max(0, start - OVERLAP), start + CHUNK + OVERLAP);
+      const from = Math.max(0, start - OVERLAP);
+      const to = Math.min(text.length, start + CHUNK + OVERLAP);
+      const chunk = text.slice(from, to);
       if (!this.test(chunk)) continue;
-      const before = found.length;
-      this.collect(chunk, Math.max(0, start - OVERLAP), budget, found, limit);
-      // Drop what the overlap found twice.
-      const fresh = found.splice(before).filter((match) => !seen.has(match.index) && (seen.add(match.index), true));
-      found.push(...fresh);
+      // A chunk owns the matches that start inside it; the overlaps only let them end (and be preceded) truly.
+      this.collect(chunk, from, start - from, to === text.length ? Number.POSITIVE_INFINITY : to - from, budget, found, limit);
     }
     return found;
   }
 
-  private collect(text: string, offset: number, budget: ScanBudget | undefined, found: FoundToken[], limit: number): void {
-    if (budget) {
-      if (budget.chars < text.length) throw new ScanBudgetError(`searching ${text.length} more characters for ids of pattern ${this.source} exceeds the scan budget`);
-      budget.chars -= text.length;
-    }
+  /** Matches of `text` (at `offset` in the whole) starting at or after `first`, ending before `cut` (a chunk edge is no boundary). */
+  private collect(text: string, offset: number, first: number, cut: number, budget: ScanBudget | undefined, found: FoundToken[], limit: number): void {
+    const charge = (cost: number) => {
+      if (!budget) return;
+      if (budget.chars < cost) throw new ScanBudgetError(`searching for ids of pattern ${this.source} exceeds the scan budget (limits.maxPatternScanChars)`);
+      budget.chars -= cost;
+    };
+    charge(text.length);
     const matcher = this.search.matcher(text);
-    let position = 0;
-    while (position <= text.length && found.length < limit && matcher.find(position)) {
+    // find() continues where the last match ended: the trailing edge it consumed is only looked behind at.
+    while (found.length < limit && matcher.find()) {
       const start = matcher.start(1);
       const end = matcher.end(1);
-      if (end > start) found.push({ token: text.slice(start, end), index: offset + start });
-      position = end > start ? end : end + 1;
+      charge(MATCH_COST);
+      if (end > start && start >= first && end < cut) found.push({ token: text.slice(start, end), index: offset + start });
     }
   }
 }

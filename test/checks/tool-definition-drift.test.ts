@@ -29,7 +29,7 @@ describe('tool definition drift', () => {
     const reordered = ORDER_TOOLS.map((tool) => {
       const schema = tool.input_schema as { required?: string[] };
       const input_schema = Object.fromEntries(Object.entries({ ...schema, ...(schema.required ? { required: [...schema.required].reverse() } : {}) }).reverse());
-      return Object.fromEntries(Object.entries({ ...tool, input_schema }).reverse()) as typeof tool;
+      return Object.fromEntries(Object.entries({ ...tool, input_schema }).reverse()) as unknown as typeof tool;
     });
     expect((await session.defineTools(reordered)).flags).toEqual([]);
     const added = await session.defineTools([{ name: 'brand_new', input_schema: { type: 'object' } }]);
