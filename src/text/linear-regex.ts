@@ -163,7 +163,7 @@ export class LinearTokenFinder {
   find(text: string, budget?: ScanBudget, limit = 4_096): FoundToken[] {
     const found: FoundToken[] = [];
     if (text.length <= CHUNK) {
-      if (this.test(text)) this.collect(text, 0, 0, text.length, budget, found, limit);
+      if (this.test(text)) this.collect(text, 0, 0, Number.POSITIVE_INFINITY, budget, found, limit);
       return found;
     }
     for (let start = 0; start < text.length && found.length < limit; start += CHUNK) {
