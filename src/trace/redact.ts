@@ -45,7 +45,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Card-number candidates: 13-19 digits, optionally grouped by spaces or dashes; masked only when Luhn-valid. */
 const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
-const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[0478]|36|6)/;
+const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[04-9]|6)/;
 const EMAIL = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}\b/g;
 const PHONE = /(?<![\w+])\+?\d{1,3}?[ .-]?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?!\w)/g;
 
