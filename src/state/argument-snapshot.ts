@@ -24,8 +24,9 @@ class SnapshotProblem extends Error {
 }
 
 function setData(target: Record<string, unknown> | unknown[], key: string | number, value: unknown): void {
-  // defineProperty: a `__proto__` key stays data (the schema check refuses it later) and cannot reach the prototype.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // defineProperty for `__proto__`: it stays data (the schema check refuses it later) and cannot reach the prototype.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else (target as Record<string | number, unknown>)[key] = value;
 }
 
 /**

@@ -44,7 +44,8 @@ export interface LinearOptions {
 export function compileLinear(pattern: string, options: LinearOptions = {}): RE2JS {
   if (typeof pattern !== 'string') throw new UnsupportedPatternError(String(pattern), 'syntax', 'not a string');
   if (pattern.length > MAX_PATTERN_LENGTH) throw new UnsupportedPatternError(pattern, 'too_complex', `longer than ${MAX_PATTERN_LENGTH} characters`);
-  let flags = RE2JS.LOOKBEHINDS;
+  // Lookbehind support slows every match several times over: only patterns that use it get it.
+  let flags = /\(\?<[=!]/.test(pattern) ? RE2JS.LOOKBEHINDS : 0;
   if (options.ignoreCase) flags |= RE2JS.CASE_INSENSITIVE;
   if (options.multiline) flags |= RE2JS.MULTILINE;
   if (options.dotAll) flags |= RE2JS.DOTALL;

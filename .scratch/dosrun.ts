@@ -1,0 +1,2 @@
+import { dosWorstCase } from '../bench/dos.js';
+console.table(await dosWorstCase());
