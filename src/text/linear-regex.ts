@@ -164,7 +164,7 @@ export class LinearTokenFinder {
   find(text: string, budget?: ScanBudget, limit = 4_096): FoundToken[] {
     const found: FoundToken[] = [];
     if (text.length <= CHUNK) {
-      if (this.test(text)) this.collect(text, 0, 0, Number.POSITIVE_INFINITY, budget, found, limit);
+      if (this.test(text)) this.collect(text, 0, 0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, budget, found, limit);
       return found;
     }
     for (let start = 0; start < text.length && found.length < limit; start += CHUNK) {
@@ -173,13 +173,13 @@ export class LinearTokenFinder {
       const chunk = text.slice(from, to);
       if (!this.test(chunk)) continue;
       // A chunk owns the matches that start inside it; the overlaps only let them end (and be preceded) truly.
-      this.collect(chunk, from, start - from, to === text.length ? Number.POSITIVE_INFINITY : to - from, budget, found, limit);
+      this.collect(chunk, from, start - from, start - from + CHUNK, to === text.length ? Number.POSITIVE_INFINITY : to - from, budget, found, limit);
     }
     return found;
   }
 
-  /** Matches of `text` (at `offset` in the whole) starting at or after `first`, ending before `cut` (a chunk edge is no boundary). */
-  private collect(text: string, offset: number, first: number, cut: number, budget: ScanBudget | undefined, found: FoundToken[], limit: number): void {
+  /** Matches of `text` (at `offset` in the whole) starting in [`first`, `last`), ending before `cut` (a chunk edge is no boundary). */
+  private collect(text: string, offset: number, first: number, last: number, cut: number, budget: ScanBudget | undefined, found: FoundToken[], limit: number): void {
     const charge = (cost: number) => {
       if (!budget) return;
       if (budget.chars < cost) throw new ScanBudgetError(`searching for ids of pattern ${this.source} exceeds the scan budget (limits.maxPatternScanChars)`);
@@ -192,7 +192,7 @@ export class LinearTokenFinder {
       const start = matcher.start(1);
       const end = matcher.end(1);
       charge(MATCH_COST);
-      if (end > start && start >= first && end < cut) found.push({ token: text.slice(start, end), index: offset + start });
+      if (end > start && start >= first && start < last && end < cut) found.push({ token: text.slice(start, end), index: offset + start });
     }
   }
 }
