@@ -137,6 +137,8 @@ const MATCH_COST = 128;
 export class LinearTokenFinder {
   private readonly search: RE2JS;
   private readonly probe: RE2JS;
+  /** A character a match may follow (V8, built from the caller's constant class): where chunks may start and end. */
+  private readonly edge: RegExp;
 
   /**
    * @param body the pattern, unanchored (a leading `^` / trailing `$` already removed by the caller)
@@ -154,6 +156,14 @@ export class LinearTokenFinder {
     compileLinear(body, options);
     this.search = compileLinear(`(?<!${before})(${body})(?:${after}|$)`, options);
     this.probe = this.search;
+    this.edge = new RegExp(`[^${before.replace(/^\[|\]$/g, '')}]`, 'gu');
+  }
+
+  /** The first index at or after `from` (and before `to`) holding an edge character, or -1. */
+  private edgeAfter(text: string, from: number, to: number): number {
+    this.edge.lastIndex = from;
+    const found = this.edge.exec(text);
+    return found !== null && found.index < to ? found.index : -1;
   }
 
   /** Whether the text holds at least one match (DFA only: cheap, linear). */
@@ -168,8 +178,15 @@ export class LinearTokenFinder {
       return found;
     }
     for (let start = 0; start < text.length && found.length < limit; start += CHUNK) {
-      const from = Math.max(0, start - OVERLAP);
+      // A chunk starts on an edge character: a match can only start after one, and the engine must not
+      // take the cut for an edge. A stretch with no edge character at all holds no match (skipped).
+      let from = 0;
+      if (start > 0) {
+        from = this.edgeAfter(text, start - OVERLAP, start + CHUNK);
+        if (from < 0) continue;
+      }
       const to = Math.min(text.length, start + CHUNK + OVERLAP);
+      if (from >= to) continue;
       const chunk = text.slice(from, to);
       if (!this.test(chunk)) continue;
       // A chunk owns the matches that start inside it; the overlaps only let them end (and be preceded) truly.
