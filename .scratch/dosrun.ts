@@ -1,2 +1,0 @@
-import { dosWorstCase } from '../bench/dos.js';
-console.table(await dosWorstCase());
