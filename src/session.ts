@@ -172,8 +172,10 @@ export class GuardSession {
   }
 
   /**
-   * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
-   * defaults to the last call's input plus `maxOutputTokens`.
+   * Reserve budget before a model call, so concurrent calls cannot overshoot together. What is not
+   * estimated is reserved conservatively: the largest input and output so far, or the policy's
+   * `budget.defaultInputTokens` / `defaultOutputTokens` before the first call. Unusable estimates
+   * (NaN, negative, fractional) are refused with GUARD_ERROR.
    */
   async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
     const { budget, usage } = this.state;
@@ -221,7 +223,7 @@ export class GuardSession {
     const outcome = await this.resolve(action, flags, step);
     const decision: ModelAdmission = { step, action, flags, ...outcome };
     if (decision.proceed && flags.some((found) => found.code === AnomalyCode.MODEL_UNPRICED)) this.state.unpricedModels.add(input.model);
-    // An approved model that still does not fit reserves nothing more than the cap allows to be over.
+    // An approved admission still reserves its estimate, so concurrent admissions see it.
     if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
     else decision.refusal = buildRefusal(action, flags, 'Model call');
     return decision;
