@@ -4,7 +4,16 @@
  * text whatever the pattern. RE2 has no backreferences and no lookahead; a pattern that needs them
  * is refused with UnsupportedPatternError (callers fail closed), never run on a backtracking engine.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// Loaded on the first untrusted pattern, not at import: most processes (the CLI, guards without
+// patterns) never pay for the engine.
+let engine: typeof RE2JS | undefined;
+function re2(): typeof RE2JS {
+  engine ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  return engine;
+}
 
 /** Why a pattern cannot run on the linear-time engine. */
 export type UnsupportedReason = 'backreference' | 'lookaround' | 'too_complex' | 'syntax';
@@ -45,13 +54,14 @@ export function compileLinear(pattern: string, options: LinearOptions = {}): RE2
   if (typeof pattern !== 'string') throw new UnsupportedPatternError(String(pattern), 'syntax', 'not a string');
   if (pattern.length > MAX_PATTERN_LENGTH) throw new UnsupportedPatternError(pattern, 'too_complex', `longer than ${MAX_PATTERN_LENGTH} characters`);
   // Lookbehind support slows every match several times over: only patterns that use it get it.
-  let flags = /\(\?<[=!]/.test(pattern) ? RE2JS.LOOKBEHINDS : 0;
-  if (options.ignoreCase) flags |= RE2JS.CASE_INSENSITIVE;
-  if (options.multiline) flags |= RE2JS.MULTILINE;
-  if (options.dotAll) flags |= RE2JS.DOTALL;
+  const RE2 = re2();
+  let flags = /\(\?<[=!]/.test(pattern) ? RE2.LOOKBEHINDS : 0;
+  if (options.ignoreCase) flags |= RE2.CASE_INSENSITIVE;
+  if (options.multiline) flags |= RE2.MULTILINE;
+  if (options.dotAll) flags |= RE2.DOTALL;
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern), flags);
+    compiled = RE2.compile(RE2.translateRegExp(pattern), flags);
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     throw new UnsupportedPatternError(pattern, classify(message), message);
