@@ -7,6 +7,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
 import { proxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
+import { cliStartup } from './cli-startup.js';
+import { injectionPrecision } from './injection-precision.js';
 import { dosWorstCase } from './dos.js';
 
 const ORDER_TOOL: ToolDefinition = {
@@ -113,6 +115,17 @@ for (const { framework, tasks } of await adapterOverhead()) {
   report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
 }
 
+console.log('\nCLI start-up, median of interleaved runs (floor: starting Node itself)');
+console.table(cliStartup());
+const precision = await injectionPrecision();
+console.log(`\nPrompt-injection findings: precision and recall per tier on the precision corpus (${precision.corpus})`);
+console.table(precision.detectors);
+console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
+console.table(precision.heldOut);
+console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts), written after all tuning and never tuned on');
+console.table(precision.unseen);
+console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
+console.table(precision.checks);
 const dos = await dosWorstCase();
 console.log('\nWorst-case decision time over the denial-of-service classes (target: under 50 ms each)');
 console.table(dos);

@@ -4,7 +4,7 @@ import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent
 import { isResolvedPolicy, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
-import { createInjectionScanner } from './text/injection.js';
+import { createInjectionScanner, type InjectionDetector } from './text/injection.js';
 import { compileEntityPatterns } from './checks/entity-patterns.js';
 import type { EntityResolver } from './checks/entity-verification.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
@@ -36,6 +36,11 @@ export interface GuardOptions {
   sink?: TraceSink;
   store?: SessionStore;
   clock?: () => number;
+  /**
+   * Second opinions on content (a model-based classifier, another library), run with the
+   * policy's `injection.detectorTimeoutMs` and `injection.detectorFailure`. See docs/checks.md.
+   */
+  injectionDetectors?: InjectionDetector[];
   /** Checks of your own, run after the built-in ones. */
   checks?: Check[];
   /** `replay`: steps and times come from the trace, and no decisions are recorded. */
@@ -88,7 +93,7 @@ export class Guard extends EventEmitter<GuardEvents> {
       policy,
       tools,
       checks: indexChecks([...BUILT_IN_CHECKS, ...(options.checks ?? [])]),
-      injection: createInjectionScanner(policy.injection.extraPatterns),
+      injection: createInjectionScanner(policy.injection.extraPatterns, options.injectionDetectors),
       resolvers: { ...options.resolvers },
       entityPatterns: compileEntityPatterns(policy),
       escalate: options.escalate,

@@ -81,6 +81,8 @@ function baseActionFor(code: string, policy: Policy, tool: RegisteredTool | unde
   const name = tool?.definition.name ?? (typeof evidence?.tool === 'string' ? evidence.tool : undefined);
   const perTool = name === undefined ? undefined : policy.tools[name]?.actions?.[code];
   if (perTool) return perTool;
+  // Lower-confidence injection findings (paraphrases, encodings, loose phrasing) have their own action.
+  if (code === AnomalyCode.PROMPT_INJECTION && evidence?.confidence === 'low') return policy.injection.lowConfidence;
   if (tool?.destructive) {
     const destructive = policy.destructiveActions[code];
     if (destructive) return destructive;

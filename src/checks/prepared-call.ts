@@ -14,6 +14,7 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
   if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
   return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
 }
+import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -22,8 +23,11 @@ export interface EntityReference {
   value: string;
   /** Its ledger tokens (one for an ordinary id). */
   tokens: string[];
-  /** Why it counts as an id: its argument name, the policy's argument list, or a kind's pattern in text. */
-  via: 'name' | 'policy' | 'pattern';
+  /**
+   * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
+   * or an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance.
+   */
+  via: 'name' | 'policy' | 'pattern' | 'account';
   kind?: string;
   /** The value selects many records (`*`, `%`, empty) instead of naming one. */
   wildcard?: boolean;
@@ -71,6 +75,8 @@ interface Frame {
   depth: number;
   /** Inside an argument whose name marks an id (or the policy lists). */
   idVia: EntityReference['via'] | undefined;
+  /** The name of the id-named argument it is inside. */
+  idKey: string;
 }
 
 export function prepareCall(
@@ -92,6 +98,8 @@ export function prepareCall(
   const entityPaths = new Set(toolPolicy?.entityArguments ?? []);
   const ignoredPaths = new Set(toolPolicy?.ignoreArguments ?? []);
   const textPatterns = patterns.filter((pattern) => pattern.inText !== undefined);
+  // The record a create makes is named by its own id: `create_order({order_id})` introduces it.
+  const noun = tool?.kind === 'create' ? createdNoun(tool.definition.name) : undefined;
   let bytes = 0;
   const budget: ScanBudget = { chars: policy.limits.maxPatternScanChars };
   const findPatterns = (text: string, path: string, key?: true) => {
@@ -101,15 +109,15 @@ export function prepareCall(
       }
     }
   };
-  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined }];
+  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
   while (stack.length > 0) {
-    const { node, path, policyPath, depth, idVia } = stack.pop()!;
+    const { node, path, policyPath, depth, idVia, idKey } = stack.pop()!;
     if (depth > policy.limits.maxDepth) {
       return { ...empty, problem: { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` } };
     }
     if (Array.isArray(node)) {
       for (let index = node.length - 1; index >= 0; index -= 1) {
-        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia });
+        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia, idKey });
       }
       continue;
     }
@@ -130,7 +138,7 @@ export function prepareCall(
         const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = ignoredPaths.has(childPolicyPath);
         const via = ignored ? undefined : entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
-        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via });
+        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
       }
       continue;
     }
@@ -141,10 +149,18 @@ export function prepareCall(
       return { ...empty, problem: { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` } };
     }
     forEachToken(text, (token) => echoTokens.add(token));
+    // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
+    if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
       const reference = idReference(path || '/', text, idVia);
       if (reference) references.push(reference);
       continue;
+    }
+    if (typeof node === 'string' && tool?.destructive) {
+      for (const account of accountsIn(text)) {
+        const tokens = idTokens(account);
+        if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
+      }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
     findPatterns(text, path);

@@ -10,6 +10,7 @@ import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import type { SessionState } from './session-state.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
 export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
@@ -74,6 +75,7 @@ export function applyEvent(
           state.pendingDefinitions.delete(definition.name);
           state.tools.set(definition.name, registered);
           state.learnToolShapes(registered);
+          state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
           continue;
         }
         const finding = held.get(definition.name);
@@ -93,6 +95,7 @@ export function applyEvent(
         state.pendingDefinitions.delete(definition.name);
         state.tools.set(definition.name, registered);
         state.learnToolShapes(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
       }
       state.toolsPinned = true;
       break;
@@ -117,7 +120,7 @@ export function applyEvent(
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, usage.invalid.includes('input_tokens') ? undefined : event.input_tokens, charge.tokens);
       if (event.output_tokens !== undefined && !usage.invalid.includes('output_tokens')) state.usage.recordOutput(usage.outputTokens);
-      const toolCalls = event.output?.tool_calls ?? [];
+      const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;
       break;
@@ -130,10 +133,9 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
       if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
-      if (proceeds) {
-        for (const reference of call.references) {
-          if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-        }
+      // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
+      for (const reference of call.references) {
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
       }
       break;
     }
@@ -143,11 +145,15 @@ export function applyEvent(
       pendingCalls.delete(event.call_id);
       if (proceeds) {
         const content = context.content();
-        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+        // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
+        const external = state.tools.get(event.tool)?.externalContent === true;
+        const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
+        const trust = external || flagged ? 'untrusted' : 'trusted';
+        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust }, pending?.echo);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
-        for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        if (trust === 'trusted') for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
       }
       break;
     }
