@@ -18,7 +18,7 @@ import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState } from './state/session-state.js';
 import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
-import type { GuardRuntime } from './runtime.js';
+import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { snapshotArguments } from './state/argument-snapshot.js';
 import type { ArgumentProblem } from './checks/prepared-call.js';
@@ -85,6 +85,8 @@ export function withheldAnswer(decision: Decision): Refusal | undefined {
 export interface ModelAdmission extends Decision {
   /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
   reservationId?: string;
+  /** How long the call was held back because the session is spending too fast (`throttle`). */
+  throttledMs?: number;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
@@ -98,10 +100,11 @@ const HALTABLE: ReadonlySet<TraceEvent['type']> = new Set(['tool.call', 'tool.re
  * session see each other (a reservation, a loop count) in order.
  */
 export class GuardSession {
-  readonly state: SessionState;
+  state: SessionState;
   private readonly pendingCalls: PendingCalls = new Map();
   private readonly escalationWaiters: Array<() => void> = [];
-  private readonly runtime: GuardRuntime;
+  private runtime: GuardRuntime;
+  private sessionType: string | undefined;
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
@@ -110,6 +113,11 @@ export class GuardSession {
 
   get id(): string {
     return this.state.id;
+  }
+
+  /** The session's type, from `startSession({ type })` or its trace's `session.start`. */
+  get type(): string | undefined {
+    return this.sessionType;
   }
 
   get status() {
@@ -178,6 +186,7 @@ export class GuardSession {
    * (NaN, negative, fractional) are refused with GUARD_ERROR.
    */
   async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
+    const throttledMs = await this.throttle();
     const { budget, usage } = this.state;
     const step = this.state.lastStep;
     const refuse = (action: Action, flags: Flag[]): ModelAdmission => ({ step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') });
@@ -209,7 +218,7 @@ export class GuardSession {
     const flags: Flag[] = [];
     if (budget.maxCostNano !== undefined && estimate.priced === false && !this.state.unpricedModels.has(input.model)) flags.push(unpricedFlag(input.model, step));
     if (flags.length === 0 && budget.fits(estimate)) {
-      return { step, action: 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id };
+      return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id, ...(throttledMs > 0 ? { throttledMs } : {}) };
     }
     if (!budget.fits(estimate)) {
       flags.push({
@@ -227,6 +236,21 @@ export class GuardSession {
     if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
     else decision.refusal = buildRefusal(action, flags, 'Model call');
     return decision;
+  }
+
+  /**
+   * While a burn-rate spike lasts under the `throttle` action, the next model call waits:
+   * `initialDelayMs`, multiplied for each spiking call in a row, up to `maxDelayMs`. Replay never waits.
+   */
+  private async throttle(): Promise<number> {
+    const level = this.state.throttleLevel;
+    if (level === 0 || !this.runtime.live) return 0;
+    const { initialDelayMs, multiplier, maxDelayMs } = this.runtime.policy.budget.throttle;
+    const delayMs = Math.round(Math.min(maxDelayMs, initialDelayMs * multiplier ** (level - 1)));
+    if (delayMs <= 0) return 0;
+    this.runtime.emit('throttle', { sessionId: this.id, ...(this.sessionType !== undefined ? { sessionType: this.sessionType } : {}), delayMs, level });
+    await this.runtime.sleep(delayMs);
+    return delayMs;
   }
 
   /** Gives back a reservation whose model call failed: no phantom spend. */
@@ -297,6 +321,7 @@ export class GuardSession {
    * through the checks and the policy, and returns the decision. Never throws for a finding.
    */
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
+    if (input.type === 'session.start' && typeof input.session_type === 'string') this.adoptType(input.session_type);
     // Calls wait for a pending escalation's answer when the policy queues them (`halts.whileEscalating`).
     if (input.type === 'tool.call' && this.runtime.policy.halts.whileEscalating === 'queue') {
       while (this.state.escalating > 0) await this.escalationSettled();
@@ -362,6 +387,16 @@ export class GuardSession {
     }
     this.report(event, decision);
     return decision;
+  }
+
+  /** A session's type is set by its start: a fresh session moves under the type's policy. */
+  private adoptType(type: string): void {
+    if (this.sessionType !== undefined || this.state.lastStep >= 0) return;
+    this.sessionType = type;
+    const typed = this.runtime.forType(type);
+    if (typed === this.runtime) return;
+    this.runtime = typed;
+    this.state = new SessionState(this.state.id, typed.policy, typed.tools);
   }
 
   private place(input: EventInput | TraceEvent): TraceEvent {
@@ -499,8 +534,33 @@ export class GuardSession {
   }
 
 
+  private alert(kind: BudgetAlert['kind'], flag: Flag, event: TraceEvent): void {
+    const { budget, usage, topSteps } = this.state;
+    const evidence = flag.evidence ?? {};
+    const at = event.ts === undefined ? NaN : Date.parse(event.ts);
+    const alert: BudgetAlert = {
+      sessionId: this.id,
+      kind: flag.code === AnomalyCode.BUDGET_ALERT && (evidence.metric === 'cost' || evidence.metric === 'tokens') ? evidence.metric : kind,
+      step: flag.step,
+      message: flag.message,
+      spent: { tokens: budget.spent.tokens, costUsd: budget.spent.costNano / 1e9 },
+      tokensPerMinute: Number.isNaN(at) ? null : Math.round(usage.ratePerMinute(at) ?? 0),
+      topSteps: topSteps.map((entry) => ({ ...entry })),
+      at: Number.isNaN(at) ? new Date(this.runtime.clock()).toISOString() : new Date(at).toISOString(),
+    };
+    if (this.sessionType !== undefined) alert.sessionType = this.sessionType;
+    if (typeof evidence.level === 'number') alert.level = evidence.level;
+    this.runtime.emit('alert', alert);
+  }
+
   private report(event: TraceEvent, decision: Decision): void {
-    for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });
+    for (const flag of decision.flags) {
+      this.runtime.emit('flag', { sessionId: this.id, flag });
+      const kind = ALERTING[flag.code];
+      // A spike alerts once, when it begins; its later calls are on the trace, not on the pager.
+      const repeatedSpike = flag.code === AnomalyCode.BURN_RATE_SPIKE && this.state.spikeStartStep !== event.step;
+      if (kind !== undefined && !repeatedSpike) this.alert(kind, flag, event);
+    }
     const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
     if (!decided) return;
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
@@ -510,6 +570,13 @@ export class GuardSession {
     }
   }
 }
+
+/** Flags that are also operator alerts (an `alert` event), by alert kind. */
+const ALERTING: Readonly<Record<string, BudgetAlert['kind']>> = {
+  [AnomalyCode.BUDGET_ALERT]: 'cost',
+  [AnomalyCode.STEP_BUDGET_EXCEEDED]: 'step',
+  [AnomalyCode.BURN_RATE_SPIKE]: 'burn_rate',
+};
 
 function contentOf(event: TraceEvent): unknown {
   switch (event.type) {

@@ -18,7 +18,11 @@ export interface PolicyDocument {
   escalationTimeoutMs?: number;
   modelText?: Partial<ModelTextPolicy>;
   loop?: Partial<LoopPolicy>;
-  budget?: Partial<BudgetPolicy>;
+  budget?: BudgetPolicyDocument;
+  /** Spend levels that raise an alert (once each) per session. */
+  alerts?: Partial<AlertPolicy>;
+  /** Per session type (`startSession({ type })`): budgets, alerts and loop limits that replace the defaults above. */
+  sessionTypes?: Record<string, SessionTypePolicy>;
   injection?: Partial<InjectionPolicy>;
   limits?: Partial<LimitsPolicy>;
   checkTimeoutMs?: number;
@@ -92,6 +96,28 @@ export interface ModelPrice {
   output: number;
 }
 
+/** How a burn-rate spike slows the next model call: the delay grows while the spike lasts. */
+export interface ThrottlePolicy {
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+}
+
+/** Session spend levels that alert: each level fires once per session, in tokens and in USD. */
+export interface AlertPolicy {
+  costUsd: number[];
+  tokens: number[];
+}
+
+export type BudgetPolicyDocument = Partial<Omit<BudgetPolicy, 'throttle'>> & { throttle?: Partial<ThrottlePolicy> };
+
+/** What a session type may set; everything else comes from the policy's top level. */
+export interface SessionTypePolicy {
+  budget?: Omit<BudgetPolicyDocument, 'prices'>;
+  alerts?: Partial<AlertPolicy>;
+  loop?: Partial<LoopPolicy>;
+}
+
 export interface BudgetPolicy {
   maxTokens?: number;
   maxCostUsd?: number;
@@ -105,6 +131,7 @@ export interface BudgetPolicy {
   defaultInputTokens: number;
   /** Output tokens reserved for a model call with no `maxOutputTokens`. */
   defaultOutputTokens: number;
+  throttle: ThrottlePolicy;
 }
 
 export interface LimitsPolicy {
@@ -135,6 +162,9 @@ export interface Policy {
   modelText: ModelTextPolicy;
   loop: LoopPolicy;
   budget: BudgetPolicy;
+  alerts: AlertPolicy;
+  /** Resolved policies per declared session type (the top level with the type's overrides applied). */
+  sessionTypes: Record<string, Policy>;
   injection: InjectionPolicy;
   limits: LimitsPolicy;
   checkTimeoutMs: number;
@@ -162,7 +192,10 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     prices: {},
     defaultInputTokens: 4_096,
     defaultOutputTokens: 4_096,
+    throttle: { initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 30_000 },
   },
+  alerts: { costUsd: [1, 5, 9], tokens: [] },
+  sessionTypes: {},
   injection: { extraPatterns: [], lowConfidence: 'warn' as const, taintFlaggedContent: true, detectorTimeoutMs: 2_000, detectorFailure: 'warn' as const },
   classifyUnannotatedTools: true,
   limits: {
@@ -232,7 +265,9 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
     modelText: { ...defaults.modelText, ...document.modelText },
     loop: { ...defaults.loop, ...document.loop },
-    budget: { ...defaults.budget, ...document.budget, prices: { ...document.budget?.prices } },
+    budget: mergeBudget(defaults.budget, document.budget),
+    alerts: mergeAlerts(defaults.alerts, document.alerts),
+    sessionTypes: {},
     injection: { ...defaults.injection, ...document.injection, extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
     classifyUnannotatedTools: document.classifyUnannotatedTools ?? defaults.classifyUnannotatedTools,
     limits: { ...defaults.limits, ...document.limits },
@@ -241,8 +276,34 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     pins: { ...defaults.pins, ...document.pins },
     halts: { ...defaults.halts, ...document.halts },
   };
+  for (const [type, overrides] of Object.entries(document.sessionTypes ?? {})) {
+    const typed: Policy = {
+      ...policy,
+      loop: { ...policy.loop, ...overrides.loop },
+      budget: mergeBudget(policy.budget, overrides.budget),
+      alerts: mergeAlerts(policy.alerts, overrides.alerts),
+      sessionTypes: {},
+    };
+    RESOLVED.add(typed);
+    policy.sessionTypes[type] = typed;
+  }
   RESOLVED.add(policy);
   return policy;
+}
+
+function mergeBudget(base: BudgetPolicy, document: BudgetPolicyDocument | undefined): BudgetPolicy {
+  return { ...base, ...document, prices: { ...base.prices, ...document?.prices }, throttle: { ...base.throttle, ...document?.throttle } };
+}
+
+/** Levels sorted ascending and deduplicated, so "once per level" is well defined. */
+function mergeAlerts(base: AlertPolicy, document: Partial<AlertPolicy> | undefined): AlertPolicy {
+  const levels = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
+  return { costUsd: levels(document?.costUsd ?? base.costUsd), tokens: levels(document?.tokens ?? base.tokens) };
+}
+
+/** The policy a session of `type` runs under: the type's overrides, or the top level for undeclared types. */
+export function policyForSessionType(policy: Policy, type: string | undefined): Policy {
+  return (type !== undefined && Object.hasOwn(policy.sessionTypes, type) ? policy.sessionTypes[type] : undefined) ?? policy;
 }
 
 /** Reads and resolves a policy file; a bad file is a PolicyError naming the file. */

@@ -120,6 +120,12 @@ export function applyEvent(
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, usage.invalid.includes('input_tokens') ? undefined : event.input_tokens, charge.tokens);
       if (event.output_tokens !== undefined && !usage.invalid.includes('output_tokens')) state.usage.recordOutput(usage.outputTokens);
+      state.noteStepTokens(event.step, charge.tokens);
+      for (const flag of flags) if (flag.code === AnomalyCode.BUDGET_ALERT && typeof flag.evidence?.key === 'string') state.alertsFired.add(flag.evidence.key);
+      // A spike under `throttle` slows the next model call more each time; a call out of the spike lifts it.
+      const spike = flags.some((flag) => flag.code === AnomalyCode.BURN_RATE_SPIKE);
+      state.spikeStartStep = spike ? (state.spikeStartStep ?? event.step) : undefined;
+      state.throttleLevel = spike && policy.actions[AnomalyCode.BURN_RATE_SPIKE] === 'throttle' ? state.throttleLevel + 1 : 0;
       const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;

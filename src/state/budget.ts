@@ -39,15 +39,22 @@ export function isTokenCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-function priceFor(prices: ReadonlyMap<string, ModelPrice>, model: string): ModelPrice | undefined {
+/** A price table keyed by normalised model names. */
+function normalizedPrices(prices: Record<string, ModelPrice>): ReadonlyMap<string, ModelPrice> {
+  return new Map(Object.entries(prices).map(([name, price]) => [normalizeModelName(name), price]));
+}
+
+/** The price of a model (names normalised): by exact name, else the longest priced name it starts with. */
+export function priceFor(prices: Record<string, ModelPrice> | ReadonlyMap<string, ModelPrice>, model: string): ModelPrice | undefined {
+  const table = prices instanceof Map ? (prices as ReadonlyMap<string, ModelPrice>) : normalizedPrices(prices as Record<string, ModelPrice>);
   const name = normalizeModelName(model);
-  const exact = prices.get(name);
+  const exact = table.get(name);
   if (exact) return exact;
   let best: string | undefined;
-  for (const known of prices.keys()) {
+  for (const known of table.keys()) {
     if (name.startsWith(known) && (best === undefined || known.length > best.length)) best = known;
   }
-  return best === undefined ? undefined : prices.get(best);
+  return best === undefined ? undefined : table.get(best);
 }
 
 /**
