@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   Action,
   EventInput,
@@ -20,63 +19,12 @@ import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
-import { toolArguments } from './text/json-text.js';
+import { guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
+import { guardModelCall, openModelCall, type ModelCallHost, type ModelCallOutcome, type ModelCallTicket, type ModelOutput, type ModelRequestInput } from './protocol/model-call.js';
+import type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
 
-/** The guard's verdict on one event. */
-export interface Decision {
-  /** The trace step of the event decided. */
-  step: number;
-  action: Action;
-  /** Every flag raised for the event. */
-  flags: Flag[];
-  /** Whether the call runs (or the result reaches the model): allow, warn, or a pause a human approved. */
-  proceed: boolean;
-  escalation?: 'approved' | 'denied' | 'killed' | 'unavailable' | 'timeout' | 'failed';
-  /** What the model gets instead, when it does not proceed. */
-  refusal?: Refusal;
-  /** The event carries no decision (a `guard.decision` event fed back in). */
-  ignored?: boolean;
-}
-
-export interface ToolCallInput {
-  callId?: string;
-  tool: string;
-  arguments: Record<string, unknown> | string;
-}
-
-export interface ToolResultInput {
-  callId: string;
-  tool: string;
-  result: unknown;
-  isError?: boolean;
-}
-
-export interface ModelCallInput {
-  model: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  finishReasons?: string[];
-  text?: string;
-  toolCalls?: ModelToolCall[];
-  inputMessages?: unknown[];
-  durationMs?: number;
-  /** The reservation from `beforeModelCall`, reconciled to the actual usage. */
-  reservationId?: string;
-}
-
-/**
- * The refusal to show instead of a final answer the guard says to withhold (an invented id the model
- * told the user), or `undefined` when the answer may go out. For integrations that can still hold it back.
- */
-export function withheldAnswer(decision: Decision): Refusal | undefined {
-  if (decision.proceed || !decision.refusal) return undefined;
-  return decision.flags.some((flag) => flag.evidence?.in === 'model_text' && flag.evidence.final === true) ? decision.refusal : undefined;
-}
-
-export interface ModelAdmission extends Decision {
-  /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
-  reservationId?: string;
-}
+export type { Decision, ModelAdmission, ToolCallInput, ToolResultInput, ModelCallInput } from './decision.js';
+export { withheldAnswer } from './decision.js';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
@@ -90,6 +38,18 @@ export class GuardSession {
   readonly state: SessionState;
   private readonly pendingCalls: PendingCalls = new Map();
   private readonly runtime: GuardRuntime;
+  /** What the call protocols drive: this session's feeding methods, and its usual input size. */
+  private readonly protocol: ToolCallHost & ModelCallHost = {
+    beforeToolCall: (call) => this.beforeToolCall(call),
+    afterToolCall: (result) => this.afterToolCall(result),
+    subagentOutput: (content, options) => this.subagentOutput(content, options),
+    resume: () => this.resume(),
+    message: (role, content) => this.message(role, content),
+    beforeModelCall: (input) => this.beforeModelCall(input),
+    modelCall: (input) => this.modelCall(input),
+    releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
+    usualInputTokens: () => this.state.usage.medianInputTokens(),
+  };
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
@@ -200,26 +160,50 @@ export class GuardSession {
   }
 
   /**
+   * The whole tool-call sequence in one call: the guard decides, `run` gets the checked arguments if
+   * the call may run, its result (or, if it throws, an error result) is recorded and checked. A refusal
+   * comes back as `outcome.refusal`, never as an exception; the tool's own error is rethrown.
+   * @example
+   * const outcome = await session.guardToolCall({ callId, tool: 'get_order', arguments }, (args) => getOrder(args));
+   * return outcome.refusal ?? outcome.value;
+   */
+  guardToolCall<R>(call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options?: ToolCallOptions<R>): Promise<ToolCallOutcome<R>> {
+    return guardToolCall(this.protocol, call, run, options);
+  }
+
+  /**
+   * The tool-call sequence for frameworks whose hooks split a call (a guardrail before it runs, another
+   * after): decides the call once; finish the ticket with the tool's value, or fail it with its error.
+   */
+  openToolCall(call: ToolCallInput, options?: Omit<ToolCallOptions, 'resultOf'>): Promise<ToolCallTicket> {
+    return openToolCall(this.protocol, call, options);
+  }
+
+  /**
+   * The whole model-call sequence in one call: new user and system messages fed, budget reserved with an
+   * estimate, `run` called if admitted (its reservation released if it throws), the output recorded, and
+   * a final answer naming an invented id reported as `withheld`.
+   * @example
+   * const outcome = await session.guardModelCall({ model: 'gpt-4o', messages, feed }, () => client.chat(request), toModelOutput);
+   * if (outcome.refusal) return refusalText(outcome.refusal);
+   */
+  guardModelCall<R>(request: ModelRequestInput, run: () => PromiseLike<R> | R, outputOf: (value: R) => ModelOutput): Promise<ModelCallOutcome<R>> {
+    return guardModelCall(this.protocol, request, run, outputOf);
+  }
+
+  /** The model-call sequence for streams: admitted once; finish the ticket with the output, or fail it to release the budget. */
+  openModelCall(request: ModelRequestInput): Promise<ModelCallTicket> {
+    return openModelCall(this.protocol, request);
+  }
+
+  /**
    * Wraps a plain async tool so the guard runs around it. A refusal is returned as the tool's result
    * (never thrown), so the model can read it and recover.
    */
   wrapTool<A extends Record<string, unknown>, R>(name: string, tool: (args: A) => Promise<R> | R) {
     return async (args: A | string, callId?: string): Promise<R | Refusal> => {
-      const id = callId ?? `call_${randomUUID()}`;
-      const decision = await this.beforeToolCall({ tool: name, arguments: args, callId: id });
-      if (!decision.proceed) return decision.refusal!;
-      const parsed = typeof args === 'string' ? toolArguments(args) : args;
-      // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
-      if (typeof parsed === 'string') return buildRefusal('block', decision.flags, `Call to ${name}`);
-      let result: R;
-      try {
-        result = await tool(parsed as A);
-      } catch (error) {
-        await this.afterToolCall({ callId: id, tool: name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
-        throw error;
-      }
-      const checked = await this.afterToolCall({ callId: id, tool: name, result });
-      return checked.proceed ? result : checked.refusal!;
+      const outcome = await this.guardToolCall({ tool: name, arguments: args, ...(callId !== undefined ? { callId } : {}) }, (checked) => tool(checked as A));
+      return outcome.refusal ?? (outcome.value as R);
     };
   }
 

@@ -117,18 +117,11 @@ export class McpGuard {
     const session = await this.session(key, params._meta);
     if (!this.listed.has(key)) await this.toolsListed(key, await listTools());
     const callId = `mcp_${++this.calls}_${randomUUID().slice(0, 8)}`;
-    const decision = await session.beforeToolCall({ callId, tool: params.name, arguments: params.arguments ?? {} });
-    if (!decision.proceed) return refusalResult(decision.refusal!);
-    let result: CallToolResult;
-    try {
-      result = await execute();
-    } catch (error) {
-      await session.afterToolCall({ callId, tool: params.name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
-      throw error;
-    }
-    const { _meta: _ignored, ...content } = result;
-    const checked = await session.afterToolCall({ callId, tool: params.name, result: content, ...(result.isError ? { isError: true } : {}) });
-    return checked.proceed ? result : refusalResult(checked.refusal!);
+    const outcome = await session.guardToolCall({ callId, tool: params.name, arguments: params.arguments ?? {} }, () => execute(), {
+      // The result's `_meta` is transport metadata, not content the model reads.
+      resultOf: ({ _meta: _ignored, ...content }) => ({ result: content, ...(content.isError ? { isError: true } : {}) }),
+    });
+    return outcome.refusal ? refusalResult(outcome.refusal) : outcome.value!;
   }
 
   /** Ends an MCP session's guard session (its transport closed). */
