@@ -4,7 +4,8 @@
 export { createGuard, Guard } from './guard.js';
 export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
 export { GuardSession, withheldAnswer } from './session.js';
-export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './session.js';
+export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput, SessionSpend } from './session.js';
+export type { SessionStatus } from './state/session-state.js';
 export type { ToolCallOptions, ToolCallOutcome, ToolCallTicket, ToolResultOf } from './protocol/tool-call.js';
 export type { ModelRequestInput, ModelOutput, ModelCallTicket, ModelCallOutcome } from './protocol/model-call.js';
 export { MessageFeed } from './protocol/message-feed.js';

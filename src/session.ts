@@ -14,7 +14,7 @@ import type { CheckContext } from './checks/check.js';
 import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
-import { SessionState } from './state/session-state.js';
+import { SessionState, type SessionStatus } from './state/session-state.js';
 import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
@@ -25,6 +25,15 @@ import type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResul
 
 export type { Decision, ModelAdmission, ToolCallInput, ToolResultInput, ModelCallInput } from './decision.js';
 export { withheldAnswer } from './decision.js';
+
+/** A session's spend: booked model usage, and budget held by model calls in flight. */
+export interface SessionSpend {
+  tokens: number;
+  costUsd: number;
+  reserved: { tokens: number; costUsd: number };
+  /** Model calls admitted and not yet recorded or released. */
+  openReservations: number;
+}
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
@@ -60,8 +69,24 @@ export class GuardSession {
     return this.state.id;
   }
 
-  get status() {
+  /** `active`, `paused` (until `resume()`), `killed`, or `ended`. */
+  get status(): SessionStatus {
     return this.state.status;
+  }
+
+  /** The last trace step of the session (-1 before its start event). */
+  get step(): number {
+    return this.state.lastStep;
+  }
+
+  /**
+   * What the session has spent, and what concurrent model calls hold reserved, in tokens and US dollars.
+   * @example
+   * if (session.spend.tokens > 50_000) console.warn('expensive session', session.id);
+   */
+  get spend(): SessionSpend {
+    const { spent, reserved, openReservations } = this.state.budget;
+    return { tokens: spent.tokens, costUsd: spent.costNano / 1e9, reserved: { tokens: reserved.tokens, costUsd: reserved.costNano / 1e9 }, openReservations };
   }
 
   // ---- feeding the session -------------------------------------------------

@@ -50,7 +50,7 @@ describe('agent-warden/openai-agents', () => {
     const plain = await run(orderAgent(new ScriptedModel(script()), plainExecuted), PROMPT);
     expect(result.finalOutput).toBe(plain.finalOutput);
     expect(executed).toEqual(plainExecuted);
-    expect(session.state.budget.spent.tokens).toBe(350);
+    expect(session.spend.tokens).toBe(350);
     expect(sink.events.filter((event) => event.type === 'guard.decision').every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe('agent-warden/openai-agents', () => {
     const { agent, model, session } = await guarded(script, { policy: { budget: { maxTokens: 1_000 }, loop: { maxRepeats: 50 } } });
     const result = await run(agent, PROMPT);
     expect(model.calls).toHaveLength(2);
-    expect(session.state.budget.spent.tokens).toBe(841);
+    expect(session.spend.tokens).toBe(841);
     expect(result.finalOutput).toMatch(/budget/);
   });
 
@@ -128,7 +128,7 @@ describe('agent-warden/openai-agents', () => {
     await stream.completed;
     expect(stream.finalOutput).toBe('You have one order, ord_1001.');
     expect(executed).toEqual(['list_orders:cust_789']);
-    expect(session.state.budget.spent.tokens).toBe(230);
+    expect(session.spend.tokens).toBe(230);
 
     const spent = await guarded([calls('list_orders', { customer_id: 'cust_789' }, 'c1', 900), says('never said')], { policy: { budget: { maxTokens: 1_000 } } });
     const refused = await run(spent.agent, PROMPT, { stream: true });
