@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent } from './trace/events.js';
+import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition } from './trace/events.js';
 import { isResolvedPolicy, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
 import { createInjectionScanner } from './text/injection.js';
 import { compileEntityPatterns } from './checks/entity-patterns.js';
-import type { EntityResolver } from './checks/entity-verification.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
 import { GuardSession, type Decision } from './session.js';
 import { METADATA_KEY } from './state/apply-event.js';
 import type { ProvenanceMode } from './state/session-state.js';
 import { createMemoryStore, type SessionStore } from './store.js';
-import type { EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
-import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
+import type { EntityResolver, EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
+import type { TraceSink } from './trace/sink.js';
 
-/** Where recorded events go (a JSONL file, memory, a collector). */
-export interface TraceSink {
-  write(event: TraceEvent): void;
-}
+export type { TraceSink } from './trace/sink.js';
+import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 
 export interface GuardOptions {
   /** A policy document (validated) or a resolved policy. Defaults apply to whatever is left out. */
@@ -105,11 +102,11 @@ export class Guard extends EventEmitter<GuardEvents> {
       emit(name, payload) {
         (emitter.emit as (name: string, payload: unknown) => boolean)(name, payload);
       },
-      subagentSchema(event: SubagentOutputEvent, state) {
+      subagentSchema(event: SubagentOutputEvent, session) {
         const declared = event.agent === undefined ? undefined : subagentValidators.get(event.agent);
         if (declared) return declared;
-        const call = event.call_id === undefined ? undefined : state.calls.get(event.call_id);
-        const schema = call === undefined ? undefined : state.tools.get(call.tool)?.definition.output_schema;
+        const call = event.call_id === undefined ? undefined : session.toolCall(event.call_id);
+        const schema = call === undefined ? undefined : session.tool(call.tool)?.definition.output_schema;
         return schema === undefined ? undefined : compileToolSchema(schema, policy.limits);
       },
     };

@@ -16,7 +16,7 @@ export { refusalText } from './refusal.js';
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';
 export { resolvePolicy, loadPolicyFile, PolicyError, DEFAULT_POLICY } from './policy/policy.js';
 export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy } from './policy/policy.js';
-export type { EntityResolver } from './checks/entity-verification.js';
+export type { EntityResolver } from './runtime.js';
 export { defineCheck, flag } from './checks/check.js';
 export type { Check, CheckContext } from './checks/check.js';
 export type { SessionStore } from './store.js';

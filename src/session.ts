@@ -15,6 +15,7 @@ import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
+import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { scanContent, type ContentScan } from './text/content-scan.js';
 import type { GuardRuntime } from './runtime.js';
@@ -45,6 +46,7 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
  */
 export class GuardSession {
   readonly state: SessionState;
+  private readonly view: SessionView;
   private readonly pendingCalls: PendingCalls = new Map();
   private readonly runtime: GuardRuntime;
   /** What the call protocols drive: this session's feeding methods, and its usual input size. */
@@ -63,6 +65,7 @@ export class GuardSession {
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
+    this.view = createSessionView(this.state);
   }
 
   get id(): string {
@@ -310,7 +313,7 @@ export class GuardSession {
     const at = event.ts === undefined ? undefined : Date.parse(event.ts);
     return {
       policy: runtime.policy,
-      state,
+      session: this.view,
       injection: runtime.injection,
       resolvers: runtime.resolvers,
       entityPatterns: runtime.entityPatterns,
@@ -330,7 +333,7 @@ export class GuardSession {
         });
         return scanned;
       },
-      subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),
+      subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, this.view),
     };
   }
 

@@ -5,11 +5,11 @@ import { idTokens } from '../text/tokens.js';
 
 /** A tool result carrying an entity of a kind the session is about, with another value than the session's. */
 export const entityMismatch = defineCheck('entity-mismatch', ['tool.result'], (event, context) => {
-  if (context.state.sessionEntities.size === 0 || event.is_error === true) return [];
+  if (!context.session.hasSessionEntities() || event.is_error === true) return [];
   const flags: Flag[] = [];
   const seen = new Set<string>();
   for (const { key, value, path } of context.content().keyed) {
-    const expected = context.state.sessionEntities.get(key);
+    const expected = context.session.sessionEntities(key);
     if (!expected || expected.size === 0) continue;
     const tokens = idTokens(value);
     if (tokens.length === 0 || tokens.every((token) => expected.has(token))) continue;

@@ -15,13 +15,13 @@ function describeSource(provenance: Provenance): string {
 export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], (event, context) => {
   const flags: Flag[] = [];
   // With no conversation to check against, a read-only lookup is how an id is first established.
-  const lookup = context.state.provenance === 'tool-results' && context.call().tool?.readOnly === true;
+  const lookup = context.session.provenance === 'tool-results' && context.call().tool?.readOnly === true;
   const reported = new Set<string>();
   for (const reference of context.call().references) {
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
-      const { trusted, untrusted } = context.state.ledger.lookup(token);
+      const { trusted, untrusted } = context.session.provenanceOf(token);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
       else missing ??= token;
