@@ -36,6 +36,9 @@ export interface SessionSpend {
   openReservations: number;
 }
 
+/** Package-internal access to a session's state, for the guard that made it; not exported from the package. */
+export const sessionStates = new WeakMap<GuardSession, SessionState>();
+
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
@@ -45,7 +48,7 @@ const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
  * session see each other (a reservation, a loop count) in order.
  */
 export class GuardSession {
-  readonly state: SessionState;
+  private readonly state: SessionState;
   private readonly view: SessionView;
   private readonly pendingCalls: PendingCalls = new Map();
   private readonly runtime: GuardRuntime;
@@ -66,6 +69,7 @@ export class GuardSession {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
     this.view = createSessionView(this.state);
+    sessionStates.set(this, this.state);
   }
 
   get id(): string {

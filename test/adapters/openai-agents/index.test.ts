@@ -110,16 +110,18 @@ describe('agent-warden/openai-agents', () => {
       execute: async ({ order_id }) => (refunds.push(order_id), 'refunded'),
     });
     const asTool = researcher.asTool({ toolName: 'ask_researcher', toolDescription: 'Ask the researcher' });
-    const { agent, session } = await guarded(
+    const { agent, session, sink } = await guarded(
       [calls('ask_researcher', { input: 'which order?' }, 'r1'), calls('refund_order', { order_id: 'ord_4242' }, 'r2'), says('Done.')],
       { policy: { tools: { refund_order: { destructive: true } } } },
       [asTool as ReturnType<typeof tool>, refund],
     );
     await run(agent, PROMPT);
     expect(refunds).toEqual([]);
-    const ledger = session.state.ledger.lookup('ord_4242');
-    expect(ledger.trusted).toBeUndefined();
-    expect(ledger.untrusted?.source).toBe('subagent:ask_researcher');
+    // The id is known only from the subagent's (untrusted) answer: the destructive call is refused for it.
+    const refundCall = sink.events.find((event) => event.type === 'tool.call' && event.tool === 'refund_order')!;
+    const refused = sink.events.find((event) => event.type === 'guard.decision' && event.target_step === refundCall.step);
+    expect(refused).toMatchObject({ action: 'block', flags: [{ code: 'UNTRUSTED_ENTITY', evidence: { id: 'ord_4242', source: 'subagent:ask_researcher' } }] });
+    expect(session.status).toBe('active');
   });
 
   it('feeds streamed runs too, and refuses a streamed model call the budget cannot fit', async () => {
