@@ -1,23 +1,20 @@
 import type {
-  Action,
   EventInput,
-  Flag,
   GuardDecisionEvent,
   MessageRole,
   ModelToolCall,
   SessionEndEvent,
-  SubagentOutputEvent,
   TraceEvent,
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
-import type { CheckContext } from './checks/check.js';
-import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent, type PendingCalls } from './state/apply-event.js';
-import { scanContent, type ContentScan } from './text/content-scan.js';
+import { buildCheckContext } from './session/check-context.js';
+import { haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
+import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
@@ -39,8 +36,6 @@ export interface SessionSpend {
 /** Package-internal access to a session's state, for the guard that made it; not exported from the package. */
 export const sessionStates = new WeakMap<GuardSession, SessionState>();
 
-const NO_KEYS: ReadonlySet<string> = new Set();
-const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /**
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
@@ -155,35 +150,8 @@ export class GuardSession {
    * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
    * defaults to the last call's input plus `maxOutputTokens`.
    */
-  async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
-    const { budget, usage } = this.state;
-    const estimate = budget.charge(input.model, {
-      inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
-      outputTokens: input.maxOutputTokens ?? 0,
-    });
-    const step = this.state.lastStep;
-    if (this.state.status === 'killed' || this.state.status === 'paused') {
-      const flags = [this.haltFlag(step)];
-      const action = this.state.status === 'killed' ? 'kill' : 'pause';
-      return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
-    }
-    if (budget.fits(estimate)) {
-      return { step, action: 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id };
-    }
-    const flags: Flag[] = [
-      {
-        code: AnomalyCode.BUDGET_EXCEEDED,
-        step,
-        message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${budget.spent.tokens} spent, ${budget.reserved.tokens} reserved).`,
-        evidence: { estimate: estimate.tokens, spent: budget.spent.tokens, reserved: budget.reserved.tokens, limit: budget.maxTokens ?? null },
-      },
-    ];
-    const action = decide(flags, this.runtime.policy, undefined);
-    const outcome = await this.resolve(action, flags, step);
-    const decision: ModelAdmission = { step, action, flags, ...outcome };
-    if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
-    else decision.refusal = buildRefusal(action, flags, 'Model call');
-    return decision;
+  beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
+    return admitModelCall(this.state, this.runtime, input);
   }
 
   /** Gives back a reservation whose model call failed: no phantom spend. */
@@ -241,17 +209,12 @@ export class GuardSession {
 
   /** Lift a pause: later calls are decided normally again. */
   resume(): void {
-    if (this.state.status !== 'paused') return;
-    this.state.status = 'active';
-    this.state.haltedBy = undefined;
-    this.runtime.emit('resume', { sessionId: this.id });
+    resumeSession(this.state, this.runtime);
   }
 
   /** Refuse every further call in this session. */
   kill(reason = 'killed by operator'): void {
-    this.state.status = 'killed';
-    this.state.haltedBy ??= { step: this.state.lastStep, codes: [reason] };
-    this.runtime.emit('kill', { sessionId: this.id, reason });
+    killSession(this.state, this.runtime, reason);
   }
 
   // ---- the core ------------------------------------------------------------
@@ -267,14 +230,14 @@ export class GuardSession {
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
     const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
-    const context = this.contextFor(event);
+    const context = buildCheckContext(event, this.state, this.view, this.runtime);
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
     let action = decide(flags, this.runtime.policy, tool);
     const standing = event.type === 'tool.call' && (this.state.status === 'paused' || this.state.status === 'killed');
     if (standing) {
-      flags.push(this.haltFlag(event.step));
+      flags.push(haltFlag(this.state, event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
     if (!ofRefusedCall) {
@@ -286,7 +249,7 @@ export class GuardSession {
         action = moreSevere(action, decide(flags, this.runtime.policy, tool));
       }
     }
-    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    const outcome = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
@@ -309,94 +272,6 @@ export class GuardSession {
     return event;
   }
 
-  private contextFor(event: TraceEvent): CheckContext {
-    const runtime = this.runtime;
-    const state = this.state;
-    let prepared: PreparedCall | undefined;
-    let scanned: ContentScan | undefined;
-    const at = event.ts === undefined ? undefined : Date.parse(event.ts);
-    return {
-      policy: runtime.policy,
-      session: this.view,
-      injection: runtime.injection,
-      resolvers: runtime.resolvers,
-      entityPatterns: runtime.entityPatterns,
-      at: at === undefined || Number.isNaN(at) ? undefined : at,
-      toolPolicy: (tool) => runtime.policy.tools[tool],
-      call: () => {
-        if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
-        prepared ??= prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
-        return prepared;
-      },
-      content: () => {
-        scanned ??= scanContent(contentOf(event), {
-          watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
-          injection: runtime.injection,
-          maxDepth: runtime.policy.limits.maxDepth,
-          maxTokens: runtime.policy.limits.ledgerSize,
-        });
-        return scanned;
-      },
-      subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, this.view),
-    };
-  }
-
-  /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
-  private async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
-    if (action === 'kill') {
-      this.halt('killed', step, flags);
-      return { proceed: false };
-    }
-    if (action !== 'pause') return { proceed: !NON_PROCEEDING.has(action) };
-    const escalate = this.runtime.escalate;
-    if (!escalate) {
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: 'unavailable' };
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const answer = await Promise.race([
-        Promise.resolve().then(() => escalate({ sessionId: this.id, step, flags: [...flags] })),
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), this.runtime.policy.escalationTimeoutMs);
-          timer.unref?.();
-        }),
-      ]);
-      if (answer === 'approve') return { proceed: true, escalation: 'approved' };
-      if (answer === 'kill') {
-        this.halt('killed', step, flags);
-        return { proceed: false, escalation: 'killed' };
-      }
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: answer === 'timeout' ? 'timeout' : 'denied' };
-    } catch {
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: 'failed' };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private halt(status: 'paused' | 'killed', step: number, flags: readonly Flag[]): void {
-    if (this.state.status === 'killed') return;
-    const wasActive = this.state.status !== status;
-    this.state.status = status;
-    this.state.haltedBy = { step, codes: [...new Set(flags.map((flag) => flag.code))] };
-    if (wasActive) this.runtime.emit(status === 'paused' ? 'pause' : 'kill', { sessionId: this.id, step, flags: [...flags] });
-  }
-
-  private haltFlag(step: number): Flag {
-    const halted = this.state.haltedBy ?? { step, codes: [] };
-    const killed = this.state.status === 'killed';
-    return {
-      code: killed ? AnomalyCode.SESSION_KILLED : AnomalyCode.SESSION_PAUSED,
-      message: `Session was ${killed ? 'killed' : 'paused'} at step ${halted.step}${halted.codes.length ? ` (${halted.codes.join(', ')})` : ''}${killed ? '' : '; it stays paused until someone resumes it'}.`,
-      step,
-      evidence: { haltedAt: halted.step, codes: halted.codes },
-    };
-  }
-
-
   private report(event: TraceEvent, decision: Decision): void {
     for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });
     const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
@@ -406,18 +281,6 @@ export class GuardSession {
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
       this.runtime.record(this.place(record));
     }
-  }
-}
-
-function contentOf(event: TraceEvent): unknown {
-  switch (event.type) {
-    case 'tool.result':
-      return event.result;
-    case 'subagent.output':
-    case 'context.add':
-      return event.content;
-    default:
-      return undefined;
   }
 }
 
