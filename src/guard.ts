@@ -18,6 +18,7 @@ import type { TraceSink } from './trace/sink.js';
 export type { TraceSink } from './trace/sink.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 
+/** How a guard is configured: policy, tools, resolvers, escalation, sink, store and checks of your own. */
 export interface GuardOptions {
   /** A policy document (validated) or a resolved policy. Defaults apply to whatever is left out. */
   policy?: PolicyDocument | Policy;
@@ -39,6 +40,7 @@ export interface GuardOptions {
   mode?: 'live' | 'replay';
 }
 
+/** What a live session starts with: its id, goal, key entities, metadata and provenance mode. */
 export interface StartSessionOptions {
   sessionId?: string;
   goal?: string;
@@ -150,6 +152,12 @@ export class Guard extends EventEmitter<GuardEvents> {
   }
 }
 
+/**
+ * Creates a guard: the policy resolved, checks and tool schemas compiled once, for all its sessions.
+ * @example
+ * const guard = createGuard({ tools, policy: { budget: { maxTokens: 200_000 } } });
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ */
 export function createGuard(options: GuardOptions = {}): Guard {
   return new Guard(options);
 }

@@ -13,8 +13,10 @@ export type EntityResolver = (id: string, kind: string) => boolean | Promise<boo
 
 /** A human (or a system) asked about a paused session: approve the call, deny it, or kill the session. */
 export type EscalationAnswer = 'approve' | 'deny' | 'kill';
+/** Who answers a pause: called with the session, the step and the flags; a timeout or a failure denies. */
 export type EscalationHandler = (request: { sessionId: string; step: number; flags: Flag[] }) => EscalationAnswer | Promise<EscalationAnswer>;
 
+/** The events a guard emits (it is an `eventemitter3` emitter): findings, decisions, halts, resumes and internal errors. */
 export interface GuardEvents {
   flag: (payload: { sessionId: string; flag: Flag }) => void;
   decision: (payload: { sessionId: string; event: TraceEvent; decision: Decision }) => void;

@@ -41,6 +41,11 @@ export const sessionStates = new WeakMap<GuardSession, SessionState>();
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
  * State changes for an event are made synchronously with its decision, so concurrent calls in one
  * session see each other (a reservation, a loop count) in order.
+ * @example
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ * await session.message('user', 'Did order ord_1001 ship?');
+ * const outcome = await session.guardToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1001' } }, getOrder);
+ * console.log(outcome.refusal ?? outcome.value, session.status, session.spend.tokens);
  */
 export class GuardSession {
   private readonly state: SessionState;

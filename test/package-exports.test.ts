@@ -17,7 +17,7 @@ describe('package exports', () => {
       const files = typeof target === 'string' ? [target] : [target.import, target.types];
       for (const file of files) expect(existsSync(join(ROOT, file)), `${subpath} -> ${file}`).toBe(true);
     }
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './mcp', './ai-sdk', './openai-agents', './langchain', './otel']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './mcp', './ai-sdk', './openai-agents', './langchain', './otel', './forensics', './sinks', './trace', './text']));
   });
 
   it('never installs a framework: frameworks and OpenTelemetry are optional peers only', () => {

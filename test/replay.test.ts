@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
-import { replayTrace } from '../src/index.js';
+import { replayTrace } from '../src/forensics/index.js';
 
 /** The example trace of the spec, read from the spec itself. */
 export function specExample(): string {

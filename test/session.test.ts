@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGuard, defineCheck, MemorySink, replayTrace, type TraceEvent } from '../src/index.js';
+import { createGuard, defineCheck, type TraceEvent } from '../src/index.js';
+import { MemorySink } from '../src/trace/sinks.js';
+import { replayTrace } from '../src/forensics/index.js';
 import { ORDER_TOOLS, codes, orderSession } from './helpers/guard.js';
 import { Readable } from 'node:stream';
 import { CallHistory } from '../src/state/call-history.js';

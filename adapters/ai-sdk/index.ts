@@ -5,7 +5,8 @@
  * const result = await generateText({ prompt, ...guardAiSdk(session, { model, tools, stopWhen: stepCountIs(8) }) });
  */
 import { asSchema, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type ToolSet } from 'ai';
-import { MessageFeed, refusalText, toolArguments, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
+import { MessageFeed, refusalText, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
+import { toolArguments } from '../../src/text/index.js';
 
 // The provider types differ by major (V3 for `ai` 6, V4 for `ai` 7) but not in what the guard reads:
 // the shapes below are what both majors share, and results are typed from the installed `ai`.

@@ -18,7 +18,8 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { MessageFeed, refusalText, toolArguments, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
+import { MessageFeed, refusalText, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
+import { toolArguments } from '../../src/text/index.js';
 
 type OutputItem = ModelResponse['output'][number];
 

@@ -37,11 +37,19 @@ export interface Check<E extends TraceEvent = TraceEvent> {
   run(event: E, context: CheckContext): Flag[] | Promise<Flag[]>;
 }
 
+/** Makes a flag (a finding): its code, the step, a message for people and the model, and evidence as data. */
 export function flag(code: string, step: number, message: string, evidence?: Record<string, unknown>): Flag {
   return evidence === undefined ? { code, message, step } : { code, message, step, evidence };
 }
 
-/** Declares a check with its event type narrowed. */
+/**
+ * Declares a check with its event type narrowed. Add it with `createGuard({ checks: [...] })`.
+ * @example
+ * const noRefundsOnFriday = defineCheck('no-refunds-on-friday', ['tool.call'], (event, context) =>
+ *   event.tool === 'refund_order' && new Date(context.at ?? Date.now()).getDay() === 5
+ *     ? [flag('REFUND_ON_FRIDAY', event.step, 'Refunds wait for Monday.', { tool: event.tool })]
+ *     : []);
+ */
 export function defineCheck<T extends TraceEventType>(
   name: string,
   on: readonly T[],

@@ -23,6 +23,9 @@ function isFed(message: ConversationMessage): message is ConversationMessage & {
  * Frameworks resend the whole conversation with every model call: a feed passes on only what the
  * session has not seen. A request that extends the last one is new past its end; a rewritten history
  * (trimmed, summarised, another agent's instructions) feeds only messages never fed before.
+ * @example
+ * const feed = new MessageFeed(); // one per conversation
+ * await session.guardModelCall({ model: 'gpt-4o', messages: [{ role: 'user', text }], feed }, callModel, toOutput);
  */
 export class MessageFeed {
   private seen = 0;

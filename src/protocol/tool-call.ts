@@ -14,6 +14,7 @@ export interface ToolCallHost {
 /** What to record for the value a tool returned; `undefined` records nothing (a control-flow value). */
 export type ToolResultOf<R> = (value: R) => { result: unknown; isError?: boolean } | undefined;
 
+/** How a framework drives one guarded tool call: a decision it already has, a human approval, what to record, a subagent. */
 export interface ToolCallOptions<R = unknown> {
   /**
    * The decision already made on this call, for frameworks that ask twice (an approval hook before the

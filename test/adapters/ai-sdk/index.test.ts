@@ -3,7 +3,8 @@ import { generateText, simulateReadableStream, stepCountIs, streamText, tool } f
 import { MockLanguageModelV3 } from 'ai/test';
 import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { guardAiSdk } from '../../../adapters/ai-sdk/index.js';
 
 const usage = (input: number, output: number) => ({ inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: output, text: output, reasoning: 0 } });

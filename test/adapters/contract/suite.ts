@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions, type GuardSession, type TraceEvent } from '../../../src/index.js';
+import { createGuard, type GuardOptions, type GuardSession, type TraceEvent } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 
 /** One model turn: call a tool, say something (a final answer), or fail (the provider throws). */
 export type Turn = { call: { id: string; tool: string; args: Record<string, unknown> }; inputTokens?: number } | { say: string } | { fail: string };

@@ -3,7 +3,8 @@ import { AIMessage, createAgent, HumanMessage, tool, type ToolMessage } from 'la
 import { fakeModel } from '@langchain/core/testing';
 import { Command, MemorySaver } from '@langchain/langgraph';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { wardenMiddleware } from '../../../adapters/langchain/index.js';
 
 const ORDERS: Record<string, { order_id: string; customer_id: string; status: string }> = {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Agent, OutputGuardrailTripwireTriggered, run, tool, Usage } from '@openai/agents-core';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents-core/testing';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { guardAgent } from '../../../adapters/openai-agents/index.js';
 
 const usage = (input: number, output: number) => new Usage({ requests: 1, inputTokens: input, outputTokens: output, totalTokens: input + output });
