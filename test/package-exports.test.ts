@@ -36,5 +36,10 @@ describe('package exports', () => {
     expect(typeof aiSdk.guardAiSdk).toBe('function');
     expect(typeof openaiAgents.guardAgent).toBe('function');
     expect(typeof langchain.wardenMiddleware).toBe('function');
+    const forensics = await import('agent-warden/forensics');
+    const sinks = await import('agent-warden/sinks');
+    const trace = await import('agent-warden/trace');
+    const text = await import('agent-warden/text');
+    expect([typeof forensics.triageTrace, typeof sinks.MemorySink, typeof trace.readTrace, typeof text.toolArguments]).toEqual(['function', 'function', 'function', 'function']);
   });
 });
