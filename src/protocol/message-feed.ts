@@ -38,14 +38,17 @@ export class MessageFeed {
     // Both ends of what was seen must be unchanged: new instructions or a trimmed history is a rewrite.
     const extends_ = this.seen === 0 || (messages.length >= this.seen && keyOf(messages[0]!) === this.firstKey && keyOf(messages[this.seen - 1]!) === this.lastKey);
     const fresh: Array<ConversationMessage & { role: MessageRole }> = [];
+    const keys: string[] = [];
     messages.forEach((message, index) => {
       if (extends_ && index < this.seen) return;
       if (!isFed(message)) return;
       const key = keyOf(message);
       if (!extends_ && this.fed.has(key)) return;
-      this.remember(key);
+      keys.push(key);
       fresh.push(message);
     });
+    // Remembered after the whole request is read, so what it feeds cannot evict what it skips.
+    for (const key of keys) this.remember(key);
     if (messages.length > 0) {
       this.seen = messages.length;
       this.firstKey = keyOf(messages[0]!);

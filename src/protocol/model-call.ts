@@ -71,7 +71,7 @@ export async function openModelCall(host: ModelCallHost, request: ModelRequestIn
     proceed: admission.proceed,
     refusal: admission.proceed ? undefined : (admission.refusal ?? buildRefusal(admission.action, admission.flags, 'Model call')),
     finish(output) {
-      if (done) throw new Error('agent-warden: a model call was finished twice');
+      if (done) return Promise.reject(new Error('agent-warden: a model call was finished twice'));
       done = true;
       return host.modelCall({ model: request.model, ...output, ...(admission.reservationId !== undefined ? { reservationId: admission.reservationId } : {}) });
     },
