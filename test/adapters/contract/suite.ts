@@ -105,6 +105,10 @@ export function adapterContract(harness: Harness): void {
       const decisions = sink.events.filter((event) => event.type === 'guard.decision');
       expect(decisions.length).toBeGreaterThanOrEqual(4);
       expect(decisions.every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
+      // Each model call is recorded under the model's own name, never a placeholder.
+      const models = sink.events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : []));
+      expect(models).toHaveLength(3);
+      for (const model of models) expect(model).toMatch(/^(?!model$)\S+/);
       // The user's message was fed once, as trusted context, however many model calls resent it.
       expect(sink.events.filter((event) => event.type === 'message' && event.role === 'user')).toHaveLength(1);
     });
