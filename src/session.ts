@@ -62,7 +62,7 @@ export class GuardSession {
     beforeModelCall: (input) => this.beforeModelCall(input),
     modelCall: (input) => this.modelCall(input),
     releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
-    usualInputTokens: () => this.state.usage.medianInputTokens(),
+    defaultInputTokens: () => this.state.usage.medianInputTokens(),
   };
 
   constructor(id: string, runtime: GuardRuntime) {

@@ -10,8 +10,8 @@ export interface ModelCallHost {
   beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission>;
   modelCall(input: ModelCallInput): Promise<Decision>;
   releaseModelCall(reservationId: string | undefined): void;
-  /** The session's usual input size (its recent median), a floor for a request's own estimate. */
-  usualInputTokens(): number | undefined;
+  /** What the session reserves for the input of a call it is told nothing about: a floor for the request's own estimate. */
+  defaultInputTokens(): number | undefined;
 }
 
 /** A model call about to be made, in the guard's terms. */
@@ -58,8 +58,9 @@ export interface ModelCallOutcome<R> {
 /** Feeds the request's new messages, then reserves budget for it with an estimate of its size. */
 export async function openModelCall(host: ModelCallHost, request: ModelRequestInput): Promise<ModelCallTicket> {
   const messages = request.messages ?? [];
+  // The request's text undercounts (tool schemas, provider framing): never reserve less than the session would unasked.
   for (const message of request.feed ? request.feed.unseen(messages) : []) await host.message(message.role, message.text);
-  const estimatedInputTokens = Math.max(estimateTokens(messages), host.usualInputTokens() ?? 0);
+  const estimatedInputTokens = Math.max(estimateTokens(messages), host.defaultInputTokens() ?? 0);
   const admission = await host.beforeModelCall({
     model: request.model,
     estimatedInputTokens,

@@ -90,7 +90,7 @@ describe('guardModelCall', () => {
     expect(outcome).toMatchObject({ ran: false, refusal: { flags: [{ code: 'BUDGET_EXCEEDED' }] } });
   });
 
-  it('never estimates below the session usual input size', async () => {
+  it('never estimates below what the session reserves for a call it is told nothing about', async () => {
     const session = await createGuard().startSession();
     for (let index = 0; index < 3; index += 1) await session.guardModelCall({ model: 'm' }, () => 'ok', output);
     let reserved = 0;
