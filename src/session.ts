@@ -58,6 +58,7 @@ export class GuardSession {
     afterToolCall: (result) => this.afterToolCall(result),
     subagentOutput: (content, options) => this.subagentOutput(content, options),
     resume: () => this.resume(),
+    killedSince: (subject) => (this.state.status === 'killed' ? buildRefusal('kill', [haltFlag(this.state, this.state.lastStep)], subject) : undefined),
     message: (role, content) => this.message(role, content),
     beforeModelCall: (input) => this.beforeModelCall(input),
     modelCall: (input) => this.modelCall(input),

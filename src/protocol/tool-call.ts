@@ -9,6 +9,8 @@ export interface ToolCallHost {
   afterToolCall(result: ToolResultInput): Promise<Decision>;
   subagentOutput(content: unknown, options: { agent?: string; callId?: string }): Promise<Decision>;
   resume(): void;
+  /** The refusal for a call in a session killed since its decision (an operator, another call), if it was. */
+  killedSince(subject: string): Refusal | undefined;
 }
 
 /** What to record for the value a tool returned; `undefined` records nothing (a control-flow value). */
@@ -86,6 +88,12 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
   if (proceed && typeof parsed === 'string') {
     proceed = false;
     refusal = buildRefusal('block', decision.flags, `Call to ${call.tool}`);
+  }
+  // A kill that landed after the decision still wins.
+  const killed = proceed ? host.killedSince(`Call to ${call.tool}`) : undefined;
+  if (killed) {
+    proceed = false;
+    refusal = killed;
   }
   let settled: Promise<Decision> | undefined;
   const record = (result: unknown, isError: boolean): Promise<Decision> => {

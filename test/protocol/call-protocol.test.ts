@@ -48,6 +48,17 @@ describe('guardToolCall', () => {
     expect(session.step).toBe(step + 2);
   });
 
+  it('refuses a call decided before the session was killed', async () => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ callId: 'k1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    expect(decision.proceed).toBe(true);
+    session.kill('operator stop');
+    let ran = false;
+    const outcome = await session.guardToolCall({ callId: 'k1', tool: 'get_order', arguments: { order_id: 'ord_1001' } }, () => (ran = true), { decision });
+    expect(ran).toBe(false);
+    expect(outcome.refusal).toMatchObject({ action: 'kill', flags: [{ code: 'SESSION_KILLED' }] });
+  });
+
   it('refuses to run a tool with arguments that are not an object, even when the policy only warns', async () => {
     const { session } = await orderSession({ policy: { actions: { TOOL_ARG_MISMATCH: 'warn' } } });
     let ran = false;
