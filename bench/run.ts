@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
 import { proxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
+import { cliStartup } from './cli-startup.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -111,3 +112,6 @@ report('MCP tools/call round trip (server-everything echo over stdio)', await pr
 for (const { framework, tasks } of await adapterOverhead()) {
   report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
 }
+
+console.log('\nCLI start-up, median of interleaved runs (floor: starting Node itself)');
+console.table(cliStartup());

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { replayTrace } from '../src/forensics/index.js';
-
-/** The example trace of the spec, read from the spec itself. */
-export function specExample(): string {
-  const spec = readFileSync(fileURLToPath(new URL('../../shared/spec/session-trace-v1.md', import.meta.url)), 'utf8');
-  return /```jsonl\n([\s\S]*?)```/.exec(spec)![1]!;
-}
+import { specExample } from './helpers/trace-format.js';
 
 describe('replay', () => {
   it("blocks step 4 of the spec's example, as a live guard would", async () => {

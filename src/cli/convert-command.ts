@@ -1,78 +1,211 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { convertChatTranscript, type ChatMessage } from '../convert/openai-chat.js';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ChatMessage } from '../convert/openai-chat.js';
 import type { ToolDefinitionLike } from '../tool-definition.js';
-import type { TraceEvent } from '../trace/events.js';
-import { CommandFailure, readableFile } from './options.js';
-
-interface Transcript {
-  sessionId: string;
-  messages: ChatMessage[];
-}
+import { InputError, readInputChunks, resolveTraceInputs, type TraceInput } from '../trace/input.js';
+import { printable } from '../trace/printable.js';
+import type { Command } from './command.js';
+import { CommandFailure, stringOption } from './options.js';
+import { openOutputStream, writeChunk } from './output.js';
+import { Progress, progressWanted } from './progress.js';
+import { MAX_REPORTED_PROBLEMS } from './trace-input.js';
 
 function isMessage(value: unknown): value is ChatMessage {
-  return value !== null && typeof value === 'object' && typeof (value as { role?: unknown }).role === 'string';
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { role?: unknown }).role === 'string';
 }
 
-/** Finds the transcripts in a parsed file: messages, `{messages}`, `{traj}`, or an array of runs (tau-bench). */
-function transcriptsIn(value: unknown, fallbackId: string): Transcript[] {
-  if (Array.isArray(value) && value.every(isMessage)) return [{ sessionId: fallbackId, messages: value }];
-  const one = (item: unknown, index: number): Transcript | undefined => {
-    if (item === null || typeof item !== 'object') return undefined;
-    const record = item as Record<string, unknown>;
-    const messages = Array.isArray(record.messages) ? record.messages : Array.isArray(record.traj) ? record.traj : undefined;
-    if (!messages || !messages.every(isMessage)) return undefined;
-    const id =
-      typeof record.session_id === 'string' ? record.session_id
-      : record.task_id !== undefined ? `task${String(record.task_id)}${record.trial !== undefined ? `-trial${String(record.trial)}` : ''}`
-      : index === 0 && !Array.isArray(value) ? fallbackId : `${fallbackId}-${index}`;
-    return { sessionId: id, messages };
-  };
-  const items = Array.isArray(value) ? value : [value];
-  const found = items.map(one);
-  if (found.some((transcript) => transcript === undefined)) return [];
-  return found as Transcript[];
+/** The messages and session id of one transcript object: `{messages}`, or a run with `traj` (tau-bench). */
+function transcriptOf(value: unknown, fallbackId: string): { sessionId: string; messages: ChatMessage[] } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const messages = Array.isArray(record.messages) ? record.messages : Array.isArray(record.traj) ? record.traj : undefined;
+  if (!messages || !messages.every(isMessage)) return undefined;
+  const sessionId =
+    typeof record.session_id === 'string' && record.session_id !== '' ? record.session_id
+    : record.task_id !== undefined ? `task${String(record.task_id)}${record.trial !== undefined ? `-trial${String(record.trial)}` : ''}`
+    : fallbackId;
+  return { sessionId, messages };
 }
 
 function loadTools(path: string | undefined): ToolDefinitionLike[] | undefined {
   if (path === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    const tools = Array.isArray(parsed) ? parsed : (parsed as { tools?: unknown }).tools;
+    const tools = Array.isArray(parsed) ? parsed : (parsed as { tools?: unknown })?.tools;
     if (!Array.isArray(tools)) throw new Error('expected an array of tool definitions (or {"tools": [...]})');
     return tools as ToolDefinitionLike[];
   } catch (error) {
-    throw new CommandFailure(`cannot use tools file ${path}: ${(error as Error).message}`, 2);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new CommandFailure(`cannot use tools file ${path}: ${printable(reason, 300)}`, 2);
   }
 }
 
-/** `warden convert`: OpenAI-style chat transcripts to trace v1 JSONL. */
-export async function runConvert(file: string, options: { tools?: string; model?: string; session?: string; output?: string }): Promise<number> {
-  await readableFile(file);
-  const tools = loadTools(options.tools);
-  const text = readFileSync(file, 'utf8');
-  const fallbackId = options.session ?? basename(file, extname(file));
-  let transcripts: Transcript[] = [];
+/**
+ * The JSON values of a piece of text: one, or, when it does not parse and spans lines (a broken line
+ * in JSON Lines swallows the ones after it), each line on its own, so one bad line loses only itself.
+ */
+type Parsed = { value: unknown; line: number } | { error: string; line: number };
+
+function parseValues(text: string, line: number): Parsed[] {
   try {
-    transcripts = transcriptsIn(JSON.parse(text), fallbackId);
-  } catch {
-    // Not one JSON document: one transcript per line.
-    text.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
-      try {
-        transcripts.push(...transcriptsIn(JSON.parse(line), `${fallbackId}-${index + 1}`));
-      } catch (error) {
-        process.stderr.write(`warden: ${file}: line ${index + 1}: not valid JSON (${(error as Error).message}) (skipped)\n`);
-      }
-    });
+    return [{ value: JSON.parse(text), line }];
+  } catch (error) {
+    if (!text.includes('\n')) return [{ error: (error as Error).message, line }];
   }
-  if (transcripts.length === 0) throw new CommandFailure(`${file} holds no chat transcript (messages with a role)`, 1);
-  const events: TraceEvent[] = transcripts.flatMap((transcript) =>
-    convertChatTranscript(transcript.messages, { sessionId: transcript.sessionId, ...(tools ? { tools } : {}), ...(options.model ? { model: options.model } : {}) }),
-  );
-  const jsonl = events.map((event) => JSON.stringify(event)).join('\n') + '\n';
-  if (options.output) writeFileSync(options.output, jsonl);
-  else process.stdout.write(jsonl);
-  process.stderr.write(`warden: converted ${transcripts.length} session(s), ${events.length} events\n`);
-  return 0;
+  return text.split('\n').flatMap((part, offset): Parsed[] => {
+    if (part.trim() === '') return [];
+    try {
+      return [{ value: JSON.parse(part) as unknown, line: line + offset }];
+    } catch (error) {
+      return [{ error: (error as Error).message, line: line + offset }];
+    }
+  });
 }
+
+function sourceName(input: TraceInput): string {
+  return input.kind === 'file' ? input.path : 'stdin';
+}
+
+export const command: Command = {
+  name: 'convert',
+  usage: ['convert [options] FILE...'],
+  description:
+    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin.',
+  options: {
+    tools: { type: 'string', arg: 'FILE', help: 'the tool definitions (OpenAI function specs, MCP or trace shape; an array or {"tools": [...]}). Without them every call replays as TOOL_UNKNOWN' },
+    model: { type: 'string', arg: 'NAME', help: 'the model name recorded on each llm.call (default "unknown")' },
+    session: { type: 'string', arg: 'ID', help: 'the session id of a transcript that carries none (default: the file name)' },
+    output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the trace to FILE (folders created as needed) instead of stdout' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress, summary or warnings on stderr (skipped input is still reported)' },
+  },
+  positionals: [1, Infinity],
+  examples: [
+    ['warden convert --tools tools.json --model gpt-4o runs.json -o runs.jsonl', 'tau-bench style runs to a trace file'],
+    ['warden convert chat.json --session chat-1 | warden triage -', 'convert and triage in one pipe'],
+  ],
+  async run({ values, positionals }) {
+    const quiet = values.quiet === true;
+    const toolsPath = stringOption(values.tools);
+    const tools = loadTools(toolsPath);
+    const model = stringOption(values.model);
+    const session = stringOption(values.session);
+    const outputPath = stringOption(values.output);
+    let inputs: TraceInput[];
+    try {
+      inputs = await resolveTraceInputs(positionals, process.stdin, /\.(?:json|jsonl)(?:\.gz)?$/, '*.json, *.jsonl or .gz');
+    } catch (error) {
+      if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);
+      throw error;
+    }
+    const { convertChatTranscript } = await import('../convert/openai-chat.js');
+    const { jsonValues } = await import('../convert/json-values.js');
+    const out = outputPath ? await openOutputStream(outputPath) : process.stdout;
+    const progress = new Progress('warden convert', progressWanted({ quiet }));
+    let problems = 0;
+    const problem = (where: string, reason: string) => {
+      problems += 1;
+      if (problems <= MAX_REPORTED_PROBLEMS) process.stderr.write(`warden: ${printable(where, 200)}: ${printable(reason, 300)} (skipped)\n`);
+    };
+    let sessions = 0;
+    let events = 0;
+    let toolCalls = 0;
+    const seen = new Set<string>();
+    const emit = async (messages: ChatMessage[], sessionId: string, where: string) => {
+      let id = sessionId;
+      for (let index = 2; seen.has(id); index += 1) id = `${sessionId}-${index}`;
+      let converted;
+      try {
+        converted = convertChatTranscript(messages, { sessionId: id, ...(tools ? { tools } : {}), ...(model ? { model } : {}) });
+      } catch (error) {
+        problem(where, `cannot convert this transcript: ${(error as Error).message}`);
+        return;
+      }
+      if (seen.size < 1_000_000) seen.add(id);
+      sessions += 1;
+      for (const event of converted) {
+        if (event.type === 'tool.call') toolCalls += 1;
+        progress.event(id);
+      }
+      events += converted.length;
+      await writeChunk(out, converted.map((event) => `${JSON.stringify(event)}\n`).join(''));
+    };
+    try {
+      for (const input of inputs) {
+        const name = sourceName(input);
+        const fallbackId = session ?? basename(name).replace(/\.gz$/, '').replace(/\.jsonl?$/, '');
+        // Raw chunks, gzip undone: the splitter needs no line structure (a 50 MB document may be one line).
+        const chunks = readInputChunks(input);
+        let loose: { messages: ChatMessage[]; line: number } | undefined; // messages one after another at top level
+        const arrays = new Map<number, { messages: ChatMessage[]; line: number; runs: number }>();
+        let topLevel = 0;
+        const flushLoose = async () => {
+          if (loose) await emit(loose.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${loose.line}`, `${name}: line ${loose.line}`);
+          loose = undefined;
+        };
+        // One parsed value: a message of a transcript being gathered, or a whole transcript.
+        const take = async (value: unknown, line: number, array: number | undefined): Promise<void> => {
+          const item = { line, array };
+          if (item.array !== undefined) {
+            const group = arrays.get(item.array) ?? { messages: [] as ChatMessage[], line: item.line, runs: 0 };
+            arrays.set(item.array, group);
+            if (isMessage(value)) group.messages.push(value);
+            else {
+              const transcript = transcriptOf(value, `${fallbackId}-${group.runs}`);
+              if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
+              else problem(`${name}: line ${item.line}`, 'not a chat message or transcript (expected {"role": ...}, {"messages": [...]} or {"traj": [...]})');
+            }
+            group.runs += 1;
+            return;
+          }
+          if (isMessage(value)) {
+            loose ??= { messages: [], line: item.line };
+            loose.messages.push(value);
+            return;
+          }
+          await flushLoose();
+          const transcript = transcriptOf(value, topLevel === 0 ? fallbackId : `${fallbackId}-${item.line}`);
+          topLevel += 1;
+          if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
+          else problem(`${name}: line ${item.line}`, 'not a chat transcript (expected a message list, {"messages": [...]} or {"traj": [...]})');
+        };
+        for await (const item of jsonValues(chunks)) {
+          if (item.kind === 'too-large') {
+            problem(`${name}: line ${item.line}`, 'a value larger than 64 MiB');
+            continue;
+          }
+          if (item.kind === 'array-end') {
+            const group = arrays.get(item.array);
+            arrays.delete(item.array);
+            if (group && group.messages.length > 0) await emit(group.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}`, `${name}: line ${group.line}`);
+            topLevel += 1;
+            continue;
+          }
+          for (const parsed of parseValues(item.text, item.line)) {
+            if ('error' in parsed) {
+              problem(`${name}: line ${parsed.line}`, `not valid JSON (${parsed.error})`);
+              continue;
+            }
+            await take(parsed.value, parsed.line, item.array);
+          }
+        }
+        await flushLoose();
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);
+      throw error;
+    } finally {
+      progress.stop();
+      if (out !== process.stdout) await new Promise<void>((resolve) => (out as NodeJS.WritableStream).end(resolve));
+    }
+    if (problems > MAX_REPORTED_PROBLEMS) process.stderr.write(`warden: ${problems - MAX_REPORTED_PROBLEMS} more lines skipped (${problems} in all)\n`);
+    if (sessions === 0) throw new CommandFailure(`${positionals.join(', ')} holds no chat transcript (messages with a role)`, 1);
+    if (!quiet) {
+      process.stderr.write(`warden convert: converted ${sessions} session(s), ${events} events, ${toolCalls} tool calls, ${problems} skipped, ${progress.elapsed()}\n`);
+      if (!tools && toolCalls > 0) {
+        process.stderr.write(`warden convert: warning: no tool definitions were given (--tools FILE): the trace defines no tool, so replay and triage will flag each of its ${toolCalls} tool calls TOOL_UNKNOWN.\n`);
+      }
+    }
+    return 0;
+  },
+};

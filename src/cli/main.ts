@@ -1,84 +1,143 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runReplay } from './replay-command.js';
-import { runDemo } from './demo-command.js';
-import { runTriage } from './triage-command.js';
-import { runPostmortem } from './postmortem-command.js';
-import { runConvert } from './convert-command.js';
-import { runProxy } from './proxy-command.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { COMMANDS } from './commands.js';
+import { commandHelp, DEBUG_OPTION, HELP_OPTION, type Command } from './command.js';
 import { CommandFailure, UsageError } from './options.js';
+import { describePosition } from './position.js';
 
-const USAGE = `usage: warden <command> [options]
+const EXIT_CODES = `Exit status: 0 done, 1 findings or failure (a regression under --expect, an unreadable input), 2 usage error.`;
 
-commands:
-  demo [--trace FILE]                              the 2:37am incident, live through the guard (no model, no key)
-  replay FILE [--policy P.json] [--json] [--expect]
-                                                   feed a trace through the guard as live; --expect fails when a
-                                                   session stopped when the trace was saved is no longer stopped
-  triage FILE [--policy P.json] [--json]           failure mode, fault origin, cascade and actions per session
-  postmortem FILE [--session ID] [--policy P.json] [-o OUT.md]
-                                                   a Markdown postmortem with the playbook's six sections
-  convert FILE [--tools TOOLS.json] [--model M] [--session ID] [-o OUT.jsonl]
-                                                   OpenAI-style chat transcripts to session trace v1
-  proxy [--policy P.json] [--trace FILE] [--listen HOST:PORT] [--max-frame-bytes N] -- COMMAND [ARGS...]
-                                                   a guarding MCP proxy in front of any stdio MCP server
-`;
-
-function onePositional(command: string, positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one file`);
-  return positionals[0]!;
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  return [
+    'Usage: warden COMMAND [options] [arguments]',
+    '',
+    'Runtime guardrails between an AI agent loop and its tools: replay, triage and postmortem of session traces, and an MCP proxy.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    'Options:',
+    '  -h, --help      show this help (warden COMMAND --help: the command\'s options and examples)',
+    '  -v, --version   print the version',
+    '',
+    'A TRACE argument is a .jsonl file, a .jsonl.gz file, a directory (its *.jsonl and *.jsonl.gz files,',
+    'sorted by name), or - for stdin; several may be given. The format: docs/trace-format.md.',
+    EXIT_CODES,
+    '',
+    'Examples:',
+    '  warden demo',
+    '  warden triage traces/ --json',
+    '  warden replay --help',
+    '',
+  ].join('\n');
 }
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** `warden: unknown command "relpay"`, with the nearest command name when one is close. */
+async function unknownCommand(name: string): Promise<UsageError> {
+  const { distance } = await import('fastest-levenshtein');
+  const near = Object.keys(COMMANDS).filter((candidate) => distance(candidate, name) <= 2);
+  return new UsageError(`unknown command "${name}"${near.length > 0 ? ` (did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?)` : ''}. Run 'warden --help' for the commands.`);
+}
+
+function parseCommand(command: Command, argv: string[]) {
+  const separator = command.passThrough ? argv.indexOf('--') : -1;
+  const own = separator === -1 ? argv : argv.slice(0, separator);
+  const passThrough = separator === -1 ? [] : argv.slice(separator + 1);
+  const options = { ...command.options, ...DEBUG_OPTION, ...HELP_OPTION };
+  const parsed = parseArgs({
+    args: own,
+    options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }])),
+    allowPositionals: true,
+    strict: true,
+  });
+  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals, passThrough };
+}
+
+let debug = false;
+let commandName: string | undefined;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const parse = <O extends NonNullable<ParseArgsConfig['options']>>(options: O) => parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-  switch (command) {
-    case 'demo': {
-      const { values, positionals } = parse({ trace: { type: 'string' } });
-      if (positionals.length > 0) throw new UsageError('demo takes no file');
-      return runDemo(values);
-    }
-    case 'replay': {
-      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' }, expect: { type: 'boolean' } });
-      return runReplay(onePositional('replay', positionals), values);
-    }
-    case 'triage': {
-      const { values, positionals } = parse({ policy: { type: 'string' }, json: { type: 'boolean' } });
-      return runTriage(onePositional('triage', positionals), values);
-    }
-    case 'postmortem': {
-      const { values, positionals } = parse({ policy: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
-      return runPostmortem(onePositional('postmortem', positionals), values);
-    }
-    case 'convert': {
-      const { values, positionals } = parse({ tools: { type: 'string' }, model: { type: 'string' }, session: { type: 'string' }, output: { type: 'string', short: 'o' } });
-      return runConvert(onePositional('convert', positionals), values);
-    }
-    case 'proxy': {
-      const separator = rest.indexOf('--');
-      const own = separator === -1 ? rest : rest.slice(0, separator);
-      const upstream = separator === -1 ? [] : rest.slice(separator + 1);
-      const { values, positionals } = parseArgs({ args: own, options: { policy: { type: 'string' }, trace: { type: 'string' }, listen: { type: 'string' }, 'max-frame-bytes': { type: 'string' } }, allowPositionals: true, strict: true });
-      if (positionals.length > 0) throw new UsageError(`put the upstream command after --: warden proxy -- ${positionals.join(' ')}`);
-      return runProxy(upstream, values);
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(mainHelp());
+    return 2;
   }
+  if (first === '-h' || first === '--help') {
+    process.stdout.write(mainHelp());
+    return 0;
+  }
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    if (rest[0] === undefined) {
+      process.stdout.write(mainHelp());
+      return 0;
+    }
+    return main([rest[0], '--help']);
+  }
+  if (first.startsWith('-')) throw new UsageError(`unknown option "${first}": options go after the command. Run 'warden --help' for the commands.`);
+  const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!entry) throw await unknownCommand(first);
+  commandName = first;
+  const { command } = await entry.load();
+  debug = rest.includes('--debug');
+  const args = parseCommand(command, rest);
+  if (args.values.help) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const [min, max] = command.positionals;
+  if (args.positionals.length < min) throw new UsageError(`${command.name} needs ${min === 1 ? 'an argument' : `${min} arguments`}: warden ${command.usage[0]}`);
+  if (args.positionals.length > max) {
+    throw new UsageError(max === 0 ? `${command.name} takes no argument (got "${args.positionals[0]}")` : `${command.name} takes at most ${max} argument${max === 1 ? '' : 's'}: warden ${command.usage[0]}`);
+  }
+  return command.run(args);
 }
+
+/** Output to a closed pipe (`warden replay big.jsonl | head -1`): stop quietly, as `cat` does. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || String((error as { code?: string })?.code ?? '').startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`warden: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-    process.exitCode = usage ? 2 : error instanceof CommandFailure ? error.exitCode : 1;
+    const prefix = `warden${commandName ? ` ${commandName}` : ''}`;
+    const parseError = String((error as { code?: string })?.code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (error instanceof UsageError || parseError) {
+      const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+      if (unknown) (error as Error).message = `unknown option '${unknown[1]}'`;
+      const hint = commandName && !/Run 'warden/.test((error as Error).message) ? `\nRun 'warden ${commandName} --help' for its options and examples.` : '';
+      process.stderr.write(`${prefix}: ${(error as Error).message}${hint}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof CommandFailure) {
+      process.stderr.write(`${prefix}: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else if ((error as Error)?.name === 'InputError') {
+      process.stderr.write(`${prefix}: cannot read ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    } else {
+      // A bug of ours: say where in the input it struck; the stack only when asked for.
+      const where = describePosition();
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      process.stderr.write(`${prefix}: internal error${where ? ` while processing ${where}` : ''}: ${message}\n`);
+      process.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : `Run again with --debug for the stack trace, and please report it.\n`);
+      process.exitCode = 1;
+    }
   },
 );

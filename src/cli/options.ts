@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
-import { loadPolicyFile, PolicyError, type Policy } from '../policy/policy.js';
+import { statSync } from 'node:fs';
+import type { Policy } from '../policy/policy.js';
 
-/** A usage error: printed with the usage text, exit status 2. */
+/** A usage error: the message and where to find help, exit status 2. */
 export class UsageError extends Error {}
 
 /** Exit early with a message and a status. */
@@ -14,16 +14,18 @@ export class CommandFailure extends Error {
   }
 }
 
-export async function readableFile(file: string): Promise<void> {
-  try {
-    await access(file);
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${file}: ${(error as Error).message}`, 1);
-  }
-}
-
-export function policyOption(path: string | undefined): { policy?: Policy } {
+/** `--policy FILE`, loaded (and the policy module with it) only when given; a bad policy is exit status 2. */
+export async function policyOption(path: string | undefined): Promise<{ policy?: Policy }> {
   if (path === undefined) return {};
+  let info;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CommandFailure(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`, 2);
+  }
+  if (info.isDirectory()) throw new CommandFailure(`cannot read policy ${path}: is a directory`, 2);
+  const { loadPolicyFile, PolicyError } = await import('../policy/policy.js');
   try {
     return { policy: loadPolicyFile(path) };
   } catch (error) {
@@ -32,10 +34,11 @@ export function policyOption(path: string | undefined): { policy?: Policy } {
   }
 }
 
-export function reportLine(file: string) {
-  return ({ line, reason }: { line: number; reason: string }) => process.stderr.write(`warden: ${file}: line ${line}: ${reason} (skipped)\n`);
+export function noValidEvent(label: string): CommandFailure {
+  return new CommandFailure(`${label} holds no valid trace event`, 1);
 }
 
-export function noValidEvent(file: string): CommandFailure {
-  return new CommandFailure(`${file} holds no valid trace event`, 1);
+/** A string option's value (parseArgs gives `string | boolean | string[] | undefined`). */
+export function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,43 +1,85 @@
-import { replayTrace } from '../replay.js';
-import { noValidEvent, policyOption, readableFile, reportLine } from './options.js';
+import type { Command } from './command.js';
+import { noValidEvent, policyOption, stringOption } from './options.js';
+import { terminalSafe } from './output.js';
+import { Progress, progressWanted } from './progress.js';
+import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 const STOPPING = new Set(['block', 'pause', 'kill']);
 
-export async function runReplay(file: string, options: { policy?: string; json?: boolean; expect?: boolean }): Promise<number> {
-  await readableFile(file);
-  const policy = policyOption(options.policy);
-  // Stops a guard recorded when the case was saved: session -> the first step it stopped.
-  const savedStops = new Map<string, { step: number; codes: string[] }>();
-  const report = await replayTrace(file, policy, {
-    onProblem: reportLine(file),
-    onEvent(event) {
-      if (event.type !== 'guard.decision' || !STOPPING.has(event.action) || savedStops.has(event.session_id)) return;
-      savedStops.set(event.session_id, { step: event.target_step, codes: (event.flags ?? []).map((flag) => flag.code) });
-    },
-  });
-  if (report.validEvents === 0) throw noValidEvent(file);
-  if (options.json) process.stdout.write(`${JSON.stringify(report.sessions)}\n`);
-  else {
-    for (const session of report.sessions) {
-      const stopped = session.decisions.filter((decision) => decision.action !== 'allow');
-      process.stdout.write(`session ${session.session_id}: ${session.decisions.length} decisions, ${stopped.length} not allowed\n`);
-      for (const decision of session.decisions) {
-        const flags = decision.flags.length > 0 ? `  ${decision.flags.join(', ')}` : '';
-        process.stdout.write(`  step ${String(decision.step).padStart(4)}  ${decision.action.padEnd(5)}  ${decision.tool}${flags}\n`);
-      }
+export const command: Command = {
+  name: 'replay',
+  usage: ['replay [options] TRACE...'],
+  description: `Feeds traces through the guard exactly as live and prints, per session in order of first appearance, a decision for every tool call and for every tool result the guard acted on. ${TRACE_ARGUMENT_HELP}`,
+  options: {
+    ...TRACE_OPTIONS,
+    json: { type: 'boolean', help: 'print JSON: [{"session_id", "decisions": [{"step", "tool", "action", "flags"}]}]' },
+    expect: { type: 'boolean', help: 'exit 1 when a session the trace records as stopped is no longer stopped (regression library)' },
+  },
+  positionals: [1, Infinity],
+  examples: [
+    ['warden replay session.jsonl', 'the decisions the guard takes on a recorded session, as a table'],
+    ['warden replay --policy policy.json --json traces/', 'every trace in a folder under a new policy, as JSON'],
+    ['warden replay --expect regressions/', 'in CI: fail when a saved incident is no longer stopped'],
+    ['gunzip -c old.jsonl.gz | warden replay -', 'a trace from stdin'],
+  ],
+  async run({ values, positionals }) {
+    const json = values.json === true;
+    const quiet = values.quiet === true;
+    const policy = await policyOption(stringOption(values.policy));
+    const traces = await openTraces(positionals);
+    const { replayTrace } = await import('../replay.js');
+    const problems = new ProblemReporter();
+    const progress = new Progress('warden replay', progressWanted({ json, quiet }));
+    // Stops a guard recorded when the case was saved: session -> the first step it stopped.
+    const savedStops = new Map<string, { step: number; codes: string[] }>();
+    let report;
+    try {
+      report = await replayTrace(traces.lines(), policy, {
+        onProblem: problems.report,
+        onEvent(event) {
+          progress.event(event.session_id);
+          if (event.type !== 'guard.decision' || !STOPPING.has(event.action) || savedStops.has(event.session_id)) return;
+          savedStops.set(event.session_id, { step: event.target_step, codes: (event.flags ?? []).map((flag) => String(flag?.code)) });
+        },
+      });
+    } finally {
+      progress.stop();
+      traces.close();
     }
-  }
-  if (!options.expect) return 0;
-  // Regression library: every session stopped when it was saved must still be stopped, at that step or before.
-  let regressions = 0;
-  for (const [sessionId, saved] of savedStops) {
-    const decisions = report.sessions.find((session) => session.session_id === sessionId)?.decisions ?? [];
-    const stillStopped = decisions.some((decision) => STOPPING.has(decision.action) && decision.step <= saved.step);
-    if (stillStopped) continue;
-    regressions += 1;
-    process.stderr.write(`warden: regression: session ${sessionId} was stopped at step ${saved.step} (${saved.codes.join(', ') || 'no flags'}) when saved, and is no longer stopped\n`);
-  }
-  if (savedStops.size === 0) process.stderr.write(`warden: ${file} records no stopped session: nothing to expect\n`);
-  else process.stderr.write(`warden: ${savedStops.size - regressions} of ${savedStops.size} saved stops still hold\n`);
-  return regressions > 0 ? 1 : 0;
-}
+    problems.finish();
+    if (report.validEvents === 0) throw noValidEvent(traces.label);
+    if (json) process.stdout.write(`${JSON.stringify(report.sessions)}\n`);
+    else {
+      const lines: string[] = [];
+      for (const session of report.sessions) {
+        const stopped = session.decisions.filter((decision) => decision.action !== 'allow');
+        lines.push(`session ${session.session_id}: ${session.decisions.length} decisions, ${stopped.length} not allowed`);
+        for (const decision of session.decisions) {
+          const flags = decision.flags.length > 0 ? `  ${decision.flags.join(', ')}` : '';
+          lines.push(`  step ${String(decision.step).padStart(4)}  ${decision.action.padEnd(5)}  ${decision.tool}${flags}`);
+        }
+      }
+      process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+    }
+    const decisions = report.sessions.flatMap((session) => session.decisions);
+    const byAction = (action: string) => decisions.filter((decision) => decision.action === action).length;
+    const stopped = ['block', 'pause', 'kill'].map((action) => [action, byAction(action)] as const).filter(([, count]) => count > 0);
+    if (!quiet) {
+      process.stderr.write(
+        `warden replay: ${report.sessions.length} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${problems.count} lines skipped, ${progress.elapsed()}\n`,
+      );
+    }
+    if (values.expect !== true) return 0;
+    // Regression library: every session stopped when it was saved must still be stopped, at that step or before.
+    let regressions = 0;
+    for (const [sessionId, saved] of savedStops) {
+      const kept = report.sessions.find((session) => session.session_id === sessionId)?.decisions ?? [];
+      if (kept.some((decision) => STOPPING.has(decision.action) && decision.step <= saved.step)) continue;
+      regressions += 1;
+      process.stderr.write(terminalSafe(`warden: regression: session ${sessionId} was stopped at step ${saved.step} (${saved.codes.join(', ') || 'no flags'}) when saved, and is no longer stopped\n`));
+    }
+    if (savedStops.size === 0) process.stderr.write(`warden: ${traces.label} records no stopped session: nothing to expect\n`);
+    else process.stderr.write(`warden: ${savedStops.size - regressions} of ${savedStops.size} saved stops still hold\n`);
+    return regressions > 0 ? 1 : 0;
+  },
+};

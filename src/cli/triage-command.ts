@@ -1,6 +1,9 @@
-import { triageTrace } from '../forensics/triage.js';
 import type { SessionTriage } from '../forensics/triage-types.js';
-import { noValidEvent, policyOption, readableFile, reportLine } from './options.js';
+import type { Command } from './command.js';
+import { noValidEvent, policyOption, stringOption } from './options.js';
+import { terminalSafe } from './output.js';
+import { Progress, progressWanted } from './progress.js';
+import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 function readable(session: SessionTriage): string {
   const lines = [`session ${session.session_id}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
@@ -19,10 +22,43 @@ function readable(session: SessionTriage): string {
   return lines.join('\n');
 }
 
-export async function runTriage(file: string, options: { policy?: string; json?: boolean }): Promise<number> {
-  await readableFile(file);
-  const report = await triageTrace(file, { ...policyOption(options.policy), onProblem: reportLine(file) });
-  if (report.validEvents === 0) throw noValidEvent(file);
-  process.stdout.write(options.json ? `${JSON.stringify(report.sessions)}\n` : `${report.sessions.map(readable).join('\n\n')}\n`);
-  return 0;
-}
+export const command: Command = {
+  name: 'triage',
+  usage: ['triage [options] TRACE...'],
+  description: `Classifies each session (hallucination_propagation, tool_misfire, context_poisoning, cost_runaway or none), finds the fault origin by walking back from every finding to where its premise entered, follows the cascade forward, and lists the external actions taken after the origin with their reversibility. ${TRACE_ARGUMENT_HELP}`,
+  options: {
+    ...TRACE_OPTIONS,
+    json: { type: 'boolean', help: 'print JSON: one element per session (session_id, mode, fault_origin, cascade, actions_after_origin, flags, totals)' },
+  },
+  positionals: [1, Infinity],
+  examples: [
+    ['warden triage incident.jsonl', 'what went wrong in each session, and where it started'],
+    ['warden triage --json traces/ > triage.json', 'a folder of traces, as JSON'],
+    ['warden triage --policy policy.json -', 'a trace from stdin, under a policy'],
+  ],
+  async run({ values, positionals }) {
+    const json = values.json === true;
+    const quiet = values.quiet === true;
+    const policy = await policyOption(stringOption(values.policy));
+    const traces = await openTraces(positionals, { rereadable: true });
+    const { triageTrace } = await import('../forensics/triage.js');
+    const problems = new ProblemReporter();
+    const progress = new Progress('warden triage', progressWanted({ json, quiet }));
+    let report;
+    try {
+      report = await triageTrace(traces.lines, { ...policy, onProblem: problems.report, onEvent: (event) => progress.event(event.session_id) });
+    } finally {
+      progress.stop();
+      traces.close();
+    }
+    problems.finish();
+    if (report.validEvents === 0) throw noValidEvent(traces.label);
+    process.stdout.write(json ? `${JSON.stringify(report.sessions)}\n` : terminalSafe(`${report.sessions.map(readable).join('\n\n')}\n`));
+    if (!quiet) {
+      const failing = report.sessions.filter((session) => session.mode !== 'none').length;
+      const flags = report.sessions.reduce((sum, session) => sum + session.flags.length, 0);
+      process.stderr.write(`warden triage: ${report.sessions.length} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${problems.count} lines skipped, ${progress.elapsed()}\n`);
+    }
+    return 0;
+  },
+};

@@ -7,6 +7,6 @@ export type { ReplayReport, ReplaySession, ReplayDecision } from '../replay.js';
 export { triageTrace } from './triage.js';
 export type { TraceSource, TriageOptions, TriageReport } from './triage.js';
 export type { SessionTriage, FaultOrigin, ActionAfterOrigin } from './triage-types.js';
-export { writePostmortem } from './postmortem.js';
+export { writePostmortem, draftPostmortems, chooseSession } from './postmortem.js';
 export { convertChatTranscript } from '../convert/openai-chat.js';
 export type { ChatMessage, ConvertOptions } from '../convert/openai-chat.js';

@@ -1,7 +1,9 @@
 import type { FailureMode, TraceEvent } from '../trace/events.js';
 import { readTrace } from '../trace/reader.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
+import { previewJson } from '../trace/printable.js';
 import type { ReplayDecision } from '../replay.js';
-import { triageTrace, type TraceSource, type TriageOptions } from './triage.js';
+import { triageTrace, type TraceSource, type TriageOptions, type TriageReport } from './triage.js';
 import type { SessionTriage } from './triage-types.js';
 
 const MAX_EVENTS = 20_000;
@@ -37,7 +39,7 @@ function clip(text: string, length = 160): string {
 }
 
 function show(value: unknown): string {
-  return clip(typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+  return clip(typeof value === 'string' ? value : previewJson(value, 400));
 }
 
 function describe(event: TraceEvent): string {
@@ -49,7 +51,7 @@ function describe(event: TraceEvent): string {
     case 'message':
       return `${event.role} message: "${clip(event.content, 100)}"`;
     case 'llm.call': {
-      const calls = (event.output?.tool_calls ?? []).map((call) => `${call.name}(${show(call.arguments)})`);
+      const calls = modelToolCalls(event.output).map((call) => `${call.name}(${show(call.arguments)})`);
       return `model call (${event.model}${event.finish_reasons ? `, finish ${event.finish_reasons.join('/')}` : ''})${event.output?.text ? `: "${clip(event.output.text, 80)}"` : ''}${calls.length ? ` -> ${calls.join(', ')}` : ''}`;
     }
     case 'tool.call':
@@ -69,12 +71,36 @@ function describe(event: TraceEvent): string {
   }
 }
 
-async function sessionEvents(source: TraceSource, sessionId: string): Promise<TraceEvent[]> {
-  const events: TraceEvent[] = [];
+/** Sessions whose events one pass over the trace collects: memory stays bounded however many are drafted. */
+const SESSIONS_PER_PASS = 20;
+
+async function eventsOf(source: TraceSource, sessionIds: ReadonlySet<string>): Promise<Map<string, TraceEvent[]>> {
+  const events = new Map<string, TraceEvent[]>([...sessionIds].map((id) => [id, []]));
   for await (const line of readTrace(typeof source === 'string' ? source : source())) {
-    if (line.event?.session_id === sessionId && events.length < MAX_EVENTS) events.push(line.event);
+    const kept = line.event ? events.get(line.event.session_id) : undefined;
+    if (kept && kept.length < MAX_EVENTS) kept.push(line.event!);
   }
   return events;
+}
+
+/** The session a single postmortem is about: the one asked for, else the first with a finding, else the first. */
+export function chooseSession(report: TriageReport, sessionId?: string): SessionTriage | undefined {
+  return sessionId ? report.sessions.find((session) => session.session_id === sessionId) : (report.sessions.find((session) => session.mode !== 'none') ?? report.sessions[0]);
+}
+
+/** Postmortems of the given sessions of a triaged trace, in the order asked, reading the trace once per batch of sessions. */
+export async function* draftPostmortems(source: TraceSource, report: TriageReport, sessionIds: readonly string[]): AsyncGenerator<{ sessionId: string; markdown: string }> {
+  for (let from = 0; from < sessionIds.length; from += SESSIONS_PER_PASS) {
+    const batch = sessionIds.slice(from, from + SESSIONS_PER_PASS);
+    const events = await eventsOf(source, new Set(batch));
+    for (const sessionId of batch) {
+      const triage = report.sessions.find((session) => session.session_id === sessionId);
+      if (!triage) throw new Error(`session ${sessionId} is not in the trace`);
+      const decisions = report.decisions.find((session) => session.session_id === sessionId)?.decisions ?? [];
+      yield { sessionId, markdown: draft(triage, events.get(sessionId) ?? [], decisions) };
+      events.delete(sessionId);
+    }
+  }
 }
 
 function missingSignals(events: TraceEvent[]): string[] {
@@ -96,13 +122,14 @@ function missingSignals(events: TraceEvent[]): string[] {
 export async function writePostmortem(source: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
   const { sessionId, ...triageOptions } = options;
   const report = await triageTrace(source, triageOptions);
-  const triage: SessionTriage | undefined = sessionId
-    ? report.sessions.find((session) => session.session_id === sessionId)
-    : (report.sessions.find((session) => session.mode !== 'none') ?? report.sessions[0]);
+  const triage = chooseSession(report, sessionId);
   if (!triage) throw new Error(sessionId ? `session ${sessionId} is not in the trace` : 'the trace holds no session');
-  const events = await sessionEvents(source, triage.session_id);
+  for await (const { markdown } of draftPostmortems(source, report, [triage.session_id])) return markdown;
+  throw new Error(`session ${triage.session_id} is not in the trace`);
+}
+
+function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[]): string {
   const byStep = new Map(events.map((event) => [event.step, event]));
-  const decisions: ReplayDecision[] = report.decisions.find((session) => session.session_id === triage.session_id)?.decisions ?? [];
   const start = events.find((event) => event.type === 'session.start');
   const end = [...events].reverse().find((event) => event.type === 'session.end');
   const times = events.map((event) => event.ts).filter((ts): ts is string => typeof ts === 'string');

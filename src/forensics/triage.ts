@@ -1,26 +1,31 @@
 import type { Readable } from 'node:stream';
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
-import { readTrace, type TraceLine } from '../trace/reader.js';
+import { readTrace, type TraceLine, type TraceProblem } from '../trace/reader.js';
+import type { SourceLine } from '../trace/input.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { replayTrace, type ReplaySession } from '../replay.js';
 import type { GuardOptions } from '../guard.js';
+import type { Decision } from '../decision.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
 import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 
-/** A trace that can be read twice: a file path, or a function that opens it afresh. */
-export type TraceSource = string | (() => Readable);
+/** A trace that can be read twice: a file path, or a function that opens it afresh (a stream, or lines of several files). */
+export type TraceSource = string | (() => Readable | AsyncIterable<SourceLine>);
 
 export interface TriageOptions extends Omit<GuardOptions, 'mode' | 'sink'> {
-  onProblem?(problem: { line: number; reason: string }): void;
+  onProblem?(problem: TraceProblem): void;
+  /** Called for every event of the first pass (the replay), with the guard's decision: progress, counts. */
+  onEvent?(event: TraceEvent, decision: Decision): void;
 }
 
 export interface TriageReport {
   sessions: SessionTriage[];
   /** The guard's decisions from the replay triage ran, per session (what `warden replay` prints). */
   decisions: ReplaySession[];
-  problems: Array<{ line: number; reason: string }>;
+  problems: TraceProblem[];
   validEvents: number;
 }
 
@@ -71,7 +76,7 @@ function addFlag(facts: Pass1, flag: Flag): void {
  * Two streaming passes over the trace; memory is bounded per session.
  */
 export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
-  const { onProblem, ...guardOptions } = options;
+  const { onProblem, onEvent: observe, ...guardOptions } = options;
   const sessions = new Map<string, Pass1>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
@@ -97,6 +102,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
   const replay = await replayTrace(typeof source === 'string' ? source : source(), guardOptions, {
     ...(onProblem ? { onProblem } : {}),
     onEvent(event, decision) {
+      observe?.(event, decision);
       const session = facts(event.session_id);
       if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
       switch (event.type) {
@@ -108,7 +114,7 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
             if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
           };
           for (const token of tokensOf(event.output?.text)) remember(token);
-          for (const call of event.output?.tool_calls ?? []) {
+          for (const call of modelToolCalls(event.output)) {
             indexStep(session.callOrigins, call.id, event.step);
             for (const token of tokensOf(call.arguments)) remember(token);
           }
@@ -260,7 +266,7 @@ function trackForward(event: TraceEvent, origin: Candidate, state: Forward): voi
       } else if (poisoned) add();
       break;
     case 'llm.call':
-      if (poisoned || mentions(event.output, state.taint) || (event.output?.tool_calls ?? []).some((call) => state.taintedCalls.has(call.id))) add();
+      if (poisoned || mentions(event.output, state.taint) || modelToolCalls(event.output).some((call) => state.taintedCalls.has(call.id))) add();
       break;
     case 'message':
       if (event.role === 'assistant' && (poisoned || mentions(event.content, state.taint))) add();

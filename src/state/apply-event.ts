@@ -10,6 +10,7 @@ import { canonicalJson } from '../text/canonical-json.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** What the session applies of a tool call, as the checks prepared it (their `PreparedCall`). */
 export interface CallFacts {
@@ -94,7 +95,7 @@ export function applyEvent(
       const charge = state.budget.charge(event.model, usage);
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
-      const toolCalls = event.output?.tool_calls ?? [];
+      const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;
       break;

@@ -1,5 +1,5 @@
 /**
- * Session trace v1 (shared/spec/session-trace-v1.md): the contract between recording and forensics.
+ * Session trace v1 (docs/trace-format.md): the contract between recording and forensics.
  * Field names are snake_case as the spec requires.
  */
 

@@ -29,6 +29,8 @@ export type {
 } from './events.js';
 export { ACTIONS, FAILURE_MODES } from './events.js';
 export { readTrace } from './reader.js';
-export type { TraceLine } from './reader.js';
+export type { TraceLine, TraceProblem, TraceInputSource } from './reader.js';
+export { resolveTraceInputs, readInputLines, InputError } from './input.js';
+export type { SourceLine, TraceInput, LineOptions } from './input.js';
 export { toToolDefinition } from '../tool-definition.js';
 export type { ToolDefinitionLike } from '../tool-definition.js';

@@ -1,48 +1,87 @@
 import type { TraceEvent } from './events.js';
 
-type FieldCheck = (value: unknown) => boolean;
+/** A field's rule: a test and what it expects, for the message when a value fails it. */
+interface FieldRule {
+  test(value: unknown): boolean;
+  expected: string;
+}
 
-const isString: FieldCheck = (value) => typeof value === 'string';
-const isObject: FieldCheck = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isInteger: FieldCheck = (value) => Number.isInteger(value) && (value as number) >= 0;
-const isArray: FieldCheck = Array.isArray;
-const isPresent: FieldCheck = (value) => value !== undefined;
-const isArgs: FieldCheck = (value) => isString(value) || isObject(value);
-const oneOf = (...allowed: string[]): FieldCheck => (value) => typeof value === 'string' && allowed.includes(value);
-const isStringArray: FieldCheck = (value) => Array.isArray(value) && value.every(isString);
+const rule = (expected: string, test: (value: unknown) => boolean): FieldRule => ({ expected, test });
+const isObjectValue = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Required fields per event type (session trace v1); optional fields are checked when present. */
-const SHAPES: Record<string, { required: Record<string, FieldCheck>; optional?: Record<string, FieldCheck> }> = {
-  'session.start': { required: {}, optional: { goal: isString, entities: isObject, metadata: isObject } },
-  'tool.definitions': { required: { tools: (value) => isArray(value) && (value as unknown[]).every((tool) => isObject(tool) && isString((tool as Record<string, unknown>).name)) } },
-  message: { required: { role: oneOf('system', 'user', 'assistant'), content: isString } },
+const string = rule('a string', (value) => typeof value === 'string');
+const object = rule('an object', isObjectValue);
+const count = rule('an integer >= 0', (value) => Number.isInteger(value) && (value as number) >= 0);
+const array = rule('an array', Array.isArray);
+const boolean = rule('true or false', (value) => typeof value === 'boolean');
+const any = rule('any JSON value', (value) => value !== undefined);
+const args = rule('an object or a string', (value) => typeof value === 'string' || isObjectValue(value));
+const stringArray = rule('an array of strings', (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'));
+const oneOf = (...allowed: string[]) => rule(`one of ${allowed.map((value) => `"${value}"`).join(', ')}`, (value) => typeof value === 'string' && allowed.includes(value));
+const tools = rule('an array of tool objects, each with a string name', (value) => Array.isArray(value) && value.every((tool) => isObjectValue(tool) && typeof (tool as Record<string, unknown>).name === 'string'));
+
+/** Required fields per event type (docs/trace-format.md); optional fields are checked when present. */
+const SHAPES: Record<string, { required: Record<string, FieldRule>; optional?: Record<string, FieldRule> }> = {
+  'session.start': { required: {}, optional: { goal: string, entities: object, metadata: object } },
+  'tool.definitions': { required: { tools } },
+  message: { required: { role: oneOf('system', 'user', 'assistant'), content: string } },
   'llm.call': {
-    required: { model: isString, output: isObject },
-    optional: { input_tokens: isInteger, output_tokens: isInteger, finish_reasons: isStringArray },
+    required: { model: string, output: object },
+    optional: { input_tokens: count, output_tokens: count, finish_reasons: stringArray },
   },
-  'tool.call': { required: { call_id: isString, tool: isString, arguments: isArgs } },
-  'tool.result': { required: { call_id: isString, tool: isString, result: isPresent }, optional: { is_error: (value) => typeof value === 'boolean' } },
-  'subagent.output': { required: { content: isPresent }, optional: { call_id: isString } },
-  'context.add': { required: { source: isString, content: isPresent } },
-  'goal.update': { required: { goal: isString, source: isString } },
-  'guard.decision': { required: { target_step: isInteger, action: oneOf('allow', 'warn', 'block', 'pause', 'kill'), flags: isArray } },
+  'tool.call': { required: { call_id: string, tool: string, arguments: args } },
+  'tool.result': { required: { call_id: string, tool: string, result: any }, optional: { is_error: boolean } },
+  'subagent.output': { required: { content: any }, optional: { call_id: string } },
+  'context.add': { required: { source: string, content: any } },
+  'goal.update': { required: { goal: string, source: string } },
+  'guard.decision': { required: { target_step: count, action: oneOf('allow', 'warn', 'block', 'pause', 'kill'), flags: array } },
   'session.end': { required: { status: oneOf('completed', 'paused', 'killed', 'error') } },
 };
 
+/** The JSON type of a value, as a message names it: `a string`, `null`, `a number (-1)`. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return value.length <= 20 && !/[\u0000-\u001f\u007f-\u009f]/.test(value) ? `the string "${value}"` : 'a string';
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return `${value}`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+function fieldProblem(type: string, field: string, value: unknown, check: FieldRule): string | undefined {
+  if (check.test(value)) return undefined;
+  if (value === undefined) return `${type}: missing ${field} (${check.expected})`;
+  return `${type}: ${field} must be ${check.expected}, got ${describeValue(value)}`;
+}
+
 /** Why a parsed line is not a valid trace event, or `undefined` when it is. Unknown types pass (forward compatible). */
 export function eventProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return 'not a JSON object';
+  if (!isObjectValue(value)) return `not a JSON object (got ${describeValue(value)})`;
   const event = value as Record<string, unknown>;
-  if (!isString(event.session_id) || event.session_id === '') return 'missing or empty session_id';
-  if (!isInteger(event.step)) return 'step must be an integer >= 0';
-  if (!isString(event.type)) return 'missing type';
-  const shape = SHAPES[event.type as string];
+  if (event.session_id === undefined) return 'missing session_id';
+  if (typeof event.session_id !== 'string' || event.session_id === '') return `session_id must be a non-empty string, got ${describeValue(event.session_id)}`;
+  if (event.step === undefined) return 'missing step';
+  if (!count.test(event.step)) return `step must be an integer >= 0, got ${describeValue(event.step)}`;
+  if (event.type === undefined) return 'missing type';
+  if (typeof event.type !== 'string') return `type must be a string, got ${describeValue(event.type)}`;
+  const shape = SHAPES[event.type];
   if (!shape) return undefined;
   for (const [field, check] of Object.entries(shape.required)) {
-    if (!check(event[field])) return `${event.type} needs a valid ${field}`;
+    const problem = fieldProblem(event.type, field, event[field], check);
+    if (problem) return problem;
   }
   for (const [field, check] of Object.entries(shape.optional ?? {})) {
-    if (event[field] !== undefined && !check(event[field])) return `${event.type} has an invalid ${field}`;
+    if (event[field] === undefined) continue;
+    const problem = fieldProblem(event.type, field, event[field], check);
+    if (problem) return problem;
   }
   return undefined;
 }

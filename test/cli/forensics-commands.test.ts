@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
-import { TAU_BENCH } from '../helpers/tau-bench.js';
+import { AIRLINE_RUNS_GZ, AIRLINE_TOOLS } from '../helpers/tau-bench.js';
+
+// Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('warden triage', () => {
   it('prints the JSON the issue specifies, one element per session', () => {
@@ -60,7 +63,7 @@ describe('warden replay --expect', () => {
 describe('warden convert', () => {
   it('turns the tau-bench runs into trace v1 that replays and triages', () => {
     const out = join(dir, 'tau.jsonl');
-    const run = warden('convert', join(TAU_BENCH, 'trajectories', 'gpt-4o-airline.json'), '--tools', join(TAU_BENCH, 'schemas', 'airline_tool_schemas.json'), '--model', 'gpt-4o', '-o', out);
+    const run = warden('convert', AIRLINE_RUNS_GZ, '--tools', AIRLINE_TOOLS, '--model', 'gpt-4o', '-o', out);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/converted 200 session\(s\)/);
     const triage = warden('triage', out, '--json');

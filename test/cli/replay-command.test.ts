@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
+
+// Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('warden replay', () => {
   it('prints one JSON element per session with a decision for every tool call', () => {
@@ -24,7 +27,11 @@ describe('warden replay', () => {
     lines.splice(4, 0, '{"session_id":"s-0237","step":1,"type":"message","role":"user","content":"late"}');
     const run = warden('replay', file('damaged.jsonl', lines.join('\n')), '--json');
     expect(run.code).toBe(0);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/line 3: not valid JSON/), expect.stringMatching(/line 5: step 1 is not after step 2/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/damaged\.jsonl: line 3: not valid JSON/),
+      expect.stringMatching(/damaged\.jsonl: line 5: step 1 is not after step 2/),
+      expect.stringMatching(/^warden replay: 1 sessions, 8 events, 2 stopped \(2 block\), 0 warned, 2 lines skipped, /),
+    ]);
     expect(JSON.parse(run.stdout)[0].decisions).toHaveLength(2);
   });
 

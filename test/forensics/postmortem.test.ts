@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writePostmortem } from '../../src/forensics/index.js';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { end, model, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
 describe('postmortem', () => {

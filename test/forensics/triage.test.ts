@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { triageTrace } from '../../src/forensics/index.js';
-import { specExample } from '../replay.test.js';
+import { specExample } from '../helpers/trace-format.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
 /** A model call of `tokens` input tokens reading a document page, and the read. */
@@ -204,7 +204,7 @@ describe('triage', () => {
     ]);
     expect(report.sessions[0]!.flags.map((flag) => flag.code)).toContain('CUSTOM_RULE');
     expect(report.sessions[0]!.fault_origin?.step).toBe(3);
-    expect(report.problems).toEqual([{ line: 6, reason: 'step must be an integer >= 0' }]);
+    expect(report.problems).toEqual([{ line: 6, reason: 'step must be an integer >= 0, got the number 2.5' }]);
   });
 
   it('triages a damaged file: broken lines are reported, the rest still triaged', async () => {

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { convertChatTranscript, type ChatMessage } from '../../src/convert/openai-chat.js';
 import type { ToolDefinitionLike } from '../../src/tool-definition.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The shared corpus, read in place: never copied into the project. */
-export const TAU_BENCH = join(here, '..', '..', '..', 'shared', 'corpora', 'tau-bench');
+/** The tau-bench airline runs and tool schemas, kept in the repo with their license (see its README). */
+export const TAU_BENCH = join(here, '..', 'fixtures', 'tau-bench');
+/** The 200 airline runs, gzip-compressed. */
+export const AIRLINE_RUNS_GZ = join(TAU_BENCH, 'gpt-4o-airline.json.gz');
+export const AIRLINE_TOOLS = join(TAU_BENCH, 'airline_tool_schemas.json');
 
 export interface TauRun {
   task_id: number;
@@ -18,11 +22,11 @@ export interface TauRun {
 }
 
 export function loadAirlineRuns(): TauRun[] {
-  return JSON.parse(readFileSync(join(TAU_BENCH, 'trajectories', 'gpt-4o-airline.json'), 'utf8')) as TauRun[];
+  return JSON.parse(gunzipSync(readFileSync(AIRLINE_RUNS_GZ)).toString('utf8')) as TauRun[];
 }
 
 export function loadAirlineTools(): ToolDefinitionLike[] {
-  return JSON.parse(readFileSync(join(TAU_BENCH, 'schemas', 'airline_tool_schemas.json'), 'utf8')) as ToolDefinitionLike[];
+  return JSON.parse(readFileSync(AIRLINE_TOOLS, 'utf8')) as ToolDefinitionLike[];
 }
 
 export function runSessionId(run: TauRun): string {

@@ -24,9 +24,9 @@ describe('trace reader', () => {
     expect(lines.map((line) => (line.error ? `${line.line}: ${line.error}` : `${line.line}: ${line.event!.type}`))).toEqual([
       '1: session.start',
       expect.stringMatching(/^3: not valid JSON/),
-      '4: tool.call needs a valid call_id',
+      '4: tool.call: missing call_id (a string)',
       '5: step 0 is not after step 0 of session a',
-      '7: message needs a valid role',
+      '7: message: role must be one of "system", "user", "assistant", got the string "robot"',
       '8: message',
     ]);
   });

@@ -123,7 +123,7 @@ describe('warden proxy when things go wrong', () => {
       }
     });
     const waitFor = async (count: number) => {
-      for (let tries = 0; lines.length < count && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      for (let tries = 0; lines.length < count && tries < 4_000; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
       return lines[count - 1];
     };
     child.stdin.write('{this is not json\n');
@@ -135,7 +135,7 @@ describe('warden proxy when things go wrong', () => {
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
     expect(await waitFor(4)).toMatchObject({ id: 1, result: { serverInfo: { name: 'misbehaving' } } });
     child.kill();
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('warden proxy over Streamable HTTP', () => {

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { CommandFailure } from './options.js';
+
+/** Human-readable output made safe for a terminal: control characters other than newline and tab escaped. */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An output that cannot be written, named by its path, without a bare error code. */
+export function outputFailure(path: string, error: unknown): CommandFailure {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : (error as Error).message;
+  return new CommandFailure(`cannot write ${path}: ${reason}`, 1);
+}
+
+/** Creates the folders an output path needs (`-o reports/today/out.md`). */
+export function prepareOutput(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw outputFailure(path, error);
+  }
+}
+
+/** Writes a whole output file, creating missing parent folders; errors name the path. */
+export function writeOutputFile(path: string, text: string): void {
+  prepareOutput(path);
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw outputFailure(path, error);
+  }
+}
+
+/** An output file to stream into, parent folders created; errors name the path. */
+export async function openOutputStream(path: string): Promise<WriteStream> {
+  prepareOutput(path);
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(outputFailure(path, error)));
+  });
+  return stream;
+}
+
+/** Writes to a stream, waiting when it is full: bounded memory however much is written. */
+export async function writeChunk(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+}

@@ -1,0 +1,93 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError, readInputLines, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
+import type { TraceProblem } from '../trace/reader.js';
+import { printable } from '../trace/printable.js';
+import { position } from './position.js';
+import type { OptionSpec } from './command.js';
+import { CommandFailure } from './options.js';
+
+/** Options every command that reads traces takes. */
+export const TRACE_OPTIONS: Record<string, OptionSpec> = {
+  policy: { type: 'string', arg: 'FILE', help: 'decide with this policy (JSON; see docs/policy.md)' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress and no summary on stderr (broken lines are still reported)' },
+};
+
+export const TRACE_ARGUMENT_HELP =
+  'TRACE is a .jsonl file, a .jsonl.gz file, a directory (its *.jsonl and *.jsonl.gz files, sorted by name), or - for stdin; several may be given. Lines that are not valid trace events are reported on stderr and skipped.';
+
+/** How many broken lines are reported one by one before the rest are only counted: about a screenful. */
+export const MAX_REPORTED_PROBLEMS = 20;
+
+export interface OpenTraces {
+  /** Opens the lines afresh (triage and postmortem read twice). */
+  lines(): AsyncIterable<SourceLine>;
+  /** The names given, for messages. */
+  label: string;
+  close(): void;
+}
+
+/**
+ * The traces named on the command line. stdin is read once; a command that reads twice gets it
+ * spooled to a temporary file first, removed when done (or when the process exits).
+ */
+export async function openTraces(args: readonly string[], options: { rereadable?: boolean } = {}): Promise<OpenTraces> {
+  let inputs: TraceInput[];
+  try {
+    inputs = await resolveTraceInputs(args);
+  } catch (error) {
+    if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);
+    throw error;
+  }
+  let spool: string | undefined;
+  const cleanup = () => {
+    if (spool) rmSync(spool, { recursive: true, force: true });
+    spool = undefined;
+  };
+  if (options.rereadable && inputs.some((input) => input.kind === 'stream')) {
+    spool = mkdtempSync(join(tmpdir(), 'warden-stdin-'));
+    process.once('exit', cleanup);
+    const file = join(spool, 'stdin.jsonl');
+    const stdin = inputs.find((input) => input.kind === 'stream')!;
+    if (stdin.kind === 'stream') await pipeline(stdin.stream as NodeJS.ReadableStream, createWriteStream(file));
+    inputs = inputs.map((input) => (input.kind === 'stream' ? { kind: 'file', path: file } : input));
+  }
+  const names = (list: TraceInput[]) => list.map((input) => (input.kind === 'file' ? (spool && input.path.startsWith(spool) ? 'stdin' : input.path) : input.name));
+  const shown = names(inputs);
+  return {
+    lines: () => renamed(readInputLines(inputs, { cursor: position }), spool ? join(spool, 'stdin.jsonl') : undefined),
+    label: args.length === 1 ? args[0]! === '-' ? 'stdin' : args[0]! : `${shown.length} files`,
+    close: cleanup,
+  };
+}
+
+/** Lines of the stdin spool file go by the name `stdin`. */
+async function* renamed(lines: AsyncIterable<SourceLine>, spoolFile: string | undefined): AsyncGenerator<SourceLine> {
+  if (!spoolFile) return yield* lines;
+  for await (const line of lines) yield line.source === spoolFile ? { ...line, source: 'stdin' } : line;
+}
+
+/**
+ * Reports skipped lines on stderr, the first screenful one by one, then only counts them; what a
+ * line held is never echoed raw (control characters escaped, length capped).
+ */
+export class ProblemReporter {
+  count = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream = process.stderr) {}
+
+  readonly report = (problem: TraceProblem): void => {
+    this.count += 1;
+    if (this.count > MAX_REPORTED_PROBLEMS) return;
+    const where = problem.source !== undefined ? `${printable(problem.source, 200)}: ` : '';
+    this.stream.write(`warden: ${where}line ${problem.line}: ${printable(problem.reason, 300)} (skipped)\n`);
+  };
+
+  /** The closing count of lines not shown. */
+  finish(): void {
+    if (this.count <= MAX_REPORTED_PROBLEMS) return;
+    this.stream.write(`warden: ${this.count - MAX_REPORTED_PROBLEMS} more lines skipped (${this.count} in all)\n`);
+  }
+}

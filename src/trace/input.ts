@@ -1,0 +1,237 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+
+/** One line of input and where it came from; `error` instead of `text` when the line could not be kept. */
+export type SourceLine = { source: string; line: number; text: string; error?: undefined } | { source: string; line: number; text?: undefined; error: string };
+
+/** Where trace lines come from: a file (plain or gzip), or a stream such as stdin. */
+export type TraceInput = { kind: 'file'; path: string } | { kind: 'stream'; name: string; stream: NodeJS.ReadableStream | AsyncIterable<Buffer | string> };
+
+/** An input that cannot be read, named by its path: never a bare `EISDIR` or `ENOENT`. */
+export class InputError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'InputError';
+  }
+}
+
+export interface LineOptions {
+  /** Longest line kept, in characters (default 64 Mi); a longer one is reported and skipped, never held whole. */
+  maxLineLength?: number;
+  /** Updated with each line as it is handed out, so an error further on can say where it happened. */
+  cursor?: { source?: string; line?: number; text?: string };
+}
+
+/** The files a directory contributes: its `*.jsonl` and `*.jsonl.gz`, by name. */
+export const TRACE_FILE = /\.jsonl(?:\.gz)?$/;
+const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return `not valid gzip (${(error as Error).message})`;
+    default:
+      return code ? `${code.toLowerCase()} (${(error as Error).message})` : String((error as Error)?.message ?? error);
+  }
+}
+
+async function isFile(dir: string, entry: Dirent): Promise<boolean> {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return (await stat(join(dir, entry.name)).catch(() => undefined))?.isFile() ?? false;
+}
+
+/**
+ * Turns command-line trace arguments into inputs: `-` is stdin, a file is itself, a directory is its
+ * `*.jsonl` and `*.jsonl.gz` files sorted by name. Every path is checked here, so a missing file or an
+ * empty directory fails before any work starts, with the path in the message.
+ */
+export async function resolveTraceInputs(args: readonly string[], stdin: NodeJS.ReadableStream = process.stdin, filePattern: RegExp = TRACE_FILE, kinds = '*.jsonl or *.jsonl.gz'): Promise<TraceInput[]> {
+  const inputs: TraceInput[] = [];
+  let usedStdin = false;
+  for (const arg of args) {
+    if (arg === '-') {
+      if (usedStdin) throw new InputError('-', 'stdin can be read only once');
+      usedStdin = true;
+      inputs.push({ kind: 'stream', name: 'stdin', stream: stdin });
+      continue;
+    }
+    const info = await stat(arg).catch((error: unknown) => {
+      throw new InputError(arg, reasonOf(error));
+    });
+    if (info.isDirectory()) {
+      const entries = await readdir(arg, { withFileTypes: true }).catch((error: unknown) => {
+        throw new InputError(arg, reasonOf(error));
+      });
+      const names: string[] = [];
+      for (const entry of entries) if (filePattern.test(entry.name) && (await isFile(arg, entry))) names.push(entry.name);
+      if (names.length === 0) throw new InputError(arg, `the directory holds no ${kinds} file`);
+      names.sort();
+      for (const name of names) inputs.push({ kind: 'file', path: join(arg, name) });
+    } else if (info.isFile() || info.isFIFO() || info.isCharacterDevice()) {
+      inputs.push({ kind: 'file', path: arg });
+    } else throw new InputError(arg, 'not a file or a directory');
+  }
+  return inputs;
+}
+
+/** The name an input goes by in messages. */
+export function inputName(input: TraceInput): string {
+  return input.kind === 'file' ? input.path : input.name;
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } catch {
+    return false; // A pipe cannot be read at a position: taken as plain text.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The chunks of a stream, decompressed when its first bytes are the gzip magic number. */
+async function* sniffedChunks(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest = { [Symbol.asyncIterator]: () => iterator };
+  if (!(Buffer.isBuffer(head) && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield head;
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip();
+  const raw = Readable.from((async function* () {
+    yield head;
+    yield* rest;
+  })());
+  raw.on('error', (error) => gunzip.destroy(error));
+  raw.pipe(gunzip);
+  yield* gunzip;
+}
+
+async function* chunksOf(input: TraceInput): AsyncGenerator<Buffer | string> {
+  if (input.kind === 'stream') {
+    yield* sniffedChunks(input.stream as AsyncIterable<Buffer | string>);
+    return;
+  }
+  const gzip = input.path.endsWith('.gz') || (await startsWithGzipMagic(input.path));
+  const file = createReadStream(input.path);
+  if (!gzip) {
+    yield* file;
+    return;
+  }
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
+  yield* file.pipe(gunzip);
+}
+
+/**
+ * Splits chunks into lines (`\n`, a trailing `\r` dropped), numbered from 1, blank ones included.
+ * Memory stays bounded by `maxLineLength`: a longer line is dropped as it streams in and reported.
+ */
+export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source: string, options: LineOptions = {}): AsyncGenerator<SourceLine> {
+  const max = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  const decoder = new StringDecoder('utf8');
+  let parts: string[] = [];
+  let length = 0;
+  let overflow = false;
+  let number = 0;
+  const finish = (tail: string): SourceLine => {
+    number += 1;
+    if (overflow || length + tail.length > max) {
+      const error = `line longer than ${max} characters (skipped without being read whole)`;
+      parts = [];
+      length = 0;
+      overflow = false;
+      return { source, line: number, error };
+    }
+    let text = parts.length === 0 ? tail : parts.join('') + tail;
+    parts = [];
+    length = 0;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    return { source, line: number, text };
+  };
+  const emit = (line: SourceLine): SourceLine => {
+    if (options.cursor) {
+      options.cursor.source = line.source;
+      options.cursor.line = line.line;
+      options.cursor.text = line.text;
+    }
+    return line;
+  };
+  const take = (text: string): SourceLine[] => {
+    const out: SourceLine[] = [];
+    let from = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
+      out.push(finish(text.slice(from, at)));
+      from = at + 1;
+    }
+    const tail = text.slice(from);
+    if (tail !== '') {
+      if (overflow || length + tail.length > max) {
+        overflow = true;
+        parts = [];
+        length = 0;
+      } else {
+        parts.push(tail);
+        length += tail.length;
+      }
+    }
+    return out;
+  };
+  for await (const chunk of chunks) {
+    for (const line of take(typeof chunk === 'string' ? chunk : decoder.write(chunk))) yield emit(line);
+  }
+  for (const line of take(decoder.end())) yield emit(line);
+  if (length > 0 || overflow) yield emit(finish(''));
+}
+
+/** The raw text chunks of one input, gzip undone; a read failure is an `InputError` naming it. */
+export async function* readInputChunks(input: TraceInput): AsyncGenerator<Buffer | string> {
+  try {
+    yield* chunksOf(input);
+  } catch (error) {
+    if (error instanceof InputError || (error as NodeJS.ErrnoException)?.code === undefined) throw error;
+    throw new InputError(inputName(input), reasonOf(error));
+  }
+}
+
+/**
+ * The lines of several inputs in turn, each numbered within its own input; gzip is decompressed on
+ * the fly. A read failure (a file removed meanwhile, corrupt gzip) is an `InputError` naming the input.
+ */
+export async function* readInputLines(inputs: readonly TraceInput[], options: LineOptions = {}): AsyncGenerator<SourceLine> {
+  for (const input of inputs) {
+    const name = inputName(input);
+    try {
+      yield* splitLines(chunksOf(input), name, options);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      if ((error as NodeJS.ErrnoException)?.code === undefined) throw error;
+      throw new InputError(name, reasonOf(error));
+    }
+  }
+}
