@@ -4,7 +4,7 @@ import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition } from './t
 import { isResolvedPolicy, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
-import { createInjectionScanner } from './text/injection.js';
+import { createInjectionScanner, type InjectionDetector } from './text/injection.js';
 import { compileEntityPatterns } from './checks/entity-patterns.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
@@ -34,6 +34,11 @@ export interface GuardOptions {
   sink?: TraceSink;
   store?: SessionStore;
   clock?: () => number;
+  /**
+   * Second opinions on content (a model-based classifier, another library), run with the
+   * policy's `injection.detectorTimeoutMs` and `injection.detectorFailure`. See docs/checks.md.
+   */
+  injectionDetectors?: InjectionDetector[];
   /** Checks of your own, run after the built-in ones. */
   checks?: Check[];
   /** `replay`: steps and times come from the trace, and no decisions are recorded. */
@@ -87,7 +92,7 @@ export class Guard extends EventEmitter<GuardEvents> {
       policy,
       tools,
       checks: indexChecks([...BUILT_IN_CHECKS, ...(options.checks ?? [])]),
-      injection: createInjectionScanner(policy.injection.extraPatterns),
+      injection: createInjectionScanner(policy.injection.extraPatterns, options.injectionDetectors),
       resolvers: { ...options.resolvers },
       entityPatterns: compileEntityPatterns(policy),
       escalate: options.escalate,

@@ -24,7 +24,8 @@ export type { ConversationMessage } from './protocol/message-feed.js';
 
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';
 export { resolvePolicy, loadPolicyFile, PolicyError, DEFAULT_POLICY } from './policy/policy.js';
-export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy } from './policy/policy.js';
+export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy, InjectionPolicy } from './policy/policy.js';
+export type { InjectionDetector, DetectorVerdict, InjectionFinding, InjectionConfidence, InjectionScanner } from './text/injection.js';
 
 export { defineCheck, flag } from './checks/check.js';
 export type { Check, CheckContext } from './checks/check.js';

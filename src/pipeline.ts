@@ -49,6 +49,8 @@ export function actionFor(code: string, policy: Policy, tool: RegisteredTool | u
   const name = tool?.definition.name;
   const perTool = name === undefined ? undefined : policy.tools[name]?.actions?.[code];
   if (perTool) return perTool;
+  // Lower-confidence injection findings (paraphrases, encodings, loose phrasing) have their own action.
+  if (code === AnomalyCode.PROMPT_INJECTION && evidence?.confidence === 'low') return policy.injection.lowConfidence;
   if (tool?.destructive) {
     const destructive = policy.destructiveActions[code];
     if (destructive) return destructive;

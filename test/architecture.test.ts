@@ -94,9 +94,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src/schema': ['src/text'],
   'src/trace': ['src/text', 'src/tool-definition.ts'],
   'src/codes.ts': ['src/trace'],
-  'src/policy': ['src/trace', 'src/schema', 'src/text', 'src/codes.ts'],
-  'src/state': ['src/trace', 'src/text', 'src/schema', 'src/policy', 'src/codes.ts'],
-  'src/checks': ['src/state', 'src/trace', 'src/text', 'src/schema', 'src/policy', 'src/codes.ts'],
+  'src/tool-kind.ts': ['src/trace'],
+  'src/policy': ['src/trace', 'src/schema', 'src/text', 'src/codes.ts', 'src/tool-kind.ts'],
+  'src/state': ['src/trace', 'src/text', 'src/schema', 'src/policy', 'src/codes.ts', 'src/tool-kind.ts'],
+  'src/checks': ['src/state', 'src/trace', 'src/text', 'src/schema', 'src/policy', 'src/codes.ts', 'src/tool-kind.ts'],
   'src/protocol': ['src/decision.ts', 'src/refusal.ts', 'src/text', 'src/trace'],
   'src/otel': ['src/trace', 'src/text', 'src/codes.ts'],
   'src/convert': ['src/trace', 'src/text', 'src/tool-definition.ts'],
@@ -122,7 +123,9 @@ describe('architecture', () => {
   });
 
   it('keeps each layer to what it may import (state/ never imports checks/)', () => {
+    // Entry points gather the public surface from every layer: they are not a layer themselves.
     const broken = edges.filter(({ from, to }) => {
+      if (ENTRY_POINTS.has(from)) return false;
       const allowed = MAY_IMPORT[area(from)];
       return allowed !== undefined && area(to) !== area(from) && !allowed.includes(area(to));
     });

@@ -30,6 +30,8 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     if (reported.has(key)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
     if (missing !== undefined && lookup) continue;
+    // An account nobody mentioned is typed by people all the time; only one from untrusted content is flagged.
+    if (reference.via === 'account' && (missing !== undefined || !untrustedSource)) continue;
     if (missing !== undefined) {
       reported.add(key);
       flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context.`, evidence));

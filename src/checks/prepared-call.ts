@@ -5,6 +5,7 @@ import { canonicalArguments, type CanonicalArguments } from '../text/canonical-a
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { isIdName } from '../text/id-names.js';
 import type { EntityPattern } from './entity-patterns.js';
+import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -13,8 +14,11 @@ export interface EntityReference {
   value: string;
   /** Its ledger tokens (one for an ordinary id). */
   tokens: string[];
-  /** Why it counts as an id: its argument name, the policy's argument list, or a kind's pattern in text. */
-  via: 'name' | 'policy' | 'pattern';
+  /**
+   * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
+   * or an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance.
+   */
+  via: 'name' | 'policy' | 'pattern' | 'account';
   kind?: string;
 }
 
@@ -56,6 +60,8 @@ interface Frame {
   depth: number;
   /** Inside an argument whose name marks an id (or the policy lists). */
   idVia: EntityReference['via'] | undefined;
+  /** The name of the id-named argument it is inside. */
+  idKey: string;
 }
 
 export function prepareCall(
@@ -77,16 +83,18 @@ export function prepareCall(
   const entityPaths = new Set(toolPolicy?.entityArguments ?? []);
   const ignoredPaths = new Set(toolPolicy?.ignoreArguments ?? []);
   const textPatterns = patterns.filter((pattern) => pattern.inText !== undefined);
+  // The record a create makes is named by its own id: `create_order({order_id})` introduces it.
+  const noun = tool?.kind === 'create' ? createdNoun(tool.definition.name) : undefined;
   let bytes = 0;
-  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined }];
+  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
   while (stack.length > 0) {
-    const { node, path, policyPath, depth, idVia } = stack.pop()!;
+    const { node, path, policyPath, depth, idVia, idKey } = stack.pop()!;
     if (depth > policy.limits.maxDepth) {
       return { ...empty, problem: { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` } };
     }
     if (Array.isArray(node)) {
       for (let index = node.length - 1; index >= 0; index -= 1) {
-        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia });
+        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia, idKey });
       }
       continue;
     }
@@ -102,7 +110,7 @@ export function prepareCall(
         const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = ignoredPaths.has(childPolicyPath);
         const via = ignored ? undefined : entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
-        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via });
+        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
       }
       continue;
     }
@@ -113,12 +121,20 @@ export function prepareCall(
       return { ...empty, problem: { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` } };
     }
     forEachToken(text, (token) => echoTokens.add(token));
+    // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
+    if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
       const tokens = idTokens(text);
       if (tokens.length > 0) references.push({ path: path || '/', value: text, tokens, via: idVia });
       continue;
     }
     if (typeof node !== 'string') continue;
+    if (tool?.destructive) {
+      for (const account of accountsIn(text)) {
+        const tokens = idTokens(account);
+        if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
+      }
+    }
     for (const pattern of textPatterns) {
       const regex = pattern.inText!;
       regex.lastIndex = 0;

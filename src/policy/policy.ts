@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ToolKind } from '../tool-kind.js';
 import type { Action } from '../trace/events.js';
 import { DEFAULT_ACTIONS, DEFAULT_DESTRUCTIVE_ACTIONS } from '../codes.js';
 import { compileTrustedSchema } from '../schema/compile.js';
@@ -17,8 +18,23 @@ export interface PolicyDocument {
   modelText?: Partial<ModelTextPolicy>;
   loop?: Partial<LoopPolicy>;
   budget?: Partial<BudgetPolicy>;
-  injection?: { extraPatterns?: string[] };
+  injection?: Partial<InjectionPolicy>;
   limits?: Partial<LimitsPolicy>;
+  /** Classify tools that carry no MCP hints from their name (`get_*` is a lookup, `delete_*` destructive). Default true. */
+  classifyUnannotatedTools?: boolean;
+}
+
+/** Prompt-injection findings: high-confidence ones take `actions.PROMPT_INJECTION` (block), lower-confidence ones `lowConfidence`. */
+export interface InjectionPolicy {
+  extraPatterns: string[];
+  /** Action for lower-confidence findings (paraphrased, non-English, encoded, loose phrasing). Default warn. */
+  lowConfidence: Action;
+  /** Content flagged as injection makes the ids it introduces untrusted. Default true. */
+  taintFlaggedContent: boolean;
+  /** How long a pluggable detector may take, in ms. Default 2000. */
+  detectorTimeoutMs: number;
+  /** What a detector that fails or times out yields: block, warn (a finding of its own) or allow (nothing). Default warn. */
+  detectorFailure: 'block' | 'warn' | 'allow';
 }
 
 /** Per-tool policy: destructive or read-only, and actions that override the policy's for this tool. */
@@ -26,6 +42,10 @@ export interface ToolPolicy {
   destructive?: boolean;
   readOnly?: boolean;
   actions?: Record<string, Action>;
+  /** What the tool does, overriding its annotations and its name: lookup, create, destructive or other. */
+  kind?: ToolKind;
+  /** The tool returns third-party content (web pages, email, files others wrote): ids it introduces are untrusted. */
+  externalContent?: boolean;
   /** Argument paths (`a.b`, `items[].id`) that hold entity ids, beyond the names that mark ids. */
   entityArguments?: string[];
   /** Argument paths never treated as entity ids, even when their name marks one. */
@@ -92,8 +112,9 @@ export interface Policy {
   modelText: ModelTextPolicy;
   loop: LoopPolicy;
   budget: BudgetPolicy;
-  injection: { extraPatterns: string[] };
+  injection: InjectionPolicy;
   limits: LimitsPolicy;
+  classifyUnannotatedTools: boolean;
 }
 
 /** The policy a guard uses for everything a policy document leaves out. */
@@ -114,7 +135,8 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     contextBloatMinCalls: 3,
     prices: {},
   },
-  injection: { extraPatterns: [] },
+  injection: { extraPatterns: [], lowConfidence: 'warn' as const, taintFlaggedContent: true, detectorTimeoutMs: 2_000, detectorFailure: 'warn' as const },
+  classifyUnannotatedTools: true,
   limits: {
     maxArgumentBytes: 1_048_576,
     maxDepth: 64,
@@ -184,7 +206,8 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     modelText: { ...defaults.modelText, ...document.modelText },
     loop: { ...defaults.loop, ...document.loop },
     budget: { ...defaults.budget, ...document.budget, prices: { ...document.budget?.prices } },
-    injection: { extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
+    injection: { ...defaults.injection, ...document.injection, extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
+    classifyUnannotatedTools: document.classifyUnannotatedTools ?? defaults.classifyUnannotatedTools,
     limits: { ...defaults.limits, ...document.limits },
   };
   RESOLVED.add(policy);

@@ -81,6 +81,7 @@ export function applyEvent(
         const registered = registerTool(definition, policy);
         state.tools.set(definition.name, registered);
         state.learnToolShapes(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
       }
       break;
     case 'message':
@@ -108,10 +109,9 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
       if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
-      if (proceeds) {
-        for (const reference of call.references) {
-          if (reference.via !== 'pattern' && reference.tokens.every((token) => state.ledger.lookup(token).trusted)) state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
-        }
+      // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
+      for (const reference of call.references) {
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
       }
       break;
     }
@@ -121,11 +121,15 @@ export function applyEvent(
       pendingCalls.delete(event.call_id);
       if (proceeds) {
         const content = context.content();
-        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust: 'trusted' }, pending?.echo);
+        // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
+        const external = state.tools.get(event.tool)?.externalContent === true;
+        const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
+        const trust = external || flagged ? 'untrusted' : 'trusted';
+        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust }, pending?.echo);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
-        for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        if (trust === 'trusted') for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
       }
       break;
     }

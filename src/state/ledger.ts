@@ -43,7 +43,7 @@ export class EntityLedger {
    * `exclude` holds tokens the content merely echoes (a result repeating its call's arguments).
    */
   record(tokens: Iterable<string>, provenance: Provenance, exclude?: ReadonlySet<string>): void {
-    const anchoredSource = provenance.source === 'user' || provenance.source === 'system' || provenance.source === 'session.start';
+    const anchoredSource = provenance.source === 'user' || provenance.source === 'system' || provenance.source === 'session.start' || provenance.source.startsWith('definition:');
     const target = provenance.trust === 'untrusted' ? this.untrusted : anchoredSource ? this.anchored : this.trusted;
     for (const token of tokens) {
       if (exclude?.has(token)) continue;

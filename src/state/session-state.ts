@@ -71,11 +71,16 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.tools = new Map(baseTools);
-    for (const tool of baseTools.values()) this.learnToolShapes(tool);
+    for (const tool of baseTools.values()) {
+      this.learnToolShapes(tool);
+      // Ids the tool definitions offer (enum values, examples, ids named in descriptions) are trusted context.
+      this.ledger.record(tool.definitionTokens, { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' });
+    }
     for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
   }
 
   learnToolShapes(tool: RegisteredTool): void {
+    for (const kind of tool.idKinds) this.idShapes.addKind(kind);
     for (const declared of tool.idPatterns) {
       if (declared.uuid) this.idShapes.addUuid(declared.origin);
       else if (declared.pattern !== undefined) this.idShapes.addPattern(declared.pattern, declared.origin);
@@ -85,6 +90,7 @@ export class SessionState {
   declareEntities(entities: Record<string, string | string[]>): void {
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
+      this.idShapes.addKind(kind.replace(/[_\-.]?(?:ids?|IDs?|Ids?)$/, ''));
       const ids = this.sessionEntities.get(key) ?? new Set<string>();
       for (const id of Array.isArray(value) ? value : [value]) {
         for (const token of idTokens(String(id))) ids.add(token);

@@ -4,6 +4,9 @@ import type { Policy } from '../policy/policy.js';
 import { canonicalJson } from '../text/canonical-json.js';
 import { compileToolSchema, type ArgumentValidator } from '../schema/compile.js';
 import { isIdName } from '../text/id-names.js';
+import { classifyTool, type ToolKind } from '../tool-kind.js';
+import { definitionTexts } from '../text/definition-texts.js';
+import { forEachToken } from '../text/tokens.js';
 
 export interface RegisteredTool {
   definition: ToolDefinition;
@@ -14,8 +17,18 @@ export interface RegisteredTool {
   schemaError?: string;
   destructive: boolean;
   readOnly: boolean;
+  /** What the tool does (lookup, create, destructive, other), from the policy, its annotations or its name. */
+  kind: ToolKind;
+  /** Where `kind` came from. */
+  kindSource: 'policy' | 'annotations' | 'name';
+  /** Returns third-party content: ids its results introduce are untrusted. */
+  externalContent: boolean;
+  /** Tokens of the strings the definition offers (descriptions, enum, const, default, examples): trusted context. */
+  definitionTokens: Set<string>;
   /** Id shapes the input schema declares: a `pattern` or `format: uuid` on an id-named property. */
   idPatterns: Array<{ pattern?: string; uuid?: true; origin: string }>;
+  /** Entity kinds its id-named properties name (`order` for `order_id`). */
+  idKinds: string[];
 }
 
 export function definitionHash(definition: ToolDefinition): string {
@@ -32,10 +45,9 @@ export function definitionHash(definition: ToolDefinition): string {
 /** Compiles a definition once: its schema validator, its pin and its side-effect class. */
 export function registerTool(definition: ToolDefinition, policy: Policy): RegisteredTool {
   const toolPolicy = policy.tools[definition.name];
-  const annotations = definition.annotations ?? {};
-  const readOnly = toolPolicy?.readOnly ?? annotations.readOnlyHint === true;
-  const destructive = toolPolicy?.destructive ?? (annotations.destructiveHint === true && !readOnly);
-  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, idPatterns: [] };
+  const { readOnly, destructive, kind, source, externalContent } = classifyTool(definition, toolPolicy, { classifyByName: policy.classifyUnannotatedTools !== false });
+  const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, kind, kindSource: source, externalContent, idPatterns: [], idKinds: [], definitionTokens: new Set() };
+  for (const text of definitionTexts(definition)) forEachToken(text, (token) => registered.definitionTokens.add(token));
   // A definition with no schema at all constrains nothing; a schema that is not an object is broken.
   const schema = definition.input_schema === undefined ? {} : definition.input_schema;
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
@@ -44,7 +56,7 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
   }
   try {
     registered.validate = compileToolSchema(schema, policy.limits);
-    registered.idPatterns = declaredIdPatterns(definition.name, schema);
+    registered.idPatterns = declaredIdPatterns(definition.name, schema, registered.idKinds);
   } catch (error) {
     registered.schemaError = (error as Error).message;
   }
@@ -52,7 +64,7 @@ export function registerTool(definition: ToolDefinition, policy: Policy): Regist
 }
 
 /** Walks the (already vetted) schema's properties for id-named ones that declare their shape. */
-function declaredIdPatterns(tool: string, schema: Record<string, unknown>): RegisteredTool['idPatterns'] {
+function declaredIdPatterns(tool: string, schema: Record<string, unknown>, kinds: string[]): RegisteredTool['idPatterns'] {
   const found: RegisteredTool['idPatterns'] = [];
   const stack: unknown[] = [schema];
   while (stack.length > 0 && found.length < 32) {
@@ -66,6 +78,8 @@ function declaredIdPatterns(tool: string, schema: Record<string, unknown>): Regi
     if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
       for (const [name, property] of Object.entries(properties as Record<string, unknown>)) {
         if (!isIdName(name) || property === null || typeof property !== 'object') continue;
+        const kind = name.replace(/[_\-.]?(?:ids?|uuids?|guids?|IDs?|Ids?)$/, '');
+        if (kind !== '' && kinds.length < 32) kinds.push(kind);
         const { pattern, format } = property as { pattern?: unknown; format?: unknown };
         if (typeof pattern === 'string') found.push({ pattern, origin: `schema:${tool}.${name}` });
         else if (format === 'uuid') found.push({ uuid: true, origin: `schema:${tool}.${name}` });

@@ -19,6 +19,8 @@ export interface ContentScan {
   /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
   idValues: string[];
   injections: InjectionFinding[];
+  /** The content's string fields joined by line breaks, in document order: what injection rules and detectors read. */
+  text: string;
   /** The value with JSON-in-a-string expanded (tool results often arrive as JSON text). */
   parsed: unknown;
   truncated: boolean;
@@ -40,14 +42,14 @@ export function normalizeKey(key: string): string {
 const MAX_ID_VALUES = 256;
 
 /**
- * One linear pass over a JSON value: tokens for the ledger, values under watched keys, injection
- * findings. Depth and token count are bounded; past them the scan stops and says so.
+ * One linear pass over a JSON value: tokens for the ledger, values under watched keys, then the
+ * injection scan over its string fields read together. Depth and token count are bounded; past them the scan stops and says so.
  */
 export function scanContent(value: unknown, options: ScanOptions): ContentScan {
   const tokens = new Set<string>();
   const keyed: KeyedValue[] = [];
   const idValues: string[] = [];
-  const injections: InjectionFinding[] = [];
+  const strings: string[] = [];
   let truncated = false;
   const addToken = (token: string) => {
     if (tokens.size < options.maxTokens) tokens.add(token);
@@ -72,7 +74,7 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
           stack.push({ node: nested, depth: depth + 1, key, parentKey, path });
           continue;
         }
-        if (options.injection) injections.push(...options.injection.scan(text));
+        strings.push(text);
       }
       forEachToken(text, addToken);
       if (key !== undefined && idValues.length < MAX_ID_VALUES && isIdName(key)) idValues.push(text);
@@ -99,5 +101,8 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
       stack.push({ node: child, depth: depth + 1, key: childKey, parentKey: key, path: `${path}/${childKey}` });
     }
   }
-  return { tokens, keyed, idValues, injections, parsed: parsedRoot, truncated };
+  // Fields of one result are read together, so an instruction split across them is still seen.
+  const text = strings.join('\n');
+  const injections: InjectionFinding[] = options.injection && text !== '' ? options.injection.scan(text) : [];
+  return { tokens, keyed, idValues, injections, text, parsed: parsedRoot, truncated };
 }

@@ -21,8 +21,15 @@ export interface ShapeMatch {
   index: number;
 }
 
-/** Tokens an id shape must never match: the things model text is full of. */
+/**
+ * Tokens an id shape must never match: the things model text is full of. The second half was measured
+ * on the precision corpus (READMEs and changelogs in node_modules): model names, standards, encodings,
+ * sections, drafts, versions.
+ */
 const ORDINARY = [
+  'utf_16', 'utf-16', 'UTF-16', 'iso_8859', 'iso-8859-1', 'csv_2024', 'v2_1', 'v1.2.3', '2.0.1', 'latin_1', 'cp1252', 'win_1252', 'report_2024.pdf', 'data_2024.csv',
+  'gpt-5', 'gpt-4o-mini', 'section-5', 'draft-07', 'draft-2020-12', 'rfc-6265', 'RFC3986', 'sdk-12', 'map-0', 'image-2', 'grok-4', 'glm-4', 'west-2', 'us-east-1', 'tc-2231',
+  'sonnet-4-5-20250929', 'openapi-3', 'ES2020', 'ES2015', 'TS2304', 'NAT64', 'RE2JS', 'SIGUSR1', 'SHA256', 'UTF8', 'HTTP2', 'OAUTH2', 'BASE64', 'IPV6', 'ARM64', 'H264', 'MP4', 'X86', 'Q3_2024', 'FY2024', 'node_20', 'es2022', 'python3',
   'the', 'Order', 'order', 'hello', 'Thanks', 'customer_service', 'e-mail', 'check-in', 'follow-up', 'one-way', 'round_trip', 'basic_economy',
   '7', '42', '100', '2024', '12345', '1234567', '5551234567', '4421486', '3.14', '1,234.56', '$42.10', 'USD', '42.10',
   '2024-05-20', '05/20/2024', '20.05.2024', '2024/05/20', '10:30', '07:00:00', 'T09:30',
@@ -45,9 +52,26 @@ function isSpecific(regex: RegExp, needsLetterAndDigit: boolean): boolean {
   for (const sample of ORDINARY) {
     regex.lastIndex = 0;
     const match = regex.exec(sample);
-    if (match && match[0] === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample))) return false;
+    if (match && match[0] === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample)) && !neverAnId(sample)) return false;
   }
   return true;
+}
+
+/** Ordinary codes (`ES2020`, `SHA256`): a generic code shape keeps its other matches, never these. */
+const ORDINARY_CODES: ReadonlySet<string> = new Set(ORDINARY.filter((token) => /^[A-Z0-9]+$/.test(token) && /[A-Z]/.test(token) && /\d/.test(token)));
+
+/**
+ * Tokens that never count as ids, whatever shape they have: versions (`v2_1`, `1.2.3`), encodings
+ * (`utf_16`, `iso_8859`, `cp1252`), file names (`data_2024.csv`), a word and a year (`csv_2024`).
+ */
+export function neverAnId(token: string): boolean {
+  return (
+    /^v?\d+(?:[._-]\d+)+[a-z]?$|^v\d+$/i.test(token) ||
+    /^(?:utf|ucs|iso|latin|cp|windows|win|koi8|euc|big5|gb|shift[_-]?jis|ascii|ansi|ibm)[-_]?\d[\d-]*$/i.test(token) ||
+    /^[^.\s]+\.(?:[a-z]{1,4}\d?|json|yaml|toml|jpeg|html|tsx|jsx|docx|xlsx|pptx|webp|tiff)$/i.test(token) ||
+    /^[a-z]+[_-](?:19|20)\d{2}$/i.test(token) ||
+    ORDINARY_CODES.has(token)
+  );
 }
 
 function hasLetterAndDigit(token: string): boolean {
@@ -79,7 +103,8 @@ export function shapeOfId(id: string): Omit<IdShape, 'regex' | 'origin'> | undef
   const parts = runs.map((run) => {
     // Sequential ids grow: ord_9, ord_10, ord_1001 share a shape.
     if (/^[0-9]+$/.test(run)) return `\\d{${Math.max(1, run.length - 2)},${run.length + 2}}`;
-    if (/^[A-Za-z]+$/.test(run)) return run.length <= 2 ? `${letterClass(run)}{1,3}` : `${letterClass(run)}+`;
+    // Word-like prefixes stay literal (`ord_`, `credit_card_`): that is what makes a shape distinctive.
+    if (/^[A-Za-z]+$/.test(run)) return run.length <= 1 ? `${letterClass(run)}{1,3}` : run;
     if (/^[_#:.-]$/.test(run)) return escape(run);
     return undefined;
   });
@@ -96,10 +121,47 @@ export class IdShapeSet {
 
   constructor(private readonly capacity = MAX_SHAPES) {}
 
+  /** Entity kinds the session knows (`order`, `customer`), from id-named schema properties and session entities. */
+  private readonly kinds = new Set<string>();
+  /** Naming conventions seen: a kind's abbreviation, a separator, a number (`cust_789` for kind `customer`). */
+  private readonly conventions = new Map<string, { separator: string; digits: string; origin: string }>();
+
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
     const shape = shapeOfId(id);
-    return shape !== undefined && this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
+    if (shape === undefined) return false;
+    this.learnConvention(id, origin);
+    return this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
+  }
+
+  /**
+   * Registers an entity kind (`order` from `order_id`). When the session's ids follow a convention
+   * (`cust_789` abbreviates the kind `customer`), ids of this kind are expected the same way
+   * (`ord_555`): the shape is built from the kind's own name, so it stays distinctive.
+   */
+  addKind(kind: string): void {
+    const normalized = kind.toLowerCase().replace(/[^a-z]/g, '');
+    if (normalized.length < 3 || this.kinds.has(normalized) || this.kinds.size >= this.capacity) return;
+    this.kinds.add(normalized);
+    for (const convention of this.conventions.values()) this.addConventionShape(normalized, convention);
+  }
+
+  private learnConvention(id: string, origin: string): void {
+    const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
+    if (!match) return;
+    const [, prefix, separator, number] = match as unknown as [string, string, string, string];
+    if (![...this.kinds].some((kind) => kind.startsWith(prefix))) return;
+    const key = `${separator}${number.length}`;
+    if (this.conventions.has(key) || this.conventions.size >= 4) return;
+    const convention = { separator, digits: `\\d{${Math.max(1, number.length - 2)},${number.length + 2}}`, origin: `${origin}:${id}` };
+    this.conventions.set(key, convention);
+    for (const kind of this.kinds) this.addConventionShape(kind, convention);
+  }
+
+  private addConventionShape(kind: string, convention: { separator: string; digits: string; origin: string }): void {
+    const abbreviations: string[] = [];
+    for (let length = 3; length <= kind.length; length += 1) abbreviations.push(kind.slice(0, length));
+    this.add(`(?:${abbreviations.join('|')})${escape(convention.separator)}${convention.digits}`, `convention:${convention.origin}->${kind}`, false);
   }
 
   /** Adds a declared pattern (a schema `pattern`, a policy pattern), unanchored, if it is specific. */
@@ -135,6 +197,7 @@ export class IdShapeSet {
           continue;
         }
         if (shape.needsLetterAndDigit && !hasLetterAndDigit(match[0])) continue;
+        if (neverAnId(match[0])) continue;
         if (!found.has(match[0])) found.set(match[0], { token: match[0], shape, index: match.index });
       }
     }

@@ -1,76 +1,321 @@
 /**
- * Instructions aimed at the agent inside content that should only carry data.
- * Every pattern is bounded (no nested quantifiers, gaps of fixed maximum length), and all of them
- * run as one alternation, so a 1 MB tool result is scanned in one linear pass.
+ * Instructions aimed at the agent inside content that should only carry data, in two tiers.
+ *
+ * High confidence (blocked by default): hidden Unicode tag text, variation-selector smuggling,
+ * chat-template and role markers that address the model, instructions addressed to the assistant /
+ * AI with a tool action, strict "ignore previous instructions", jailbreak role changes, requests to
+ * hide things from "the user" or to reveal the system prompt, and exfiltration markup (Markdown
+ * images or links whose URL is built to carry conversation data).
+ * Lower confidence (warned by default): loose override phrasing, "from now on you...", text that
+ * speaks to an AI without a tool action, paraphrased goal changes, instructions in other languages,
+ * and any of these found inside base64.
+ *
+ * Text is normalized first (see injection-normalize.ts). Every pattern is bounded (no nested
+ * quantifiers, gaps of fixed maximum length), and each tier runs as one alternation, so content is
+ * scanned in a few linear passes.
  */
+import { normalizeForInjection } from './injection-normalize.js';
 
+/** How sure a finding is: `high` (a rule or detector that rarely misfires) or `low` (a weaker signal). */
+export type InjectionConfidence = 'high' | 'low';
+
+/** One injection attempt found in content: what matched, where, and how sure. */
 export interface InjectionFinding {
   kind: string;
   excerpt: string;
   index: number;
+  confidence: InjectionConfidence;
 }
 
-const GAP = "[^\\n.!?]{0,40}?";
+/** A gap inside one sentence (it may cross a line break: fields of one result are read together). */
+const GAP = '[^.!?]{0,60}?';
+/** Words for the model; `assistant` not when it names a person's role (assistant manager, assistant coach). */
+const HUMAN_ROLE = '(?!\\s+(?:manager|coach|director|professor|editor|referee|chef|principal|teacher|producer|secretary|buyer|attorney|engineer|nurse|librarian|supervisor|curator|controller|treasurer|analyst|planner|designer|store|general))';
+const AI = `(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system|bot)s?|assistants?${HUMAN_ROLE}|language\\s+models?|llms?|chatbots?|chat\\s*gpt|gpt(?:-\\d\\w*)?|claude|gemini|copilot|the\\s+model|the\\s+agent|this\\s+agent|automated\\s+(?:readers?|systems?|agents?|assistants?))`;
+const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
+const ACTION =
+  '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|recommend|mark|use\\s+the\\s+\\w+\\s+tool)';
+/** Placed right after an override verb: "you can now ignore", "never ignore" grant or forbid, they do not command. */
+const PERMITTED = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+[a-z]+)';
+const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
+/** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
+const STRICT_QUALIFIERS =
+  '(?:(?:all|any|every|of|the|these|those|my|other)\\s+){0,3}(?:your|previous|prior|above|earlier|preceding|former|original|system|existing|initial|all|any|every)\\s+(?:(?:previous|prior|earlier|original|system|other|of\\s+the|of\\s+your)\\s+)?';
+const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails|commands|programming)';
+const SECRETS =
+  '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
+const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
+/** URL parts built to be filled with data: `?q={conversation}`, `&d=[DATA]`, `=<secret>`, `=$SECRET`, `=%s`, `/{chat_history}`. */
+const DATA_WORD = '(?:conversation|chat|history|summary|secret|password|token|key|data|memory|context|message|email|user|prompt|info|content|credential|code)';
+const PLACEHOLDER = `(?:[?&][\\w.-]{1,40}=(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s)|/\\{[^}\\s/]{0,20}${DATA_WORD}[^}\\s/]{0,20}\\})`;
 
-const RULES: ReadonlyArray<readonly [kind: string, source: string]> = [
+const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
+  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
+  ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
+  ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`],
+  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`],
+  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`],
+  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`],
   [
-    'override_instructions',
-    `\\b(?:ignore|disregard|forget|override|bypass)\\b${GAP}\\b(?:all|any|every|the|your|these|those|previous|prior|above|earlier|preceding|system|original)\\b${GAP}\\b(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails)\\b`,
+    'role_marker',
+    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
   ],
-  ['override_above', `\\b(?:ignore|disregard)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
-  ['new_instructions', `\\b(?:new|updated|revised|real|actual|hidden|secret)\\s+(?:system\\s+)?instructions?\\s*[:\\-]`],
+  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`],
+  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`],
+  ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`],
+  ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`],
+  ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`],
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`],
+  ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
+  ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s?]{0,512}?(?:\\?[^)\\s]{0,512}?)?${PLACEHOLDER}`],
+  ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`],
+  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
   [
-    'role_reassignment',
-    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan)\\b|\\bfrom\\s+now\\s+on,?\\s+(?:you|the\\s+assistant)\\s+(?:are|will|must|should|shall)\\b`,
-  ],
-  [
-    'fake_system_notice',
-    `(?:^|\\n)\\s*(?:\\[\\s*(?:system|admin|administrator|developer)(?:\\s+(?:notice|message|override|note|prompt))?\\s*\\]|<\\s*/?\\s*(?:system|instructions?|sys)\\s*>|#{1,3}\\s*(?:system\\s+)?instructions?\\s*:|(?:system|admin|administrator|developer)\\s+(?:notice|override|message|prompt|instructions?)\\s*:|system\\s*:\\s*(?:you|the\\s+assistant|assistant|ai|ignore|disregard|new|important|override))`,
-  ],
-  ['chat_template_marker', `<\\|(?:im_start|im_end|system|endoftext|start_header_id)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>`],
-  [
-    'addressed_to_agent',
-    `\\b(?:attention|note|important|instruction)\\b${GAP}\\b(?:ai|assistant|ai\\s+agent|language\\s+model|llm|chatbot)s?\\b${GAP}\\b(?:must|should|shall|needs?\\s+to|is\\s+required\\s+to)\\b`,
-  ],
-  [
-    'conceal_from_user',
-    `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:user|customer|human)\\b`,
-  ],
-  [
-    'exfiltrate_prompt',
-    `\\b(?:reveal|print|output|repeat|show)\\b${GAP}\\b(?:system\\s+prompt|your\\s+instructions|initial\\s+instructions|hidden\\s+instructions)\\b`,
+    'exfiltration_instruction',
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:url|link|image|query\\s+string|query\\s+parameter|markdown)`,
   ],
 ];
 
-// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII instructions.
-// A separate `u` regex: the word rules run much faster without unicode mode.
-const HIDDEN_TAGS = /[\u{E0000}-\u{E007F}]+/gu;
+const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
+  ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
+  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
+  ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
+  ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`],
+  ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`],
+  ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`],
+  ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`],
+  ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`],
+  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`],
+  ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`],
+  ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`],
+  ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
+  ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`],
+  ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
+  ['send_secret', `(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2})\\b(?:send|forward|e-?mail|share|post|transfer|give)\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`],
+  ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`],
+  ['exfiltration_markup_data', `!\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s]{0,512}?[?&][\\w.-]{1,40}=[A-Za-z0-9+/_%=-]{48,}`],
+  // Other languages: "ignore the previous instructions" and "the assistant must".
+  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`],
+  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`],
+  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`],
+  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`],
+  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`],
+  ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`],
+  ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`],
+  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`],
+  ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`],
+  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
+];
 
-export interface InjectionScanner {
-  scan(text: string): InjectionFinding[];
+/**
+ * Words at least one of which every rule's match contains. The rules run only in windows around
+ * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
+ */
+const ANCHORS = new RegExp(
+  [
+    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros)\\b',
+    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@|\\b[A-Z]{2}\\d{2}',
+    'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant',
+  ].join('|'),
+  'gi',
+);
+/** A window around an anchor: longer than any rule's match on either side. */
+const WINDOW_BEFORE = 420;
+const WINDOW_AFTER = 620;
+
+/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. */
+function anchorWindows(text: string): Array<[number, number]> | undefined {
+  const windows: Array<[number, number]> = [];
+  ANCHORS.lastIndex = 0;
+  for (let match = ANCHORS.exec(text); match !== null; match = ANCHORS.exec(text)) {
+    const start = Math.max(0, match.index - WINDOW_BEFORE);
+    const end = Math.min(text.length, match.index + WINDOW_AFTER);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+    // Past the window's end there is nothing new to find for this anchor.
+    if (end > ANCHORS.lastIndex) ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, end - WINDOW_BEFORE);
+  }
+  let covered = 0;
+  for (const [start, end] of windows) covered += end - start;
+  return covered > text.length / 2 ? undefined : windows;
 }
 
-/** Builds the scanner once (policy patterns included); `scan` is then a single regex pass. */
-export function createInjectionScanner(extraPatterns: readonly string[] = []): InjectionScanner {
-  const rules = [...RULES, ...extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const)];
-  const combined = new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi');
+// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
+const HIDDEN_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]{2,}/gu;
+// Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
+const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
+// Greedy from the run's first character, no lookaround: one pass, each character read about once.
+const BASE64 = /[A-Za-z0-9+/]{24,}={0,2}/g;
+const MAX_ENCODED_LENGTH = 8_192;
+const MAX_FINDINGS = 16;
+const MAX_ENCODED = 16;
+
+/** A second opinion on content: a model-based classifier behind an HTTP endpoint, a local model, another library. */
+export interface InjectionDetector {
+  readonly name: string;
+  /**
+   * Looks at the normalized text of one piece of content (all its fields, read together).
+   * Must honor `signal`: the guard aborts it after `policy.injection.detectorTimeoutMs`.
+   */
+  detect(text: string, context: { source: string; signal: AbortSignal }): Promise<DetectorVerdict | undefined> | DetectorVerdict | undefined;
+}
+
+/** What an injection detector of your own answers for one text. */
+export interface DetectorVerdict {
+  injection: boolean;
+  /** Default `low`: a model's judgment warns unless it says it is sure. */
+  confidence?: InjectionConfidence;
+  score?: number;
+  reason?: string;
+}
+
+/** The guard's injection scan, compiled once: patterns and detectors over one text. */
+export interface InjectionScanner {
+  /** Normalizes `text` and scans it; findings quote the normalized text. */
+  scan(text: string): InjectionFinding[];
+  /** Detectors added with the guard, run by the prompt-injection check. */
+  readonly detectors: readonly InjectionDetector[];
+}
+
+interface Tier {
+  regex: RegExp;
+  kinds: string[];
+  confidence: InjectionConfidence;
+}
+
+function compileTier(rules: ReadonlyArray<readonly [string, string]>, confidence: InjectionConfidence): Tier {
   return {
-    scan(text) {
+    regex: new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi'),
+    kinds: rules.map(([kind]) => kind),
+    confidence,
+  };
+}
+
+function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = ''): void {
+  const { regex, kinds } = tier;
+  regex.lastIndex = 0;
+  for (let match = regex.exec(text); match !== null && findings.length < MAX_FINDINGS; match = regex.exec(text)) {
+    const groups = match.groups ?? {};
+    const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
+    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
+    if (match[0].length === 0) regex.lastIndex += 1;
+  }
+}
+
+/**
+ * Builds the scanner once (policy patterns included, as high-confidence rules); `scan` is then a
+ * few linear passes. Detectors are carried along for the prompt-injection check.
+ */
+export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
+  const high = compileTier(HIGH, 'high');
+  const low = compileTier(LOW, 'low');
+  // The policy's own patterns have no known anchor words: they read the whole text.
+  const policy = extraPatterns.length === 0 ? undefined : compileTier(extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const), 'high');
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
+    if (policy) runTier(policy, text, findings, offset, prefix);
+    const windows = anchorWindows(text);
+    if (windows === undefined) {
+      runTier(high, text, findings, offset, prefix);
+      runTier(low, text, findings, offset, prefix);
+      return;
+    }
+    for (const [start, end] of windows) {
+      const window = text.slice(start, end);
+      runTier(high, window, findings, offset + start, prefix);
+      runTier(low, window, findings, offset + start, prefix);
+    }
+  };
+  return {
+    detectors,
+    scan(raw) {
       const findings: InjectionFinding[] = [];
-      combined.lastIndex = 0;
-      for (let match = combined.exec(text); match !== null && findings.length < 16; match = combined.exec(text)) {
-        const groups = match.groups ?? {};
-        const index = rules.findIndex((_, i) => groups[`r${i}`] !== undefined);
-        findings.push({ kind: rules[index]?.[0] ?? 'unknown', excerpt: match[0].trim().slice(0, 160), index: match.index });
-        if (match[0].length === 0) combined.lastIndex += 1;
-      }
-      HIDDEN_TAGS.lastIndex = 0;
-      for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < 16; match = HIDDEN_TAGS.exec(text)) {
-        findings.push({ kind: 'hidden_unicode_tags', excerpt: decodeTagCharacters(match[0]), index: match.index });
-      }
-      return findings;
+      hiddenCharacters(raw, findings);
+      const text = normalizeForInjection(raw);
+      const before = findings.length;
+      scanPlain(text, findings);
+      downgradeQuotedCode(text, findings, before);
+      if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
+      // High-confidence findings first: they decide, and they are what the evidence quotes.
+      return withoutOverlaps(findings).sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
   };
+}
+
+/** A lower-confidence match of the same words as a high-confidence one adds nothing. */
+function withoutOverlaps(findings: InjectionFinding[]): InjectionFinding[] {
+  const high = findings.filter((finding) => finding.confidence === 'high');
+  if (high.length === 0 || high.length === findings.length) return findings;
+  return findings.filter((finding) => finding.confidence === 'high' || !high.some((strong) => finding.index >= strong.index && finding.index < strong.index + strong.excerpt.length));
+}
+
+const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]{1,200}`|"[^"\n]{1,200}"|\u201C[^\u201D\n]{1,200}\u201D/g;
+
+/**
+ * A rule match inside Markdown code (a fenced block, an inline code span) or inside double quotes is
+ * documentation citing an example more often than an attack: it stays a finding, at lower
+ * confidence (so the content's ids are still untrusted). One linear pass.
+ */
+function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: number): void {
+  if (findings.length === from || !/[`~"\u201C]/.test(text)) return;
+  const ranges: Array<[number, number]> = [];
+  CODE.lastIndex = 0;
+  for (let match = CODE.exec(text); match !== null; match = CODE.exec(text)) ranges.push([match.index, match.index + match[0].length]);
+  for (let index = from; index < findings.length; index += 1) {
+    const finding = findings[index]!;
+    if (finding.confidence === 'high' && (inRanges(ranges, finding.index) || inRanges(ranges, finding.index + finding.excerpt.length - 1))) findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_in_code` };
+  }
+}
+
+function inRanges(ranges: ReadonlyArray<[number, number]>, position: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle]!;
+    if (position < start) high = middle - 1;
+    else if (position >= end) low = middle + 1;
+    else return true;
+  }
+  return false;
+}
+
+function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
+  // Both character ranges are astral or specials: a cheap test skips the unicode-mode passes for ordinary text.
+  if (!/[\uDB40\uFE00-\uFE0F]/.test(text)) return;
+  HIDDEN_TAGS.lastIndex = 0;
+  for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < MAX_FINDINGS; match = HIDDEN_TAGS.exec(text)) {
+    findings.push({ kind: 'hidden_unicode_tags', excerpt: `hidden text: ${JSON.stringify(decodeTagCharacters(match[0]).slice(0, 160))}`, index: match.index, confidence: 'high' });
+  }
+  SMUGGLED_SELECTORS.lastIndex = 0;
+  for (let match = SMUGGLED_SELECTORS.exec(text); match !== null && findings.length < MAX_FINDINGS; match = SMUGGLED_SELECTORS.exec(text)) {
+    findings.push({ kind: 'variation_selector_smuggling', excerpt: `hidden bytes: ${JSON.stringify(decodeVariationSelectors(match[0]).slice(0, 160))}`, index: match.index, confidence: 'high' });
+  }
+}
+
+/** Base64 runs that decode to text are scanned again, at most a few and each bounded. */
+function encodedInstructions(text: string, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
+  BASE64.lastIndex = 0;
+  let decodedRuns = 0;
+  for (let match = BASE64.exec(text); match !== null && decodedRuns < MAX_ENCODED && findings.length < MAX_FINDINGS; match = BASE64.exec(text)) {
+    if (match[0].length > MAX_ENCODED_LENGTH) continue;
+    // Words glued together (camelCase identifiers, paths) are not base64: real encodings mix cases and digits densely.
+    if (!/[0-9+/]/.test(match[0]) || !/[a-z]/.test(match[0]) || !/[A-Z]/.test(match[0])) continue;
+    const decoded = Buffer.from(match[0], 'base64').toString('utf8');
+    if (!isMostlyText(decoded)) continue;
+    decodedRuns += 1;
+    scan(normalizeForInjection(decoded), findings, match.index, 'encoded_base64:');
+  }
+}
+
+function isMostlyText(text: string): boolean {
+  if (text.length < 12) return false;
+  let printable = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if ((code >= 0x20 && code < 0x7f) || code === 0x0a || code === 0x09) printable += 1;
+  }
+  return printable / text.length > 0.95 && /[a-z]{3,}\s+[a-z]{2,}/i.test(text);
 }
 
 /** Tag characters mirror ASCII at U+E0000: decoding them shows what the hidden text says. */
@@ -80,5 +325,15 @@ function decodeTagCharacters(text: string): string {
     const code = char.codePointAt(0)! - 0xe0000;
     decoded += code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '';
   }
-  return `hidden text: ${JSON.stringify(decoded.slice(0, 160))}`;
+  return decoded;
+}
+
+/** The usual smuggling code: byte b < 16 is U+FE00 + b, otherwise U+E0100 + (b - 16). */
+function decodeVariationSelectors(text: string): string {
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes.push(code >= 0xe0100 ? code - 0xe0100 + 16 : code - 0xfe00);
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/[^\x20-\x7e]/g, '');
 }

@@ -46,4 +46,36 @@ describe('entity mismatch', () => {
     await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { customer_id: 'cust_123', related_order_id: 'ord_2222' } });
     expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_2222' } }))).toEqual(['ENTITY_HALLUCINATION']);
   });
+
+  it("passes the session's own order that lists other customers it is shared with", async () => {
+    const { session } = await orderSession({ entities: { customer_id: 'cust_789' } });
+    await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    const decision = await session.afterToolCall({
+      callId: 'c1',
+      tool: 'get_order',
+      result: { order_id: 'ord_1001', customer_id: 'cust_789', shared_with: [{ customer_id: 'cust_222', role: 'viewer' }, { customer_id: 'cust_333' }] },
+    });
+    expect(decision.flags).toEqual([]);
+  });
+
+  it('reads the subject inside MCP content and structuredContent envelopes', async () => {
+    const { session } = await orderSession({ entities: { customer_id: 'cust_789' } });
+    await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    const text = JSON.stringify({ order_id: 'ord_1001', customer_id: 'cust_123', shared_with: [{ customer_id: 'cust_789' }] });
+    const decision = await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { content: [{ type: 'text', text }] } });
+    expect(codes(decision)).toEqual(['ENTITY_MISMATCH']);
+    expect(decision.flags[0]!.evidence).toMatchObject({ found: 'cust_123' });
+  });
+
+  it('flags the record the call asked for even when it sits in a list', async () => {
+    const { session } = await orderSession({ entities: { customer_id: 'cust_789' } });
+    await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    const decision = await session.afterToolCall({
+      callId: 'c1',
+      tool: 'get_order',
+      result: { matches: [{ order_id: 'ord_0999', customer_id: 'cust_555' }, { order_id: 'ord_1001', customer_id: 'cust_123' }] },
+    });
+    expect(codes(decision)).toEqual(['ENTITY_MISMATCH']);
+    expect(decision.flags[0]!.evidence).toMatchObject({ found: 'cust_123' });
+  });
 });

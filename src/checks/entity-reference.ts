@@ -1,0 +1,102 @@
+/**
+ * Which id-named arguments really refer to an entity. An argument named like an id is a reference
+ * unless its value is one of the things id-named arguments often carry without naming a record:
+ * a locale or language code, a small page/offset/limit number, a plain word (`category_id:
+ * "electronics"`, `voice_id: "alloy"`), or, for a tool that creates a record, the new record's own id.
+ * Arguments the policy lists (`entityArguments`) are always references.
+ */
+import { nameWords } from '../tool-kind.js';
+
+export { definitionTexts } from '../text/definition-texts.js';
+
+/** Words in an argument name that mark a locale, language, region, currency or time zone. */
+const LOCALE_KEY = /(?:^|[_\-.]|[a-z](?=[A-Z]))(?:locale|lang|language|languages|region|country|currency|timezone|tz|market|dialect|script|charset|encoding)(?:$|[_\-.A-Z])/i;
+/** BCP 47 tags (`en`, `en-US`, `zh-Hant-TW`, `pt_BR`), ISO 4217 currencies, IANA zones. */
+const LOCALE_VALUE = /^(?:[a-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Z]{2}|\d{3}))?|[A-Z]{3}|[A-Z][a-z]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC|GMT)$/;
+/** A language and region tag reads as a locale whatever the argument is called. */
+const REGION_TAG = /^[a-z]{2,3}[-_][A-Z]{2}$/;
+
+/** Words in an argument name that mark pagination, where small integers are positions, not records. */
+const PAGING_KEY = /(?:^|[_\-.]|[a-z](?=[A-Z]))(?:page|pages|offset|limit|skip|top|cursor|start|index|count|per|size|batch|step|rank|position|pos|num)(?:$|[_\-.A-Z])/i;
+const SMALL_INTEGER_LIMIT = 10_000;
+
+/**
+ * A plain word: letters only, lower case or Capitalized (never ALL CAPS: `MZDDSW` is a booking code),
+ * with a vowel, no run of five consonants and no letter three times in a row. Hyphenated or spaced
+ * compounds of such words count (`dark-mode`, `new york`).
+ */
+export function isPlainWord(value: string): boolean {
+  if (value.length < 2 || value.length > 40) return false;
+  const parts = value.split(/[ -]/);
+  if (parts.length > 3) return false;
+  return parts.every((part) => {
+    if (!/^(?:[a-z]+|[A-Z][a-z]+)$/.test(part)) return false;
+    const lower = part.toLowerCase();
+    return /[aeiouy]/.test(lower) && !/[^aeiouy]{5}/.test(lower) && !/(.)\1\1/.test(lower);
+  });
+}
+
+export function isLocaleValue(key: string, value: string): boolean {
+  return REGION_TAG.test(value) || (LOCALE_KEY.test(key) && LOCALE_VALUE.test(value));
+}
+
+export function isPagingValue(key: string, value: string | number): boolean {
+  const number = typeof value === 'number' ? value : /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(number) && number >= 0 && number <= SMALL_INTEGER_LIMIT && PAGING_KEY.test(key);
+}
+
+/** Why an id-named argument is not an entity reference, or `undefined` when it is one. */
+export type NotAReference = 'locale' | 'paging' | 'word' | 'own_id';
+
+/**
+ * Decides whether an argument found by its id-like name refers to an entity.
+ * @param key the argument's own name (for array items, the array's name)
+ * @param createdNoun for a tool that creates a record, the record's noun (`order` for `create_order`)
+ */
+export function notAReference(key: string, value: string | number, createdNoun?: string): NotAReference | undefined {
+  const text = String(value);
+  if (createdNoun !== undefined && isOwnId(key, createdNoun)) return 'own_id';
+  if (isPagingValue(key, value)) return 'paging';
+  if (typeof value !== 'string') return undefined;
+  if (isLocaleValue(key, text)) return 'locale';
+  if (isPlainWord(text)) return 'word';
+  return undefined;
+}
+
+/** The noun a create tool makes: the word after its verb, singular (`add_tasks_to_request` -> task). */
+export function createdNoun(toolName: string): string | undefined {
+  const words = nameWords(toolName);
+  const noun = words[1];
+  return noun === undefined ? undefined : singular(noun);
+}
+
+function singular(word: string): string {
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('ses') || word.endsWith('xes')) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/** `id`, `order_id`, `orderId`, `new_order_id` name the record a `create_order` makes. */
+function isOwnId(key: string, noun: string): boolean {
+  const words = nameWords(key).filter((word) => word !== 'new');
+  if (words.length === 1) return words[0] === 'id' || words[0] === 'uuid' || words[0] === 'guid';
+  return words.length === 2 && singular(words[0]!) === noun && /^(?:id|ids|uuid|guid)$/.test(words[1]!);
+}
+
+/** Emails, IBANs and crypto wallet addresses: where a destructive tool sends money or data. */
+const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
+
+/**
+ * The accounts an argument value names, when the value is nothing but accounts (`to: "a@b.com"`,
+ * `recipient: "DE89 3704 ..."`, `"a@b.com, c@d.com"`): where a destructive tool sends money or data.
+ * Addresses mentioned inside free text (a message body) are not destinations.
+ */
+export function accountsIn(value: string): string[] {
+  const text = value.trim();
+  if (text.length > 2_048 || (!text.includes('@') && !/^[A-Z]{2}\d{2}|^0x/.test(text))) return [];
+  // A spaced IBAN is checked both as written and joined: content may carry it either way.
+  if (ACCOUNT.test(text)) return text.includes(' ') ? [text, text.replace(/ /g, '')] : [text];
+  const parts = text.split(/\s*[,;]\s*/);
+  return parts.length > 1 && parts.length <= 64 && parts.every((part) => ACCOUNT.test(part)) ? parts : [];
+}

@@ -1,0 +1,37 @@
+/**
+ * Text as the model reads it, before injection rules match: compatibility forms folded (NFKC:
+ * full-width letters, ligatures), invisible format characters removed, Latin look-alikes from
+ * Cyrillic and Greek mapped back inside mixed-script words, runs of spaces collapsed and runs of
+ * line breaks kept as one line break. One linear pass per step.
+ */
+
+// Zero-width and other invisible format characters (not variation selectors or tags: those are detected, not dropped).
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
+const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
+const MIXED_WORD = /[\p{L}\p{M}]*[\u0370-\u03FF\u0400-\u052F][\p{L}\p{M}]*/gu;
+// Only what changes: runs of two or more spaces, other whitespace characters, line breaks with spaces around.
+const SPACES = /[^\S\n]{2,}|[^\S \n]/g;
+const BREAKS = /[^\S\n]*\n\s*/g;
+
+/** Cyrillic and Greek letters drawn like Latin ones (the confusables attackers use most). */
+const CONFUSABLE: Readonly<Record<string, string>> = {
+  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ɡ: 'g',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J',
+  α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+
+function unconfuse(word: string): string {
+  // Only words that already hold Latin letters: Russian or Greek prose is left as it is.
+  if (!/[A-Za-z]/.test(word)) return word;
+  let out = '';
+  for (const char of word) out += CONFUSABLE[char] ?? char;
+  return out;
+}
+
+/** Normalizes text for injection matching; the result is what findings quote. */
+export function normalizeForInjection(text: string): string {
+  let normalized = text.normalize('NFKC').replace(INVISIBLE, '');
+  if (SCRIPT_MIX.test(normalized)) normalized = normalized.replace(MIXED_WORD, unconfuse);
+  return normalized.replace(SPACES, ' ').replace(BREAKS, '\n');
+}
