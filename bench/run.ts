@@ -5,7 +5,7 @@
 import { Bench, type Task } from 'tinybench';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
-import { proxyLatency } from './mcp-proxy.js';
+import { proxyLatency, reportProxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
@@ -109,7 +109,7 @@ function report(title: string, tasks: Task[]): void {
 
 report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
 report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());
-report('MCP tools/call round trip (server-everything echo over stdio)', await proxyLatency());
+reportProxyLatency(await proxyLatency());
 for (const { framework, tasks } of await adapterOverhead()) {
   report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
 }

@@ -18,6 +18,8 @@ export const AnomalyCode = {
   CONTEXT_DRIFT: 'CONTEXT_DRIFT',
   PROMPT_INJECTION: 'PROMPT_INJECTION',
   UNTRUSTED_OUTPUT: 'UNTRUSTED_OUTPUT',
+  /** Added: session spend reached an alert level (tokens or money); raised once per level. */
+  BUDGET_ALERT: 'BUDGET_ALERT',
   /** Added: a check failed internally; the guard fails closed unless the policy says otherwise. */
   GUARD_ERROR: 'GUARD_ERROR',
   /** Added: the call was refused because the session is paused, awaiting a human. */
@@ -41,7 +43,8 @@ export const DEFAULT_ACTIONS: Readonly<Record<AnomalyCode, Action>> = {
   LOOP_DETECTED: 'pause',
   BUDGET_EXCEEDED: 'pause',
   STEP_BUDGET_EXCEEDED: 'warn',
-  BURN_RATE_SPIKE: 'warn',
+  BURN_RATE_SPIKE: 'throttle',
+  BUDGET_ALERT: 'warn',
   CONTEXT_BLOAT: 'warn',
   CONTEXT_DRIFT: 'warn',
   TOOL_DEFINITION_CHANGED: 'warn',
@@ -55,7 +58,7 @@ export const DEFAULT_DESTRUCTIVE_ACTIONS: Readonly<Partial<Record<AnomalyCode, A
   UNTRUSTED_ENTITY: 'block',
 };
 
-const SEVERITY: Readonly<Record<Action, number>> = { allow: 0, warn: 1, block: 2, pause: 3, kill: 4 };
+const SEVERITY: Readonly<Record<Action, number>> = { allow: 0, warn: 1, throttle: 2, block: 3, pause: 4, kill: 5 };
 
 export function moreSevere(a: Action, b: Action): Action {
   return SEVERITY[a] >= SEVERITY[b] ? a : b;

@@ -21,6 +21,8 @@ export interface Decision {
 export interface ModelAdmission extends Decision {
   /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
   reservationId?: string;
+  /** How long the call was held back because the session is spending too fast (`throttle`). */
+  throttledMs?: number;
 }
 
 /** A tool call the model asked for, before it runs. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition } from './trace/events.js';
-import { isResolvedPolicy, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
+import { isResolvedPolicy, policyForSessionType, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
 import { createInjectionScanner, type InjectionDetector } from './text/injection.js';
@@ -12,7 +12,7 @@ import { GuardSession, sessionStates, type Decision } from './session.js';
 import { METADATA_KEY } from './state/apply-event.js';
 import type { ProvenanceMode } from './state/session-state.js';
 import { createMemoryStore, type SessionStore } from './store.js';
-import type { EntityResolver, EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
+import type { BudgetAlert, EntityResolver, EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
 import type { TraceSink } from './trace/sink.js';
 
 export type { TraceSink } from './trace/sink.js';
@@ -43,11 +43,20 @@ export interface GuardOptions {
   checks?: Check[];
   /** `replay`: steps and times come from the trace, and no decisions are recorded. */
   mode?: 'live' | 'replay';
+  /**
+   * Called for every alert (spend levels, an anomalously expensive call, a burn-rate spike). Runs after the
+   * decision, never delays it; see `createWebhookSender` for a ready sender.
+   */
+  onAlert?: (alert: BudgetAlert) => void;
+  /** How a throttled model call waits (default: a timer). Tests inject their own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What a live session starts with: its id, goal, key entities, metadata and provenance mode. */
 export interface StartSessionOptions {
   sessionId?: string;
+  /** The kind of session (`support-chat`): selects `policy.sessionTypes[type]`; recorded in the trace and on spans. */
+  type?: string;
   goal?: string;
   entities?: Record<string, string | string[]>;
   metadata?: Record<string, unknown>;
@@ -88,7 +97,9 @@ export class Guard extends EventEmitter<GuardEvents> {
     const sink = options.sink;
     const emitter = this;
     const subagentValidators = this.subagentValidators;
-    this.runtime = {
+    const typed = new Map<string, GuardRuntime>();
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const runtime: GuardRuntime = {
       policy,
       tools,
       checks: indexChecks([...BUILT_IN_CHECKS, ...(options.checks ?? [])]),
@@ -116,7 +127,29 @@ export class Guard extends EventEmitter<GuardEvents> {
         const schema = call === undefined ? undefined : session.tool(call.tool)?.definition.output_schema;
         return schema === undefined ? undefined : compileToolSchema(schema, policy.limits);
       },
+      forType(type) {
+        const typePolicy = policyForSessionType(policy, type);
+        if (type === undefined || typePolicy === policy) return runtime;
+        let found = typed.get(type);
+        if (!found) {
+          found = { ...runtime, policy: typePolicy };
+          typed.set(type, found);
+        }
+        return found;
+      },
+      sleep,
     };
+    this.runtime = runtime;
+    if (options.onAlert) {
+      const onAlert = options.onAlert;
+      this.on('alert', (alert) => {
+        try {
+          onAlert(alert);
+        } catch (error) {
+          this.emit('error', { sessionId: alert.sessionId, error: error as Error });
+        }
+      });
+    }
   }
 
   /**
@@ -124,8 +157,9 @@ export class Guard extends EventEmitter<GuardEvents> {
    * guard's tool definitions. If an entity fails, `startDecision` says so and tool calls are refused.
    */
   async startSession(options: StartSessionOptions = {}): Promise<GuardSession & { startDecision: Decision }> {
-    const session = this.openSession(options.sessionId ?? randomUUID());
+    const session = this.openSession(options.sessionId ?? randomUUID(), options.type);
     const start: Omit<SessionStartEvent, 'session_id' | 'step'> = { type: 'session.start' };
+    if (options.type !== undefined) start.session_type = options.type;
     if (options.goal !== undefined) start.goal = options.goal;
     if (options.entities !== undefined) start.entities = options.entities;
     const metadata = options.provenance === 'tool-results' ? { ...options.metadata, [METADATA_KEY]: { provenance: 'tool-results' } } : options.metadata;
@@ -138,11 +172,14 @@ export class Guard extends EventEmitter<GuardEvents> {
     return Object.assign(session, { startDecision });
   }
 
-  /** A session with no start event yet (replay feeds its own); reuses a stored one with the same id. */
-  openSession(sessionId: string): GuardSession {
+  /**
+   * A session with no start event yet (replay feeds its own); reuses a stored one with the same id.
+   * A `session.start` carrying `session_type` puts a fresh session under that type's policy.
+   */
+  openSession(sessionId: string, type?: string): GuardSession {
     const existing = this.store.get(sessionId);
     if (existing) return existing;
-    const session = new GuardSession(sessionId, this.runtime);
+    const session = new GuardSession(sessionId, this.runtime.forType(type));
     this.store.set(sessionId, session);
     return session;
   }

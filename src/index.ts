@@ -5,7 +5,7 @@
  */
 export { createGuard, Guard } from './guard.js';
 export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
-export type { EntityResolver, EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
+export type { BudgetAlert, EntityResolver, EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
 export { createMemoryStore } from './store.js';
 export type { SessionStore } from './store.js';
 
@@ -24,7 +24,8 @@ export type { ConversationMessage } from './protocol/message-feed.js';
 
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';
 export { resolvePolicy, loadPolicyFile, PolicyError, DEFAULT_POLICY } from './policy/policy.js';
-export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy, InjectionPolicy } from './policy/policy.js';
+export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy, InjectionPolicy, AlertPolicy, ThrottlePolicy, SessionTypePolicy } from './policy/policy.js';
+export { policyForSessionType } from './policy/policy.js';
 export type { InjectionDetector, DetectorVerdict, InjectionFinding, InjectionConfidence, InjectionScanner } from './text/injection.js';
 
 export { defineCheck, flag } from './checks/check.js';

@@ -32,6 +32,7 @@ const HINTS: Record<string, string> = {
 const VERB: Record<Action, string> = {
   allow: 'allowed',
   warn: 'allowed with a warning',
+  throttle: 'allowed after a delay (spending too fast)',
   block: 'refused',
   pause: 'refused: the session is paused for human review',
   kill: 'refused: the session was stopped',

@@ -23,7 +23,29 @@ export interface GuardEvents {
   pause: (payload: { sessionId: string; step: number; flags: Flag[] }) => void;
   kill: (payload: { sessionId: string; step?: number; flags?: Flag[]; reason?: string }) => void;
   resume: (payload: { sessionId: string }) => void;
+  /** Session spend crossed an alert level, one model call was anomalously expensive, or spend spiked. */
+  alert: (payload: BudgetAlert) => void;
+  /** A model call was delayed because the session is spending too fast. */
+  throttle: (payload: { sessionId: string; sessionType?: string; delayMs: number; level: number }) => void;
   error: (payload: { sessionId?: string; error: Error }) => void;
+}
+
+/** What an `alert` event carries: enough to act on without opening the trace. */
+export interface BudgetAlert {
+  sessionId: string;
+  sessionType?: string;
+  /** `cost` and `tokens`: a spend level crossed; `step`: one call over `maxStepTokens`; `burn_rate`: a spike. */
+  kind: 'cost' | 'tokens' | 'step' | 'burn_rate';
+  /** The level crossed, for `cost` (USD) and `tokens`. */
+  level?: number;
+  step: number;
+  message: string;
+  spent: { tokens: number; costUsd: number };
+  /** Tokens per minute over the burn-rate window, when the events carry times. */
+  tokensPerMinute: number | null;
+  /** The most expensive model calls so far. */
+  topSteps: Array<{ step: number; tokens: number }>;
+  at: string;
 }
 
 /** What every session of one guard shares: compiled once, at guard creation. */
@@ -41,4 +63,8 @@ export interface GuardRuntime {
   record(event: TraceEvent): void;
   emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;
   subagentSchema(event: SubagentOutputEvent, session: SessionView): ArgumentValidator | undefined;
+  /** The runtime for sessions of a type: the same guard under the type's policy. */
+  forType(type: string | undefined): GuardRuntime;
+  /** Waits before a throttled model call (injectable, so tests need no real time). */
+  sleep(ms: number): Promise<void>;
 }

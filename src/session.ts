@@ -1,5 +1,6 @@
 import type {
   EventInput,
+  Flag,
   GuardDecisionEvent,
   MessageRole,
   ModelToolCall,
@@ -15,7 +16,7 @@ import { applyEvent, type PendingCalls } from './state/apply-event.js';
 import { buildCheckContext } from './session/check-context.js';
 import { haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
 import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
-import type { GuardRuntime } from './runtime.js';
+import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 import { guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
 import { guardModelCall, openModelCall, type ModelCallHost, type ModelCallOutcome, type ModelCallTicket, type ModelOutput, type ModelRequestInput } from './protocol/model-call.js';
@@ -48,10 +49,11 @@ export const sessionStates = new WeakMap<GuardSession, SessionState>();
  * console.log(outcome.refusal ?? outcome.value, session.status, session.spend.tokens);
  */
 export class GuardSession {
-  private readonly state: SessionState;
-  private readonly view: SessionView;
+  private state: SessionState;
+  private view: SessionView;
   private readonly pendingCalls: PendingCalls = new Map();
-  private readonly runtime: GuardRuntime;
+  private runtime: GuardRuntime;
+  private sessionType: string | undefined;
   /** What the call protocols drive: this session's feeding methods, and its usual input size. */
   private readonly protocol: ToolCallHost & ModelCallHost = {
     beforeToolCall: (call) => this.beforeToolCall(call),
@@ -75,6 +77,11 @@ export class GuardSession {
 
   get id(): string {
     return this.state.id;
+  }
+
+  /** The session's type, from `startSession({ type })` or its trace's `session.start`. */
+  get type(): string | undefined {
+    return this.sessionType;
   }
 
   /** `active`, `paused` (until `resume()`), `killed`, or `ended`. */
@@ -156,8 +163,24 @@ export class GuardSession {
    * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
    * defaults to the last call's input plus `maxOutputTokens`.
    */
-  beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
-    return admitModelCall(this.state, this.runtime, input);
+  async beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
+    const throttledMs = await this.throttle();
+    return admitModelCall(this.state, this.runtime, input, throttledMs);
+  }
+
+  /**
+   * While a burn-rate spike lasts under the `throttle` action, the next model call waits:
+   * `initialDelayMs`, multiplied for each spiking call in a row, up to `maxDelayMs`. Replay never waits.
+   */
+  private async throttle(): Promise<number> {
+    const level = this.state.throttleLevel;
+    if (level === 0 || !this.runtime.live) return 0;
+    const { initialDelayMs, multiplier, maxDelayMs } = this.runtime.policy.budget.throttle;
+    const delayMs = Math.round(Math.min(maxDelayMs, initialDelayMs * multiplier ** (level - 1)));
+    if (delayMs <= 0) return 0;
+    this.runtime.emit('throttle', { sessionId: this.id, ...(this.sessionType !== undefined ? { sessionType: this.sessionType } : {}), delayMs, level });
+    await this.runtime.sleep(delayMs);
+    return delayMs;
   }
 
   /** Gives back a reservation whose model call failed: no phantom spend. */
@@ -230,6 +253,7 @@ export class GuardSession {
    * through the checks and the policy, and returns the decision. Never throws for a finding.
    */
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
+    if (input.type === 'session.start' && typeof input.session_type === 'string') this.adoptType(input.session_type);
     const event = this.place(input);
     this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
@@ -265,6 +289,18 @@ export class GuardSession {
     return decision;
   }
 
+  /** A session's type is set by its start: a fresh session moves under the type's policy. */
+  private adoptType(type: string): void {
+    if (this.sessionType !== undefined || this.state.lastStep >= 0) return;
+    this.sessionType = type;
+    const typed = this.runtime.forType(type);
+    if (typed === this.runtime) return;
+    this.runtime = typed;
+    this.state = new SessionState(this.state.id, typed.policy, typed.tools);
+    this.view = createSessionView(this.state);
+    sessionStates.set(this, this.state);
+  }
+
   private place(input: EventInput | TraceEvent): TraceEvent {
     const step = input.step ?? this.state.lastStep + 1;
     if (step <= this.state.lastStep) {
@@ -278,8 +314,33 @@ export class GuardSession {
     return event;
   }
 
+  private alert(kind: BudgetAlert['kind'], flag: Flag, event: TraceEvent): void {
+    const { budget, usage, topSteps } = this.state;
+    const evidence = flag.evidence ?? {};
+    const at = event.ts === undefined ? NaN : Date.parse(event.ts);
+    const alert: BudgetAlert = {
+      sessionId: this.id,
+      kind: flag.code === AnomalyCode.BUDGET_ALERT && (evidence.metric === 'cost' || evidence.metric === 'tokens') ? evidence.metric : kind,
+      step: flag.step,
+      message: flag.message,
+      spent: { tokens: budget.spent.tokens, costUsd: budget.spent.costNano / 1e9 },
+      tokensPerMinute: Number.isNaN(at) ? null : Math.round(usage.ratePerMinute(at) ?? 0),
+      topSteps: topSteps.map((entry) => ({ ...entry })),
+      at: Number.isNaN(at) ? new Date(this.runtime.clock()).toISOString() : new Date(at).toISOString(),
+    };
+    if (this.sessionType !== undefined) alert.sessionType = this.sessionType;
+    if (typeof evidence.level === 'number') alert.level = evidence.level;
+    this.runtime.emit('alert', alert);
+  }
+
   private report(event: TraceEvent, decision: Decision): void {
-    for (const flag of decision.flags) this.runtime.emit('flag', { sessionId: this.id, flag });
+    for (const flag of decision.flags) {
+      this.runtime.emit('flag', { sessionId: this.id, flag });
+      const kind = ALERTING[flag.code];
+      // A spike alerts once, when it begins; its later calls are on the trace, not on the pager.
+      const repeatedSpike = flag.code === AnomalyCode.BURN_RATE_SPIKE && this.state.spikeStartStep !== event.step;
+      if (kind !== undefined && !repeatedSpike) this.alert(kind, flag, event);
+    }
     const decided = event.type === 'tool.call' || event.type === 'tool.result' || decision.flags.length > 0;
     if (!decided) return;
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
@@ -289,6 +350,13 @@ export class GuardSession {
     }
   }
 }
+
+/** Flags that are also operator alerts (an `alert` event), by alert kind. */
+const ALERTING: Readonly<Record<string, BudgetAlert['kind']>> = {
+  [AnomalyCode.BUDGET_ALERT]: 'cost',
+  [AnomalyCode.STEP_BUDGET_EXCEEDED]: 'step',
+  [AnomalyCode.BURN_RATE_SPIKE]: 'burn_rate',
+};
 
 function describe(event: TraceEvent): string {
   switch (event.type) {

@@ -1,22 +1,42 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { FrameSniffer, type FrameEnvelope } from './frame-sniffer.js';
+import { jsonRpcShape } from './messages.js';
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
+/** JSON-RPC's "implementation-defined server error" range: a frame the transport could not carry. */
+export const FRAME_TOO_LARGE = -32001;
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 export interface FramedStdioOptions {
   /** Longest line accepted; a longer one is dropped as it streams in (memory stays bounded) and answered with an error. */
   maxFrameBytes?: number;
+  /** How a reader raises the limit, named in the error (default: "raise maxFrameBytes"). */
+  limitHint?: string;
   /** Told about every frame refused, for logs. */
   onRejected?: (reason: string) => void;
+}
+
+/** The text each parsed message was read from, so a message relayed unchanged is written without serialising it again. */
+const RAW_TEXT = new WeakMap<object, string>();
+
+/** The error for a frame over the limit, naming the limit and how to raise it. */
+export function frameTooLargeError(envelope: FrameEnvelope, maxFrameBytes: number, hint: string) {
+  const kind = envelope.method === undefined ? 'response' : envelope.id === undefined ? `notification ${envelope.method}` : `request ${envelope.method}`;
+  return {
+    code: FRAME_TOO_LARGE,
+    message: `The ${kind} was larger than the frame limit of ${maxFrameBytes} bytes (at least ${envelope.bytes} bytes) and was dropped; ${hint}.`,
+    data: { limit: maxFrameBytes, bytes: envelope.bytes },
+  };
 }
 
 /**
  * Newline-delimited JSON-RPC over any pair of streams (a process's stdio, a child's pipes).
  * Unlike a plain reader, a malformed or oversized frame gets a JSON-RPC error back and the
- * connection keeps serving.
+ * connection keeps serving. An oversized request is answered to its sender; an oversized response
+ * becomes an error response for the request it answers, so whoever waits for it is told at once.
  */
 export class FramedStdioTransport implements Transport {
   onclose?: () => void;
@@ -24,9 +44,10 @@ export class FramedStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private discarding = false;
+  private sniffer: FrameSniffer | undefined;
   private closed = false;
   private readonly maxFrameBytes: number;
+  private readonly limitHint: string;
 
   constructor(
     private readonly input: Readable,
@@ -34,6 +55,7 @@ export class FramedStdioTransport implements Transport {
     private readonly options: FramedStdioOptions = {},
   ) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.limitHint = options.limitHint ?? 'raise maxFrameBytes';
   }
 
   async start(): Promise<void> {
@@ -48,24 +70,32 @@ export class FramedStdioTransport implements Transport {
     for (let newline = data.indexOf(0x0a); newline !== -1; newline = data.indexOf(0x0a)) {
       const head = data.subarray(0, newline);
       data = data.subarray(newline + 1);
-      if (this.discarding) {
-        this.discarding = false;
-        this.reset();
+      if (this.sniffer) {
+        this.sniffer.feed(head);
+        const envelope = this.sniffer.result();
+        this.sniffer = undefined;
+        this.oversized(envelope);
         continue;
       }
-      this.chunks.push(head);
-      const line = Buffer.concat(this.chunks).toString('utf8');
+      const line = this.chunks.length === 0 ? head.toString('utf8') : Buffer.concat([...this.chunks, head]).toString('utf8');
       this.reset();
       this.handleLine(line);
     }
-    if (data.length === 0 || this.discarding) return;
-    if (this.buffered + data.length > this.maxFrameBytes) {
-      this.reset();
-      this.discarding = true;
-      this.reject(INVALID_REQUEST, `frame larger than ${this.maxFrameBytes} bytes refused`, null);
+    if (data.length === 0) return;
+    if (this.sniffer) {
+      this.sniffer.feed(data);
       return;
     }
-    this.chunks.push(data);
+    if (this.buffered + data.length > this.maxFrameBytes) {
+      // Too long to keep: read on to the end of the frame only to learn whom to answer.
+      this.sniffer = new FrameSniffer();
+      for (const kept of this.chunks) this.sniffer.feed(kept);
+      this.sniffer.feed(data);
+      this.reset();
+      return;
+    }
+    // Copy: a chunk kept across reads must not pin (or alias) the stream's pooled buffer.
+    this.chunks.push(Buffer.from(data));
     this.buffered += data.length;
   };
 
@@ -78,11 +108,22 @@ export class FramedStdioTransport implements Transport {
     this.buffered = 0;
   }
 
+  private oversized(envelope: FrameEnvelope): void {
+    const error = frameTooLargeError(envelope, this.maxFrameBytes, this.limitHint);
+    this.options.onRejected?.(error.message);
+    this.onerror?.(new Error(error.message));
+    if (envelope.id === undefined) return;
+    if (envelope.method !== undefined) void this.write(`${JSON.stringify({ jsonrpc: '2.0', id: envelope.id, error })}\n`).catch(() => {});
+    else this.onmessage?.({ jsonrpc: '2.0', id: envelope.id, error } as JSONRPCMessage);
+  }
+
   private handleLine(raw: string): void {
-    const line = raw.replace(/\r$/, '');
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
-    if (Buffer.byteLength(line) > this.maxFrameBytes) {
-      this.reject(INVALID_REQUEST, `frame larger than ${this.maxFrameBytes} bytes refused`, null);
+    if (line.length > this.maxFrameBytes && Buffer.byteLength(line) > this.maxFrameBytes) {
+      const sniffer = new FrameSniffer();
+      sniffer.feed(Buffer.from(line));
+      this.oversized(sniffer.result());
       return;
     }
     let parsed: unknown;
@@ -92,8 +133,8 @@ export class FramedStdioTransport implements Transport {
       this.reject(PARSE_ERROR, `Parse error: ${(error as Error).message}`, null);
       return;
     }
-    const message = JSONRPCMessageSchema.safeParse(parsed);
-    if (!message.success) {
+    const shape = jsonRpcShape(parsed);
+    if (shape === undefined) {
       const id = (parsed as { id?: unknown })?.id;
       const hasId = typeof id === 'string' || typeof id === 'number';
       // Only requests are answered: a broken response or notification has no one waiting for it.
@@ -102,7 +143,8 @@ export class FramedStdioTransport implements Transport {
       } else this.options.onRejected?.('invalid JSON-RPC message dropped');
       return;
     }
-    this.onmessage?.(message.data);
+    RAW_TEXT.set(parsed as object, line);
+    this.onmessage?.(parsed as JSONRPCMessage);
   }
 
   private reject(code: number, message: string, id: string | number | null): void {
@@ -120,8 +162,9 @@ export class FramedStdioTransport implements Transport {
     });
   }
 
+  /** Writes a message; one read by a FramedStdioTransport and passed on untouched goes out as the text it came in as. */
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(`${JSON.stringify(message)}\n`);
+    return this.write(`${RAW_TEXT.get(message) ?? JSON.stringify(message)}\n`);
   }
 
   async close(): Promise<void> {
@@ -132,6 +175,7 @@ export class FramedStdioTransport implements Transport {
     this.input.off('error', this.onStreamError);
     this.output.off('error', this.onStreamError);
     this.reset();
+    this.sniffer = undefined;
     this.onclose?.();
   }
 }

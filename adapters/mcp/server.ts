@@ -1,84 +1,75 @@
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { listAllTools, McpGuard, type CallToolParams, type McpGuardOptions } from './guarded-tools.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { McpGuard, type McpGuardOptions } from './guarded-tools.js';
+import { GuardedRelay } from './relay.js';
 
-interface RawRequest {
-  method: string;
-  params?: Record<string, unknown>;
+/** What guardMcpServer needs of a server: `connect(transport)`, public in the SDK's v1 and v2 lines alike. */
+export interface ConnectableServer {
+  connect(transport: never): Promise<void>;
 }
-interface RawExtra {
-  sessionId?: string;
-}
-type RawHandler = (request: RawRequest, extra: RawExtra) => Promise<unknown>;
 
-function lowLevel(server: Server | McpServer): Server {
-  const candidate = server as McpServer;
-  return typeof candidate.registerTool === 'function' && candidate.server ? candidate.server : (server as Server);
+/** A v1 or v2 `McpServer` holds its low-level `Server` in the public `server` field. */
+function lowLevel(server: ConnectableServer): ConnectableServer {
+  const inner = (server as { server?: unknown }).server;
+  return typeof inner === 'object' && inner !== null && typeof (inner as ConnectableServer).connect === 'function' ? (inner as ConnectableServer) : server;
+}
+
+type MessageHandler = (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+/**
+ * Puts the guard between a transport and the server about to use it, in place (the transport keeps its
+ * identity, session id and every other feature): messages the client sends go through the relay before
+ * the server's handler sees them, and what the server sends goes through the relay before the transport.
+ */
+function interpose(transport: Transport, mcpGuard: McpGuard): void {
+  const send = transport.send.bind(transport);
+  const start = transport.start.bind(transport);
+  let key: string | undefined;
+  let serverHandler: MessageHandler | undefined;
+  const relay = new GuardedRelay({
+    guard: mcpGuard,
+    // A transport with MCP session ids (Streamable HTTP) has its id by the time initialize arrives.
+    sessionKey: () => (key ??= transport.sessionId ?? McpGuard.connectionKey()),
+    toClient: (message, options) => send(message, options),
+    toServer: async (message, extra) => serverHandler?.(message, extra),
+  });
+  transport.send = (message: JSONRPCMessage, options?: TransportSendOptions) => relay.fromServer(message, options);
+  // The SDK's connect installs its handlers, then calls start(): take them over just before messages can flow.
+  transport.start = async () => {
+    serverHandler = transport.onmessage as MessageHandler | undefined;
+    transport.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => relay.fromClient(message, extra);
+    const onclose = transport.onclose;
+    transport.onclose = () => {
+      onclose?.();
+      void relay.close();
+    };
+    return start();
+  };
 }
 
 /**
- * Runs every tool of an MCP server through the guard, in process: wraps its `tools/list` (to pin the
- * definitions clients see, with their JSON Schemas and annotations) and `tools/call` handlers, whether
- * they are already registered or registered later. Works for `McpServer` and for a low-level `Server`.
+ * Runs every tool of an MCP server through the guard, in process: tools/list definitions are pinned as
+ * clients see them, every tools/call is checked before the server runs it and its result before the
+ * client gets it, sampling requests are counted and scanned, and pauses are put to the user through
+ * elicitation when the client supports it. It works at the transport: every `connect` after this call
+ * is guarded, whatever the server registers and whenever. Works for `McpServer` and the low-level
+ * `Server`, of the SDK's v1 line (`@modelcontextprotocol/sdk`) and v2 line (`@modelcontextprotocol/server`).
  * @example
  * const server = new McpServer({ name: 'orders', version: '1.0.0' });
  * guardMcpServer(server, { guard: { policy } });
  * server.registerTool('get_order', { inputSchema: { order_id: z.string() }, annotations: { readOnlyHint: true } }, handler);
+ * await server.connect(new StdioServerTransport());
  */
-export function guardMcpServer(server: Server | McpServer, options: McpGuardOptions = {}): McpGuard {
+export function guardMcpServer(server: ConnectableServer, options: McpGuardOptions = {}): McpGuard {
   const low = lowLevel(server);
-  const handlers = (low as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  if (!(handlers instanceof Map)) {
-    throw new Error('agent-warden/mcp: this @modelcontextprotocol/sdk keeps its request handlers where guardMcpServer cannot find them (it supports the 1.x line)');
+  if ((low as { transport?: unknown }).transport !== undefined) {
+    throw new Error('agent-warden/mcp: call guardMcpServer before connecting the server: a connection already open would not be guarded');
   }
-  const table = handlers as Map<string, RawHandler>;
   const mcpGuard = new McpGuard(options);
-  // One connection without an MCP session id (stdio, in-memory) is one guard session.
-  const connectionKey = McpGuard.connectionKey();
-  const keyOf = (extra: RawExtra | undefined) => extra?.sessionId ?? connectionKey;
-  const ours = new WeakSet<RawHandler>();
-  let originalList: RawHandler | undefined;
-
-  const listAll = (extra: RawExtra): Promise<Tool[]> =>
-    originalList ? listAllTools((cursor) => originalList!({ method: 'tools/list', params: cursor ? { cursor } : {} }, extra) as Promise<ListToolsResult>) : Promise.resolve([]);
-
-  function wrap(): void {
-    const list = table.get('tools/list');
-    if (list && !ours.has(list)) {
-      originalList = list;
-      const guardedList: RawHandler = async (request, extra) => {
-        const result = (await list(request, extra)) as ListToolsResult;
-        // Pin only complete lists: a page alone would make the tools on other pages look unknown.
-        if (!result.nextCursor && !request.params?.cursor) await mcpGuard.toolsListed(keyOf(extra), result.tools, request.params?._meta as Record<string, unknown> | undefined);
-        return result;
-      };
-      ours.add(guardedList);
-      table.set('tools/list', guardedList);
-    }
-    const call = table.get('tools/call');
-    if (call && !ours.has(call)) {
-      const guardedCall: RawHandler = async (request, extra) => {
-        const params = request.params as CallToolParams | undefined;
-        if (!params || typeof params.name !== 'string') return call(request, extra);
-        return mcpGuard.call(keyOf(extra), params, () => call(request, extra) as Promise<CallToolResult>, () => listAll(extra));
-      };
-      ours.add(guardedCall);
-      table.set('tools/call', guardedCall);
-    }
-  }
-
-  const setRequestHandler = low.setRequestHandler.bind(low);
-  low.setRequestHandler = ((schema: Parameters<Server['setRequestHandler']>[0], handler: Parameters<Server['setRequestHandler']>[1]) => {
-    setRequestHandler(schema, handler);
-    wrap();
-  }) as Server['setRequestHandler'];
-  wrap();
-
-  const onclose = low.onclose;
-  low.onclose = () => {
-    onclose?.();
-    void mcpGuard.endAll();
+  const connect = low.connect.bind(low) as (transport: Transport) => Promise<void>;
+  (low as { connect: (transport: Transport) => Promise<void> }).connect = (transport: Transport) => {
+    interpose(transport, mcpGuard);
+    return connect(transport);
   };
   return mcpGuard;
 }

@@ -5,6 +5,7 @@ import { entityProvenance } from './entity-provenance.js';
 import { entityMismatch } from './entity-mismatch.js';
 import { loopDetection } from './loop.js';
 import { modelCallBudget, toolCallBudget } from './budget.js';
+import { budgetAlert } from './budget-alert.js';
 import { truncatedModelCall, truncatedToolCall } from './truncation.js';
 import { untrustedOutput } from './untrusted-output.js';
 import { promptInjection } from './prompt-injection.js';
@@ -28,6 +29,7 @@ export const BUILT_IN_CHECKS: readonly Check[] = [
   contextDrift,
   loopDetection,
   modelCallBudget,
+  budgetAlert,
   toolCallBudget,
 ];
 

@@ -27,7 +27,7 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** `[command line, what it does]`. */
   examples: Array<[string, string]>;
-  /** Arguments after `--` are handed over untouched (the proxy's upstream command). */
+  /** Arguments after `--` (or from the first word that is not an option) are handed over untouched (the proxy's upstream command). */
   passThrough?: boolean;
   /** Positional arguments accepted: `[min, max]`. */
   positionals: [number, number];

@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
   replay: { summary: 'feed traces through the guard as live; --expect checks saved stops still hold', load: () => import('./replay-command.js') },
   triage: { summary: 'failure mode, fault origin, cascade and actions after it, per session', load: () => import('./triage-command.js') },
   postmortem: { summary: "a Markdown postmortem draft with the playbook's six sections", load: () => import('./postmortem-command.js') },
+  report: { summary: 'one self-contained HTML page: sessions worst first, timelines, cascade, chart, postmortem', load: () => import('./report-command.js') },
   convert: { summary: 'OpenAI-style chat transcripts (tau-bench runs too) to session trace v1', load: () => import('./convert-command.js') },
   proxy: { summary: 'a guarding MCP proxy in front of any stdio MCP server', load: () => import('./proxy-command.js') },
 };

@@ -45,10 +45,28 @@ async function unknownCommand(name: string): Promise<UsageError> {
   return new UsageError(`unknown command "${name}"${near.length > 0 ? ` (did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?)` : ''}. Run 'warden --help' for the commands.`);
 }
 
+/**
+ * Where a pass-through command's own arguments end: at `--`, or, for launchers that strip it (MCP
+ * Inspector), at the first word that is neither one of its options nor an option's value.
+ */
+function splitPassThrough(command: Command, argv: string[]): { own: string[]; passThrough: string[] } {
+  const options = { ...command.options, ...DEBUG_OPTION, ...HELP_OPTION };
+  const takesValue = (word: string) => {
+    if (word.includes('=')) return false;
+    const spec = word.startsWith('--') ? options[word.slice(2)] : Object.values(options).find((option) => option.short === word.slice(1));
+    return spec?.type === 'string';
+  };
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index]!;
+    if (word === '--') return { own: argv.slice(0, index), passThrough: argv.slice(index + 1) };
+    if (!word.startsWith('-') || word === '-') return { own: argv.slice(0, index), passThrough: argv.slice(index) };
+    if (takesValue(word)) index += 1;
+  }
+  return { own: argv, passThrough: [] };
+}
+
 function parseCommand(command: Command, argv: string[]) {
-  const separator = command.passThrough ? argv.indexOf('--') : -1;
-  const own = separator === -1 ? argv : argv.slice(0, separator);
-  const passThrough = separator === -1 ? [] : argv.slice(separator + 1);
+  const { own, passThrough } = command.passThrough ? splitPassThrough(command, argv) : { own: argv, passThrough: [] };
   const options = { ...command.options, ...DEBUG_OPTION, ...HELP_OPTION };
   const parsed = parseArgs({
     args: own,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from './command.js';
 import { CommandFailure, noValidEvent, policyOption, stringOption } from './options.js';
 import { terminalSafe, writeOutputFile } from './output.js';
+import { reportHint } from './report-hint.js';
 import { Progress, progressWanted } from './progress.js';
 import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -81,6 +82,7 @@ export const command: Command = {
           terminalSafe(`warden postmortem: drafted session ${chosen.session_id} (${why}). The trace holds ${others.length} other session${others.length === 1 ? '' : 's'}:\n${listed.join('\n')}\nDraft another with --session ID, or all with -o DIR.\n`),
         );
       } else if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: drafted session ${chosen.session_id}${output ? ` to ${output}` : ''}, ${progress.elapsed()}\n`));
+      if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: ${reportHint(positionals, chosen.session_id)}\n`));
       return 0;
     } finally {
       progress.stop();

@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import type { Command, CommandArgs } from './command.js';
 import { policyOption, stringOption, UsageError } from './options.js';
 import { outputFailure, prepareOutput } from './output.js';
 
@@ -8,29 +8,95 @@ function parseListen(value: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
+function positiveInteger(values: CommandArgs['values'], name: string): number | undefined {
+  const text = stringOption(values[name]);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new UsageError(`--${name} takes a positive whole number, got "${text}"`);
+  return value;
+}
+
+/** Splits a command line into words like a POSIX shell would, for quotes and backslashes only (no expansion). */
+export function splitCommandLine(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let started = false;
+  let quote: '"' | "'" | undefined;
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index]!;
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else word += char;
+      continue;
+    }
+    if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && index + 1 < line.length && '"\\$`'.includes(line[index + 1]!)) word += line[++index];
+      else word += char;
+      continue;
+    }
+    if (char === "'" || char === '"') {
+      quote = char;
+      started = true;
+    } else if (char === '\\' && index + 1 < line.length) {
+      word += line[++index];
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) words.push(word);
+      word = '';
+      started = false;
+    } else {
+      word += char;
+      started = true;
+    }
+  }
+  if (quote) throw new UsageError(`--upstream has an unclosed ${quote} quote: ${line}`);
+  if (started) words.push(word);
+  return words;
+}
+
+/**
+ * The upstream command: the words after the proxy's options (with or without `--`; launchers that
+ * repeat the separator are forgiven), or `--upstream "COMMAND ARGS"`, never both.
+ */
+export function upstreamCommand(upstream: string | undefined, passThrough: readonly string[]): string[] {
+  let start = 0;
+  while (passThrough[start] === '--') start += 1;
+  const words = passThrough.slice(start);
+  if (upstream !== undefined && words.length > 0) throw new UsageError(`give the upstream command once: either --upstream "${upstream}" or after the options, not both`);
+  const command = upstream !== undefined ? splitCommandLine(upstream) : words;
+  if (command.length === 0) {
+    throw new UsageError('proxy needs the upstream server command, e.g. warden proxy npx @modelcontextprotocol/server-everything (or --upstream "npx @modelcontextprotocol/server-everything")');
+  }
+  return command;
+}
+
 export const command: Command = {
   name: 'proxy',
-  usage: ['proxy [options] -- COMMAND [ARGS...]'],
+  usage: ['proxy [options] [--] COMMAND [ARGS...]', 'proxy [options] --upstream "COMMAND ARGS"'],
   description:
-    'Starts the upstream MCP server COMMAND as a child over stdio and serves its tools on its own stdio (or over Streamable HTTP with --listen): every tools/call checked before it is forwarded and its result after, tool definitions pinned, everything else passed through, the session recorded as a trace with --trace.',
+    'Starts the upstream MCP server COMMAND as a child over stdio and relays MCP between it and the client on its own stdio (or over Streamable HTTP with --listen, one upstream per client session): every message passes through both ways (sampling, elicitation, roots, progress, cancellation, logging, tasks), except that every tools/call is checked before it is forwarded and its result after, tool definitions are pinned, sampling requests are scanned and counted against the budget, and a pause is put to the user through elicitation (or lifts after the policy\'s pauseTimeoutMs). The first word that is not one of the options starts COMMAND, so `--` is optional. The session is recorded as a trace with --trace.',
   options: {
     policy: { type: 'string', arg: 'FILE', help: 'decide with this policy (JSON; see docs/policy.md)' },
     trace: { type: 'string', arg: 'FILE', help: 'record every session as a trace in FILE (folders created as needed)' },
     listen: { type: 'string', arg: 'HOST:PORT', help: 'serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of stdio' },
-    'max-frame-bytes': { type: 'string', arg: 'N', help: 'refuse JSON-RPC frames larger than N bytes (default 4 MiB)' },
+    'max-frame-bytes': { type: 'string', arg: 'N', help: 'answer JSON-RPC frames larger than N bytes, either way, with an error naming this limit (default 4 MiB)' },
+    upstream: { type: 'string', arg: '"COMMAND ARGS"', help: 'the upstream command as one string (quoted like a shell would), for launchers that take one' },
+    'session-idle-ms': { type: 'string', arg: 'N', help: 'with --listen: end a client session (and its upstream) after N ms without an open request (default 30 min)' },
+    'max-sessions': { type: 'string', arg: 'N', help: 'with --listen: serve at most N client sessions at once, each with its own upstream (default 64)' },
   },
   positionals: [0, 0],
   passThrough: true,
   examples: [
-    ['warden proxy -- npx @modelcontextprotocol/server-everything', 'guard a published server, over stdio'],
+    ['warden proxy npx @modelcontextprotocol/server-everything', 'guard a published server, over stdio'],
+    ['warden proxy --upstream "npx -y @modelcontextprotocol/server-filesystem /tmp"', 'the same, with the command as one string (MCP Inspector, config files)'],
     ['warden proxy --policy policy.json --trace mcp.jsonl --listen 127.0.0.1:8931 -- node server.js', 'over HTTP, with a policy and a trace'],
   ],
-  async run({ values, positionals, passThrough }) {
-    if (positionals.length > 0) throw new UsageError(`put the upstream command after --: warden proxy -- ${positionals.join(' ')}`);
-    if (passThrough.length === 0) throw new UsageError('proxy needs the upstream server command after --, e.g. warden proxy -- npx @modelcontextprotocol/server-everything');
-    const maxFrameOption = stringOption(values['max-frame-bytes']);
-    const maxFrameBytes = maxFrameOption === undefined ? undefined : Number(maxFrameOption);
-    if (maxFrameBytes !== undefined && !(Number.isSafeInteger(maxFrameBytes) && maxFrameBytes > 0)) throw new UsageError(`--max-frame-bytes takes a positive whole number, got "${maxFrameOption}"`);
+  async run({ values, passThrough }) {
+    const upstream = upstreamCommand(stringOption(values.upstream), passThrough);
+    const maxFrameBytes = positiveInteger(values, 'max-frame-bytes');
+    const sessionIdleMs = positiveInteger(values, 'session-idle-ms');
+    const maxSessions = positiveInteger(values, 'max-sessions');
     const listen = stringOption(values.listen);
     const address = listen ? parseListen(listen) : undefined;
     const policy = await policyOption(stringOption(values.policy));
@@ -46,11 +112,13 @@ export const command: Command = {
       throw outputFailure(tracePath!, error);
     }
     const proxy = await startProxy({
-      command: passThrough[0]!,
-      args: passThrough.slice(1),
+      command: upstream[0]!,
+      args: upstream.slice(1),
       guard: { ...policy, ...(sink ? { sink } : {}) },
       ...(address ? { listen: address } : {}),
       ...(maxFrameBytes ? { maxFrameBytes } : {}),
+      ...(sessionIdleMs ? { sessionIdleMs } : {}),
+      ...(maxSessions ? { maxSessions } : {}),
     });
     if (proxy.address) process.stderr.write(`warden proxy: serving MCP over Streamable HTTP at http://${proxy.address.address}:${proxy.address.port}/mcp\n`);
     const stop = () => void proxy.close();

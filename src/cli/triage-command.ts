@@ -1,7 +1,10 @@
 import type { SessionTriage } from '../forensics/triage-types.js';
+import type { TriageReport } from '../forensics/triage.js';
+import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
 import { noValidEvent, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
+import { reportHint } from './report-hint.js';
 import { Progress, progressWanted } from './progress.js';
 import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -18,7 +21,22 @@ function readable(session: SessionTriage): string {
   }
   for (const [index, flag] of session.flags.entries()) lines.push(`  ${index === 0 ? 'flags        ' : '             '}  step ${flag.step} ${flag.code}: ${flag.message}`);
   const { llm_calls, tool_calls, input_tokens, output_tokens } = session.totals;
-  lines.push(`  totals         ${llm_calls} model calls, ${tool_calls} tool calls, ${input_tokens} input / ${output_tokens} output tokens`);
+  lines.push(`  totals         ${llm_calls} model calls, ${tool_calls} tool calls, ${input_tokens} input / ${output_tokens} output tokens${session.totals.cost_usd > 0 ? `, $${session.totals.cost_usd.toFixed(4)}` : ''}`);
+  if (session.session_type !== null) lines.push(`  type           ${session.session_type}`);
+  return lines.join('\n');
+}
+
+/** Failure patterns across sessions, worst first, with the playbook's escalation for each. */
+function incidents(report: TriageReport): string {
+  if (report.incidents.length === 0) return `incidents: none among ${report.sessions.length} session(s)`;
+  const lines = [`incidents: ${report.incidents.length} failure pattern(s) among ${report.sessions.length} session(s)`];
+  for (const group of report.incidents) {
+    const { mode, origin_check, tool, flags } = group.signature;
+    lines.push(`  ${group.count} x ${mode.replace(/_/g, ' ')} (${origin_check ?? 'no flag'}${tool ? ` -> ${tool}` : ''}; flags ${flags.join(', ') || 'none'})`);
+    if (group.first_seen) lines.push(`      seen      ${group.first_seen}${group.last_seen !== group.first_seen ? ` to ${group.last_seen}` : ''}`);
+    lines.push(`      example   ${group.example_session}`);
+    lines.push(`      next      ${describeEscalation(group)}`);
+  }
   return lines.join('\n');
 }
 
@@ -28,7 +46,7 @@ export const command: Command = {
   description: `Classifies each session (hallucination_propagation, tool_misfire, context_poisoning, cost_runaway or none), finds the fault origin by walking back from every finding to where its premise entered, follows the cascade forward, and lists the external actions taken after the origin with their reversibility. ${TRACE_ARGUMENT_HELP}`,
   options: {
     ...TRACE_OPTIONS,
-    json: { type: 'boolean', help: 'print JSON: one element per session (session_id, mode, fault_origin, cascade, actions_after_origin, flags, totals)' },
+    json: { type: 'boolean', help: 'print JSON: {sessions: one element per session (session_id, mode, fault_origin, cascade, actions_after_origin, flags, totals, ...), incidents, baselines}' },
   },
   positionals: [1, Infinity],
   examples: [
@@ -53,7 +71,8 @@ export const command: Command = {
     }
     problems.finish();
     if (report.validEvents === 0) throw noValidEvent(traces.label);
-    process.stdout.write(json ? `${JSON.stringify(report.sessions)}\n` : terminalSafe(`${report.sessions.map(readable).join('\n\n')}\n`));
+    const { sessions, incidents: groups, baselines } = report;
+    process.stdout.write(json ? `${JSON.stringify({ sessions, incidents: groups, baselines })}\n` : terminalSafe(`${sessions.map(readable).join('\n\n')}\n\n${incidents(report)}\n\n${reportHint(positionals)}\n`));
     if (!quiet) {
       const failing = report.sessions.filter((session) => session.mode !== 'none').length;
       const flags = report.sessions.reduce((sum, session) => sum + session.flags.length, 0);

@@ -5,6 +5,8 @@ import { previewJson } from '../trace/printable.js';
 import type { ReplayDecision } from '../replay.js';
 import { triageTrace, type TraceSource, type TriageOptions, type TriageReport } from './triage.js';
 import type { SessionTriage } from './triage-types.js';
+import { compareWithBaseline, describeComparison, MIN_BASELINE_SESSIONS, UNTYPED } from './baselines.js';
+import { describeEscalation, failureSignature } from './incidents.js';
 
 const MAX_EVENTS = 20_000;
 const PAST: Record<string, string> = { block: 'blocked', pause: 'paused', kill: 'killed', warn: 'warned on', allow: 'allowed' };
@@ -97,7 +99,7 @@ export async function* draftPostmortems(source: TraceSource, report: TriageRepor
       const triage = report.sessions.find((session) => session.session_id === sessionId);
       if (!triage) throw new Error(`session ${sessionId} is not in the trace`);
       const decisions = report.decisions.find((session) => session.session_id === sessionId)?.decisions ?? [];
-      yield { sessionId, markdown: draft(triage, events.get(sessionId) ?? [], decisions) };
+      yield { sessionId, markdown: draft(triage, events.get(sessionId) ?? [], decisions, report) };
       events.delete(sessionId);
     }
   }
@@ -128,7 +130,17 @@ export async function writePostmortem(source: TraceSource, options: TriageOption
   throw new Error(`session ${triage.session_id} is not in the trace`);
 }
 
-function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[]): string {
+/**
+ * The postmortem of one triaged session from its events (in step order) and the replay's decisions:
+ * what `writePostmortem` prints, for callers that already hold the triage and the events (the HTML report).
+ * `report` gives what other sessions say about this one: its failure pattern's group and its type's baseline.
+ */
+export function draftPostmortem(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[], report: Pick<TriageReport, 'incidents' | 'baselines'>): string {
+  return draft(triage, events, decisions, report);
+}
+
+/** `report` gives what other sessions say about this one: its failure pattern's group and its type's baseline. */
+function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDecision[], report: Pick<TriageReport, 'incidents' | 'baselines'>): string {
   const byStep = new Map(events.map((event) => [event.step, event]));
   const start = events.find((event) => event.type === 'session.start');
   const end = [...events].reverse().find((event) => event.type === 'session.end');
@@ -141,7 +153,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   out(`# Postmortem: agent session ${triage.session_id}`, '', `_Drafted by \`warden postmortem\` from the session trace. Every italic prompt is a judgement left to the reviewer; nothing here is invented._`, '');
 
   out('## 1. Session context', '');
-  out(`- **Session:** \`${triage.session_id}\``);
+  out(`- **Session:** \`${triage.session_id}\`${triage.session_type !== null ? ` (type \`${triage.session_type}\`)` : ''}`);
   out(`- **Time range:** ${times.length ? `${times[0]} to ${times.at(-1)}` : 'not recorded (the trace has no `ts`)'}`);
   out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
   out(`- **Tokens:** ${triage.totals.input_tokens} input, ${triage.totals.output_tokens} output`);
@@ -151,6 +163,9 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
 
   out('## 2. Failure classification', '');
   out(`**${mode.name}** (\`${triage.mode}\`): ${mode.signature}`, '');
+  const signature = JSON.stringify(failureSignature(triage));
+  const group = triage.mode === 'none' ? undefined : report.incidents.find((candidate) => JSON.stringify(candidate.signature) === signature);
+  if (group) out(`- **Pattern:** seen in ${group.count} session(s) of the traces read${group.first_seen ? ` (${group.first_seen} to ${group.last_seen})` : ''}. **Escalation:** ${describeEscalation(group)}.`, '');
   if (triage.flags.length > 0) {
     out('| step | flag | finding |', '|---|---|---|');
     for (const flag of triage.flags) out(`| ${flag.step} | \`${flag.code}\` | ${flag.message.replace(/\|/g, '\\|')} |`);
@@ -188,7 +203,12 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
     }
   }
   out('', `- **User-facing impact:** ${end?.type === 'session.end' && end.output !== undefined ? `the session ended with "${show(end.output)}". _Confirm what the user saw and did with it._` : '_state what reached the user_'}`);
-  out(`- **Cost impact:** ${triage.totals.input_tokens + triage.totals.output_tokens} tokens over ${triage.totals.llm_calls} model calls. _Compare with this session type's baseline._`, '');
+  const comparison = compareWithBaseline(triage, report.baselines);
+  const baselineText = comparison
+    ? `${describeComparison(comparison)}.`
+    : `_No baseline: the traces read hold fewer than ${MIN_BASELINE_SESSIONS} sessions of type ${triage.session_type ?? UNTYPED}; triage more traces of this type to compare._`;
+  const costText = triage.totals.cost_usd > 0 ? ` ($${triage.totals.cost_usd.toFixed(4)})` : '';
+  out(`- **Cost impact:** ${triage.totals.input_tokens + triage.totals.output_tokens} tokens${costText} over ${triage.totals.llm_calls} model calls: ${baselineText}`, '');
 
   out('## 5. Contributing factors', '');
   out('Evidence from the trace:', '');

@@ -22,5 +22,12 @@ export interface SessionTriage {
   cascade: number[];
   actions_after_origin: ActionAfterOrigin[];
   flags: Array<{ code: string; step: number; message: string }>;
-  totals: { llm_calls: number; tool_calls: number; input_tokens: number; output_tokens: number };
+  /** `cost_usd` is priced with the policy's `budget.prices` (0 when none match); `steps` is the last step. */
+  totals: { llm_calls: number; tool_calls: number; input_tokens: number; output_tokens: number; cost_usd: number; steps: number };
+  /** From the session's start (`startSession({ type })`); `null` when it was recorded without one. */
+  session_type: string | null;
+  /** The first event's time, when the trace has times. */
+  started_at: string | null;
+  /** From the first to the last event with a time. */
+  duration_ms: number | null;
 }

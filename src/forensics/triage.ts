@@ -11,6 +11,10 @@ import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
 import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
+import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
+import { TokenBudget } from '../state/budget.js';
+import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
+import { groupIncidents, type IncidentGroup } from './incidents.js';
 
 /** A trace that can be read twice: a file path, or a function that opens it afresh (a stream, or lines of several files). */
 export type TraceSource = string | (() => Readable | AsyncIterable<SourceLine>);
@@ -27,6 +31,10 @@ export interface TriageReport {
   decisions: ReplaySession[];
   problems: TraceProblem[];
   validEvents: number;
+  /** Each session type's baseline over the sessions read. */
+  baselines: SessionTypeBaseline[];
+  /** Failed sessions grouped by failure signature, with the playbook's escalation rule applied. */
+  incidents: IncidentGroup[];
 }
 
 const MAX_MENTIONS = 50_000;
@@ -45,6 +53,10 @@ interface Pass1 extends SessionFacts {
   order: number;
   totals: SessionTriage['totals'];
   flagKeys: Set<string>;
+  costNano: number;
+  sessionType: string | null;
+  firstAt: number | undefined;
+  lastAt: number | undefined;
 }
 
 function open(source: TraceSource): AsyncGenerator<TraceLine> {
@@ -77,6 +89,7 @@ function addFlag(facts: Pass1, flag: Flag): void {
  */
 export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
+  const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
@@ -92,7 +105,11 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         suspectCalls: new Set(),
         definitionChanges: new Map(),
         answered: false,
-        totals: { llm_calls: 0, tool_calls: 0, input_tokens: 0, output_tokens: 0 },
+        totals: { llm_calls: 0, tool_calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, steps: 0 },
+        costNano: 0,
+        sessionType: null,
+        firstAt: undefined,
+        lastAt: undefined,
       };
       sessions.set(sessionId, found);
     }
@@ -104,12 +121,19 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     onEvent(event, decision) {
       observe?.(event, decision);
       const session = facts(event.session_id);
+      if (event.step > session.totals.steps) session.totals.steps = event.step;
+      const at = event.ts === undefined ? NaN : Date.parse(event.ts);
+      if (!Number.isNaN(at)) {
+        if (session.firstAt === undefined || at < session.firstAt) session.firstAt = at;
+        if (session.lastAt === undefined || at > session.lastAt) session.lastAt = at;
+      }
       if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
       switch (event.type) {
         case 'llm.call': {
           session.totals.llm_calls += 1;
           session.totals.input_tokens += event.input_tokens ?? 0;
           session.totals.output_tokens += event.output_tokens ?? 0;
+          if (typeof event.model === 'string') session.costNano += pricing.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 }).costNano;
           const remember = (token: string) => {
             if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
           };
@@ -127,6 +151,9 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
           break;
         case 'tool.result':
           indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
+          break;
+        case 'session.start':
+          if (typeof event.session_type === 'string') session.sessionType = event.session_type;
           break;
         case 'session.end':
           session.answered = event.status === 'completed' && event.output !== undefined && event.output !== null && event.output !== '';
@@ -163,10 +190,14 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         cascade: origin ? (after?.cascade ?? [origin.origin.step]) : [],
         actions_after_origin: origin ? (after?.actions ?? []) : [],
         flags: [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
-        totals: session.totals,
+        totals: { ...session.totals, cost_usd: session.costNano / 1e9 },
+        session_type: session.sessionType,
+        started_at: session.firstAt === undefined ? null : new Date(session.firstAt).toISOString(),
+        duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
       };
     });
-  return { sessions: triaged, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents };
+  const baselines = computeBaselines(triaged);
+  return { sessions: triaged, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(triaged, baselines) };
 }
 
 interface Forward {

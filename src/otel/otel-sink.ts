@@ -29,6 +29,8 @@ interface SessionSpans {
   byStep: Map<number, OpenSpan>;
   toolByCall: Map<string, OpenSpan>;
   pending: OpenSpan[];
+  /** The session's type, put on every span. */
+  type?: string;
 }
 
 function loadApi(): OtelApi | undefined {
@@ -80,12 +82,13 @@ export function createOtelSink(options: OtelSinkOptions = {}): TraceSink {
     let spans = sessions.get(event.session_id);
     if (spans) return spans;
     const agent = options.agentName ?? event.agent;
+    const type = event.type === 'session.start' ? event.session_type : undefined;
     const span = tracer.startSpan(agent ? `${OPERATION.INVOKE_AGENT} ${agent}` : OPERATION.INVOKE_AGENT, {
       kind: api!.SpanKind.INTERNAL,
       startTime: time(event),
-      attributes: { ...base(event), [ATTR.OPERATION_NAME]: OPERATION.INVOKE_AGENT, ...(agent ? { [ATTR.AGENT_NAME]: agent } : {}), ...(options.providerName ? { [ATTR.PROVIDER_NAME]: options.providerName } : {}) },
+      attributes: { ...base(event), [ATTR.OPERATION_NAME]: OPERATION.INVOKE_AGENT, ...(agent ? { [ATTR.AGENT_NAME]: agent } : {}), ...(options.providerName ? { [ATTR.PROVIDER_NAME]: options.providerName } : {}), ...(type !== undefined ? { [ATTR.SESSION_TYPE]: type } : {}) },
     });
-    spans = { root: { span, flags: [] }, byStep: new Map(), toolByCall: new Map(), pending: [] };
+    spans = { root: { span, flags: [] }, byStep: new Map(), toolByCall: new Map(), pending: [], ...(type !== undefined ? { type } : {}) };
     spans.byStep.set(event.step, spans.root);
     sessions.set(event.session_id, spans);
     return spans;
@@ -93,7 +96,8 @@ export function createOtelSink(options: OtelSinkOptions = {}): TraceSink {
 
   function child(spans: SessionSpans, name: string, event: TraceEvent, attributes: Record<string, string | number | boolean | string[]>, startTime: number): OpenSpan {
     const parent = api!.trace.setSpan(api!.context.active(), spans.root.span);
-    const span = tracer.startSpan(name, { kind: api!.SpanKind.INTERNAL, startTime, attributes: { ...base(event), ...attributes } }, parent);
+    const typed = spans.type !== undefined ? { [ATTR.SESSION_TYPE]: spans.type } : {};
+    const span = tracer.startSpan(name, { kind: api!.SpanKind.INTERNAL, startTime, attributes: { ...base(event), ...typed, ...attributes } }, parent);
     const open = { span, flags: [] };
     spans.byStep.set(event.step, open);
     return open;

@@ -25,6 +25,8 @@ export const ATTR = {
   /** Custom, from the playbook: on every span. */
   SESSION_ID: 'session_id',
   STEP_NUMBER: 'step_number',
+  /** The session's type (`startSession({ type })`), on every span of a typed session. */
+  SESSION_TYPE: 'session_type',
   ANOMALY_FLAGS: 'anomaly_flags',
   ANOMALY_FLAGS_JSON: 'anomaly_flags_json',
   GUARD_ACTION: 'agent_warden.action',

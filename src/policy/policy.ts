@@ -15,9 +15,15 @@ export interface PolicyDocument {
   entities?: Record<string, EntityKindPolicy>;
   resolverTimeoutMs?: number;
   escalationTimeoutMs?: number;
+  /** How long a pause nobody can answer lasts before the session resumes by itself (MCP: clients without elicitation). */
+  pauseTimeoutMs?: number;
   modelText?: Partial<ModelTextPolicy>;
   loop?: Partial<LoopPolicy>;
-  budget?: Partial<BudgetPolicy>;
+  budget?: BudgetPolicyDocument;
+  /** Spend levels that raise an alert (once each) per session. */
+  alerts?: Partial<AlertPolicy>;
+  /** Per session type (`startSession({ type })`): budgets, alerts and loop limits that replace the defaults above. */
+  sessionTypes?: Record<string, SessionTypePolicy>;
   injection?: Partial<InjectionPolicy>;
   limits?: Partial<LimitsPolicy>;
   /** Classify tools that carry no MCP hints from their name (`get_*` is a lookup, `delete_*` destructive). Default true. */
@@ -78,6 +84,28 @@ export interface ModelPrice {
   output: number;
 }
 
+/** How a burn-rate spike slows the next model call: the delay grows while the spike lasts. */
+export interface ThrottlePolicy {
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+}
+
+/** Session spend levels that alert: each level fires once per session, in tokens and in USD. */
+export interface AlertPolicy {
+  costUsd: number[];
+  tokens: number[];
+}
+
+export type BudgetPolicyDocument = Partial<Omit<BudgetPolicy, 'throttle'>> & { throttle?: Partial<ThrottlePolicy> };
+
+/** What a session type may set; everything else comes from the policy's top level. */
+export interface SessionTypePolicy {
+  budget?: Omit<BudgetPolicyDocument, 'prices'>;
+  alerts?: Partial<AlertPolicy>;
+  loop?: Partial<LoopPolicy>;
+}
+
 /** A session's token and cost budget, per-step limit, and the burn-rate and context-bloat signals. */
 export interface BudgetPolicy {
   maxTokens?: number;
@@ -88,6 +116,7 @@ export interface BudgetPolicy {
   contextBloatMultiplier: number;
   contextBloatMinCalls: number;
   prices: Record<string, ModelPrice>;
+  throttle: ThrottlePolicy;
 }
 
 export interface LimitsPolicy {
@@ -109,9 +138,13 @@ export interface Policy {
   entities: Record<string, EntityKindPolicy>;
   resolverTimeoutMs: number;
   escalationTimeoutMs: number;
+  pauseTimeoutMs: number;
   modelText: ModelTextPolicy;
   loop: LoopPolicy;
   budget: BudgetPolicy;
+  alerts: AlertPolicy;
+  /** Resolved policies per declared session type (the top level with the type's overrides applied). */
+  sessionTypes: Record<string, Policy>;
   injection: InjectionPolicy;
   limits: LimitsPolicy;
   classifyUnannotatedTools: boolean;
@@ -126,6 +159,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   entities: {},
   resolverTimeoutMs: 2_000,
   escalationTimeoutMs: 300_000,
+  pauseTimeoutMs: 60_000,
   modelText: { intermediate: 'warn' as const, final: 'block' as const },
   loop: { maxRepeats: 3, similarity: 0.8, oscillation: true, history: 64 },
   budget: {
@@ -134,7 +168,10 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     contextBloatMultiplier: 3,
     contextBloatMinCalls: 3,
     prices: {},
+    throttle: { initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 30_000 },
   },
+  alerts: { costUsd: [1, 5, 9], tokens: [] },
+  sessionTypes: {},
   injection: { extraPatterns: [], lowConfidence: 'warn' as const, taintFlaggedContent: true, detectorTimeoutMs: 2_000, detectorFailure: 'warn' as const },
   classifyUnannotatedTools: true,
   limits: {
@@ -203,15 +240,44 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     entities: { ...document.entities },
     resolverTimeoutMs: document.resolverTimeoutMs ?? defaults.resolverTimeoutMs,
     escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
+    pauseTimeoutMs: document.pauseTimeoutMs ?? defaults.pauseTimeoutMs,
     modelText: { ...defaults.modelText, ...document.modelText },
     loop: { ...defaults.loop, ...document.loop },
-    budget: { ...defaults.budget, ...document.budget, prices: { ...document.budget?.prices } },
+    budget: mergeBudget(defaults.budget, document.budget),
+    alerts: mergeAlerts(defaults.alerts, document.alerts),
+    sessionTypes: {},
     injection: { ...defaults.injection, ...document.injection, extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
     classifyUnannotatedTools: document.classifyUnannotatedTools ?? defaults.classifyUnannotatedTools,
     limits: { ...defaults.limits, ...document.limits },
   };
+  for (const [type, overrides] of Object.entries(document.sessionTypes ?? {})) {
+    const typed: Policy = {
+      ...policy,
+      loop: { ...policy.loop, ...overrides.loop },
+      budget: mergeBudget(policy.budget, overrides.budget),
+      alerts: mergeAlerts(policy.alerts, overrides.alerts),
+      sessionTypes: {},
+    };
+    RESOLVED.add(typed);
+    policy.sessionTypes[type] = typed;
+  }
   RESOLVED.add(policy);
   return policy;
+}
+
+function mergeBudget(base: BudgetPolicy, document: BudgetPolicyDocument | undefined): BudgetPolicy {
+  return { ...base, ...document, prices: { ...base.prices, ...document?.prices }, throttle: { ...base.throttle, ...document?.throttle } };
+}
+
+/** Levels sorted ascending and deduplicated, so "once per level" is well defined. */
+function mergeAlerts(base: AlertPolicy, document: Partial<AlertPolicy> | undefined): AlertPolicy {
+  const levels = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
+  return { costUsd: levels(document?.costUsd ?? base.costUsd), tokens: levels(document?.tokens ?? base.tokens) };
+}
+
+/** The policy a session of `type` runs under: the type's overrides, or the top level for undeclared types. */
+export function policyForSessionType(policy: Policy, type: string | undefined): Policy {
+  return (type !== undefined && Object.hasOwn(policy.sessionTypes, type) ? policy.sessionTypes[type] : undefined) ?? policy;
 }
 
 /** Reads and resolves a policy file; a bad file is a PolicyError naming the file. */

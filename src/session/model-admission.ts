@@ -19,7 +19,7 @@ export interface ModelCallEstimate {
  * together. The estimate defaults to the session's usual input plus `maxOutputTokens`. A halted session
  * admits nothing; a call that does not fit is decided by the policy (a pause asks the escalation handler).
  */
-export async function admitModelCall(state: SessionState, runtime: GuardRuntime, input: ModelCallEstimate): Promise<ModelAdmission> {
+export async function admitModelCall(state: SessionState, runtime: GuardRuntime, input: ModelCallEstimate, throttledMs = 0): Promise<ModelAdmission> {
   const { budget, usage } = state;
   const estimate = budget.charge(input.model, {
     inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
@@ -32,7 +32,7 @@ export async function admitModelCall(state: SessionState, runtime: GuardRuntime,
     return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
   }
   if (budget.fits(estimate)) {
-    return { step, action: 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id };
+    return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id, ...(throttledMs > 0 ? { throttledMs } : {}) };
   }
   const flags: Flag[] = [
     {

@@ -96,6 +96,12 @@ export function applyEvent(
       const charge = state.budget.charge(event.model, usage);
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
+      state.noteStepTokens(event.step, charge.tokens);
+      for (const flag of flags) if (flag.code === AnomalyCode.BUDGET_ALERT && typeof flag.evidence?.key === 'string') state.alertsFired.add(flag.evidence.key);
+      // A spike under `throttle` slows the next model call more each time; a call out of the spike lifts it.
+      const spike = flags.some((flag) => flag.code === AnomalyCode.BURN_RATE_SPIKE);
+      state.spikeStartStep = spike ? (state.spikeStartStep ?? event.step) : undefined;
+      state.throttleLevel = spike && policy.actions[AnomalyCode.BURN_RATE_SPIKE] === 'throttle' ? state.throttleLevel + 1 : 0;
       const toolCalls = modelToolCalls(event.output);
       state.rememberModelToolCalls(event.step, toolCalls, isTruncated(event.finish_reasons));
       state.lastModelText = event.output?.text;

@@ -19,7 +19,8 @@ export interface Reservation extends Charge {
   id: string;
 }
 
-function priceFor(prices: Record<string, ModelPrice>, model: string): ModelPrice | undefined {
+/** The price of a model: by exact name, else the longest priced name it starts with. */
+export function priceFor(prices: Record<string, ModelPrice>, model: string): ModelPrice | undefined {
   const exact = prices[model];
   if (exact) return exact;
   let best: string | undefined;

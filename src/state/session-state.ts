@@ -17,6 +17,9 @@ const MAX_MODEL_CALLS = 4_096;
 /** Refused calls whose late results a session still recognizes, at most. */
 const MAX_REFUSED_CALLS = 1_024;
 
+/** Most expensive model calls a session keeps for alerts. */
+const TOP_STEPS = 5;
+
 /** Adds to a per-session index, dropping the oldest entry past `cap`: long sessions stay bounded. */
 function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, value?: unknown): void {
   if (index instanceof Set) index.add(key);
@@ -60,6 +63,14 @@ export class SessionState {
   readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
   provenance: ProvenanceMode = 'conversation';
   lastStep = -1;
+  /** Alert levels already raised (`cost:5`, `tokens:100000`): each fires once per session. */
+  readonly alertsFired = new Set<string>();
+  /** The most expensive model calls, for alerts and postmortems (a handful, most expensive first). */
+  readonly topSteps: Array<{ step: number; tokens: number }> = [];
+  /** How many model calls in a row ran in a burn-rate spike under `throttle`; 0 when not throttled. */
+  throttleLevel = 0;
+  /** The step at which the current burn-rate spike began; undefined outside a spike. */
+  spikeStartStep: number | undefined;
 
   constructor(
     readonly id: string,
@@ -107,6 +118,16 @@ export class SessionState {
       addBounded(this.modelToolCalls, MAX_MODEL_CALLS, call.id, { step, call });
       if (truncated) addBounded(this.truncatedCallIds, MAX_MODEL_CALLS, call.id);
     }
+  }
+
+  /** Keeps the TOP_STEPS most expensive model calls. */
+  noteStepTokens(step: number, tokens: number): void {
+    const top = this.topSteps;
+    if (top.length === TOP_STEPS && tokens <= top[top.length - 1]!.tokens) return;
+    let index = top.findIndex((entry) => tokens > entry.tokens);
+    if (index === -1) index = top.length;
+    top.splice(index, 0, { step, tokens });
+    if (top.length > TOP_STEPS) top.pop();
   }
 
   /** A call the guard refused: its result, if one comes anyway, is not the model's to see. */

@@ -11,7 +11,7 @@ import type { ProvenanceMode, SessionState, SessionStatus } from './session-stat
 export type BudgetView = Readonly<Pick<TokenBudget, 'spent' | 'reserved' | 'maxTokens' | 'maxCostNano' | 'openReservations'>> & Pick<TokenBudget, 'charge' | 'fits' | 'exhausted'>;
 
 /** Model-call statistics as checks read them. */
-export type UsageView = Readonly<Pick<UsageStats, 'sampleCount'>> & Pick<UsageStats, 'medianInputTokens' | 'burnRate'>;
+export type UsageView = Readonly<Pick<UsageStats, 'sampleCount'>> & Pick<UsageStats, 'medianInputTokens' | 'burnRate' | 'ratePerMinute'>;
 
 /**
  * What a check may ask about its session: query methods only. Checks never change the session; the
@@ -30,6 +30,10 @@ export interface SessionView {
   readonly unverified: readonly Flag[];
   readonly budget: BudgetView;
   readonly usage: UsageView;
+  /** Budget alert levels already raised (`cost:1`, `tokens:50000`): each fires once. */
+  readonly alertsFired: ReadonlySet<string>;
+  /** The costliest model calls so far, most expensive first (a few). */
+  readonly topSteps: ReadonlyArray<{ readonly step: number; readonly tokens: number }>;
   /** A defined tool, by name. */
   tool(name: string): RegisteredTool | undefined;
   /** The names of every defined tool. */
@@ -77,6 +81,8 @@ export function createSessionView(state: SessionState): SessionView {
     },
     budget: state.budget,
     usage: state.usage,
+    alertsFired: state.alertsFired,
+    topSteps: state.topSteps,
     tool: (name) => state.tools.get(name),
     toolNames: () => [...state.tools.keys()],
     provenanceOf: (token) => state.ledger.lookup(token),

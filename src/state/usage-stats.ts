@@ -39,6 +39,16 @@ export class UsageStats {
     return { windowTokens, trailingAverage: (before / history) * this.windowMs };
   }
 
+  /** Tokens spent in the window ending at `at`, per minute: the session's current burn rate. */
+  ratePerMinute(at: number | undefined): number | undefined {
+    if (at === undefined || this.firstAt === undefined) return undefined;
+    const windowStart = at - this.windowMs;
+    let tokens = 0;
+    for (let index = this.timeline.length - 1; index >= 0 && this.timeline[index]!.at > windowStart; index -= 1) tokens += this.timeline[index]!.tokens;
+    const span = Math.max(at - Math.max(windowStart, this.firstAt), 60_000);
+    return (tokens / span) * 60_000;
+  }
+
   record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
     if (inputTokens !== undefined) {
       this.inputTokens.push(inputTokens);

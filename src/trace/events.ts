@@ -41,6 +41,8 @@ interface EventBase {
 
 export interface SessionStartEvent extends EventBase {
   type: 'session.start';
+  /** The kind of session (`support-chat`, `nightly-batch`): selects the policy's per-type budgets and alerts. */
+  session_type?: string;
   goal?: string;
   entities?: Record<string, string | string[]>;
   metadata?: Record<string, unknown>;
@@ -139,8 +141,9 @@ export type EventInput<E extends TraceEvent = TraceEvent> = E extends TraceEvent
   ? Omit<E, 'session_id' | 'step'> & { step?: number; session_id?: string }
   : never;
 
-export const ACTIONS = ['allow', 'warn', 'block', 'pause', 'kill'] as const;
-/** What the policy does about a finding, from least to most severe: `allow`, `warn`, `block`, `pause`, `kill`. */
+/** In order of severity. `throttle` lets the call run after a delay (burn-rate spikes slow a runaway down). */
+export const ACTIONS = ['allow', 'warn', 'throttle', 'block', 'pause', 'kill'] as const;
+/** What the policy does about a finding, from least to most severe: `allow`, `warn`, `throttle`, `block`, `pause`, `kill`. */
 export type Action = (typeof ACTIONS)[number];
 
 /** A finding: plain data, printed for people elsewhere. */

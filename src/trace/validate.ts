@@ -1,4 +1,4 @@
-import type { TraceEvent } from './events.js';
+import { ACTIONS, type TraceEvent } from './events.js';
 
 /** A field's rule: a test and what it expects, for the message when a value fails it. */
 interface FieldRule {
@@ -22,7 +22,7 @@ const tools = rule('an array of tool objects, each with a string name', (value) 
 
 /** Required fields per event type (docs/trace-format.md); optional fields are checked when present. */
 const SHAPES: Record<string, { required: Record<string, FieldRule>; optional?: Record<string, FieldRule> }> = {
-  'session.start': { required: {}, optional: { goal: string, entities: object, metadata: object } },
+  'session.start': { required: {}, optional: { session_type: string, goal: string, entities: object, metadata: object } },
   'tool.definitions': { required: { tools } },
   message: { required: { role: oneOf('system', 'user', 'assistant'), content: string } },
   'llm.call': {
@@ -34,7 +34,7 @@ const SHAPES: Record<string, { required: Record<string, FieldRule>; optional?: R
   'subagent.output': { required: { content: any }, optional: { call_id: string } },
   'context.add': { required: { source: string, content: any } },
   'goal.update': { required: { goal: string, source: string } },
-  'guard.decision': { required: { target_step: count, action: oneOf('allow', 'warn', 'block', 'pause', 'kill'), flags: array } },
+  'guard.decision': { required: { target_step: count, action: oneOf(...ACTIONS), flags: array } },
   'session.end': { required: { status: oneOf('completed', 'paused', 'killed', 'error') } },
 };
 

@@ -9,11 +9,14 @@ import { AIRLINE_RUNS_GZ, AIRLINE_TOOLS } from '../helpers/tau-bench.js';
 vi.setConfig({ testTimeout: 120_000 });
 
 describe('warden triage', () => {
-  it('prints the JSON the issue specifies, one element per session', () => {
+  it('prints the JSON the issue specifies, one element per session, with the incident groups and baselines', () => {
     const run = warden('triage', file('spec.jsonl', specExample()), '--json');
     expect(run.code).toBe(0);
-    const [triage] = JSON.parse(run.stdout);
-    expect(Object.keys(triage)).toEqual(['session_id', 'mode', 'fault_origin', 'cascade', 'actions_after_origin', 'flags', 'totals']);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(['sessions', 'incidents', 'baselines']);
+    const [triage] = report.sessions;
+    expect(Object.keys(triage)).toEqual(['session_id', 'mode', 'fault_origin', 'cascade', 'actions_after_origin', 'flags', 'totals', 'session_type', 'started_at', 'duration_ms']);
+    expect(report.incidents).toMatchObject([{ count: 1, example_session: 's-0237', signature: { mode: 'hallucination_propagation' } }]);
     expect(triage).toMatchObject({ mode: 'hallucination_propagation', fault_origin: { step: 3, type: 'llm.call' }, cascade: [3, 4, 5, 6, 7] });
     expect(Object.keys(triage.flags[0])).toEqual(['code', 'step', 'message']);
   });
@@ -24,6 +27,8 @@ describe('warden triage', () => {
     expect(run.stdout).toMatch(/session s-0237: hallucination propagation/);
     expect(run.stdout).toMatch(/fault origin\s+step 3 \(llm\.call\)/);
     expect(run.stdout).toMatch(/cascade\s+3 -> 4 -> 5 -> 6 -> 7/);
+    expect(run.stdout).toMatch(/incidents: 1 failure pattern\(s\) among 1 session\(s\)\n  1 x hallucination propagation \(ENTITY_HALLUCINATION -> get_order;/);
+    expect(run.stdout).toMatch(/next\s+add an eval/);
     expect(run.stderr).toMatch(/line 10: not valid JSON/);
   });
 
@@ -68,7 +73,7 @@ describe('warden convert', () => {
     expect(run.stderr).toMatch(/converted 200 session\(s\)/);
     const triage = warden('triage', out, '--json');
     expect(triage.code).toBe(0);
-    const sessions = JSON.parse(triage.stdout) as Array<{ session_id: string; mode: string; totals: { tool_calls: number } }>;
+    const { sessions } = JSON.parse(triage.stdout) as { sessions: Array<{ session_id: string; mode: string; totals: { tool_calls: number } }> };
     expect(sessions).toHaveLength(200);
     expect(sessions.reduce((sum, session) => sum + session.totals.tool_calls, 0)).toBe(1_164);
     expect(sessions.find((session) => session.session_id === 'task26-trial0')?.mode).toBe('hallucination_propagation');

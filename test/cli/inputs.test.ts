@@ -10,7 +10,11 @@ vi.setConfig({ testTimeout: 120_000 });
 
 /** The spec's example under another session id. */
 const example = (sessionId: string) => specExample().replaceAll('s-0237', sessionId);
-const sessionsOf = (stdout: string) => (JSON.parse(stdout) as Array<{ session_id: string }>).map((session) => session.session_id);
+/** The session ids of `replay --json` (an array) or `triage --json` (`{sessions}`) output. */
+const sessionsOf = (stdout: string) => {
+  const parsed = JSON.parse(stdout) as Array<{ session_id: string }> | { sessions: Array<{ session_id: string }> };
+  return (Array.isArray(parsed) ? parsed : parsed.sessions).map((session) => session.session_id);
+};
 
 describe('trace inputs: stdin, several files, folders, gzip', () => {
   it('reads stdin for -, in replay, triage and postmortem', () => {

@@ -107,4 +107,22 @@ describe('OpenTelemetry GenAI spans', () => {
     await session.end();
     expect(memory.events.length).toBeGreaterThan(3);
   });
+
+  it('puts the session type on every span of a typed session, and on none of an untyped one', async () => {
+    const { exporter, tracer } = sdk();
+    const guard = createGuard({ tools: ORDER_TOOLS, sink: createOtelSink({ tracer }) });
+    const typed = await guard.startSession({ sessionId: 's-typed', type: 'support-chat' });
+    await typed.modelCall({ model: 'gpt-4o', inputTokens: 10, outputTokens: 1, toolCalls: [{ id: 'c1', name: 'search', arguments: { query: 'x' } }] });
+    await typed.beforeToolCall({ callId: 'c1', tool: 'search', arguments: { query: 'x' } });
+    await typed.afterToolCall({ callId: 'c1', tool: 'search', result: [] });
+    await typed.end('completed', 'done');
+    const plain = await guard.startSession({ sessionId: 's-plain' });
+    await plain.modelCall({ model: 'gpt-4o', inputTokens: 10, outputTokens: 1, text: 'hi' });
+    await plain.end('completed', 'hi');
+    const spans = exporter.getFinishedSpans();
+    const ofTyped = spans.filter((span) => span.attributes.session_id === 's-typed');
+    expect(ofTyped.length).toBeGreaterThanOrEqual(3);
+    for (const span of ofTyped) expect(span.attributes.session_type, span.name).toBe('support-chat');
+    for (const span of spans.filter((span) => span.attributes.session_id === 's-plain')) expect(span.attributes.session_type).toBeUndefined();
+  });
 });

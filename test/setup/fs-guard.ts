@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The system's description of itself: playwright-core reads it to know the host it drives a browser on (the report's tests). */
+const OS_DESCRIPTION = ['/etc/os-release', '/proc/version'];
+
 /** The repository: everything the suite reads must be inside it (or a scratch folder). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 
-const ALLOWED_ROOTS = [REPO_ROOT, tmpdir(), '/dev/null', '/dev/urandom', '/dev/random', '/dev/tty', '/proc/self', '/sys/fs/cgroup'];
+const ALLOWED_ROOTS = [REPO_ROOT, tmpdir(), '/dev/null', '/dev/urandom', '/dev/random', '/dev/tty', '/proc/self', '/sys/fs/cgroup', ...OS_DESCRIPTION];
 
 /** Reads of paths outside the repository seen so far in this test file: `[entry point, path]`. */
 export const outsideReads: Array<{ via: string; path: string }> = [];

@@ -19,8 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'warden-proxy-'));
 const clients: Client[] = [];
 
 afterAll(async () => {
-  for (const client of clients) await client.close().catch(() => {});
-});
+  await Promise.all(clients.map((client) => client.close().catch(() => {})));
+}, 60_000);
 
 async function connect(args: string[]): Promise<Client> {
   const client = new Client({ name: 'test', version: '1.0.0' });
@@ -129,7 +129,8 @@ describe('warden proxy when things go wrong', () => {
     child.stdin.write('{this is not json\n');
     expect(await waitFor(1)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: { pad: 'x'.repeat(5_000) } })}\n`);
-    expect(await waitFor(2)).toMatchObject({ id: null, error: { code: -32600 } });
+    // The oversized request is answered on its own id, naming the limit and how to raise it.
+    expect(await waitFor(2)).toMatchObject({ id: 7, error: { code: -32001, message: expect.stringMatching(/frame limit of 2000 bytes.*--max-frame-bytes/) } });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 'x', params: 5 })}\n`);
     expect(await waitFor(3)).toMatchObject({ id: 'x', error: { code: -32600 } });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ElicitRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createOrderServer } from '../../../examples/mcp-order-server.js';
 import { guardMcpServer, ENTITIES_META_KEY, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
 import { MemorySink } from '../../../src/trace/sinks.js';
@@ -83,6 +83,53 @@ describe('guardMcpServer over InMemoryTransport', () => {
     expect(last!.isError).toBeFalsy();
     expect(asked).toEqual(['LOOP_DETECTED']);
   });
+
+  it('asks the user through the client’s elicitation on a pause, and runs the call they approve', async () => {
+    const { server } = createOrderServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { continue: true } };
+    });
+    await client.connect(clientSide);
+    let last: CallToolResult | undefined;
+    for (let index = 0; index < 4; index += 1) last = await call(client, 'get_order', { order_id: 'ord_1001' });
+    expect(last!.isError).toBeFalsy();
+    expect(asked).toEqual([expect.stringMatching(/^agent-warden paused this session: get_order called 4 times.*Continue\?$/)]);
+  });
+
+  it('leaves the session paused when the user dismisses the question, until pauseTimeoutMs lifts it', async () => {
+    const { server } = createOrderServer({ guard: { policy: { pauseTimeoutMs: 3_000 } } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'cancel' }));
+    await client.connect(clientSide);
+    let last: CallToolResult | undefined;
+    for (let index = 0; index < 4; index += 1) last = await call(client, 'get_order', { order_id: 'ord_1001' });
+    expect(refusalOf(last!)?.action).toBe('pause');
+    expect(text(last!)).toMatch(/lifts by itself in about \d+ s/);
+    expect(refusalOf(await call(client, 'get_customer', { customer_id: 'cust_1' }))?.flags[0]?.code).toBe('SESSION_PAUSED');
+    // Distinct calls, spaced out: the same refused call again and again would itself be a loop.
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['list_orders', { customer_id: 'cust_1' }],
+      ['get_order', { order_id: 'ord_1002' }],
+      ['get_customer', { customer_id: 'cust_2' }],
+      ['list_orders', { customer_id: 'cust_2' }],
+      ['get_order', { order_id: 'ord_2001' }],
+    ];
+    const seen: string[] = [];
+    for (const [name, args] of attempts) {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const result = await call(client, name, args);
+      if (!result.isError) return;
+      seen.push(refusalOf(result)?.flags.map((flag) => flag.code).join(',') ?? text(result));
+    }
+    throw new Error(`the pause never lifted: ${seen.join(' | ')}`);
+  }, 40_000);
 
   it("withholds a result about another customer than the one the client declared in _meta", async () => {
     const client = await connect();

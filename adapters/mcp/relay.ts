@@ -1,0 +1,457 @@
+import { randomUUID } from 'node:crypto';
+import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, JSONRPCMessage, MessageExtraInfo, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { listAllTools, McpGuard, REFUSAL_META_KEY, type AdmittedCall, type AdmittedSampling, type CallToolParams } from './guarded-tools.js';
+import { errorResponse, INTERNAL_ERROR, resultResponse, rpc, type RpcMessage } from './messages.js';
+import { pauseAnswer, pauseQuestion, supportsFormElicitation } from './pause-question.js';
+import type { SamplingParams } from './sampling.js';
+
+type Id = string | number;
+
+export interface RelayOptions {
+  guard: McpGuard;
+  /** The guard session this connection belongs to (read once the connection is initialized). */
+  sessionKey: () => string;
+  /** Delivers a message to the client. */
+  toClient: (message: JSONRPCMessage, options?: TransportSendOptions) => Promise<void>;
+  /** Delivers a message to the server. */
+  toServer: (message: JSONRPCMessage, extra?: MessageExtraInfo) => Promise<void>;
+  /**
+   * Attach server messages to the client request they most likely belong to (a progress token's request,
+   * else the latest one in flight), for transports that answer each request on its own stream (HTTP)
+   * when the server side cannot say (stdio). Off when the server side passes its own routing.
+   */
+  routeServerMessages?: boolean;
+  /** Longest the guard's own requests (a tools/list, a pause question) may wait. */
+  requestTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+interface OwnRequest {
+  resolve: (result: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Client requests tracked at once (in flight to the server); beyond it the oldest is forgotten, not the request. */
+const MAX_TRACKED = 4_096;
+/** Task-augmented calls whose results are still to be checked when fetched. */
+const MAX_TASKS = 1_024;
+
+const SAMPLING_REFUSED = -1;
+const CANCELLED = 'notifications/cancelled';
+
+/**
+ * The guard between one MCP client connection and one server connection, at the JSON-RPC message level:
+ * every request, response and notification passes through unchanged in both directions (unknown methods
+ * included, ids untouched), except what the guard acts on: tools/call (checked before it is forwarded and
+ * its result after, for task-augmented calls when the task's result is fetched), tools/list (definitions
+ * pinned), sampling/createMessage (budget and injection scan), and pauses (asked through the client's
+ * elicitation when it supports it). The guard's own requests use ids of their own.
+ */
+export class GuardedRelay {
+  private readonly guard: McpGuard;
+  private readonly idPrefix = `agent-warden-${randomUUID().slice(0, 8)}-`;
+  private nextId = 0;
+  private readonly own = new Map<Id, OwnRequest>();
+  private readonly inFlight = new Map<Id, string>();
+  private readonly progressRoutes = new Map<string | number, Id>();
+  private readonly calls = new Map<Id, AdmittedCall & { task: boolean }>();
+  private readonly lists = new Map<Id, { paged: boolean; meta?: Record<string, unknown> }>();
+  private readonly taskResults = new Map<Id, string>();
+  private readonly tasks = new Map<string, { call: AdmittedCall; checked?: Promise<CallToolResult> }>();
+  private readonly samplings = new Map<Id, AdmittedSampling>();
+  /** tools/call requests still being checked, and those the client cancelled meanwhile (never forwarded). */
+  private readonly admitting = new Set<Id>();
+  private readonly cancelledEarly = new Set<Id>();
+  /** The server's sampling requests still being checked, and those it cancelled meanwhile (never forwarded). */
+  private readonly samplingAdmitting = new Set<Id>();
+  private readonly samplingCancelledEarly = new Set<Id>();
+  private serverGone: string | undefined;
+  private closed = false;
+  private readonly timeoutMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: RelayOptions) {
+    this.guard = options.guard;
+    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.log = options.log ?? (() => {});
+  }
+
+  private get key(): string {
+    return this.options.sessionKey();
+  }
+
+  // ---- from the client ------------------------------------------------------
+
+  /** A message the client sent. */
+  fromClient(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    const m = rpc(message);
+    if (m.method === undefined) return this.clientResponse(message, m);
+    if (m.id === undefined) return this.clientNotification(message, m, extra);
+    this.clientRequest(message, m, m.id, extra);
+  }
+
+  private clientRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): void {
+    if (this.serverGone !== undefined) {
+      void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server is not running (${this.serverGone}).`));
+      return;
+    }
+    this.track(id, m);
+    switch (m.method) {
+      case 'initialize':
+        if (supportsFormElicitation(m.params?.capabilities)) this.guard.askOnPause(this.key, (flags) => this.askClient(flags));
+        break;
+      case 'tools/call':
+        void this.guardCall(message, m, id, extra);
+        return;
+      case 'tools/list':
+        this.lists.set(id, { paged: m.params?.cursor !== undefined, ...(m.params?._meta ? { meta: m.params._meta as Record<string, unknown> } : {}) });
+        break;
+      case 'tasks/result': {
+        const taskId = m.params?.taskId;
+        if (typeof taskId === 'string' && this.tasks.has(taskId)) this.taskResults.set(id, taskId);
+        break;
+      }
+    }
+    this.forward(message, id, extra);
+  }
+
+  private track(id: Id, m: RpcMessage): void {
+    if (this.inFlight.size >= MAX_TRACKED) {
+      const oldest = this.inFlight.keys().next().value as Id;
+      this.settled(oldest);
+      this.calls.delete(oldest);
+      this.lists.delete(oldest);
+      this.taskResults.delete(oldest);
+    }
+    this.inFlight.set(id, m.method!);
+    const token = (m.params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
+    if (this.options.routeServerMessages && (typeof token === 'string' || typeof token === 'number')) this.progressRoutes.set(token, id);
+  }
+
+  private settled(id: Id): void {
+    this.inFlight.delete(id);
+    if (this.progressRoutes.size > 0) for (const [token, owner] of this.progressRoutes) if (owner === id) this.progressRoutes.delete(token);
+  }
+
+  private forward(message: JSONRPCMessage, id: Id, extra?: MessageExtraInfo): void {
+    this.options.toServer(message, extra).catch((error: unknown) => {
+      // Already answered if the server went away meanwhile.
+      if (!this.inFlight.has(id)) return;
+      this.settled(id);
+      this.calls.delete(id);
+      void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server could not be reached: ${(error as Error)?.message ?? String(error)}`));
+    });
+  }
+
+  private async guardCall(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): Promise<void> {
+    const params = m.params as unknown as CallToolParams | undefined;
+    // Not a call the guard can read: the server answers it with its own error.
+    if (!params || typeof params.name !== 'string') return this.forward(message, id, extra);
+    let admission: Awaited<ReturnType<McpGuard['admitCall']>>;
+    this.admitting.add(id);
+    try {
+      admission = await this.guard.admitCall(this.key, params, () => this.listTools());
+    } catch (error) {
+      this.admitting.delete(id);
+      if (this.cancelledEarly.delete(id)) return;
+      if (this.guard.guard.policy.onCheckError === 'allow') return this.forward(message, id, extra);
+      this.settled(id);
+      await this.sendToClient(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this call, so it did not run: ${(error as Error)?.message ?? String(error)}`));
+      return;
+    }
+    this.admitting.delete(id);
+    if (this.cancelledEarly.delete(id)) {
+      // The client gave up before the call was forwarded: it never runs.
+      if ('admitted' in admission) await this.guard.callFailed(this.key, admission.admitted, 'cancelled by the client').catch(() => {});
+      return;
+    }
+    if ('refused' in admission) {
+      this.settled(id);
+      await this.sendToClient(resultResponse(id, admission.refused as unknown as Record<string, unknown>));
+      return;
+    }
+    this.calls.set(id, { ...admission.admitted, task: typeof (params as { task?: unknown }).task === 'object' });
+    this.forward(message, id, extra);
+  }
+
+  private clientNotification(message: JSONRPCMessage, m: RpcMessage, extra?: MessageExtraInfo): void {
+    if (m.method === CANCELLED) {
+      const requestId = m.params?.requestId as Id | undefined;
+      if (requestId !== undefined) {
+        if (this.admitting.has(requestId)) this.cancelledEarly.add(requestId);
+        const call = this.calls.get(requestId);
+        if (call) {
+          this.calls.delete(requestId);
+          void this.guard.callFailed(this.key, call, 'cancelled by the client').catch(() => {});
+        }
+        this.lists.delete(requestId);
+        this.taskResults.delete(requestId);
+        this.settled(requestId);
+      }
+    }
+    if (this.serverGone !== undefined) return;
+    this.options.toServer(message, extra).catch((error: unknown) => this.log(`could not pass ${m.method} to the server: ${(error as Error)?.message}`));
+  }
+
+  private clientResponse(message: JSONRPCMessage, m: RpcMessage): void {
+    if (m.id !== undefined && this.settleOwn(m)) return;
+    if (m.id !== undefined) {
+      const sampling = this.samplings.get(m.id);
+      if (sampling) {
+        this.samplings.delete(m.id);
+        void this.guard.samplingDone(this.key, sampling, m.result).catch((error: unknown) => this.log(`sampling not recorded: ${(error as Error)?.message}`));
+      }
+    }
+    if (this.serverGone !== undefined) return;
+    this.options.toServer(message).catch((error: unknown) => this.log(`could not pass a response to the server: ${(error as Error)?.message}`));
+  }
+
+  // ---- from the server ------------------------------------------------------
+
+  /** A message the server sent; `options` is its own routing, when the server side has one (in process). */
+  fromServer(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const m = rpc(message);
+    if (m.method === undefined) return this.serverResponse(message, m, options);
+    if (m.id === undefined) return this.serverNotification(message, m, options);
+    return this.serverRequest(message, m, m.id, options);
+  }
+
+  private async serverResponse(message: JSONRPCMessage, m: RpcMessage, options?: TransportSendOptions): Promise<void> {
+    const id = m.id;
+    if (id === undefined || id === null) return this.sendToClient(message, options);
+    if (this.settleOwn(m)) return;
+    this.settled(id);
+    const call = this.calls.get(id);
+    if (call) {
+      this.calls.delete(id);
+      return this.sendToClient(await this.checkedCall(call, id, m, message), options);
+    }
+    const list = this.lists.get(id);
+    if (list) {
+      this.lists.delete(id);
+      const tools = m.result?.tools;
+      // Pin only complete lists: a page alone would make the tools on other pages look unknown.
+      if (Array.isArray(tools) && !list.paged && m.result?.nextCursor === undefined) {
+        await this.guard.toolsListed(this.key, tools as Tool[], list.meta).catch((error: unknown) => this.log(`could not pin the tool list: ${(error as Error)?.message}`));
+      }
+      return this.sendToClient(message, options);
+    }
+    const taskId = this.taskResults.get(id);
+    if (taskId !== undefined) {
+      this.taskResults.delete(id);
+      const task = this.tasks.get(taskId);
+      if (task && m.result && !isIncomplete(m.result)) {
+        // The first fetch is checked; later fetches get the same verdict.
+        task.checked ??= this.checkResult(task.call, m.result as unknown as CallToolResult);
+        const checked = await task.checked;
+        return this.sendToClient(checked === (m.result as unknown) ? message : resultResponse(id, checked as unknown as Record<string, unknown>), options);
+      }
+    }
+    return this.sendToClient(message, options);
+  }
+
+  private async checkedCall(call: AdmittedCall & { task: boolean }, id: Id, m: RpcMessage, message: JSONRPCMessage): Promise<JSONRPCMessage> {
+    if (m.error) {
+      await this.guard.callFailed(this.key, call, m.error.message).catch(() => {});
+      return message;
+    }
+    const result = m.result ?? {};
+    const task = (result as { task?: { taskId?: unknown } }).task;
+    if (call.task && typeof task?.taskId === 'string') {
+      // A task was created: its result is checked when the client fetches it (tasks/result).
+      if (this.tasks.size >= MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value as string);
+      this.tasks.set(task.taskId, { call });
+      return message;
+    }
+    if (isIncomplete(result)) {
+      await this.guard.callFailed(this.key, call, 'the server asked for more input first').catch(() => {});
+      return message;
+    }
+    const checked = await this.checkResult(call, result as unknown as CallToolResult);
+    return checked === (result as unknown) ? message : resultResponse(id, checked as unknown as Record<string, unknown>);
+  }
+
+  private async checkResult(call: AdmittedCall, result: CallToolResult): Promise<CallToolResult> {
+    try {
+      return await this.guard.checkResult(this.key, call, result);
+    } catch (error) {
+      if (this.guard.guard.policy.onCheckError === 'allow') return result;
+      const text = `agent-warden could not check this result, so it was withheld: ${(error as Error)?.message ?? String(error)}`;
+      return { isError: true, content: [{ type: 'text', text }], _meta: { [REFUSAL_META_KEY]: { error: 'agent_warden_refused', action: 'block', message: text, hint: 'Try again, or hand over to a human.', flags: [] } } };
+    }
+  }
+
+  private async serverRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, options?: TransportSendOptions): Promise<void> {
+    if (m.method === 'sampling/createMessage') {
+      let admission: Awaited<ReturnType<McpGuard['admitSampling']>>;
+      this.samplingAdmitting.add(id);
+      try {
+        admission = await this.guard.admitSampling(this.key, (m.params ?? {}) as SamplingParams);
+      } catch (error) {
+        this.samplingAdmitting.delete(id);
+        if (this.samplingCancelledEarly.delete(id)) return;
+        if (this.guard.guard.policy.onCheckError !== 'allow') {
+          return this.sendToServer(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this sampling request: ${(error as Error)?.message ?? String(error)}`));
+        }
+        admission = { admitted: { model: 'mcp-sampling', inputTokens: 0 } };
+      }
+      this.samplingAdmitting.delete(id);
+      if (this.samplingCancelledEarly.delete(id)) {
+        // The server gave up before the request was forwarded: the client never sees it.
+        if ('admitted' in admission) await this.guard.samplingDone(this.key, admission.admitted, undefined).catch(() => {});
+        return;
+      }
+      if ('refused' in admission) {
+        const refusal = admission.refused;
+        return this.sendToServer(errorResponse(id, SAMPLING_REFUSED, `Sampling request refused by agent-warden: ${refusal.message} ${refusal.hint}`, { [REFUSAL_META_KEY]: refusal }));
+      }
+      this.samplings.set(id, admission.admitted);
+    }
+    return this.sendToClient(message, this.route(m, options));
+  }
+
+  private async serverNotification(message: JSONRPCMessage, m: RpcMessage, options?: TransportSendOptions): Promise<void> {
+    if (m.method === 'notifications/tools/list_changed' && this.guard.hasListed(this.key)) {
+      // Re-pin first, so a call made on the strength of the notification is checked against the new list.
+      try {
+        await this.guard.toolsListed(this.key, await this.listTools());
+      } catch (error) {
+        this.log(`could not re-list tools after list_changed: ${(error as Error)?.message}`);
+      }
+    } else if (m.method === CANCELLED) {
+      const requestId = m.params?.requestId as Id | undefined;
+      if (requestId !== undefined && this.samplingAdmitting.has(requestId)) this.samplingCancelledEarly.add(requestId);
+      const sampling = requestId === undefined ? undefined : this.samplings.get(requestId);
+      if (sampling) {
+        // The server gave up on it: no phantom spend.
+        this.samplings.delete(requestId!);
+        void this.guard.samplingDone(this.key, sampling, undefined).catch(() => {});
+      }
+    }
+    return this.sendToClient(message, this.route(m, options));
+  }
+
+  /** Which client request a server message rides on, when the relay has to work it out. */
+  private route(m: RpcMessage, options: TransportSendOptions | undefined, always = false): TransportSendOptions | undefined {
+    if (options || !(this.options.routeServerMessages || always)) return options;
+    const token = m.params?.progressToken;
+    const owner = (typeof token === 'string' || typeof token === 'number' ? this.progressRoutes.get(token) : undefined) ?? lastKey(this.inFlight);
+    return owner === undefined ? undefined : { relatedRequestId: owner };
+  }
+
+  private async sendToClient(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.options.toClient(message, options);
+    } catch (error) {
+      // The request's own stream is gone: the session's standalone stream still reaches the client.
+      if (options?.relatedRequestId !== undefined && rpc(message).method !== undefined) {
+        return this.options.toClient(message).catch((again: unknown) => this.log(`could not reach the client: ${(again as Error)?.message}`));
+      }
+      this.log(`could not reach the client: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+
+  private async sendToServer(message: JSONRPCMessage): Promise<void> {
+    if (this.serverGone !== undefined) return;
+    await this.options.toServer(message).catch((error: unknown) => this.log(`could not reach the server: ${(error as Error)?.message}`));
+  }
+
+  // ---- the guard's own requests ---------------------------------------------
+
+  private listTools(): Promise<Tool[]> {
+    return listAllTools(async (cursor) => (await this.request('server', 'tools/list', cursor ? { cursor } : {}, this.timeoutMs)) as unknown as { tools: Tool[]; nextCursor?: string });
+  }
+
+  private async askClient(flags: Parameters<typeof pauseQuestion>[0]): Promise<ReturnType<typeof pauseAnswer>> {
+    const result = await this.request('client', 'elicitation/create', pauseQuestion(flags), this.guard.guard.policy.escalationTimeoutMs);
+    return pauseAnswer(result);
+  }
+
+  private request(to: 'server' | 'client', method: string, params: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
+    if (this.closed) return Promise.reject(new Error('the connection is closed'));
+    if (to === 'server' && this.serverGone !== undefined) return Promise.reject(new Error(`the MCP server is not running (${this.serverGone})`));
+    const id = `${this.idPrefix}${++this.nextId}`;
+    const send = (message: JSONRPCMessage) => (to === 'server' ? this.options.toServer(message) : this.requestToClient(message));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.own.delete(id);
+        void send({ jsonrpc: '2.0', method: CANCELLED, params: { requestId: id, reason: 'timed out' } } as JSONRPCMessage).catch(() => {});
+        reject(new Error(`${method} got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref?.();
+      this.own.set(id, { resolve, reject, timer });
+      send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage).catch((error: unknown) => {
+        clearTimeout(timer);
+        this.own.delete(id);
+        reject(error as Error);
+      });
+    });
+  }
+
+  /** The guard's own request to the client rides on the client request in flight (the paused call), where it can. */
+  private async requestToClient(message: JSONRPCMessage): Promise<void> {
+    const options = this.route(rpc(message), undefined, true);
+    try {
+      await this.options.toClient(message, options);
+    } catch (error) {
+      if (options === undefined) throw error;
+      await this.options.toClient(message);
+    }
+  }
+
+  private settleOwn(m: RpcMessage): boolean {
+    const pending = m.id === undefined ? undefined : this.own.get(m.id);
+    if (!pending) return false;
+    this.own.delete(m.id!);
+    clearTimeout(pending.timer);
+    if (m.error) pending.reject(new Error(m.error.message));
+    else pending.resolve(m.result ?? {});
+    return true;
+  }
+
+  // ---- ends ------------------------------------------------------------------
+
+  /** The server side is gone: every request waiting on it gets an error now, later ones at once. */
+  serverClosed(reason: string): void {
+    if (this.serverGone !== undefined) return;
+    this.serverGone = reason;
+    for (const [id, pending] of this.own) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error(`the MCP server is not running (${reason})`));
+      this.own.delete(id);
+    }
+    for (const id of [...this.inFlight.keys()]) {
+      this.settled(id);
+      this.calls.delete(id);
+      void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server is not running (${reason}).`));
+    }
+  }
+
+  /** The client side is gone: the guard session ends. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.own.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error('the connection is closed'));
+    }
+    this.own.clear();
+    for (const sampling of this.samplings.values()) void this.guard.samplingDone(this.key, sampling, undefined).catch(() => {});
+    this.samplings.clear();
+    await this.guard.end(this.key).catch((error: unknown) => this.log(`could not end the guard session: ${(error as Error)?.message}`));
+  }
+}
+
+/** A result that is not the call's outcome yet (an MCP 2026 `input_required` round trip). */
+function isIncomplete(result: Record<string, unknown>): boolean {
+  return typeof result.resultType === 'string' && result.resultType !== 'complete';
+}
+
+function lastKey<K>(map: Map<K, unknown>): K | undefined {
+  let last: K | undefined;
+  for (const key of map.keys()) last = key;
+  return last;
+}
