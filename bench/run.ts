@@ -1,12 +1,18 @@
 /**
  * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
- * Never part of `npm test`; numbers, not assertions.
+ * Never part of `npm test`; numbers, not assertions. `npm run bench -- percall scan` runs only the
+ * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision); the targets of
+ * issue 12 are printed last, each with its floor, value, bound and verdict.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
 import { proxyLatency, reportProxyLatency } from './mcp-proxy.js';
 import { adapterOverhead, CALLS } from './adapters.js';
+import { historyTargets, largeResultTargets, perCallTargets } from './hot-path.js';
+import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
 
@@ -107,21 +113,56 @@ function report(title: string, tasks: Task[]): void {
   );
 }
 
-report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
-report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());
-reportProxyLatency(await proxyLatency());
-for (const { framework, tasks } of await adapterOverhead()) {
-  report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
-}
+const only = new Set(process.argv.slice(2));
+const wanted = (group: string) => only.size === 0 || only.has(group);
+const child = (script: string, args: string[], flags: string[] = []) =>
+  JSON.parse(execFileSync(process.execPath, [...flags, fileURLToPath(new URL(script, import.meta.url)), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').at(-1)!);
 
-console.log('\nCLI start-up, median of interleaved runs (floor: starting Node itself)');
-console.table(cliStartup());
-const precision = await injectionPrecision();
-console.log(`\nPrompt-injection findings: precision and recall per tier on the precision corpus (${precision.corpus})`);
-console.table(precision.detectors);
-console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
-console.table(precision.heldOut);
-console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts), written after all tuning and never tuned on');
-console.table(precision.unseen);
-console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
-console.table(precision.checks);
+if (wanted('percall')) {
+  report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
+  await perCallTargets(ORDER_TOOL, argsFor, IDS.map((index) => `ord_${index} credit_card_${index} item_${index}`).join(' '));
+}
+if (wanted('history')) await historyTargets();
+if (wanted('scan')) {
+  report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());
+  await largeResultTargets();
+}
+if (wanted('memory')) {
+  const { idle, typical } = child('./session-memory.js', [], ['--expose-gc']) as { idle: number; typical: number };
+  console.log(`\nSession heap: idle ${(idle / 1_024).toFixed(2)} KB, typical ${(typical / 1_024).toFixed(2)} KB`);
+  target({ name: 'idle session heap', floor: 'absolute', value: idle / 1_024, unit: 'KB', limit: 2, kind: 'max' });
+  target({ name: 'typical session heap', floor: 'absolute', value: typical / 1_024, unit: 'KB', limit: 5, kind: 'max' });
+}
+const EVENTS = process.env.BENCH_EVENTS ?? '1000000';
+if (wanted('replay') || wanted('triage')) {
+  const read = child('./replay-scale.js', [EVENTS, 'read']) as { eventsPerSecond: number; maxRssMb: number };
+  console.log(`\nFloor: reading and parsing ${EVENTS} events, ${read.eventsPerSecond.toFixed(0)} events/s, ${read.maxRssMb.toFixed(0)} MB RSS`);
+  for (const mode of ['replay', 'triage'].filter(wanted)) {
+    const run = child('./replay-scale.js', [EVENTS, mode]) as { eventsPerSecond: number; maxRssMb: number };
+    console.log(`${mode} of ${EVENTS} events (2,000 sessions open at once): ${run.eventsPerSecond.toFixed(0)} events/s (${(read.eventsPerSecond / run.eventsPerSecond).toFixed(1)}x the floor's time), peak RSS ${run.maxRssMb.toFixed(0)} MB`);
+    target({ name: `${mode} speed, ${EVENTS} events`, floor: 'absolute', value: run.eventsPerSecond, unit: 'events/s', limit: 50_000, kind: 'min' });
+    target({ name: `${mode} peak RSS, ${EVENTS} events`, floor: 'absolute', value: run.maxRssMb, unit: 'MB', limit: 300, kind: 'max' });
+  }
+}
+if (wanted('proxy')) reportProxyLatency(await proxyLatency());
+if (wanted('adapters')) {
+  for (const { framework, tasks } of await adapterOverhead()) {
+    report(`${framework}: one run of ${CALLS} tool calls (added per call: ${(((meanMs(tasks[1]!) - meanMs(tasks[0]!)) / CALLS) * 1_000).toFixed(0)} µs)`, tasks);
+  }
+}
+if (wanted('cli')) {
+  console.log('\nCLI start-up, median of interleaved runs (floor: starting Node itself)');
+  console.table(cliStartup());
+}
+if (wanted('precision')) {
+  const precision = await injectionPrecision();
+  console.log(`\nPrompt-injection findings: precision and recall per tier on the precision corpus (${precision.corpus})`);
+  console.table(precision.detectors);
+  console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
+  console.table(precision.heldOut);
+  console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts), written after all tuning and never tuned on');
+  console.table(precision.unseen);
+  console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
+  console.table(precision.checks);
+}
+printTargets();

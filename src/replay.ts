@@ -1,10 +1,9 @@
+import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
-import { readTrace, type TraceInputSource, type TraceProblem } from './trace/reader.js';
+import { readTrace, type TraceInput, type TraceItem, type TraceProblem } from './trace/reader.js';
 import { Guard, type GuardOptions } from './guard.js';
-import type { Decision } from './session.js';
-
-/** Skipped lines kept in a report; the rest are counted (a garbage file must not fill memory). */
-const MAX_KEPT_PROBLEMS = 1_000;
+import type { Decision, GuardSession } from './session.js';
+import type { SessionStore } from './store.js';
 
 export interface ReplayDecision {
   step: number;
@@ -17,6 +16,9 @@ export interface ReplaySession {
   session_id: string;
   decisions: ReplayDecision[];
 }
+
+/** Skipped lines kept in a report; the rest are counted (a garbage file must not fill memory). */
+const MAX_KEPT_PROBLEMS = 1_000;
 
 export interface ReplayReport {
   sessions: ReplaySession[];
@@ -31,19 +33,137 @@ export interface ReplayHooks {
   /** Called for every event fed, with the guard's decision (for triage and evaluations). */
   onEvent?(event: TraceEvent, decision: Decision): void;
   onProblem?(problem: TraceProblem): void;
+  /** Called once per session, after its last event: its state is freed right after. */
+  onSessionEnd?(sessionId: string, report: ReplaySession): void;
 }
+
+/** Sessions an offline replay keeps open at once by default (each holds a few KB). */
+export const DEFAULT_MAX_OPEN_SESSIONS = 100_000;
+
+export interface ReplayOptions extends Omit<GuardOptions, 'mode' | 'sink' | 'store'> {
+  /**
+   * Sessions open at once (seen, with events still to come), at most. Replay never closes a session
+   * that still has events to come; past this bound it stops with `OpenSessionsError` instead.
+   */
+  maxOpenSessions?: number;
+}
+
+/**
+ * A trace that can be read more than once: a file path, or a function that opens it afresh. Replay
+ * reads it twice (first where each session ends), so it is exact at any size; a one-shot input
+ * (stdin, an iterable) is read once, and a session closes at its `session.end`.
+ */
+export type ReopenableTrace = string | (() => Readable | AsyncIterable<TraceItem> | Iterable<TraceItem>);
+
+/** More sessions were open at once than the bound allows: replay stops rather than judge with a blank session. */
+export class OpenSessionsError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly line: number,
+    oneShot: boolean,
+  ) {
+    super(
+      `more than ${limit} sessions are open at once at line ${line}: replay keeps every session that still has events to come, ` +
+        `so its answers stay exact; raise the bound with --max-open-sessions (API: maxOpenSessions)` +
+        (oneShot ? ', or give a file instead of a stream (a file is read twice, and sessions close after their last event even without session.end)' : ''),
+    );
+    this.name = 'OpenSessionsError';
+  }
+}
+
+/** An event after its session was closed, in a one-shot input: judging it would take a blank session. */
+export class ClosedSessionError extends Error {
+  constructor(sessionId: string, line: number) {
+    super(`session ${sessionId} has an event at line ${line} after its session.end, and was already closed to make room: give a file instead of a stream (a file is read twice), or raise --max-open-sessions (API: maxOpenSessions)`);
+    this.name = 'ClosedSessionError';
+  }
+}
+
+export function isReopenable(input: unknown): input is ReopenableTrace {
+  return typeof input === 'string' || typeof input === 'function';
+}
+
+export function openTrace(input: ReopenableTrace): TraceInput {
+  return typeof input === 'string' ? input : (input() as TraceInput);
+}
+
+/**
+ * Pass one over a re-readable trace: the line of each session's last event. Any line naming a
+ * session counts (even one the reader would reject), so a session never closes early.
+ */
+export async function lastLinesOf(input: ReopenableTrace): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  // Positions count the reader's output (one per line it reports), so they match pass two exactly,
+  // even across several files whose line numbers each start at 1; no step check, so no line is missed.
+  let position = 0;
+  for await (const line of readTrace(openTrace(input), { lastStep: new NoStepMap() })) {
+    position += 1;
+    if (line.event) last.set(line.event.session_id, position);
+  }
+  return last;
+}
+
+/** A step map that remembers nothing: pass one only needs where sessions appear, not step order. */
+class NoStepMap extends Map<string, number> {
+  override get(): number | undefined {
+    return undefined;
+  }
+  override set(): this {
+    return this;
+  }
+}
+
+/** The replay guard's sessions: never evicted behind replay's back (replay closes them itself). */
+function openStore(): SessionStore & { size: number } {
+  const sessions = new Map<string, GuardSession>();
+  return {
+    get: (id) => sessions.get(id),
+    set: (id, session) => void sessions.set(id, session),
+    delete: (id) => void sessions.delete(id),
+    get size() {
+      return sessions.size;
+    },
+  };
+}
+
+const IGNORED: Decision = { step: 0, action: 'allow', flags: [], proceed: true, ignored: true };
+/** Ids of sessions a one-shot replay closed, remembered so a late event is an error, not a blank session. */
+const MAX_CLOSED_IDS = 1_000_000;
 
 /**
  * Feeds a trace through a guard exactly as live (no escalation handler: a pause is a refusal), and
  * lists a decision for every tool call and for every tool result the guard acted on.
+ * Streams: memory is bounded by the sessions open at once, not by the size of the trace. A file (or
+ * a function reopening the trace) is read twice, so each session closes right after its last event;
+ * a one-shot input closes sessions at `session.end`. More than `maxOpenSessions` open at once stops
+ * the replay with `OpenSessionsError`; a session is never evicted while it has events to come.
+ * @example const report = await replayTrace('incident.jsonl', { policy });
  */
-export async function replayTrace(input: TraceInputSource, options: Omit<GuardOptions, 'mode' | 'sink'> = {}, hooks: ReplayHooks = {}): Promise<ReplayReport> {
-  const guard = new Guard({ ...options, mode: 'replay' });
-  const sessions = new Map<string, ReplaySession>();
+export async function replayTrace(input: TraceInput | ReopenableTrace, options: ReplayOptions & { lastLines?: Map<string, number> } = {}, hooks: ReplayHooks = {}): Promise<ReplayReport> {
+  const { maxOpenSessions = DEFAULT_MAX_OPEN_SESSIONS, lastLines: knownLastLines, ...guardOptions } = options;
+  const store = openStore();
+  const guard = new Guard({ ...(guardOptions as GuardOptions), store, mode: 'replay' });
+  const reopenable = isReopenable(input);
+  const lastLines = reopenable ? (knownLastLines ?? (await lastLinesOf(input))) : undefined;
+  const lastStep = new Map<string, number>();
+  const reports = new Map<string, ReplaySession>();
+  /** One-shot input: sessions whose session.end was seen, oldest first, closed when room is needed. */
+  const ended = new Set<string>();
+  const closed = new Set<string>();
   const problems: ReplayReport['problems'] = [];
   let validEvents = 0;
   let skippedLines = 0;
-  for await (const line of readTrace(input)) {
+
+  const close = (sessionId: string) => {
+    guard.endSession(sessionId);
+    lastStep.delete(sessionId);
+    ended.delete(sessionId);
+    hooks.onSessionEnd?.(sessionId, reports.get(sessionId)!);
+  };
+
+  let position = 0;
+  for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep })) {
+    position += 1;
     if (line.error !== undefined) {
       const problem: TraceProblem = { line: line.line, reason: line.error, ...(line.source !== undefined ? { source: line.source } : {}) };
       skippedLines += 1;
@@ -53,17 +173,40 @@ export async function replayTrace(input: TraceInputSource, options: Omit<GuardOp
     }
     validEvents += 1;
     const event = line.event;
-    let report = sessions.get(event.session_id);
-    if (!report) {
-      report = { session_id: event.session_id, decisions: [] };
-      sessions.set(event.session_id, report);
+    const sessionId = event.session_id;
+    if (closed.has(sessionId)) {
+      // A live guard's decision recorded after the session ended changes nothing; anything else would meet a blank session.
+      if (event.type === 'guard.decision') {
+        hooks.onEvent?.(event, { ...IGNORED, step: event.step });
+        continue;
+      }
+      throw new ClosedSessionError(sessionId, line.line);
     }
-    const decision = await guard.openSession(event.session_id).ingest(event);
+    let session = guard.session(sessionId);
+    if (!session) {
+      if (store.size >= maxOpenSessions) {
+        const oldestEnded = ended.values().next();
+        if (lastLines !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, lastLines === undefined);
+        close(oldestEnded.value);
+        closed.add(oldestEnded.value);
+        if (closed.size > MAX_CLOSED_IDS) closed.delete(closed.values().next().value!);
+      }
+      session = guard.openSession(sessionId);
+    }
+    let report = reports.get(sessionId);
+    if (!report) {
+      report = { session_id: sessionId, decisions: [] };
+      reports.set(sessionId, report);
+    }
+    const decision = await session.ingest(event);
     hooks.onEvent?.(event, decision);
-    if (decision.ignored) continue;
-    if (event.type === 'tool.call' || (event.type === 'tool.result' && decision.action !== 'allow')) {
+    if (!decision.ignored && (event.type === 'tool.call' || (event.type === 'tool.result' && decision.action !== 'allow'))) {
       report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.map((flag: Flag) => flag.code) });
     }
+    if (lastLines !== undefined) {
+      if (lastLines.get(sessionId) === position) close(sessionId);
+    } else if (event.type === 'session.end') ended.add(sessionId);
   }
-  return { sessions: [...sessions.values()], problems, skippedLines, validEvents };
+  for (const sessionId of [...reports.keys()]) if (store.get(sessionId)) close(sessionId);
+  return { sessions: [...reports.values()], problems, skippedLines, validEvents };
 }

@@ -12,8 +12,9 @@ import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
-import { applyEvent, type PendingCalls } from './state/apply-event.js';
-import { buildCheckContext } from './session/check-context.js';
+import { applyEvent } from './state/apply-event.js';
+import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
+import { scanContentSliced } from './text/content-scan.js';
 import { haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
 import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
@@ -51,9 +52,10 @@ export const sessionStates = new WeakMap<GuardSession, SessionState>();
 export class GuardSession {
   private state: SessionState;
   private view: SessionView;
-  private readonly pendingCalls: PendingCalls = new Map();
   private runtime: GuardRuntime;
   private sessionType: string | undefined;
+  private placedTs: string | undefined;
+  private placedAt = 0;
   /** What the call protocols drive: this session's feeding methods, and its usual input size. */
   private readonly protocol: ToolCallHost & ModelCallHost = {
     beforeToolCall: (call) => this.beforeToolCall(call),
@@ -259,8 +261,12 @@ export class GuardSession {
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
-    const ofRefusedCall = event.type === 'tool.result' && this.state.refusedCallIds.delete(event.call_id);
-    const context = buildCheckContext(event, this.state, this.view, this.runtime);
+    const ofRefusedCall = event.type === 'tool.result' && this.state.forgetRefusal(event.call_id);
+    // Large content is scanned in slices with yields between them; small content stays synchronous.
+    const content = contentOf(event);
+    const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, this.state, this.runtime));
+    const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
+    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan: sliced instanceof Promise ? await sliced : sliced });
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
@@ -272,7 +278,7 @@ export class GuardSession {
     }
     if (!ofRefusedCall) {
       try {
-        applyEvent(this.state, event, context, flags, action, this.runtime.policy, this.pendingCalls, reservationId);
+        applyEvent(this.state, event, context, flags, action, this.runtime.policy, reservationId);
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
@@ -310,7 +316,13 @@ export class GuardSession {
     const event = { session_id: this.id, step, ...input } as TraceEvent;
     event.session_id = this.id;
     event.step = step;
-    if (event.ts === undefined && this.runtime.live) event.ts = new Date(this.runtime.clock()).toISOString();
+    if (event.ts === undefined && this.runtime.live) {
+      const now = this.runtime.clock();
+      event.ts = new Date(now).toISOString();
+      // The time is known: checks read it without parsing the text back.
+      this.placedTs = event.ts;
+      this.placedAt = now;
+    }
     return event;
   }
 

@@ -2,6 +2,7 @@ import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
 import type { Flag } from '../trace/events.js';
 import type { Provenance } from '../state/ledger.js';
+import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
 
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
@@ -34,7 +35,10 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     if (reference.via === 'account' && (missing !== undefined || !untrustedSource)) continue;
     if (missing !== undefined) {
       reported.add(key);
-      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context.`, evidence));
+      // Content too large to keep whole may have carried it: say so, with where and how much was dropped.
+      const dropped = context.session.droppedFromContent();
+      const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
+      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
     } else if (untrustedSource) {
       reported.add(key);
       flags.push(

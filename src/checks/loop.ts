@@ -3,11 +3,16 @@ import { defineCheck, flag } from './check.js';
 import type { CallRecord } from '../state/call-history.js';
 import { nearIdentical } from '../text/canonical-args.js';
 
+/** Earlier calls of the same tool compared with, at most: a call's cost stays flat however long the session. */
+const MAX_COMPARISONS = 32;
+
 /**
  * A retry chain: walking back from the new call, each earlier call of the same tool that is
  * near-identical to the one after it and returned what that one returned. When the chain holds
  * `maxRepeats` calls, the new call is the (maxRepeats+1)th with no new information: a loop.
  * Results that keep changing break the chain (polling is not a loop). Also A-B-A-B oscillation.
+ * Arguments are compared with per-request noise masked (nonces, request ids, retry counters, request
+ * timestamps; see text/volatile.ts), and so are results: a counter cannot hide a loop that learns nothing.
  */
 export const loopDetection = defineCheck('loop', ['tool.call'], (event, context) => {
   const call = context.call();
@@ -18,9 +23,12 @@ export const loopDetection = defineCheck('loop', ['tool.call'], (event, context)
 
   const chain: CallRecord[] = [];
   let current = call.canonical;
-  for (let index = history.length - 1; index >= 0 && chain.length < maxRepeats; index -= 1) {
+  let compared = 0;
+  for (let index = history.length - 1; index >= 0 && chain.length < maxRepeats && compared < MAX_COMPARISONS; index -= 1) {
     const record = history[index]!;
-    if (record.tool !== event.tool || !alike(record.args, current)) continue;
+    if (record.tool !== event.tool) continue;
+    compared += 1;
+    if (!alike(record.args, current)) continue;
     if (chain.length > 0 && record.resultHash !== chain[chain.length - 1]!.resultHash) break;
     chain.push(record);
     current = record.args;

@@ -39,7 +39,7 @@ function resolve(root: unknown, segments: readonly string[]): unknown {
  * Whether the value at `path` (a watched key's value) is about the result's subject.
  * @param callValues the canonical (lower-cased) argument values of the call that produced the result
  */
-export function isAboutSubject(path: string, root: unknown, callValues: ReadonlySet<string>): boolean {
+export function isAboutSubject(path: string, root: unknown, callValues: { has(value: string): boolean }): boolean {
   const parents = recordPath(path);
   if (!parents.some((segment) => INDEX.test(segment))) return true;
   // Inside a list: only the very record the call asked for is the subject.

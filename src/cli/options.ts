@@ -42,3 +42,11 @@ export function noValidEvent(label: string): CommandFailure {
 export function stringOption(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/** `--max-open-sessions N`: how many sessions an offline command keeps open at once. */
+export function maxOpenSessionsOption(value: string | undefined): { maxOpenSessions?: number } {
+  if (value === undefined) return {};
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--max-open-sessions takes a whole number above 0, not "${value}"`);
+  return { maxOpenSessions: parsed };
+}

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { noValidEvent, policyOption, stringOption } from './options.js';
+import { maxOpenSessionsOption, noValidEvent, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
 import { Progress, progressWanted } from './progress.js';
 import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
@@ -12,6 +12,7 @@ export const command: Command = {
   description: `Feeds traces through the guard exactly as live and prints, per session in order of first appearance, a decision for every tool call and for every tool result the guard acted on. ${TRACE_ARGUMENT_HELP}`,
   options: {
     ...TRACE_OPTIONS,
+    'max-open-sessions': { type: 'string', arg: 'N', help: 'sessions open at once, at most (default 100000): a file is read twice so each session closes after its last event; stdin closes them at session.end' },
     json: { type: 'boolean', help: 'print JSON: [{"session_id", "decisions": [{"step", "tool", "action", "flags"}]}]' },
     expect: { type: 'boolean', help: 'exit 1 when a session the trace records as stopped is no longer stopped (regression library)' },
   },
@@ -34,7 +35,7 @@ export const command: Command = {
     const savedStops = new Map<string, { step: number; codes: string[] }>();
     let report;
     try {
-      report = await replayTrace(traces.lines(), policy, {
+      report = await replayTrace(positionals.includes('-') ? traces.lines() : traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])) }, {
         onProblem: problems.report,
         onEvent(event) {
           progress.event(event.session_id);

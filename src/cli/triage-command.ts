@@ -2,7 +2,7 @@ import type { SessionTriage } from '../forensics/triage-types.js';
 import type { TriageReport } from '../forensics/triage.js';
 import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
-import { noValidEvent, policyOption, stringOption } from './options.js';
+import { maxOpenSessionsOption, noValidEvent, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
 import { reportHint } from './report-hint.js';
 import { Progress, progressWanted } from './progress.js';
@@ -46,6 +46,7 @@ export const command: Command = {
   description: `Classifies each session (hallucination_propagation, tool_misfire, context_poisoning, cost_runaway or none), finds the fault origin by walking back from every finding to where its premise entered, follows the cascade forward, and lists the external actions taken after the origin with their reversibility. ${TRACE_ARGUMENT_HELP}`,
   options: {
     ...TRACE_OPTIONS,
+    'max-open-sessions': { type: 'string', arg: 'N', help: 'sessions open at once, at most (default 100000): a file is read twice so each session closes after its last event; stdin closes them at session.end' },
     json: { type: 'boolean', help: 'print JSON: {sessions: one element per session (session_id, mode, fault_origin, cascade, actions_after_origin, flags, totals, ...), incidents, baselines}' },
   },
   positionals: [1, Infinity],
@@ -64,7 +65,7 @@ export const command: Command = {
     const progress = new Progress('warden triage', progressWanted({ json, quiet }));
     let report;
     try {
-      report = await triageTrace(traces.lines, { ...policy, onProblem: problems.report, onEvent: (event) => progress.event(event.session_id) });
+      report = await triageTrace(traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])), onProblem: problems.report, onEvent: (event) => progress.event(event.session_id) });
     } finally {
       progress.stop();
       traces.close();

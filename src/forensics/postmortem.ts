@@ -3,7 +3,9 @@ import { readTrace } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { previewJson } from '../trace/printable.js';
 import type { ReplayDecision } from '../replay.js';
-import { triageTrace, type TraceSource, type TriageOptions, type TriageReport } from './triage.js';
+import { triageTrace, type TriageOptions, type TriageReport } from './triage.js';
+import { openTrace, type ReopenableTrace } from '../replay.js';
+import { withReopenable, type TraceSource } from './spool.js';
 import type { SessionTriage } from './triage-types.js';
 import { compareWithBaseline, describeComparison, MIN_BASELINE_SESSIONS, UNTYPED } from './baselines.js';
 import { describeEscalation, failureSignature } from './incidents.js';
@@ -76,9 +78,9 @@ function describe(event: TraceEvent): string {
 /** Sessions whose events one pass over the trace collects: memory stays bounded however many are drafted. */
 const SESSIONS_PER_PASS = 20;
 
-async function eventsOf(source: TraceSource, sessionIds: ReadonlySet<string>): Promise<Map<string, TraceEvent[]>> {
+async function eventsOf(source: ReopenableTrace, sessionIds: ReadonlySet<string>): Promise<Map<string, TraceEvent[]>> {
   const events = new Map<string, TraceEvent[]>([...sessionIds].map((id) => [id, []]));
-  for await (const line of readTrace(typeof source === 'string' ? source : source())) {
+  for await (const line of readTrace(openTrace(source))) {
     const kept = line.event ? events.get(line.event.session_id) : undefined;
     if (kept && kept.length < MAX_EVENTS) kept.push(line.event!);
   }
@@ -91,7 +93,7 @@ export function chooseSession(report: TriageReport, sessionId?: string): Session
 }
 
 /** Postmortems of the given sessions of a triaged trace, in the order asked, reading the trace once per batch of sessions. */
-export async function* draftPostmortems(source: TraceSource, report: TriageReport, sessionIds: readonly string[]): AsyncGenerator<{ sessionId: string; markdown: string }> {
+export async function* draftPostmortems(source: ReopenableTrace, report: TriageReport, sessionIds: readonly string[]): AsyncGenerator<{ sessionId: string; markdown: string }> {
   for (let from = 0; from < sessionIds.length; from += SESSIONS_PER_PASS) {
     const batch = sessionIds.slice(from, from + SESSIONS_PER_PASS);
     const events = await eventsOf(source, new Set(batch));
@@ -121,7 +123,11 @@ function missingSignals(events: TraceEvent[]): string[] {
 }
 
 /** The playbook's six questions, answered from the trace, with human judgement left as explicit prompts. */
-export async function writePostmortem(source: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
+export async function writePostmortem(input: TraceSource, options: TriageOptions & { sessionId?: string } = {}): Promise<string> {
+  return withReopenable(input, (source) => postmortemOf(source, options));
+}
+
+async function postmortemOf(source: ReopenableTrace, options: TriageOptions & { sessionId?: string }): Promise<string> {
   const { sessionId, ...triageOptions } = options;
   const report = await triageTrace(source, triageOptions);
   const triage = chooseSession(report, sessionId);

@@ -1,11 +1,9 @@
-import type { Readable } from 'node:stream';
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
-import { readTrace, type TraceLine, type TraceProblem } from '../trace/reader.js';
-import type { SourceLine } from '../trace/input.js';
+import { readTrace, type TraceProblem } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
-import { replayTrace, type ReplaySession } from '../replay.js';
-import type { GuardOptions } from '../guard.js';
+import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
 import type { Decision } from '../decision.js';
+import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
@@ -16,10 +14,9 @@ import { TokenBudget } from '../state/budget.js';
 import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
 import { groupIncidents, type IncidentGroup } from './incidents.js';
 
-/** A trace that can be read twice: a file path, or a function that opens it afresh (a stream, or lines of several files). */
-export type TraceSource = string | (() => Readable | AsyncIterable<SourceLine>);
+export type { TraceSource } from './spool.js';
 
-export interface TriageOptions extends Omit<GuardOptions, 'mode' | 'sink'> {
+export interface TriageOptions extends ReplayOptions {
   onProblem?(problem: TraceProblem): void;
   /** Called for every event of the first pass (the replay), with the guard's decision: progress, counts. */
   onEvent?(event: TraceEvent, decision: Decision): void;
@@ -59,10 +56,6 @@ interface Pass1 extends SessionFacts {
   lastAt: number | undefined;
 }
 
-function open(source: TraceSource): AsyncGenerator<TraceLine> {
-  return readTrace(typeof source === 'string' ? source : source());
-}
-
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
@@ -85,17 +78,38 @@ function addFlag(facts: Pass1, flag: Flag): void {
  * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
  * from each finding to where its premise entered, follow the cascade forward, and list the external
  * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
- * Two streaming passes over the trace; memory is bounded per session.
+ * Streams: the trace is read three times (where each session ends, the replay, the cascade), and
+ * a session's working state is reduced to its triage right after its last event, so memory is
+ * bounded by the sessions open at once. A one-shot input (stdin) is first copied to a temporary file.
  */
 export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
+  return withReopenable(source, (trace) => triageReopenable(trace, options));
+}
+
+/** What a session's triage keeps once its last event is read: its indexes are dropped. */
+interface Triaged {
+  order: number;
+  flags: Flag[];
+  totals: Pass1['totals'];
+  origin: Candidate | undefined;
+  costNano: number;
+  sessionType: string | null;
+  firstAt: number | undefined;
+  lastAt: number | undefined;
+}
+
+async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
+  const lastLines = await lastLinesOf(source);
   const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
+  const triaged = new Map<string, Triaged>();
+  let order = 0;
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
     if (!found) {
       found = {
-        order: sessions.size,
+        order: order++,
         flags: [],
         flagKeys: new Set(),
         typeAt: new Map(),
@@ -116,8 +130,16 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     return found;
   };
 
-  const replay = await replayTrace(typeof source === 'string' ? source : source(), guardOptions, {
+  const replay = await replayTrace(source, { ...guardOptions, lastLines }, {
     ...(onProblem ? { onProblem } : {}),
+    onSessionEnd(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return;
+      // The session is over: keep its triage, drop the indexes it was built from.
+      const { order: at, flags, totals, costNano, sessionType, firstAt, lastAt } = session;
+      triaged.set(sessionId, { order: at, flags, totals, origin: locateOrigin(session), costNano, sessionType, firstAt, lastAt });
+      sessions.delete(sessionId);
+    },
     onEvent(event, decision) {
       observe?.(event, decision);
       const session = facts(event.session_id);
@@ -174,14 +196,14 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
     },
   });
 
-  const origins = new Map<string, Candidate | undefined>();
-  for (const [sessionId, session] of sessions) origins.set(sessionId, locateOrigin(session));
-  const forward = await followForward(source, origins);
+  const origins = new Map<string, Candidate>();
+  for (const [sessionId, session] of triaged) if (session.origin) origins.set(sessionId, session.origin);
+  const forward = await followForward(source, origins, lastLines);
 
-  const triaged = [...sessions.entries()]
+  const report = [...triaged.entries()]
     .sort(([, a], [, b]) => a.order - b.order)
     .map(([sessionId, session]): SessionTriage => {
-      const origin = origins.get(sessionId);
+      const origin = session.origin;
       const after = forward.get(sessionId);
       return {
         session_id: sessionId,
@@ -196,8 +218,8 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
         duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
       };
     });
-  const baselines = computeBaselines(triaged);
-  return { sessions: triaged, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(triaged, baselines) };
+  const baselines = computeBaselines(report);
+  return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(report, baselines) };
 }
 
 interface Forward {
@@ -218,14 +240,29 @@ function reversible(annotations: ToolAnnotations | undefined): boolean | null {
   return null;
 }
 
-/** Pass 2: from each origin, the steps that carry its premise forward, and the actions taken after it. */
-async function followForward(source: TraceSource, origins: Map<string, Candidate | undefined>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+/** The last pass: from each origin, the steps that carry its premise forward, and the actions taken after it. */
+async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, lastLines: Map<string, number>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
   const states = new Map<string, Forward>();
-  for await (const line of open(source)) {
+  const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
+  const finish = (sessionId: string, state: Forward) => {
+    // A call the recording guard refused, with no result in the trace, never reached its tool.
+    const actions = state.pendingActions
+      .filter((action) => state.executed.has(action.callId) || !state.refused.has(action.callId))
+      .map(({ step, tool, reversible: canUndo }) => ({ step, tool, reversible: canUndo }));
+    result.set(sessionId, { cascade: state.cascade, actions });
+    states.delete(sessionId);
+  };
+  const lastStep = new Map<string, number>();
+  let position = 0;
+  for await (const line of readTrace(openTrace(source), { lastStep })) {
+    position += 1;
     if (line.error !== undefined) continue;
     const event = line.event;
     const origin = origins.get(event.session_id);
-    if (!origin) continue;
+    if (!origin) {
+      if (lastLines.get(event.session_id) === position) lastStep.delete(event.session_id);
+      continue;
+    }
     let state = states.get(event.session_id);
     if (!state) {
       state = {
@@ -242,15 +279,12 @@ async function followForward(source: TraceSource, origins: Map<string, Candidate
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state);
+    if (lastLines.get(event.session_id) === position) {
+      finish(event.session_id, state);
+      lastStep.delete(event.session_id);
+    }
   }
-  const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
-  for (const [sessionId, state] of states) {
-    // A call the recording guard refused, with no result in the trace, never reached its tool.
-    const actions = state.pendingActions
-      .filter((action) => state.executed.has(action.callId) || !state.refused.has(action.callId))
-      .map(({ step, tool, reversible: canUndo }) => ({ step, tool, reversible: canUndo }));
-    result.set(sessionId, { cascade: state.cascade, actions });
-  }
+  for (const [sessionId, state] of [...states]) finish(sessionId, state);
   return result;
 }
 

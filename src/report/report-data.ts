@@ -3,7 +3,8 @@ import { ACTIONS, type Action, type TraceEvent } from '../trace/events.js';
 import { triageTrace, type TraceSource, type TriageOptions } from '../forensics/triage.js';
 import type { SessionTriage } from '../forensics/triage-types.js';
 import { draftPostmortem } from '../forensics/postmortem.js';
-import { replayTrace, type ReplaySession } from '../replay.js';
+import { replayTrace, type ReopenableTrace, type ReplaySession } from '../replay.js';
+import { withReopenable } from '../forensics/spool.js';
 import type { Decision } from '../session.js';
 import { createRedactor, type RedactionOptions } from '../trace/redact.js';
 import { isResolvedPolicy, resolvePolicy, type Policy } from '../policy/policy.js';
@@ -99,8 +100,8 @@ function timeOf(ts: string | undefined): number | undefined {
 
 /** Trace files read one after the other as a single trace; any other source as it is. */
 function sourceOf(traces: TraceSource | readonly string[]): TraceSource {
-  if (typeof traces === 'string' || typeof traces === 'function') return traces;
-  const inputs = traces.map((path) => ({ kind: 'file' as const, path }));
+  if (!Array.isArray(traces)) return traces as TraceSource;
+  const inputs = (traces as readonly string[]).map((path) => ({ kind: 'file' as const, path }));
   return () => readInputLines(inputs);
 }
 
@@ -113,8 +114,12 @@ function sourceOf(traces: TraceSource | readonly string[]): TraceSource {
  */
 export async function buildReportData(traces: TraceSource | readonly string[], options: ReportOptions = {}): Promise<ReportData> {
   if (Array.isArray(traces) && traces.length === 0) throw new Error('no trace file given');
+  // The report reads the trace three times (triage, the timeline, the postmortems): a one-shot input is spooled once.
+  return withReopenable(sourceOf(traces), (source) => buildFrom(source, traces, options));
+}
+
+async function buildFrom(source: ReopenableTrace, traces: TraceSource | readonly string[], options: ReportOptions): Promise<ReportData> {
   const { sessionId, title, maxBytes: maxBytesOption, contentChars: contentOption, maxStepsPerSession, redaction, onProblem, onEvent, now, sources, ...guardOptions } = options;
-  const source = sourceOf(traces);
   const names = sources ?? (typeof traces === 'string' ? [traces] : Array.isArray(traces) ? [...(traces as readonly string[])] : ['trace']);
   const single = sessionId !== undefined;
   const maxBytes = maxBytesOption ?? 4_000_000;

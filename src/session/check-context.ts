@@ -4,11 +4,12 @@ import { prepareCall, type PreparedCall } from '../checks/prepared-call.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
-import { scanContent, type ContentScan } from '../text/content-scan.js';
+import { MAX_CONTENT_TOKENS, scanContent, type ContentScan, type ScanOptions } from '../text/content-scan.js';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
-function contentOf(event: TraceEvent): unknown {
+/** The content of an event that carries any (a result, a subagent's output, retrieved text). */
+export function contentOf(event: TraceEvent): unknown {
   switch (event.type) {
     case 'tool.result':
       return event.result;
@@ -20,11 +21,24 @@ function contentOf(event: TraceEvent): unknown {
   }
 }
 
-/** What the checks of one event see: the session's view, and the call and content prepared once, on first read. */
-export function buildCheckContext(event: TraceEvent, state: SessionState, view: SessionView, runtime: GuardRuntime): CheckContext {
+/** How an event's content is scanned: the session's watched keys, the injection scanner, the bounds. */
+export function scanOptions(event: TraceEvent, state: SessionState, runtime: GuardRuntime): ScanOptions {
+  return {
+    watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
+    injection: runtime.injection,
+    maxDepth: runtime.policy.limits.maxDepth,
+    maxTokens: Math.min(runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
+  };
+}
+
+/**
+ * What the checks of one event see: the session's view, and the call and content prepared once, on
+ * first read. `at` is the event's time when the session already knows it; `scan`, content scanned ahead.
+ */
+export function buildCheckContext(event: TraceEvent, state: SessionState, view: SessionView, runtime: GuardRuntime, known: { at?: number | undefined; scan?: ContentScan | undefined } = {}): CheckContext {
   let prepared: PreparedCall | undefined;
-  let scanned: ContentScan | undefined;
-  const at = event.ts === undefined ? undefined : Date.parse(event.ts);
+  let scanned: ContentScan | undefined = known.scan;
+  const at = known.at ?? (event.ts === undefined ? undefined : Date.parse(event.ts));
   return {
     policy: runtime.policy,
     session: view,
@@ -39,12 +53,7 @@ export function buildCheckContext(event: TraceEvent, state: SessionState, view: 
       return prepared;
     },
     content: () => {
-      scanned ??= scanContent(contentOf(event), {
-        watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
-        injection: runtime.injection,
-        maxDepth: runtime.policy.limits.maxDepth,
-        maxTokens: runtime.policy.limits.ledgerSize,
-      });
+      scanned ??= scanContent(contentOf(event), scanOptions(event, state, runtime));
       return scanned;
     },
     subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, view),

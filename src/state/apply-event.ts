@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
 import type { ContentScan } from '../text/content-scan.js';
@@ -6,7 +5,6 @@ import type { CanonicalArguments } from '../text/canonical-args.js';
 import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
-import { canonicalJson } from '../text/canonical-json.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
@@ -28,15 +26,8 @@ export interface EventFacts {
   content(): ContentScan;
 }
 
-/** Per pending call: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
-export type PendingCalls = Map<string, { echo: Set<string>; lookupIds: string[] }>;
 
-const MAX_PENDING_CALLS = 1_024;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
-
-function hashResult(result: unknown): string {
-  return createHash('sha1').update(typeof result === 'string' ? result : canonicalJson(result)).digest('base64url');
-}
 
 /** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
 export const METADATA_KEY = 'agent-warden';
@@ -44,6 +35,16 @@ export const METADATA_KEY = 'agent-warden';
 function provenanceModeOf(metadata: Record<string, unknown> | undefined): string | undefined {
   const ours = metadata?.[METADATA_KEY];
   return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
+}
+
+/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event. */
+const sources = new Map<string, string>();
+function sourceName(prefix: string, name: string): string {
+  const key = `${prefix}${name}`;
+  const known = sources.get(key);
+  if (known !== undefined) return known;
+  if (sources.size < 4_096) sources.set(key, key);
+  return key;
 }
 
 /**
@@ -58,7 +59,6 @@ export function applyEvent(
   flags: readonly Flag[],
   action: Action,
   policy: Policy,
-  pendingCalls: PendingCalls,
   reservationId: string | undefined,
 ): void {
   const proceeds = !NON_PROCEEDING.has(action);
@@ -79,9 +79,8 @@ export function applyEvent(
     case 'tool.definitions':
       for (const definition of event.tools) {
         const registered = registerTool(definition, policy);
-        state.tools.set(definition.name, registered);
-        state.learnToolShapes(registered);
-        state.ledger.record(registered.definitionTokens, { step: event.step, source: `definition:${definition.name}`, trust: 'trusted' });
+        state.defineTool(registered);
+        state.ledger.record(registered.definitionTokens, { step: event.step, source: sourceName('definition:', definition.name), trust: 'trusted' });
       }
       break;
     case 'message':
@@ -97,7 +96,7 @@ export function applyEvent(
       state.budget.commit(charge, reservationId);
       state.usage.record(context.at, event.input_tokens, charge.tokens);
       state.noteStepTokens(event.step, charge.tokens);
-      for (const flag of flags) if (flag.code === AnomalyCode.BUDGET_ALERT && typeof flag.evidence?.key === 'string') state.alertsFired.add(flag.evidence.key);
+      for (const flag of flags) if (flag.code === AnomalyCode.BUDGET_ALERT && typeof flag.evidence?.key === 'string') state.markAlertFired(flag.evidence.key);
       // A spike under `throttle` slows the next model call more each time; a call out of the spike lifts it.
       const spike = flags.some((flag) => flag.code === AnomalyCode.BURN_RATE_SPIKE);
       state.spikeStartStep = spike ? (state.spikeStartStep ?? event.step) : undefined;
@@ -110,11 +109,10 @@ export function applyEvent(
     case 'tool.call': {
       const call = context.call();
       // Call ids are not unique in real logs: a new call with an old id starts afresh.
-      state.refusedCallIds.delete(event.call_id);
-      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical });
+      state.forgetRefusal(event.call_id);
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
-      pendingCalls.set(event.call_id, { echo: call.echoTokens, lookupIds });
-      if (pendingCalls.size > MAX_PENDING_CALLS) pendingCalls.delete(pendingCalls.keys().next().value!);
+      // What its result may echo is kept on the call record until the result comes (bounded with the history).
+      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, pending: { echo: call.echoTokens, lookupIds } });
       // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
       for (const reference of call.references) {
         if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
@@ -122,16 +120,21 @@ export function applyEvent(
       break;
     }
     case 'tool.result': {
-      state.calls.setResult(event.call_id, hashResult(event.result));
-      const pending = pendingCalls.get(event.call_id);
-      pendingCalls.delete(event.call_id);
+      const record = state.calls.get(event.call_id);
+      const pending = record?.pending;
+      if (record) {
+        record.resultHash = context.content().hash;
+        record.pending = undefined;
+      }
       if (proceeds) {
         const content = context.content();
         // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
         const external = state.tools.get(event.tool)?.externalContent === true;
         const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
         const trust = external || flagged ? 'untrusted' : 'trusted';
-        state.ledger.record(content.tokens, { step: event.step, source: `tool:${event.tool}`, trust }, pending?.echo);
+        const source = sourceName('tool:', event.tool);
+        state.ledger.record(content.tokens, { step: event.step, source, trust }, pending?.echo);
+        state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
@@ -140,10 +143,13 @@ export function applyEvent(
       break;
     }
     case 'subagent.output':
-      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.agent ? `subagent:${event.agent}` : 'subagent', trust: 'untrusted' });
-      break;
     case 'context.add':
-      if (proceeds) state.ledger.record(context.content().tokens, { step: event.step, source: event.source, trust: 'untrusted' });
+      if (proceeds) {
+        const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
+        const content = context.content();
+        state.ledger.record(content.tokens, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.recordDropped(event.step, source, content.droppedTokens);
+      }
       break;
     case 'goal.update':
       state.goal = event.goal;

@@ -37,7 +37,8 @@ export function priceFor(prices: Record<string, ModelPrice>, model: string): Mod
 export class TokenBudget {
   spent: Charge = { tokens: 0, costNano: 0 };
   reserved: Charge = { tokens: 0, costNano: 0 };
-  private readonly reservations = new Map<string, Reservation>();
+  /** Open reservations, created on the first one. */
+  private reservations: Map<string, Reservation> | undefined;
   private nextId = 0;
   readonly maxTokens: number | undefined;
   readonly maxCostNano: number | undefined;
@@ -72,7 +73,7 @@ export class TokenBudget {
 
   reserve(estimate: Charge): Reservation {
     const reservation = { id: `r${++this.nextId}`, ...estimate };
-    this.reservations.set(reservation.id, reservation);
+    (this.reservations ??= new Map()).set(reservation.id, reservation);
     this.reserved = { tokens: this.reserved.tokens + estimate.tokens, costNano: this.reserved.costNano + estimate.costNano };
     return reservation;
   }
@@ -80,9 +81,9 @@ export class TokenBudget {
   /** Releases a reservation (the call failed or was reconciled). Unknown ids are ignored: release is idempotent. */
   release(reservationId: string | undefined): void {
     if (reservationId === undefined) return;
-    const reservation = this.reservations.get(reservationId);
+    const reservation = this.reservations?.get(reservationId);
     if (!reservation) return;
-    this.reservations.delete(reservationId);
+    this.reservations!.delete(reservationId);
     this.reserved = {
       tokens: this.reserved.tokens - reservation.tokens,
       costNano: this.reserved.costNano - reservation.costNano,
@@ -96,6 +97,6 @@ export class TokenBudget {
   }
 
   get openReservations(): number {
-    return this.reservations.size;
+    return this.reservations?.size ?? 0;
   }
 }

@@ -5,37 +5,45 @@ export interface CallRecord {
   callId: string;
   tool: string;
   args: CanonicalArguments;
-  /** Hash of what the call returned; `undefined` while pending or when nothing came back. */
-  resultHash?: string;
+  /** Structural hash of what the call returned (noise masked); `refused`; `undefined` while pending. */
+  resultHash?: number | 'refused';
+  /** While pending: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
+  pending?: { echo: ReadonlySet<string>; lookupIds: string[] };
 }
 
-/** The session's recent tool calls, oldest first, bounded to `capacity`. */
+const NONE: readonly CallRecord[] = [];
+
+/**
+ * The session's recent tool calls, oldest first, bounded to `capacity`; nothing allocated until the
+ * first call. Found by id newest first: a result almost always follows its call closely, and the
+ * bound keeps the worst case small, so no index map is kept.
+ */
 export class CallHistory {
-  private readonly records: CallRecord[] = [];
-  private readonly byCallId = new Map<string, CallRecord>();
+  private records: CallRecord[] | undefined;
 
   constructor(private readonly capacity: number) {}
 
   add(record: CallRecord): void {
-    this.records.push(record);
-    this.byCallId.set(record.callId, record);
-    if (this.records.length > this.capacity) {
-      const evicted = this.records.shift()!;
-      if (this.byCallId.get(evicted.callId) === evicted) this.byCallId.delete(evicted.callId);
-    }
+    const records = (this.records ??= []);
+    records.push(record);
+    if (records.length > this.capacity) records.shift();
   }
 
-  setResult(callId: string, resultHash: string): void {
-    const record = this.byCallId.get(callId);
+  setResult(callId: string, resultHash: number | 'refused'): void {
+    const record = this.get(callId);
     if (record) record.resultHash = resultHash;
   }
 
+  /** The newest call with this id (ids are not unique in real logs). */
   get(callId: string): CallRecord | undefined {
-    return this.byCallId.get(callId);
+    const records = this.records;
+    if (records === undefined) return undefined;
+    for (let index = records.length - 1; index >= 0; index -= 1) if (records[index]!.callId === callId) return records[index];
+    return undefined;
   }
 
   /** Oldest first. */
   all(): readonly CallRecord[] {
-    return this.records;
+    return this.records ?? NONE;
   }
 }

@@ -1,5 +1,3 @@
-import { LRUCache } from 'lru-cache';
-
 export type Trust = 'trusted' | 'untrusted';
 
 /** Where an id was first seen. */
@@ -15,27 +13,88 @@ export interface ProvenanceLookup {
   untrusted?: Provenance;
 }
 
-/**
- * An LRU of at most `entries` ids. Bounded by `maxSize` with unit sizes rather than `max`: with `max`,
- * lru-cache preallocates arrays of that length (about 1 MB for 100,000) in every session.
- */
-function bounded(entries: number): LRUCache<string, Provenance> {
-  return new LRUCache<string, Provenance>({ maxSize: entries, sizeCalculation: () => 1 });
+/** Content whose tokens were not all kept: which step, from where, and how many were left out. */
+export interface DroppedTokens {
+  step: number;
+  source: string;
+  dropped: number;
 }
+
+/**
+ * At most `capacity` ids, least recently used dropped first. A plain Map (insertion order is recency:
+ * a hit moves to the end), created on first use, so an idle session pays for none of it.
+ */
+class RecentIds {
+  private entries: Map<string, Provenance> | undefined;
+
+  constructor(private readonly capacity: number) {}
+
+  get(token: string): Provenance | undefined {
+    const entries = this.entries;
+    if (entries === undefined) return undefined;
+    const found = entries.get(token);
+    // Recency matters only once eviction is near; below that, a hit costs one lookup.
+    if (found !== undefined && entries.size > this.refreshAbove) {
+      entries.delete(token);
+      entries.set(token, found);
+    }
+    return found;
+  }
+
+  private get refreshAbove(): number {
+    return (this.capacity * 3) >> 2;
+  }
+
+  /** Keeps the first sighting: an id already present keeps its provenance (and is refreshed). */
+  add(token: string, provenance: Provenance): void {
+    const entries = (this.entries ??= new Map());
+    if (this.get(token) !== undefined) return;
+    entries.set(token, provenance);
+    if (entries.size > this.capacity) entries.delete(entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries?.size ?? 0;
+  }
+}
+
+/**
+ * One copy of common short tokens for the whole process ("order", "status", "shipped"): sessions
+ * keep references, not copies. Insert-only and bounded, so the words met first (the common ones) stay.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 65_536;
+
+function intern(token: string): string {
+  if (token.length > 32) return token;
+  const known = interned.get(token);
+  if (known !== undefined) return known;
+  if (interned.size < MAX_INTERNED) interned.set(token, token);
+  return token;
+}
+
+/** Drop records a session keeps, at most (the oldest go first). */
+const MAX_DROP_RECORDS = 16;
 
 /**
  * Every id the session has seen and where it came from. Bounded: ids from the user, the system
  * prompt and session start live apart from tool-result ids, so a huge result cannot evict them.
+ * What one piece of content may add is bounded upstream (`MAX_CONTENT_TOKENS`); what it could not
+ * add is counted here, so a flag about a missing id can say so.
  */
 export class EntityLedger {
-  private readonly anchored: LRUCache<string, Provenance>;
-  private readonly trusted: LRUCache<string, Provenance>;
-  private readonly untrusted: LRUCache<string, Provenance>;
+  private readonly anchored: RecentIds;
+  private readonly trusted: RecentIds;
+  private readonly untrusted: RecentIds;
+  private drops: DroppedTokens[] | undefined;
+  /** Ids every session of a guard starts with (its tools' definitions): shared, read-only, never evicted. */
+  private base: ReadonlyMap<string, Provenance> | undefined;
 
-  constructor(capacity: number) {
-    this.anchored = bounded(Math.max(1_000, Math.floor(capacity / 4)));
-    this.trusted = bounded(capacity);
-    this.untrusted = bounded(Math.max(1_000, Math.floor(capacity / 4)));
+  constructor(capacity: number, base?: ReadonlyMap<string, Provenance>) {
+    this.base = base;
+    this.anchored = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
+    this.trusted = new RecentIds(capacity);
+    this.untrusted = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
   }
 
   /**
@@ -47,17 +106,30 @@ export class EntityLedger {
     const target = provenance.trust === 'untrusted' ? this.untrusted : anchoredSource ? this.anchored : this.trusted;
     for (const token of tokens) {
       if (exclude?.has(token)) continue;
-      if (target.get(token) === undefined) target.set(token, provenance);
+      target.add(intern(token), provenance);
     }
   }
 
+  /** Notes that content at `step` had `dropped` tokens left out (over the per-content cap). */
+  recordDropped(step: number, source: string, dropped: number): void {
+    if (dropped <= 0) return;
+    const drops = (this.drops ??= []);
+    drops.push({ step, source, dropped });
+    if (drops.length > MAX_DROP_RECORDS) drops.shift();
+  }
+
+  /** Content whose tokens were not all kept, oldest first (the last few). */
+  get dropped(): readonly DroppedTokens[] {
+    return this.drops ?? [];
+  }
+
   lookup(token: string): ProvenanceLookup {
-    const trusted = this.anchored.get(token) ?? this.trusted.get(token);
+    const trusted = this.anchored.get(token) ?? this.trusted.get(token) ?? this.base?.get(token);
     const untrusted = this.untrusted.get(token);
     return { trusted, untrusted };
   }
 
   get size(): number {
-    return this.anchored.size + this.trusted.size + this.untrusted.size;
+    return this.anchored.size + this.trusted.size + this.untrusted.size + (this.base?.size ?? 0);
   }
 }

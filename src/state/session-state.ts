@@ -1,6 +1,6 @@
 import type { Flag, ModelToolCall } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
-import { EntityLedger } from './ledger.js';
+import { EntityLedger, type Provenance } from './ledger.js';
 import { CallHistory } from './call-history.js';
 import { TokenBudget } from './budget.js';
 import { UsageStats } from './usage-stats.js';
@@ -19,6 +19,7 @@ const MAX_REFUSED_CALLS = 1_024;
 
 /** Most expensive model calls a session keeps for alerts. */
 const TOP_STEPS = 5;
+const NO_STEPS: ReadonlyArray<{ step: number; tokens: number }> = Object.freeze([]);
 
 /** Adds to a per-session index, dropping the oldest entry past `cap`: long sessions stay bounded. */
 function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, value?: unknown): void {
@@ -34,95 +35,183 @@ function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, val
  */
 export type ProvenanceMode = 'conversation' | 'tool-results';
 
-/** Everything the guard knows about one session. Checks read it; only the session writes it. */
+/** Id shapes every session of a guard starts with (tool schemas, policy patterns): built once, shared. */
+const baseShapes = new WeakMap<object, WeakMap<object, IdShapeSet>>();
+
+function startingShapes(policy: Policy, baseTools: ReadonlyMap<string, RegisteredTool>): IdShapeSet {
+  let byTools = baseShapes.get(policy);
+  if (!byTools) baseShapes.set(policy, (byTools = new WeakMap()));
+  let shapes = byTools.get(baseTools);
+  if (!shapes) {
+    shapes = new IdShapeSet();
+    for (const tool of baseTools.values()) learnShapes(shapes, tool);
+    for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) shapes.addPattern(entity.pattern, `policy:${kind}`);
+    byTools.set(baseTools, shapes);
+  }
+  return shapes.fork();
+}
+
+function learnShapes(shapes: IdShapeSet, tool: RegisteredTool): void {
+  for (const kind of tool.idKinds) shapes.addKind(kind);
+  for (const declared of tool.idPatterns) {
+    if (declared.uuid) shapes.addUuid(declared.origin);
+    else if (declared.pattern !== undefined) shapes.addPattern(declared.pattern, declared.origin);
+  }
+}
+
+/**
+ * Ids the guard's own tool definitions offer (enum values, examples, ids named in descriptions):
+ * trusted context in every session from step 0, built once per guard and shared.
+ */
+const baseIds = new WeakMap<object, ReadonlyMap<string, Provenance> | undefined>();
+
+function definitionIds(baseTools: ReadonlyMap<string, RegisteredTool>): ReadonlyMap<string, Provenance> | undefined {
+  if (baseIds.has(baseTools)) return baseIds.get(baseTools);
+  const ids = new Map<string, Provenance>();
+  for (const tool of baseTools.values()) {
+    const provenance: Provenance = { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' };
+    for (const token of tool.definitionTokens) if (!ids.has(token)) ids.set(token, provenance);
+  }
+  const shared = ids.size > 0 ? ids : undefined;
+  baseIds.set(baseTools, shared);
+  return shared;
+}
+
+const NO_ENTITIES: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const NO_IDS: ReadonlySet<string> = new Set();
+const NO_MODEL_CALLS: ReadonlyMap<string, { step: number }> = new Map();
+
+/**
+ * Everything the guard knows about one session. Checks read it; only the session writes it.
+ * Small by design (an idle session is about 1 KB): every index is created on first use, and what
+ * all sessions of a guard share (its tools, their id shapes) is shared until a session changes it.
+ */
 export class SessionState {
   readonly ledger: EntityLedger;
   readonly calls: CallHistory;
   readonly budget: TokenBudget;
   readonly usage: UsageStats;
-  readonly tools: Map<string, RegisteredTool>;
-  readonly idShapes = new IdShapeSet();
+  readonly idShapes: IdShapeSet;
   /** The last text the model produced, so an assistant message repeating it is not checked twice. */
   lastModelText: string | undefined;
-  /**
-   * Entity kind (normalized key) -> the normalized ids the session is about. Its keys are what the
-   * mismatch check watches in results: each kind, and `{kind}id` for kinds named without `id`.
-   */
-  readonly sessionEntities = new Map<string, Set<string>>();
   /** Flags of session-start entities that failed validation. */
   unverified: Flag[] = [];
   goal: string | undefined;
   status: SessionStatus = 'active';
   /** What paused or killed the session. */
   haltedBy: { step: number; codes: string[] } | undefined;
-  /** Tool-call ids from model calls cut off by the output limit. */
-  readonly truncatedCallIds = new Set<string>();
-  /** Calls the guard refused: their results never reach the model. */
-  readonly refusedCallIds = new Set<string>();
-  /** Tool calls the model produced, by id, for linking `tool.call` events to their model call. */
-  readonly modelToolCalls = new Map<string, { step: number; call: ModelToolCall }>();
   provenance: ProvenanceMode = 'conversation';
   lastStep = -1;
-  /** Alert levels already raised (`cost:5`, `tokens:100000`): each fires once per session. */
-  readonly alertsFired = new Set<string>();
-  /** The most expensive model calls, for alerts and postmortems (a handful, most expensive first). */
-  readonly topSteps: Array<{ step: number; tokens: number }> = [];
+  /** Alert levels already raised (`cost:5`, `tokens:100000`): each fires once per session. Made on first use. */
+  private firedAlerts: Set<string> | undefined;
+  /** The most expensive model calls, most expensive first (a handful). Made on first use. */
+  private expensiveSteps: Array<{ step: number; tokens: number }> | undefined;
   /** How many model calls in a row ran in a burn-rate spike under `throttle`; 0 when not throttled. */
   throttleLevel = 0;
   /** The step at which the current burn-rate spike began; undefined outside a spike. */
   spikeStartStep: number | undefined;
+  private ownTools: Map<string, RegisteredTool> | undefined;
+  private entities: Map<string, Set<string>> | undefined;
+  private truncated: Set<string> | undefined;
+  private refused: Set<string> | undefined;
+  private modelCalls: Map<string, { step: number }> | undefined;
 
   constructor(
     readonly id: string,
     policy: Policy,
-    baseTools: ReadonlyMap<string, RegisteredTool>,
+    private readonly baseTools: ReadonlyMap<string, RegisteredTool>,
   ) {
-    this.ledger = new EntityLedger(policy.limits.ledgerSize);
+    this.ledger = new EntityLedger(policy.limits.ledgerSize, definitionIds(baseTools));
     this.calls = new CallHistory(policy.loop.history);
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
-    this.tools = new Map(baseTools);
-    for (const tool of baseTools.values()) {
-      this.learnToolShapes(tool);
-      // Ids the tool definitions offer (enum values, examples, ids named in descriptions) are trusted context.
-      this.ledger.record(tool.definitionTokens, { step: 0, source: `definition:${tool.definition.name}`, trust: 'trusted' });
-    }
-    for (const [kind, entity] of Object.entries(policy.entities)) if (entity.pattern !== undefined) this.idShapes.addPattern(entity.pattern, `policy:${kind}`);
+    this.idShapes = startingShapes(policy, baseTools);
+  }
+
+  /** The session's tools: the guard's, plus (copied on first change) those the trace defined. */
+  get tools(): ReadonlyMap<string, RegisteredTool> {
+    return this.ownTools ?? this.baseTools;
+  }
+
+  /** Registers (or redefines) a tool for this session only. */
+  defineTool(tool: RegisteredTool): void {
+    (this.ownTools ??= new Map(this.baseTools)).set(tool.definition.name, tool);
+    learnShapes(this.idShapes, tool);
+  }
+
+  /**
+   * Entity kind (normalized key) -> the normalized ids the session is about. Its keys are what the
+   * mismatch check watches in results: each kind, and `{kind}id` for kinds named without `id`.
+   */
+  get sessionEntities(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.entities ?? NO_ENTITIES;
+  }
+
+  /** Tool-call ids from model calls cut off by the output limit. */
+  get truncatedCallIds(): ReadonlySet<string> {
+    return this.truncated ?? NO_IDS;
+  }
+
+  /** Calls the guard refused: their results never reach the model. */
+  get refusedCallIds(): ReadonlySet<string> {
+    return this.refused ?? NO_IDS;
+  }
+
+  /** Tool calls from model outputs cut off by the length limit, by id: the step of the model call that produced them. */
+  get modelToolCalls(): ReadonlyMap<string, { step: number }> {
+    return this.modelCalls ?? NO_MODEL_CALLS;
+  }
+
+  /** Forgets a refusal (a new call reusing the id, or the refused call's result arriving); says whether there was one. */
+  forgetRefusal(callId: string): boolean {
+    return this.refused?.delete(callId) ?? false;
   }
 
   learnToolShapes(tool: RegisteredTool): void {
-    for (const kind of tool.idKinds) this.idShapes.addKind(kind);
-    for (const declared of tool.idPatterns) {
-      if (declared.uuid) this.idShapes.addUuid(declared.origin);
-      else if (declared.pattern !== undefined) this.idShapes.addPattern(declared.pattern, declared.origin);
-    }
+    learnShapes(this.idShapes, tool);
   }
 
   declareEntities(entities: Record<string, string | string[]>): void {
+    const declared = (this.entities ??= new Map());
     for (const [kind, value] of Object.entries(entities)) {
       const key = normalizeKey(kind);
       this.idShapes.addKind(kind.replace(/[_\-.]?(?:ids?|IDs?|Ids?)$/, ''));
-      const ids = this.sessionEntities.get(key) ?? new Set<string>();
+      const ids = declared.get(key) ?? new Set<string>();
       for (const id of Array.isArray(value) ? value : [value]) {
         for (const token of idTokens(String(id))) ids.add(token);
         this.idShapes.learnFrom(String(id), kind);
       }
-      this.sessionEntities.set(key, ids);
-      if (!key.endsWith('id')) this.sessionEntities.set(`${key}id`, ids);
+      declared.set(key, ids);
+      if (!key.endsWith('id')) declared.set(`${key}id`, ids);
     }
   }
 
   rememberModelToolCalls(step: number, toolCalls: readonly ModelToolCall[], truncated: boolean): void {
     for (const call of toolCalls) {
       if (typeof call.id !== 'string') continue;
-      addBounded(this.modelToolCalls, MAX_MODEL_CALLS, call.id, { step, call });
-      if (truncated) addBounded(this.truncatedCallIds, MAX_MODEL_CALLS, call.id);
+      if (!truncated) continue;
+      // Only cut-off calls are linked back (for their flag's evidence), and only by step: the arguments stay in the trace.
+      addBounded((this.modelCalls ??= new Map()), MAX_MODEL_CALLS, call.id, { step });
+      addBounded((this.truncated ??= new Set()), MAX_MODEL_CALLS, call.id);
     }
+  }
+
+  /** The most expensive model calls, for alerts and postmortems. */
+  get topSteps(): ReadonlyArray<{ readonly step: number; readonly tokens: number }> {
+    return this.expensiveSteps ?? NO_STEPS;
+  }
+
+  alertFired(key: string): boolean {
+    return this.firedAlerts?.has(key) ?? false;
+  }
+
+  markAlertFired(key: string): void {
+    (this.firedAlerts ??= new Set()).add(key);
   }
 
   /** Keeps the TOP_STEPS most expensive model calls. */
   noteStepTokens(step: number, tokens: number): void {
-    const top = this.topSteps;
+    const top = (this.expensiveSteps ??= []);
     if (top.length === TOP_STEPS && tokens <= top[top.length - 1]!.tokens) return;
     let index = top.findIndex((entry) => tokens > entry.tokens);
     if (index === -1) index = top.length;
@@ -132,7 +221,7 @@ export class SessionState {
 
   /** A call the guard refused: its result, if one comes anyway, is not the model's to see. */
   refuseCall(callId: string): void {
-    addBounded(this.refusedCallIds, MAX_REFUSED_CALLS, callId);
+    addBounded((this.refused ??= new Set()), MAX_REFUSED_CALLS, callId);
     this.calls.setResult(callId, 'refused');
   }
 }

@@ -1,5 +1,5 @@
-import type { Flag, ModelToolCall } from '../trace/events.js';
-import type { ProvenanceLookup } from './ledger.js';
+import type { Flag } from '../trace/events.js';
+import type { DroppedTokens, ProvenanceLookup } from './ledger.js';
 import type { CallRecord } from './call-history.js';
 import type { TokenBudget } from './budget.js';
 import type { UsageStats } from './usage-stats.js';
@@ -30,8 +30,10 @@ export interface SessionView {
   readonly unverified: readonly Flag[];
   readonly budget: BudgetView;
   readonly usage: UsageView;
-  /** Budget alert levels already raised (`cost:1`, `tokens:50000`): each fires once. */
-  readonly alertsFired: ReadonlySet<string>;
+  /** Whether a budget alert level (`cost:1`, `tokens:50000`) was already raised: each fires once. */
+  alertFired(key: string): boolean;
+  /** Content whose tokens were not all kept (over the per-content cap): where, and how many. */
+  droppedFromContent(): readonly DroppedTokens[];
   /** The costliest model calls so far, most expensive first (a few). */
   readonly topSteps: ReadonlyArray<{ readonly step: number; readonly tokens: number }>;
   /** A defined tool, by name. */
@@ -54,8 +56,8 @@ export interface SessionView {
   findIdShapes(text: string): ShapeMatch[];
   /** Whether a tool call came from a model call cut off by its output limit. */
   wasTruncated(callId: string): boolean;
-  /** The model call that produced a tool call, by call id. */
-  modelToolCall(callId: string): { readonly step: number; readonly call: ModelToolCall } | undefined;
+  /** The model call that produced a truncated tool call, by call id. */
+  modelToolCall(callId: string): { readonly step: number } | undefined;
 }
 
 /** A read-only view of a session's state; it reads the live state, so it is made once per session. */
@@ -81,7 +83,8 @@ export function createSessionView(state: SessionState): SessionView {
     },
     budget: state.budget,
     usage: state.usage,
-    alertsFired: state.alertsFired,
+    alertFired: (key) => state.alertFired(key),
+    droppedFromContent: () => state.ledger.dropped,
     topSteps: state.topSteps,
     tool: (name) => state.tools.get(name),
     toolNames: () => [...state.tools.keys()],

@@ -42,8 +42,30 @@ export function definitionHash(definition: ToolDefinition): string {
   return createHash('sha256').update(canonicalJson(pinned)).digest('hex').slice(0, 32);
 }
 
+/** Registrations by policy and definition text: every session of a trace usually defines the same tools. */
+const registered = new WeakMap<Policy, Map<string, RegisteredTool>>();
+
 /** Compiles a definition once: its schema validator, its pin and its side-effect class. */
 export function registerTool(definition: ToolDefinition, policy: Policy): RegisteredTool {
+  let byText = registered.get(policy);
+  if (!byText) registered.set(policy, (byText = new Map()));
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(definition);
+  } catch {
+    text = undefined;
+  }
+  const known = text === undefined ? undefined : byText.get(text);
+  if (known) return known;
+  const fresh = compileRegistration(definition, policy);
+  if (text !== undefined && text.length <= 65_536) {
+    if (byText.size >= 1_024) byText.delete(byText.keys().next().value!);
+    byText.set(text, fresh);
+  }
+  return fresh;
+}
+
+function compileRegistration(definition: ToolDefinition, policy: Policy): RegisteredTool {
   const toolPolicy = policy.tools[definition.name];
   const { readOnly, destructive, kind, source, externalContent } = classifyTool(definition, toolPolicy, { classifyByName: policy.classifyUnannotatedTools !== false });
   const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, kind, kindSource: source, externalContent, idPatterns: [], idKinds: [], definitionTokens: new Set() };

@@ -1,7 +1,9 @@
 /** Trailing statistics of model calls: input-token median and burn rate over a time window. */
 export class UsageStats {
   private readonly inputTokens: number[] = [];
-  private readonly timeline: Array<{ at: number; tokens: number }> = [];
+  /** Model calls in the current window: times and tokens side by side (no object per call). */
+  private readonly times: number[] = [];
+  private readonly spends: number[] = [];
   private firstAt: number | undefined;
   private totalTokens = 0;
 
@@ -31,9 +33,7 @@ export class UsageStats {
     const history = windowStart - this.firstAt;
     if (history < this.windowMs) return undefined;
     let windowTokens = tokens;
-    for (let index = this.timeline.length - 1; index >= 0 && this.timeline[index]!.at > windowStart; index -= 1) {
-      windowTokens += this.timeline[index]!.tokens;
-    }
+    for (let index = this.times.length - 1; index >= 0 && this.times[index]! > windowStart; index -= 1) windowTokens += this.spends[index]!;
     const before = this.totalTokens + tokens - windowTokens;
     if (before <= 0) return undefined;
     return { windowTokens, trailingAverage: (before / history) * this.windowMs };
@@ -44,7 +44,7 @@ export class UsageStats {
     if (at === undefined || this.firstAt === undefined) return undefined;
     const windowStart = at - this.windowMs;
     let tokens = 0;
-    for (let index = this.timeline.length - 1; index >= 0 && this.timeline[index]!.at > windowStart; index -= 1) tokens += this.timeline[index]!.tokens;
+    for (let index = this.times.length - 1; index >= 0 && this.times[index]! > windowStart; index -= 1) tokens += this.spends[index]!;
     const span = Math.max(at - Math.max(windowStart, this.firstAt), 60_000);
     return (tokens / span) * 60_000;
   }
@@ -57,8 +57,12 @@ export class UsageStats {
     if (at === undefined) return;
     this.firstAt ??= at;
     this.totalTokens += tokens;
-    this.timeline.push({ at, tokens });
+    this.times.push(at);
+    this.spends.push(tokens);
     // Only the current window is needed item by item; older spend lives on in totalTokens.
-    while (this.timeline.length > 0 && this.timeline[0]!.at <= at - this.windowMs) this.timeline.shift();
+    while (this.times.length > 0 && this.times[0]! <= at - this.windowMs) {
+      this.times.shift();
+      this.spends.shift();
+    }
   }
 }

@@ -40,12 +40,22 @@ const ORDINARY = [
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}_#-])';
 const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])';
 
+/** Compiled shapes, shared by every session that learns the same one (`find` resets lastIndex before each use). */
+const compiled = new Map<string, RegExp | null>();
+
 function compile(source: string, flags = 'gu'): RegExp | undefined {
-  try {
-    return new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, flags);
-  } catch {
-    return undefined;
+  const key = `${flags}/${source}`;
+  let regex = compiled.get(key);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, flags);
+    } catch {
+      regex = null;
+    }
+    if (compiled.size >= 4_096) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, regex);
   }
+  return regex ?? undefined;
 }
 
 function isSpecific(regex: RegExp, needsLetterAndDigit: boolean): boolean {
@@ -116,19 +126,70 @@ const UUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 const MAX_SHAPES = 64;
 
 /** A session's id shapes: bounded, deduplicated by regex source. */
-export class IdShapeSet {
-  private readonly shapes = new Map<string, IdShape>();
+/** Shapes of recently seen ids: the same ids recur in every call and result of a session. */
+const shapeCache = new Map<string, ReturnType<typeof shapeOfId> | null>();
 
-  constructor(private readonly capacity = MAX_SHAPES) {}
+function cachedShapeOf(id: string): ReturnType<typeof shapeOfId> {
+  let shape = shapeCache.get(id);
+  if (shape === undefined) {
+    shape = shapeOfId(id) ?? null;
+    if (shapeCache.size >= 4_096) shapeCache.delete(shapeCache.keys().next().value!);
+    shapeCache.set(id, shape);
+  }
+  return shape ?? undefined;
+}
+
+export class IdShapeSet {
+  /** Shared with the set this one was made from, until this one learns a shape of its own (copy on write). */
+  private shapes: Map<string, IdShape>;
+  private shared: boolean;
+
+  constructor(
+    private readonly capacity = MAX_SHAPES,
+    base?: IdShapeSet,
+  ) {
+    this.shapes = base ? base.shapes : new Map();
+    this.shared = base !== undefined;
+    if (base) {
+      base.shared = true;
+      base.sharedKinds = true;
+      this.kinds = base.kinds;
+      this.conventions = base.conventions;
+      this.sharedKinds = true;
+    }
+  }
+
+  /** A set starting with this one's shapes, sharing them until either learns a new one. */
+  fork(): IdShapeSet {
+    return new IdShapeSet(this.capacity, this);
+  }
 
   /** Entity kinds the session knows (`order`, `customer`), from id-named schema properties and session entities. */
-  private readonly kinds = new Set<string>();
+  private kinds: Set<string> | undefined;
   /** Naming conventions seen: a kind's abbreviation, a separator, a number (`cust_789` for kind `customer`). */
-  private readonly conventions = new Map<string, { separator: string; digits: string; origin: string }>();
+  private conventions: Map<string, { separator: string; digits: string; origin: string }> | undefined;
+  /** Whether kinds and conventions are still the base's (copied on first write). */
+  private sharedKinds = false;
+
+  private ownKinds(): Set<string> {
+    if (this.sharedKinds || !this.kinds) this.unshareKinds();
+    return this.kinds!;
+  }
+
+  private ownConventions(): Map<string, { separator: string; digits: string; origin: string }> {
+    if (this.sharedKinds || !this.conventions) this.unshareKinds();
+    return this.conventions!;
+  }
+
+  private unshareKinds(): void {
+    this.kinds = new Set(this.kinds);
+    this.conventions = new Map(this.conventions);
+    this.sharedKinds = false;
+  }
 
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
-    const shape = shapeOfId(id);
+    const shape = cachedShapeOf(id);
     if (shape === undefined) return false;
     this.learnConvention(id, origin);
     return this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
@@ -141,21 +202,21 @@ export class IdShapeSet {
    */
   addKind(kind: string): void {
     const normalized = kind.toLowerCase().replace(/[^a-z]/g, '');
-    if (normalized.length < 3 || this.kinds.has(normalized) || this.kinds.size >= this.capacity) return;
-    this.kinds.add(normalized);
-    for (const convention of this.conventions.values()) this.addConventionShape(normalized, convention);
+    if (normalized.length < 3 || this.kinds?.has(normalized) || (this.kinds?.size ?? 0) >= this.capacity) return;
+    this.ownKinds().add(normalized);
+    for (const convention of this.conventions?.values() ?? []) this.addConventionShape(normalized, convention);
   }
 
   private learnConvention(id: string, origin: string): void {
     const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
     if (!match) return;
     const [, prefix, separator, number] = match as unknown as [string, string, string, string];
-    if (![...this.kinds].some((kind) => kind.startsWith(prefix))) return;
+    if (![...(this.kinds ?? [])].some((kind) => kind.startsWith(prefix))) return;
     const key = `${separator}${number.length}`;
-    if (this.conventions.has(key) || this.conventions.size >= 4) return;
+    if (this.conventions?.has(key) || (this.conventions?.size ?? 0) >= 4) return;
     const convention = { separator, digits: `\\d{${Math.max(1, number.length - 2)},${number.length + 2}}`, origin: `${origin}:${id}` };
-    this.conventions.set(key, convention);
-    for (const kind of this.kinds) this.addConventionShape(kind, convention);
+    this.ownConventions().set(key, convention);
+    for (const kind of this.kinds ?? []) this.addConventionShape(kind, convention);
   }
 
   private addConventionShape(kind: string, convention: { separator: string; digits: string; origin: string }): void {
@@ -178,6 +239,10 @@ export class IdShapeSet {
     if (this.shapes.has(source) || this.shapes.size >= this.capacity) return false;
     const regex = compile(source);
     if (!regex || !isSpecific(regex, needsLetterAndDigit)) return false;
+    if (this.shared) {
+      this.shapes = new Map(this.shapes);
+      this.shared = false;
+    }
     this.shapes.set(source, { source, regex, origin, needsLetterAndDigit });
     return true;
   }

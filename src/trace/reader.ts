@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { TraceEvent } from './events.js';
 import { readInputLines, splitLines, type LineOptions, type SourceLine } from './input.js';
 import { printable } from './printable.js';
@@ -16,10 +16,36 @@ export interface TraceProblem {
 /** What a trace is read from: a file path (plain or gzip), a stream, or lines already split (several files, stdin). */
 export type TraceInputSource = string | Readable | AsyncIterable<SourceLine>;
 
-function linesOf(input: TraceInputSource, options: LineOptions): AsyncIterable<SourceLine> {
+/** One item of a trace already split into lines: a JSON line, a parsed event, a numbered line read elsewhere. */
+export type TraceItem = string | SourceLine | TraceLine | TraceEvent | Record<string, unknown>;
+
+/** Any trace input: a file, a stream, numbered lines (the CLI's), or lines and events from any (async) iterable. */
+export type TraceInput = TraceInputSource | AsyncIterable<TraceItem> | Iterable<TraceItem>;
+
+export interface ReadTraceOptions extends LineOptions {
+  /**
+   * Each session's last step, for the order check. Owned by the caller, so a reader of a long trace
+   * can forget sessions it has closed: memory stays bounded by the sessions open at once.
+   */
+  lastStep?: Map<string, number>;
+}
+
+function isByteStream(input: unknown): input is Readable {
+  return input instanceof Readable || (typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function');
+}
+
+function linesOf(input: TraceInput, options: LineOptions): AsyncIterable<TraceItem> | Iterable<TraceItem> {
   if (typeof input === 'string') return readInputLines([{ kind: 'file', path: input }], options);
-  if (typeof (input as Readable).pipe === 'function') return splitLines(input as Readable, 'stream', options);
-  return input as AsyncIterable<SourceLine>;
+  if (isByteStream(input)) return splitLines(input as Readable, 'stream', options);
+  return input as AsyncIterable<TraceItem>;
+}
+
+/** A numbered line (the CLI's `SourceLine`, or a `TraceLine` read elsewhere), not an event. */
+function numbered(item: object): { line: number; source?: string; text?: string; event?: unknown; error?: string } | undefined {
+  const record = item as Record<string, unknown>;
+  if (typeof record.line !== 'number' || 'session_id' in record) return undefined;
+  if (!('text' in record || 'error' in record || 'event' in record)) return undefined;
+  return record as { line: number; source?: string; text?: string; event?: unknown; error?: string };
 }
 
 /**
@@ -27,23 +53,38 @@ function linesOf(input: TraceInputSource, options: LineOptions): AsyncIterable<S
  * the line was skipped (not JSON, a missing field or one of the wrong type, a step not after the
  * session's previous step). Events of unknown types are skipped silently, as docs/trace-format.md asks.
  */
-export async function* readTrace(input: TraceInputSource, options: LineOptions = {}): AsyncGenerator<TraceLine> {
-  const lastStep = new Map<string, number>();
-  const named = typeof input !== 'string' && typeof (input as Readable).pipe !== 'function';
-  for await (const { source, line: number, text, error } of linesOf(input, options)) {
-    const where = named ? { source } : {};
-    if (error !== undefined) {
-      yield { line: number, ...where, error };
-      continue;
-    }
-    if (text.trim() === '') continue;
+export async function* readTrace(input: TraceInput, options: ReadTraceOptions = {}): AsyncGenerator<TraceLine> {
+  const lastStep = options.lastStep ?? new Map<string, number>();
+  const named = typeof input !== 'string' && !isByteStream(input);
+  let count = 0;
+  for await (const item of linesOf(input, options)) {
+    count += 1;
+    let number = count;
+    let source: string | undefined;
+    let text: string | undefined;
     let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      // V8's message quotes the input: shown escaped and short, never raw bytes.
-      yield { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
-      continue;
+    const line = typeof item === 'object' && item !== null ? numbered(item) : undefined;
+    if (typeof item === 'string') text = item;
+    else if (line) {
+      number = line.line;
+      source = line.source;
+      if (line.error !== undefined) {
+        yield { line: number, ...(named && source !== undefined ? { source } : {}), error: line.error };
+        continue;
+      }
+      if (line.text !== undefined) text = line.text;
+      else parsed = line.event;
+    } else parsed = item;
+    const where = named && source !== undefined ? { source } : {};
+    if (text !== undefined) {
+      if (text.trim() === '') continue;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        // V8's message quotes the input: shown escaped and short, never raw bytes.
+        yield { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
+        continue;
+      }
     }
     const problem = eventProblem(parsed);
     if (problem) {

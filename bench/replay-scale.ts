@@ -1,0 +1,75 @@
+/**
+ * `node dist/bench/replay-scale.js EVENTS [replay|triage|read]`: writes a trace of EVENTS events
+ * (sessions of 20 events, 2,000 open at once, interleaved), then replays or triages it, and prints
+ * JSON with events/s and peak RSS. `read` is the floor: the same file read and parsed, no guard.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readTrace } from '../src/trace/index.js';
+import { replayTrace, triageTrace } from '../src/forensics/index.js';
+
+const PER_SESSION = 20;
+const OPEN = 2_000;
+
+function sessionEvent(session: number, step: number): Record<string, unknown> {
+  const id = `s${session}`;
+  const order = `ord_${1_000 + (session % 5_000)}`;
+  const base = { session_id: id, step, ts: new Date(1_732_500_000_000 + session * 1_000 + step * 10).toISOString() };
+  if (step === 0) return { ...base, type: 'session.start', goal: 'Answer the customer', entities: { customer_id: `cust_${session}` } };
+  if (step === 1) return { ...base, type: 'tool.definitions', tools: [{ name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] }, annotations: { readOnlyHint: true } }] };
+  if (step === 2) return { ...base, type: 'message', role: 'user', content: `Hi, I am cust_${session}. Where is ${order}?` };
+  if (step === PER_SESSION - 1) return { ...base, type: 'session.end', status: 'completed', output: `Your order ${order} shipped.` };
+  const call = `c${step}`;
+  switch (step % 3) {
+    case 0:
+      return { ...base, type: 'llm.call', model: 'gpt-4o', input_tokens: 900 + step, output_tokens: 30, finish_reasons: ['tool_calls'], output: { tool_calls: [{ id: call, name: 'get_order', arguments: { order_id: order } }] } };
+    case 1:
+      return { ...base, type: 'tool.call', call_id: `c${step - 1}`, tool: 'get_order', arguments: { order_id: order, page: step } };
+    default:
+      return { ...base, type: 'tool.result', call_id: `c${step - 2}`, tool: 'get_order', result: { order_id: order, customer_id: `cust_${session}`, status: 'shipped', page: step } };
+  }
+}
+
+/** Sessions in waves of OPEN, their events interleaved round-robin within a wave. */
+export async function writeScaleTrace(path: string, events: number): Promise<void> {
+  const out = createWriteStream(path);
+  const sessions = Math.ceil(events / PER_SESSION);
+  for (let wave = 0; wave < sessions; wave += OPEN) {
+    const last = Math.min(sessions, wave + OPEN);
+    for (let step = 0; step < PER_SESSION; step += 1) {
+      for (let session = wave; session < last; session += 1) {
+        if (!out.write(`${JSON.stringify(sessionEvent(session, step))}\n`)) await once(out, 'drain');
+      }
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+if (process.argv[1]?.endsWith('replay-scale.js')) {
+  const events = Number(process.argv[2] ?? 1_000_000);
+  const mode = process.argv[3] ?? 'replay';
+  const dir = await mkdtemp(join(tmpdir(), 'warden-bench-'));
+  const path = join(dir, 'trace.jsonl');
+  try {
+    await writeScaleTrace(path, events);
+    const rssBefore = process.memoryUsage().rss;
+    const start = performance.now();
+    let count = 0;
+    if (mode === 'read') {
+      for await (const line of readTrace(path)) if (line.event) count += 1;
+    } else if (mode === 'replay') {
+      count = (await replayTrace(path)).validEvents;
+    } else {
+      count = (await triageTrace(path)).validEvents;
+    }
+    const seconds = (performance.now() - start) / 1_000;
+    process.stdout.write(`${JSON.stringify({ mode, events: count, seconds, eventsPerSecond: count / seconds, maxRssMb: process.resourceUsage().maxRSS / 1_024, rssBeforeMb: rssBefore / 1e6 })}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { replayTrace, triageTrace } from '../../src/forensics/index.js';
+import type { TraceEvent } from '../../src/trace/events.js';
+import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
+
+/** One customer's session: a lookup of their own order, then one of an order nobody mentioned (a hallucination). */
+function customer(index: number): TraceEvent[] {
+  const id = `s${index}`;
+  const order = `ord_${1000 + index}`;
+  return session(id, [
+    start({ customer_id: `cust_${index}` }),
+    tools(),
+    user(`Hi, I am cust_${index}. Where is my order ${order}?`),
+    model({ tool_calls: [{ id: 'c1', name: 'get_order', arguments: { order_id: order } }] }),
+    call('c1', 'get_order', { order_id: order }),
+    result('c1', 'get_order', { order_id: order, customer_id: `cust_${index}`, status: 'shipped' }),
+    model({ tool_calls: [{ id: 'c2', name: 'get_order', arguments: { order_id: `ord_9${index}` } }] }),
+    call('c2', 'get_order', { order_id: `ord_9${index}` }),
+    result('c2', 'get_order', { order_id: `ord_9${index}`, customer_id: `cust_${index}`, status: 'packed' }),
+    model({ text: `Your order ${order} shipped.` }),
+    end(`Your order ${order} shipped.`),
+  ]);
+}
+
+/** Round-robin: every session's first event comes before any session's second, so all are open at once. */
+function interleave(sessions: TraceEvent[][]): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  const longest = Math.max(...sessions.map((events) => events.length));
+  for (let step = 0; step < longest; step += 1) for (const events of sessions) if (events[step]) out.push(events[step]!);
+  return out;
+}
+
+const SESSIONS = 24;
+/** The live cap on sessions (limits.maxSessions), far below the sessions open at once. */
+const policy = { limits: { maxSessions: 4 } };
+
+describe('streaming replay and triage', () => {
+  it('gives the same decisions as a per-session replay when more sessions are open at once than the session cap', async () => {
+    const sessions = Array.from({ length: SESSIONS }, (_, index) => customer(index));
+    const together = await replayTrace(writeTrace(interleave(sessions)), { policy });
+    expect(together.sessions).toHaveLength(SESSIONS);
+    for (const [index, events] of sessions.entries()) {
+      const alone = await replayTrace(writeTrace(events), { policy });
+      expect(together.sessions[index]).toEqual(alone.sessions[0]);
+    }
+    // And what those decisions are: the invented order is blocked, nothing judged by a blank session.
+    const codes = together.sessions.flatMap((report) => report.decisions.flatMap((decision) => decision.flags));
+    expect(codes.filter((code) => code === 'TOOL_UNKNOWN')).toEqual([]);
+    expect(together.sessions.every((report) => report.decisions.map((decision) => decision.action).join() === 'allow,block')).toBe(true);
+  });
+
+  it('triages interleaved sessions exactly as it triages each alone', async () => {
+    const sessions = Array.from({ length: SESSIONS }, (_, index) => customer(index));
+    const together = await triageTrace(writeTrace(interleave(sessions)), { policy });
+    for (const index of [0, 7, SESSIONS - 1]) {
+      const alone = await triageTrace(writeTrace(sessions[index]!), { policy });
+      expect(together.sessions[index]).toEqual(alone.sessions[0]);
+    }
+    expect(together.sessions.every((triage) => triage.mode === 'hallucination_propagation')).toBe(true);
+  });
+
+  it('closes sessions after their last event in a file, so a bound on open sessions holds for sequential sessions', async () => {
+    const sequential = Array.from({ length: 10 }, (_, index) => customer(index)).flat();
+    const report = await replayTrace(writeTrace(sequential), { maxOpenSessions: 1 });
+    expect(report.sessions).toHaveLength(10);
+  });
+
+  it('stops with a clear message, naming how to raise it, when more sessions are open at once than the bound', async () => {
+    const trace = writeTrace(interleave(Array.from({ length: 6 }, (_, index) => customer(index))));
+    await expect(replayTrace(trace, { maxOpenSessions: 5 })).rejects.toThrow(/more than 5 sessions are open at once at line 6.*--max-open-sessions/);
+    await expect(triageTrace(trace, { maxOpenSessions: 5 })).rejects.toThrow(/more than 5 sessions are open at once/);
+  });
+
+  it('replays a one-shot stream in one pass: sessions close at session.end, and the bound is never passed silently', async () => {
+    const sequential = Array.from({ length: 8 }, (_, index) => customer(index));
+    const text = sequential.flat().map((event) => JSON.stringify(event)).join('\n');
+    const streamed = await replayTrace(Readable.from([text]), { maxOpenSessions: 2 });
+    const fromFile = await replayTrace(writeTrace(sequential.flat()), { maxOpenSessions: 2 });
+    expect(streamed.sessions).toEqual(fromFile.sessions);
+
+    const interleaved = interleave(sequential).map((event) => JSON.stringify(event)).join('\n');
+    await expect(replayTrace(Readable.from([interleaved]), { maxOpenSessions: 4 })).rejects.toThrow(/more than 4 sessions are open at once.*give a file instead of a stream/);
+  });
+
+  it('refuses an event that comes after its session was closed in a one-shot stream, instead of judging it blank', async () => {
+    const first = customer(1);
+    const second = customer(2);
+    const third = customer(3);
+    const late = { ...first[4]!, step: 99, call_id: 'late' } as TraceEvent;
+    await expect(replayTrace([...first, ...second, ...third, late], { maxOpenSessions: 1 })).rejects.toThrow(/session s1 has an event at line 34 after its session.end/);
+  });
+
+  it('reads lines and events from any iterable, as the CLI hands them over', async () => {
+    const events = customer(3);
+    async function* lines() {
+      for (const event of events) yield JSON.stringify(event);
+    }
+    const fromLines = await replayTrace(lines());
+    const fromEvents = await replayTrace(events);
+    const fromFile = await replayTrace(writeTrace(events));
+    expect(fromLines.sessions).toEqual(fromFile.sessions);
+    expect(fromEvents.sessions).toEqual(fromFile.sessions);
+    const triaged = await triageTrace(lines());
+    expect(triaged.sessions).toEqual((await triageTrace(writeTrace(events))).sessions);
+  });
+});
