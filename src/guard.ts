@@ -8,7 +8,7 @@ import { createInjectionScanner, type InjectionDetector } from './text/injection
 import { compileEntityPatterns } from './checks/entity-patterns.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
-import { GuardSession, sessionStates, type Decision } from './session.js';
+import { GuardSession, RECORD_OWN, type Decision } from './session.js';
 import { METADATA_KEY } from './state/apply-event.js';
 import type { ProvenanceMode } from './state/session-state.js';
 import { createMemoryStore, type SessionStore } from './store.js';
@@ -167,7 +167,7 @@ export class Guard extends EventEmitter<GuardEvents> {
     const startDecision = await session.ingest(start);
     if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.
-      this.runtime.record({ session_id: session.id, step: ++sessionStates.get(session)!.lastStep, type: 'tool.definitions', tools: this.baseDefinitions, ts: new Date(this.runtime.clock()).toISOString() });
+      session[RECORD_OWN]({ type: 'tool.definitions', tools: this.baseDefinitions });
     }
     return Object.assign(session, { startDecision });
   }

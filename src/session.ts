@@ -35,8 +35,8 @@ export interface SessionSpend {
   openReservations: number;
 }
 
-/** Package-internal access to a session's state, for the guard that made it; not exported from the package. */
-export const sessionStates = new WeakMap<GuardSession, SessionState>();
+/** Package-internal: the guard records events of its own (its tool definitions) in a session's trace. Not exported from the package. */
+export const RECORD_OWN = Symbol('agent-warden.recordOwn');
 
 
 /**
@@ -56,25 +56,13 @@ export class GuardSession {
   private sessionType: string | undefined;
   private placedTs: string | undefined;
   private placedAt = 0;
-  /** What the call protocols drive: this session's feeding methods, and its usual input size. */
-  private readonly protocol: ToolCallHost & ModelCallHost = {
-    beforeToolCall: (call) => this.beforeToolCall(call),
-    afterToolCall: (result) => this.afterToolCall(result),
-    subagentOutput: (content, options) => this.subagentOutput(content, options),
-    resume: () => this.resume(),
-    killedSince: (subject) => (this.state.status === 'killed' ? buildRefusal('kill', [haltFlag(this.state, this.state.lastStep)], subject) : undefined),
-    message: (role, content) => this.message(role, content),
-    beforeModelCall: (input) => this.beforeModelCall(input),
-    modelCall: (input) => this.modelCall(input),
-    releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
-    defaultInputTokens: () => this.state.usage.medianInputTokens(),
-  };
+  /** What the call protocols drive: made on first use, so sessions that never use them pay nothing. */
+  private protocolHost: (ToolCallHost & ModelCallHost) | undefined;
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
     this.view = createSessionView(this.state);
-    sessionStates.set(this, this.state);
   }
 
   get id(): string {
@@ -199,7 +187,7 @@ export class GuardSession {
    * return outcome.refusal ?? outcome.value;
    */
   guardToolCall<R>(call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options?: ToolCallOptions<R>): Promise<ToolCallOutcome<R>> {
-    return guardToolCall(this.protocol, call, run, options);
+    return guardToolCall(this.protocolOf(), call, run, options);
   }
 
   /**
@@ -207,7 +195,7 @@ export class GuardSession {
    * after): decides the call once; finish the ticket with the tool's value, or fail it with its error.
    */
   openToolCall(call: ToolCallInput, options?: Omit<ToolCallOptions, 'resultOf'>): Promise<ToolCallTicket> {
-    return openToolCall(this.protocol, call, options);
+    return openToolCall(this.protocolOf(), call, options);
   }
 
   /**
@@ -219,12 +207,12 @@ export class GuardSession {
    * if (outcome.refusal) return refusalText(outcome.refusal);
    */
   guardModelCall<R>(request: ModelRequestInput, run: () => PromiseLike<R> | R, outputOf: (value: R) => ModelOutput): Promise<ModelCallOutcome<R>> {
-    return guardModelCall(this.protocol, request, run, outputOf);
+    return guardModelCall(this.protocolOf(), request, run, outputOf);
   }
 
   /** The model-call sequence for streams: admitted once; finish the ticket with the output, or fail it to release the budget. */
   openModelCall(request: ModelRequestInput): Promise<ModelCallTicket> {
-    return openModelCall(this.protocol, request);
+    return openModelCall(this.protocolOf(), request);
   }
 
   /**
@@ -236,6 +224,27 @@ export class GuardSession {
       const outcome = await this.guardToolCall({ tool: name, arguments: args, ...(callId !== undefined ? { callId } : {}) }, (checked) => tool(checked as A));
       return outcome.refusal ?? (outcome.value as R);
     };
+  }
+
+  /** Records an event without deciding it (the guard's own tool definitions, already registered), at the next step. */
+  [RECORD_OWN](input: EventInput): void {
+    this.runtime.record(this.place(input));
+  }
+
+  private protocolOf(): ToolCallHost & ModelCallHost {
+    this.protocolHost ??= {
+      beforeToolCall: (call) => this.beforeToolCall(call),
+      afterToolCall: (result) => this.afterToolCall(result),
+      subagentOutput: (content, options) => this.subagentOutput(content, options),
+      resume: () => this.resume(),
+      killedSince: (subject) => (this.state.status === 'killed' ? buildRefusal('kill', [haltFlag(this.state, this.state.lastStep)], subject) : undefined),
+      message: (role, content) => this.message(role, content),
+      beforeModelCall: (input) => this.beforeModelCall(input),
+      modelCall: (input) => this.modelCall(input),
+      releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
+      defaultInputTokens: () => this.state.usage.medianInputTokens(),
+    };
+    return this.protocolHost;
   }
 
   /** Lift a pause: later calls are decided normally again. */
@@ -304,7 +313,6 @@ export class GuardSession {
     this.runtime = typed;
     this.state = new SessionState(this.state.id, typed.policy, typed.tools);
     this.view = createSessionView(this.state);
-    sessionStates.set(this, this.state);
   }
 
   private place(input: EventInput | TraceEvent): TraceEvent {

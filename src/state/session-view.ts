@@ -60,42 +60,78 @@ export interface SessionView {
   modelToolCall(callId: string): { readonly step: number } | undefined;
 }
 
+/** A read-only view of a session's state: it reads the live state (methods on the prototype, one field per session). */
+class StateView implements SessionView {
+  constructor(private readonly state: SessionState) {}
+  get id() {
+    return this.state.id;
+  }
+  get status() {
+    return this.state.status;
+  }
+  get goal() {
+    return this.state.goal;
+  }
+  get provenance() {
+    return this.state.provenance;
+  }
+  get lastModelText() {
+    return this.state.lastModelText;
+  }
+  get unverified() {
+    return this.state.unverified;
+  }
+  get budget(): BudgetView {
+    return this.state.budget;
+  }
+  get usage(): UsageView {
+    return this.state.usage;
+  }
+  get topSteps() {
+    return this.state.topSteps;
+  }
+  alertFired(key: string) {
+    return this.state.alertFired(key);
+  }
+  droppedFromContent() {
+    return this.state.ledger.dropped;
+  }
+  tool(name: string) {
+    return this.state.tools.get(name);
+  }
+  toolNames() {
+    return [...this.state.tools.keys()];
+  }
+  provenanceOf(token: string) {
+    return this.state.ledger.lookup(token);
+  }
+  recentCalls() {
+    return this.state.calls.all();
+  }
+  toolCall(callId: string) {
+    return this.state.calls.get(callId);
+  }
+  sessionEntities(key: string) {
+    return this.state.sessionEntities.get(key);
+  }
+  hasSessionEntities() {
+    return this.state.sessionEntities.size > 0;
+  }
+  idShapeCount() {
+    return this.state.idShapes.size;
+  }
+  findIdShapes(text: string) {
+    return this.state.idShapes.find(text);
+  }
+  wasTruncated(callId: string) {
+    return this.state.truncatedCallIds.has(callId);
+  }
+  modelToolCall(callId: string) {
+    return this.state.modelToolCalls.get(callId);
+  }
+}
+
 /** A read-only view of a session's state; it reads the live state, so it is made once per session. */
 export function createSessionView(state: SessionState): SessionView {
-  return {
-    get id() {
-      return state.id;
-    },
-    get status() {
-      return state.status;
-    },
-    get goal() {
-      return state.goal;
-    },
-    get provenance() {
-      return state.provenance;
-    },
-    get lastModelText() {
-      return state.lastModelText;
-    },
-    get unverified() {
-      return state.unverified;
-    },
-    budget: state.budget,
-    usage: state.usage,
-    alertFired: (key) => state.alertFired(key),
-    droppedFromContent: () => state.ledger.dropped,
-    topSteps: state.topSteps,
-    tool: (name) => state.tools.get(name),
-    toolNames: () => [...state.tools.keys()],
-    provenanceOf: (token) => state.ledger.lookup(token),
-    recentCalls: () => state.calls.all(),
-    toolCall: (callId) => state.calls.get(callId),
-    sessionEntities: (key) => state.sessionEntities.get(key),
-    hasSessionEntities: () => state.sessionEntities.size > 0,
-    idShapeCount: () => state.idShapes.size,
-    findIdShapes: (text) => state.idShapes.find(text),
-    wasTruncated: (callId) => state.truncatedCallIds.has(callId),
-    modelToolCall: (callId) => state.modelToolCalls.get(callId),
-  };
+  return new StateView(state);
 }
