@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readTrace, replayTrace, triageTrace } from '../src/index.js';
+import { readTrace } from '../src/trace/index.js';
+import { replayTrace, triageTrace } from '../src/forensics/index.js';
 
 const PER_SESSION = 20;
 const OPEN = 2_000;

@@ -19,5 +19,5 @@ const searchDocs = tool(async ({ page }) => `page ${page}: nothing relevant`, { 
 const session = await createGuard({ policy: { budget: { maxTokens: 20_000 } } }).startSession();
 const agent = createAgent({ model, tools: [searchDocs], middleware: [wardenMiddleware(session)], checkpointer: new MemorySaver() });
 const result = await agent.invoke({ messages: [new HumanMessage('What is the refund policy?')] }, { configurable: { thread_id: 'example' } });
-console.log(`tokens spent: ${session.state.budget.spent.tokens} of 20000; session ${session.status}`);
+console.log(`tokens spent: ${session.spend.tokens} of 20000; session ${session.status}`);
 console.log(`last message: ${String(result.messages.at(-1)!.content).slice(0, 160)}`);

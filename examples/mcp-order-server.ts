@@ -7,7 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 import { guardMcpServer, type McpGuardOptions } from 'agent-warden/mcp';
-import { JsonlFileSink } from 'agent-warden';
+import { JsonlFileSink } from 'agent-warden/sinks';
 
 const customers: Record<string, { customer_id: string; name: string; email: string }> = {
   cust_1: { customer_id: 'cust_1', name: 'Ada Lovelace', email: 'ada@example.com' },

@@ -5,7 +5,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGuard, createWebhookSender } from 'agent-warden';
+import { createGuard } from 'agent-warden';
+import { createWebhookSender } from 'agent-warden/sinks';
 
 // A local webhook that prints what it receives (a pager, a Slack relay...).
 const server = createServer((request, response) => {
@@ -45,6 +46,6 @@ for (let call = 1; call <= 60; call += 1) {
   await session.modelCall({ model: 'gpt-4o', inputTokens, outputTokens: 500, reservationId: admission.reservationId });
   now += call <= 12 ? 5 * 60_000 : 20_000;
 }
-console.log(`session ${session.status}, spent $${(session.state.budget.spent.costNano / 1e9).toFixed(2)}`);
+console.log(`session ${session.status}, spent $${(session.spend.costUsd).toFixed(2)}`);
 await webhook.flush();
 server.close();

@@ -1,26 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent } from './trace/events.js';
+import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition } from './trace/events.js';
 import { isResolvedPolicy, policyForSessionType, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
 import { createInjectionScanner, type InjectionDetector } from './text/injection.js';
 import { compileEntityPatterns } from './checks/entity-patterns.js';
-import type { EntityResolver } from './checks/entity-verification.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
-import { GuardSession, type Decision } from './session.js';
+import { GuardSession, RECORD_OWN, type Decision } from './session.js';
 import { METADATA_KEY } from './state/apply-event.js';
 import type { ProvenanceMode } from './state/session-state.js';
 import { createMemoryStore, type SessionStore } from './store.js';
-import type { BudgetAlert, EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
+import type { BudgetAlert, EntityResolver, EscalationHandler, GuardEvents, GuardRuntime } from './runtime.js';
+import type { TraceSink } from './trace/sink.js';
+
+export type { TraceSink } from './trace/sink.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
 
-/** Where recorded events go (a JSONL file, memory, a collector). */
-export interface TraceSink {
-  write(event: TraceEvent): void;
-}
-
+/** How a guard is configured: policy, tools, resolvers, escalation, sink, store and checks of your own. */
 export interface GuardOptions {
   /** A policy document (validated) or a resolved policy. Defaults apply to whatever is left out. */
   policy?: PolicyDocument | Policy;
@@ -54,6 +52,7 @@ export interface GuardOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** What a live session starts with: its id, goal, key entities, metadata and provenance mode. */
 export interface StartSessionOptions {
   sessionId?: string;
   /** The kind of session (`support-chat`): selects `policy.sessionTypes[type]`; recorded in the trace and on spans. */
@@ -121,11 +120,11 @@ export class Guard extends EventEmitter<GuardEvents> {
       emit(name, payload) {
         (emitter.emit as (name: string, payload: unknown) => boolean)(name, payload);
       },
-      subagentSchema(event: SubagentOutputEvent, state) {
+      subagentSchema(event: SubagentOutputEvent, session) {
         const declared = event.agent === undefined ? undefined : subagentValidators.get(event.agent);
         if (declared) return declared;
-        const call = event.call_id === undefined ? undefined : state.calls.get(event.call_id);
-        const schema = call === undefined ? undefined : state.tools.get(call.tool)?.definition.output_schema;
+        const call = event.call_id === undefined ? undefined : session.toolCall(event.call_id);
+        const schema = call === undefined ? undefined : session.tool(call.tool)?.definition.output_schema;
         return schema === undefined ? undefined : compileToolSchema(schema, policy.limits);
       },
       forType(type) {
@@ -168,7 +167,7 @@ export class Guard extends EventEmitter<GuardEvents> {
     const startDecision = await session.ingest(start);
     if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.
-      this.runtime.record({ session_id: session.id, step: ++session.state.lastStep, type: 'tool.definitions', tools: this.baseDefinitions, ts: new Date(this.runtime.clock()).toISOString() });
+      session[RECORD_OWN]({ type: 'tool.definitions', tools: this.baseDefinitions });
     }
     return Object.assign(session, { startDecision });
   }
@@ -195,6 +194,12 @@ export class Guard extends EventEmitter<GuardEvents> {
   }
 }
 
+/**
+ * Creates a guard: the policy resolved, checks and tool schemas compiled once, for all its sessions.
+ * @example
+ * const guard = createGuard({ tools, policy: { budget: { maxTokens: 200_000 } } });
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ */
 export function createGuard(options: GuardOptions = {}): Guard {
   return new Guard(options);
 }

@@ -1,58 +1,36 @@
 /**
- * agent-warden: the public API. Any new export added here becomes public API; use named exports.
+ * agent-warden: the guard, its sessions, and their types. Any new export added here becomes public
+ * API: named exports only. Forensics, sinks, trace types and text helpers have their own entry points
+ * (`agent-warden/forensics`, `agent-warden/sinks`, `agent-warden/trace`, `agent-warden/text`).
  */
 export { createGuard, Guard } from './guard.js';
 export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
-export { GuardSession, withheldAnswer } from './session.js';
-export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './session.js';
-export type { BudgetAlert, EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
-export type { Refusal } from './refusal.js';
+export type { BudgetAlert, EntityResolver, EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
+export { createMemoryStore } from './store.js';
+export type { SessionStore } from './store.js';
+
+export { GuardSession } from './session.js';
+export type { SessionSpend } from './session.js';
+export type { SessionStatus, ProvenanceMode } from './state/session-state.js';
+export { withheldAnswer } from './decision.js';
+export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
+export type { ModelCallEstimate } from './session/model-admission.js';
 export { refusalText } from './refusal.js';
+export type { Refusal } from './refusal.js';
+export type { ToolCallOptions, ToolCallOutcome, ToolCallTicket, ToolResultOf } from './protocol/tool-call.js';
+export type { ModelRequestInput, ModelOutput, ModelCallTicket, ModelCallOutcome } from './protocol/model-call.js';
+export { MessageFeed } from './protocol/message-feed.js';
+export type { ConversationMessage } from './protocol/message-feed.js';
+
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';
 export { resolvePolicy, loadPolicyFile, PolicyError, DEFAULT_POLICY } from './policy/policy.js';
-export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy, AlertPolicy, ThrottlePolicy, SessionTypePolicy } from './policy/policy.js';
+export type { Policy, PolicyDocument, ToolPolicy, EntityKindPolicy, BudgetPolicy, LoopPolicy, InjectionPolicy, AlertPolicy, ThrottlePolicy, SessionTypePolicy } from './policy/policy.js';
 export { policyForSessionType } from './policy/policy.js';
-export type { EntityResolver } from './checks/entity-verification.js';
+export type { InjectionDetector, DetectorVerdict, InjectionFinding, InjectionConfidence, InjectionScanner } from './text/injection.js';
+
 export { defineCheck, flag } from './checks/check.js';
 export type { Check, CheckContext } from './checks/check.js';
-export type { SessionStore } from './store.js';
-export type { ProvenanceMode } from './state/session-state.js';
-export { createMemoryStore } from './store.js';
-export { replayTrace } from './replay.js';
-export type { ReplayReport, ReplaySession, ReplayDecision } from './replay.js';
-export { readTrace } from './trace/reader.js';
-export { triageTrace } from './forensics/triage.js';
-export type { TraceSource, TriageOptions, TriageReport } from './forensics/triage.js';
-export type { SessionTriage, FaultOrigin, ActionAfterOrigin } from './forensics/triage-types.js';
-export type { SessionTypeBaseline } from './forensics/baselines.js';
-export type { IncidentGroup, FailureSignature } from './forensics/incidents.js';
-export { writePostmortem, draftPostmortems, chooseSession } from './forensics/postmortem.js';
-export { draftPostmortem } from './forensics/postmortem.js';
-export { buildReportData } from './report/report-data.js';
-export type { ReportOptions } from './report/report-data.js';
-export { renderReportHtml } from './report/render-html.js';
-export type { ReportData, ReportSession, ReportStep, ReportContent } from './report/report-types.js';
-export { convertChatTranscript } from './convert/openai-chat.js';
-export type { ChatMessage, ConvertOptions } from './convert/openai-chat.js';
-export type { TraceLine, TraceProblem, TraceInputSource } from './trace/reader.js';
-export { resolveTraceInputs, readInputLines, InputError } from './trace/input.js';
-export type { SourceLine, TraceInput, LineOptions } from './trace/input.js';
-export { JsonlFileSink, MemorySink, teeSinks } from './trace/jsonl-sink.js';
-export type { RecorderOptions } from './trace/jsonl-sink.js';
-export { RotatingJsonlSink } from './trace/rotating-sink.js';
-export type { RotatingSinkOptions } from './trace/rotating-sink.js';
-export { createWebhookSender } from './alerts/webhook-sender.js';
-export type { WebhookSender, WebhookSenderOptions } from './alerts/webhook-sender.js';
-export { createRedactor, maskSecrets, REDACTED, MASK_FAILED } from './trace/redact.js';
-export type { RedactionOptions, MaskFunction } from './trace/redact.js';
-export { createOtelSink } from './otel/otel-sink.js';
-export type { OtelSinkOptions } from './otel/otel-sink.js';
-export { toToolDefinition } from './tool-definition.js';
-export { createInjectionScanner } from './text/injection.js';
-export type { InjectionDetector, DetectorVerdict, InjectionFinding, InjectionConfidence, InjectionScanner } from './text/injection.js';
-export { classifyTool, kindFromName } from './tool-kind.js';
-export type { ToolKind, ToolClassification } from './tool-kind.js';
-export type { InjectionPolicy } from './policy/policy.js';
-export { toolArguments, parseJsonText } from './text/json-text.js';
+export type { SessionView, BudgetView, UsageView } from './state/session-view.js';
+
+export type { Action, Flag, MessageRole, ModelToolCall, ToolAnnotations, ToolDefinition, TraceEvent, TraceEventType } from './trace/events.js';
 export type { ToolDefinitionLike } from './tool-definition.js';
-export * from './trace/events.js';

@@ -2,17 +2,21 @@ import type { Flag, SubagentOutputEvent, TraceEvent } from './trace/events.js';
 import type { Policy } from './policy/policy.js';
 import type { CheckIndex } from './pipeline.js';
 import type { InjectionScanner } from './text/injection.js';
-import type { EntityResolver } from './checks/entity-verification.js';
 import type { EntityPattern } from './checks/entity-patterns.js';
 import type { RegisteredTool } from './state/tool-registry.js';
 import type { ArgumentValidator } from './schema/compile.js';
-import type { SessionState } from './state/session-state.js';
-import type { Decision } from './session.js';
+import type { SessionView } from './state/session-view.js';
+import type { Decision } from './decision.js';
+
+/** Looks an id up where it lives (a database, an API). `true`: it exists. */
+export type EntityResolver = (id: string, kind: string) => boolean | Promise<boolean>;
 
 /** A human (or a system) asked about a paused session: approve the call, deny it, or kill the session. */
 export type EscalationAnswer = 'approve' | 'deny' | 'kill';
+/** Who answers a pause: called with the session, the step and the flags; a timeout or a failure denies. */
 export type EscalationHandler = (request: { sessionId: string; step: number; flags: Flag[] }) => EscalationAnswer | Promise<EscalationAnswer>;
 
+/** The events a guard emits (it is an `eventemitter3` emitter): findings, decisions, halts, resumes and internal errors. */
 export interface GuardEvents {
   flag: (payload: { sessionId: string; flag: Flag }) => void;
   decision: (payload: { sessionId: string; event: TraceEvent; decision: Decision }) => void;
@@ -58,7 +62,7 @@ export interface GuardRuntime {
   readonly live: boolean;
   record(event: TraceEvent): void;
   emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;
-  subagentSchema(event: SubagentOutputEvent, state: SessionState): ArgumentValidator | undefined;
+  subagentSchema(event: SubagentOutputEvent, session: SessionView): ArgumentValidator | undefined;
   /** The runtime for sessions of a type: the same guard under the type's policy. */
   forType(type: string | undefined): GuardRuntime;
   /** Waits before a throttled model call (injectable, so tests need no real time). */

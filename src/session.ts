@@ -1,104 +1,68 @@
-import { randomUUID } from 'node:crypto';
 import type {
-  Action,
   EventInput,
   Flag,
   GuardDecisionEvent,
   MessageRole,
   ModelToolCall,
   SessionEndEvent,
-  SubagentOutputEvent,
   TraceEvent,
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
-import type { CheckContext } from './checks/check.js';
-import { prepareCall, type PreparedCall } from './checks/prepared-call.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
-import { SessionState } from './state/session-state.js';
+import { SessionState, type SessionStatus } from './state/session-state.js';
+import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
-import { MAX_CONTENT_TOKENS, scanContent, scanContentSliced, type ContentScan, type ScanOptions } from './text/content-scan.js';
+import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
+import { scanContentSliced } from './text/content-scan.js';
+import { haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
+import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
-import { toolArguments } from './text/json-text.js';
+import { guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
+import { guardModelCall, openModelCall, type ModelCallHost, type ModelCallOutcome, type ModelCallTicket, type ModelOutput, type ModelRequestInput } from './protocol/model-call.js';
+import type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
 
-/** The guard's verdict on one event. */
-export interface Decision {
-  /** The trace step of the event decided. */
-  step: number;
-  action: Action;
-  /** Every flag raised for the event. */
-  flags: Flag[];
-  /** Whether the call runs (or the result reaches the model): allow, warn, or a pause a human approved. */
-  proceed: boolean;
-  escalation?: 'approved' | 'denied' | 'killed' | 'unavailable' | 'timeout' | 'failed';
-  /** What the model gets instead, when it does not proceed. */
-  refusal?: Refusal;
-  /** The event carries no decision (a `guard.decision` event fed back in). */
-  ignored?: boolean;
+export type { Decision, ModelAdmission, ToolCallInput, ToolResultInput, ModelCallInput } from './decision.js';
+export { withheldAnswer } from './decision.js';
+
+/** A session's spend: booked model usage, and budget held by model calls in flight. */
+export interface SessionSpend {
+  tokens: number;
+  costUsd: number;
+  reserved: { tokens: number; costUsd: number };
+  /** Model calls admitted and not yet recorded or released. */
+  openReservations: number;
 }
 
-export interface ToolCallInput {
-  callId?: string;
-  tool: string;
-  arguments: Record<string, unknown> | string;
-}
+/** Package-internal: the guard records events of its own (its tool definitions) in a session's trace. Not exported from the package. */
+export const RECORD_OWN = Symbol('agent-warden.recordOwn');
 
-export interface ToolResultInput {
-  callId: string;
-  tool: string;
-  result: unknown;
-  isError?: boolean;
-}
-
-export interface ModelCallInput {
-  model: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  finishReasons?: string[];
-  text?: string;
-  toolCalls?: ModelToolCall[];
-  inputMessages?: unknown[];
-  durationMs?: number;
-  /** The reservation from `beforeModelCall`, reconciled to the actual usage. */
-  reservationId?: string;
-}
-
-/**
- * The refusal to show instead of a final answer the guard says to withhold (an invented id the model
- * told the user), or `undefined` when the answer may go out. For integrations that can still hold it back.
- */
-export function withheldAnswer(decision: Decision): Refusal | undefined {
-  if (decision.proceed || !decision.refusal) return undefined;
-  return decision.flags.some((flag) => flag.evidence?.in === 'model_text' && flag.evidence.final === true) ? decision.refusal : undefined;
-}
-
-export interface ModelAdmission extends Decision {
-  /** Pass to `modelCall`, or to `releaseModelCall` if the call fails. */
-  reservationId?: string;
-  /** How long the call was held back because the session is spending too fast (`throttle`). */
-  throttledMs?: number;
-}
-
-const NO_KEYS: ReadonlySet<string> = new Set();
-
-const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /**
  * One agent run under the guard. Feed it what happens; ask it before each tool call.
  * State changes for an event are made synchronously with its decision, so concurrent calls in one
  * session see each other (a reservation, a loop count) in order.
+ * @example
+ * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+ * await session.message('user', 'Did order ord_1001 ship?');
+ * const outcome = await session.guardToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1001' } }, getOrder);
+ * console.log(outcome.refusal ?? outcome.value, session.status, session.spend.tokens);
  */
 export class GuardSession {
-  state: SessionState;
+  private state: SessionState;
+  private view: SessionView;
   private runtime: GuardRuntime;
   private sessionType: string | undefined;
   private placedTs: string | undefined;
   private placedAt = 0;
+  /** What the call protocols drive: made on first use, so sessions that never use them pay nothing. */
+  private protocolHost: (ToolCallHost & ModelCallHost) | undefined;
 
   constructor(id: string, runtime: GuardRuntime) {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
+    this.view = createSessionView(this.state);
   }
 
   get id(): string {
@@ -110,8 +74,24 @@ export class GuardSession {
     return this.sessionType;
   }
 
-  get status() {
+  /** `active`, `paused` (until `resume()`), `killed`, or `ended`. */
+  get status(): SessionStatus {
     return this.state.status;
+  }
+
+  /** The last trace step of the session (-1 before its start event). */
+  get step(): number {
+    return this.state.lastStep;
+  }
+
+  /**
+   * What the session has spent, and what concurrent model calls hold reserved, in tokens and US dollars.
+   * @example
+   * if (session.spend.tokens > 50_000) console.warn('expensive session', session.id);
+   */
+  get spend(): SessionSpend {
+    const { spent, reserved, openReservations } = this.state.budget;
+    return { tokens: spent.tokens, costUsd: spent.costNano / 1e9, reserved: { tokens: reserved.tokens, costUsd: reserved.costNano / 1e9 }, openReservations };
   }
 
   // ---- feeding the session -------------------------------------------------
@@ -173,36 +153,9 @@ export class GuardSession {
    * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
    * defaults to the last call's input plus `maxOutputTokens`.
    */
-  async beforeModelCall(input: { model: string; estimatedInputTokens?: number; maxOutputTokens?: number }): Promise<ModelAdmission> {
+  async beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
     const throttledMs = await this.throttle();
-    const { budget, usage } = this.state;
-    const estimate = budget.charge(input.model, {
-      inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
-      outputTokens: input.maxOutputTokens ?? 0,
-    });
-    const step = this.state.lastStep;
-    if (this.state.status === 'killed' || this.state.status === 'paused') {
-      const flags = [this.haltFlag(step)];
-      const action = this.state.status === 'killed' ? 'kill' : 'pause';
-      return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
-    }
-    if (budget.fits(estimate)) {
-      return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: budget.reserve(estimate).id, ...(throttledMs > 0 ? { throttledMs } : {}) };
-    }
-    const flags: Flag[] = [
-      {
-        code: AnomalyCode.BUDGET_EXCEEDED,
-        step,
-        message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${budget.spent.tokens} spent, ${budget.reserved.tokens} reserved).`,
-        evidence: { estimate: estimate.tokens, spent: budget.spent.tokens, reserved: budget.reserved.tokens, limit: budget.maxTokens ?? null },
-      },
-    ];
-    const action = decide(flags, this.runtime.policy, undefined);
-    const outcome = await this.resolve(action, flags, step);
-    const decision: ModelAdmission = { step, action, flags, ...outcome };
-    if (decision.proceed) decision.reservationId = budget.reserve(estimate).id;
-    else decision.refusal = buildRefusal(action, flags, 'Model call');
-    return decision;
+    return admitModelCall(this.state, this.runtime, input, throttledMs);
   }
 
   /**
@@ -226,42 +179,82 @@ export class GuardSession {
   }
 
   /**
+   * The whole tool-call sequence in one call: the guard decides, `run` gets the checked arguments if
+   * the call may run, its result (or, if it throws, an error result) is recorded and checked. A refusal
+   * comes back as `outcome.refusal`, never as an exception; the tool's own error is rethrown.
+   * @example
+   * const outcome = await session.guardToolCall({ callId, tool: 'get_order', arguments }, (args) => getOrder(args));
+   * return outcome.refusal ?? outcome.value;
+   */
+  guardToolCall<R>(call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options?: ToolCallOptions<R>): Promise<ToolCallOutcome<R>> {
+    return guardToolCall(this.protocolOf(), call, run, options);
+  }
+
+  /**
+   * The tool-call sequence for frameworks whose hooks split a call (a guardrail before it runs, another
+   * after): decides the call once; finish the ticket with the tool's value, or fail it with its error.
+   */
+  openToolCall(call: ToolCallInput, options?: Omit<ToolCallOptions, 'resultOf'>): Promise<ToolCallTicket> {
+    return openToolCall(this.protocolOf(), call, options);
+  }
+
+  /**
+   * The whole model-call sequence in one call: new user and system messages fed, budget reserved with an
+   * estimate, `run` called if admitted (its reservation released if it throws), the output recorded, and
+   * a final answer naming an invented id reported as `withheld`.
+   * @example
+   * const outcome = await session.guardModelCall({ model: 'gpt-4o', messages, feed }, () => client.chat(request), toModelOutput);
+   * if (outcome.refusal) return refusalText(outcome.refusal);
+   */
+  guardModelCall<R>(request: ModelRequestInput, run: () => PromiseLike<R> | R, outputOf: (value: R) => ModelOutput): Promise<ModelCallOutcome<R>> {
+    return guardModelCall(this.protocolOf(), request, run, outputOf);
+  }
+
+  /** The model-call sequence for streams: admitted once; finish the ticket with the output, or fail it to release the budget. */
+  openModelCall(request: ModelRequestInput): Promise<ModelCallTicket> {
+    return openModelCall(this.protocolOf(), request);
+  }
+
+  /**
    * Wraps a plain async tool so the guard runs around it. A refusal is returned as the tool's result
    * (never thrown), so the model can read it and recover.
    */
   wrapTool<A extends Record<string, unknown>, R>(name: string, tool: (args: A) => Promise<R> | R) {
     return async (args: A | string, callId?: string): Promise<R | Refusal> => {
-      const id = callId ?? `call_${randomUUID()}`;
-      const decision = await this.beforeToolCall({ tool: name, arguments: args, callId: id });
-      if (!decision.proceed) return decision.refusal!;
-      const parsed = typeof args === 'string' ? toolArguments(args) : args;
-      // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
-      if (typeof parsed === 'string') return buildRefusal('block', decision.flags, `Call to ${name}`);
-      let result: R;
-      try {
-        result = await tool(parsed as A);
-      } catch (error) {
-        await this.afterToolCall({ callId: id, tool: name, result: { error: (error as Error)?.message ?? String(error) }, isError: true });
-        throw error;
-      }
-      const checked = await this.afterToolCall({ callId: id, tool: name, result });
-      return checked.proceed ? result : checked.refusal!;
+      const outcome = await this.guardToolCall({ tool: name, arguments: args, ...(callId !== undefined ? { callId } : {}) }, (checked) => tool(checked as A));
+      return outcome.refusal ?? (outcome.value as R);
     };
+  }
+
+  /** Records an event without deciding it (the guard's own tool definitions, already registered), at the next step. */
+  [RECORD_OWN](input: EventInput): void {
+    this.runtime.record(this.place(input));
+  }
+
+  private protocolOf(): ToolCallHost & ModelCallHost {
+    this.protocolHost ??= {
+      beforeToolCall: (call) => this.beforeToolCall(call),
+      afterToolCall: (result) => this.afterToolCall(result),
+      subagentOutput: (content, options) => this.subagentOutput(content, options),
+      resume: () => this.resume(),
+      killedSince: (subject) => (this.state.status === 'killed' ? buildRefusal('kill', [haltFlag(this.state, this.state.lastStep)], subject) : undefined),
+      message: (role, content) => this.message(role, content),
+      beforeModelCall: (input) => this.beforeModelCall(input),
+      modelCall: (input) => this.modelCall(input),
+      releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
+      defaultInputTokens: () => this.state.usage.medianInputTokens(),
+    };
+    return this.protocolHost;
   }
 
   /** Lift a pause: later calls are decided normally again. */
   resume(): void {
-    if (this.state.status !== 'paused') return;
-    this.state.status = 'active';
-    this.state.haltedBy = undefined;
-    this.runtime.emit('resume', { sessionId: this.id });
+    resumeSession(this.state, this.runtime);
   }
 
   /** Refuse every further call in this session. */
   kill(reason = 'killed by operator'): void {
-    this.state.status = 'killed';
-    this.state.haltedBy ??= { step: this.state.lastStep, codes: [reason] };
-    this.runtime.emit('kill', { sessionId: this.id, reason });
+    killSession(this.state, this.runtime, reason);
   }
 
   // ---- the core ------------------------------------------------------------
@@ -280,15 +273,16 @@ export class GuardSession {
     const ofRefusedCall = event.type === 'tool.result' && this.state.forgetRefusal(event.call_id);
     // Large content is scanned in slices with yields between them; small content stays synchronous.
     const content = contentOf(event);
-    const sliced = content === undefined ? undefined : scanContentSliced(content, this.scanOptions(event));
-    const context = this.contextFor(event, sliced instanceof Promise ? await sliced : sliced);
+    const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, this.state, this.runtime));
+    const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
+    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan: sliced instanceof Promise ? await sliced : sliced });
     const found = runChecks(this.runtime.checks, event, context);
     const flags = Array.isArray(found) ? found : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
     let action = decide(flags, this.runtime.policy, tool);
     const standing = event.type === 'tool.call' && (this.state.status === 'paused' || this.state.status === 'killed');
     if (standing) {
-      flags.push(this.haltFlag(event.step));
+      flags.push(haltFlag(this.state, event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
     if (!ofRefusedCall) {
@@ -300,7 +294,7 @@ export class GuardSession {
         action = moreSevere(action, decide(flags, this.runtime.policy, tool));
       }
     }
-    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    const outcome = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
@@ -318,6 +312,7 @@ export class GuardSession {
     if (typed === this.runtime) return;
     this.runtime = typed;
     this.state = new SessionState(this.state.id, typed.policy, typed.tools);
+    this.view = createSessionView(this.state);
   }
 
   private place(input: EventInput | TraceEvent): TraceEvent {
@@ -338,98 +333,6 @@ export class GuardSession {
     }
     return event;
   }
-
-  private scanOptions(event: TraceEvent): ScanOptions {
-    return {
-      watchedKeys: event.type === 'tool.result' ? this.state.sessionEntities : NO_KEYS,
-      injection: this.runtime.injection,
-      maxDepth: this.runtime.policy.limits.maxDepth,
-      maxTokens: Math.min(this.runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
-    };
-  }
-
-  private contextFor(event: TraceEvent, scan?: ContentScan): CheckContext {
-    const runtime = this.runtime;
-    const state = this.state;
-    let prepared: PreparedCall | undefined;
-    let scanned: ContentScan | undefined = scan;
-    const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
-    return {
-      policy: runtime.policy,
-      state,
-      injection: runtime.injection,
-      resolvers: runtime.resolvers,
-      entityPatterns: runtime.entityPatterns,
-      at: at === undefined || Number.isNaN(at) ? undefined : at,
-      toolPolicy: (tool) => runtime.policy.tools[tool],
-      call: () => {
-        if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
-        prepared ??= prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
-        return prepared;
-      },
-      content: () => {
-        scanned ??= scanContent(contentOf(event), this.scanOptions(event));
-        return scanned;
-      },
-      subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, state),
-    };
-  }
-
-  /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
-  private async resolve(action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
-    if (action === 'kill') {
-      this.halt('killed', step, flags);
-      return { proceed: false };
-    }
-    if (action !== 'pause') return { proceed: !NON_PROCEEDING.has(action) };
-    const escalate = this.runtime.escalate;
-    if (!escalate) {
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: 'unavailable' };
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const answer = await Promise.race([
-        Promise.resolve().then(() => escalate({ sessionId: this.id, step, flags: [...flags] })),
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), this.runtime.policy.escalationTimeoutMs);
-          timer.unref?.();
-        }),
-      ]);
-      if (answer === 'approve') return { proceed: true, escalation: 'approved' };
-      if (answer === 'kill') {
-        this.halt('killed', step, flags);
-        return { proceed: false, escalation: 'killed' };
-      }
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: answer === 'timeout' ? 'timeout' : 'denied' };
-    } catch {
-      this.halt('paused', step, flags);
-      return { proceed: false, escalation: 'failed' };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private halt(status: 'paused' | 'killed', step: number, flags: readonly Flag[]): void {
-    if (this.state.status === 'killed') return;
-    const wasActive = this.state.status !== status;
-    this.state.status = status;
-    this.state.haltedBy = { step, codes: [...new Set(flags.map((flag) => flag.code))] };
-    if (wasActive) this.runtime.emit(status === 'paused' ? 'pause' : 'kill', { sessionId: this.id, step, flags: [...flags] });
-  }
-
-  private haltFlag(step: number): Flag {
-    const halted = this.state.haltedBy ?? { step, codes: [] };
-    const killed = this.state.status === 'killed';
-    return {
-      code: killed ? AnomalyCode.SESSION_KILLED : AnomalyCode.SESSION_PAUSED,
-      message: `Session was ${killed ? 'killed' : 'paused'} at step ${halted.step}${halted.codes.length ? ` (${halted.codes.join(', ')})` : ''}${killed ? '' : '; it stays paused until someone resumes it'}.`,
-      step,
-      evidence: { haltedAt: halted.step, codes: halted.codes },
-    };
-  }
-
 
   private alert(kind: BudgetAlert['kind'], flag: Flag, event: TraceEvent): void {
     const { budget, usage, topSteps } = this.state;
@@ -474,18 +377,6 @@ const ALERTING: Readonly<Record<string, BudgetAlert['kind']>> = {
   [AnomalyCode.STEP_BUDGET_EXCEEDED]: 'step',
   [AnomalyCode.BURN_RATE_SPIKE]: 'burn_rate',
 };
-
-function contentOf(event: TraceEvent): unknown {
-  switch (event.type) {
-    case 'tool.result':
-      return event.result;
-    case 'subagent.output':
-    case 'context.add':
-      return event.content;
-    default:
-      return undefined;
-  }
-}
 
 function describe(event: TraceEvent): string {
   switch (event.type) {

@@ -9,6 +9,7 @@ export interface SessionStore {
   delete(sessionId: string): void;
 }
 
+/** The default session store: in memory, bounded by `maxSessions` (least recently used go first) and `sessionTtlMs`. */
 export function createMemoryStore(limits: Pick<LimitsPolicy, 'maxSessions' | 'sessionTtlMs'>): SessionStore {
   const sessions = new LRUCache<string, GuardSession>({ max: limits.maxSessions, ttl: limits.sessionTtlMs, updateAgeOnGet: true });
   return {

@@ -1,5 +1,4 @@
 import type { ToolDefinition } from './trace/events.js';
-import type { ToolPolicy } from './policy/policy.js';
 
 /**
  * What a tool does, for the checks that depend on it: a `lookup` reads, a `create` makes a record
@@ -60,7 +59,15 @@ const HAS_ANY_HINT = (annotations: ToolDefinition['annotations']) =>
  * `externalContent`, then MCP annotations (`readOnlyHint`, `destructiveHint`, `openWorldHint`
  * when set explicitly), then, for a tool with no such hints, its name's leading verb.
  */
-export function classifyTool(definition: ToolDefinition, toolPolicy: ToolPolicy | undefined, options: { classifyByName?: boolean } = {}): ToolClassification {
+/** The parts of a tool's policy (`ToolPolicy`) that classify it; declared here so policy/ and this module do not import each other. */
+export interface ToolKindPolicy {
+  kind?: ToolKind;
+  readOnly?: boolean;
+  destructive?: boolean;
+  externalContent?: boolean;
+}
+
+export function classifyTool(definition: ToolDefinition, toolPolicy: ToolKindPolicy | undefined, options: { classifyByName?: boolean } = {}): ToolClassification {
   const annotations = definition.annotations;
   const byName = options.classifyByName !== false && !HAS_ANY_HINT(annotations) ? kindFromName(definition.name) : 'other';
   let kind: ToolKind;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asJsonl, convertRun, loadAirlineRuns, loadAirlineTools, runSessionId, type TauRun } from './helpers/tau-bench.js';
-import { replayTrace, type ReplayReport } from '../src/index.js';
+import { replayTrace, type ReplayReport } from '../src/forensics/index.js';
 
 /** Real agent runs nobody here wrote: the guard must stop only what is really wrong in them. */
 describe('tau-bench airline runs, replayed through the guard with no configuration', () => {

@@ -28,11 +28,10 @@ describe('public surface', () => {
     expect(modules.filter((file) => file.startsWith('cli/') || file.startsWith('demo/') || file.includes('adapters'))).toEqual([]);
   });
 
-  it('exports the guard API by name', async () => {
+  it('exports the guard and the session by name; forensics, sinks and text helpers live on their subpaths', async () => {
     const api = await import('../src/index.js');
-    for (const name of ['createGuard', 'Guard', 'GuardSession', 'replayTrace', 'readTrace', 'resolvePolicy', 'AnomalyCode', 'defineCheck', 'JsonlFileSink']) {
-      expect(api, name).toHaveProperty(name);
-    }
+    for (const name of ['createGuard', 'Guard', 'GuardSession', 'resolvePolicy', 'AnomalyCode', 'defineCheck', 'withheldAnswer', 'MessageFeed']) expect(api, name).toHaveProperty(name);
+    for (const name of ['replayTrace', 'readTrace', 'JsonlFileSink', 'MemorySink', 'triageTrace', 'toolArguments', 'createOtelSink']) expect(api, name).not.toHaveProperty(name);
   });
 
   it('ships a check module per check', () => {

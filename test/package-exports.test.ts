@@ -17,7 +17,7 @@ describe('package exports', () => {
       const files = typeof target === 'string' ? [target] : [target.import, target.types];
       for (const file of files) expect(existsSync(join(ROOT, file)), `${subpath} -> ${file}`).toBe(true);
     }
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './mcp', './ai-sdk', './openai-agents', './langchain', './otel']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './mcp', './ai-sdk', './openai-agents', './langchain', './otel', './forensics', './sinks', './trace', './text']));
   });
 
   it('never installs a framework: frameworks and OpenTelemetry are optional peers only', () => {
@@ -36,5 +36,11 @@ describe('package exports', () => {
     expect(typeof aiSdk.guardAiSdk).toBe('function');
     expect(typeof openaiAgents.guardAgent).toBe('function');
     expect(typeof langchain.wardenMiddleware).toBe('function');
-  });
+    const forensics = await import('agent-warden/forensics');
+    const sinks = await import('agent-warden/sinks');
+    const trace = await import('agent-warden/trace');
+    const text = await import('agent-warden/text');
+    expect([typeof forensics.triageTrace, typeof sinks.MemorySink, typeof trace.readTrace, typeof text.toolArguments]).toEqual(['function', 'function', 'function', 'function']);
+    // Loading four frameworks is slow on a busy machine: a generous bound, never a speed assertion.
+  }, 120_000);
 });

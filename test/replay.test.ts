@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { replayTrace } from '../src/index.js';
+import { replayTrace } from '../src/forensics/index.js';
 import { specExample } from './helpers/trace-format.js';
 
 describe('replay', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createGuard, MemorySink, replayTrace, resolvePolicy, PolicyError, type PolicyDocument } from '../src/index.js';
+import { createGuard, resolvePolicy, PolicyError, type PolicyDocument } from '../src/index.js';
+import { MemorySink } from '../src/trace/sinks.js';
+import { replayTrace } from '../src/forensics/index.js';
 import { ORDER_TOOLS, codes } from './helpers/guard.js';
 
 const POLICY: PolicyDocument = {

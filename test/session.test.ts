@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { createGuard, defineCheck, MemorySink, replayTrace, type TraceEvent } from '../src/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGuard, defineCheck, type TraceEvent } from '../src/index.js';
+import { MemorySink } from '../src/trace/sinks.js';
+import { replayTrace } from '../src/forensics/index.js';
 import { ORDER_TOOLS, codes, orderSession } from './helpers/guard.js';
 import { Readable } from 'node:stream';
+import { CallHistory } from '../src/state/call-history.js';
+
+afterEach(() => vi.restoreAllMocks());
 
 describe('wrapTool', () => {
   it('runs an allowed call and returns the tool result unchanged', async () => {
@@ -44,9 +49,10 @@ describe('wrapTool', () => {
 describe('fail closed', () => {
   it('blocks with GUARD_ERROR when the session cannot record an event, instead of throwing', async () => {
     const { session } = await orderSession();
-    session.state.calls.add = () => {
+    // The session's state fails to take the event (as a full disk or a store outage would).
+    vi.spyOn(CallHistory.prototype, 'add').mockImplementation(() => {
       throw new Error('disk full');
-    };
+    });
     const decision = await session.beforeToolCall({ tool: 'search', arguments: { query: 'q' } });
     expect(decision).toMatchObject({ action: 'block', proceed: false, flags: [{ code: 'GUARD_ERROR', evidence: { stage: 'commit' } }] });
   });

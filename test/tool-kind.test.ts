@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTool, kindFromName } from '../src/index.js';
+import { classifyTool, kindFromName } from '../src/text/index.js';
 
 describe('tool classification', () => {
   it('reads the leading verb of snake, camel, kebab and namespaced names', () => {

@@ -1,134 +1,148 @@
 /**
- * agent-warden/ai-sdk: the guard in the Vercel AI SDK (v6), installed in one line.
+ * agent-warden/ai-sdk: the guard in the Vercel AI SDK (`ai` 6 and 7), installed in one line.
  * @example
  * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
  * const result = await generateText({ prompt, ...guardAiSdk(session, { model, tools, stopWhen: stepCountIs(8) }) });
  */
 import { asSchema, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type ToolSet } from 'ai';
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
-import { refusalText, toolArguments, withheldAnswer, type GuardSession, type ModelToolCall, type Refusal } from '../../src/index.js';
+import { MessageFeed, refusalText, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
+import { toolArguments } from '../../src/text/index.js';
+
+// The provider types differ by major (V3 for `ai` 6, V4 for `ai` 7) but not in what the guard reads:
+// the shapes below are what both majors share, and results are typed from the installed `ai`.
+type GenerateResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapGenerate']>>>;
+type StreamResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapStream']>>>;
+type StreamPart = StreamResult['stream'] extends ReadableStream<infer Part> ? Part : never;
+type CallOptions = Parameters<NonNullable<LanguageModelMiddleware['wrapGenerate']>>[0]['params'];
+
+interface ContentPart {
+  type: string;
+  text?: string;
+  toolCallId?: string;
+  toolName?: string;
+  input?: string;
+}
+interface Usage {
+  inputTokens: { total: number | undefined };
+  outputTokens: { total: number | undefined };
+}
+interface PromptMessage {
+  role: string;
+  content: unknown;
+}
 
 const FINISH: Record<string, string> = { stop: 'stop', length: 'length', 'content-filter': 'content_filter', 'tool-calls': 'tool_calls', error: 'error', other: 'other' };
 
-function toolCallsOf(content: readonly LanguageModelV3Content[]): ModelToolCall[] {
-  return content.flatMap((part) => {
-    return part.type === 'tool-call' ? [{ id: part.toolCallId, name: part.toolName, arguments: toolArguments(part.input) }] : [];
-  });
+function toolCallsOf(content: readonly ContentPart[]): ModelToolCall[] {
+  return content.flatMap((part) => (part.type === 'tool-call' ? [{ id: part.toolCallId!, name: part.toolName!, arguments: toolArguments(part.input ?? '') }] : []));
 }
 
-function textOf(content: readonly LanguageModelV3Content[]): string | undefined {
-  const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+function textOf(content: readonly ContentPart[]): string | undefined {
+  const text = content.flatMap((part) => (part.type === 'text' && part.text !== undefined ? [part.text] : [])).join('');
   return text === '' ? undefined : text;
 }
 
-const EMPTY_USAGE: LanguageModelV3Usage = {
+/** A prompt message as the guard reads it: its text (tool results as JSON, for the size estimate). */
+function conversationOf(prompt: readonly PromptMessage[]): ConversationMessage[] {
+  return prompt.map((message) => {
+    if (typeof message.content === 'string') return { role: message.role, text: message.content };
+    const parts = Array.isArray(message.content) ? (message.content as Array<{ type?: string; text?: unknown; output?: unknown }>) : [];
+    const text = parts.map((part) => (typeof part.text === 'string' ? part.text : part.type === 'tool-result' ? JSON.stringify(part.output ?? null) : '')).join(message.role === 'user' ? '\n' : '');
+    return { role: message.role, text };
+  });
+}
+
+function outputOf(content: readonly ContentPart[], finish: string, usage: Usage): ModelOutput {
+  const text = textOf(content);
+  return {
+    ...(usage.inputTokens.total !== undefined ? { inputTokens: usage.inputTokens.total } : {}),
+    ...(usage.outputTokens.total !== undefined ? { outputTokens: usage.outputTokens.total } : {}),
+    finishReasons: [FINISH[finish] ?? finish],
+    ...(text !== undefined ? { text } : {}),
+    toolCalls: toolCallsOf(content),
+  };
+}
+
+const EMPTY_USAGE = {
   inputTokens: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
   outputTokens: { total: 0, text: 0, reasoning: 0 },
 };
 
 /** What the model returns instead of calling the provider when the session may not go on. */
-function haltedResult(refusal: Refusal): LanguageModelV3GenerateResult {
-  return { content: [{ type: 'text', text: refusalText(refusal) }], finishReason: { unified: 'stop', raw: 'agent-warden' }, usage: EMPTY_USAGE, warnings: [] };
+function textResult(text: string, warnings: GenerateResult['warnings'] = []): GenerateResult {
+  return { content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: 'agent-warden' }, usage: EMPTY_USAGE, warnings } as GenerateResult;
+}
+
+function textStream(text: string): ReadableStream<StreamPart> {
+  const parts = [
+    { type: 'text-start', id: 'agent-warden' },
+    { type: 'text-delta', id: 'agent-warden', delta: text },
+    { type: 'text-end', id: 'agent-warden' },
+    { type: 'finish', finishReason: { unified: 'stop', raw: 'agent-warden' }, usage: EMPTY_USAGE },
+  ] as StreamPart[];
+  return new ReadableStream<StreamPart>({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      controller.close();
+    },
+  });
 }
 
 /**
- * A language-model middleware that feeds every model call into the session: the user and system
- * messages it was given (trusted context), usage, finish reason and tool calls. Before each call it
- * reserves budget; a session that is paused, killed or out of budget answers with the refusal instead
- * of calling the provider, so the run ends cleanly.
+ * A language-model middleware that runs every model call through the session's model-call protocol:
+ * new user and system messages fed (trusted context), budget reserved with an estimate, usage, finish
+ * reason, text and tool calls recorded. A session that is paused, killed or out of budget answers with
+ * the refusal instead of calling the provider, so the run ends cleanly.
  */
 export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware {
-  let fedMessages = 0;
-
-  async function feedPrompt(params: LanguageModelV3CallOptions): Promise<void> {
-    // Each step's prompt repeats the conversation so far: feed only what is new.
-    const prompt = params.prompt;
-    for (const message of prompt.slice(fedMessages)) {
-      if (message.role === 'system') await session.message('system', message.content);
-      else if (message.role === 'user') await session.message('user', message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'));
-    }
-    fedMessages = Math.max(fedMessages, prompt.length);
-  }
-
-  async function admit(params: LanguageModelV3CallOptions, model: LanguageModelV3) {
-    await feedPrompt(params);
-    return session.beforeModelCall({ model: model.modelId, ...(params.maxOutputTokens !== undefined ? { maxOutputTokens: params.maxOutputTokens } : {}) });
-  }
-
-  async function record(model: LanguageModelV3, content: readonly LanguageModelV3Content[], finish: string, usage: LanguageModelV3Usage, reservationId: string | undefined) {
-    const text = textOf(content);
-    return session.modelCall({
-      model: model.modelId,
-      ...(usage.inputTokens.total !== undefined ? { inputTokens: usage.inputTokens.total } : {}),
-      ...(usage.outputTokens.total !== undefined ? { outputTokens: usage.outputTokens.total } : {}),
-      finishReasons: [FINISH[finish] ?? finish],
-      ...(text !== undefined ? { text } : {}),
-      toolCalls: toolCallsOf(content),
-      ...(reservationId !== undefined ? { reservationId } : {}),
-    });
-  }
+  const feed = new MessageFeed();
+  const requestOf = (params: CallOptions, model: { modelId: string }): ModelRequestInput => ({
+    model: model.modelId,
+    messages: conversationOf(params.prompt as readonly PromptMessage[]),
+    feed,
+    ...(params.maxOutputTokens !== undefined ? { maxOutputTokens: params.maxOutputTokens } : {}),
+  });
 
   return {
     specificationVersion: 'v3',
     async wrapGenerate({ doGenerate, params, model }) {
-      const admission = await admit(params, model);
-      if (!admission.proceed) return haltedResult(admission.refusal!);
-      let result: LanguageModelV3GenerateResult;
-      try {
-        result = await doGenerate();
-      } catch (error) {
-        session.releaseModelCall(admission.reservationId);
-        throw error;
-      }
-      const decision = await record(model, result.content, result.finishReason.unified, result.usage, admission.reservationId);
+      const outcome = await session.guardModelCall(requestOf(params, model), doGenerate, (result) => outputOf(result.content as ContentPart[], result.finishReason.unified, result.usage));
+      if (outcome.refusal) return textResult(refusalText(outcome.refusal));
       // A final answer naming an invented id is held back; a streamed one is already out (flagged only).
-      const withheld = withheldAnswer(decision);
-      return withheld ? { ...result, content: [{ type: 'text', text: refusalText(withheld) }] } : result;
+      return outcome.withheld ? { ...outcome.value!, content: textResult(refusalText(outcome.withheld)).content } : outcome.value!;
     },
     async wrapStream({ doStream, params, model }) {
-      const admission = await admit(params, model);
-      if (!admission.proceed) {
-        const text = refusalText(admission.refusal!);
-        const stream = new ReadableStream<LanguageModelV3StreamPart>({
-          start(controller) {
-            controller.enqueue({ type: 'text-start', id: 'agent-warden' });
-            controller.enqueue({ type: 'text-delta', id: 'agent-warden', delta: text });
-            controller.enqueue({ type: 'text-end', id: 'agent-warden' });
-            controller.enqueue({ type: 'finish', finishReason: { unified: 'stop', raw: 'agent-warden' }, usage: EMPTY_USAGE });
-            controller.close();
-          },
-        });
-        return { stream };
-      }
-      let result;
+      const ticket = await session.openModelCall(requestOf(params, model));
+      if (!ticket.proceed) return { stream: textStream(refusalText(ticket.refusal!)) };
+      let result: StreamResult;
       try {
         result = await doStream();
       } catch (error) {
-        session.releaseModelCall(admission.reservationId);
+        ticket.fail();
         throw error;
       }
       // Buffer what the stream says into one model call, recorded when it finishes.
-      const content: LanguageModelV3Content[] = [];
+      const content: ContentPart[] = [];
       let text = '';
-      let finished = false;
-      const observe = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
+      const observe = new TransformStream<StreamPart, StreamPart>({
         async transform(part, controller) {
-          if (part.type === 'text-delta') text += part.delta;
-          else if (part.type === 'tool-call') content.push(part);
-          else if (part.type === 'finish') {
-            finished = true;
+          const seen = part as ContentPart & { delta?: string; finishReason?: { unified: string }; usage?: Usage };
+          if (seen.type === 'text-delta') text += seen.delta ?? '';
+          else if (seen.type === 'tool-call') content.push(seen);
+          else if (seen.type === 'finish') {
             if (text !== '') content.unshift({ type: 'text', text });
-            await record(model, content, part.finishReason.unified, part.usage, admission.reservationId);
+            await ticket.finish(outputOf(content, seen.finishReason!.unified, seen.usage!));
           }
           controller.enqueue(part);
         },
         flush() {
-          if (!finished) session.releaseModelCall(admission.reservationId);
+          // A stream that ended without finishing gives its reservation back (nothing once finished).
+          ticket.fail();
         },
       });
       return { ...result, stream: result.stream.pipeThrough(observe) };
     },
-  };
+  } as LanguageModelMiddleware;
 }
 
 async function definitionsOf(tools: ToolSet) {
@@ -142,8 +156,9 @@ async function definitionsOf(tools: ToolSet) {
 }
 
 /**
- * Each tool's `execute` runs through the guard. A refused call never runs: the model gets the refusal
- * as the tool's result, and can recover. A result the guard withholds is replaced the same way.
+ * Each tool's `execute` runs through the session's tool-call protocol with the arguments the guard
+ * checked. A refused call never runs: the model gets the refusal as the tool's result, and can recover.
+ * A result the guard withholds is replaced the same way; a tool that throws is recorded, then rethrown.
  */
 export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: TOOLS): TOOLS {
   const defined = definitionsOf(tools).then((definitions) => session.defineTools(definitions));
@@ -158,11 +173,9 @@ export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: 
       ...tool,
       execute: async (input: unknown, options: { toolCallId: string }) => {
         await defined;
-        const decision = await session.beforeToolCall({ callId: options.toolCallId, tool: name, arguments: (input ?? {}) as Record<string, unknown> });
-        if (!decision.proceed) return decision.refusal;
-        const output: unknown = await execute(input as never, options as never);
-        const checked = await session.afterToolCall({ callId: options.toolCallId, tool: name, result: output });
-        return checked.proceed ? output : checked.refusal;
+        const call = { callId: options.toolCallId, tool: name, arguments: (input ?? {}) as Record<string, unknown> };
+        const outcome = await session.guardToolCall(call, (args) => execute(args as never, options as never));
+        return outcome.refusal ?? outcome.value;
       },
     };
   }
@@ -174,13 +187,23 @@ export function stopWhenHalted<TOOLS extends ToolSet = ToolSet>(session: GuardSe
   return () => session.status !== 'active';
 }
 
+/** What `guardAiSdk` returns: spread it into `generateText` / `streamText`. */
+export interface GuardedAiSdkSettings<TOOLS extends ToolSet> {
+  model: LanguageModel;
+  tools: TOOLS;
+  stopWhen: Array<StopCondition<NoInfer<TOOLS>>>;
+}
+
 /**
  * The one-line install: spread into `generateText` / `streamText`.
  * Returns the wrapped model, the guarded tools, and `stopWhen` with the guard's halt added to yours.
  */
-export function guardAiSdk<TOOLS extends ToolSet>(session: GuardSession, settings: { model: LanguageModel; tools?: TOOLS; stopWhen?: StopCondition<NoInfer<TOOLS>> | Array<StopCondition<NoInfer<TOOLS>>> }) {
+export function guardAiSdk<TOOLS extends ToolSet>(
+  session: GuardSession,
+  settings: { model: LanguageModel; tools?: TOOLS; stopWhen?: StopCondition<NoInfer<TOOLS>> | Array<StopCondition<NoInfer<TOOLS>>> },
+): GuardedAiSdkSettings<TOOLS> {
   if (typeof settings.model === 'string') throw new TypeError('agent-warden/ai-sdk: pass a model instance, not a gateway model id string');
-  const model = wrapLanguageModel({ model: settings.model as LanguageModelV3, middleware: wardenMiddleware(session) });
+  const model = wrapLanguageModel({ model: settings.model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: wardenMiddleware(session) });
   const own = settings.stopWhen === undefined ? [] : Array.isArray(settings.stopWhen) ? settings.stopWhen : [settings.stopWhen];
   return {
     model,

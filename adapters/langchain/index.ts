@@ -7,7 +7,7 @@
 import { AIMessage, createMiddleware, ToolMessage, type BaseMessage } from 'langchain';
 import { interrupt } from '@langchain/langgraph';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import { refusalText, withheldAnswer, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+import { MessageFeed, refusalText, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelToolCall } from '../../src/index.js';
 
 /** What a human answers when a paused call interrupts the run: `Command({ resume: { approve: true } })`. */
 export interface WardenResume {
@@ -27,55 +27,72 @@ function messageText(message: BaseMessage): string {
   return typeof message.content === 'string' ? message.content : message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
 }
 
+/** Calls whose decision a middleware keeps for a node that re-runs on resume, at most. */
+const MAX_DECIDED = 1_024;
+
+const ROLES: Record<string, string> = { human: 'user', system: 'system', ai: 'assistant', tool: 'tool' };
+
+function conversationOf(system: BaseMessage | undefined, messages: readonly BaseMessage[]): ConversationMessage[] {
+  const all = system && messageText(system) !== '' ? [system, ...messages] : messages;
+  return all.map((message) => ({ role: ROLES[message.type] ?? message.type, text: messageText(message) }));
+}
+
+/** The model's name as configured (`model` or `modelName` on the chat model), else its class name. */
+function modelNameOf(model: unknown): string {
+  const named = model as { model?: unknown; modelName?: unknown; getName?: () => string };
+  if (typeof named.model === 'string' && named.model !== '') return named.model;
+  if (typeof named.modelName === 'string' && named.modelName !== '') return named.modelName;
+  return typeof named.getName === 'function' ? named.getName() : 'model';
+}
+
+function maxTokensOf(model: unknown): number | undefined {
+  const limited = model as { maxTokens?: unknown };
+  return typeof limited.maxTokens === 'number' && limited.maxTokens > 0 ? limited.maxTokens : undefined;
+}
+
+function outputOf(ai: AIMessage): ModelOutput {
+  const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
+  const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
+  const text = messageText(ai);
+  const model = ai.response_metadata?.model_name ?? ai.response_metadata?.model;
+  return {
+    ...(typeof model === 'string' && model !== '' ? { model } : {}),
+    ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
+    finishReasons: [finish],
+    ...(text !== '' ? { text } : {}),
+    toolCalls,
+  };
+}
+
 /**
- * The guard in a `createAgent` run: `wrapModelCall` feeds new user messages (trusted context), reserves
- * budget (answering with the refusal, which ends the run, when the session may not go on), then feeds
- * the answer's usage, finish reason, text and tool calls; `wrapToolCall` checks each call (a refusal becomes an error
- * `ToolMessage` the model reads) and each result. A pause with no escalation handler becomes the
- * framework's `interrupt`: with a checkpointer, the run is resumed by `Command({ resume: { approve } })`.
+ * The guard in a `createAgent` run: `wrapModelCall` runs each model call through the session's
+ * model-call protocol (new user and system messages as trusted context, budget reserved with an
+ * estimate, usage, finish reason, text and tool calls recorded; a refused call answers with the
+ * refusal, which ends the run); `wrapToolCall` runs each tool call through the tool-call protocol (a
+ * refusal becomes an error `ToolMessage` the model reads). A pause with no escalation handler becomes
+ * the framework's `interrupt`: with a checkpointer, the run is resumed by `Command({ resume: { approve } })`.
  */
 export function wardenMiddleware(session: GuardSession) {
-  let fedMessages = 0;
+  const feed = new MessageFeed();
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
-
-  async function record(ai: AIMessage, reservationId: string | undefined) {
-    const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
-    const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
-    const text = messageText(ai);
-    return session.modelCall({
-      model: String(ai.response_metadata?.model_name ?? ai.response_metadata?.model ?? 'model'),
-      ...(ai.usage_metadata ? { inputTokens: ai.usage_metadata.input_tokens, outputTokens: ai.usage_metadata.output_tokens } : {}),
-      finishReasons: [finish],
-      ...(text !== '' ? { text } : {}),
-      toolCalls,
-      ...(reservationId ? { reservationId } : {}),
-    });
-  }
 
   return createMiddleware({
     name: 'AgentWarden',
     // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
     // would add a graph node per step, costing time and the run's recursion budget.
     wrapModelCall: async (request, handler) => {
-      for (const message of request.messages.slice(fedMessages)) {
-        if (message.type === 'human') await session.message('user', messageText(message));
-        else if (message.type === 'system') await session.message('system', messageText(message));
-      }
-      const admission = await session.beforeModelCall({ model: 'model' });
+      const maxOutputTokens = maxTokensOf(request.model);
+      const outcome = await session.guardModelCall(
+        { model: modelNameOf(request.model), messages: conversationOf(request.systemMessage, request.messages), feed, ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) },
+        () => handler(request),
+        (ai) => outputOf(ai),
+      );
       // An answer without tool calls ends the agent loop: the run stops cleanly with the refusal.
-      if (!admission.proceed) return new AIMessage(refusalText(admission.refusal!));
-      let ai: AIMessage;
-      try {
-        ai = await handler(request);
-      } catch (error) {
-        session.releaseModelCall(admission.reservationId);
-        throw error;
-      }
-      fedMessages = request.messages.length + 1;
+      if (outcome.refusal) return new AIMessage(refusalText(outcome.refusal));
+      const ai = outcome.value!;
       // A final answer naming an id no trusted source gave is held back from the user.
-      const withheld = withheldAnswer(await record(ai, admission.reservationId));
-      return withheld ? new AIMessage({ content: refusalText(withheld), usage_metadata: ai.usage_metadata }) : ai;
+      return outcome.withheld ? new AIMessage({ content: refusalText(outcome.withheld), usage_metadata: ai.usage_metadata }) : ai;
     },
     wrapToolCall: async (request, handler) => {
       const { toolCall, tool } = request;
@@ -85,30 +102,34 @@ export function wardenMiddleware(session: GuardSession) {
         const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
         await session.defineTools([{ name: toolCall.name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema }]);
       }
+      const call = { callId, tool: toolCall.name, arguments: toolCall.args };
       // The node re-runs when a paused run resumes: decide each call once.
-      let pending = decisions.get(callId);
-      if (!pending) {
-        pending = session.beforeToolCall({ callId, tool: toolCall.name, arguments: toolCall.args });
-        decisions.set(callId, pending);
+      let decision = decisions.get(callId);
+      if (!decision) {
+        decision = session.beforeToolCall(call);
+        decisions.set(callId, decision);
+        if (decisions.size > MAX_DECIDED) decisions.delete(decisions.keys().next().value!);
       }
-      const decision = await pending;
-      const refuse = (text: string) => new ToolMessage({ content: text, tool_call_id: callId, name: toolCall.name, status: 'error' });
-      if (!decision.proceed) {
-        if (decision.action !== 'pause' || decision.escalation !== 'unavailable') return refuse(refusalText(decision.refusal!));
+      const decided = await decision;
+      let approved = false;
+      if (decided.action === 'pause' && decided.escalation === 'unavailable') {
         const answer = interrupt<WardenInterrupt, WardenResume>({
           type: 'agent-warden/pause',
           tool: toolCall.name,
           args: toolCall.args,
-          flags: decision.flags.map(({ code, message }) => ({ code, message })),
-          message: decision.refusal!.message,
+          flags: decided.flags.map(({ code, message }) => ({ code, message })),
+          message: decided.refusal!.message,
         });
-        if (!answer?.approve) return refuse(refusalText(decision.refusal!));
-        session.resume();
+        approved = answer?.approve === true;
       }
-      const result = await handler(request);
-      if (!ToolMessage.isInstance(result)) return result;
-      const checked = await session.afterToolCall({ callId, tool: toolCall.name, result: result.content, ...(result.status === 'error' ? { isError: true } : {}) });
-      return checked.proceed ? result : refuse(refusalText(checked.refusal!));
+      const outcome = await session.guardToolCall(call, (args) => handler({ ...request, toolCall: { ...toolCall, args } }), {
+        decision: decided,
+        approved,
+        // A `Command` (a handoff, a state update) is control flow, not a result the model reads.
+        resultOf: (result) => (ToolMessage.isInstance(result) ? { result: result.content, ...(result.status === 'error' ? { isError: true } : {}) } : undefined),
+      });
+      if (outcome.refusal) return new ToolMessage({ content: refusalText(outcome.refusal), tool_call_id: callId, name: toolCall.name, status: 'error' });
+      return outcome.value!;
     },
   });
 }

@@ -7,9 +7,16 @@ import { FrameSniffer } from './frame-sniffer.js';
 import { frameTooLargeError, INVALID_REQUEST, PARSE_ERROR } from './framed-stdio.js';
 import type { McpGuard } from './guarded-tools.js';
 import { errorResponse, INTERNAL_ERROR } from './messages.js';
-import type { ProxySession } from './proxy.js';
 import { relaySession, type RelayedSession } from './relayed-session.js';
 import type { UpstreamOptions } from './upstream.js';
+
+/** One client session of the proxy (the proxy's and the HTTP server's view; declared here so the two modules do not import each other). */
+export interface ProxySession {
+  /** The MCP session id (HTTP), or the connection's key (stdio). */
+  id: string;
+  /** The process id of the upstream server this session talks to. */
+  upstreamPid: number | undefined;
+}
 
 export interface HttpSessionOptions {
   /** HTTP: a client session with no open request for this long is ended and its upstream closed (default 30 min). */

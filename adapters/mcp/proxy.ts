@@ -4,7 +4,9 @@ import { FramedStdioTransport, DEFAULT_MAX_FRAME_BYTES } from './framed-stdio.js
 import { McpGuard, type McpGuardOptions } from './guarded-tools.js';
 import type { UpstreamOptions } from './upstream.js';
 import { relaySession } from './relayed-session.js';
-import { serveHttp, type HttpSessionOptions } from './proxy-http.js';
+import { serveHttp, type HttpSessionOptions, type ProxySession } from './proxy-http.js';
+
+export type { ProxySession } from './proxy-http.js';
 
 export interface ProxyOptions extends McpGuardOptions, HttpSessionOptions {
   /** The upstream MCP server, started as a child process speaking MCP on stdio. */
@@ -20,13 +22,6 @@ export interface ProxyOptions extends McpGuardOptions, HttpSessionOptions {
   maxFrameBytes?: number;
   /** Where the proxy reports what it refuses and what upstream does (default: stderr). */
   log?: (line: string) => void;
-}
-
-export interface ProxySession {
-  /** The MCP session id (HTTP), or the connection's key (stdio). */
-  id: string;
-  /** The process id of the upstream server this session talks to. */
-  upstreamPid: number | undefined;
 }
 
 export interface RunningProxy {

@@ -18,7 +18,8 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { refusalText, toolArguments, withheldAnswer, type Decision, type GuardSession, type ModelToolCall } from '../../src/index.js';
+import { MessageFeed, refusalText, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
+import { toolArguments } from '../../src/text/index.js';
 
 type OutputItem = ModelResponse['output'][number];
 
@@ -39,88 +40,91 @@ function refusalResponse(text: string): ModelResponse {
   return { usage: new Usage(), output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }] };
 }
 
-/**
- * A `Model` that feeds every call into the session (user input and instructions as trusted context,
- * usage, tool calls and text) and reserves budget first: a halted or spent session answers with the
- * refusal as the agent's output instead of calling the provider.
- */
-/** How much of the run's input each session has seen: one run's agents share one conversation. */
-const fedInputs = new WeakMap<GuardSession, number>();
+function textOfContent(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join('');
+}
+
+/** The request as a conversation: instructions first, then the input items (tool outputs as text, for the size estimate). */
+function conversationOf(request: ModelRequest): ConversationMessage[] {
+  const input = typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : request.input;
+  const messages: ConversationMessage[] = request.systemInstructions ? [{ role: 'system', text: request.systemInstructions }] : [];
+  for (const item of input) {
+    const entry = item as { role?: string; content?: unknown; type?: string; output?: unknown; arguments?: string };
+    if (entry.role !== undefined) messages.push({ role: entry.role, text: textOfContent(entry.content) });
+    else messages.push({ role: entry.type ?? 'item', text: typeof entry.output === 'string' ? entry.output : (entry.arguments ?? textOfContent(entry.output)) });
+  }
+  return messages;
+}
+
+function outputOf(response: Pick<ModelResponse, 'usage' | 'output'>): ModelOutput {
+  const toolCalls = toolCallsOf(response.output);
+  const text = textOfOutput(response.output);
+  return {
+    inputTokens: response.usage.inputTokens,
+    outputTokens: response.usage.outputTokens,
+    finishReasons: [toolCalls.length > 0 ? 'tool_calls' : 'stop'],
+    ...(text !== undefined ? { text } : {}),
+    toolCalls,
+  };
+}
+
+/** What each session has been fed: one run's agents share one conversation. */
+const feeds = new WeakMap<GuardSession, MessageFeed>();
 /** The guard's decision on the last answer the model gave, for the agent's output guardrail. */
 const lastAnswer = new WeakMap<GuardSession, Decision>();
 
+/**
+ * A `Model` that runs every call through the session's model-call protocol (user input and
+ * instructions as trusted context, budget reserved with an estimate, usage, tool calls and text
+ * recorded): a halted or spent session answers with the refusal as the agent's output instead of
+ * calling the provider.
+ */
 export class GuardedModel implements Model {
-  private fedInstructions: string | undefined;
-
   constructor(
     private readonly session: GuardSession,
     private readonly inner: Model,
     private readonly modelName = 'model',
   ) {}
 
-  private async admit(request: ModelRequest) {
-    if (request.systemInstructions && request.systemInstructions !== this.fedInstructions) {
-      this.fedInstructions = request.systemInstructions;
-      await this.session.message('system', request.systemInstructions);
-    }
-    const input = typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : request.input;
-    for (const item of input.slice(fedInputs.get(this.session) ?? 0)) {
-      const message = item as { role?: string; content?: unknown };
-      if (message.role !== 'user') continue;
-      const text = typeof message.content === 'string' ? message.content : Array.isArray(message.content) ? message.content.map((part: { text?: string }) => part.text ?? '').join('') : '';
-      await this.session.message('user', text);
-    }
-    fedInputs.set(this.session, Math.max(fedInputs.get(this.session) ?? 0, input.length));
-    return this.session.beforeModelCall({ model: this.modelName, ...(request.modelSettings?.maxTokens ? { maxOutputTokens: request.modelSettings.maxTokens } : {}) });
+  private requestOf(request: ModelRequest): ModelRequestInput {
+    let feed = feeds.get(this.session);
+    if (!feed) feeds.set(this.session, (feed = new MessageFeed()));
+    const maxOutputTokens = request.modelSettings?.maxTokens;
+    return { model: this.modelName, messages: conversationOf(request), feed, ...(maxOutputTokens ? { maxOutputTokens } : {}) };
   }
 
-  private async record(response: ModelResponse, reservationId: string | undefined): Promise<void> {
-    const toolCalls = toolCallsOf(response.output);
-    const text = textOfOutput(response.output);
-    const decision = await this.session.modelCall({
-      model: this.modelName,
-      inputTokens: response.usage.inputTokens,
-      outputTokens: response.usage.outputTokens,
-      finishReasons: [toolCalls.length > 0 ? 'tool_calls' : 'stop'],
-      ...(text !== undefined ? { text } : {}),
-      toolCalls,
-      ...(reservationId ? { reservationId } : {}),
-    });
-    if (toolCalls.length === 0) lastAnswer.set(this.session, decision);
+  private remember(decision: Decision | undefined, output: ModelOutput): void {
+    if (decision && (output.toolCalls ?? []).length === 0) lastAnswer.set(this.session, decision);
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    const admission = await this.admit(request);
-    if (!admission.proceed) return refusalResponse(refusalText(admission.refusal!));
-    let response: ModelResponse;
-    try {
-      response = await this.inner.getResponse(request);
-    } catch (error) {
-      this.session.releaseModelCall(admission.reservationId);
-      throw error;
-    }
-    await this.record(response, admission.reservationId);
-    return response;
+    let output: ModelOutput | undefined;
+    const outcome = await this.session.guardModelCall(this.requestOf(request), () => this.inner.getResponse(request), (response) => (output = outputOf(response)));
+    if (outcome.refusal) return refusalResponse(refusalText(outcome.refusal));
+    this.remember(outcome.decision, output!);
+    return outcome.value!;
   }
 
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
-    const admission = await this.admit(request);
-    if (!admission.proceed) {
-      const response = refusalResponse(refusalText(admission.refusal!));
+    const ticket = await this.session.openModelCall(this.requestOf(request));
+    if (!ticket.proceed) {
+      const response = refusalResponse(refusalText(ticket.refusal!));
       yield { type: 'response_done', response: { id: 'agent-warden', usage: { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 }, output: response.output } } as StreamEvent;
       return;
     }
-    let recorded = false;
     try {
       for await (const event of this.inner.getStreamedResponse(request)) {
         if (event.type === 'response_done') {
-          recorded = true;
-          await this.record({ usage: new Usage(event.response.usage), output: event.response.output }, admission.reservationId);
+          const output = outputOf({ usage: new Usage(event.response.usage), output: event.response.output });
+          this.remember(await ticket.finish(output), output);
         }
         yield event;
       }
     } finally {
-      if (!recorded) this.session.releaseModelCall(admission.reservationId);
+      // A stream that failed or was abandoned gives its reservation back (nothing once finished).
+      ticket.fail();
     }
   }
 }
@@ -143,18 +147,25 @@ function isAgentTool(tool: Tool): boolean {
  * with a message the model reads), an output guardrail (a withheld result is replaced), and a pause
  * mapped to the SDK's approval interruption when no escalation handler answers it.
  */
+/** Calls a tool keeps open between its guardrails (an approval nobody answered stays open), at most. */
+const MAX_OPEN_CALLS = 1_024;
+
 function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>): Tool {
   if (tool.type !== 'function') return tool;
   const functionTool = tool as FunctionTool<any, any, any>;
-  const decisions = new Map<string, Promise<Decision>>();
-  const subagent = isAgentTool(tool);
-  const decide = (callId: string, args: unknown) => {
-    let decision = decisions.get(callId);
-    if (!decision) {
-      decision = defined.then(() => session.beforeToolCall({ callId, tool: tool.name, arguments: typeof args === 'string' ? args : ((args ?? {}) as Record<string, unknown>) }));
-      decisions.set(callId, decision);
+  const tickets = new Map<string, Promise<ToolCallTicket>>();
+  // An agent used as a tool is a subagent: its answer is untrusted input, not a tool result.
+  const subagent = isAgentTool(tool) ? { subagent: tool.name } : {};
+  // The SDK asks about a call in its approval hook, then in the input guardrail: decide it once.
+  const open = (callId: string, args: unknown) => {
+    let ticket = tickets.get(callId);
+    if (!ticket) {
+      const call = { callId, tool: tool.name, arguments: typeof args === 'string' ? args : ((args ?? {}) as Record<string, unknown>) };
+      ticket = defined.then(() => session.openToolCall(call, subagent));
+      tickets.set(callId, ticket);
+      if (tickets.size > MAX_OPEN_CALLS) tickets.delete(tickets.keys().next().value!);
     }
-    return decision;
+    return ticket;
   };
   const approvalsAsked = new Set<string>();
   const needsApproval = functionTool.needsApproval;
@@ -162,7 +173,7 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
     ...functionTool,
     async needsApproval(runContext, input, callId) {
       if (callId !== undefined) {
-        const decision = await decide(callId, input);
+        const { decision } = await open(callId, input);
         // A pause nobody answered becomes the SDK's own approval interruption: a human decides, the run resumes.
         if (decision.action === 'pause' && decision.escalation === 'unavailable') {
           approvalsAsked.add(callId);
@@ -176,14 +187,17 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
       defineToolInputGuardrail({
         name: 'agent-warden',
         run: async ({ toolCall }) => {
-          const decision = await decide(toolCall.callId, toolCall.arguments);
-          if (decision.proceed) return ToolGuardrailFunctionOutputFactory.allow({ flags: decision.flags });
-          if (approvalsAsked.delete(toolCall.callId)) {
+          const ticket = await open(toolCall.callId, toolCall.arguments);
+          if (!ticket.proceed && approvalsAsked.delete(toolCall.callId)) {
             // Reaching execution after the interruption means a human approved the call.
-            session.resume();
+            const approved = session.openToolCall({ callId: toolCall.callId, tool: tool.name, arguments: toolCall.arguments }, { ...subagent, decision: ticket.decision, approved: true });
+            tickets.set(toolCall.callId, approved);
+            await approved;
             return ToolGuardrailFunctionOutputFactory.allow({ approvedByHuman: true });
           }
-          return ToolGuardrailFunctionOutputFactory.rejectContent(refusalText(decision.refusal!), { flags: decision.flags });
+          if (ticket.proceed) return ToolGuardrailFunctionOutputFactory.allow({ flags: ticket.decision.flags });
+          tickets.delete(toolCall.callId);
+          return ToolGuardrailFunctionOutputFactory.rejectContent(refusalText(ticket.refusal!), { flags: ticket.decision.flags });
         },
       }),
     ],
@@ -192,11 +206,9 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
       defineToolOutputGuardrail({
         name: 'agent-warden',
         run: async ({ toolCall, output }) => {
-          decisions.delete(toolCall.callId);
-          // An agent used as a tool is a subagent: its answer is untrusted input, not a tool result.
-          const checked = subagent
-            ? await session.subagentOutput(output, { agent: tool.name, callId: toolCall.callId })
-            : await session.afterToolCall({ callId: toolCall.callId, tool: tool.name, result: output });
+          const ticket = await open(toolCall.callId, toolCall.arguments);
+          tickets.delete(toolCall.callId);
+          const checked = await ticket.finish(output);
           return checked.proceed ? ToolGuardrailFunctionOutputFactory.allow() : ToolGuardrailFunctionOutputFactory.rejectContent(refusalText(checked.refusal!), { flags: checked.flags });
         },
       }),

@@ -7,7 +7,7 @@ const MAX_LISTED_TOOLS = 20;
 export const argumentSchema = defineCheck('argument-schema', ['tool.call'], (event, context) => {
   const call = context.call();
   if (!call.tool) {
-    const known = [...context.state.tools.keys()];
+    const known = context.session.toolNames();
     return [
       flag(AnomalyCode.TOOL_UNKNOWN, event.step, `Tool "${event.tool}" is not defined in this session.`, {
         tool: event.tool,

@@ -10,7 +10,7 @@ import type { Flag } from '../trace/events.js';
 export const budgetAlert = defineCheck('budget-alert', ['llm.call'], (event, context) => {
   const { alerts } = context.policy;
   if (alerts.costUsd.length === 0 && alerts.tokens.length === 0) return [];
-  const { budget, usage, topSteps } = context.state;
+  const { budget, usage, topSteps } = context.session;
   const charge = budget.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 });
   const spentTokens = budget.spent.tokens + charge.tokens;
   const spentCostNano = budget.spent.costNano + charge.costNano;
@@ -18,7 +18,7 @@ export const budgetAlert = defineCheck('budget-alert', ['llm.call'], (event, con
   const flags: Flag[] = [];
   const raise = (metric: 'cost' | 'tokens', level: number, index: number, count: number, message: string) => {
     const key = `${metric}:${level}`;
-    if (context.state.alertFired(key)) return;
+    if (context.session.alertFired(key)) return;
     const top = [...topSteps, { step: event.step, tokens: charge.tokens }].sort((a, b) => b.tokens - a.tokens).slice(0, 5);
     flags.push(
       flag(AnomalyCode.BUDGET_ALERT, event.step, `${message} (alert level ${index + 1} of ${count}).`, {

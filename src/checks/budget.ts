@@ -8,7 +8,7 @@ function usd(nano: number): string {
 
 /** Per-call spend against the session budget, the per-step limit, the burn rate and the context median. */
 export const modelCallBudget = defineCheck('budget', ['llm.call'], (event, context) => {
-  const { budget, usage } = context.state;
+  const { budget, usage } = context.session;
   const policy = context.policy.budget;
   const inputTokens = event.input_tokens ?? 0;
   const outputTokens = event.output_tokens ?? 0;
@@ -50,7 +50,7 @@ export const modelCallBudget = defineCheck('budget', ['llm.call'], (event, conte
 
 /** A tool call in a session whose budget is spent pauses too: calls feed the next model call. */
 export const toolCallBudget = defineCheck('budget-on-tool-call', ['tool.call'], (event, context) => {
-  const { budget } = context.state;
+  const { budget } = context.session;
   if (!budget.exhausted()) return [];
   return [
     flag(AnomalyCode.BUDGET_EXCEEDED, event.step, `Session budget is spent (${budget.spent.tokens} tokens${budget.maxCostNano !== undefined ? `, ${usd(budget.spent.costNano)}` : ''}).`, {

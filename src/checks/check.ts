@@ -1,19 +1,20 @@
 import type { Flag, SubagentOutputEvent, TraceEvent, TraceEventType } from '../trace/events.js';
 import type { ArgumentValidator } from '../schema/compile.js';
 import type { Policy, ToolPolicy } from '../policy/policy.js';
-import type { SessionState } from '../state/session-state.js';
+import type { SessionView } from '../state/session-view.js';
 import type { ContentScan } from '../text/content-scan.js';
 import type { PreparedCall } from './prepared-call.js';
 import type { InjectionScanner } from '../text/injection.js';
-import type { EntityResolver } from './entity-verification.js';
 import type { EntityPattern } from './entity-patterns.js';
 
-/** What a check sees: the session (read only), the policy, and values computed once per event. */
+/** What a check sees: a read-only view of the session, the policy, and values computed once per event. */
 export interface CheckContext {
   readonly policy: Policy;
-  readonly state: SessionState;
+  /** The session, read only: what it has seen, defined, spent and been told. */
+  readonly session: SessionView;
   readonly injection: InjectionScanner;
-  readonly resolvers: Readonly<Record<string, EntityResolver>>;
+  /** The guard's existence checks by entity kind (the runtime's `EntityResolver`s). */
+  readonly resolvers: Readonly<Record<string, (id: string, kind: string) => boolean | Promise<boolean>>>;
   readonly entityPatterns: readonly EntityPattern[];
   /** The event's time in ms since the epoch, when it has one. */
   readonly at: number | undefined;
@@ -26,18 +27,29 @@ export interface CheckContext {
   content(): ContentScan;
 }
 
-/** A check: a small pure function from an event and a read-only session view to anomaly flags. */
+/**
+ * A check: a small pure function from an event and a read-only session view to anomaly flags.
+ * Checks never change the session and never throw for a finding (a check that throws becomes GUARD_ERROR).
+ */
 export interface Check<E extends TraceEvent = TraceEvent> {
   readonly name: string;
   readonly on: ReadonlyArray<TraceEventType>;
   run(event: E, context: CheckContext): Flag[] | Promise<Flag[]>;
 }
 
+/** Makes a flag (a finding): its code, the step, a message for people and the model, and evidence as data. */
 export function flag(code: string, step: number, message: string, evidence?: Record<string, unknown>): Flag {
   return evidence === undefined ? { code, message, step } : { code, message, step, evidence };
 }
 
-/** Declares a check with its event type narrowed. */
+/**
+ * Declares a check with its event type narrowed. Add it with `createGuard({ checks: [...] })`.
+ * @example
+ * const noRefundsOnFriday = defineCheck('no-refunds-on-friday', ['tool.call'], (event, context) =>
+ *   event.tool === 'refund_order' && new Date(context.at ?? Date.now()).getDay() === 5
+ *     ? [flag('REFUND_ON_FRIDAY', event.step, 'Refunds wait for Monday.', { tool: event.tool })]
+ *     : []);
+ */
 export function defineCheck<T extends TraceEventType>(
   name: string,
   on: readonly T[],

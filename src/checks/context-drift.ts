@@ -8,7 +8,7 @@ function sameGoal(a: string, b: string): boolean {
 
 /** The stated goal rewritten by anyone but the user: the agent's self-model is being changed. */
 export const contextDrift = defineCheck('context-drift', ['goal.update'], (event, context) => {
-  const previous = context.state.goal;
+  const previous = context.session.goal;
   if (event.source === 'user' || previous === undefined || sameGoal(previous, event.goal)) return [];
   return [
     flag(AnomalyCode.CONTEXT_DRIFT, event.step, `Goal rewritten by ${event.source}, not the user: ${JSON.stringify(previous)} -> ${JSON.stringify(event.goal)}.`, {

@@ -10,17 +10,17 @@ import { hasArgumentValue } from '../text/canonical-args.js';
  * Only the result's subject counts (see result-subject.ts): related entities listed inside it do not.
  */
 export const entityMismatch = defineCheck('entity-mismatch', ['tool.result'], (event, context) => {
-  if (context.state.sessionEntities.size === 0 || event.is_error === true) return [];
+  if (!context.session.hasSessionEntities() || event.is_error === true) return [];
   const flags: Flag[] = [];
   const seen = new Set<string>();
   let callValues: { has(value: string): boolean } | undefined;
   for (const { key, value, path } of context.content().keyed) {
-    const expected = context.state.sessionEntities.get(key);
+    const expected = context.session.sessionEntities(key);
     if (!expected || expected.size === 0) continue;
     const tokens = idTokens(value);
     if (tokens.length === 0 || tokens.every((token) => expected.has(token))) continue;
     if (seen.has(`${key}\u0000${value}`)) continue;
-    const record = context.state.calls.get(event.call_id);
+    const record = context.session.toolCall(event.call_id);
     callValues ??= { has: (value: string) => record !== undefined && hasArgumentValue(record.args, value) };
     if (!isAboutSubject(path, context.content().parsed, callValues)) continue;
     seen.add(`${key}\u0000${value}`);

@@ -16,13 +16,13 @@ function describeSource(provenance: Provenance): string {
 export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], (event, context) => {
   const flags: Flag[] = [];
   // With no conversation to check against, a read-only lookup is how an id is first established.
-  const lookup = context.state.provenance === 'tool-results' && context.call().tool?.readOnly === true;
+  const lookup = context.session.provenance === 'tool-results' && context.call().tool?.readOnly === true;
   const reported = new Set<string>();
   for (const reference of context.call().references) {
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
-      const { trusted, untrusted } = context.state.ledger.lookup(token);
+      const { trusted, untrusted } = context.session.provenanceOf(token);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
       else missing ??= token;
@@ -36,7 +36,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     if (missing !== undefined) {
       reported.add(key);
       // Content too large to keep whole may have carried it: say so, with where and how much was dropped.
-      const dropped = context.state.ledger.dropped;
+      const dropped = context.session.droppedFromContent();
       const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
       flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
     } else if (untrustedSource) {

@@ -2,8 +2,9 @@ import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
 import type { Flag } from '../trace/events.js';
 
-/** Looks an id up where it lives (a database, an API). `true`: it exists. */
-export type EntityResolver = (id: string, kind: string) => boolean | Promise<boolean>;
+import type { CheckContext } from './check.js';
+
+type EntityResolver = CheckContext['resolvers'][string];
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -62,7 +63,7 @@ export const entityVerification = defineCheck('entity-verification', ['session.s
 
 /** Every tool call of a session whose key entities failed step 0 carries the failure. */
 export const unverifiedSession = defineCheck('unverified-session', ['tool.call'], (event, context) =>
-  context.state.unverified.map((failure) =>
+  context.session.unverified.map((failure) =>
     flag(AnomalyCode.ENTITY_UNVERIFIED, event.step, `Session refuses tool calls: ${failure.message}`, { ...failure.evidence, originStep: failure.step }),
   ),
 );

@@ -18,7 +18,7 @@ export const loopDetection = defineCheck('loop', ['tool.call'], (event, context)
   const call = context.call();
   if (call.arguments === undefined) return [];
   const { maxRepeats, similarity, oscillation } = context.policy.loop;
-  const history = context.state.calls.all();
+  const history = context.session.recentCalls();
   const alike = (x: CallRecord['args'], y: CallRecord['args']) => nearIdentical(x, y, similarity);
 
   const chain: CallRecord[] = [];

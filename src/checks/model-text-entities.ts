@@ -10,7 +10,7 @@ function textOf(event: TraceEvent, context: CheckContext): { text: string; final
     if (typeof text !== 'string' || text === '') return undefined;
     return { text, final: (event.output.tool_calls ?? []).length === 0 };
   }
-  if (event.type === 'message' && event.role === 'assistant' && event.content !== context.state.lastModelText) {
+  if (event.type === 'message' && event.role === 'assistant' && event.content !== context.session.lastModelText) {
     return { text: event.content, final: true };
   }
   return undefined;
@@ -22,11 +22,11 @@ function textOf(event: TraceEvent, context: CheckContext): { text: string; final
  */
 export const modelTextEntities = defineCheck('model-text-entities', ['llm.call', 'message'], (event, context) => {
   const said = textOf(event, context);
-  if (!said || context.state.idShapes.size === 0) return [];
+  if (!said || context.session.idShapeCount() === 0) return [];
   const flags: Flag[] = [];
-  for (const { token, shape } of context.state.idShapes.find(said.text)) {
+  for (const { token, shape } of context.session.findIdShapes(said.text)) {
     const normalized = normalizeId(token);
-    if (normalized === undefined || context.state.ledger.lookup(normalized).trusted) continue;
+    if (normalized === undefined || context.session.provenanceOf(normalized).trusted) continue;
     flags.push(
       flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `The model ${said.final ? 'told the user' : 'said'} "${token}", an id that appeared in no trusted prior context.`, {
         id: token,

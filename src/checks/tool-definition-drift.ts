@@ -14,7 +14,7 @@ function changedFields(before: ToolDefinition, after: ToolDefinition): string[] 
 export const toolDefinitionDrift = defineCheck('tool-definition-drift', ['tool.definitions'], (event, context) => {
   const flags: Flag[] = [];
   for (const definition of event.tools) {
-    const pinned = context.state.tools.get(definition.name);
+    const pinned = context.session.tool(definition.name);
     if (!pinned || pinned.hash === definitionHash(definition)) continue;
     const fields = changedFields(pinned.definition, definition);
     flags.push(

@@ -1,12 +1,7 @@
 import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
+import { isTruncated } from '../trace/finish-reasons.js';
 
-/** Finish reasons that mean the output hit its limit, across providers. */
-const LENGTH_REASONS = new Set(['length', 'max_tokens', 'max_output_tokens', 'model_length']);
-
-export function isTruncated(finishReasons: readonly string[] | undefined): boolean {
-  return (finishReasons ?? []).some((reason) => LENGTH_REASONS.has(String(reason).toLowerCase()));
-}
 
 /** A model call cut off by its output limit that still produced tool calls: their JSON may be cut mid-object. */
 export const truncatedModelCall = defineCheck('truncation', ['llm.call'], (event) => {
@@ -22,8 +17,8 @@ export const truncatedModelCall = defineCheck('truncation', ['llm.call'], (event
 
 /** The tool calls of a truncated model call are refused. */
 export const truncatedToolCall = defineCheck('truncation-on-tool-call', ['tool.call'], (event, context) => {
-  if (!context.state.truncatedCallIds.has(event.call_id)) return [];
-  const origin = context.state.modelToolCalls.get(event.call_id);
+  if (!context.session.wasTruncated(event.call_id)) return [];
+  const origin = context.session.modelToolCall(event.call_id);
   return [
     flag(AnomalyCode.OUTPUT_TRUNCATED, event.step, `${event.tool} comes from a model output cut off by its length limit${origin ? ` at step ${origin.step}` : ''}; its arguments cannot be trusted.`, {
       tool: event.tool,

@@ -1,7 +1,7 @@
 import type { ToolDefinition } from '../trace/events.js';
 import { createGuard } from '../guard.js';
-import type { TraceSink } from '../guard.js';
-import type { Decision } from '../session.js';
+import type { TraceSink } from '../trace/sink.js';
+import type { Decision } from '../decision.js';
 
 /** The order service behind the demo: a tiny in-memory database. */
 const ORDERS: Record<string, { order_id: string; customer_id: string; status: string; total: string }> = {

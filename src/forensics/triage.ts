@@ -2,7 +2,7 @@ import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
 import { readTrace, type TraceProblem } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
-import type { Decision } from '../session.js';
+import type { Decision } from '../decision.js';
 import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { Flag, TraceEvent } from '../trace/events.js';
-import type { TraceSink } from '../guard.js';
+import type { TraceSink } from '../trace/sink.js';
 import { ATTR, OPERATION } from './semconv.js';
 
 type OtelApi = typeof import('@opentelemetry/api');

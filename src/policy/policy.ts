@@ -43,6 +43,7 @@ export interface InjectionPolicy {
   detectorFailure: 'block' | 'warn' | 'allow';
 }
 
+/** Per-tool policy: destructive or read-only, and actions that override the policy's for this tool. */
 export interface ToolPolicy {
   destructive?: boolean;
   readOnly?: boolean;
@@ -57,6 +58,7 @@ export interface ToolPolicy {
   ignoreArguments?: string[];
 }
 
+/** An entity kind the policy knows (an id pattern, argument names that reference it). */
 export interface EntityKindPolicy {
   pattern?: string;
   /** Look for ids of this kind inside free-text arguments and results (default: true when a pattern is set). */
@@ -69,6 +71,7 @@ export interface ModelTextPolicy {
   final: Action;
 }
 
+/** When repeated calls count as a loop. */
 export interface LoopPolicy {
   maxRepeats: number;
   similarity: number;
@@ -103,6 +106,7 @@ export interface SessionTypePolicy {
   loop?: Partial<LoopPolicy>;
 }
 
+/** A session's token and cost budget, per-step limit, and the burn-rate and context-bloat signals. */
 export interface BudgetPolicy {
   maxTokens?: number;
   maxCostUsd?: number;
@@ -146,6 +150,7 @@ export interface Policy {
   classifyUnannotatedTools: boolean;
 }
 
+/** The policy a guard uses for everything a policy document leaves out. */
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   actions: { ...DEFAULT_ACTIONS },
   destructiveActions: { ...DEFAULT_DESTRUCTIVE_ACTIONS } as Record<string, Action>,
@@ -187,6 +192,7 @@ export function isResolvedPolicy(value: unknown): value is Policy {
   return typeof value === 'object' && value !== null && RESOLVED.has(value);
 }
 
+/** A policy document that is not valid: the message lists every problem, with its path. */
 export class PolicyError extends Error {
   constructor(
     message: string,

@@ -1,12 +1,30 @@
 import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
-import type { CheckContext } from '../checks/check.js';
+import type { ContentScan } from '../text/content-scan.js';
+import type { CanonicalArguments } from '../text/canonical-args.js';
+import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode } from '../codes.js';
-import { isTruncated } from '../checks/truncation.js';
+import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import type { SessionState } from './session-state.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
+
+/** What the session applies of a tool call, as the checks prepared it (their `PreparedCall`). */
+export interface CallFacts {
+  readonly canonical: CanonicalArguments;
+  readonly echoTokens: Set<string>;
+  readonly tool: RegisteredTool | undefined;
+  readonly references: ReadonlyArray<{ readonly value: string; readonly tokens: readonly string[]; readonly via: string }>;
+}
+
+/** Values computed once per event, shared by the checks and by what the session applies. */
+export interface EventFacts {
+  /** The event's time in ms since the epoch, when it has one. */
+  readonly at: number | undefined;
+  call(): CallFacts;
+  content(): ContentScan;
+}
 
 
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
@@ -37,7 +55,7 @@ function sourceName(prefix: string, name: string): string {
 export function applyEvent(
   state: SessionState,
   event: TraceEvent,
-  context: CheckContext,
+  context: EventFacts,
   flags: readonly Flag[],
   action: Action,
   policy: Policy,

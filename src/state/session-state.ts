@@ -9,6 +9,7 @@ import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { IdShapeSet } from '../text/id-shapes.js';
 
+/** Where a session stands: `active`, `paused` (until resumed), `killed` (for good), or `ended`. */
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
 /** Model tool calls (and which were truncated) a session remembers, at most. */

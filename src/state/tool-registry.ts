@@ -5,7 +5,7 @@ import { canonicalJson } from '../text/canonical-json.js';
 import { compileToolSchema, type ArgumentValidator } from '../schema/compile.js';
 import { isIdName } from '../text/id-names.js';
 import { classifyTool, type ToolKind } from '../tool-kind.js';
-import { definitionTexts } from '../checks/entity-reference.js';
+import { definitionTexts } from '../text/definition-texts.js';
 import { forEachToken } from '../text/tokens.js';
 
 export interface RegisteredTool {

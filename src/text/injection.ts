@@ -16,8 +16,10 @@
  */
 import { normalizeForInjection } from './injection-normalize.js';
 
+/** How sure a finding is: `high` (a rule or detector that rarely misfires) or `low` (a weaker signal). */
 export type InjectionConfidence = 'high' | 'low';
 
+/** One injection attempt found in content: what matched, where, and how sure. */
 export interface InjectionFinding {
   kind: string;
   excerpt: string;
@@ -159,6 +161,7 @@ export interface InjectionDetector {
   detect(text: string, context: { source: string; signal: AbortSignal }): Promise<DetectorVerdict | undefined> | DetectorVerdict | undefined;
 }
 
+/** What an injection detector of your own answers for one text. */
 export interface DetectorVerdict {
   injection: boolean;
   /** Default `low`: a model's judgment warns unless it says it is sure. */
@@ -167,6 +170,7 @@ export interface DetectorVerdict {
   reason?: string;
 }
 
+/** The guard's injection scan, compiled once: patterns and detectors over one text. */
 export interface InjectionScanner {
   /** Normalizes `text` and scans it; findings quote the normalized text. */
   scan(text: string): InjectionFinding[];

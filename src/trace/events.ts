@@ -6,6 +6,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** MCP tool annotations: hints about what a tool does (read only, destructive, idempotent, open world). */
 export interface ToolAnnotations {
   title?: string;
   readOnlyHint?: boolean;
@@ -15,6 +16,7 @@ export interface ToolAnnotations {
   [key: string]: unknown;
 }
 
+/** A tool definition in trace shape: name, description, input and output JSON Schema, annotations. */
 export interface ToolDefinition {
   name: string;
   description?: string;
@@ -23,6 +25,7 @@ export interface ToolDefinition {
   annotations?: ToolAnnotations;
 }
 
+/** A tool call as the model emitted it, inside a model call. */
 export interface ModelToolCall {
   id: string;
   name: string;
@@ -50,6 +53,7 @@ export interface ToolDefinitionsEvent extends EventBase {
   tools: ToolDefinition[];
 }
 
+/** Who wrote a message: `user` and `system` are trusted context; `assistant` is the model. */
 export type MessageRole = 'system' | 'user' | 'assistant';
 
 export interface MessageEvent extends EventBase {
@@ -115,6 +119,7 @@ export interface SessionEndEvent extends EventBase {
   output?: unknown;
 }
 
+/** Any event of a session trace v1 (a discriminated union on `type`). */
 export type TraceEvent =
   | SessionStartEvent
   | ToolDefinitionsEvent
@@ -128,6 +133,7 @@ export type TraceEvent =
   | GuardDecisionEvent
   | SessionEndEvent;
 
+/** The `type` of a trace event: what a check subscribes to. */
 export type TraceEventType = TraceEvent['type'];
 
 /** An event before the session has placed it: no session id or step yet. */
@@ -137,6 +143,7 @@ export type EventInput<E extends TraceEvent = TraceEvent> = E extends TraceEvent
 
 /** In order of severity. `throttle` lets the call run after a delay (burn-rate spikes slow a runaway down). */
 export const ACTIONS = ['allow', 'warn', 'throttle', 'block', 'pause', 'kill'] as const;
+/** What the policy does about a finding, from least to most severe: `allow`, `warn`, `throttle`, `block`, `pause`, `kill`. */
 export type Action = (typeof ACTIONS)[number];
 
 /** A finding: plain data, printed for people elsewhere. */

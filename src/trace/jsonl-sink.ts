@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceEvent } from './events.js';
-import type { TraceSink } from '../guard.js';
+import type { TraceSink } from './sink.js';
 import { createRedactor, type RedactionOptions } from './redact.js';
 
 export interface RecorderOptions {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { TraceEvent } from './events.js';
-import type { TraceSink } from '../guard.js';
+import type { TraceSink } from './sink.js';
 import { createRedactor } from './redact.js';
 import type { RecorderOptions } from './jsonl-sink.js';
 

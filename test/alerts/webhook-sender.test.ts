@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebhookSender, type BudgetAlert } from '../../src/index.js';
+import { type BudgetAlert } from '../../src/index.js';
+import { createWebhookSender } from '../../src/trace/sinks.js';
 import { orderSession } from '../helpers/guard.js';
 
 interface Received {

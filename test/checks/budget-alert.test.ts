@@ -73,7 +73,7 @@ describe('spend alerts', () => {
   });
 
   it('records BUDGET_ALERT on the trace as a guard decision', async () => {
-    const { MemorySink } = await import('../../src/index.js');
+    const { MemorySink } = await import('../../src/trace/sinks.js');
     const sink = new MemorySink();
     const { session } = await orderSession({ sink, policy: { alerts: { tokens: [100], costUsd: [] } } });
     await session.modelCall({ model: 'm', inputTokens: 150, outputTokens: 1 });

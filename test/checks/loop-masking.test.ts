@@ -3,7 +3,7 @@ import { codes, orderSession } from '../helpers/guard.js';
 import type { GuardSession } from '../../src/index.js';
 
 async function call(session: GuardSession, tool: string, args: Record<string, unknown>, result: unknown) {
-  const callId = `c${session.state.lastStep + 1}`;
+  const callId = `c${session.step + 1}`;
   const decision = await session.beforeToolCall({ callId, tool, arguments: args });
   if (decision.proceed) await session.afterToolCall({ callId, tool, result });
   return decision;

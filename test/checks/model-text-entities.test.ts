@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { createGuard, replayTrace, type TraceEvent } from '../../src/index.js';
+import { createGuard, type TraceEvent } from '../../src/index.js';
+import { replayTrace } from '../../src/forensics/index.js';
 import { codes } from '../helpers/guard.js';
 
 const getOrder = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codes, orderSession } from '../helpers/guard.js';
-import { createInjectionScanner } from '../../src/index.js';
+import { createInjectionScanner } from '../../src/text/index.js';
 
 const TAG = (text: string) => [...text].map((char) => String.fromCodePoint(0xe0000 + char.charCodeAt(0))).join('');
 /** The usual variation-selector smuggling: one selector per byte after a visible character. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RotatingJsonlSink } from '../../src/index.js';
+import { RotatingJsonlSink } from '../../src/trace/sinks.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 import { call, end, model, result, session, tools, user } from '../helpers/trace.js';
 import { file, warden } from '../helpers/cli.js';

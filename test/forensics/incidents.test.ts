@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { triageTrace, writePostmortem } from '../../src/index.js';
+import { triageTrace, writePostmortem } from '../../src/forensics/index.js';
 import { call, end, model, result, session, tools, user, writeTrace } from '../helpers/trace.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writePostmortem } from '../../src/index.js';
+import { writePostmortem } from '../../src/forensics/index.js';
 import { specExample } from '../helpers/trace-format.js';
 import { end, model, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 

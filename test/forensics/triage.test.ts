@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { triageTrace } from '../../src/index.js';
+import { triageTrace } from '../../src/forensics/index.js';
 import { specExample } from '../helpers/trace-format.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createGuard, createOtelSink, teeSinks, MemorySink } from '../../src/index.js';
+import { createGuard } from '../../src/index.js';
+import { createOtelSink } from '../../src/otel/otel-sink.js';
+import { teeSinks, MemorySink } from '../../src/trace/sinks.js';
 import { ORDER_TOOLS } from '../helpers/guard.js';
 
 function sdk() {

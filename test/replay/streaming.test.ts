@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { replayTrace, triageTrace } from '../../src/index.js';
+import { replayTrace, triageTrace } from '../../src/forensics/index.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 

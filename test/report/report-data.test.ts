@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildReportData, renderReportHtml, writePostmortem, type ReportData, type ReportSession } from '../../src/index.js';
+import { buildReportData, renderReportHtml, writePostmortem, type ReportData, type ReportSession } from '../../src/forensics/index.js';
 import { boundedJson } from '../../src/report/bounded-json.js';
 import { scriptSafeJson } from '../../src/report/render-html.js';
 import { worstFirst } from '../../src/report/session-rank.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InputError, readInputLines, readTrace, resolveTraceInputs, type SourceLine } from '../../src/index.js';
+import { InputError, readInputLines, readTrace, resolveTraceInputs, type SourceLine } from '../../src/trace/index.js';
 import { splitLines } from '../../src/trace/input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-input-'));

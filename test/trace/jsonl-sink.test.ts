@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGuard, JsonlFileSink, MASK_FAILED, readTrace } from '../../src/index.js';
+import { createGuard } from '../../src/index.js';
+import { JsonlFileSink, MASK_FAILED } from '../../src/trace/sinks.js';
+import { readTrace } from '../../src/trace/index.js';
 import { ORDER_TOOLS } from '../helpers/guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-recorder-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { readTrace } from '../../src/index.js';
+import { readTrace } from '../../src/trace/index.js';
 
 async function read(text: string) {
   const lines = [];

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { RotatingJsonlSink, createGuard } from '../../src/index.js';
+import { createGuard } from '../../src/index.js';
+import { RotatingJsonlSink } from '../../src/trace/sinks.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 
 const DAY = 86_400_000;

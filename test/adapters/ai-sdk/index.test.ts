@@ -3,7 +3,8 @@ import { generateText, simulateReadableStream, stepCountIs, streamText, tool } f
 import { MockLanguageModelV3 } from 'ai/test';
 import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { guardAiSdk } from '../../../adapters/ai-sdk/index.js';
 
 const usage = (input: number, output: number) => ({ inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: output, text: output, reasoning: 0 } });
@@ -53,7 +54,7 @@ describe('agent-warden/ai-sdk', () => {
     expect(guarded.result.text).toBe(plain.text);
     expect(guarded.result.steps.map((step) => step.toolResults.map((result) => result.output))).toEqual(plain.steps.map((step) => step.toolResults.map((result) => result.output)));
     expect(guarded.executed).toEqual(executed);
-    expect(guarded.session.state.budget.spent.tokens).toBe(350);
+    expect(guarded.session.spend.tokens).toBe(350);
     const decisions = guarded.sink.events.filter((event) => event.type === 'guard.decision');
     expect(decisions.every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
   });
@@ -85,7 +86,7 @@ describe('agent-warden/ai-sdk', () => {
     // Two calls spend 841 tokens; the third would not fit, so it is refused before the provider is called.
     expect(session.status).toBe('paused');
     expect(model.doGenerateCalls).toHaveLength(2);
-    expect(session.state.budget.spent.tokens).toBe(841);
+    expect(session.spend.tokens).toBe(841);
     expect(result.text).toMatch(/paused for human review.*budget/);
   });
 
@@ -102,7 +103,7 @@ describe('agent-warden/ai-sdk', () => {
     const model = new MockLanguageModelV3({ modelId: 'mock-stream', doStream: { stream: simulateReadableStream({ chunks }) } });
     const stream = streamText({ prompt: 'Hi', ...guardAiSdk(session, { model }) });
     expect(await stream.text).toBe('Your order ord_42 has shipped.');
-    expect(session.state.budget.spent.tokens).toBe(58);
+    expect(session.spend.tokens).toBe(58);
     expect(sink.events.filter((event) => event.type === 'llm.call')).toMatchObject([
       { model: 'mock-stream', input_tokens: 50, output_tokens: 8, finish_reasons: ['stop'], output: { text: 'Your order ord_42 has shipped.' } },
     ]);

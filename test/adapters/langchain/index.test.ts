@@ -3,7 +3,8 @@ import { AIMessage, createAgent, HumanMessage, tool, type ToolMessage } from 'la
 import { fakeModel } from '@langchain/core/testing';
 import { Command, MemorySaver } from '@langchain/langgraph';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { wardenMiddleware } from '../../../adapters/langchain/index.js';
 
 const ORDERS: Record<string, { order_id: string; customer_id: string; status: string }> = {
@@ -57,7 +58,7 @@ describe('agent-warden/langchain', () => {
     const plain = await createAgent({ model: scripted(script()), tools: orderTools(plainExecuted) }).invoke(PROMPT);
     expect(lastText(result.messages)).toBe(lastText(plain.messages));
     expect(executed).toEqual(plainExecuted);
-    expect(session.state.budget.spent.tokens).toBe(350);
+    expect(session.spend.tokens).toBe(350);
     expect(sink.events.filter((event) => event.type === 'guard.decision').every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
   });
 
@@ -104,7 +105,7 @@ describe('agent-warden/langchain', () => {
     const script = Array.from({ length: 6 }, (_, index) => calls('list_orders', { customer_id: 'cust_789' }, `c${index}`, 400 + index));
     const { agent, session } = await setup(script, { policy: { budget: { maxTokens: 1_000 }, loop: { maxRepeats: 50 } } });
     const result = await agent.invoke(PROMPT, thread('budget'));
-    expect(session.state.budget.spent.tokens).toBe(841);
+    expect(session.spend.tokens).toBe(841);
     expect(session.status).toBe('paused');
     expect(lastText(result.messages)).toMatch(/budget/);
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { MemorySink } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { call, closeAll, CLOSE_TIMEOUT, connect, eventually, EVERYTHING, httpProxy, PROTOCOL, proxyUrl, refusalOf, type Recorded } from './clients.js';
 
 afterAll(closeAll, CLOSE_TIMEOUT);

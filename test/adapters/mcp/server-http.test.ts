@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createOrderServer } from '../../../examples/mcp-order-server.js';
-import { MemorySink } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
 
 const servers: HttpServer[] = [];

@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ElicitRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createOrderServer } from '../../../examples/mcp-order-server.js';
 import { guardMcpServer, ENTITIES_META_KEY, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
-import { MemorySink } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import type { McpGuardOptions } from '../../../adapters/mcp/index.js';
 
 async function connect(options: McpGuardOptions = {}) {

@@ -8,7 +8,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
-import { classifyTool, toToolDefinition } from '../../../src/index.js';
+import { classifyTool } from '../../../src/text/index.js';
+import { toToolDefinition } from '../../../src/trace/index.js';
 
 /**
  * @kazuph/mcp-taskmanager is a real published MCP server whose tools carry no annotations, and whose

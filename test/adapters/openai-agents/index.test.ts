@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Agent, OutputGuardrailTripwireTriggered, run, tool, Usage } from '@openai/agents-core';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents-core/testing';
 import { z } from 'zod';
-import { createGuard, MemorySink, type GuardOptions } from '../../../src/index.js';
+import { createGuard, type GuardOptions } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { guardAgent } from '../../../adapters/openai-agents/index.js';
 
 const usage = (input: number, output: number) => new Usage({ requests: 1, inputTokens: input, outputTokens: output, totalTokens: input + output });
@@ -50,7 +51,7 @@ describe('agent-warden/openai-agents', () => {
     const plain = await run(orderAgent(new ScriptedModel(script()), plainExecuted), PROMPT);
     expect(result.finalOutput).toBe(plain.finalOutput);
     expect(executed).toEqual(plainExecuted);
-    expect(session.state.budget.spent.tokens).toBe(350);
+    expect(session.spend.tokens).toBe(350);
     expect(sink.events.filter((event) => event.type === 'guard.decision').every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
   });
 
@@ -96,7 +97,7 @@ describe('agent-warden/openai-agents', () => {
     const { agent, model, session } = await guarded(script, { policy: { budget: { maxTokens: 1_000 }, loop: { maxRepeats: 50 } } });
     const result = await run(agent, PROMPT);
     expect(model.calls).toHaveLength(2);
-    expect(session.state.budget.spent.tokens).toBe(841);
+    expect(session.spend.tokens).toBe(841);
     expect(result.finalOutput).toMatch(/budget/);
   });
 
@@ -110,16 +111,18 @@ describe('agent-warden/openai-agents', () => {
       execute: async ({ order_id }) => (refunds.push(order_id), 'refunded'),
     });
     const asTool = researcher.asTool({ toolName: 'ask_researcher', toolDescription: 'Ask the researcher' });
-    const { agent, session } = await guarded(
+    const { agent, session, sink } = await guarded(
       [calls('ask_researcher', { input: 'which order?' }, 'r1'), calls('refund_order', { order_id: 'ord_4242' }, 'r2'), says('Done.')],
       { policy: { tools: { refund_order: { destructive: true } } } },
       [asTool as ReturnType<typeof tool>, refund],
     );
     await run(agent, PROMPT);
     expect(refunds).toEqual([]);
-    const ledger = session.state.ledger.lookup('ord_4242');
-    expect(ledger.trusted).toBeUndefined();
-    expect(ledger.untrusted?.source).toBe('subagent:ask_researcher');
+    // The id is known only from the subagent's (untrusted) answer: the destructive call is refused for it.
+    const refundCall = sink.events.find((event) => event.type === 'tool.call' && event.tool === 'refund_order')!;
+    const refused = sink.events.find((event) => event.type === 'guard.decision' && event.target_step === refundCall.step);
+    expect(refused).toMatchObject({ action: 'block', flags: [{ code: 'UNTRUSTED_ENTITY', evidence: { id: 'ord_4242', source: 'subagent:ask_researcher' } }] });
+    expect(session.status).toBe('active');
   });
 
   it('feeds streamed runs too, and refuses a streamed model call the budget cannot fit', async () => {
@@ -128,7 +131,7 @@ describe('agent-warden/openai-agents', () => {
     await stream.completed;
     expect(stream.finalOutput).toBe('You have one order, ord_1001.');
     expect(executed).toEqual(['list_orders:cust_789']);
-    expect(session.state.budget.spent.tokens).toBe(230);
+    expect(session.spend.tokens).toBe(230);
 
     const spent = await guarded([calls('list_orders', { customer_id: 'cust_789' }, 'c1', 900), says('never said')], { policy: { budget: { maxTokens: 1_000 } } });
     const refused = await run(spent.agent, PROMPT, { stream: true });

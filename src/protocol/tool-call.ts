@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Decision, ToolCallInput, ToolResultInput } from '../decision.js';
+import { buildRefusal, type Refusal } from '../refusal.js';
+import { toolArguments } from '../text/json-text.js';
+
+/** What the tool-call protocol needs from a session: the events it feeds, and a pause lifted. */
+export interface ToolCallHost {
+  beforeToolCall(call: ToolCallInput): Promise<Decision>;
+  afterToolCall(result: ToolResultInput): Promise<Decision>;
+  subagentOutput(content: unknown, options: { agent?: string; callId?: string }): Promise<Decision>;
+  resume(): void;
+  /** The refusal for a call in a session killed since its decision (an operator, another call), if it was. */
+  killedSince(subject: string): Refusal | undefined;
+}
+
+/** What to record for the value a tool returned; `undefined` records nothing (a control-flow value). */
+export type ToolResultOf<R> = (value: R) => { result: unknown; isError?: boolean } | undefined;
+
+/** How a framework drives one guarded tool call: a decision it already has, a human approval, what to record, a subagent. */
+export interface ToolCallOptions<R = unknown> {
+  /**
+   * The decision already made on this call, for frameworks that ask twice (an approval hook before the
+   * call, a node re-run on resume): the call is decided once.
+   */
+  decision?: Decision | Promise<Decision>;
+  /** A human approved this call after its pause (an approval interruption answered yes): it runs, and the session resumes. */
+  approved?: boolean;
+  /** What to record as the result of the value the tool returned. Default: the value itself. */
+  resultOf?: ToolResultOf<R>;
+  /** The tool is an agent: its answer is recorded as this subagent's (untrusted) output. */
+  subagent?: string;
+}
+
+/** How a guarded tool call ended. `refusal` is set whenever the model must get it instead of `value`. */
+export interface ToolCallOutcome<R> {
+  /** The guard's decision on the call. */
+  decision: Decision;
+  /** Whether the tool ran. */
+  ran: boolean;
+  /** What the tool returned, when it ran. */
+  value?: R;
+  /** The guard's decision on the result, when the tool ran. */
+  checked?: Decision;
+  /** What the model gets instead: the call was refused, or its result withheld. */
+  refusal?: Refusal;
+}
+
+/**
+ * One tool call in flight, for frameworks whose hooks split the call (a guardrail before, another after):
+ * decided once, then finished with the tool's value or failed with its error, once.
+ */
+export interface ToolCallTicket {
+  readonly callId: string;
+  readonly decision: Decision;
+  /** Whether the tool may run. */
+  readonly proceed: boolean;
+  /** The arguments the guard checked: the value the tool must run with. */
+  readonly arguments: Record<string, unknown>;
+  /** The refusal to hand the model when the call may not run. */
+  readonly refusal: Refusal | undefined;
+  /** Records what the tool returned and decides whether the model may see it. */
+  finish(value: unknown, isError?: boolean): Promise<Decision>;
+  /** Records that the tool threw (an error result), so the call is never left without a result. */
+  fail(error: unknown): Promise<Decision>;
+}
+
+/** The checked value the tool runs with: the session's frozen copy when it keeps one, else the parsed arguments. */
+function checkedArguments(decision: Decision, call: ToolCallInput): Record<string, unknown> | string {
+  const kept = (decision as { arguments?: unknown }).arguments;
+  if (kept !== null && typeof kept === 'object' && !Array.isArray(kept)) return kept as Record<string, unknown>;
+  return typeof call.arguments === 'string' ? toolArguments(call.arguments) : call.arguments;
+}
+
+function errorResult(error: unknown): { error: string } {
+  return { error: (error as Error)?.message ?? String(error) };
+}
+
+/** Decides a tool call (or takes the decision already made) and hands back the ticket that finishes it. */
+export async function openToolCall(host: ToolCallHost, call: ToolCallInput, options: Omit<ToolCallOptions, 'resultOf'> = {}): Promise<ToolCallTicket> {
+  const callId = call.callId ?? `call_${randomUUID()}`;
+  const decision = await (options.decision ?? host.beforeToolCall({ ...call, callId }));
+  const approved = !decision.proceed && options.approved === true && decision.action === 'pause' && decision.escalation === 'unavailable';
+  if (approved) host.resume();
+  const parsed = checkedArguments(decision, call);
+  let proceed = decision.proceed || approved;
+  let refusal = proceed ? undefined : (decision.refusal ?? buildRefusal(decision.action, decision.flags, `Call to ${call.tool}`));
+  // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
+  if (proceed && typeof parsed === 'string') {
+    proceed = false;
+    refusal = buildRefusal('block', decision.flags, `Call to ${call.tool}`);
+  }
+  // A kill that landed after the decision still wins.
+  const killed = proceed ? host.killedSince(`Call to ${call.tool}`) : undefined;
+  if (killed) {
+    proceed = false;
+    refusal = killed;
+  }
+  let settled: Promise<Decision> | undefined;
+  const record = (result: unknown, isError: boolean): Promise<Decision> => {
+    settled ??= options.subagent !== undefined
+      ? host.subagentOutput(result, { agent: options.subagent, callId })
+      : host.afterToolCall({ callId, tool: call.tool, result, ...(isError ? { isError: true } : {}) });
+    return settled;
+  };
+  return {
+    callId,
+    decision,
+    proceed,
+    arguments: typeof parsed === 'string' ? {} : parsed,
+    refusal,
+    finish: (value, isError = false) => record(value, isError),
+    fail: (error) => record(errorResult(error), true),
+  };
+}
+
+/**
+ * The whole tool-call sequence, once for every integration: decide the call, run it with the checked
+ * arguments if it may run, record its result (an error result when it throws, then rethrow), and
+ * decide whether the model may see the result.
+ */
+export async function guardToolCall<R>(host: ToolCallHost, call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options: ToolCallOptions<R> = {}): Promise<ToolCallOutcome<R>> {
+  const ticket = await openToolCall(host, call, options);
+  if (!ticket.proceed) return { decision: ticket.decision, ran: false, ...(ticket.refusal ? { refusal: ticket.refusal } : {}) };
+  let value: R;
+  try {
+    value = await run(ticket.arguments);
+  } catch (error) {
+    await ticket.fail(error);
+    throw error;
+  }
+  const recorded = options.resultOf ? options.resultOf(value) : { result: value };
+  if (recorded === undefined) return { decision: ticket.decision, ran: true, value };
+  const checked = await ticket.finish(recorded.result, recorded.isError === true);
+  return { decision: ticket.decision, ran: true, value, checked, ...(checked.proceed ? {} : { refusal: checked.refusal ?? buildRefusal(checked.action, checked.flags, `Result of ${call.tool}`) }) };
+}
