@@ -3,36 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RotatingJsonlSink } from '../../src/trace/sinks.js';
-import type { TraceEvent } from '../../src/trace/events.js';
-import { call, end, model, result, session, tools, user } from '../helpers/trace.js';
+import { cleanOrderChat, inventedRefundChat } from '../helpers/trace.js';
 import { file, warden } from '../helpers/cli.js';
 
 const at = (day: number, minute: number) => new Date(Date.parse('2026-11-20T09:00:00Z') + day * 86_400_000 + minute * 60_000).toISOString();
-
-/** A support chat where the model invents an order id and refunds it. */
-function inventedRefund(id: string, day: number): TraceEvent[] {
-  return session(id, [
-    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts: at(day, 0) },
-    tools(),
-    user('Refund my broken blender, I am cust_789.'),
-    model({ tool_calls: [{ id: 'r1', name: 'refund_order', arguments: { order_id: 'ord_4242', amount: 89 } }] }),
-    call('r1', 'refund_order', { order_id: 'ord_4242', amount: 89 }),
-    result('r1', 'refund_order', { refunded: true }),
-    end('Refunded ord_4242.'),
-  ]);
-}
-
-function clean(id: string, day: number): TraceEvent[] {
-  return session(id, [
-    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts: at(day, 0) },
-    tools(),
-    user('Hi, I am cust_789. Where is my order ord_1001?'),
-    model({ tool_calls: [{ id: 'c1', name: 'get_order', arguments: { order_id: 'ord_1001' } }] }),
-    call('c1', 'get_order', { order_id: 'ord_1001' }),
-    result('c1', 'get_order', { order_id: 'ord_1001', customer_id: 'cust_789', status: 'shipped' }),
-    end('Your order ord_1001 shipped.'),
-  ]);
-}
 
 describe('operations through the CLI', () => {
   it('replays and triages a rotated, compressed trace folder, grouping one failure seen on three days', async () => {
@@ -41,7 +15,7 @@ describe('operations through the CLI', () => {
     const sink = new RotatingJsonlSink({ directory, clock: () => now });
     for (let day = 0; day < 3; day += 1) {
       now = Date.parse(at(day, 0));
-      for (const event of [...clean(`ok-${day}`, day), ...inventedRefund(`bad-${day}`, day)]) sink.write(event);
+      for (const event of [...cleanOrderChat(`ok-${day}`, at(day, 0)), ...inventedRefundChat(`bad-${day}`, at(day, 0))]) sink.write(event);
     }
     await sink.close();
     expect(readdirSync(directory).every((name) => name.endsWith('.jsonl.gz'))).toBe(true);
@@ -65,8 +39,8 @@ describe('operations through the CLI', () => {
   });
 
   it('triages several trace files together: the same pattern in two files is one group', () => {
-    const first = file('ops-a.jsonl', inventedRefund('a-1', 0).map((event) => JSON.stringify(event)).join('\n'));
-    const second = file('ops-b.jsonl', inventedRefund('b-1', 1).map((event) => JSON.stringify(event)).join('\n'));
+    const first = file('ops-a.jsonl', inventedRefundChat('a-1', at(0, 0)).map((event) => JSON.stringify(event)).join('\n'));
+    const second = file('ops-b.jsonl', inventedRefundChat('b-1', at(1, 0)).map((event) => JSON.stringify(event)).join('\n'));
     const run = warden('triage', '--json', first, second);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { incidents: Array<{ count: number; sessions: string[] }> };

@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { triageTrace, writePostmortem } from '../../src/forensics/index.js';
-import { call, end, model, result, session, tools, user, writeTrace } from '../helpers/trace.js';
+import { call, cleanOrderChat, end, inventedRefundChat, model, result, session, tools, user, writeTrace } from '../helpers/trace.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 
 const at = (minute: number) => new Date(Date.parse('2026-11-20T09:00:00Z') + minute * 60_000).toISOString();
-
-/** A clean support chat: look up the customer's order, answer. `tokens` sets the model calls' input. */
-function clean(id: string, minute: number, tokens = 600): TraceEvent[] {
-  return session(id, [
-    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts: at(minute) },
-    tools(),
-    user('Hi, I am cust_789. Where is my order ord_1001?'),
-    model({ tool_calls: [{ id: 'c1', name: 'get_order', arguments: { order_id: 'ord_1001' } }] }, { input_tokens: tokens }),
-    call('c1', 'get_order', { order_id: 'ord_1001' }),
-    result('c1', 'get_order', { order_id: 'ord_1001', customer_id: 'cust_789', status: 'shipped' }),
-    model({ text: 'Your order ord_1001 shipped.' }, { input_tokens: tokens, ts: at(minute + 2) }),
-    end('Your order ord_1001 shipped.'),
-  ]);
-}
-
-/** The model invents an order id and refunds it: an external, irreversible action after the origin. */
-function inventedRefund(id: string, minute: number): TraceEvent[] {
-  return session(id, [
-    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts: at(minute) },
-    tools(),
-    user('Refund my broken blender, I am cust_789.'),
-    model({ tool_calls: [{ id: 'r1', name: 'refund_order', arguments: { order_id: 'ord_4242', amount: 89 } }] }),
-    call('r1', 'refund_order', { order_id: 'ord_4242', amount: 89 }),
-    result('r1', 'refund_order', { refunded: true }),
-    end('Refunded ord_4242.'),
-  ]);
-}
 
 /** A read-only invented lookup in a batch session, answered from the result: informational only. */
 function inventedLookup(id: string, minute: number): TraceEvent[] {
@@ -47,13 +20,13 @@ function inventedLookup(id: string, minute: number): TraceEvent[] {
 
 function trace(): TraceEvent[] {
   return [
-    ...clean('chat-1', 0),
-    ...inventedRefund('chat-2', 10),
-    ...clean('chat-3', 20),
-    ...inventedRefund('chat-4', 30),
-    ...clean('chat-5', 40, 6_000),
-    ...clean('chat-6', 50),
-    ...inventedRefund('chat-7', 60),
+    ...cleanOrderChat('chat-1', at(0)),
+    ...inventedRefundChat('chat-2', at(10)),
+    ...cleanOrderChat('chat-3', at(20)),
+    ...inventedRefundChat('chat-4', at(30)),
+    ...cleanOrderChat('chat-5', at(40), 6_000),
+    ...cleanOrderChat('chat-6', at(50)),
+    ...inventedRefundChat('chat-7', at(60)),
     ...inventedLookup('batch-1', 70),
   ];
 }
@@ -100,7 +73,7 @@ describe('incidents across sessions', () => {
   });
 
   it('escalates a session costing more than 5x its baseline, and says so in the postmortem', async () => {
-    const events = [...clean('a', 0), ...clean('b', 10), ...clean('c', 20), ...clean('d', 30)];
+    const events = [...cleanOrderChat('a', at(0)), ...cleanOrderChat('b', at(10)), ...cleanOrderChat('c', at(20)), ...cleanOrderChat('d', at(30))];
     // One session loops on the same lookup: many model calls, far above the baseline.
     const looping = session('runaway', [
       { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts: at(40) },
@@ -125,7 +98,7 @@ describe('incidents across sessions', () => {
   });
 
   it('says when there is no baseline to compare with', async () => {
-    const path = writeTrace(inventedRefund('alone', 0));
+    const path = writeTrace(inventedRefundChat('alone', at(0)));
     const markdown = await writePostmortem(path);
     expect(markdown).toMatch(/No baseline: the traces read hold fewer than 3 sessions of type support-chat/);
   });

@@ -40,3 +40,35 @@ export const model = (output: { text?: string; tool_calls?: Array<{ id: string; 
 export const call = (id: string, tool: string, args: unknown) => ({ type: 'tool.call', call_id: id, tool, arguments: args });
 export const result = (id: string, tool: string, value: unknown) => ({ type: 'tool.result', call_id: id, tool, result: value });
 export const end = (output: string, status = 'completed') => ({ type: 'session.end', status, output });
+
+const minutesAfter = (ts: string, minutes: number) => new Date(Date.parse(ts) + minutes * 60_000).toISOString();
+
+/**
+ * A clean `support-chat` session started at `ts`: the customer's order looked up and answered two
+ * minutes later. `inputTokens` sets both model calls' input (a costlier session for baselines).
+ */
+export function cleanOrderChat(id: string, ts: string, inputTokens = 600): TraceEvent[] {
+  return session(id, [
+    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts },
+    tools(),
+    user('Hi, I am cust_789. Where is my order ord_1001?'),
+    model({ tool_calls: [{ id: 'c1', name: 'get_order', arguments: { order_id: 'ord_1001' } }] }, { input_tokens: inputTokens }),
+    call('c1', 'get_order', { order_id: 'ord_1001' }),
+    result('c1', 'get_order', { order_id: 'ord_1001', customer_id: 'cust_789', status: 'shipped' }),
+    model({ text: 'Your order ord_1001 shipped.' }, { input_tokens: inputTokens, ts: minutesAfter(ts, 2) }),
+    end('Your order ord_1001 shipped.'),
+  ]);
+}
+
+/** A `support-chat` session started at `ts` where the model invents an order id and refunds it: an irreversible action after the origin. */
+export function inventedRefundChat(id: string, ts: string): TraceEvent[] {
+  return session(id, [
+    { type: 'session.start', session_type: 'support-chat', entities: { customer_id: 'cust_789' }, ts },
+    tools(),
+    user('Refund my broken blender, I am cust_789.'),
+    model({ tool_calls: [{ id: 'r1', name: 'refund_order', arguments: { order_id: 'ord_4242', amount: 89 } }] }),
+    call('r1', 'refund_order', { order_id: 'ord_4242', amount: 89 }),
+    result('r1', 'refund_order', { refunded: true }),
+    end('Refunded ord_4242.'),
+  ]);
+}
