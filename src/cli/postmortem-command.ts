@@ -1,11 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from './command.js';
-import { CommandFailure, noValidEvent, policyOption, stringOption } from './options.js';
+import { CommandFailure, policyOption, stringOption } from './options.js';
 import { terminalSafe, writeOutputFile } from './output.js';
 import { reportHint } from './report-hint.js';
-import { Progress, progressWanted } from './progress.js';
-import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
+import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 /** A session id as a file name: anything but letters, digits, `.`, `_` and `-` replaced. */
 function fileNameFor(sessionId: string, taken: Set<string>): string {
@@ -44,15 +43,11 @@ export const command: Command = {
     const sessionId = stringOption(values.session);
     const output = stringOption(values.output);
     const policy = await policyOption(stringOption(values.policy));
-    const traces = await openTraces(positionals, { rereadable: true });
     const { triageTrace } = await import('../forensics/triage.js');
     const { chooseSession, draftPostmortems } = await import('../forensics/postmortem.js');
-    const problems = new ProblemReporter();
-    const progress = new Progress('warden postmortem', progressWanted({ quiet }));
-    try {
-      const report = await triageTrace(traces.lines, { ...policy, onProblem: problems.report, onEvent: (event) => progress.event(event.session_id) });
-      problems.finish();
-      if (report.validEvents === 0) throw noValidEvent(traces.label);
+    return readingTraces('postmortem', positionals, { rereadable: true, quiet }, async ({ traces, progress, onProblem, onEvent, requireEvents }) => {
+      const report = await triageTrace(traces.lines, { ...policy, onProblem, onEvent });
+      requireEvents(report.validEvents);
       const folder = output !== undefined && sessionId === undefined && isFolderOutput(output);
       if (folder) {
         const taken = new Set<string>();
@@ -84,9 +79,6 @@ export const command: Command = {
       } else if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: drafted session ${chosen.session_id}${output ? ` to ${output}` : ''}, ${progress.elapsed()}\n`));
       if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: ${reportHint(positionals, chosen.session_id)}\n`));
       return 0;
-    } finally {
-      progress.stop();
-      traces.close();
-    }
+    });
   },
 };

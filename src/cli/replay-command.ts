@@ -1,8 +1,7 @@
 import type { Command } from './command.js';
-import { maxOpenSessionsOption, noValidEvent, policyOption, stringOption } from './options.js';
+import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
-import { Progress, progressWanted } from './progress.js';
-import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
+import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 const STOPPING = new Set(['block', 'pause', 'kill']);
 
@@ -27,28 +26,22 @@ export const command: Command = {
     const json = values.json === true;
     const quiet = values.quiet === true;
     const policy = await policyOption(stringOption(values.policy));
-    const traces = await openTraces(positionals);
     const { replayTrace } = await import('../replay.js');
-    const problems = new ProblemReporter();
-    const progress = new Progress('warden replay', progressWanted({ json, quiet }));
     // Stops a guard recorded when the case was saved: session -> the first step it stopped.
     const savedStops = new Map<string, { step: number; codes: string[] }>();
-    let report;
-    try {
-      report = await replayTrace(positionals.includes('-') ? traces.lines() : traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])) }, {
-        onProblem: problems.report,
+    const { report, skipped, elapsed, label } = await readingTraces('replay', positionals, { json, quiet }, async (reading) => {
+      const { traces } = reading;
+      const report = await replayTrace(positionals.includes('-') ? traces.lines() : traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])) }, {
+        onProblem: reading.onProblem,
         onEvent(event) {
-          progress.event(event.session_id);
+          reading.onEvent(event);
           if (event.type !== 'guard.decision' || !STOPPING.has(event.action) || savedStops.has(event.session_id)) return;
           savedStops.set(event.session_id, { step: event.target_step, codes: (event.flags ?? []).map((flag) => String(flag?.code)) });
         },
       });
-    } finally {
-      progress.stop();
-      traces.close();
-    }
-    problems.finish();
-    if (report.validEvents === 0) throw noValidEvent(traces.label);
+      reading.requireEvents(report.validEvents);
+      return { report, skipped: reading.problems.count, elapsed: reading.progress.elapsed(), label: traces.label };
+    });
     if (json) process.stdout.write(`${JSON.stringify(report.sessions)}\n`);
     else {
       const lines: string[] = [];
@@ -67,7 +60,7 @@ export const command: Command = {
     const stopped = ['block', 'pause', 'kill'].map((action) => [action, byAction(action)] as const).filter(([, count]) => count > 0);
     if (!quiet) {
       process.stderr.write(
-        `warden replay: ${report.sessions.length} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${problems.count} lines skipped, ${progress.elapsed()}\n`,
+        `warden replay: ${report.sessions.length} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${skipped} lines skipped, ${elapsed}\n`,
       );
     }
     if (values.expect !== true) return 0;
@@ -79,7 +72,7 @@ export const command: Command = {
       regressions += 1;
       process.stderr.write(terminalSafe(`warden: regression: session ${sessionId} was stopped at step ${saved.step} (${saved.codes.join(', ') || 'no flags'}) when saved, and is no longer stopped\n`));
     }
-    if (savedStops.size === 0) process.stderr.write(`warden: ${traces.label} records no stopped session: nothing to expect\n`);
+    if (savedStops.size === 0) process.stderr.write(`warden: ${label} records no stopped session: nothing to expect\n`);
     else process.stderr.write(`warden: ${savedStops.size - regressions} of ${savedStops.size} saved stops still hold\n`);
     return regressions > 0 ? 1 : 0;
   },

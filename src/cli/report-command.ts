@@ -1,8 +1,7 @@
 import type { Command } from './command.js';
-import { CommandFailure, noValidEvent, policyOption, stringOption } from './options.js';
+import { CommandFailure, policyOption, stringOption } from './options.js';
 import { terminalSafe, writeOutputFile } from './output.js';
-import { Progress, progressWanted } from './progress.js';
-import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
+import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 function size(characters: number): string {
   return characters >= 1_048_576 ? `${(characters / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(characters / 1024))} kB`;
@@ -30,31 +29,26 @@ export const command: Command = {
     const sessionId = stringOption(values.session);
     const title = stringOption(values.title);
     const policy = await policyOption(stringOption(values.policy));
-    const traces = await openTraces(positionals, { rereadable: true });
     const { buildReportData } = await import('../report/report-data.js');
     const { renderReportHtml } = await import('../report/render-html.js');
-    const problems = new ProblemReporter();
-    const progress = new Progress('warden report', progressWanted({ quiet }));
-    let data;
-    try {
-      data = await buildReportData(traces.lines, {
-        ...policy,
-        ...(sessionId !== undefined ? { sessionId } : {}),
-        ...(title !== undefined ? { title } : {}),
-        sources: positionals.map((name) => (name === '-' ? 'stdin' : name)),
-        onProblem: problems.report,
-        onEvent: (event) => progress.event(event.session_id),
-      });
-    } catch (error) {
-      if (error instanceof CommandFailure) throw error;
-      if (sessionId !== undefined && (error as Error).message === `session ${sessionId} is not in the trace`) throw new CommandFailure(`session ${sessionId} is not in ${traces.label}`, 1);
-      throw error;
-    } finally {
-      progress.stop();
-      traces.close();
-    }
-    problems.finish();
-    if (data.sessions.length === 0) throw noValidEvent(traces.label);
+    const { data, elapsed } = await readingTraces('report', positionals, { rereadable: true, quiet }, async (reading) => {
+      let data;
+      try {
+        data = await buildReportData(reading.traces.lines, {
+          ...policy,
+          ...(sessionId !== undefined ? { sessionId } : {}),
+          ...(title !== undefined ? { title } : {}),
+          sources: positionals.map((name) => (name === '-' ? 'stdin' : name)),
+          onProblem: reading.onProblem,
+          onEvent: reading.onEvent,
+        });
+      } catch (error) {
+        if (sessionId !== undefined && !(error instanceof CommandFailure) && (error as Error).message === `session ${sessionId} is not in the trace`) throw new CommandFailure(`session ${sessionId} is not in ${reading.traces.label}`, 1);
+        throw error;
+      }
+      reading.requireEvents(data.sessions.length);
+      return { data, elapsed: () => reading.progress.elapsed() };
+    });
     const html = renderReportHtml(data);
     if (output === '-') process.stdout.write(html);
     else writeOutputFile(output, html);
@@ -62,7 +56,7 @@ export const command: Command = {
       const worst = data.sessions[0]!;
       const origin = worst.triage.fault_origin;
       const lines = [
-        `warden report: ${output === '-' ? 'wrote the page to stdout' : `wrote ${output}`} (${size(html.length)}): ${data.sessions.length} session${data.sessions.length === 1 ? '' : 's'}, the worst first: ${worst.id} (${worst.triage.mode === 'none' ? 'no anomaly found' : worst.triage.mode.replace(/_/g, ' ')}${origin ? `, fault origin step ${origin.step}` : ''}), ${progress.elapsed()}.${output === '-' ? '' : ` Open ${output} in a browser; it works offline.`}`,
+        `warden report: ${output === '-' ? 'wrote the page to stdout' : `wrote ${output}`} (${size(html.length)}): ${data.sessions.length} session${data.sessions.length === 1 ? '' : 's'}, the worst first: ${worst.id} (${worst.triage.mode === 'none' ? 'no anomaly found' : worst.triage.mode.replace(/_/g, ' ')}${origin ? `, fault origin step ${origin.step}` : ''}), ${elapsed()}.${output === '-' ? '' : ` Open ${output} in a browser; it works offline.`}`,
         ...data.notes.map((note) => `warden report: ${note}`),
       ];
       process.stderr.write(terminalSafe(`${lines.join('\n')}\n`));

@@ -7,7 +7,8 @@ import type { TraceProblem } from '../trace/reader.js';
 import { printable } from '../trace/printable.js';
 import { position } from './position.js';
 import type { OptionSpec } from './command.js';
-import { CommandFailure } from './options.js';
+import { CommandFailure, noValidEvent } from './options.js';
+import { Progress, progressWanted } from './progress.js';
 
 /** Options every command that reads traces takes. */
 export const TRACE_OPTIONS: Record<string, OptionSpec> = {
@@ -89,5 +90,48 @@ export class ProblemReporter {
   finish(): void {
     if (this.count <= MAX_REPORTED_PROBLEMS) return;
     this.stream.write(`warden: ${this.count - MAX_REPORTED_PROBLEMS} more lines skipped (${this.count} in all)\n`);
+  }
+}
+
+/** What a command that reads traces gets while it reads them. */
+export interface TraceReading {
+  traces: OpenTraces;
+  progress: Progress;
+  problems: ProblemReporter;
+  /** Hooks for the reader: skipped lines reported on stderr, events counted for the progress line. */
+  onProblem(problem: TraceProblem): void;
+  onEvent(event: { session_id: string }): void;
+  /** Closes the skipped-lines report, and fails the command when the traces held no valid event. */
+  requireEvents(validEvents: number): void;
+}
+
+/**
+ * The sequence every trace command shares: open the traces, report skipped lines and progress while
+ * `work` reads them, and always stop the progress line and remove a stdin spool afterwards.
+ */
+export async function readingTraces<T>(
+  command: string,
+  args: readonly string[],
+  options: { rereadable?: boolean; json?: boolean; quiet?: boolean },
+  work: (reading: TraceReading) => Promise<T>,
+): Promise<T> {
+  const traces = await openTraces(args, options);
+  const problems = new ProblemReporter();
+  const progress = new Progress(`warden ${command}`, progressWanted(options));
+  try {
+    return await work({
+      traces,
+      progress,
+      problems,
+      onProblem: problems.report,
+      onEvent: (event) => progress.event(event.session_id),
+      requireEvents(validEvents) {
+        problems.finish();
+        if (validEvents === 0) throw noValidEvent(traces.label);
+      },
+    });
+  } finally {
+    progress.stop();
+    traces.close();
   }
 }

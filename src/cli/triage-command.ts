@@ -2,11 +2,10 @@ import type { SessionTriage } from '../forensics/triage-types.js';
 import type { TriageReport } from '../forensics/triage.js';
 import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
-import { maxOpenSessionsOption, noValidEvent, policyOption, stringOption } from './options.js';
+import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
 import { terminalSafe } from './output.js';
 import { reportHint } from './report-hint.js';
-import { Progress, progressWanted } from './progress.js';
-import { openTraces, ProblemReporter, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
+import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 function readable(session: SessionTriage): string {
   const lines = [`session ${session.session_id}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
@@ -59,25 +58,18 @@ export const command: Command = {
     const json = values.json === true;
     const quiet = values.quiet === true;
     const policy = await policyOption(stringOption(values.policy));
-    const traces = await openTraces(positionals, { rereadable: true });
     const { triageTrace } = await import('../forensics/triage.js');
-    const problems = new ProblemReporter();
-    const progress = new Progress('warden triage', progressWanted({ json, quiet }));
-    let report;
-    try {
-      report = await triageTrace(traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])), onProblem: problems.report, onEvent: (event) => progress.event(event.session_id) });
-    } finally {
-      progress.stop();
-      traces.close();
-    }
-    problems.finish();
-    if (report.validEvents === 0) throw noValidEvent(traces.label);
+    const { report, skipped, elapsed } = await readingTraces('triage', positionals, { rereadable: true, json, quiet }, async (reading) => {
+      const report = await triageTrace(reading.traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])), onProblem: reading.onProblem, onEvent: reading.onEvent });
+      reading.requireEvents(report.validEvents);
+      return { report, skipped: reading.problems.count, elapsed: reading.progress.elapsed() };
+    });
     const { sessions, incidents: groups, baselines } = report;
     process.stdout.write(json ? `${JSON.stringify({ sessions, incidents: groups, baselines })}\n` : terminalSafe(`${sessions.map(readable).join('\n\n')}\n\n${incidents(report)}\n\n${reportHint(positionals)}\n`));
     if (!quiet) {
       const failing = report.sessions.filter((session) => session.mode !== 'none').length;
       const flags = report.sessions.reduce((sum, session) => sum + session.flags.length, 0);
-      process.stderr.write(`warden triage: ${report.sessions.length} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${problems.count} lines skipped, ${progress.elapsed()}\n`);
+      process.stderr.write(`warden triage: ${report.sessions.length} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${skipped} lines skipped, ${elapsed}\n`);
     }
     return 0;
   },
