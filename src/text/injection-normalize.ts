@@ -9,9 +9,34 @@
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
 const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
 const MIXED_WORD = /[\p{L}\p{M}]*[\u0370-\u03FF\u0400-\u052F][\p{L}\p{M}]*/gu;
-// Only what changes: runs of two or more spaces, other whitespace characters, line breaks with spaces around.
-const SPACES = /[^\S\n]{2,}|[^\S \n]/g;
-const BREAKS = /[^\S\n]*\n\s*/g;
+/** Whitespace as `\s` means it in a regular expression. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/**
+ * Each run of whitespace as one character: a line break if the run holds one, else a space. One pass
+ * by character code: the two regular expressions this replaces restarted at every space of prose.
+ */
+function collapseWhitespace(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const first = text.charCodeAt(index);
+    if (!isWhitespace(first)) continue;
+    let end = index + 1;
+    let lineBreak = first === 10;
+    for (let code = text.charCodeAt(end); end < text.length && isWhitespace(code); code = text.charCodeAt(++end)) if (code === 10) lineBreak = true;
+    // A lone space or a lone line break is already what it would become: nothing to copy.
+    if (end === index + 1 && (first === 32 || first === 10)) continue;
+    out += text.slice(copied, index) + (lineBreak ? '\n' : ' ');
+    copied = end;
+    index = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
 
 /** Cyrillic and Greek letters drawn like Latin ones (the confusables attackers use most). */
 const CONFUSABLE: Readonly<Record<string, string>> = {
@@ -33,5 +58,5 @@ function unconfuse(word: string): string {
 export function normalizeForInjection(text: string): string {
   let normalized = text.normalize('NFKC').replace(INVISIBLE, '');
   if (SCRIPT_MIX.test(normalized)) normalized = normalized.replace(MIXED_WORD, unconfuse);
-  return normalized.replace(SPACES, ' ').replace(BREAKS, '\n');
+  return collapseWhitespace(normalized);
 }

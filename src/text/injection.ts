@@ -145,8 +145,8 @@ function anchorWindows(text: string): Array<[number, number]> | undefined {
 const HIDDEN_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]{2,}/gu;
 // Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
 const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
-// Greedy from the run's first character, no lookaround: one pass, each character read about once.
-const BASE64 = /[A-Za-z0-9+/]{24,}={0,2}/g;
+/** Base64 runs shorter than this are words, not encodings. */
+const MIN_BASE64_RUN = 24;
 const MAX_ENCODED_LENGTH = 8_192;
 const MAX_FINDINGS = 16;
 const MAX_ENCODED = 16;
@@ -295,16 +295,38 @@ function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
 
 /** Base64 runs that decode to text are scanned again, at most a few and each bounded. */
 function encodedInstructions(text: string, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
-  BASE64.lastIndex = 0;
   let decodedRuns = 0;
-  for (let match = BASE64.exec(text); match !== null && decodedRuns < MAX_ENCODED && findings.length < MAX_FINDINGS; match = BASE64.exec(text)) {
-    if (match[0].length > MAX_ENCODED_LENGTH) continue;
+  for (const [start, end] of base64Runs(text)) {
+    if (decodedRuns >= MAX_ENCODED || findings.length >= MAX_FINDINGS) return;
+    if (end - start > MAX_ENCODED_LENGTH) continue;
+    const run = text.slice(start, end);
     // Words glued together (camelCase identifiers, paths) are not base64: real encodings mix cases and digits densely.
-    if (!/[0-9+/]/.test(match[0]) || !/[a-z]/.test(match[0]) || !/[A-Z]/.test(match[0])) continue;
-    const decoded = Buffer.from(match[0], 'base64').toString('utf8');
+    if (!/[0-9+/]/.test(run) || !/[a-z]/.test(run) || !/[A-Z]/.test(run)) continue;
+    const decoded = Buffer.from(run, 'base64').toString('utf8');
     if (!isMostlyText(decoded)) continue;
     decodedRuns += 1;
-    scan(normalizeForInjection(decoded), findings, match.index, 'encoded_base64:');
+    scan(normalizeForInjection(decoded), findings, start, 'encoded_base64:');
+  }
+}
+
+function isBase64Char(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47;
+}
+
+/**
+ * [start, end) of every run of at least 24 base64 characters, with up to two `=` after it, each
+ * character read once (a regular expression restarted at every letter of every shorter word).
+ */
+function* base64Runs(text: string): Generator<[number, number]> {
+  let start = 0;
+  for (let index = 0; index <= text.length; index += 1) {
+    if (index < text.length && isBase64Char(text.charCodeAt(index))) continue;
+    if (index - start >= MIN_BASE64_RUN) {
+      let end = index;
+      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+      yield [start, end];
+    }
+    start = index + 1;
   }
 }
 
