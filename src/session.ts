@@ -250,7 +250,8 @@ export class GuardSession {
       beforeModelCall: (input) => this.beforeModelCall(input),
       modelCall: (input) => this.modelCall(input),
       releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
-      defaultInputTokens: () => this.state.usage.medianInputTokens(),
+      // What the session reserves for a call it is told nothing about: the largest input so far.
+      defaultInputTokens: () => this.state.usage.largestInputTokens(),
     };
     return this.protocolHost;
   }

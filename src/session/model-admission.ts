@@ -37,17 +37,24 @@ export async function admitModelCall(state: SessionState, runtime: GuardRuntime,
     return refuse('block', [{ code: AnomalyCode.GUARD_ERROR, step, message: `Model call estimate is unusable (${detail}): token counts must be finite non-negative integers.`, evidence: { stage: 'estimate', invalid: detail } }]);
   }
   // What is not estimated is reserved conservatively: the largest input and output seen so far, or
-  // the policy's defaults before any call (capped at what remains, so a small budget can still start).
+  // the policy's defaults before any call. Those defaults stand in for a size nobody knows yet, so
+  // they are capped at what remains (a small budget can still start); estimates are taken as given.
   // Every reservation is at least one token, so N concurrent admissions can never pass the cap together.
   const defaults = runtime.policy.budget;
   const largestInput = usage.largestInputTokens();
   const largestOutput = usage.largestOutputTokens();
+  const defaultedInput = input.estimatedInputTokens === undefined && largestInput === undefined;
+  const defaultedOutput = input.maxOutputTokens === undefined && largestOutput === undefined;
   let inputTokens = input.estimatedInputTokens ?? largestInput ?? defaults.defaultInputTokens;
   let outputTokens = input.maxOutputTokens ?? largestOutput ?? defaults.defaultOutputTokens;
   const remaining = budget.maxTokens === undefined ? Number.POSITIVE_INFINITY : budget.maxTokens - budget.spent.tokens - budget.reserved.tokens;
-  if (largestInput === undefined && input.estimatedInputTokens === undefined && input.maxOutputTokens === undefined && inputTokens + outputTokens > remaining) {
-    inputTokens = Math.max(0, Math.min(inputTokens, remaining));
-    outputTokens = Math.max(0, remaining - inputTokens);
+  if ((defaultedInput || defaultedOutput) && inputTokens + outputTokens > remaining) {
+    let room = Math.max(0, remaining - (defaultedInput ? 0 : inputTokens) - (defaultedOutput ? 0 : outputTokens));
+    if (defaultedInput) {
+      inputTokens = Math.min(inputTokens, room);
+      room -= inputTokens;
+    }
+    if (defaultedOutput) outputTokens = Math.min(outputTokens, room);
   }
   if (inputTokens + outputTokens < 1) outputTokens = 1;
   const estimate = budget.charge(input.model, { inputTokens, outputTokens });
