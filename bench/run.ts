@@ -15,6 +15,7 @@ import { historyTargets, largeResultTargets, perCallTargets } from './hot-path.j
 import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
+import { dosWorstCase } from './dos.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -164,5 +165,12 @@ if (wanted('precision')) {
   console.table(precision.unseen);
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
+}
+if (wanted('dos')) {
+  const dos = await dosWorstCase();
+  console.log('\nWorst-case decision time over the denial-of-service classes (issue 10; target: under 50 ms each)');
+  console.table(dos);
+  const worstClass = dos.slice(1).reduce((slowest, row) => (row['worst (ms)'] > slowest['worst (ms)'] ? row : slowest));
+  target({ name: `worst DoS-class decision (${worstClass.class})`, floor: 'absolute', value: worstClass['worst (ms)'], unit: 'ms', limit: 50, kind: 'max' });
 }
 printTargets();

@@ -1,4 +1,4 @@
-/** A target of issue 12 and its measured value, printed with its floor and ratio. */
+/** A target (issues 10, 12) and its measured value, printed with its floor and ratio. */
 export interface Target {
   name: string;
   /** What the value is compared with (the floor measured in the same run, or a fixed bound). */
@@ -19,7 +19,7 @@ export function target(entry: Target): void {
 /** Prints every target with its value, bound and verdict. */
 export function printTargets(): void {
   if (results.length === 0) return;
-  console.log('\nTargets (issue 12)');
+  console.log('\nTargets (issues 10, 12)');
   console.table(
     results.map((entry) => ({
       target: entry.name,

@@ -26,6 +26,8 @@ export const AnomalyCode = {
   SESSION_PAUSED: 'SESSION_PAUSED',
   /** Added: the call was refused because the session was killed. */
   SESSION_KILLED: 'SESSION_KILLED',
+  /** Added: a model with no configured price, in a session with a cost cap (charged at the dearest known price). */
+  MODEL_UNPRICED: 'MODEL_UNPRICED',
 } as const;
 export type AnomalyCode = (typeof AnomalyCode)[keyof typeof AnomalyCode];
 
@@ -51,6 +53,7 @@ export const DEFAULT_ACTIONS: Readonly<Record<AnomalyCode, Action>> = {
   GUARD_ERROR: 'block',
   SESSION_PAUSED: 'pause',
   SESSION_KILLED: 'kill',
+  MODEL_UNPRICED: 'pause',
 };
 
 /** Stricter defaults for tools annotated `destructiveHint: true`. */

@@ -15,6 +15,12 @@ export interface Decision {
   refusal?: Refusal;
   /** The event carries no decision (a `guard.decision` event fed back in). */
   ignored?: boolean;
+  /**
+   * For a tool call that proceeds (or pauses for approval): the deep-frozen snapshot of the arguments the
+   * guard checked. The call protocol hands the tool exactly this, never the caller's object (whose getters
+   * or Proxy could answer differently).
+   */
+  arguments?: Readonly<Record<string, unknown>>;
 }
 
 /** The verdict on a model call's admission: the budget it reserved, or why it may not run. */

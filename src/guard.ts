@@ -110,11 +110,13 @@ export class Guard extends EventEmitter<GuardEvents> {
       clock: options.clock ?? Date.now,
       live: (options.mode ?? 'live') === 'live',
       record(event) {
-        if (!sink) return;
+        if (!sink) return true;
         try {
           sink.write(event);
+          return true;
         } catch (error) {
-          emitter.emit('error', { sessionId: event.session_id, error: error as Error });
+          emitter.emit('error', { sessionId: event.session_id, error: error instanceof Error ? error : new Error(String(error)) });
+          return false;
         }
       },
       emit(name, payload) {
@@ -150,6 +152,36 @@ export class Guard extends EventEmitter<GuardEvents> {
         }
       });
     }
+  }
+
+  /**
+   * Delivers an event to every listener, each contained: a listener that throws (or rejects) never
+   * reaches the agent loop or the listeners after it; it becomes an `error` event instead.
+   */
+  override emit<T extends EventEmitter.EventNames<GuardEvents>>(event: T, ...args: EventEmitter.EventArgs<GuardEvents, T>): boolean {
+    type Stored = { fn: (...values: unknown[]) => unknown; context: unknown; once?: boolean };
+    const key = `${typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : ''}${String(event)}`;
+    const stored = (this as unknown as { _events: Record<string, Stored | Stored[] | undefined> })._events[key];
+    if (!stored) return false;
+    for (const listener of Array.isArray(stored) ? [...stored] : [stored]) {
+      if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
+      try {
+        const returned = listener.fn.apply(listener.context, args);
+        if (returned !== null && typeof returned === 'object' && typeof (returned as Promise<unknown>).then === 'function') {
+          (returned as Promise<unknown>).then(undefined, (error: unknown) => this.listenerFailed(event, error));
+        }
+      } catch (error) {
+        this.listenerFailed(event, error);
+      }
+    }
+    return true;
+  }
+
+  private listenerFailed(event: string | symbol, error: unknown): void {
+    // A failing `error` listener has nowhere left to report to.
+    if (event === 'error') return;
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.emit('error', { error: new Error(`a "${String(event)}" listener threw: ${failure.message}`, { cause: failure }) });
   }
 
   /**

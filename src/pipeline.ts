@@ -27,14 +27,15 @@ function failed(check: Check, event: TraceEvent, error: unknown): Flag {
  * session can decide and commit a tool call without yielding to a concurrent one.
  * A check that throws becomes a GUARD_ERROR flag: the agent loop never sees the exception.
  */
-export function runChecks(index: CheckIndex, event: TraceEvent, context: CheckContext): Flag[] | Promise<Flag[]> {
+export function runChecks(index: CheckIndex, event: TraceEvent, context: CheckContext, timeoutMs = 2_000): Flag[] | Promise<Flag[]> {
   const flags: Flag[] = [];
   const pending: Array<Promise<void>> = [];
   for (const check of index.get(event.type) ?? []) {
     try {
       const found = check.run(event, context);
       if (Array.isArray(found)) flags.push(...found);
-      else pending.push(found.then((async) => void flags.push(...async), (error: unknown) => void flags.push(failed(check, event, error))));
+      else if (found !== null && typeof (found as Promise<Flag[]>)?.then === 'function') pending.push(withTimeout(check, event, found, timeoutMs, flags));
+      else throw new TypeError(`returned ${found === null ? 'null' : typeof found}, not a list of flags`);
     } catch (error) {
       flags.push(failed(check, event, error));
     }
@@ -42,11 +43,42 @@ export function runChecks(index: CheckIndex, event: TraceEvent, context: CheckCo
   return pending.length === 0 ? flags : Promise.all(pending).then(() => flags);
 }
 
+/** An async check that never settles cannot hang the decision: past the timeout it fails closed. */
+function withTimeout(check: Check, event: TraceEvent, found: Promise<Flag[]>, timeoutMs: number, flags: Flag[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      flags.push(failed(check, event, new Error(`did not answer within ${timeoutMs} ms (checkTimeoutMs)`)));
+      resolve();
+    }, timeoutMs);
+    timer.unref?.();
+  });
+  const settled = Promise.resolve(found).then(
+    (async) => {
+      if (!Array.isArray(async)) throw new TypeError(`resolved to ${typeof async}, not a list of flags`);
+      flags.push(...async);
+    },
+    (error: unknown) => void flags.push(failed(check, event, error)),
+  ).then(undefined, (error: unknown) => void flags.push(failed(check, event, error)));
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The policy's action for a flag: per-tool override, then the destructive defaults, then the policy. */
 export function actionFor(code: string, policy: Policy, tool: RegisteredTool | undefined, evidence?: Record<string, unknown>): Action {
-  if (code === AnomalyCode.GUARD_ERROR) return policy.onCheckError === 'allow' ? 'warn' : 'block';
+  if (code === AnomalyCode.GUARD_ERROR) {
+    if (evidence?.stage === 'record') return policy.onRecordError === 'allow' ? 'warn' : 'block';
+    return policy.onCheckError === 'allow' ? 'warn' : 'block';
+  }
   if (evidence?.in === 'model_text') return evidence.final === true ? policy.modelText.final : policy.modelText.intermediate;
-  const name = tool?.definition.name;
+  const base = baseActionFor(code, policy, tool, evidence);
+  // A pending definition change: refused when the tool is unusable or the policy refuses pending tools.
+  if (code === AnomalyCode.TOOL_DEFINITION_CHANGED && evidence?.pending === true && (evidence.unusable === true || policy.pins.whilePending === 'refuse')) return moreSevere(base, 'block');
+  return base;
+}
+
+function baseActionFor(code: string, policy: Policy, tool: RegisteredTool | undefined, evidence?: Record<string, unknown>): Action {
+  // Flags of an event about many tools (a tool list) name their tool in the evidence: per-tool actions still apply.
+  const name = tool?.definition.name ?? (typeof evidence?.tool === 'string' ? evidence.tool : undefined);
   const perTool = name === undefined ? undefined : policy.tools[name]?.actions?.[code];
   if (perTool) return perTool;
   // Lower-confidence injection findings (paraphrases, encodings, loose phrasing) have their own action.

@@ -26,6 +26,7 @@ const HINTS: Record<string, string> = {
   [AnomalyCode.BUDGET_EXCEEDED]: "The session's budget is spent: finish with what you have, or hand over to a human.",
   [AnomalyCode.SESSION_PAUSED]: 'The session is paused for human review: tell the user a person will follow up.',
   [AnomalyCode.SESSION_KILLED]: 'The session was stopped: tell the user a person will follow up.',
+  [AnomalyCode.MODEL_UNPRICED]: "The model in use has no price under this session's cost cap: a human must approve it (or add its price to the policy).",
   [AnomalyCode.GUARD_ERROR]: 'The guard could not check this call; try again, or hand over to a human.',
 };
 

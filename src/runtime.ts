@@ -60,7 +60,8 @@ export interface GuardRuntime {
   readonly clock: () => number;
   /** Live sessions place their own steps and times and record guard decisions; replay does neither. */
   readonly live: boolean;
-  record(event: TraceEvent): void;
+  /** Writes the event to the sink; false when the sink failed (reported as an `error` event). */
+  record(event: TraceEvent): boolean;
   emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;
   subagentSchema(event: SubagentOutputEvent, session: SessionView): ArgumentValidator | undefined;
   /** The runtime for sessions of a type: the same guard under the type's policy. */

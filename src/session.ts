@@ -8,14 +8,15 @@ import type {
   TraceEvent,
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
-import { decide, runChecks } from './pipeline.js';
+import { actionFor, decide, runChecks } from './pipeline.js';
 import { buildRefusal, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
 import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
 import { scanContentSliced } from './text/content-scan.js';
-import { haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
+import { escalatingFlag, escalationsSettled, haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
+import { snapshotArguments, type ArgumentProblem } from './state/argument-snapshot.js';
 import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
@@ -34,6 +35,9 @@ export interface SessionSpend {
   /** Model calls admitted and not yet recorded or released. */
   openReservations: number;
 }
+
+/** Events refused (calls) or withheld (content) while a session is paused or killed. */
+const HALTABLE: ReadonlySet<TraceEvent['type']> = new Set(['tool.call', 'tool.result', 'llm.call', 'subagent.output', 'context.add']);
 
 /** Package-internal: the guard records events of its own (its tool definitions) in a session's trace. Not exported from the package. */
 export const RECORD_OWN = Symbol('agent-warden.recordOwn');
@@ -150,8 +154,10 @@ export class GuardSession {
   }
 
   /**
-   * Reserve budget before a model call, so concurrent calls cannot overshoot together. The estimate
-   * defaults to the last call's input plus `maxOutputTokens`.
+   * Reserve budget before a model call, so concurrent calls cannot overshoot together. What is not
+   * estimated is reserved conservatively: the largest input and output so far, or the policy's
+   * `budget.defaultInputTokens` / `defaultOutputTokens` before the first call. Unusable estimates
+   * (NaN, negative, fractional) are refused with GUARD_ERROR.
    */
   async beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
     const throttledMs = await this.throttle();
@@ -216,8 +222,9 @@ export class GuardSession {
   }
 
   /**
-   * Wraps a plain async tool so the guard runs around it. A refusal is returned as the tool's result
-   * (never thrown), so the model can read it and recover.
+   * Wraps a plain async tool so the guard runs around it. The tool gets the frozen snapshot of the
+   * arguments the guard checked. A refusal is returned as the tool's result (never thrown), so the
+   * model can read it and recover.
    */
   wrapTool<A extends Record<string, unknown>, R>(name: string, tool: (args: A) => Promise<R> | R) {
     return async (args: A | string, callId?: string): Promise<R | Refusal> => {
@@ -242,9 +249,27 @@ export class GuardSession {
       beforeModelCall: (input) => this.beforeModelCall(input),
       modelCall: (input) => this.modelCall(input),
       releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
-      defaultInputTokens: () => this.state.usage.medianInputTokens(),
+      // What the session reserves for a call it is told nothing about: the largest input so far.
+      defaultInputTokens: () => this.state.usage.largestInputTokens(),
     };
     return this.protocolHost;
+  }
+
+  /**
+   * Accepts tool definitions held back since they changed (or were added, or have a confusable name):
+   * they replace the pinned ones from now on. All pending ones, or those named. Recorded, so replay agrees.
+   * @example
+   * if (session.pendingDefinitions().length > 0 && (await reviewer.approves(session.pendingDefinitions()))) await session.acceptDefinitions();
+   */
+  acceptDefinitions(names?: readonly string[]): Promise<Decision> {
+    const wanted = names === undefined ? undefined : new Set(names);
+    const tools = [...this.state.pendingDefinitions.entries()].filter(([name]) => wanted === undefined || wanted.has(name)).map(([, pending]) => pending.tool.definition);
+    return this.ingest({ type: 'tool.definitions', tools, accepted: true });
+  }
+
+  /** Tool definitions awaiting acceptance, by name, with what changed. */
+  pendingDefinitions(): Array<{ name: string; change: 'changed' | 'added' | 'confusable'; step: number }> {
+    return [...this.state.pendingDefinitions.entries()].map(([name, pending]) => ({ name, change: pending.change, step: pending.step }));
   }
 
   /** Lift a pause: later calls are decided normally again. */
@@ -265,8 +290,20 @@ export class GuardSession {
    */
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
     if (input.type === 'session.start' && typeof input.session_type === 'string') this.adoptType(input.session_type);
+    // Calls wait for a pending escalation's answer when the policy queues them (`halts.whileEscalating`).
+    if (input.type === 'tool.call' && this.state.escalating > 0 && this.runtime.policy.halts.whileEscalating === 'queue') await escalationsSettled(this.state);
+    // What is checked is what runs: arguments are snapshotted (bounded, frozen) before anything reads them.
+    let argumentProblem: ArgumentProblem | undefined;
+    let snapshot: unknown;
+    if (input.type === 'tool.call') {
+      const shot = snapshotArguments(input.arguments, this.runtime.policy.limits);
+      argumentProblem = shot.problem;
+      snapshot = shot.value;
+      const recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
+      input = { ...input, arguments: recorded };
+    }
     const event = this.place(input);
-    this.runtime.record(event);
+    const written = this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
     // but the model would never have seen it, so nothing in it enters the session's state.
@@ -275,33 +312,65 @@ export class GuardSession {
     const content = contentOf(event);
     const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, this.state, this.runtime));
     const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
-    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan: sliced instanceof Promise ? await sliced : sliced });
-    const found = runChecks(this.runtime.checks, event, context);
+    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan: sliced instanceof Promise ? await sliced : sliced, argumentProblem });
+    const found = runChecks(this.runtime.checks, event, context, this.runtime.policy.checkTimeoutMs);
     const flags = Array.isArray(found) ? found : await found;
+    if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
+      // A call the trace cannot show must not run (policy `onRecordError`).
+      flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });
+    }
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
     let action = decide(flags, this.runtime.policy, tool);
-    const standing = event.type === 'tool.call' && (this.state.status === 'paused' || this.state.status === 'killed');
+    const halted = this.state.status === 'paused' || this.state.status === 'killed';
+    // While paused or after a kill, calls are refused and content (results, model output, subagent output) withheld;
+    // while a human is asked about one call, the session's other calls are refused (or were queued above).
+    // (A result of a call the guard refused is already the model's to never see: it needs no halt flag.)
+    const standing = (halted && HALTABLE.has(event.type) && !ofRefusedCall) || (event.type === 'tool.call' && this.state.escalating > 0);
     if (standing) {
-      flags.push(haltFlag(this.state, event.step));
+      flags.push(halted ? haltFlag(this.state, event.step) : escalatingFlag(event.step));
       action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
     }
     if (!ofRefusedCall) {
       try {
-        applyEvent(this.state, event, context, flags, action, this.runtime.policy, reservationId);
+        const policy = this.runtime.policy;
+        applyEvent(this.state, event, context, flags, action, policy, reservationId, (found) => actionFor(found.code, policy, typeof found.evidence?.tool === 'string' ? this.state.tools.get(found.evidence.tool) : undefined, found.evidence));
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
         action = moreSevere(action, decide(flags, this.runtime.policy, tool));
       }
     }
-    const outcome = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
+    const outcome: Pick<Decision, 'proceed' | 'escalation'> = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
+    // Kill wins over any answer that arrived after it.
+    if (outcome.proceed && this.state.status === 'killed') {
+      outcome.proceed = false;
+      if (outcome.escalation === 'approved') outcome.escalation = 'killed';
+      flags.push(haltFlag(this.state, event.step));
+      action = 'kill';
+    }
+    if (event.type === 'tool.definitions' && outcome.escalation === 'approved') this.acceptFlagged(flags);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
+    // The snapshot goes with a call that runs, or one that waits for a framework's own approval.
+    if ((decision.proceed || (action === 'pause' && outcome.escalation === 'unavailable')) && event.type === 'tool.call' && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) {
+      decision.arguments = snapshot as Readonly<Record<string, unknown>>;
+    }
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
       decision.refusal = buildRefusal(action, flags, describe(event));
     }
     this.report(event, decision);
     return decision;
+  }
+
+  /** Definitions a human approved through the escalation handler take effect at once. */
+  private acceptFlagged(flags: readonly Flag[]): void {
+    for (const found of flags) {
+      const name = found.code === AnomalyCode.TOOL_DEFINITION_CHANGED ? found.evidence?.tool : undefined;
+      const pending = typeof name === 'string' ? this.state.pendingDefinitions.get(name) : undefined;
+      if (!pending || typeof name !== 'string') continue;
+      this.state.releaseDefinition(name);
+      this.state.defineTool(pending.tool);
+    }
   }
 
   /** A session's type is set by its start: a fresh session moves under the type's policy. */

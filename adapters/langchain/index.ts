@@ -50,6 +50,12 @@ function maxTokensOf(model: unknown): number | undefined {
   return typeof limited.maxTokens === 'number' && limited.maxTokens > 0 ? limited.maxTokens : undefined;
 }
 
+/** A LangChain tool as a tool definition: its name, description and JSON schema. */
+function definitionOf(name: string, tool: object) {
+  const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
+  return { name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema };
+}
+
 function outputOf(ai: AIMessage): ModelOutput {
   const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
   const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
@@ -77,11 +83,20 @@ export function wardenMiddleware(session: GuardSession) {
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
 
+  /** Defines every tool not defined yet in one list, so the session's first list holds them all (later ones count as added). */
+  async function defineAll(tools: readonly unknown[]) {
+    const fresh = tools.filter((tool): tool is { name: string } => tool !== null && typeof tool === 'object' && typeof (tool as { name?: unknown }).name === 'string' && !defined.has((tool as { name: string }).name));
+    if (fresh.length === 0) return;
+    for (const tool of fresh) defined.add(tool.name);
+    await session.defineTools(fresh.map((tool) => definitionOf(tool.name, tool)));
+  }
+
   return createMiddleware({
     name: 'AgentWarden',
     // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
     // would add a graph node per step, costing time and the run's recursion budget.
     wrapModelCall: async (request, handler) => {
+      await defineAll(request.tools ?? []);
       const maxOutputTokens = maxTokensOf(request.model);
       const outcome = await session.guardModelCall(
         { model: modelNameOf(request.model), messages: conversationOf(request.systemMessage, request.messages), feed, ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) },
@@ -99,8 +114,7 @@ export function wardenMiddleware(session: GuardSession) {
       const callId = toolCall.id ?? `${toolCall.name}_${decisions.size}`;
       if (tool && !defined.has(toolCall.name)) {
         defined.add(toolCall.name);
-        const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
-        await session.defineTools([{ name: toolCall.name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema }]);
+        await session.defineTools([definitionOf(toolCall.name, tool)]);
       }
       const call = { callId, tool: toolCall.name, arguments: toolCall.args };
       // The node re-runs when a paused run resumes: decide each call once.

@@ -34,6 +34,8 @@ export type PauseQuestion = (flags: Flag[]) => Promise<EscalationAnswer>;
 export interface AdmittedCall {
   callId: string;
   tool: string;
+  /** The deep-frozen snapshot of the arguments the guard checked: what the server must be sent. */
+  arguments: Readonly<Record<string, unknown>>;
 }
 
 /** A sampling request the guard let through, with the budget it reserved. */
@@ -201,12 +203,14 @@ export class McpGuard {
     const session = await this.session(key, params._meta);
     if (!this.listed.has(key)) await this.toolsListed(key, await listTools());
     const callId = `mcp_${++this.calls}_${randomUUID().slice(0, 8)}`;
-    const decision = await session.beforeToolCall({ callId, tool: params.name, arguments: params.arguments ?? {} });
-    if (!decision.proceed) {
-      const note = decision.escalation === 'killed' ? 'The user chose to stop the session.' : this.pauseNote(key, decision.refusal!);
-      return { refused: refusalResult(decision.refusal!, note) };
+    // The call protocol decides it and keeps the frozen snapshot of what it checked (its result is recorded by checkResult).
+    const ticket = await session.openToolCall({ callId, tool: params.name, arguments: params.arguments ?? {} });
+    if (!ticket.proceed) {
+      const refusal = ticket.refusal!;
+      const note = ticket.decision.escalation === 'killed' ? 'The user chose to stop the session.' : this.pauseNote(key, refusal);
+      return { refused: refusalResult(refusal, note) };
     }
-    return { admitted: { callId, tool: params.name } };
+    return { admitted: { callId, tool: params.name, arguments: ticket.arguments } };
   }
 
   /** Checks what an admitted call returned: the result itself, or the refusal that replaces it. */
@@ -227,12 +231,13 @@ export class McpGuard {
    * Checks a tools/call, runs it if allowed, checks its result. A refused call or withheld result comes
    * back as an `isError` result; errors of the tool itself (or of the upstream) are rethrown unchanged.
    */
-  async call(key: string, params: CallToolParams, execute: () => Promise<CallToolResult>, listTools: () => Promise<readonly Tool[]>): Promise<CallToolResult> {
+  async call(key: string, params: CallToolParams, execute: (checked: CallToolParams) => Promise<CallToolResult>, listTools: () => Promise<readonly Tool[]>): Promise<CallToolResult> {
     const admission = await this.admitCall(key, params, listTools);
     if ('refused' in admission) return admission.refused;
     let result: CallToolResult;
     try {
-      result = await execute();
+      // Forward exactly what was checked: the frozen snapshot of the arguments.
+      result = await execute({ ...params, arguments: admission.admitted.arguments as Record<string, unknown> });
     } catch (error) {
       await this.callFailed(key, admission.admitted, (error as Error)?.message ?? String(error));
       throw error;

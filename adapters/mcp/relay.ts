@@ -173,7 +173,8 @@ export class GuardedRelay {
       return;
     }
     this.calls.set(id, { ...admission.admitted, task: typeof (params as { task?: unknown }).task === 'object' });
-    this.forward(message, id, extra);
+    // The server gets exactly what was checked: the frozen snapshot of the arguments.
+    this.forward({ ...message, params: { ...m.params, arguments: admission.admitted.arguments } } as JSONRPCMessage, id, extra);
   }
 
   private clientNotification(message: JSONRPCMessage, m: RpcMessage, extra?: MessageExtraInfo): void {

@@ -1,6 +1,7 @@
 import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
 import type { Flag } from '../trace/events.js';
+import { checkedUsage } from '../state/usage-numbers.js';
 
 function usd(nano: number): string {
   return `$${(nano / 1e9).toFixed(4)}`;
@@ -10,10 +11,16 @@ function usd(nano: number): string {
 export const modelCallBudget = defineCheck('budget', ['llm.call'], (event, context) => {
   const { budget, usage } = context.session;
   const policy = context.policy.budget;
-  const inputTokens = event.input_tokens ?? 0;
-  const outputTokens = event.output_tokens ?? 0;
+  const { inputTokens, outputTokens, invalid } = checkedUsage(event);
   const charge = budget.charge(event.model, { inputTokens, outputTokens });
   const flags: Flag[] = [];
+  if (invalid.length > 0) {
+    const values = Object.fromEntries(invalid.map((field) => [field, String(event[field as 'input_tokens'])]));
+    flags.push(flag(AnomalyCode.GUARD_ERROR, event.step, `Model call reports unusable token counts (${invalid.map((field) => `${field}=${values[field]}`).join(', ')}): counts must be finite non-negative integers; the call is charged its reservation instead.`, { stage: 'usage', invalid: values }));
+  }
+  if (budget.maxCostNano !== undefined && charge.priced === false && !context.session.unpricedFlagged(event.model)) {
+    flags.push(unpricedFlag(event.model, event.step));
+  }
 
   const spentTokens = budget.spent.tokens + charge.tokens;
   const spentCost = budget.spent.costNano + charge.costNano;
@@ -28,7 +35,7 @@ export const modelCallBudget = defineCheck('budget', ['llm.call'], (event, conte
   }
 
   const median = usage.medianInputTokens();
-  if (event.input_tokens !== undefined && median !== undefined && usage.sampleCount >= policy.contextBloatMinCalls && median > 0 && inputTokens > policy.contextBloatMultiplier * median) {
+  if (event.input_tokens !== undefined && invalid.length === 0 && median !== undefined && usage.sampleCount >= policy.contextBloatMinCalls && median > 0 && inputTokens > policy.contextBloatMultiplier * median) {
     flags.push(flag(AnomalyCode.CONTEXT_BLOAT, event.step, `Input of ${inputTokens} tokens is ${(inputTokens / median).toFixed(1)}x the session median of ${median}.`, { inputTokens, median, multiplier: policy.contextBloatMultiplier }));
   }
 
@@ -47,6 +54,11 @@ export const modelCallBudget = defineCheck('budget', ['llm.call'], (event, conte
   }
   return flags;
 });
+
+/** A model with no price in a session with a cost cap: flagged (once per model), and charged at the dearest known price. */
+export function unpricedFlag(model: string, step: number): Flag {
+  return flag(AnomalyCode.MODEL_UNPRICED, step, `Model ${JSON.stringify(model)} has no price in budget.prices, and the session has a cost cap: it is charged at the highest configured price, not for free.`, { model });
+}
 
 /** A tool call in a session whose budget is spent pauses too: calls feed the next model call. */
 export const toolCallBudget = defineCheck('budget-on-tool-call', ['tool.call'], (event, context) => {

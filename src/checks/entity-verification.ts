@@ -46,8 +46,11 @@ export const entityVerification = defineCheck('entity-verification', ['session.s
           (found) => {
             if (found === TIMED_OUT) {
               flags.push(flag(AnomalyCode.ENTITY_UNVERIFIED, event.step, `Session entity ${kind}=${id} could not be verified: the resolver did not answer within ${context.policy.resolverTimeoutMs} ms.`, { kind, id, reason: 'timeout' }));
-            } else if (!found) {
+            } else if (found === false) {
               flags.push(flag(AnomalyCode.ENTITY_UNVERIFIED, event.step, `Session entity ${kind}=${id} does not exist.`, { kind, id, reason: 'not_found' }));
+            } else if (found !== true) {
+              // Only exactly `true` verifies: a truthy 1, "yes" or object is a resolver bug, not a yes.
+              flags.push(flag(AnomalyCode.ENTITY_UNVERIFIED, event.step, `Session entity ${kind}=${id} could not be verified: the resolver answered ${JSON.stringify(found) ?? String(found)}, not true or false.`, { kind, id, reason: 'invalid_answer' }));
             }
           },
           (error: unknown) => {

@@ -10,18 +10,21 @@ import { truncatedModelCall, truncatedToolCall } from './truncation.js';
 import { untrustedOutput } from './untrusted-output.js';
 import { promptInjection } from './prompt-injection.js';
 import { contextDrift } from './context-drift.js';
-import { toolDefinitionDrift } from './tool-definition-drift.js';
+import { pendingDefinitionCall, toolDefinitionDrift } from './tool-definition-drift.js';
 import { modelTextEntities } from './model-text-entities.js';
+import { hiddenIds } from './hidden-ids.js';
 
 /** Every built-in check, in the order their flags are listed. */
 export const BUILT_IN_CHECKS: readonly Check[] = [
   entityVerification,
   unverifiedSession,
   toolDefinitionDrift,
+  pendingDefinitionCall,
   argumentSchema,
   truncatedModelCall,
   truncatedToolCall,
   entityProvenance,
+  hiddenIds,
   entityMismatch,
   modelTextEntities,
   untrustedOutput,

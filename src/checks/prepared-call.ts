@@ -5,6 +5,16 @@ import { canonicalArguments, type CanonicalArguments } from '../text/canonical-a
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { isIdName } from '../text/id-names.js';
 import type { EntityPattern } from './entity-patterns.js';
+import { idValueTokens } from '../text/id-tokens.js';
+import type { ScanBudget } from '../text/linear-regex.js';
+import type { ArgumentProblem } from '../state/argument-snapshot.js';
+
+/** An id value (or key) as a reference: every form of it yields tokens, so none skips provenance. */
+function idReference(path: string, value: string, via: EntityReference['via'], key?: true): EntityReference | undefined {
+  const { tokens, wildcard, obfuscated } = idValueTokens(value);
+  if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
+  return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
+}
 import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
 
 /** An entity id a tool call refers to. */
@@ -20,12 +30,15 @@ export interface EntityReference {
    */
   via: 'name' | 'policy' | 'pattern' | 'account';
   kind?: string;
+  /** The value selects many records (`*`, `%`, empty) instead of naming one. */
+  wildcard?: boolean;
+  /** The value hides what it names behind invisible or look-alike characters. */
+  obfuscated?: 'invisible' | 'confusable';
+  /** The id is an object key, not a value. */
+  key?: true;
 }
 
-export interface ArgumentProblem {
-  reason: 'unparseable' | 'not_an_object' | 'too_large' | 'too_deep' | 'forbidden_key';
-  detail: string;
-}
+export type { ArgumentProblem };
 
 /** A tool call parsed and indexed once, shared by every check that decides it. */
 export interface PreparedCall {
@@ -86,6 +99,14 @@ export function prepareCall(
   // The record a create makes is named by its own id: `create_order({order_id})` introduces it.
   const noun = tool?.kind === 'create' ? createdNoun(tool.definition.name) : undefined;
   let bytes = 0;
+  const budget: ScanBudget = { chars: policy.limits.maxPatternScanChars };
+  const findPatterns = (text: string, path: string, key?: true) => {
+    for (const pattern of textPatterns) {
+      for (const match of pattern.inText!.find(text, budget)) {
+        references.push({ path: path || '/', value: match.token, tokens: idTokens(match.token), via: 'pattern', kind: pattern.kind, ...(key ? { key } : {}) });
+      }
+    }
+  };
   const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
   while (stack.length > 0) {
     const { node, path, policyPath, depth, idVia, idKey } = stack.pop()!;
@@ -107,6 +128,11 @@ export function prepareCall(
           return { ...empty, problem: { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${path || '/'}` } };
         }
         bytes += key.length;
+        // Ids as object keys: every key of an id-named container, and keys a kind's pattern finds.
+        // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
+        const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${path}/${key}`, key, idVia, true);
+        if (keyReference) references.push(keyReference);
+        else if (idVia === undefined) findPatterns(key, `${path}/${key}`, true);
         const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = ignoredPaths.has(childPolicyPath);
         const via = ignored ? undefined : entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
@@ -124,28 +150,18 @@ export function prepareCall(
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
     if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
-      const tokens = idTokens(text);
-      if (tokens.length > 0) references.push({ path: path || '/', value: text, tokens, via: idVia });
+      const reference = idReference(path || '/', text, idVia);
+      if (reference) references.push(reference);
       continue;
     }
-    if (typeof node !== 'string') continue;
-    if (tool?.destructive) {
+    if (typeof node === 'string' && tool?.destructive) {
       for (const account of accountsIn(text)) {
         const tokens = idTokens(account);
         if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
       }
     }
-    for (const pattern of textPatterns) {
-      const regex = pattern.inText!;
-      regex.lastIndex = 0;
-      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-        if (match[0].length === 0) {
-          regex.lastIndex += 1;
-          continue;
-        }
-        references.push({ path: path || '/', value: match[0], tokens: idTokens(match[0]), via: 'pattern', kind: pattern.kind });
-      }
-    }
+    // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
+    findPatterns(text, path);
   }
   const record = args as Record<string, unknown>;
   return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens };

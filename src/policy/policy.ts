@@ -4,6 +4,7 @@ import type { Action } from '../trace/events.js';
 import { DEFAULT_ACTIONS, DEFAULT_DESTRUCTIVE_ACTIONS } from '../codes.js';
 import { compileTrustedSchema } from '../schema/compile.js';
 import policySchema from './policy.schema.json' with { type: 'json' };
+import { checkLinear } from '../text/linear-regex.js';
 
 /** The policy document as a user writes it (JSON). Every field is optional. */
 export interface PolicyDocument {
@@ -26,8 +27,24 @@ export interface PolicyDocument {
   sessionTypes?: Record<string, SessionTypePolicy>;
   injection?: Partial<InjectionPolicy>;
   limits?: Partial<LimitsPolicy>;
+  checkTimeoutMs?: number;
+  onRecordError?: 'block' | 'allow';
+  pins?: Partial<PinPolicy>;
+  halts?: Partial<HaltPolicy>;
   /** Classify tools that carry no MCP hints from their name (`get_*` is a lookup, `delete_*` destructive). Default true. */
   classifyUnannotatedTools?: boolean;
+}
+
+/** What calls of a tool whose definition changed get until the change is accepted. */
+export interface PinPolicy {
+  /** `pinned`: validated against the pinned definition (default); `refuse`: refused. */
+  whilePending: 'pinned' | 'refuse';
+}
+
+/** What other calls of a session get while a human is being asked about one of its calls. */
+export interface HaltPolicy {
+  /** `refuse` (default): refused at once; `queue`: wait for the answer, then decided. */
+  whileEscalating: 'refuse' | 'queue';
 }
 
 /** Prompt-injection findings: high-confidence ones take `actions.PROMPT_INJECTION` (block), lower-confidence ones `lowConfidence`. */
@@ -116,6 +133,10 @@ export interface BudgetPolicy {
   contextBloatMultiplier: number;
   contextBloatMinCalls: number;
   prices: Record<string, ModelPrice>;
+  /** Input tokens reserved for a model call with no estimate, at least (the session's largest input so far, if larger). */
+  defaultInputTokens: number;
+  /** Output tokens reserved for a model call with no `maxOutputTokens`. */
+  defaultOutputTokens: number;
   throttle: ThrottlePolicy;
 }
 
@@ -127,6 +148,12 @@ export interface LimitsPolicy {
   ledgerSize: number;
   maxSessions: number;
   sessionTtlMs: number;
+  /** Values (objects, arrays, leaves) one call's arguments may hold. */
+  maxArgumentNodes: number;
+  /** Subschema evaluations one argument value may receive from a tool schema (anyOf/$ref expansion). */
+  maxSchemaCost: number;
+  /** Characters of one decision's text that untrusted patterns may search for positions. */
+  maxPatternScanChars: number;
 }
 
 /** A policy with every default filled in: what the checks read. */
@@ -147,6 +174,10 @@ export interface Policy {
   sessionTypes: Record<string, Policy>;
   injection: InjectionPolicy;
   limits: LimitsPolicy;
+  checkTimeoutMs: number;
+  onRecordError: 'block' | 'allow';
+  pins: PinPolicy;
+  halts: HaltPolicy;
   classifyUnannotatedTools: boolean;
 }
 
@@ -168,6 +199,8 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     contextBloatMultiplier: 3,
     contextBloatMinCalls: 3,
     prices: {},
+    defaultInputTokens: 4_096,
+    defaultOutputTokens: 4_096,
     throttle: { initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 30_000 },
   },
   alerts: { costUsd: [1, 5, 9], tokens: [] },
@@ -182,7 +215,14 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     ledgerSize: 100_000,
     maxSessions: 10_000,
     sessionTtlMs: 24 * 3_600_000,
+    maxArgumentNodes: 10_000,
+    maxSchemaCost: 256,
+    maxPatternScanChars: 131_072,
   },
+  checkTimeoutMs: 2_000,
+  onRecordError: 'block' as const,
+  pins: { whilePending: 'pinned' as const },
+  halts: { whileEscalating: 'refuse' as const },
 });
 
 const RESOLVED = new WeakSet<object>();
@@ -213,20 +253,13 @@ const validatePolicyDocument = compileTrustedSchema(policySchema as Record<strin
 export function resolvePolicy(document: PolicyDocument = {}): Policy {
   const problems = validatePolicyDocument(document);
   for (const [kind, entity] of Object.entries(document.entities ?? {})) {
-    if (entity.pattern !== undefined) {
-      try {
-        new RegExp(entity.pattern, 'u');
-      } catch (error) {
-        problems.push(`/entities/${kind}/pattern: not a valid regular expression (${(error as Error).message})`);
-      }
-    }
+    // Policy patterns run on the linear-time engine: one RE2 cannot run is refused here, at load.
+    const unsupported = typeof entity?.pattern === 'string' ? checkLinear(entity.pattern) : undefined;
+    if (unsupported) problems.push(`/entities/${kind}/pattern: ${unsupported.message}`);
   }
   for (const [index, pattern] of (document.injection?.extraPatterns ?? []).entries()) {
-    try {
-      new RegExp(pattern, 'iu');
-    } catch (error) {
-      problems.push(`/injection/extraPatterns/${index}: not a valid regular expression (${(error as Error).message})`);
-    }
+    const unsupported = typeof pattern === 'string' ? checkLinear(pattern, { ignoreCase: true }) : undefined;
+    if (unsupported) problems.push(`/injection/extraPatterns/${index}: ${unsupported.message}`);
   }
   if (problems.length > 0) {
     throw new PolicyError(`invalid policy:\n  ${problems.join('\n  ')}`, problems);
@@ -249,6 +282,10 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     injection: { ...defaults.injection, ...document.injection, extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
     classifyUnannotatedTools: document.classifyUnannotatedTools ?? defaults.classifyUnannotatedTools,
     limits: { ...defaults.limits, ...document.limits },
+    checkTimeoutMs: document.checkTimeoutMs ?? defaults.checkTimeoutMs,
+    onRecordError: document.onRecordError ?? defaults.onRecordError,
+    pins: { ...defaults.pins, ...document.pins },
+    halts: { ...defaults.halts, ...document.halts },
   };
   for (const [type, overrides] of Object.entries(document.sessionTypes ?? {})) {
     const typed: Policy = {

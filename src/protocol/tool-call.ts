@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, ToolCallInput, ToolResultInput } from '../decision.js';
 import { buildRefusal, type Refusal } from '../refusal.js';
-import { toolArguments } from '../text/json-text.js';
 
 /** What the tool-call protocol needs from a session: the events it feeds, and a pause lifted. */
 export interface ToolCallHost {
@@ -54,8 +53,8 @@ export interface ToolCallTicket {
   readonly decision: Decision;
   /** Whether the tool may run. */
   readonly proceed: boolean;
-  /** The arguments the guard checked: the value the tool must run with. */
-  readonly arguments: Record<string, unknown>;
+  /** The arguments the guard checked, deep-frozen: the value the tool must run with. */
+  readonly arguments: Readonly<Record<string, unknown>>;
   /** The refusal to hand the model when the call may not run. */
   readonly refusal: Refusal | undefined;
   /** Records what the tool returned and decides whether the model may see it. */
@@ -64,12 +63,18 @@ export interface ToolCallTicket {
   fail(error: unknown): Promise<Decision>;
 }
 
-/** The checked value the tool runs with: the session's frozen copy when it keeps one, else the parsed arguments. */
-function checkedArguments(decision: Decision, call: ToolCallInput): Record<string, unknown> | string {
-  const kept = (decision as { arguments?: unknown }).arguments;
-  if (kept !== null && typeof kept === 'object' && !Array.isArray(kept)) return kept as Record<string, unknown>;
-  return typeof call.arguments === 'string' ? toolArguments(call.arguments) : call.arguments;
+/**
+ * The checked value the tool runs with: the session's deep-frozen snapshot of the arguments, never the
+ * caller's object (a getter or Proxy could show the guard one id and the tool another). A decision
+ * without one (arguments that are not an object, or past a size limit under a lenient policy) gives
+ * the tool nothing to run with.
+ */
+function checkedArguments(decision: Decision): Readonly<Record<string, unknown>> | undefined {
+  const kept = decision.arguments;
+  return kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? kept : undefined;
 }
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function errorResult(error: unknown): { error: string } {
   return { error: (error as Error)?.message ?? String(error) };
@@ -81,11 +86,11 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
   const decision = await (options.decision ?? host.beforeToolCall({ ...call, callId }));
   const approved = !decision.proceed && options.approved === true && decision.action === 'pause' && decision.escalation === 'unavailable';
   if (approved) host.resume();
-  const parsed = checkedArguments(decision, call);
+  const checked = checkedArguments(decision);
   let proceed = decision.proceed || approved;
   let refusal = proceed ? undefined : (decision.refusal ?? buildRefusal(decision.action, decision.flags, `Call to ${call.tool}`));
   // Allowed by a lenient policy, but a tool cannot be called with arguments that are not an object.
-  if (proceed && typeof parsed === 'string') {
+  if (proceed && checked === undefined) {
     proceed = false;
     refusal = buildRefusal('block', decision.flags, `Call to ${call.tool}`);
   }
@@ -106,7 +111,7 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
     callId,
     decision,
     proceed,
-    arguments: typeof parsed === 'string' ? {} : parsed,
+    arguments: checked ?? EMPTY,
     refusal,
     finish: (value, isError = false) => record(value, isError),
     fail: (error) => record(errorResult(error), true),
@@ -118,7 +123,7 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
  * arguments if it may run, record its result (an error result when it throws, then rethrow), and
  * decide whether the model may see the result.
  */
-export async function guardToolCall<R>(host: ToolCallHost, call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options: ToolCallOptions<R> = {}): Promise<ToolCallOutcome<R>> {
+export async function guardToolCall<R>(host: ToolCallHost, call: ToolCallInput, run: (args: Readonly<Record<string, unknown>>) => PromiseLike<R> | R, options: ToolCallOptions<R> = {}): Promise<ToolCallOutcome<R>> {
   const ticket = await openToolCall(host, call, options);
   if (!ticket.proceed) return { decision: ticket.decision, ran: false, ...(ticket.refusal ? { refusal: ticket.refusal } : {}) };
   let value: R;

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
-import safeRegex from 'safe-regex2';
 import { canonicalJson } from '../text/canonical-json.js';
+import { compileLinear, linearRegExpEngine, UnsupportedPatternError } from '../text/linear-regex.js';
+import { schemaCost, SchemaCostError } from './schema-cost.js';
 
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
@@ -27,13 +28,58 @@ export class SchemaRejectedError extends Error {
 export interface SchemaLimits {
   maxSchemaBytes: number;
   maxSchemaDepth: number;
+  /** Most subschema evaluations one argument value may receive (anyOf/$ref expansion); default 256. */
+  maxSchemaCost?: number;
+  /** Argument nesting the cost is computed for (the argument depth limit). */
+  maxDepth?: number;
 }
 
+/** Default for `limits.maxSchemaCost`. */
+export const DEFAULT_MAX_SCHEMA_COST = 256;
+
 // `$data` is never enabled: a server's schema must not choose what to compare against (ReDoS, ajv < 8.18).
-const options = { strict: false, allErrors: false, useDefaults: false, coerceTypes: false, validateSchema: true } as const;
+// Patterns run on RE2 (linear time); `$ref`s are compiled as functions, never inlined, so nested
+// references cannot blow up the generated code exponentially.
+const options = {
+  strict: false,
+  allErrors: false,
+  useDefaults: false,
+  coerceTypes: false,
+  validateSchema: true,
+  inlineRefs: false,
+  code: { regExp: linearRegExpEngine },
+} as const;
+
+/**
+ * `uniqueItems` in linear time: ajv compares object items pairwise (30,000 items: 450 million
+ * comparisons); canonical JSON in a Set compares each item once, with JSON Schema's equality.
+ */
+function linearUniqueItems(instance: Ajv): void {
+  instance.removeKeyword('uniqueItems');
+  instance.addKeyword({
+    keyword: 'uniqueItems',
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function uniqueItems(this: unknown, unique: boolean, data: unknown[]) {
+      if (!unique) return true;
+      const seen = new Set<string>();
+      for (const [index, item] of data.entries()) {
+        const key = item !== null && typeof item === 'object' ? canonicalJson(item) : `${typeof item}:${String(item)}`;
+        if (seen.has(key)) {
+          (uniqueItems as unknown as { errors: unknown[] }).errors = [{ keyword: 'uniqueItems', message: `has no duplicate items (item ${index} repeats an earlier one)`, params: { j: index } }];
+          return false;
+        }
+        seen.add(key);
+      }
+      return true;
+    },
+  });
+}
 
 function makeAjv<T extends Ajv>(instance: T): T {
   addFormats(instance);
+  linearUniqueItems(instance);
   return instance;
 }
 
@@ -85,9 +131,19 @@ function toValidator(validate: ValidateFunction): ArgumentValidator {
   };
 }
 
+function vetPattern(pattern: string, where: string): void {
+  try {
+    compileLinear(pattern);
+  } catch (error) {
+    if (error instanceof UnsupportedPatternError) throw new SchemaRejectedError(`${where} ${error.message}`);
+    throw error;
+  }
+}
+
 /**
- * Rejects schemas that could hang or exhaust the guard before ajv sees them:
- * oversized, too deep, remote references, or a `pattern` with catastrophic backtracking.
+ * Rejects schemas that could hang or exhaust the guard before ajv sees them: oversized, too deep,
+ * remote references, a pattern RE2 cannot run (backreferences, lookahead), or more subschema
+ * evaluations per value than the limit allows.
  */
 function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLimits): void {
   if (canonical.length > limits.maxSchemaBytes) {
@@ -100,9 +156,7 @@ function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLi
       throw new SchemaRejectedError(`schema nests deeper than ${limits.maxSchemaDepth} levels`);
     }
     if (typeof node === 'string') {
-      if (key === 'pattern' && !safeRegex(node)) {
-        throw new SchemaRejectedError(`pattern ${JSON.stringify(node)} can backtrack catastrophically`);
-      }
+      if (key === 'pattern') vetPattern(node, 'pattern:');
       if (key === '$ref' && !node.startsWith('#')) {
         throw new SchemaRejectedError(`remote $ref ${JSON.stringify(node)} is not followed`);
       }
@@ -114,11 +168,18 @@ function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLi
       continue;
     }
     for (const [childKey, child] of Object.entries(node)) {
-      if (key === 'patternProperties' && !safeRegex(childKey)) {
-        throw new SchemaRejectedError(`patternProperties key ${JSON.stringify(childKey)} can backtrack catastrophically`);
-      }
+      if (key === 'patternProperties') vetPattern(childKey, 'patternProperties key:');
       stack.push({ node: child, depth: depth + 1, key: childKey });
     }
+  }
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
+  const cap = limits.maxSchemaCost ?? DEFAULT_MAX_SCHEMA_COST;
+  try {
+    const cost = schemaCost(schema as Record<string, unknown>, limits.maxDepth ?? 64, cap);
+    if (cost > cap) throw new SchemaRejectedError(`schema can make one value meet more than ${cap} subschema evaluations (nested anyOf/oneOf/allOf/$ref); the limit is limits.maxSchemaCost`);
+  } catch (error) {
+    if (error instanceof SchemaCostError) throw new SchemaRejectedError(error.message);
+    throw error;
   }
 }
 
@@ -128,7 +189,8 @@ function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLi
  */
 export function compileToolSchema(schema: Record<string, unknown>, limits: SchemaLimits): ArgumentValidator {
   const canonical = canonicalJson(schema);
-  const key = createHash('sha256').update(canonical).digest('base64url');
+  // The limits are part of the key: a guard with a lower cost cap must not reuse another's verdict.
+  const key = createHash('sha256').update(`${limits.maxSchemaCost ?? DEFAULT_MAX_SCHEMA_COST}:${limits.maxDepth ?? 64}:${limits.maxSchemaBytes}:${limits.maxSchemaDepth}\n`).update(canonical).digest('base64url');
   const cached = cache.get(key);
   if (cached) return cached.validator;
   vetUntrustedSchema(schema, canonical, limits);

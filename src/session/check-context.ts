@@ -1,6 +1,7 @@
 import type { SubagentOutputEvent, TraceEvent } from '../trace/events.js';
 import type { CheckContext } from '../checks/check.js';
-import { prepareCall, type PreparedCall } from '../checks/prepared-call.js';
+import { prepareCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
+import { canonicalArguments } from '../text/canonical-args.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
@@ -33,9 +34,16 @@ export function scanOptions(event: TraceEvent, state: SessionState, runtime: Gua
 
 /**
  * What the checks of one event see: the session's view, and the call and content prepared once, on
- * first read. `at` is the event's time when the session already knows it; `scan`, content scanned ahead.
+ * first read. `at` is the event's time when the session already knows it; `scan`, content scanned ahead;
+ * `argumentProblem`, what the argument snapshot refused (such arguments are never walked).
  */
-export function buildCheckContext(event: TraceEvent, state: SessionState, view: SessionView, runtime: GuardRuntime, known: { at?: number | undefined; scan?: ContentScan | undefined } = {}): CheckContext {
+export function buildCheckContext(
+  event: TraceEvent,
+  state: SessionState,
+  view: SessionView,
+  runtime: GuardRuntime,
+  known: { at?: number | undefined; scan?: ContentScan | undefined; argumentProblem?: ArgumentProblem | undefined } = {},
+): CheckContext {
   let prepared: PreparedCall | undefined;
   let scanned: ContentScan | undefined = known.scan;
   const at = known.at ?? (event.ts === undefined ? undefined : Date.parse(event.ts));
@@ -49,7 +57,10 @@ export function buildCheckContext(event: TraceEvent, state: SessionState, view: 
     toolPolicy: (tool) => runtime.policy.tools[tool],
     call: () => {
       if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
-      prepared ??= prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
+      // Arguments past a structure limit are never walked: the snapshot already named the problem.
+      prepared ??= known.argumentProblem
+        ? { tool: state.tools.get(event.tool), arguments: undefined, problem: known.argumentProblem, canonical: canonicalArguments({}, 1), references: [], echoTokens: new Set() }
+        : prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
       return prepared;
     },
     content: () => {

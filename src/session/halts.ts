@@ -27,6 +27,30 @@ export function haltFlag(state: SessionState, step: number): Flag {
   };
 }
 
+/** The flag of a call refused because a human is being asked about another call of the session. */
+export function escalatingFlag(step: number): Flag {
+  return {
+    code: AnomalyCode.SESSION_PAUSED,
+    message: 'A human is being asked about another call of this session; other calls are refused until they answer (halts.whileEscalating).',
+    step,
+    evidence: { escalating: true },
+  };
+}
+
+/** Calls queued behind a pending escalation (`halts.whileEscalating: queue`), per session; made on first use. */
+const waiting = new WeakMap<SessionState, Array<() => void>>();
+
+/** Resolves once no escalation of the session is waiting for an answer. */
+export async function escalationsSettled(state: SessionState): Promise<void> {
+  while (state.escalating > 0) {
+    await new Promise<void>((resolve) => {
+      let waiters = waiting.get(state);
+      if (!waiters) waiting.set(state, (waiters = []));
+      waiters.push(resolve);
+    });
+  }
+}
+
 /** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
 export async function resolveAction(state: SessionState, runtime: GuardRuntime, action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
   if (action === 'kill') {
@@ -40,6 +64,7 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
     return { proceed: false, escalation: 'unavailable' };
   }
   let timer: NodeJS.Timeout | undefined;
+  state.escalating += 1;
   try {
     const answer = await Promise.race([
       Promise.resolve().then(() => escalate({ sessionId: state.id, step, flags: [...flags] })),
@@ -48,7 +73,9 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
         timer.unref?.();
       }),
     ]);
-    if (answer === 'approve') return { proceed: true, escalation: 'approved' };
+    // Only exactly 'approve' approves; a kill that landed while waiting wins over it.
+    if (answer === 'approve' && state.status !== 'killed') return { proceed: true, escalation: 'approved' };
+    if (answer === 'approve') return { proceed: false, escalation: 'killed' };
     if (answer === 'kill') {
       halt(state, runtime, 'killed', step, flags);
       return { proceed: false, escalation: 'killed' };
@@ -60,6 +87,14 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
     return { proceed: false, escalation: 'failed' };
   } finally {
     clearTimeout(timer);
+    state.escalating -= 1;
+    if (state.escalating === 0) {
+      const waiters = waiting.get(state);
+      if (waiters) {
+        waiting.delete(state);
+        for (const wake of waiters) wake();
+      }
+    }
   }
 }
 

@@ -3,10 +3,11 @@ import type { Policy } from '../policy/policy.js';
 import type { ContentScan } from '../text/content-scan.js';
 import type { CanonicalArguments } from '../text/canonical-args.js';
 import type { RegisteredTool } from './tool-registry.js';
-import { AnomalyCode } from '../codes.js';
+import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
+import { checkedUsage } from './usage-numbers.js';
 import type { SessionState } from './session-state.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 
@@ -26,7 +27,8 @@ export interface EventFacts {
   content(): ContentScan;
 }
 
-
+/** Message roles whose content is trusted context (assistant text is the model's own, checked elsewhere). */
+const TRUSTED_ROLES: ReadonlySet<string> = new Set(['user', 'system', 'developer', 'tool']);
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
 /** Session-start metadata written by this package: `{"agent-warden": {"provenance": "tool-results"}}`. */
@@ -50,7 +52,8 @@ function sourceName(prefix: string, name: string): string {
 /**
  * What an event changes in the session, once it is decided: the state later checks read (ledger,
  * call history, budget, tools, goal). Content the model never sees (a refused call's result, a
- * withheld result) changes nothing in the ledger.
+ * withheld result) changes nothing in the ledger. `actionOf` is the policy's action for one flag
+ * (per tool): a changed definition whose flag is refused leaves its tool unusable until accepted.
  */
 export function applyEvent(
   state: SessionState,
@@ -60,6 +63,7 @@ export function applyEvent(
   action: Action,
   policy: Policy,
   reservationId: string | undefined,
+  actionOf: (flag: Flag) => Action = () => action,
 ): void {
   const proceeds = !NON_PROCEEDING.has(action);
   switch (event.type) {
@@ -76,25 +80,57 @@ export function applyEvent(
       state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
       break;
     }
-    case 'tool.definitions':
+    case 'tool.definitions': {
+      // Pins hold: a changed, added-and-refused or confusably named definition waits for acceptance.
+      const held = new Map<string, Flag>();
+      for (const found of flags) {
+        if (found.code === AnomalyCode.TOOL_DEFINITION_CHANGED && typeof found.evidence?.tool === 'string') held.set(found.evidence.tool, found);
+      }
+      const accepted = event.accepted === true;
       for (const definition of event.tools) {
         const registered = registerTool(definition, policy);
+        const finding = accepted ? undefined : held.get(definition.name);
+        if (!accepted) {
+          const change = finding?.evidence?.change as 'changed' | 'added' | 'confusable' | undefined;
+          const refused = finding !== undefined && severity(actionOf(finding)) >= severity('block');
+          if (change === 'changed' || change === 'confusable' || (change === 'added' && refused)) {
+            state.holdDefinition(definition.name, { tool: registered, change, step: event.step, unusable: refused || change !== 'changed' });
+            continue;
+          }
+          // The same definition listed again (or the pinned one restored): nothing is pending any more.
+          if (!finding && state.tools.get(definition.name)?.hash === registered.hash) {
+            state.releaseDefinition(definition.name);
+            continue;
+          }
+          if (!finding && state.pendingDefinitions.get(definition.name)?.tool.hash === registered.hash) continue;
+        }
+        state.releaseDefinition(definition.name);
         state.defineTool(registered);
         state.ledger.record(registered.definitionTokens, { step: event.step, source: sourceName('definition:', definition.name), trust: 'trusted' });
       }
+      state.toolsPinned = true;
       break;
+    }
     case 'message':
       if (event.role !== 'assistant' && typeof event.content === 'string') {
         const tokens: string[] = [];
         forEachToken(event.content, (token) => tokens.push(token));
-        state.ledger.record(tokens, { step: event.step, source: event.role, trust: 'trusted' });
+        // Only known roles vouch for ids; any other role (`function`, `Human`, made up) is untrusted content.
+        const trusted = TRUSTED_ROLES.has(event.role as string);
+        state.ledger.record(tokens, { step: event.step, source: trusted ? event.role : `message:${String(event.role).slice(0, 32)}`, trust: trusted ? 'trusted' : 'untrusted' });
       }
       break;
     case 'llm.call': {
-      const usage = { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 };
-      const charge = state.budget.charge(event.model, usage);
+      const usage = checkedUsage(event);
+      let charge = state.budget.charge(event.model, usage);
+      // Unusable counts never charge zero: the call costs its reservation, or the policy's default reservation.
+      if (usage.invalid.length > 0) {
+        charge = state.budget.reservation(reservationId) ?? state.budget.charge(event.model, { inputTokens: policy.budget.defaultInputTokens, outputTokens: policy.budget.defaultOutputTokens });
+      }
+      if (charge.priced === false && state.budget.maxCostNano !== undefined) state.markUnpriced(event.model);
       state.budget.commit(charge, reservationId);
-      state.usage.record(context.at, event.input_tokens, charge.tokens);
+      state.usage.record(context.at, usage.invalid.includes('input_tokens') ? undefined : event.input_tokens, charge.tokens);
+      if (event.output_tokens !== undefined && !usage.invalid.includes('output_tokens')) state.usage.recordOutput(usage.outputTokens);
       state.noteStepTokens(event.step, charge.tokens);
       for (const flag of flags) if (flag.code === AnomalyCode.BUDGET_ALERT && typeof flag.evidence?.key === 'string') state.markAlertFired(flag.evidence.key);
       // A spike under `throttle` slows the next model call more each time; a call out of the spike lifts it.

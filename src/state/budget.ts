@@ -13,21 +13,66 @@ export interface Usage {
 export interface Charge {
   tokens: number;
   costNano: number;
+  /** False when the model has no price (its cost is then the highest configured price, or unknown). */
+  priced?: boolean;
 }
 
 export interface Reservation extends Charge {
   id: string;
 }
 
-/** The price of a model: by exact name, else the longest priced name it starts with. */
-export function priceFor(prices: Record<string, ModelPrice>, model: string): ModelPrice | undefined {
-  const exact = prices[model];
+/**
+ * A model name as prices are looked up: lower case, trimmed, provider path and version tag dropped
+ * (`OpenAI/GPT-4o` and `gpt-4o` are one model; `models/gemini-1.5-pro`, `claude-3-5-sonnet@20240620`).
+ */
+export function normalizeModelName(model: string): string {
+  let name = String(model).normalize('NFKC').trim().toLowerCase();
+  const slash = name.lastIndexOf('/');
+  if (slash >= 0) name = name.slice(slash + 1);
+  const at = name.indexOf('@');
+  if (at > 0) name = name.slice(0, at);
+  return name.replace(/[\s_]+/g, '-');
+}
+
+/** Whether a token count is usable: a finite, non-negative integer. */
+export function isTokenCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A price table keyed by normalised model names. */
+function normalizedPrices(prices: Record<string, ModelPrice>): ReadonlyMap<string, ModelPrice> {
+  return new Map(Object.entries(prices).map(([name, price]) => [normalizeModelName(name), price]));
+}
+
+/** The price of a model (names normalised): by exact name, else the longest priced name it starts with. */
+export function priceFor(prices: Record<string, ModelPrice> | ReadonlyMap<string, ModelPrice>, model: string): ModelPrice | undefined {
+  const table = prices instanceof Map ? (prices as ReadonlyMap<string, ModelPrice>) : priceTableOf(prices as Record<string, ModelPrice>).prices;
+  const name = normalizeModelName(model);
+  const exact = table.get(name);
   if (exact) return exact;
   let best: string | undefined;
-  for (const name of Object.keys(prices)) {
-    if (model.startsWith(name) && (best === undefined || name.length > best.length)) best = name;
+  for (const known of table.keys()) {
+    if (name.startsWith(known) && (best === undefined || known.length > best.length)) best = known;
   }
-  return best === undefined ? undefined : prices[best];
+  return best === undefined ? undefined : table.get(best);
+}
+
+interface PriceTable {
+  prices: ReadonlyMap<string, ModelPrice>;
+  fallback: ModelPrice | undefined;
+}
+
+const priceTables = new WeakMap<object, PriceTable>();
+
+function priceTableOf(prices: Record<string, ModelPrice>): PriceTable {
+  let table = priceTables.get(prices);
+  if (!table) {
+    const normalized = normalizedPrices(prices);
+    const all = [...normalized.values()];
+    table = { prices: normalized, fallback: all.length === 0 ? undefined : { input: Math.max(...all.map((price) => price.input)), output: Math.max(...all.map((price) => price.output)) } };
+    priceTables.set(prices, table);
+  }
+  return table;
 }
 
 /**
@@ -43,18 +88,29 @@ export class TokenBudget {
   readonly maxTokens: number | undefined;
   readonly maxCostNano: number | undefined;
 
-  constructor(private readonly policy: BudgetPolicy) {
+  /** The policy's prices by normalised name, and the dearest of them: built once per policy, shared by its sessions. */
+  private readonly table: PriceTable;
+
+  constructor(policy: BudgetPolicy) {
     this.maxTokens = policy.maxTokens;
     this.maxCostNano = policy.maxCostUsd === undefined ? undefined : Math.round(policy.maxCostUsd * 1e9);
+    this.table = priceTableOf(policy.prices);
+  }
+
+  /** Whether a model has a configured price. */
+  isPriced(model: string): boolean {
+    return priceFor(this.table.prices, model) !== undefined;
   }
 
   charge(model: string, usage: Usage): Charge {
-    const price = priceFor(this.policy.prices, model);
+    const found = priceFor(this.table.prices, model);
+    // An unpriced model costs the dearest configured price: an unknown model is never free.
+    const price = found ?? this.table.fallback;
     const tokens = usage.inputTokens + usage.outputTokens;
     const costNano = price
       ? usage.inputTokens * nanoPerToken(price.input) + usage.outputTokens * nanoPerToken(price.output)
       : 0;
-    return { tokens, costNano };
+    return found ? { tokens, costNano } : { tokens, costNano, priced: false };
   }
 
   /** Whether spending `extra` on top of what is spent and reserved stays within the budget. */
@@ -64,15 +120,16 @@ export class TokenBudget {
     return true;
   }
 
+  /** Spent past the cap. The cap is inclusive: spending exactly the budget is within it. */
   exhausted(): boolean {
     return (
-      (this.maxTokens !== undefined && this.spent.tokens >= this.maxTokens) ||
-      (this.maxCostNano !== undefined && this.spent.costNano >= this.maxCostNano)
+      (this.maxTokens !== undefined && this.spent.tokens > this.maxTokens) ||
+      (this.maxCostNano !== undefined && this.spent.costNano > this.maxCostNano)
     );
   }
 
   reserve(estimate: Charge): Reservation {
-    const reservation = { id: `r${++this.nextId}`, ...estimate };
+    const reservation = { id: `r${++this.nextId}`, tokens: estimate.tokens, costNano: estimate.costNano };
     (this.reservations ??= new Map()).set(reservation.id, reservation);
     this.reserved = { tokens: this.reserved.tokens + estimate.tokens, costNano: this.reserved.costNano + estimate.costNano };
     return reservation;
@@ -94,6 +151,12 @@ export class TokenBudget {
   commit(actual: Charge, reservationId?: string): void {
     this.release(reservationId);
     this.spent = { tokens: this.spent.tokens + actual.tokens, costNano: this.spent.costNano + actual.costNano };
+  }
+
+  /** The reservation's amount, if it is still open (what a call with unusable usage numbers is charged). */
+  reservation(reservationId: string | undefined): Charge | undefined {
+    const reservation = reservationId === undefined ? undefined : this.reservations?.get(reservationId);
+    return reservation ? { tokens: reservation.tokens, costNano: reservation.costNano } : undefined;
   }
 
   get openReservations(): number {

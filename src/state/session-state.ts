@@ -9,6 +9,15 @@ import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { IdShapeSet } from '../text/id-shapes.js';
 
+/** A definition held back until accepted, with why. */
+export interface PendingDefinition {
+  tool: RegisteredTool;
+  change: 'changed' | 'added' | 'confusable';
+  step: number;
+  /** Calls of the tool are refused, not validated against the pinned definition (a `block` action, or nothing pinned). */
+  unusable: boolean;
+}
+
 /** Where a session stands: `active`, `paused` (until resumed), `killed` (for good), or `ended`. */
 export type SessionStatus = 'active' | 'paused' | 'killed' | 'ended';
 
@@ -80,6 +89,7 @@ function definitionIds(baseTools: ReadonlyMap<string, RegisteredTool>): Readonly
 const NO_ENTITIES: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 const NO_IDS: ReadonlySet<string> = new Set();
 const NO_MODEL_CALLS: ReadonlyMap<string, { step: number }> = new Map();
+const NO_PENDING: ReadonlyMap<string, PendingDefinition> = new Map();
 
 /**
  * Everything the guard knows about one session. Checks read it; only the session writes it.
@@ -115,6 +125,12 @@ export class SessionState {
   private truncated: Set<string> | undefined;
   private refused: Set<string> | undefined;
   private modelCalls: Map<string, { step: number }> | undefined;
+  private unpriced: Set<string> | undefined;
+  private pending: Map<string, PendingDefinition> | undefined;
+  /** Whether the session has seen its first tool list: tools after it count as added. */
+  toolsPinned: boolean;
+  /** Escalations awaiting a human's answer. */
+  escalating = 0;
 
   constructor(
     readonly id: string,
@@ -126,6 +142,31 @@ export class SessionState {
     this.budget = new TokenBudget(policy.budget);
     this.usage = new UsageStats(policy.budget.burnRateWindowMs);
     this.idShapes = startingShapes(policy, baseTools);
+    this.toolsPinned = baseTools.size > 0;
+  }
+
+  /** Changed, added or confusably named tool definitions not yet accepted: calls keep the pinned one meanwhile. */
+  get pendingDefinitions(): ReadonlyMap<string, PendingDefinition> {
+    return this.pending ?? NO_PENDING;
+  }
+
+  /** Holds a definition back until it is accepted. */
+  holdDefinition(name: string, pending: PendingDefinition): void {
+    (this.pending ??= new Map()).set(name, pending);
+  }
+
+  /** Drops a held-back definition (accepted, or the pinned one listed again); says whether there was one. */
+  releaseDefinition(name: string): boolean {
+    return this.pending?.delete(name) ?? false;
+  }
+
+  /** Whether a model was already flagged as unpriced under a cost cap (each is flagged once). */
+  isUnpricedKnown(model: string): boolean {
+    return this.unpriced?.has(model) ?? false;
+  }
+
+  markUnpriced(model: string): void {
+    (this.unpriced ??= new Set()).add(model);
   }
 
   /** The session's tools: the guard's, plus (copied on first change) those the trace defined. */

@@ -5,7 +5,7 @@ import type { TokenBudget } from './budget.js';
 import type { UsageStats } from './usage-stats.js';
 import type { RegisteredTool } from './tool-registry.js';
 import type { ShapeMatch } from '../text/id-shapes.js';
-import type { ProvenanceMode, SessionState, SessionStatus } from './session-state.js';
+import type { PendingDefinition, ProvenanceMode, SessionState, SessionStatus } from './session-state.js';
 
 /** The budget as checks read it: what is spent, reserved and allowed, and what a call would cost. */
 export type BudgetView = Readonly<Pick<TokenBudget, 'spent' | 'reserved' | 'maxTokens' | 'maxCostNano' | 'openReservations'>> & Pick<TokenBudget, 'charge' | 'fits' | 'exhausted'>;
@@ -40,6 +40,12 @@ export interface SessionView {
   tool(name: string): RegisteredTool | undefined;
   /** The names of every defined tool. */
   toolNames(): string[];
+  /** Whether the session has seen its first tool list (a tool defined after it counts as added). */
+  readonly toolsPinned: boolean;
+  /** A tool's changed, added or confusably named definition that awaits acceptance, if any. */
+  pendingDefinition(name: string): Readonly<PendingDefinition> | undefined;
+  /** Whether a model was already flagged as unpriced under the cost cap (each model is flagged once). */
+  unpricedFlagged(model: string): boolean;
   /** Where an id token was seen, as trusted and as untrusted content. */
   provenanceOf(token: string): ProvenanceLookup;
   /** The recent tool calls, oldest first (as many as the loop policy keeps). */
@@ -101,6 +107,15 @@ class StateView implements SessionView {
   }
   toolNames() {
     return [...this.state.tools.keys()];
+  }
+  get toolsPinned() {
+    return this.state.toolsPinned;
+  }
+  pendingDefinition(name: string) {
+    return this.state.pendingDefinitions.get(name);
+  }
+  unpricedFlagged(model: string) {
+    return this.state.isUnpricedKnown(model);
   }
   provenanceOf(token: string) {
     return this.state.ledger.lookup(token);

@@ -31,12 +31,27 @@ export interface RegisteredTool {
   idKinds: string[];
 }
 
+/**
+ * A schema with its order-only differences removed: `required` (and a `type` list) sorted, so a
+ * server listing the same names in another order is not a change. Key order never counts (canonical JSON).
+ */
+export function pinnedForm(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pinnedForm);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const sortable = (key === 'required' || key === 'type') && Array.isArray(child) && child.every((item) => typeof item === 'string');
+    Object.defineProperty(out, key, { value: sortable ? [...(child as string[])].sort() : pinnedForm(child), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export function definitionHash(definition: ToolDefinition): string {
   const pinned = {
     name: definition.name,
     description: definition.description ?? null,
-    input_schema: definition.input_schema ?? null,
-    output_schema: definition.output_schema ?? null,
+    input_schema: pinnedForm(definition.input_schema ?? null),
+    output_schema: pinnedForm(definition.output_schema ?? null),
     annotations: definition.annotations ?? null,
   };
   return createHash('sha256').update(canonicalJson(pinned)).digest('hex').slice(0, 32);

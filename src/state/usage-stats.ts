@@ -6,6 +6,7 @@ export class UsageStats {
   private readonly spends: number[] = [];
   private firstAt: number | undefined;
   private totalTokens = 0;
+  private largestOutput: number | undefined;
 
   constructor(
     private readonly windowMs: number,
@@ -17,6 +18,22 @@ export class UsageStats {
     const sorted = [...this.inputTokens].sort((a, b) => a - b);
     const middle = sorted.length >> 1;
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  }
+
+  /** The largest output of the session's calls so far. */
+  largestOutputTokens(): number | undefined {
+    return this.largestOutput;
+  }
+
+  recordOutput(outputTokens: number): void {
+    if (this.largestOutput === undefined || outputTokens > this.largestOutput) this.largestOutput = outputTokens;
+  }
+
+  /** The largest input of the recent calls (the conservative default for a call with no estimate). */
+  largestInputTokens(): number | undefined {
+    let largest: number | undefined;
+    for (const tokens of this.inputTokens) if (largest === undefined || tokens > largest) largest = tokens;
+    return largest;
   }
 
   get sampleCount(): number {

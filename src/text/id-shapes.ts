@@ -4,11 +4,17 @@
  * A shape must be specific: one that matches ordinary words, numbers, dates, amounts or phone
  * numbers is never kept.
  */
+import { LinearTokenFinder } from './linear-regex.js';
+
+/** Finds a shape's tokens in text: V8 for shapes drawn from examples (ours), RE2 for declared patterns (untrusted). */
+export interface ShapeFinder {
+  find(text: string): Array<{ token: string; index: number }>;
+}
 
 export interface IdShape {
   /** The regex source, for evidence. */
   source: string;
-  regex: RegExp;
+  regex: ShapeFinder;
   /** Where it was learned: `example:ord_1001`, `schema:get_order.order_id`, `policy:order_id`. */
   origin: string;
   /** For alphanumeric codes: a match must hold both a letter and a digit. */
@@ -40,29 +46,59 @@ const ORDINARY = [
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}_#-])';
 const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])';
 
-/** Compiled shapes, shared by every session that learns the same one (`find` resets lastIndex before each use). */
-const compiled = new Map<string, RegExp | null>();
+/** Compiled shapes, shared by every session that learns the same one (finders hold no state between calls). */
+const compiled = new Map<string, ShapeFinder | null>();
 
-function compile(source: string, flags = 'gu'): RegExp | undefined {
-  const key = `${flags}/${source}`;
-  let regex = compiled.get(key);
-  if (regex === undefined) {
-    try {
-      regex = new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, flags);
-    } catch {
-      regex = null;
-    }
+/** A shape this module drew from an example (its source is built here, safe on V8's engine), or a declared one (RE2). */
+function compile(source: string, declared = false): ShapeFinder | undefined {
+  const key = `${declared ? 'd' : 'v'}/${source}`;
+  let finder = compiled.get(key);
+  if (finder === undefined) {
+    finder = (declared ? compileDeclared(source) : compileOwn(source)) ?? null;
     if (compiled.size >= 4_096) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, regex);
+    compiled.set(key, finder);
   }
-  return regex ?? undefined;
+  return finder ?? undefined;
 }
 
-function isSpecific(regex: RegExp, needsLetterAndDigit: boolean): boolean {
+function compileOwn(source: string): ShapeFinder | undefined {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`${BOUNDARY_BEFORE}(?:${source})${BOUNDARY_AFTER}`, 'gu');
+  } catch {
+    return undefined;
+  }
+  return {
+    find(text) {
+      const found: Array<{ token: string; index: number }> = [];
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+        if (match[0].length === 0) {
+          regex.lastIndex += 1;
+          continue;
+        }
+        found.push({ token: match[0], index: match.index });
+      }
+      return found;
+    },
+  };
+}
+
+/** A declared pattern (schema, policy): untrusted, so it runs on RE2, with the same token edges. */
+function compileDeclared(source: string): ShapeFinder | undefined {
+  try {
+    const finder = new LinearTokenFinder(source, source, '[\\p{L}\\p{N}_#-]', '[^\\p{L}\\p{N}_.-]|\\.(?:[^\\p{L}\\p{N}]|$)');
+    // Model text is short; the cap keeps a pathological one bounded all the same.
+    return { find: (text) => finder.find(text, { chars: 131_072 }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isSpecific(regex: ShapeFinder, needsLetterAndDigit: boolean): boolean {
   for (const sample of ORDINARY) {
-    regex.lastIndex = 0;
-    const match = regex.exec(sample);
-    if (match && match[0] === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample)) && !neverAnId(sample)) return false;
+    const match = regex.find(sample)[0];
+    if (match && match.token === sample && (!needsLetterAndDigit || hasLetterAndDigit(sample)) && !neverAnId(sample)) return false;
   }
   return true;
 }
@@ -228,16 +264,16 @@ export class IdShapeSet {
   /** Adds a declared pattern (a schema `pattern`, a policy pattern), unanchored, if it is specific. */
   addPattern(pattern: string, origin: string): boolean {
     const source = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
-    return this.add(source, origin, false);
+    return this.add(source, origin, false, true);
   }
 
   addUuid(origin: string): boolean {
     return this.add(UUID_SOURCE, origin, false);
   }
 
-  private add(source: string, origin: string, needsLetterAndDigit: boolean): boolean {
+  private add(source: string, origin: string, needsLetterAndDigit: boolean, declared = false): boolean {
     if (this.shapes.has(source) || this.shapes.size >= this.capacity) return false;
-    const regex = compile(source);
+    const regex = compile(source, declared);
     if (!regex || !isSpecific(regex, needsLetterAndDigit)) return false;
     if (this.shared) {
       this.shapes = new Map(this.shapes);
@@ -255,15 +291,10 @@ export class IdShapeSet {
   find(text: string): ShapeMatch[] {
     const found = new Map<string, ShapeMatch>();
     for (const shape of this.shapes.values()) {
-      shape.regex.lastIndex = 0;
-      for (let match = shape.regex.exec(text); match !== null; match = shape.regex.exec(text)) {
-        if (match[0].length === 0) {
-          shape.regex.lastIndex += 1;
-          continue;
-        }
-        if (shape.needsLetterAndDigit && !hasLetterAndDigit(match[0])) continue;
-        if (neverAnId(match[0])) continue;
-        if (!found.has(match[0])) found.set(match[0], { token: match[0], shape, index: match.index });
+      for (const match of shape.regex.find(text)) {
+        if (shape.needsLetterAndDigit && !hasLetterAndDigit(match.token)) continue;
+        if (neverAnId(match.token)) continue;
+        if (!found.has(match.token)) found.set(match.token, { token: match.token, shape, index: match.index });
       }
     }
     return [...found.values()].sort((a, b) => a.index - b.index);

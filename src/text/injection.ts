@@ -15,6 +15,7 @@
  * scanned in a few linear passes.
  */
 import { normalizeForInjection } from './injection-normalize.js';
+import { compileLinear, firstMatch } from './linear-regex.js';
 
 /** How sure a finding is: `high` (a rule or detector that rarely misfires) or `low` (a weaker signal). */
 export type InjectionConfidence = 'high' | 'low';
@@ -210,10 +211,14 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
 export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
   const high = compileTier(HIGH, 'high');
   const low = compileTier(LOW, 'low');
-  // The policy's own patterns have no known anchor words: they read the whole text.
-  const policy = extraPatterns.length === 0 ? undefined : compileTier(extraPatterns.map((source, index) => [`policy_pattern_${index}`, source] as const), 'high');
+  // The policy's own patterns have no known anchor words: they read the whole text. They come from
+  // outside, so they run on RE2 (linear time), never in a V8 alternation.
+  const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
   const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
-    if (policy) runTier(policy, text, findings, offset, prefix);
+    for (const { kind, regex } of policy) {
+      const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
+      if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
+    }
     const windows = anchorWindows(text);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);

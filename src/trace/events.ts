@@ -51,6 +51,8 @@ export interface SessionStartEvent extends EventBase {
 export interface ToolDefinitionsEvent extends EventBase {
   type: 'tool.definitions';
   tools: ToolDefinition[];
+  /** Written by `acceptDefinitions()`: these definitions replace the pinned ones, approved. */
+  accepted?: true;
 }
 
 /** Who wrote a message: `user` and `system` are trusted context; `assistant` is the model. */

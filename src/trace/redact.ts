@@ -18,6 +18,10 @@ export interface RedactionOptions {
   maxStringLength?: number;
   /** Deepest nesting kept (default 64); deeper values become a marker. */
   maxDepth?: number;
+  /** Also mask email addresses (off by default: they are often legitimate entity ids). */
+  emails?: boolean;
+  /** Also mask phone numbers (off by default, like emails). */
+  phones?: boolean;
 }
 
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -29,18 +33,82 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{30,}/g, REDACTED],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
-  [/\b((?:api[_-]?key|access[_-]?token|secret|password|passwd|pwd|client[_-]?secret)["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi, `$1${REDACTED}`],
+  // Stripe secret, restricted and webhook keys; GitLab, Hugging Face and npm tokens.
+  [/\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,}\b|\bwhsec_[0-9A-Za-z]{20,}\b/g, REDACTED],
+  [/\b(?:glpat|gldt|glptt|glrt|gloas|glsoat)-[0-9A-Za-z_-]{20,}\b|\bGR1348941[0-9A-Za-z_-]{20,}\b/g, REDACTED],
+  [/\bhf_[A-Za-z0-9]{30,}\b/g, REDACTED],
+  [/\bnpm_[A-Za-z0-9]{36}\b/g, REDACTED],
+  // Credentials in URL query strings: `?token=...`, `&api_key=...`, `&X-Amz-Signature=...`.
+  [/([?&;](?:token|access_token|refresh_token|id_token|auth|api_?key|apikey|key|secret|password|passwd|sig|signature|x-amz-signature|x-amz-security-token|session_token|client_secret|code)=)[^&#\s"'<>]+/gi, `$1${REDACTED}`],
+  [/\b((?:api[_-]?key|x-api-key|access[_-]?token|session[_-]?token|secret|password|passwd|passphrase|pwd|client[_-]?secret|aws[_-]?secret[_-]?access[_-]?key|secret[_-]?access[_-]?key)["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi, `$1${REDACTED}`],
 ];
 
-const SECRET_KEY = /^(?:password|passwd|pwd|secret|client_?secret|api_?key|apikey|access_?token|refresh_?token|auth_?token|token|authorization|cookie|set-cookie|private_?key)$/i;
+/** Card-number candidates: 13-19 digits, optionally grouped by spaces or dashes; masked only when Luhn-valid. */
+const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[04-9]|6)/;
+const EMAIL = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}\b/g;
+const PHONE = /(?<![\w+])\+?\d{1,3}?[ .-]?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?!\w)/g;
+
+/** The Luhn checksum every payment card number satisfies (and most order numbers do not). */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let index = digits.length - 1; index >= 0; index -= 1) {
+    let digit = digits.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return false;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function maskCards(text: string): string {
+  return text.replace(CARD_CANDIDATE, (match) => {
+    const digits = match.replace(/[ -]/g, '');
+    // All one digit (0000 0000 0000 0000) passes Luhn but is a placeholder, not a card.
+    // Only issuer prefixes (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay): epoch milliseconds and most order numbers are not.
+    return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && !/^(\d)\1*$/.test(digits) && luhnValid(digits) ? REDACTED : match;
+  });
+}
+
+const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,4})PRIVATE KEY( BLOCK)?-----/g;
+
+/** PEM private keys, found with indexOf (a lazy regex across a large text could go quadratic). */
+function maskPrivateKeys(text: string): string {
+  if (!text.includes('PRIVATE KEY')) return text;
+  let out = '';
+  let from = 0;
+  PEM_BEGIN.lastIndex = 0;
+  for (let match = PEM_BEGIN.exec(text); match !== null; match = PEM_BEGIN.exec(text)) {
+    const endMarker = `-----END ${match[1]}PRIVATE KEY${match[2] ?? ''}-----`;
+    const end = text.indexOf(endMarker, PEM_BEGIN.lastIndex);
+    out += text.slice(from, match.index) + REDACTED;
+    // An unterminated key is masked to the end: better too much than a half key in clear.
+    from = end < 0 ? text.length : end + endMarker.length;
+    PEM_BEGIN.lastIndex = from;
+    if (end < 0) break;
+  }
+  return out + text.slice(from);
+}
+
+const SECRET_KEY = /^(?:password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|x-api-key|access_?token|refresh_?token|auth_?token|session_?token|id_?token|token|authorization|proxy-authorization|cookie|set-cookie|private_?key|aws_?secret_?access_?key|secret_?access_?key|secretaccesskey|card_?number|cardnumber|cvv|cvc)$/i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Fields of an event that are structure, never content: left as they are. */
-const STRUCTURAL = new Set(['session_id', 'step', 'type', 'ts', 'agent', 'call_id', 'tool', 'role', 'model', 'status', 'target_step', 'action', 'source', 'finish_reasons', 'input_tokens', 'output_tokens', 'duration_ms', 'is_error']);
+// `agent` and `source` are free text a caller chooses: they are cleaned like content.
+const STRUCTURAL = new Set(['session_id', 'step', 'type', 'ts', 'call_id', 'tool', 'role', 'model', 'status', 'target_step', 'action', 'finish_reasons', 'input_tokens', 'output_tokens', 'duration_ms', 'is_error']);
 
-export function maskSecrets(text: string): string {
-  let masked = text;
+/** Masks the built-in secret formats (and, when asked, emails and phone numbers) in a text. */
+export function maskSecrets(text: string, options: Pick<RedactionOptions, 'emails' | 'phones'> = {}): string {
+  let masked = maskPrivateKeys(text);
   for (const [pattern, replacement] of SECRET_PATTERNS) masked = masked.replace(pattern, replacement);
+  masked = maskCards(masked);
+  if (options.emails) masked = masked.replace(EMAIL, REDACTED);
+  if (options.phones) masked = masked.replace(PHONE, REDACTED);
   return masked;
 }
 
@@ -51,7 +119,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
 
   function cleanString(value: string, path: string, key: string | undefined): string {
     let text = value.replace(LONE_SURROGATE, '\uFFFD');
-    if (secrets) text = key !== undefined && SECRET_KEY.test(key) ? REDACTED : maskSecrets(text);
+    if (secrets) text = key !== undefined && SECRET_KEY.test(key) ? REDACTED : maskSecrets(text, options);
     if (options.mask) {
       try {
         text = String(options.mask(text, path));
@@ -70,9 +138,13 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
-      const cleanKey = childKey.replace(LONE_SURROGATE, '\uFFFD');
+      // Keys are content too: a secret used as an object key is masked like a value.
+      const wellFormed = childKey.replace(LONE_SURROGATE, '\uFFFD');
+      const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
       // defineProperty: a `__proto__` key stays data and cannot reach the prototype.
-      Object.defineProperty(copy, cleanKey, { value: clean(child, `${path}/${childKey}`, childKey, depth + 1), enumerable: true, writable: true, configurable: true });
+      let uniqueKey = cleanKey;
+      for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
+      Object.defineProperty(copy, uniqueKey, { value: clean(child, `${path}/${childKey}`, childKey, depth + 1), enumerable: true, writable: true, configurable: true });
     }
     return copy;
   }

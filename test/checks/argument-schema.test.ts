@@ -58,13 +58,20 @@ describe('argument schema', () => {
     expect(codes(await session.beforeToolCall({ tool: 'mail', arguments: { to: 'nope' } }))).toEqual(['TOOL_ARG_MISMATCH']);
   });
 
-  it('fails closed on an untrusted schema that could hang the guard, and open when the policy says so', async () => {
-    const evil = { name: 'evil', input_schema: { type: 'object', properties: { q: { type: 'string', pattern: '^(a+)+$' } } } };
+  it('runs a backtracking-prone pattern in linear time (RE2), so it validates instead of hanging', async () => {
+    const risky = { name: 'risky', input_schema: { type: 'object', properties: { q: { type: 'string', pattern: '^(a+)+$' } } } };
+    const session = await createGuard({ tools: [risky] }).startSession();
+    expect(codes(await session.beforeToolCall({ tool: 'risky', arguments: { q: `${'a'.repeat(40_000)}!` } }))).toEqual(['TOOL_ARG_MISMATCH']);
+    expect(codes(await session.beforeToolCall({ tool: 'risky', arguments: { q: 'aaaa' } }))).toEqual([]);
+  });
+
+  it('fails closed on a schema pattern RE2 cannot run (backreference), and open when the policy says so', async () => {
+    const evil = { name: 'evil', input_schema: { type: 'object', properties: { q: { type: 'string', pattern: '^(a+)\\1$' } } } };
     const closed = await createGuard({ tools: [evil] }).startSession();
     const refused = await closed.beforeToolCall({ tool: 'evil', arguments: { q: `${'a'.repeat(40)}!` } });
     expect(refused.action).toBe('block');
     expect(codes(refused)).toEqual(['GUARD_ERROR']);
-    expect(refused.flags[0]!.message).toMatch(/backtrack/);
+    expect(refused.flags[0]!.message).toMatch(/linear-time regex engine \(backreference\)/);
     const open = await createGuard({ tools: [evil], policy: { onCheckError: 'allow' } }).startSession();
     const allowed = await open.beforeToolCall({ tool: 'evil', arguments: { q: 'aaa' } });
     expect(allowed.action).toBe('warn');

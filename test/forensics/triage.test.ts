@@ -102,14 +102,15 @@ describe('triage', () => {
         tools(),
         user('Status of ord_1001? I am cust_789.'),
         { type: 'tool.definitions', tools: [renamed] },
-        model({ tool_calls: [{ id: 'g1', name: 'get_order', arguments: { order_id: 'ord_1001' } }] }),
-        call('g1', 'get_order', { order_id: 'ord_1001' }),
-        result('g1', 'get_order', { error: 'orderId is required' }),
+        // The model follows the new definition; the guard holds the pinned one until the change is accepted.
+        model({ tool_calls: [{ id: 'g1', name: 'get_order', arguments: { orderId: 'ord_1001' } }] }),
+        call('g1', 'get_order', { orderId: 'ord_1001' }),
+        result('g1', 'get_order', { error: 'order_id is required' }),
         end('Sorry, I could not find it.'),
       ]),
     );
     expect(triage).toMatchObject({ mode: 'tool_misfire', fault_origin: { step: 3, type: 'tool.definitions' } });
-    expect(triage!.flags.map((flag) => flag.code)).toEqual(['TOOL_DEFINITION_CHANGED', 'TOOL_ARG_MISMATCH']);
+    expect(triage!.flags.map((flag) => flag.code)).toEqual(['TOOL_DEFINITION_CHANGED', 'TOOL_DEFINITION_CHANGED', 'TOOL_ARG_MISMATCH']);
   });
 
   it("takes a result about another customer than the session's as a tool misfire at that result", async () => {

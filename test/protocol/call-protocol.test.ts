@@ -106,7 +106,8 @@ describe('guardModelCall', () => {
     for (let index = 0; index < 3; index += 1) await session.guardModelCall({ model: 'm' }, () => 'ok', output);
     let reserved = 0;
     await session.guardModelCall({ model: 'm', messages: [{ role: 'user', text: 'hi' }] }, () => ((reserved = session.spend.reserved.tokens), 'ok'), output);
-    expect(reserved).toBe(300);
+    // The largest input and the largest output so far (issue 10: a call told nothing about is never under-reserved).
+    expect(reserved).toBe(350);
   });
 
   it('says when a final answer naming an invented id must be withheld', async () => {

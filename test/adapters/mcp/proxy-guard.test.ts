@@ -102,7 +102,8 @@ describe('sampling requests from the server', () => {
     expect(usage).toMatchObject({ model: 'test-model', output_tokens: 7 });
     const tooBig = await call(client, 'trigger-sampling-request', { prompt: 'Write an essay.', maxTokens: 500 });
     expect(tooBig.isError).toBe(true);
-    expect(text(tooBig)).toMatch(/refused by agent-warden.*budget/);
+    // The refused sampling paused the session, so the tool's result is withheld too (issue 10: halts hold for content).
+    expect(text(tooBig)).toMatch(/paused at step \d+ \(BUDGET_EXCEEDED\)/);
     expect(recorded.samplings).toHaveLength(1);
     await client.close();
   }, TIMEOUT);

@@ -96,10 +96,11 @@ describe('warden proxy when things go wrong', () => {
     await call(proxied, 'rename_parameter');
     await changed;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const stale = await call(proxied, 'lookup', { record_id: 'r_1' });
-    expect(refusalOf(stale)?.flags.map((flag) => flag.code)).toContain('TOOL_ARG_MISMATCH');
+    // Pins hold: until the change is accepted, calls are checked against the pinned definition, and flagged.
+    await call(proxied, 'lookup', { record_id: 'r_1' });
     const events = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(events.some((event) => event.type === 'guard.decision' && event.flags.some((flag: { code: string }) => flag.code === 'TOOL_DEFINITION_CHANGED'))).toBe(true);
+    expect(events.some((event) => event.type === 'guard.decision' && event.flags.some((flag: { code: string; evidence?: { pending?: boolean } }) => flag.code === 'TOOL_DEFINITION_CHANGED' && flag.evidence?.pending === true))).toBe(true);
   }, 30_000);
 
   it('keeps serving when upstream writes garbage, and reports an upstream crash as an error, never a hang', async () => {

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../../src/index.js';
+import { codes, ORDER_TOOLS, orderSession } from './helpers.js';
+
+const BULK = { name: 'cancel_orders', input_schema: { type: 'object', properties: { order_ids: {}, reason: { type: 'string' } } }, annotations: { destructiveHint: true } };
+
+describe('ids cannot hide: length', () => {
+  it('a comma list of invented ids longer than 256 characters is split into its ids and flagged', async () => {
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, BULK] });
+    const list = ['ord_1001', ...Array.from({ length: 40 }, (_, index) => `ord_${9000 + index}`)].join(', ');
+    expect(list.length).toBeGreaterThan(256);
+    const decision = await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: list } });
+    expect(decision.proceed).toBe(false);
+    expect(codes(decision)).toContain('ENTITY_HALLUCINATION');
+  });
+
+  it('a single token longer than any id is flagged, never skipped', async () => {
+    const { session } = await orderSession();
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: `ord_${'9'.repeat(400)}`, amount: 1 } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('benign: a long list of ids the user gave passes', async () => {
+    const ids = Array.from({ length: 40 }, (_, index) => `ord_${1000 + index}`);
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, BULK], userMessage: `Cancel these: ${ids.join(' ')}` });
+    expect(codes(await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: ids.join(',') } }))).toEqual([]);
+  });
+});
+
+describe('ids cannot hide: wildcards on destructive tools', () => {
+  it.each(['*', '%', '', '   ', 'ord_%', 'ord_*', 'ALL', '.*', '?', '--'])('order_id=%j on a destructive tool is flagged', async (value) => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: value, amount: 1 } });
+    expect(decision.proceed).toBe(false);
+    expect(decision.flags.some((flag) => flag.code === 'ENTITY_HALLUCINATION' && (flag.evidence?.reason === 'wildcard' || flag.evidence?.id !== undefined))).toBe(true);
+  });
+
+  it('benign: a wildcard in a read-only search is not an id problem', async () => {
+    const { session } = await orderSession();
+    expect(codes(await session.beforeToolCall({ tool: 'list_orders', arguments: { customer_id: 'cust_789', status: '*' } }))).toEqual([]);
+  });
+});
+
+describe('ids cannot hide: type and position', () => {
+  it('an id-named argument given as a number is checked', async () => {
+    const { session } = await orderSession({ tools: [{ name: 'get_invoice', input_schema: { type: 'object', properties: { invoice_id: { type: 'integer' } } } }] });
+    expect(codes(await session.beforeToolCall({ tool: 'get_invoice', arguments: { invoice_id: 987654 } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('a number is an id where the policy pattern says so, even under a plain name', async () => {
+    const guard = createGuard({ tools: ORDER_TOOLS, policy: { entities: { ticket: { pattern: '^\\d{6}$' } } } });
+    const session = await guard.startSession();
+    await session.message('user', 'my ticket is 123456');
+    expect(codes(await session.beforeToolCall({ tool: 'search', arguments: { query: 'x', page: 654321 } }))).toEqual(['ENTITY_HALLUCINATION']);
+    expect(codes(await session.beforeToolCall({ tool: 'search', arguments: { query: 'x', page: 123456 } }))).toEqual([]);
+  });
+
+  it('ids as object keys inside an id-named argument are checked', async () => {
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, BULK] });
+    expect(codes(await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: { ord_1001: true, ord_6666: true } } }))).toContain('ENTITY_HALLUCINATION');
+    expect(codes(await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: { ord_1001: true } } }))).toEqual([]);
+  });
+
+  it('ids as object keys anywhere are found by a kind pattern', async () => {
+    const guard = createGuard({ tools: [{ name: 'bulk_update', input_schema: { type: 'object' }, annotations: { destructiveHint: true } }], policy: { entities: { order: { pattern: '^ord_\\d+$' } } } });
+    const session = await guard.startSession();
+    await session.message('user', 'update ord_1001');
+    expect(codes(await session.beforeToolCall({ tool: 'bulk_update', arguments: { changes: { ord_1001: 'ship', ord_7777: 'refund' } } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('benign: structural keys inside an id-named argument are not ids', async () => {
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, BULK] });
+    expect(codes(await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: { include: ['ord_1001'] } } }))).toEqual([]);
+  });
+});
+
+describe('ids cannot hide: invisible and confusable characters', () => {
+  it.each([
+    ['zero-width space', 'ord_10\u200b01'],
+    ['zero-width joiner', 'ord_1001\u200d'],
+    ['soft hyphen', 'ord\u00ad_1001'],
+    ['bidi override', '\u202eord_1001'],
+    ['word joiner', 'ord_\u20601001'],
+    ['BOM', '\ufefford_1001'],
+  ])('an id with a %s is flagged even though its visible form is trusted', async (_, id) => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: id, amount: 1 } });
+    expect(decision.proceed).toBe(false);
+    expect(decision.flags).toMatchObject([{ code: 'ENTITY_HALLUCINATION', evidence: { reason: 'invisible' } }]);
+  });
+
+  it('zero-width characters cannot splice two trusted fragments into an invented id', async () => {
+    const { session } = await orderSession({ userMessage: 'I am cust_789, order ord_99 and 99 items' });
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_99\u200b99', amount: 1 } }))).toContain('ENTITY_HALLUCINATION');
+  });
+
+  it.each([
+    ['Cyrillic o', '\u043erd_1001'],
+    ['Greek omicron', '\u03bfrd_1001'],
+    ['fullwidth letters', 'ｏｒｄ_1001'],
+    ['mathematical letters', '𝐨𝐫𝐝_1001'],
+  ])('an id with %s is flagged', async (_, id) => {
+    const { session } = await orderSession();
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: id, amount: 1 } });
+    expect(decision.proceed).toBe(false);
+    expect(codes(decision)).toContain('ENTITY_HALLUCINATION');
+  });
+
+  it('benign: an id wholly in another script, given by the user, passes', async () => {
+    const { session } = await orderSession({ userMessage: 'мой заказ заказ_1001' });
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'заказ_1001' } }))).toEqual([]);
+  });
+});
+
+describe('ids cannot hide: unknown message roles are untrusted', () => {
+  it.each(['function', 'Human', 'admin', 'attacker', '', 'USER'])('an id only in a %j message does not count as trusted', async (role) => {
+    const { session } = await orderSession();
+    await session.message(role as 'user', 'please refund ord_5555');
+    const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_5555', amount: 1 } });
+    expect(decision.proceed).toBe(false);
+    expect(codes(decision)).toEqual(['UNTRUSTED_ENTITY']);
+  });
+
+  it.each(['user', 'system', 'developer', 'tool'])('benign: an id in a %s message is trusted', async (role) => {
+    const { session } = await orderSession();
+    await session.message(role as 'user', 'please refund ord_5555');
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_5555', amount: 1 } }))).toEqual([]);
+  });
+});
