@@ -2,6 +2,7 @@ import type { Flag } from '../trace/events.js';
 import type { ModelAdmission } from '../decision.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
+import type { Charge } from '../state/budget.js';
 import { AnomalyCode } from '../codes.js';
 import { decide } from '../pipeline.js';
 import { buildRefusal } from '../refusal.js';
@@ -14,17 +15,22 @@ export interface ModelCallEstimate {
   maxOutputTokens?: number;
 }
 
+/** What a model call is reserved at: the estimate given, else the session's usual input, plus `maxOutputTokens`. */
+export function estimateModelCall(state: SessionState, input: ModelCallEstimate): Charge {
+  return state.budget.charge(input.model, {
+    inputTokens: input.estimatedInputTokens ?? state.usage.medianInputTokens() ?? 0,
+    outputTokens: input.maxOutputTokens ?? 0,
+  });
+}
+
 /**
  * Admits a model call against the budget, reserving its estimate so concurrent calls cannot overshoot
  * together. The estimate defaults to the session's usual input plus `maxOutputTokens`. A halted session
  * admits nothing; a call that does not fit is decided by the policy (a pause asks the escalation handler).
  */
 export async function admitModelCall(state: SessionState, runtime: GuardRuntime, input: ModelCallEstimate, throttledMs = 0): Promise<ModelAdmission> {
-  const { budget, usage } = state;
-  const estimate = budget.charge(input.model, {
-    inputTokens: input.estimatedInputTokens ?? usage.medianInputTokens() ?? 0,
-    outputTokens: input.maxOutputTokens ?? 0,
-  });
+  const { budget } = state;
+  const estimate = estimateModelCall(state, input);
   const step = state.lastStep;
   if (state.status === 'killed' || state.status === 'paused') {
     const flags = [haltFlag(state, step)];
