@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
  * Never part of `npm test`; numbers, not assertions. `npm run bench -- percall scan` runs only the
- * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision); the targets of
+ * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision, redis); the targets of
  * issue 12 are printed last, each with its floor, value, bound and verdict.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { historyTargets, largeResultTargets, perCallTargets } from './hot-path.j
 import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
+import { redisAdmissions, redisAnswers, redisOverhead } from './redis-store.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -164,5 +165,15 @@ if (wanted('precision')) {
   console.table(precision.unseen);
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
+}
+if (wanted('redis')) {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (await redisAnswers(redisUrl)) {
+    report(`Redis session store at ${redisUrl}: one tool call and its result (one round trip each)`, await redisOverhead(redisUrl));
+    const { admissions, perSecond } = await redisAdmissions(redisUrl);
+    console.log(`\nRedis budget admissions, 4 processes into one session (each admitted and reconciled): ${admissions} in 3 s, ${perSecond}/s`);
+  } else {
+    console.log(`\nRedis session store: skipped, nothing answers at ${redisUrl}`);
+  }
 }
 printTargets();
