@@ -256,8 +256,9 @@ describe.skipIf(!redisAnswers)('Redis session store, faults', () => {
     try {
       const session = await guard.startSession({ sessionId: 'slow' });
       await session.message('user', 'order ord_12');
-      // Paused until UNPAUSE (the server is stopped in any case): however slow this machine, the call meets the pause.
-      await admin.sendCommand(['CLIENT', 'PAUSE', '600000', 'ALL']);
+      // Writes (scripts included) paused until UNPAUSE, which a WRITE pause still takes: however slow this
+      // machine, the call meets the pause.
+      await admin.sendCommand(['CLIENT', 'PAUSE', '600000', 'WRITE']);
       const slow = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } });
       expect(slow).toMatchObject({ action: 'block', proceed: false });
       expect(slow.flags.map((flag) => flag.code)).toEqual(['GUARD_ERROR']);
