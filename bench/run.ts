@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
  * Never part of `npm test`; numbers, not assertions. `npm run bench -- percall scan` runs only the
- * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision); the targets of
+ * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision, redis); the targets of
  * issue 12 are printed last, each with its floor, value, bound and verdict.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
 import { dosWorstCase } from './dos.js';
+import { redisAdmissions, redisAnswers, redisOverhead } from './redis-store.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',
@@ -172,5 +173,15 @@ if (wanted('dos')) {
   console.table(dos);
   const worstClass = dos.slice(1).reduce((slowest, row) => (row['worst (ms)'] > slowest['worst (ms)'] ? row : slowest));
   target({ name: `worst DoS-class decision (${worstClass.class})`, floor: 'absolute', value: worstClass['worst (ms)'], unit: 'ms', limit: 50, kind: 'max' });
+}
+if (wanted('redis')) {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (await redisAnswers(redisUrl)) {
+    report(`Redis session store at ${redisUrl}: one tool call and its result (one round trip each)`, await redisOverhead(redisUrl));
+    const { admissions, perSecond } = await redisAdmissions(redisUrl);
+    console.log(`\nRedis budget admissions, 4 processes into one session (each admitted and reconciled): ${admissions} in 3 s, ${perSecond}/s`);
+  } else {
+    console.log(`\nRedis session store: skipped, nothing answers at ${redisUrl}`);
+  }
 }
 printTargets();

@@ -199,7 +199,7 @@ export class Guard extends EventEmitter<GuardEvents> {
     const startDecision = await session.ingest(start);
     if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.
-      session[RECORD_OWN]({ type: 'tool.definitions', tools: this.baseDefinitions });
+      session[RECORD_OWN]({ type: 'tool.definitions', tools: this.baseDefinitions }, startDecision);
     }
     return Object.assign(session, { startDecision });
   }
@@ -211,7 +211,8 @@ export class Guard extends EventEmitter<GuardEvents> {
   openSession(sessionId: string, type?: string): GuardSession {
     const existing = this.store.get(sessionId);
     if (existing) return existing;
-    const session = new GuardSession(sessionId, this.runtime.forType(type));
+    // Replay decides from the trace alone: only live sessions join a shared log.
+    const session = new GuardSession(sessionId, this.runtime.forType(type), this.runtime.live ? this.store.log?.(sessionId) : undefined);
     this.store.set(sessionId, session);
     return session;
   }

@@ -8,6 +8,7 @@ export type { GuardOptions, StartSessionOptions, TraceSink } from './guard.js';
 export type { BudgetAlert, EntityResolver, EscalationAnswer, EscalationHandler, GuardEvents } from './runtime.js';
 export { createMemoryStore } from './store.js';
 export type { SessionStore } from './store.js';
+export type { SessionLog } from './state/session-log.js';
 
 export { GuardSession } from './session.js';
 export type { SessionSpend } from './session.js';

@@ -1,4 +1,4 @@
-import type { Action, Flag } from './trace/events.js';
+import type { Action, Flag, TraceEvent } from './trace/events.js';
 import { AnomalyCode } from './codes.js';
 
 /** What the model reads in place of a refused call or a withheld result: structured, and actionable. */
@@ -54,4 +54,22 @@ export function buildRefusal(action: Action, flags: readonly Flag[], subject: st
 /** The refusal as one paragraph of text, for channels that carry text only (MCP content, chat). */
 export function refusalText(refusal: Refusal): string {
   return `${refusal.message} ${refusal.hint}`;
+}
+
+/** What a refusal calls the event it refuses (`Call to get_order`, `Result of get_order`, ...). */
+export function refusalSubject(event: TraceEvent): string {
+  switch (event.type) {
+    case 'tool.call':
+      return `Call to ${event.tool}`;
+    case 'tool.result':
+      return `Result of ${event.tool}`;
+    case 'subagent.output':
+      return event.agent ? `Output of subagent ${event.agent}` : 'Subagent output';
+    case 'context.add':
+      return `Content from ${event.source}`;
+    case 'llm.call':
+      return 'Model output';
+    default:
+      return 'Event';
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   EventInput,
   Flag,
@@ -9,7 +10,7 @@ import type {
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
 import { actionFor, decide, runChecks } from './pipeline.js';
-import { buildRefusal, type Refusal } from './refusal.js';
+import { buildRefusal, refusalSubject, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
@@ -23,6 +24,8 @@ import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js'
 import { guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
 import { guardModelCall, openModelCall, type ModelCallHost, type ModelCallOutcome, type ModelCallTicket, type ModelOutput, type ModelRequestInput } from './protocol/model-call.js';
 import type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
+import { SharedSession, type SessionReplica } from './session/shared-session.js';
+import type { SessionLog } from './state/session-log.js';
 
 export type { Decision, ModelAdmission, ToolCallInput, ToolResultInput, ModelCallInput } from './decision.js';
 export { withheldAnswer } from './decision.js';
@@ -62,11 +65,15 @@ export class GuardSession {
   private placedAt = 0;
   /** What the call protocols drive: made on first use, so sessions that never use them pay nothing. */
   private protocolHost: (ToolCallHost & ModelCallHost) | undefined;
+  /** The session's replica of a shared log, when its store is shared across processes (Redis). */
+  private readonly shared: SharedSession | undefined;
 
-  constructor(id: string, runtime: GuardRuntime) {
+  /** `log`: the session's log in a shared store; the session then decides on a replica of it. */
+  constructor(id: string, runtime: GuardRuntime, log?: SessionLog) {
     this.runtime = runtime;
     this.state = new SessionState(id, runtime.policy, runtime.tools);
     this.view = createSessionView(this.state);
+    if (log) this.shared = new SharedSession(this.replica(), log);
   }
 
   get id(): string {
@@ -144,7 +151,8 @@ export class GuardSession {
 
   /** Ask before running a tool. A refused call comes with `refusal`, the structured error to give the model. */
   beforeToolCall(call: ToolCallInput): Promise<Decision> {
-    const callId = call.callId ?? `call_${this.state.lastStep + 1}`;
+    // Replicas of a shared session can be at the same step: their generated ids must not collide.
+    const callId = call.callId ?? (this.shared ? `call_${randomUUID()}` : `call_${this.state.lastStep + 1}`);
     return this.ingest({ type: 'tool.call', call_id: callId, tool: call.tool, arguments: call.arguments });
   }
 
@@ -161,6 +169,7 @@ export class GuardSession {
    */
   async beforeModelCall(input: ModelCallEstimate): Promise<ModelAdmission> {
     const throttledMs = await this.throttle();
+    if (this.shared) return this.shared.admit(input, throttledMs);
     return admitModelCall(this.state, this.runtime, input, throttledMs);
   }
 
@@ -181,6 +190,7 @@ export class GuardSession {
 
   /** Gives back a reservation whose model call failed: no phantom spend. */
   releaseModelCall(reservationId: string | undefined): void {
+    if (this.shared) return this.shared.release(reservationId);
     this.state.budget.release(reservationId);
   }
 
@@ -234,8 +244,32 @@ export class GuardSession {
   }
 
   /** Records an event without deciding it (the guard's own tool definitions, already registered), at the next step. */
-  [RECORD_OWN](input: EventInput): void {
+  [RECORD_OWN](input: EventInput, start?: Decision): void {
+    if (this.shared) return this.shared.recordOwn(input, start?.step);
     this.runtime.record(this.place(input));
+  }
+
+  /** What a shared session reads and replaces of this one. */
+  private replica(): SessionReplica {
+    const session = this;
+    return {
+      id: this.id,
+      get state() {
+        return session.state;
+      },
+      get view() {
+        return session.view;
+      },
+      get runtime() {
+        return session.runtime;
+      },
+      reset() {
+        session.state = new SessionState(session.id, session.runtime.policy, session.runtime.tools);
+        session.view = createSessionView(session.state);
+      },
+      adoptType: (type) => this.adoptType(type),
+      report: (event, decision, recordStep) => this.report(event, decision, recordStep),
+    };
   }
 
   private protocolOf(): ToolCallHost & ModelCallHost {
@@ -274,12 +308,14 @@ export class GuardSession {
 
   /** Lift a pause: later calls are decided normally again. */
   resume(): void {
+    this.shared?.publish('resume');
     resumeSession(this.state, this.runtime);
   }
 
   /** Refuse every further call in this session. */
   kill(reason = 'killed by operator'): void {
     killSession(this.state, this.runtime, reason);
+    this.shared?.publish('kill', this.state.haltedBy);
   }
 
   // ---- the core ------------------------------------------------------------
@@ -301,6 +337,14 @@ export class GuardSession {
       snapshot = shot.value;
       const recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
       input = { ...input, arguments: recorded };
+    }
+    if (this.shared) {
+      // A shared session decides on its replica of the store's log; the snapshot goes with what runs, as here.
+      const decision = await this.shared.ingest(input, reservationId, argumentProblem);
+      if (decision.proceed && input.type === 'tool.call' && argumentProblem === undefined && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) {
+        decision.arguments = snapshot as Readonly<Record<string, unknown>>;
+      }
+      return decision;
     }
     const event = this.place(input);
     const written = this.runtime.record(event);
@@ -356,7 +400,7 @@ export class GuardSession {
     }
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
-      decision.refusal = buildRefusal(action, flags, describe(event));
+      decision.refusal = buildRefusal(action, flags, refusalSubject(event));
     }
     this.report(event, decision);
     return decision;
@@ -422,7 +466,8 @@ export class GuardSession {
     this.runtime.emit('alert', alert);
   }
 
-  private report(event: TraceEvent, decision: Decision): void {
+  /** `recordStep`: the step a shared session held for the decision record. */
+  private report(event: TraceEvent, decision: Decision, recordStep?: number): void {
     for (const flag of decision.flags) {
       this.runtime.emit('flag', { sessionId: this.id, flag });
       const kind = ALERTING[flag.code];
@@ -435,7 +480,7 @@ export class GuardSession {
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
     if (this.runtime.live) {
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
-      this.runtime.record(this.place(record));
+      this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
     }
   }
 }
@@ -446,20 +491,3 @@ const ALERTING: Readonly<Record<string, BudgetAlert['kind']>> = {
   [AnomalyCode.STEP_BUDGET_EXCEEDED]: 'step',
   [AnomalyCode.BURN_RATE_SPIKE]: 'burn_rate',
 };
-
-function describe(event: TraceEvent): string {
-  switch (event.type) {
-    case 'tool.call':
-      return `Call to ${event.tool}`;
-    case 'tool.result':
-      return `Result of ${event.tool}`;
-    case 'subagent.output':
-      return event.agent ? `Output of subagent ${event.agent}` : 'Subagent output';
-    case 'context.add':
-      return `Content from ${event.source}`;
-    case 'llm.call':
-      return 'Model output';
-    default:
-      return 'Event';
-  }
-}

@@ -13,4 +13,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
   report: { summary: 'one self-contained HTML page: sessions worst first, timelines, cascade, chart, postmortem', load: () => import('./report-command.js') },
   convert: { summary: 'OpenAI-style chat transcripts (tau-bench runs too) to session trace v1', load: () => import('./convert-command.js') },
   proxy: { summary: 'a guarding MCP proxy in front of any stdio MCP server', load: () => import('./proxy-command.js') },
+  sessions: { summary: 'live sessions shared on Redis: status, steps, tokens, cost, last flag', load: () => import('./sessions-command.js') },
+  kill: { summary: 'kill a session shared on Redis, in every process', load: () => import('./halt-command.js').then(({ kill }) => ({ command: kill })) },
+  pause: { summary: 'pause a session shared on Redis, in every process', load: () => import('./halt-command.js').then(({ pause }) => ({ command: pause })) },
+  resume: { summary: 'lift the pause of a session shared on Redis', load: () => import('./halt-command.js').then(({ resume }) => ({ command: resume })) },
 };

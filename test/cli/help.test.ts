@@ -9,7 +9,7 @@ import { specExample } from '../helpers/trace-format.js';
 // Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000 });
 
-const COMMANDS = ['demo', 'replay', 'triage', 'postmortem', 'convert', 'proxy'];
+const COMMANDS = ['demo', 'replay', 'triage', 'postmortem', 'convert', 'proxy', 'sessions', 'kill', 'pause', 'resume'];
 const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
 describe('warden help and usage, by the conventions of eslint, vitest and tsc', () => {
@@ -72,7 +72,7 @@ describe('warden help and usage, by the conventions of eslint, vitest and tsc', 
     expect(run.stderr).toMatch(/unknown command "tirage" \(did you mean "triage"\?\)/);
   });
 
-  it('loads no heavy module for help: no MCP SDK, no ajv, no OpenTelemetry', () => {
+  it('loads no heavy module for help: no MCP SDK, no ajv, no OpenTelemetry, no Redis client', () => {
     let runs = 0;
     const loaded = (...args: string[]) => {
       const log = join(scratch, `imports-${++runs}.log`);
@@ -84,8 +84,8 @@ describe('warden help and usage, by the conventions of eslint, vitest and tsc', 
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       return readFileSync(log, 'utf8').split('\n').filter(Boolean);
     };
-    const heavy = /node_modules\/(?:@modelcontextprotocol|ajv|@opentelemetry|zod)\//;
-    for (const args of [['--help'], ['--version'], ['replay', '--help'], ['proxy', '--help']]) {
+    const heavy = /node_modules\/(?:@modelcontextprotocol|ajv|@opentelemetry|zod|redis|@redis)\//;
+    for (const args of [['--help'], ['--version'], ['replay', '--help'], ['proxy', '--help'], ['sessions', '--help'], ['kill', '--help']]) {
       const urls = loaded(...args);
       expect(urls.length).toBeGreaterThan(0);
       expect(urls.filter((url) => heavy.test(url))).toEqual([]);

@@ -39,6 +39,8 @@ export interface Harness {
   /** Whether the framework lets the adapter see that a tool threw (else the tool's error reaches the guard as text). */
   toolErrorsVisible: boolean;
   run(session: GuardSession, script: Turn[], tools: ToolSpec[]): Promise<RunResult>;
+  /** Where each scenario's guard keeps its sessions (default: in memory); a shared store runs the contract on shared sessions. */
+  store?: () => GuardOptions['store'];
 }
 
 export const USAGE = { call: { input: 100, output: 20 }, say: { input: 100, output: 10 } };
@@ -78,7 +80,7 @@ const call = (id: string, tool: string, args: Record<string, unknown>, inputToke
 
 async function setup(harness: Harness, script: Turn[], options: GuardOptions = {}) {
   const sink = new MemorySink();
-  const session = await createGuard({ sink, ...options }).startSession({ entities: { customer_id: 'cust_789' } });
+  const session = await createGuard({ sink, ...(harness.store ? { store: harness.store() } : {}), ...options }).startSession({ entities: { customer_id: 'cust_789' } });
   const executed: string[] = [];
   const result = await harness.run(session, script, orderTools(executed));
   const decisionOn = (type: TraceEvent['type'], match: (event: TraceEvent) => boolean) => {

@@ -1,0 +1,101 @@
+import { SCRIPTS } from './scripts.js';
+import { ESCALATION_FIELD, indexKey, parseHalted, runScript, sessionKeys, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
+import type { SessionStatus } from '../../src/index.js';
+
+/** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
+const MAX_LISTED = 1_000;
+
+/** A live session as `warden sessions` shows it. */
+export interface SessionSummary {
+  sessionId: string;
+  status: SessionStatus;
+  /** The session's step counter: the last trace step it holds. */
+  steps: number;
+  tokensSpent: number;
+  tokensReserved: number;
+  costUsd: number;
+  lastFlag?: { code: string; step: number };
+  haltedBy?: HaltRecord;
+  /** Pauses a process has put to a human and is still waiting on. */
+  pendingEscalations: PendingEscalation[];
+  updatedAt?: string;
+}
+
+export interface HaltResult {
+  /** Whether the store holds the session at all (an unknown or expired id changes nothing). */
+  found: boolean;
+  status?: SessionStatus;
+  previous?: SessionStatus;
+}
+
+function summary(sessionId: string, meta: Record<string, string>): SessionSummary {
+  const found: SessionSummary = {
+    sessionId,
+    status: (meta.status ?? 'active') as SessionStatus,
+    steps: Number(meta.lastStep ?? 0),
+    tokensSpent: Number(meta.spentTokens ?? 0),
+    tokensReserved: Number(meta.reservedTokens ?? 0),
+    costUsd: Number(meta.spentNano ?? 0) / 1e9,
+    pendingEscalations: [],
+  };
+  const now = Date.now();
+  for (const [field, value] of Object.entries(meta)) {
+    if (!field.startsWith(ESCALATION_FIELD)) continue;
+    try {
+      const pending = JSON.parse(value) as PendingEscalation;
+      // A question whose process died is past its deadline: not pending any more.
+      if (typeof pending.step === 'number' && pending.until > now) found.pendingEscalations.push(pending);
+    } catch {
+      // A foreign value in our key: listed without it.
+    }
+  }
+  if (meta.lastFlag) {
+    try {
+      found.lastFlag = JSON.parse(meta.lastFlag) as { code: string; step: number };
+    } catch {
+      // A foreign value in our key: listed without it.
+    }
+  }
+  const haltedBy = parseHalted(meta.halted);
+  if (haltedBy) found.haltedBy = haltedBy;
+  if (meta.updated) found.updatedAt = new Date(Number(meta.updated)).toISOString();
+  return found;
+}
+
+/**
+ * The live sessions under `prefix`, most recently active first. Sessions whose keys expired are dropped
+ * from the index as they are found.
+ */
+export async function listSessions(client: RedisCommands, prefix: string): Promise<SessionSummary[]> {
+  const index = indexKey(prefix);
+  const ids = (await client.zRangeByScore(index, '-inf', '+inf')).reverse().slice(0, MAX_LISTED);
+  const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
+  const gone = ids.filter((_, position) => Object.keys(metas[position]!).length === 0);
+  if (gone.length > 0) await client.zRem(index, gone);
+  return ids.flatMap((id, position) => (Object.keys(metas[position]!).length === 0 ? [] : [summary(id, metas[position]!)]));
+}
+
+async function changeStatus(client: RedisCommands, prefix: string, sessionId: string, change: 'kill' | 'pause' | 'resume', reason: string): Promise<HaltResult> {
+  const keys = sessionKeys(prefix, sessionId);
+  const meta = await client.hGetAll(keys[0]!);
+  if (Object.keys(meta).length === 0) return { found: false };
+  const halted: HaltRecord = { step: Number(meta.lastStep ?? 0), codes: [reason] };
+  const reply = await runScript(client, SCRIPTS.status, keys, [change, JSON.stringify(halted), '', '1']);
+  if (Number(reply[0]) !== 1) return { found: false };
+  return { found: true, status: String(reply[1]) as SessionStatus, previous: String(reply[3]) as SessionStatus };
+}
+
+/** Kills a session in every process: each refuses its next call. A killed session stays killed. */
+export function killSession(client: RedisCommands, prefix: string, sessionId: string, reason = 'killed by operator'): Promise<HaltResult> {
+  return changeStatus(client, prefix, sessionId, 'kill', reason);
+}
+
+/** Pauses a session in every process until someone resumes it. */
+export function pauseSession(client: RedisCommands, prefix: string, sessionId: string, reason = 'paused by operator'): Promise<HaltResult> {
+  return changeStatus(client, prefix, sessionId, 'pause', reason);
+}
+
+/** Lifts a pause in every process; a killed session stays killed. */
+export function resumeSession(client: RedisCommands, prefix: string, sessionId: string): Promise<HaltResult> {
+  return changeStatus(client, prefix, sessionId, 'resume', 'resumed by operator');
+}

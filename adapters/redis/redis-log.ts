@@ -1,0 +1,168 @@
+import type { SessionLog, SessionStatus } from '../../src/index.js';
+
+// The contract a shared store implements (`SessionLog`, in the core), its parts named for this file.
+type AppendRequest = Parameters<SessionLog['append']>[0];
+type AppendResult = Awaited<ReturnType<SessionLog['append']>>;
+type ReserveRequest = Parameters<SessionLog['reserve']>[0];
+type ReserveResult = Awaited<ReturnType<SessionLog['reserve']>>;
+export type SharedStatus = Awaited<ReturnType<SessionLog['setStatus']>>;
+export type HaltRecord = NonNullable<SharedStatus['haltedBy']>;
+export type PendingEscalation = NonNullable<Parameters<NonNullable<SessionLog['escalation']>>[1]>;
+type LogRead = Omit<Extract<AppendResult, { ok: false }>, 'ok'>;
+type SharedLogEntry = AppendRequest['entry'];
+type LogEntry = NonNullable<LogRead['start']>;
+import { SCRIPTS, type LuaScript } from './scripts.js';
+
+/** The few node-redis commands the store uses: a client made by `createClient`, or one of yours. */
+export interface RedisCommands {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  zAdd(key: string, member: { score: number; value: string }): Promise<unknown>;
+  zRangeByScore(key: string, min: number | string, max: number | string): Promise<string[]>;
+  zRem(key: string, members: string[]): Promise<unknown>;
+  zRemRangeByScore(key: string, min: number | string, max: number | string): Promise<unknown>;
+  pExpire(key: string, ms: number): Promise<unknown>;
+  hSet(key: string, field: string, value: string): Promise<unknown>;
+  hDel(key: string, field: string): Promise<unknown>;
+}
+
+/** The meta field of a pending escalation: one per paused step, so concurrent questions do not collide. */
+export const ESCALATION_FIELD = 'escalation:';
+
+/** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
+export function sessionKeys(prefix: string, sessionId: string): string[] {
+  const base = `${prefix}{${sessionId}}`;
+  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`];
+}
+
+/** The index `warden sessions` lists: session ids by last activity. */
+export function indexKey(prefix: string): string {
+  return `${prefix}sessions`;
+}
+
+/**
+ * Fails after `ms` if Redis has not answered: node-redis times out only commands not yet written, so a
+ * server that takes a command and stalls would otherwise hold the decision forever.
+ */
+export function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a script by its hash, sending the source only when the server does not have it (after a restart). */
+export async function runScript(client: RedisCommands, script: LuaScript, keys: string[], args: string[]): Promise<unknown[]> {
+  try {
+    return (await client.evalSha(script.sha, { keys, arguments: args })) as unknown[];
+  } catch (error) {
+    if (!String((error as Error)?.message ?? '').startsWith('NOSCRIPT')) throw error;
+    return (await client.eval(script.source, { keys, arguments: args })) as unknown[];
+  }
+}
+
+export function parseHalted(text: unknown): HaltRecord | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    const value = JSON.parse(text) as HaltRecord;
+    return typeof value?.step === 'number' && Array.isArray(value.codes) ? { step: value.step, codes: value.codes.map(String) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function status(value: unknown, halted: unknown): SharedStatus {
+  const shared: SharedStatus = { status: String(value || 'active') as SessionStatus };
+  const haltedBy = parseHalted(halted);
+  if (haltedBy) shared.haltedBy = haltedBy;
+  return shared;
+}
+
+/** An integer the scripts can add exactly: tokens and nano-dollars, rounded up, never negative. */
+function count(value: number): string {
+  const rounded = Math.ceil(value);
+  // Not a RangeError: the decision fails closed with this message instead of throwing into the agent loop.
+  if (!Number.isSafeInteger(rounded) || rounded < 0) throw new TypeError(`budget amount ${value} is not a non-negative safe integer`);
+  return String(rounded);
+}
+
+function readReply(reply: unknown[], offset: number): LogRead {
+  const [seq, state, halted, rebuild, start] = reply.slice(offset, offset + 5);
+  const entries = reply.slice(offset + 5).map((text) => JSON.parse(String(text)) as SharedLogEntry);
+  const read: LogRead = { seq: Number(seq), entries, rebuild: Number(rebuild) === 1, ...status(state, halted) };
+  if (typeof start === 'string' && start !== '') read.start = JSON.parse(start) as LogEntry;
+  return read;
+}
+
+export interface RedisLogOptions {
+  prefix: string;
+  ttlMs: number;
+  reservationTtlMs: number;
+  maxLogEvents: number;
+  /** A script Redis has not answered by then fails (its outcome is learned at the next append). */
+  timeoutMs: number;
+  /** Called after an append, to keep the session in the listing index. */
+  touched?: (sessionId: string) => void;
+}
+
+/** One session's shared log, budget and status in Redis: every method is one script, one round trip. */
+export function redisSessionLog(client: RedisCommands, sessionId: string, options: RedisLogOptions): SessionLog {
+  const keys = sessionKeys(options.prefix, sessionId);
+  const ttl = String(options.ttlMs);
+  const run = (script: LuaScript, args: string[]) => deadline(runScript(client, script, keys, args), options.timeoutMs);
+  return {
+    async append(request: AppendRequest): Promise<AppendResult> {
+      const { entry, charge, halt } = request;
+      const isStart = 'event' in entry && entry.event.type === 'session.start' && request.seen === 0;
+      const reply = await run(SCRIPTS.append, [
+        String(request.seen),
+        request.status,
+        JSON.stringify(entry),
+        ttl,
+        String(options.maxLogEvents),
+        count(charge?.tokens ?? 0),
+        count(charge?.costNano ?? 0),
+        charge?.reservationId ?? '',
+        halt?.status ?? '',
+        halt?.haltedBy ? JSON.stringify(halt.haltedBy) : '',
+        isStart ? '1' : '0',
+        request.lastFlag ? JSON.stringify(request.lastFlag) : '',
+        String(entry.lastStep),
+      ]);
+      if (Number(reply[0]) !== 1) return { ok: false, ...readReply(reply, 1) };
+      options.touched?.(sessionId);
+      return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3]) };
+    },
+    async reserve(request: ReserveRequest): Promise<ReserveResult> {
+      const reply = await run(SCRIPTS.reserve, [
+        request.id,
+        count(request.tokens),
+        count(request.costNano),
+        request.maxTokens === undefined ? '' : String(request.maxTokens),
+        request.maxCostNano === undefined ? '' : String(request.maxCostNano),
+        String(options.reservationTtlMs),
+        ttl,
+        request.force ? '1' : '0',
+      ]);
+      const outcome = Number(reply[0]);
+      const shared = status(reply[1], reply[2]);
+      if (outcome === -1) return { outcome: 'halted', ...shared };
+      const [spentTokens, reservedTokens, spentNano, reservedNano] = reply.slice(3, 7).map(Number) as [number, number, number, number];
+      return { outcome: outcome === 1 ? 'reserved' : 'over', spentTokens, reservedTokens, spentNano, reservedNano, ...shared };
+    },
+    async release(reservationId) {
+      await run(SCRIPTS.release, [reservationId]);
+    },
+    async escalation(step, pending) {
+      // One field of the meta hash, written or removed by one command: atomic without a script.
+      const field = `${ESCALATION_FIELD}${step}`;
+      await deadline(pending ? client.hSet(keys[0]!, field, JSON.stringify(pending)) : client.hDel(keys[0]!, field), options.timeoutMs);
+    },
+    async setStatus(change, haltedBy) {
+      const reply = await run(SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
+      return status(reply[1], reply[2]);
+    },
+  };
+}

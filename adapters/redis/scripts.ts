@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Lua scripts: each is one atomic step on the server, so no read-then-write ever happens from Node.
+ * Every script takes the same five keys of one session (one hash tag, so one cluster slot):
+ * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated), 2 the log
+ * (list), 3 the pinned session start, 4 reservation expiries (sorted set), 5 reservation amounts (hash).
+ * Money and tokens are integers (HINCRBY), never floats. Only commands Valkey shares with Redis.
+ */
+const COMMON = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function release(id)
+  redis.call('ZREM', KEYS[4], id)
+  local amount = redis.call('HGET', KEYS[5], id)
+  if not amount then return end
+  redis.call('HDEL', KEYS[5], id)
+  local t, n = string.match(amount, '^(%d+):(%d+)$')
+  redis.call('HINCRBY', KEYS[1], 'reservedTokens', 0 - tonumber(t))
+  redis.call('HINCRBY', KEYS[1], 'reservedNano', 0 - tonumber(n))
+end
+local function purge(now)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 256)
+  for _, id in ipairs(expired) do release(id) end
+end
+local function read_since(seen, seq)
+  local len = redis.call('LLEN', KEYS[2])
+  local first = seq - len
+  if seen < first or seen > seq then
+    return 1, redis.call('GET', KEYS[3]) or '', redis.call('LRANGE', KEYS[2], 0, -1)
+  end
+  return 0, '', redis.call('LRANGE', KEYS[2], seen - first, -1)
+end
+local function touch(ttl)
+  for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+`;
+
+/**
+ * Appends only if the log still has \`seen\` entries and the status is still the one the decision assumed;
+ * otherwise answers with what changed: 0, seq, status, halted, rebuild, start, then the entries after \`seen\`. With the entry: reconciles an
+ * llm.call (releases its reservation, books the actual spend) and writes a halt, in the same step.
+ * ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt, halted, isStart, lastFlag, lastStep.
+ */
+const APPEND = `${COMMON}
+local seen = tonumber(ARGV[1])
+local m = redis.call('HMGET', KEYS[1], 'seq', 'status', 'halted')
+local seq = tonumber(m[1] or '0')
+local status = m[2] or 'active'
+local halted = m[3] or ''
+if seq ~= seen or status ~= ARGV[2] then
+  local rebuild, start, entries = read_since(seen, seq)
+  local reply = {0, seq, status, halted, rebuild, start}
+  for _, e in ipairs(entries) do reply[#reply + 1] = e end
+  return reply
+end
+local now = now_ms()
+local ttl = tonumber(ARGV[4])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+seq = seq + 1
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+if ARGV[11] == '1' then
+  redis.call('SET', KEYS[3], ARGV[3])
+  redis.call('HSET', KEYS[1], 'started', now)
+end
+if ARGV[8] ~= '' then release(ARGV[8]) end
+purge(now)
+if ARGV[6] ~= '0' then redis.call('HINCRBY', KEYS[1], 'spentTokens', ARGV[6]) end
+if ARGV[7] ~= '0' then redis.call('HINCRBY', KEYS[1], 'spentNano', ARGV[7]) end
+if ARGV[12] ~= '' then redis.call('HSET', KEYS[1], 'lastFlag', ARGV[12]) end
+local halt = ARGV[9]
+if halt == 'ended' then
+  if status == 'active' then status = 'ended' end
+elseif halt ~= '' and status ~= 'killed' then
+  status = halt
+  halted = ARGV[10]
+  redis.call('HSET', KEYS[1], 'halted', halted)
+end
+redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'lastStep', ARGV[13], 'updated', now)
+touch(ttl)
+return {1, seq, status, halted}
+`;
+
+/**
+ * Admission: reserves the estimate only if spent + reserved + estimate stays within every cap (inclusive),
+ * after releasing expired reservations (a crashed process's). ARGV: id, tokens, nano, maxTokens, maxNano,
+ * reservationTtl, sessionTtl, force. Reply: outcome (1 reserved, 0 over, -1 halted), status, halted, budget.
+ */
+const RESERVE = `${COMMON}
+local now = now_ms()
+purge(now)
+local m = redis.call('HMGET', KEYS[1], 'status', 'halted', 'spentTokens', 'reservedTokens', 'spentNano', 'reservedNano')
+local status = m[1] or 'active'
+local halted = m[2] or ''
+if status == 'paused' or status == 'killed' then return {-1, status, halted} end
+local st, rt, sn, rn = tonumber(m[3] or '0'), tonumber(m[4] or '0'), tonumber(m[5] or '0'), tonumber(m[6] or '0')
+local t, n = tonumber(ARGV[2]), tonumber(ARGV[3])
+if ARGV[8] ~= '1' and ((ARGV[4] ~= '' and st + rt + t > tonumber(ARGV[4])) or (ARGV[5] ~= '' and sn + rn + n > tonumber(ARGV[5]))) then
+  return {0, status, halted, st, rt, sn, rn}
+end
+redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'reservedTokens', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'reservedNano', ARGV[3])
+redis.call('HSET', KEYS[1], 'updated', now)
+touch(tonumber(ARGV[7]))
+return {1, status, halted, st, rt + t, sn, rn + n}
+`;
+
+/** Gives a reservation back; releasing twice, or after it expired, changes nothing. ARGV: id. */
+const RELEASE = `${COMMON}
+release(ARGV[1])
+return 1
+`;
+
+/**
+ * kill | pause | resume. A killed session stays killed; resume lifts only a pause. ARGV: op, halted,
+ * ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created).
+ * Reply: found (1 or -1), status, halted, status before.
+ */
+const STATUS = `${COMMON}
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local m = redis.call('HMGET', KEYS[1], 'status', 'halted')
+local status = m[1] or 'active'
+local halted = m[2] or ''
+local before = status
+local op = ARGV[1]
+if op == 'resume' then
+  if status == 'paused' then
+    status = 'active'
+    halted = ''
+    redis.call('HDEL', KEYS[1], 'halted')
+  end
+elseif status ~= 'killed' then
+  status = op == 'kill' and 'killed' or 'paused'
+  halted = ARGV[2]
+  redis.call('HSET', KEYS[1], 'halted', halted)
+end
+redis.call('HSET', KEYS[1], 'status', status, 'updated', now_ms())
+if ARGV[3] ~= '' then touch(tonumber(ARGV[3])) end
+return {1, status, halted, before}
+`;
+
+export interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+export const SCRIPTS = {
+  append: script(APPEND),
+  reserve: script(RESERVE),
+  release: script(RELEASE),
+  status: script(STATUS),
+} as const;

@@ -1,0 +1,65 @@
+import type { Command, OptionSpec, OptionValues } from './command.js';
+import { CommandFailure, stringOption, UsageError } from './options.js';
+import type { RedisCommands, SessionSummary } from '../../adapters/redis/index.js';
+
+/** The options every shared-session command takes. */
+export const REDIS_OPTIONS: Record<string, OptionSpec> = {
+  redis: { type: 'string', arg: 'URL', help: 'the Redis the sessions live on (default: REDIS_URL)' },
+  prefix: { type: 'string', arg: 'P', help: "the key prefix the guards' stores use (default: warden:)" },
+};
+
+/** The Redis URL of a command: `--redis`, else `REDIS_URL`. */
+export function redisUrl(values: OptionValues): string {
+  const url = stringOption(values.redis) ?? process.env.REDIS_URL;
+  if (!url) throw new UsageError('give the Redis URL with --redis URL (or REDIS_URL)');
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${url}"`);
+  return url;
+}
+
+/** Runs one Redis operation; loads the Redis adapter (an optional peer) only now. Unreachable: exit 1. */
+export async function onRedis<T>(values: OptionValues, run: (client: RedisCommands, prefix: string) => Promise<T>): Promise<T> {
+  const url = redisUrl(values);
+  const prefix = stringOption(values.prefix) ?? 'warden:';
+  const { withRedis } = await import('../../adapters/redis/index.js');
+  try {
+    return await withRedis(url, (client) => run(client, prefix));
+  } catch (error) {
+    throw new CommandFailure(`Redis at ${url} did not answer: ${(error as Error).message}`, 1);
+  }
+}
+
+function row(summary: SessionSummary): string[] {
+  const flag = summary.lastFlag ? `${summary.lastFlag.code}@${summary.lastFlag.step}` : '-';
+  const status = summary.pendingEscalations.length > 0 ? `${summary.status} (${summary.pendingEscalations.length} awaiting approval)` : summary.status;
+  return [summary.sessionId, status, String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, flag, summary.updatedAt ?? '-'];
+}
+
+export const command: Command = {
+  name: 'sessions',
+  usage: ['sessions --redis URL [--prefix P] [--json]'],
+  description: 'Lists the live sessions shared on Redis (agent-warden/redis), most recently active first: status, steps, tokens and cost spent, and the last flag.',
+  options: { ...REDIS_OPTIONS, json: { type: 'boolean', help: 'print the sessions as JSON' } },
+  positionals: [0, 0],
+  examples: [
+    ['warden sessions --redis redis://127.0.0.1:6379', 'what every replica is running now'],
+    ['warden sessions --redis redis://127.0.0.1:6379 --json', 'the same, for scripts'],
+  ],
+  async run({ values }) {
+    const sessions = await onRedis(values, async (client, prefix) => {
+      const { listSessions } = await import('../../adapters/redis/index.js');
+      return { prefix, list: await listSessions(client, prefix) };
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(sessions.list, null, 2)}\n`);
+      return 0;
+    }
+    if (sessions.list.length === 0) {
+      process.stdout.write(`no live sessions under prefix ${sessions.prefix}\n`);
+      return 0;
+    }
+    const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED'], ...sessions.list.map(row)];
+    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
+    for (const cells of rows) process.stdout.write(`${cells.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+    return 0;
+  },
+};
