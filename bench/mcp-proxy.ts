@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpGuard } from '../adapters/mcp/guarded-tools.js';
 import { target } from './targets.js';
 
 const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -11,6 +12,8 @@ const RAW_RELAY = fileURLToPath(new URL('./raw-relay.js', import.meta.url));
 
 type Route = 'direct' | 'relay' | 'proxied';
 const ROUTES: Route[] = ['direct', 'relay', 'proxied'];
+/** Calls per route before measuring: the proxy is a long-lived process, measured once its hot code is compiled. */
+const WARM_UP = Number(process.env.BENCH_PROXY_WARMUP ?? 1_500);
 
 interface Connection {
   client: Client;
@@ -43,6 +46,12 @@ export interface ProxyLatency {
   /** relay p50 / direct p50 and relay p50 - direct p50: what the extra process hop alone costs. */
   relayRatio: number;
   relayAddedMicros: number;
+  /**
+   * The guard's own checks of one such call (admitCall + checkResult), run in this process once per round
+   * between the round trips, so its code is as cold as the proxy's: the part of the added time no relay
+   * can avoid.
+   */
+  guard: Latency;
   /** CPU time (user + system, all threads) per call of the relay and of the proxy process, in µs (Linux only). */
   cpuMicros?: { relay: number; proxied: number };
   calls: number;
@@ -77,7 +86,11 @@ export async function proxyLatency(timeMs = 4_000): Promise<ProxyLatency> {
     relay: await connect([RAW_RELAY, process.execPath, EVERYTHING, 'stdio']),
     proxied: await connect([WARDEN, 'proxy', process.execPath, EVERYTHING, 'stdio']),
   };
-  const timings: Record<Route, number[]> = { direct: [], relay: [], proxied: [] };
+  const timings: Record<Route | 'guard', number[]> = { direct: [], relay: [], proxied: [], guard: [] };
+  const guard = new McpGuard();
+  const key = McpGuard.connectionKey();
+  const { tools } = await connections.direct.client.listTools();
+  await guard.toolsListed(key, tools);
   // Distinct messages: the same call repeated would (rightly) be paused as a loop.
   let calls = 0;
   const once = async (route: Route, record: boolean) => {
@@ -85,13 +98,20 @@ export async function proxyLatency(timeMs = 4_000): Promise<ProxyLatency> {
     await connections[route].client.callTool({ name: 'echo', arguments: { message: `${route} ${calls++}` } });
     if (record) timings[route].push(Number(process.hrtime.bigint() - started) / 1_000);
   };
-  for (let index = 0; index < 200; index += 1) for (const route of ROUTES) await once(route, false);
+  for (let index = 0; index < WARM_UP; index += 1) for (const route of ROUTES) await once(route, false);
   const cpuBefore = { relay: cpuMicros(connections.relay.pid), proxied: cpuMicros(connections.proxied.pid) };
   const until = Date.now() + timeMs;
   for (let round = 0; Date.now() < until || round < 200; round += 1) {
     // Rotate which goes first, so none always follows another.
     for (let index = 0; index < ROUTES.length; index += 1) await once(ROUTES[(round + index) % ROUTES.length]!, true);
+    const message = `guard ${calls++}`;
+    const started = process.hrtime.bigint();
+    const admission = await guard.admitCall(key, { name: 'echo', arguments: { message } }, async () => tools);
+    if (!('admitted' in admission)) throw new Error('the guard refused a plain echo call');
+    await guard.checkResult(key, admission.admitted, { content: [{ type: 'text', text: `Echo: ${message}` }] });
+    timings.guard.push(Number(process.hrtime.bigint() - started) / 1_000);
   }
+  await guard.endAll();
   const cpuAfter = { relay: cpuMicros(connections.relay.pid), proxied: cpuMicros(connections.proxied.pid) };
   for (const route of ROUTES) await connections[route].client.close();
   const [direct, relay, proxied] = ROUTES.map((route) => summary(timings[route])) as [Latency, Latency, Latency];
@@ -102,6 +122,7 @@ export async function proxyLatency(timeMs = 4_000): Promise<ProxyLatency> {
     direct,
     relay,
     proxied,
+    guard: summary(timings.guard),
     ratio: proxied.p50 / direct.p50,
     addedMicros: proxied.p50 - direct.p50,
     relayRatio: relay.p50 / direct.p50,
@@ -127,6 +148,7 @@ export function reportProxyLatency(result: ProxyLatency): void {
     row('floor: raw byte relay (one more process hop)', result.relay, result.cpuMicros?.relay),
     row('proxy: the same call through warden proxy', result.proxied, result.cpuMicros?.proxied),
   ]);
+  console.log(`guard checks alone (admitCall + checkResult in this process, between round trips): p50 ${Math.round(result.guard.p50)} µs, p99 ${Math.round(result.guard.p99)} µs`);
   console.log(
     `proxy/direct p50 ratio ${result.ratio.toFixed(2)} (target <= 1.15), added p50 ${Math.round(result.addedMicros)} µs (target <= 100); ` +
       `the hop alone (raw relay) ${result.relayRatio.toFixed(2)}x, +${Math.round(result.relayAddedMicros)} µs; ${result.calls} calls each. ` +
