@@ -148,7 +148,11 @@ export function reportProxyLatency(result: ProxyLatency): void {
     row('floor: raw byte relay (one more process hop)', result.relay, result.cpuMicros?.relay),
     row('proxy: the same call through warden proxy', result.proxied, result.cpuMicros?.proxied),
   ]);
-  console.log(`guard checks alone (admitCall + checkResult in this process, between round trips): p50 ${Math.round(result.guard.p50)} µs, p99 ${Math.round(result.guard.p99)} µs`);
+  const rest = result.addedMicros - result.relayAddedMicros - result.guard.p50;
+  console.log(
+    `guard checks alone (admitCall + checkResult in this process, between round trips): p50 ${Math.round(result.guard.p50)} µs, p99 ${Math.round(result.guard.p99)} µs; ` +
+      `so the added p50 is about ${Math.round(result.relayAddedMicros)} µs hop + ${Math.round(result.guard.p50)} µs guard + ${Math.round(rest)} µs relay (framing, parsing, the checked call re-serialised)`,
+  );
   console.log(
     `proxy/direct p50 ratio ${result.ratio.toFixed(2)} (target <= 1.15), added p50 ${Math.round(result.addedMicros)} µs (target <= 100); ` +
       `the hop alone (raw relay) ${result.relayRatio.toFixed(2)}x, +${Math.round(result.relayAddedMicros)} µs; ${result.calls} calls each. ` +
