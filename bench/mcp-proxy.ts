@@ -1,71 +1,163 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpGuard } from '../adapters/mcp/guarded-tools.js';
+import { target } from './targets.js';
 
 const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const WARDEN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
+const RAW_RELAY = fileURLToPath(new URL('./raw-relay.js', import.meta.url));
 
-async function client(args: string[]): Promise<Client> {
-  const connected = new Client({ name: 'bench', version: '1.0.0' });
-  await connected.connect(new StdioClientTransport({ command: process.execPath, args, stderr: 'ignore' }));
-  return connected;
+type Route = 'direct' | 'relay' | 'proxied';
+const ROUTES: Route[] = ['direct', 'relay', 'proxied'];
+/** Calls per route before measuring: the proxy is a long-lived process, measured once its hot code is compiled. */
+const WARM_UP = Number(process.env.BENCH_PROXY_WARMUP ?? 1_500);
+
+interface Connection {
+  client: Client;
+  /** The process the client talks to: the server (direct), the raw relay, or warden proxy. */
+  pid: number | null;
+}
+
+async function connect(args: string[]): Promise<Connection> {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  const transport = new StdioClientTransport({ command: process.execPath, args, stderr: 'ignore' });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  mean: number;
 }
 
 export interface ProxyLatency {
-  direct: { p50: number; p99: number; mean: number };
-  proxied: { p50: number; p99: number; mean: number };
+  direct: Latency;
+  /** Through a process that only pipes bytes: the floor of any stdio proxy. */
+  relay: Latency;
+  proxied: Latency;
   /** proxied p50 / direct p50 (target <= 1.15). */
   ratio: number;
   /** proxied p50 - direct p50, in µs (target <= 100). */
   addedMicros: number;
+  /** relay p50 / direct p50 and relay p50 - direct p50: what the extra process hop alone costs. */
+  relayRatio: number;
+  relayAddedMicros: number;
+  /**
+   * The guard's own checks of one such call (admitCall + checkResult), run in this process once per round
+   * between the round trips, so its code is as cold as the proxy's: the part of the added time no relay
+   * can avoid.
+   */
+  guard: Latency;
+  /** CPU time (user + system, all threads) per call of the relay and of the proxy process, in µs (Linux only). */
+  cpuMicros?: { relay: number; proxied: number };
   calls: number;
 }
 
-function summary(samples: number[]) {
+function summary(samples: number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((sum, value) => sum + value, 0) / samples.length };
 }
 
-/**
- * tools/call round trips to server-everything's echo, direct and through `warden proxy`, alternating one
- * call of each so both see the same machine load. Times in µs.
- */
-export async function proxyLatency(timeMs = 4_000): Promise<ProxyLatency> {
-  const direct = await client([EVERYTHING, 'stdio']);
-  const proxied = await client([WARDEN, 'proxy', process.execPath, EVERYTHING, 'stdio']);
-  const timings = { direct: [] as number[], proxied: [] as number[] };
-  // Distinct messages: the same call repeated would (rightly) be paused as a loop.
-  let calls = 0;
-  const once = async (which: 'direct' | 'proxied', record: boolean) => {
-    const connection = which === 'direct' ? direct : proxied;
-    const started = process.hrtime.bigint();
-    await connection.callTool({ name: 'echo', arguments: { message: `${which} ${calls++}` } });
-    if (record) timings[which].push(Number(process.hrtime.bigint() - started) / 1_000);
-  };
-  for (let index = 0; index < 200; index += 1) {
-    await once('direct', false);
-    await once('proxied', false);
+/** A process's CPU time so far (user + system, every thread), in µs; undefined where /proc is missing. */
+function cpuMicros(pid: number | null): number | undefined {
+  if (pid === null) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
   }
-  const until = Date.now() + timeMs;
-  for (let round = 0; Date.now() < until || round < 200; round += 1) {
-    // Alternate which goes first, so neither always follows the other.
-    const order: Array<'direct' | 'proxied'> = round % 2 === 0 ? ['direct', 'proxied'] : ['proxied', 'direct'];
-    for (const which of order) await once(which, true);
-  }
-  await direct.close();
-  await proxied.close();
-  const [d, p] = [summary(timings.direct), summary(timings.proxied)];
-  return { direct: d, proxied: p, ratio: p.p50 / d.p50, addedMicros: p.p50 - d.p50, calls: timings.direct.length };
 }
 
-/** Prints the proxy round trip against its floor, with the targets. */
+/**
+ * tools/call round trips to server-everything's echo: direct, through a raw byte relay (one extra
+ * process hop, the floor of any stdio proxy) and through `warden proxy`, one call of each in turn (the
+ * order rotating) so all three see the same machine load. Times in µs.
+ */
+export async function proxyLatency(timeMs = 4_000): Promise<ProxyLatency> {
+  const connections: Record<Route, Connection> = {
+    direct: await connect([EVERYTHING, 'stdio']),
+    relay: await connect([RAW_RELAY, process.execPath, EVERYTHING, 'stdio']),
+    proxied: await connect([WARDEN, 'proxy', process.execPath, EVERYTHING, 'stdio']),
+  };
+  const timings: Record<Route | 'guard', number[]> = { direct: [], relay: [], proxied: [], guard: [] };
+  const guard = new McpGuard();
+  const key = McpGuard.connectionKey();
+  const { tools } = await connections.direct.client.listTools();
+  await guard.toolsListed(key, tools);
+  // Distinct messages: the same call repeated would (rightly) be paused as a loop.
+  let calls = 0;
+  const once = async (route: Route, record: boolean) => {
+    const started = process.hrtime.bigint();
+    await connections[route].client.callTool({ name: 'echo', arguments: { message: `${route} ${calls++}` } });
+    if (record) timings[route].push(Number(process.hrtime.bigint() - started) / 1_000);
+  };
+  for (let index = 0; index < WARM_UP; index += 1) for (const route of ROUTES) await once(route, false);
+  const cpuBefore = { relay: cpuMicros(connections.relay.pid), proxied: cpuMicros(connections.proxied.pid) };
+  const until = Date.now() + timeMs;
+  for (let round = 0; Date.now() < until || round < 200; round += 1) {
+    // Rotate which goes first, so none always follows another.
+    for (let index = 0; index < ROUTES.length; index += 1) await once(ROUTES[(round + index) % ROUTES.length]!, true);
+    const message = `guard ${calls++}`;
+    const started = process.hrtime.bigint();
+    const admission = await guard.admitCall(key, { name: 'echo', arguments: { message } }, async () => tools);
+    if (!('admitted' in admission)) throw new Error('the guard refused a plain echo call');
+    await guard.checkResult(key, admission.admitted, { content: [{ type: 'text', text: `Echo: ${message}` }] });
+    timings.guard.push(Number(process.hrtime.bigint() - started) / 1_000);
+  }
+  await guard.endAll();
+  const cpuAfter = { relay: cpuMicros(connections.relay.pid), proxied: cpuMicros(connections.proxied.pid) };
+  for (const route of ROUTES) await connections[route].client.close();
+  const [direct, relay, proxied] = ROUTES.map((route) => summary(timings[route])) as [Latency, Latency, Latency];
+  const measured = timings.direct.length;
+  const perCall = (route: 'relay' | 'proxied') => (cpuAfter[route]! - cpuBefore[route]!) / measured;
+  const haveCpu = [cpuBefore.relay, cpuBefore.proxied, cpuAfter.relay, cpuAfter.proxied].every((value) => value !== undefined);
+  return {
+    direct,
+    relay,
+    proxied,
+    guard: summary(timings.guard),
+    ratio: proxied.p50 / direct.p50,
+    addedMicros: proxied.p50 - direct.p50,
+    relayRatio: relay.p50 / direct.p50,
+    relayAddedMicros: relay.p50 - direct.p50,
+    ...(haveCpu ? { cpuMicros: { relay: perCall('relay'), proxied: perCall('proxied') } } : {}),
+    calls: measured,
+  };
+}
+
+/** Prints the proxy round trip against its floors (a direct connection, a raw relay), with the targets. */
 export function reportProxyLatency(result: ProxyLatency): void {
-  console.log('\nMCP tools/call round trip (server-everything echo over stdio; alternating calls)');
+  console.log('\nMCP tools/call round trip (server-everything echo over stdio; calls interleaved)');
+  const row = (task: string, latency: Latency, cpu?: number) => ({
+    task,
+    'p50 (µs)': Math.round(latency.p50),
+    'p99 (µs)': Math.round(latency.p99),
+    'x direct (p50)': Number((latency.p50 / result.direct.p50).toFixed(2)),
+    'added p50 (µs)': Math.round(latency.p50 - result.direct.p50),
+    'CPU/call (µs)': cpu === undefined ? '' : Math.round(cpu),
+  });
   console.table([
-    { task: 'floor: direct stdio connection', 'p50 (µs)': Math.round(result.direct.p50), 'p99 (µs)': Math.round(result.direct.p99), 'x floor (p50)': 1 },
-    { task: 'proxy: the same call through warden proxy', 'p50 (µs)': Math.round(result.proxied.p50), 'p99 (µs)': Math.round(result.proxied.p99), 'x floor (p50)': Number(result.ratio.toFixed(2)) },
+    row('floor: direct stdio connection', result.direct),
+    row('floor: raw byte relay (one more process hop)', result.relay, result.cpuMicros?.relay),
+    row('proxy: the same call through warden proxy', result.proxied, result.cpuMicros?.proxied),
   ]);
-  console.log(`proxy/direct p50 ratio ${result.ratio.toFixed(2)} (target <= 1.15), added p50 ${Math.round(result.addedMicros)} µs (target <= 100), ${result.calls} calls each`);
+  const rest = result.addedMicros - result.relayAddedMicros - result.guard.p50;
+  console.log(
+    `guard checks alone (admitCall + checkResult in this process, between round trips): p50 ${Math.round(result.guard.p50)} µs, p99 ${Math.round(result.guard.p99)} µs; ` +
+      `so the added p50 is about ${Math.round(result.relayAddedMicros)} µs hop + ${Math.round(result.guard.p50)} µs guard + ${Math.round(rest)} µs relay (framing, parsing, the checked call re-serialised)`,
+  );
+  console.log(
+    `proxy/direct p50 ratio ${result.ratio.toFixed(2)} (target <= 1.15), added p50 ${Math.round(result.addedMicros)} µs (target <= 100); ` +
+      `the hop alone (raw relay) ${result.relayRatio.toFixed(2)}x, +${Math.round(result.relayAddedMicros)} µs; ${result.calls} calls each. ` +
+      'CPU/call: the relay or proxy process, user + system, all threads.',
+  );
+  target({ name: 'proxy tools/call p50', floor: `direct stdio (raw relay: ${result.relayRatio.toFixed(2)} x)`, value: result.ratio, unit: 'x', limit: 1.15, kind: 'max' });
+  target({ name: 'proxy added p50', floor: `direct stdio (raw relay: +${Math.round(result.relayAddedMicros)} µs)`, value: result.addedMicros, unit: 'µs', limit: 100, kind: 'max' });
 }
