@@ -176,7 +176,7 @@ export class SharedSession {
         await escalationsSettled(this.session.state);
         continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs).unref?.());
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
       waitMs = Math.min(waitMs * 2, 500);
       try {
         this.noteStatus(await this.log.status());
@@ -207,7 +207,7 @@ export class SharedSession {
         this.joined = true;
         return { evaluated };
       }
-      if (mayQueue && evaluated.standing && evaluated.escalating && evaluated.status === 'active') return QUEUED;
+      if (mayQueue && evaluated.flags.some((found) => found.evidence?.escalating === true)) return QUEUED;
       const request = this.appendRequest(evaluated);
       const result = await this.log.append(request);
       if (result.ok) {
@@ -291,7 +291,7 @@ export class SharedSession {
     return request;
   }
 
-  /** Appends an entry that decides nothing (a late refusal), retrying past other processes' appends. */
+  /** Appends an entry that decides nothing (a late refusal, an approved definition change), retrying past other processes' appends. */
   private async appendFact(entry: SharedLogEntry): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const result = await this.log.append({ seen: this.seen, status: this.session.state.status, escalating: this.escalating, entry: { ...entry, lastStep: Math.max(entry.lastStep, this.session.state.lastStep) } });
