@@ -17,6 +17,7 @@ import type { ArgumentProblem } from '../state/argument-snapshot.js';
 import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAction, standingHalt, type SettleEscalation } from './halts.js';
 import { acceptPending, actionOfFlag, approvedDefinitions } from './pins.js';
 import { estimateModelCall, unusableEstimate, type ModelCallEstimate } from './model-admission.js';
+import { unpricedFlag } from '../checks/budget.js';
 
 /**
  * What a shared session needs of the session it replicates: its state, view and runtime (all three
@@ -417,26 +418,35 @@ export class SharedSession {
       const action = result.status === 'killed' ? 'kill' : 'pause';
       return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
     }
-    if (result.outcome === 'reserved') return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: request.id, ...(throttledMs > 0 ? { throttledMs } : {}) };
-    const flags: Flag[] = [
-      {
+    // An unpriced model under a cost cap is flagged once, as in memory (the flag's action decides, with the budget's).
+    const flags: Flag[] = [];
+    if (budget.maxCostNano !== undefined && estimate.priced === false && !session.state.isUnpricedKnown(input.model)) flags.push(unpricedFlag(input.model, step));
+    const reserved = result.outcome === 'reserved';
+    if (reserved && flags.length === 0) return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: request.id, ...(throttledMs > 0 ? { throttledMs } : {}) };
+    if (!reserved) {
+      flags.push({
         code: AnomalyCode.BUDGET_EXCEEDED,
         step,
         message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${result.spentTokens} spent, ${result.reservedTokens} reserved).`,
         evidence: { estimate: estimate.tokens, spent: result.spentTokens, reserved: result.reservedTokens, limit: budget.maxTokens ?? null },
-      },
-    ];
+      });
+    }
     const action = decide(flags, session.runtime.policy, undefined);
     const outcome = await this.resolve(action, flags, step);
     const decision: ModelAdmission = { step, action, flags, ...outcome };
     if (decision.proceed) {
+      if (flags.some((found) => found.code === AnomalyCode.MODEL_UNPRICED)) session.state.markUnpriced(input.model);
+      // An approved admission still holds its estimate (over the cap, if a human approved that), so concurrent ones see it.
       try {
-        await this.log.reserve({ ...request, force: true });
+        if (!reserved) await this.log.reserve({ ...request, force: true });
         decision.reservationId = request.id;
       } catch (error) {
         return this.unavailable({ type: 'llm.call', model: 'admission', output: {} }, error, 'Model call');
       }
-    } else decision.refusal = buildRefusal(action, flags, 'Model call');
+    } else {
+      if (reserved) this.release(request.id);
+      decision.refusal = buildRefusal(action, flags, 'Model call');
+    }
     return decision;
   }
 

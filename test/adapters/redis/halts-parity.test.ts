@@ -276,6 +276,25 @@ const SCENARIOS: Array<[string, Setup, (h: Harness) => Promise<unknown>]> = [
       return { twin: seen(twin), refused: seen(refused) };
     },
   ],
+  [
+    'an unpriced model under a cost cap is put to the handler at admission once; the other replica knows it after the call',
+    { escalate: true, policy: { budget: { maxCostUsd: 100, prices: { 'gpt-4o': { input: 2.5, output: 10 } } } } },
+    async ({ a, b, answer, asked }) => {
+      const first = a.beforeModelCall({ model: 'mystery-model', estimatedInputTokens: 10, maxOutputTokens: 10 });
+      await asked;
+      answer('approve');
+      const flagged = await first;
+      expect(flagged).toMatchObject({ proceed: true, escalation: 'approved', flags: [{ code: 'MODEL_UNPRICED' }] });
+      const again = await a.beforeModelCall({ model: 'mystery-model', estimatedInputTokens: 10, maxOutputTokens: 10 });
+      expect(again.flags).toEqual([]);
+      await a.modelCall({ model: 'mystery-model', inputTokens: 10, outputTokens: 10, reservationId: flagged.reservationId });
+      a.releaseModelCall(again.reservationId);
+      await b.message('user', 'next turn');
+      const other = await b.beforeModelCall({ model: 'mystery-model', estimatedInputTokens: 10, maxOutputTokens: 10 });
+      expect(other.flags).toEqual([]);
+      return { flagged: seen(flagged), again: seen(again), other: seen(other) };
+    },
+  ],
   ...(['approve', 'deny'] as const).map((reply): [string, Setup, (h: Harness) => Promise<unknown>] => [
     `a pause on a changed definition asks the handler; ${reply} ${reply === 'approve' ? 'accepts the change' : 'keeps the pin'} in every replica`,
     { escalate: true, policy: { actions: { TOOL_DEFINITION_CHANGED: 'pause' } } },
