@@ -142,10 +142,16 @@ export class SharedSession {
     }
     const { event, flags, standing, entry, question } = evaluated;
     let action = evaluated.action;
-    runtime.record(event);
+    const written = runtime.record(event);
     if (evaluated.joined) return { step: event.step, action, flags, proceed: !NON_PROCEEDING.has(action) };
     const state = session.state;
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
+    // Known only once the entry is in the log (its step was not settled before): refused here, and a refused
+    // call is appended as such, so every replica withholds its result.
+    if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
+      flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });
+      action = moreSevere(action, decide(flags, runtime.policy, tool));
+    }
     if (applyError !== undefined) {
       flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(applyError as Error)?.message ?? String(applyError)}.`, step: event.step, evidence: { stage: 'commit' } });
       action = moreSevere(action, decide(flags, runtime.policy, tool));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuard, type Decision, type EscalationAnswer, type GuardSession, type PolicyDocument, type SessionStatus } from '../../../src/index.js';
+import { createGuard, type Decision, type EscalationAnswer, type GuardSession, type PolicyDocument, type SessionStatus, type TraceEvent, type TraceSink } from '../../../src/index.js';
 import { createRedisStore, type RedisSessionStore } from '../../../adapters/redis/index.js';
 import { deletePrefix, eventually, redisAnswers, REDIS_URL, testClient, uniquePrefix, type TestClient } from '../../helpers/redis.js';
 import { codes, ORDER_TOOLS } from '../../helpers/guard.js';
@@ -28,6 +28,8 @@ interface Setup {
   policy?: PolicyDocument;
   /** Give the guards an escalation handler that waits for `answer`. */
   escalate?: boolean;
+  /** Where the guards record the trace. */
+  sink?: TraceSink;
 }
 
 type Mode = 'memory' | 'redis';
@@ -60,6 +62,15 @@ function answering() {
     for (const give of waiting.splice(0)) give(value);
   };
   return { escalate, asked, answer };
+}
+
+/** A trace sink that cannot write events of these types. */
+function failing(types: ReadonlyArray<TraceEvent['type']>): TraceSink {
+  return {
+    write(event) {
+      if (types.includes(event.type)) throw new Error('disk full');
+    },
+  };
 }
 
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -295,6 +306,17 @@ const SCENARIOS: Array<[string, Setup, (h: Harness) => Promise<unknown>]> = [
       return { flagged: seen(flagged), again: seen(again), other: seen(other) };
     },
   ],
+  ...(['block', 'allow'] as const).map((onRecordError): [string, Setup, (h: Harness) => Promise<unknown>] => [
+    `a call or result the trace cannot hold, with onRecordError: ${onRecordError}`,
+    { policy: { onRecordError }, sink: failing(['tool.call', 'tool.result']) },
+    async ({ a, b }) => {
+      const call = await a.beforeToolCall({ callId: 'c', tool: 'search', arguments: { query: 'q' } });
+      const result = await b.afterToolCall({ callId: 'c', tool: 'search', result: 'data' });
+      expect(call.proceed).toBe(onRecordError === 'allow');
+      expect(result.proceed).toBe(onRecordError === 'allow');
+      return { call: seen(call), result: seen(result) };
+    },
+  ]),
   ...(['approve', 'deny'] as const).map((reply): [string, Setup, (h: Harness) => Promise<unknown>] => [
     `a pause on a changed definition asks the handler; ${reply} ${reply === 'approve' ? 'accepts the change' : 'keeps the pin'} in every replica`,
     { escalate: true, policy: { actions: { TOOL_DEFINITION_CHANGED: 'pause' } } },
@@ -335,8 +357,9 @@ describe.skipIf(!redisAnswers)('halts and pins: a session shared on Redis decide
     const { escalate, asked, answer } = answering();
     const events: string[] = [];
     const sessionId = `${mode}-${(runs += 1)}`;
-    const guardOf = (store?: RedisSessionStore) => createGuard({ tools: ORDER_TOOLS, policy: setup.policy ?? {}, ...(setup.escalate ? { escalate } : {}), ...(store ? { store } : {}) });
+    const guardOf = (store?: RedisSessionStore) => createGuard({ tools: ORDER_TOOLS, policy: setup.policy ?? {}, ...(setup.escalate ? { escalate } : {}), ...(setup.sink ? { sink: setup.sink } : {}), ...(store ? { store } : {}) });
     const listen = (guard: ReturnType<typeof guardOf>) => {
+      guard.on('error', () => undefined);
       guard.on('pause', ({ flags }) => events.push(`pause ${flags.map((flag) => flag.code).join(',')}`));
       guard.on('kill', ({ reason }) => events.push(`kill${reason ? ` ${reason}` : ''}`));
       guard.on('resume', () => events.push('resume'));
