@@ -13,19 +13,6 @@ import { createRedisStore } from '../adapters/redis/index.js';
 const TOOL: ToolDefinition = { name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] }, annotations: { readOnlyHint: true } };
 const WORKER_FLAG = '--admissions-worker';
 
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = createClient({ url, socket: { connectTimeout: 1_000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
-
 async function deletePrefix(url: string, prefix: string): Promise<void> {
   const client = createClient({ url });
   await client.connect();

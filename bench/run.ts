@@ -16,7 +16,8 @@ import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
 import { dosWorstCase } from './dos.js';
-import { redisAdmissions, redisAnswers, redisOverhead } from './redis-store.js';
+import { redisAdmissions, redisOverhead } from './redis-store.js';
+import { redisAnswers } from '../adapters/redis/ping.js';
 
 const ORDER_TOOL: ToolDefinition = {
   name: 'update_order',

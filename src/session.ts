@@ -9,14 +9,15 @@ import type {
   TraceEvent,
 } from './trace/events.js';
 import { AnomalyCode, moreSevere } from './codes.js';
-import { actionFor, decide, runChecks } from './pipeline.js';
+import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, refusalSubject, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
 import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
 import { scanContentSliced } from './text/content-scan.js';
-import { escalatingFlag, escalationsSettled, haltFlag, killSession, resolveAction, resumeSession } from './session/halts.js';
+import { escalationsSettled, haltFlag, killSession, killWins, resolveAction, resumeSession, standingHalt } from './session/halts.js';
+import { acceptanceOf, acceptPending, actionOfFlag, approvedDefinitions } from './session/pins.js';
 import { snapshotArguments, type ArgumentProblem } from './state/argument-snapshot.js';
 import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
@@ -38,9 +39,6 @@ export interface SessionSpend {
   /** Model calls admitted and not yet recorded or released. */
   openReservations: number;
 }
-
-/** Events refused (calls) or withheld (content) while a session is paused or killed. */
-const HALTABLE: ReadonlySet<TraceEvent['type']> = new Set(['tool.call', 'tool.result', 'llm.call', 'subagent.output', 'context.add']);
 
 /** Package-internal: the guard records events of its own (its tool definitions) in a session's trace. Not exported from the package. */
 export const RECORD_OWN = Symbol('agent-warden.recordOwn');
@@ -296,9 +294,9 @@ export class GuardSession {
    * if (session.pendingDefinitions().length > 0 && (await reviewer.approves(session.pendingDefinitions()))) await session.acceptDefinitions();
    */
   acceptDefinitions(names?: readonly string[]): Promise<Decision> {
-    const wanted = names === undefined ? undefined : new Set(names);
-    const tools = [...this.state.pendingDefinitions.entries()].filter(([name]) => wanted === undefined || wanted.has(name)).map(([, pending]) => pending.tool.definition);
-    return this.ingest({ type: 'tool.definitions', tools, accepted: true });
+    // A shared session accepts what is pending once its replica is current, not what it knew before.
+    if (this.shared) return this.shared.ingest((state) => acceptanceOf(state, names), undefined);
+    return this.ingest(acceptanceOf(this.state, names));
   }
 
   /** Tool definitions awaiting acceptance, by name, with what changed. */
@@ -327,6 +325,7 @@ export class GuardSession {
   async ingest(input: EventInput | TraceEvent, reservationId?: string): Promise<Decision> {
     if (input.type === 'session.start' && typeof input.session_type === 'string') this.adoptType(input.session_type);
     // Calls wait for a pending escalation's answer when the policy queues them (`halts.whileEscalating`).
+    // (A shared session also waits for questions other processes opened.)
     if (input.type === 'tool.call' && this.state.escalating > 0 && this.runtime.policy.halts.whileEscalating === 'queue') await escalationsSettled(this.state);
     // What is checked is what runs: arguments are snapshotted (bounded, frozen) before anything reads them.
     let argumentProblem: ArgumentProblem | undefined;
@@ -341,9 +340,7 @@ export class GuardSession {
     if (this.shared) {
       // A shared session decides on its replica of the store's log; the snapshot goes with what runs, as here.
       const decision = await this.shared.ingest(input, reservationId, argumentProblem);
-      if (decision.proceed && input.type === 'tool.call' && argumentProblem === undefined && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) {
-        decision.arguments = snapshot as Readonly<Record<string, unknown>>;
-      }
+      if (input.type === 'tool.call') withSnapshot(decision, snapshot);
       return decision;
     }
     const event = this.place(input);
@@ -365,19 +362,15 @@ export class GuardSession {
     }
     const tool = 'tool' in event && typeof event.tool === 'string' ? this.state.tools.get(event.tool) : undefined;
     let action = decide(flags, this.runtime.policy, tool);
-    const halted = this.state.status === 'paused' || this.state.status === 'killed';
-    // While paused or after a kill, calls are refused and content (results, model output, subagent output) withheld;
-    // while a human is asked about one call, the session's other calls are refused (or were queued above).
-    // (A result of a call the guard refused is already the model's to never see: it needs no halt flag.)
-    const standing = (halted && HALTABLE.has(event.type) && !ofRefusedCall) || (event.type === 'tool.call' && this.state.escalating > 0);
+    // A halted session refuses calls and withholds content; while a human is asked, other calls are refused (or were queued above).
+    const standing = standingHalt(this.state, event, ofRefusedCall, this.state.escalating > 0);
     if (standing) {
-      flags.push(halted ? haltFlag(this.state, event.step) : escalatingFlag(event.step));
-      action = moreSevere(action, this.state.status === 'killed' ? 'kill' : 'pause');
+      flags.push(standing.flag);
+      action = moreSevere(action, standing.action);
     }
     if (!ofRefusedCall) {
       try {
-        const policy = this.runtime.policy;
-        applyEvent(this.state, event, context, flags, action, policy, reservationId, (found) => actionFor(found.code, policy, typeof found.evidence?.tool === 'string' ? this.state.tools.get(found.evidence.tool) : undefined, found.evidence));
+        applyEvent(this.state, event, context, flags, action, this.runtime.policy, reservationId, actionOfFlag(this.state, this.runtime.policy));
       } catch (error) {
         // The session's state could not take the event: fail closed (or open, if the policy says so).
         flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(error as Error)?.message ?? String(error)}.`, step: event.step, evidence: { stage: 'commit' } });
@@ -385,36 +378,17 @@ export class GuardSession {
       }
     }
     const outcome: Pick<Decision, 'proceed' | 'escalation'> = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
-    // Kill wins over any answer that arrived after it.
-    if (outcome.proceed && this.state.status === 'killed') {
-      outcome.proceed = false;
-      if (outcome.escalation === 'approved') outcome.escalation = 'killed';
-      flags.push(haltFlag(this.state, event.step));
-      action = 'kill';
-    }
-    if (event.type === 'tool.definitions' && outcome.escalation === 'approved') this.acceptFlagged(flags);
+    action = killWins(this.state, outcome, flags, event.step, action);
+    // Definitions a human approved through the escalation handler take effect at once.
+    if (event.type === 'tool.definitions' && outcome.escalation === 'approved') acceptPending(this.state, approvedDefinitions(this.state, flags));
     const decision: Decision = { step: event.step, action, flags, ...outcome };
-    // The snapshot goes with a call that runs, or one that waits for a framework's own approval.
-    if ((decision.proceed || (action === 'pause' && outcome.escalation === 'unavailable')) && event.type === 'tool.call' && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) {
-      decision.arguments = snapshot as Readonly<Record<string, unknown>>;
-    }
+    if (event.type === 'tool.call') withSnapshot(decision, snapshot);
     if (!decision.proceed && (event.type === 'tool.call' || event.type === 'tool.result' || event.type === 'subagent.output' || event.type === 'context.add' || event.type === 'llm.call')) {
       if (event.type === 'tool.call') this.state.refuseCall(event.call_id);
       decision.refusal = buildRefusal(action, flags, refusalSubject(event));
     }
     this.report(event, decision);
     return decision;
-  }
-
-  /** Definitions a human approved through the escalation handler take effect at once. */
-  private acceptFlagged(flags: readonly Flag[]): void {
-    for (const found of flags) {
-      const name = found.code === AnomalyCode.TOOL_DEFINITION_CHANGED ? found.evidence?.tool : undefined;
-      const pending = typeof name === 'string' ? this.state.pendingDefinitions.get(name) : undefined;
-      if (!pending || typeof name !== 'string') continue;
-      this.state.releaseDefinition(name);
-      this.state.defineTool(pending.tool);
-    }
   }
 
   /** A session's type is set by its start: a fresh session moves under the type's policy. */
@@ -483,6 +457,12 @@ export class GuardSession {
       this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
     }
   }
+}
+
+/** The snapshot goes with a call that runs, or one that waits for a framework's own approval. */
+function withSnapshot(decision: Decision, snapshot: unknown): void {
+  const waits = decision.action === 'pause' && decision.escalation === 'unavailable';
+  if ((decision.proceed || waits) && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) decision.arguments = snapshot as Readonly<Record<string, unknown>>;
 }
 
 /** Flags that are also operator alerts (an `alert` event), by alert kind. */

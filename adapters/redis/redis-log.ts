@@ -7,7 +7,7 @@ type ReserveRequest = Parameters<SessionLog['reserve']>[0];
 type ReserveResult = Awaited<ReturnType<SessionLog['reserve']>>;
 export type SharedStatus = Awaited<ReturnType<SessionLog['setStatus']>>;
 export type HaltRecord = NonNullable<SharedStatus['haltedBy']>;
-export type PendingEscalation = NonNullable<Parameters<NonNullable<SessionLog['escalation']>>[1]>;
+export type PendingEscalation = Parameters<SessionLog['openEscalation']>[0];
 type LogRead = Omit<Extract<AppendResult, { ok: false }>, 'ok'>;
 type SharedLogEntry = AppendRequest['entry'];
 type LogEntry = NonNullable<LogRead['start']>;
@@ -27,13 +27,13 @@ export interface RedisCommands {
   hDel(key: string, field: string): Promise<unknown>;
 }
 
-/** The meta field of a pending escalation: one per paused step, so concurrent questions do not collide. */
+/** The meta field of an open question to a human, by its id (several may be open at one step), for the listing. */
 export const ESCALATION_FIELD = 'escalation:';
 
 /** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
 export function sessionKeys(prefix: string, sessionId: string): string[] {
   const base = `${prefix}{${sessionId}}`;
-  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`];
+  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`, `${base}:questions`];
 }
 
 /** The index `warden sessions` lists: session ids by last activity. */
@@ -73,10 +73,11 @@ export function parseHalted(text: unknown): HaltRecord | undefined {
   }
 }
 
-function status(value: unknown, halted: unknown): SharedStatus {
+function status(value: unknown, halted: unknown, escalating?: unknown): SharedStatus {
   const shared: SharedStatus = { status: String(value || 'active') as SessionStatus };
   const haltedBy = parseHalted(halted);
   if (haltedBy) shared.haltedBy = haltedBy;
+  if (escalating !== undefined) shared.escalating = Number(escalating);
   return shared;
 }
 
@@ -89,9 +90,9 @@ function count(value: number): string {
 }
 
 function readReply(reply: unknown[], offset: number): LogRead {
-  const [seq, state, halted, rebuild, start] = reply.slice(offset, offset + 5);
-  const entries = reply.slice(offset + 5).map((text) => JSON.parse(String(text)) as SharedLogEntry);
-  const read: LogRead = { seq: Number(seq), entries, rebuild: Number(rebuild) === 1, ...status(state, halted) };
+  const [seq, state, halted, escalating, rebuild, start] = reply.slice(offset, offset + 6);
+  const entries = reply.slice(offset + 6).map((text) => JSON.parse(String(text)) as SharedLogEntry);
+  const read: LogRead = { seq: Number(seq), entries, rebuild: Number(rebuild) === 1, ...status(state, halted, escalating) };
   if (typeof start === 'string' && start !== '') read.start = JSON.parse(start) as LogEntry;
   return read;
 }
@@ -112,6 +113,8 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
   const keys = sessionKeys(options.prefix, sessionId);
   const ttl = String(options.ttlMs);
   const run = (script: LuaScript, args: string[]) => deadline(runScript(client, script, keys, args), options.timeoutMs);
+  // A question stays open a while past its asker's deadline, for the asker's own answer to arrive; then it no longer holds the session.
+  const expiry = (pending: PendingEscalation) => String(pending.until + 2 * options.timeoutMs);
   return {
     async append(request: AppendRequest): Promise<AppendResult> {
       const { entry, charge, halt } = request;
@@ -130,10 +133,14 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
         isStart ? '1' : '0',
         request.lastFlag ? JSON.stringify(request.lastFlag) : '',
         String(entry.lastStep),
+        request.escalating ? '1' : '0',
+        request.escalation?.id ?? '',
+        request.escalation ? JSON.stringify(request.escalation) : '',
+        request.escalation ? expiry(request.escalation) : '',
       ]);
       if (Number(reply[0]) !== 1) return { ok: false, ...readReply(reply, 1) };
       options.touched?.(sessionId);
-      return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3]) };
+      return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3], reply[4]) };
     },
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const reply = await run(SCRIPTS.reserve, [
@@ -149,20 +156,28 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       const outcome = Number(reply[0]);
       const shared = status(reply[1], reply[2]);
       if (outcome === -1) return { outcome: 'halted', ...shared };
+      if (outcome === -2) return { outcome: 'escalating', ...shared };
       const [spentTokens, reservedTokens, spentNano, reservedNano] = reply.slice(3, 7).map(Number) as [number, number, number, number];
       return { outcome: outcome === 1 ? 'reserved' : 'over', spentTokens, reservedTokens, spentNano, reservedNano, ...shared };
     },
     async release(reservationId) {
       await run(SCRIPTS.release, [reservationId]);
     },
-    async escalation(step, pending) {
-      // One field of the meta hash, written or removed by one command: atomic without a script.
-      const field = `${ESCALATION_FIELD}${step}`;
-      await deadline(pending ? client.hSet(keys[0]!, field, JSON.stringify(pending)) : client.hDel(keys[0]!, field), options.timeoutMs);
+    async openEscalation(pending) {
+      const reply = await run(SCRIPTS.escalation, ['open', pending.id, JSON.stringify(pending), expiry(pending), '', '', ttl]);
+      return status(reply[0], reply[1], reply[2]);
+    },
+    async closeEscalation(id, halt) {
+      const reply = await run(SCRIPTS.escalation, ['close', id, '', '', halt?.status ?? '', halt ? JSON.stringify(halt.haltedBy) : '', ttl]);
+      return status(reply[0], reply[1], reply[2]);
+    },
+    async status() {
+      const reply = await run(SCRIPTS.status, ['read', '', '', '0']);
+      return status(reply[1], reply[2], reply[4]);
     },
     async setStatus(change, haltedBy) {
       const reply = await run(SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
-      return status(reply[1], reply[2]);
+      return status(reply[1], reply[2], reply[4]);
     },
   };
 }

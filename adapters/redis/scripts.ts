@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * The Lua scripts: each is one atomic step on the server, so no read-then-write ever happens from Node.
- * Every script takes the same five keys of one session (one hash tag, so one cluster slot):
- * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated), 2 the log
- * (list), 3 the pinned session start, 4 reservation expiries (sorted set), 5 reservation amounts (hash).
+ * Every script takes the same six keys of one session (one hash tag, so one cluster slot):
+ * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated, and one
+ * `escalation:<id>` field per open question), 2 the log (list), 3 the pinned session start, 4 reservation
+ * expiries (sorted set), 5 reservation amounts (hash), 6 open questions to a human by expiry (sorted set).
  * Money and tokens are integers (HINCRBY), never floats. Only commands Valkey shares with Redis.
  */
 const COMMON = `
@@ -34,15 +35,30 @@ local function read_since(seen, seq)
   return 0, '', redis.call('LRANGE', KEYS[2], seen - first, -1)
 end
 local function touch(ttl)
-  for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
+  for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+local function open_questions(now)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 64)
+  for _, id in ipairs(expired) do
+    redis.call('ZREM', KEYS[6], id)
+    redis.call('HDEL', KEYS[1], 'escalation:' .. id)
+  end
+  return redis.call('ZCARD', KEYS[6])
+end
+local function open_question(id, pending, expires)
+  redis.call('ZADD', KEYS[6], expires, id)
+  redis.call('HSET', KEYS[1], 'escalation:' .. id, pending)
 end
 `;
 
 /**
- * Appends only if the log still has \`seen\` entries and the status is still the one the decision assumed;
- * otherwise answers with what changed: 0, seq, status, halted, rebuild, start, then the entries after \`seen\`. With the entry: reconciles an
- * llm.call (releases its reservation, books the actual spend) and writes a halt, in the same step.
- * ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt, halted, isStart, lastFlag, lastStep.
+ * Appends only if the log still has \`seen\` entries, and the status and whether a question is open are still
+ * what the decision assumed; otherwise answers with what changed: 0, seq, status, halted, open questions,
+ * rebuild, start, then the entries after \`seen\`. With the entry: reconciles an llm.call (releases its
+ * reservation, books the actual spend), writes a halt, and opens the question the entry puts to a human, in
+ * the same step. ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt,
+ * halted, isStart, lastFlag, lastStep, escalating ('1' assumed open), question id, question, its expiry.
+ * Reply on success: 1, seq, status, halted, open questions.
  */
 const APPEND = `${COMMON}
 local seen = tonumber(ARGV[1])
@@ -50,13 +66,14 @@ local m = redis.call('HMGET', KEYS[1], 'seq', 'status', 'halted')
 local seq = tonumber(m[1] or '0')
 local status = m[2] or 'active'
 local halted = m[3] or ''
-if seq ~= seen or status ~= ARGV[2] then
+local now = now_ms()
+local open = open_questions(now)
+if seq ~= seen or status ~= ARGV[2] or (open > 0) ~= (ARGV[14] == '1') then
   local rebuild, start, entries = read_since(seen, seq)
-  local reply = {0, seq, status, halted, rebuild, start}
+  local reply = {0, seq, status, halted, open, rebuild, start}
   for _, e in ipairs(entries) do reply[#reply + 1] = e end
   return reply
 end
-local now = now_ms()
 local ttl = tonumber(ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 seq = seq + 1
@@ -78,15 +95,20 @@ elseif halt ~= '' and status ~= 'killed' then
   halted = ARGV[10]
   redis.call('HSET', KEYS[1], 'halted', halted)
 end
+if ARGV[15] ~= '' then
+  open_question(ARGV[15], ARGV[16], ARGV[17])
+  open = open + 1
+end
 redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'lastStep', ARGV[13], 'updated', now)
 touch(ttl)
-return {1, seq, status, halted}
+return {1, seq, status, halted, open}
 `;
 
 /**
  * Admission: reserves the estimate only if spent + reserved + estimate stays within every cap (inclusive),
  * after releasing expired reservations (a crashed process's). ARGV: id, tokens, nano, maxTokens, maxNano,
- * reservationTtl, sessionTtl, force. Reply: outcome (1 reserved, 0 over, -1 halted), status, halted, budget.
+ * reservationTtl, sessionTtl, force. Reply: outcome (1 reserved, 0 over, -1 halted, -2 a question is open),
+ * status, halted, budget.
  */
 const RESERVE = `${COMMON}
 local now = now_ms()
@@ -95,6 +117,7 @@ local m = redis.call('HMGET', KEYS[1], 'status', 'halted', 'spentTokens', 'reser
 local status = m[1] or 'active'
 local halted = m[2] or ''
 if status == 'paused' or status == 'killed' then return {-1, status, halted} end
+if open_questions(now) > 0 then return {-2, status, halted} end
 local st, rt, sn, rn = tonumber(m[3] or '0'), tonumber(m[4] or '0'), tonumber(m[5] or '0'), tonumber(m[6] or '0')
 local t, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 if ARGV[8] ~= '1' and ((ARGV[4] ~= '' and st + rt + t > tonumber(ARGV[4])) or (ARGV[5] ~= '' and sn + rn + n > tonumber(ARGV[5]))) then
@@ -116,9 +139,9 @@ return 1
 `;
 
 /**
- * kill | pause | resume. A killed session stays killed; resume lifts only a pause. ARGV: op, halted,
- * ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created).
- * Reply: found (1 or -1), status, halted, status before.
+ * kill | pause | resume | read (changes nothing). A killed session stays killed; resume lifts only a pause.
+ * ARGV: op, halted, ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created).
+ * Reply: found (1 or -1), status, halted, status before, open questions.
  */
 const STATUS = `${COMMON}
 if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
@@ -127,6 +150,8 @@ local status = m[1] or 'active'
 local halted = m[2] or ''
 local before = status
 local op = ARGV[1]
+local now = now_ms()
+if op == 'read' then return {1, status, halted, before, open_questions(now)} end
 if op == 'resume' then
   if status == 'paused' then
     status = 'active'
@@ -138,9 +163,34 @@ elseif status ~= 'killed' then
   halted = ARGV[2]
   redis.call('HSET', KEYS[1], 'halted', halted)
 end
-redis.call('HSET', KEYS[1], 'status', status, 'updated', now_ms())
+redis.call('HSET', KEYS[1], 'status', status, 'updated', now)
 if ARGV[3] ~= '' then touch(tonumber(ARGV[3])) end
-return {1, status, halted, before}
+return {1, status, halted, before, open_questions(now)}
+`;
+
+/**
+ * Opens a question put to a human, or closes one with the halt its answer ends in (not over a kill), in one
+ * step. ARGV: open | close, id, question, its expiry, halt ('' | paused | killed), halted, ttl.
+ * Reply: status, halted, open questions.
+ */
+const ESCALATION = `${COMMON}
+local now = now_ms()
+if ARGV[1] == 'open' then
+  open_question(ARGV[2], ARGV[3], ARGV[4])
+else
+  redis.call('ZREM', KEYS[6], ARGV[2])
+  redis.call('HDEL', KEYS[1], 'escalation:' .. ARGV[2])
+end
+local m = redis.call('HMGET', KEYS[1], 'status', 'halted')
+local status = m[1] or 'active'
+local halted = m[2] or ''
+if ARGV[5] ~= '' and status ~= 'killed' then
+  status = ARGV[5]
+  halted = ARGV[6]
+  redis.call('HSET', KEYS[1], 'status', status, 'halted', halted, 'updated', now)
+end
+touch(tonumber(ARGV[7]))
+return {status, halted, open_questions(now)}
 `;
 
 export interface LuaScript {
@@ -157,4 +207,5 @@ export const SCRIPTS = {
   reserve: script(RESERVE),
   release: script(RELEASE),
   status: script(STATUS),
+  escalation: script(ESCALATION),
 } as const;

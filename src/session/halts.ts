@@ -1,10 +1,13 @@
-import type { Action, Flag } from '../trace/events.js';
+import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Decision } from '../decision.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import { AnomalyCode } from '../codes.js';
 
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
+
+/** Events refused (calls) or withheld (content) while a session is paused or killed. */
+const HALTABLE: ReadonlySet<TraceEvent['type']> = new Set(['tool.call', 'tool.result', 'llm.call', 'subagent.output', 'context.add']);
 
 /** Stops a session (paused or killed) and says so once; a killed session stays killed. */
 export function halt(state: SessionState, runtime: GuardRuntime, status: 'paused' | 'killed', step: number, flags: readonly Flag[]): void {
@@ -37,6 +40,38 @@ export function escalatingFlag(step: number): Flag {
   };
 }
 
+/**
+ * The halt an event meets whatever the checks found: while paused or after a kill, calls are refused and
+ * content (results, model output, subagent output) withheld; while a human is asked about one call, the
+ * session's other calls are refused. `undefined` when the event is decided normally. A result of a call
+ * the guard refused is already the model's to never see: it needs no halt flag. `escalating`: whether a
+ * question is open (a shared session counts those of every process).
+ */
+export function standingHalt(state: SessionState, event: TraceEvent, ofRefusedCall: boolean, escalating: boolean): { flag: Flag; action: Action } | undefined {
+  const halted = state.status === 'paused' || state.status === 'killed';
+  if (halted && HALTABLE.has(event.type) && !ofRefusedCall) return { flag: haltFlag(state, event.step), action: state.status === 'killed' ? 'kill' : 'pause' };
+  if (event.type === 'tool.call' && escalating) return { flag: escalatingFlag(event.step), action: 'pause' };
+  return undefined;
+}
+
+/**
+ * Kill wins over any answer that arrived after it: an outcome that would proceed in a killed session does
+ * not, and says why. Returns the decision's action.
+ */
+export function killWins(state: SessionState, outcome: Pick<Decision, 'proceed' | 'escalation'>, flags: Flag[], step: number, action: Action): Action {
+  if (!outcome.proceed || state.status !== 'killed') return action;
+  outcome.proceed = false;
+  if (outcome.escalation === 'approved') outcome.escalation = 'killed';
+  flags.push(haltFlag(state, step));
+  return 'kill';
+}
+
+/**
+ * A shared session's part in an escalation, once the human answered (or did not): the question is closed in
+ * the store together with the halt it ends in, and the store's status (a kill from another process) taken in.
+ */
+export type SettleEscalation = (halt: 'paused' | 'killed' | undefined) => Promise<void>;
+
 /** Calls queued behind a pending escalation (`halts.whileEscalating: queue`), per session; made on first use. */
 const waiting = new WeakMap<SessionState, Array<() => void>>();
 
@@ -51,8 +86,11 @@ export async function escalationsSettled(state: SessionState): Promise<void> {
   }
 }
 
-/** Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session. */
-export async function resolveAction(state: SessionState, runtime: GuardRuntime, action: Action, flags: readonly Flag[], step: number): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
+/**
+ * Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session.
+ * `settle`: a shared session closes the question in its store before the answer takes effect.
+ */
+export async function resolveAction(state: SessionState, runtime: GuardRuntime, action: Action, flags: readonly Flag[], step: number, settle?: SettleEscalation): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
   if (action === 'kill') {
     halt(state, runtime, 'killed', step, flags);
     return { proceed: false };
@@ -66,14 +104,26 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
   let timer: NodeJS.Timeout | undefined;
   state.escalating += 1;
   try {
-    const answer = await Promise.race([
-      Promise.resolve().then(() => escalate({ sessionId: state.id, step, flags: [...flags] })),
-      new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), runtime.policy.escalationTimeoutMs);
-        timer.unref?.();
-      }),
-    ]);
-    // Only exactly 'approve' approves; a kill that landed while waiting wins over it.
+    let answer: unknown;
+    try {
+      answer = await Promise.race([
+        Promise.resolve().then(() => escalate({ sessionId: state.id, step, flags: [...flags] })),
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), runtime.policy.escalationTimeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+    } catch {
+      answer = FAILED;
+    }
+    // Only exactly 'approve' approves.
+    const ends = answer === 'approve' ? undefined : answer === 'kill' ? 'killed' : 'paused';
+    try {
+      await settle?.(ends);
+    } catch {
+      answer = FAILED;
+    }
+    // A kill that landed while waiting wins over an approve.
     if (answer === 'approve' && state.status !== 'killed') return { proceed: true, escalation: 'approved' };
     if (answer === 'approve') return { proceed: false, escalation: 'killed' };
     if (answer === 'kill') {
@@ -81,10 +131,7 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
       return { proceed: false, escalation: 'killed' };
     }
     halt(state, runtime, 'paused', step, flags);
-    return { proceed: false, escalation: answer === 'timeout' ? 'timeout' : 'denied' };
-  } catch {
-    halt(state, runtime, 'paused', step, flags);
-    return { proceed: false, escalation: 'failed' };
+    return { proceed: false, escalation: answer === FAILED ? 'failed' : answer === 'timeout' ? 'timeout' : 'denied' };
   } finally {
     clearTimeout(timer);
     state.escalating -= 1;
@@ -97,6 +144,9 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
     }
   }
 }
+
+/** The escalation handler threw, or its answer could not be settled in a shared store: the call is refused. */
+const FAILED = Symbol('failed');
 
 /** Lifts a pause: later calls are decided normally again. */
 export function resumeSession(state: SessionState, runtime: GuardRuntime): void {

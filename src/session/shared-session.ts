@@ -8,14 +8,16 @@ import { applyEvent } from '../state/apply-event.js';
 import type { SessionState, SessionStatus } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
 import type { Charge } from '../state/budget.js';
-import type { AppendRequest, HaltRecord, LogEntry, LogRead, SessionLog, SharedLogEntry, SharedStatus } from '../state/session-log.js';
+import type { AppendRequest, HaltRecord, LogEntry, LogRead, PendingEscalation, SessionLog, SharedLogEntry, SharedStatus } from '../state/session-log.js';
 import type { Decision, ModelAdmission } from '../decision.js';
 import type { GuardRuntime } from '../runtime.js';
 import { scanContentSliced, type ContentScan } from '../text/content-scan.js';
 import { buildCheckContext, contentOf, scanOptions } from './check-context.js';
 import type { ArgumentProblem } from '../state/argument-snapshot.js';
-import { haltFlag, resolveAction } from './halts.js';
+import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAction, standingHalt, type SettleEscalation } from './halts.js';
+import { acceptPending, actionOfFlag, approvedDefinitions } from './pins.js';
 import { estimateModelCall, unusableEstimate, type ModelCallEstimate } from './model-admission.js';
+import { unpricedFlag } from '../checks/budget.js';
 
 /**
  * What a shared session needs of the session it replicates: its state, view and runtime (all three
@@ -38,8 +40,14 @@ export interface SessionReplica {
 const MAX_ATTEMPTS = 64;
 const NON_PROCEEDING: ReadonlySet<Action> = new Set(['block', 'pause', 'kill']);
 
-/** The store could not be reached in time, or stayed contended: the decision fails closed (or open, by policy). */
-export class SessionStoreUnavailable extends Error {}
+/** The store stayed contended: the decision fails closed (or open, by policy), like one the store did not answer. */
+class SessionStoreUnavailable extends Error {}
+
+/** An event to decide, or one built on the replica once it is current (accepting what is pending). */
+export type SharedInput = EventInput | TraceEvent | ((state: SessionState) => EventInput);
+
+/** A call queued behind an open question (`halts.whileEscalating: queue`) that learned of it only from the store. */
+const QUEUED = Symbol('queued');
 
 interface Evaluated {
   event: TraceEvent;
@@ -49,6 +57,10 @@ interface Evaluated {
   standing: boolean;
   /** The status the decision assumed: the append holds only if the store still has it. */
   status: SessionStatus;
+  /** Whether the decision assumed a question open: the append holds only if the store agrees. */
+  escalating: boolean;
+  /** The question this decision puts to a human, opened with its entry. */
+  question?: PendingEscalation;
   entry: LogEntry;
   /** `session.start` of a session another process started: nothing appended, its start decision replayed. */
   joined?: boolean;
@@ -68,6 +80,8 @@ export class SharedSession {
   private chain: Promise<unknown> = Promise.resolve();
   /** The status the store last reported, so a halt already written is not written twice. */
   private remote: SessionStatus = 'active';
+  /** Questions to a human open in the store, from every process, as the store last reported them. */
+  private openQuestions = 0;
   /** A halt or resume this process is writing: decisions wait for it, so none assumes a stale status. */
   private publishing: Promise<void> | undefined;
   /** This replica joined a session another process started: it records no second start or definitions. */
@@ -87,36 +101,70 @@ export class SharedSession {
     return run;
   }
 
-  async ingest(input: EventInput | TraceEvent, reservationId: string | undefined, argumentProblem?: ArgumentProblem): Promise<Decision> {
+  /** Whether a question to a human is open in the session (in any process), as the store last said. */
+  private get escalating(): boolean {
+    return this.openQuestions > 0;
+  }
+
+  async ingest(input: SharedInput, reservationId: string | undefined, argumentProblem?: ArgumentProblem): Promise<Decision> {
     const session = this.session;
     const runtime = session.runtime;
-    if (input.type === 'guard.decision') {
+    if (typeof input !== 'function' && input.type === 'guard.decision') {
       return { step: session.state.lastStep, action: 'allow', flags: [], proceed: true, ignored: true };
     }
-    const ts = input.ts ?? (runtime.live ? new Date(runtime.clock()).toISOString() : undefined);
+    const ts = typeof input !== 'function' && input.ts !== undefined ? input.ts : runtime.live ? new Date(runtime.clock()).toISOString() : undefined;
+    const build = (state: SessionState): EventInput | TraceEvent => {
+      const made = typeof input === 'function' ? input(state) : input;
+      return ts === undefined || made.ts !== undefined ? made : ({ ...made, ts } as EventInput | TraceEvent);
+    };
+    // Calls queue behind an open question when the policy says so (`halts.whileEscalating`), once, as in memory.
+    let mayQueue = typeof input !== 'function' && input.type === 'tool.call' && runtime.policy.halts.whileEscalating === 'queue';
     let evaluated: Evaluated;
     let applyError: unknown;
-    try {
-      ({ evaluated, applyError } = await this.exclusive(() => this.commit(ts === undefined ? input : ({ ...input, ts } as EventInput | TraceEvent), reservationId, argumentProblem)));
-    } catch (error) {
-      if (error instanceof RangeError) throw error;
-      return this.unavailable(input, error);
+    for (;;) {
+      if (mayQueue && this.escalating) {
+        await this.escalationsSettled();
+        mayQueue = false;
+      }
+      let committed: Awaited<ReturnType<SharedSession['commit']>>;
+      try {
+        committed = await this.exclusive(() => this.commit(build, reservationId, argumentProblem, mayQueue));
+      } catch (error) {
+        if (error instanceof RangeError) throw error;
+        return this.unavailable(build(session.state), error);
+      }
+      if (committed === QUEUED) {
+        mayQueue = true;
+        continue;
+      }
+      ({ evaluated, applyError } = committed);
+      break;
     }
-    const { event, flags, standing, entry } = evaluated;
+    const { event, flags, standing, entry, question } = evaluated;
     let action = evaluated.action;
-    runtime.record(event);
+    const written = runtime.record(event);
     if (evaluated.joined) return { step: event.step, action, flags, proceed: !NON_PROCEEDING.has(action) };
-    const tool = 'tool' in event && typeof event.tool === 'string' ? session.state.tools.get(event.tool) : undefined;
+    const state = session.state;
+    const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
+    // Known only once the entry is in the log (its step was not settled before): refused here, and a refused
+    // call is appended as such, so every replica withholds its result.
+    if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
+      flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });
+      action = moreSevere(action, decide(flags, runtime.policy, tool));
+    }
     if (applyError !== undefined) {
       flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The guard could not record this ${event.type}: ${(applyError as Error)?.message ?? String(applyError)}.`, step: event.step, evidence: { stage: 'commit' } });
       action = moreSevere(action, decide(flags, runtime.policy, tool));
     }
-    const outcome = standing ? { proceed: false } : await this.resolve(action, flags, event.step);
+    const outcome: Pick<Decision, 'proceed' | 'escalation'> = standing ? { proceed: false } : await this.resolve(action, flags, event.step, question);
+    action = killWins(state, outcome, flags, event.step, action);
+    // Definitions a human approved through the escalation handler take effect at once, in every process.
+    if (event.type === 'tool.definitions' && outcome.escalation === 'approved') await this.acceptApproved(flags);
     const decision: Decision = { step: event.step, action, flags, ...outcome };
     if (!decision.proceed && REFUSABLE.has(event.type)) {
       if (event.type === 'tool.call' && !entry.refused) {
-        session.state.refuseCall(event.call_id);
-        void this.exclusive(() => this.appendFact({ refuse: event.call_id, lastStep: session.state.lastStep })).catch((error: unknown) => this.failed(error));
+        state.refuseCall(event.call_id);
+        void this.exclusive(() => this.appendFact({ refuse: event.call_id, lastStep: state.lastStep })).catch((error: unknown) => this.failed(error));
       }
       decision.refusal = buildRefusal(action, flags, refusalSubject(event));
     }
@@ -124,22 +172,61 @@ export class SharedSession {
     return decision;
   }
 
-  /** Decides on the replica and appends; on a conflict, applies what others appended and decides again. */
-  private async commit(input: EventInput | TraceEvent, reservationId: string | undefined, argumentProblem?: ArgumentProblem): Promise<{ evaluated: Evaluated; applyError?: unknown }> {
+  /**
+   * Waits until no question to a human is open in the session: one of this process wakes its waiters when
+   * answered; one of another process is polled for (with backoff), up to its deadline in the store.
+   */
+  private async escalationsSettled(): Promise<void> {
+    let waitMs = 20;
+    while (this.openQuestions > 0) {
+      if (this.session.state.escalating > 0) {
+        await escalationsSettled(this.session.state);
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      waitMs = Math.min(waitMs * 2, 500);
+      try {
+        this.noteStatus(await this.log.status());
+      } catch {
+        // The store does not answer: the call goes on to its decision, which fails closed.
+        return;
+      }
+    }
+  }
+
+  /** Appends the acceptance of definitions a human approved, so every replica applies it after the change. */
+  private async acceptApproved(flags: readonly Flag[]): Promise<void> {
+    const state = this.session.state;
+    const names = approvedDefinitions(state, flags);
+    if (names.length === 0) return;
+    await this.exclusive(() => this.appendFact({ accept: names, lastStep: state.lastStep })).catch((error: unknown) => this.failed(error));
+  }
+
+  /**
+   * Decides on the replica and appends; on a conflict, applies what others appended and decides again.
+   * `mayQueue`: a call that would be refused for an open question returns QUEUED instead, to wait for it.
+   */
+  private async commit(build: (state: SessionState) => EventInput | TraceEvent, reservationId: string | undefined, argumentProblem: ArgumentProblem | undefined, mayQueue: boolean): Promise<{ evaluated: Evaluated; applyError?: unknown } | typeof QUEUED> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       await this.publishing;
-      const evaluated = await this.evaluate(input, reservationId, argumentProblem);
+      const evaluated = await this.evaluate(build(this.session.state), reservationId, argumentProblem);
       if (evaluated.joined) {
         this.joined = true;
         return { evaluated };
       }
+      if (mayQueue && evaluated.flags.some((found) => found.evidence?.escalating === true)) return QUEUED;
       const request = this.appendRequest(evaluated);
       const result = await this.log.append(request);
       if (result.ok) {
         if (evaluated.event.type === 'session.start') this.startEntry = evaluated.entry;
         const applyError = this.apply(evaluated.entry, evaluated.context);
         this.seen = result.seq;
-        this.noteStatus(result);
+        if (request.halt && request.halt.status !== 'ended') {
+          // This decision's own halt: said once, with its flags, as a memory session says it.
+          this.remote = result.status;
+          this.openQuestions = result.escalating ?? this.openQuestions;
+          halt(this.session.state, this.session.runtime, request.halt.status, evaluated.event.step, evaluated.flags);
+        } else this.noteStatus(result);
         return { evaluated, applyError };
       }
       this.absorb(result);
@@ -152,9 +239,10 @@ export class SharedSession {
     const session = this.session;
     const state = session.state;
     const runtime = session.runtime;
+    const escalating = this.escalating;
     if (input.type === 'session.start' && this.seen > 0) {
       const start = this.startEntry;
-      if (start) return { event: start.event, context: this.contextFor(start.event), flags: [...start.flags], action: start.action, standing: false, status: state.status, entry: start, joined: true };
+      if (start) return { event: start.event, context: this.contextFor(start.event), flags: [...start.flags], action: start.action, standing: false, status: state.status, escalating, entry: start, joined: true };
     }
     const step = input.step ?? state.lastStep + 1;
     if (step <= state.lastStep) throw new RangeError(`step ${step} is not after step ${state.lastStep} of session ${session.id}`);
@@ -164,26 +252,38 @@ export class SharedSession {
     const content = contentOf(event);
     const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, state, runtime));
     const context = this.contextFor(event, sliced instanceof Promise ? await sliced : sliced, argumentProblem);
-    const found = runChecks(runtime.checks, event, context);
+    const found = runChecks(runtime.checks, event, context, runtime.policy.checkTimeoutMs);
     const flags = Array.isArray(found) ? [...found] : await found;
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
     let action = decide(flags, runtime.policy, tool);
     const status = state.status;
-    const standing = event.type === 'tool.call' && (status === 'paused' || status === 'killed');
+    // The same halts as a memory session's, on the replica's status and the store's open questions.
+    const ofRefusedCall = event.type === 'tool.result' && state.refusedCallIds.has(event.call_id);
+    const standing = standingHalt(state, event, ofRefusedCall, escalating);
     if (standing) {
-      flags.push(haltFlag(state, event.step));
-      action = moreSevere(action, status === 'killed' ? 'kill' : 'pause');
+      flags.push(standing.flag);
+      action = moreSevere(action, standing.action);
     }
     // A session start holds two more steps: its decision record and the guard's tool definitions.
     const entry: LogEntry = { event, flags, action, lastStep: step + (event.type === 'session.start' ? 2 : 1) };
     if (reservationId !== undefined) entry.reservationId = reservationId;
     if (event.type === 'tool.call' && (standing || action === 'block' || action === 'kill' || (action === 'pause' && !runtime.escalate))) entry.refused = true;
-    return { event, context, flags, action, standing, status, entry };
+    const evaluated: Evaluated = { event, context, flags, action, standing: standing !== undefined, status, escalating, entry };
+    // A pause put to a human opens its question with the entry: no other call is decided in between.
+    if (!standing && action === 'pause' && runtime.escalate) evaluated.question = this.question(event.step, flags);
+    return evaluated;
   }
 
-  private appendRequest({ event, flags, action, standing, status, entry }: Evaluated): AppendRequest {
+  /** A question to a human about the decision at `step`, open until the handler's deadline. */
+  private question(step: number, flags: readonly Flag[]): PendingEscalation {
+    const runtime = this.session.runtime;
+    return { id: randomUUID(), step, codes: [...new Set(flags.map((flag) => flag.code))], until: runtime.clock() + runtime.policy.escalationTimeoutMs };
+  }
+
+  private appendRequest({ event, flags, action, standing, status, escalating, question, entry }: Evaluated): AppendRequest {
     const state = this.session.state;
-    const request: AppendRequest = { seen: this.seen, status, entry };
+    const request: AppendRequest = { seen: this.seen, status, escalating, entry };
+    if (question) request.escalation = question;
     if (event.type === 'llm.call') {
       const charge: Charge = state.budget.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 });
       request.charge = { ...charge, ...(entry.reservationId !== undefined ? { reservationId: entry.reservationId } : {}) };
@@ -198,10 +298,10 @@ export class SharedSession {
     return request;
   }
 
-  /** Appends an entry that decides nothing (a late refusal), retrying past other processes' appends. */
+  /** Appends an entry that decides nothing (a late refusal, an approved definition change), retrying past other processes' appends. */
   private async appendFact(entry: SharedLogEntry): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const result = await this.log.append({ seen: this.seen, status: this.session.state.status, entry: { ...entry, lastStep: Math.max(entry.lastStep, this.session.state.lastStep) } });
+      const result = await this.log.append({ seen: this.seen, status: this.session.state.status, escalating: this.escalating, entry: { ...entry, lastStep: Math.max(entry.lastStep, this.session.state.lastStep) } });
       if (result.ok) {
         this.applyEntry(entry);
         this.seen = result.seq;
@@ -238,8 +338,9 @@ export class SharedSession {
   }
 
   private applyEntry(entry: SharedLogEntry): void {
-    if ('refuse' in entry) {
-      this.session.state.refuseCall(entry.refuse);
+    if ('refuse' in entry || 'accept' in entry) {
+      if ('refuse' in entry) this.session.state.refuseCall(entry.refuse);
+      else acceptPending(this.session.state, entry.accept);
       this.session.state.lastStep = Math.max(this.session.state.lastStep, entry.lastStep);
       return;
     }
@@ -261,7 +362,7 @@ export class SharedSession {
     let failure: unknown;
     if (!ofRefusedCall) {
       try {
-        applyEvent(state, event, context, entry.flags, entry.action, session.runtime.policy, entry.reservationId);
+        applyEvent(state, event, context, entry.flags, entry.action, session.runtime.policy, entry.reservationId, actionOfFlag(state, session.runtime.policy));
       } catch (error) {
         failure = error ?? new Error('unknown');
       }
@@ -275,6 +376,7 @@ export class SharedSession {
     const state = this.session.state;
     const runtime = this.session.runtime;
     this.remote = shared.status;
+    if (shared.escalating !== undefined) this.openQuestions = shared.escalating;
     const before = state.status;
     state.status = shared.status;
     state.haltedBy = shared.haltedBy;
@@ -311,50 +413,80 @@ export class SharedSession {
       return this.unavailable({ type: 'llm.call', model: 'admission', output: {} }, error, 'Model call');
     }
     this.noteStatus(result);
+    if (result.outcome === 'escalating') {
+      // A question to a human is open: as in memory, no model call is admitted until it is answered.
+      this.openQuestions = Math.max(this.openQuestions, 1);
+      const flags = [escalatingFlag(step)];
+      return { step, action: 'pause', flags, proceed: false, refusal: buildRefusal('pause', flags, 'Model call') };
+    }
     if (result.outcome === 'halted') {
       const flags = [haltFlag(session.state, step)];
       const action = result.status === 'killed' ? 'kill' : 'pause';
       return { step, action, flags, proceed: false, refusal: buildRefusal(action, flags, 'Model call') };
     }
-    if (result.outcome === 'reserved') return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: request.id, ...(throttledMs > 0 ? { throttledMs } : {}) };
-    const flags: Flag[] = [
-      {
+    // An unpriced model under a cost cap is flagged once, as in memory (the flag's action decides, with the budget's).
+    const flags: Flag[] = [];
+    if (budget.maxCostNano !== undefined && estimate.priced === false && !session.state.isUnpricedKnown(input.model)) flags.push(unpricedFlag(input.model, step));
+    const reserved = result.outcome === 'reserved';
+    if (reserved && flags.length === 0) return { step, action: throttledMs > 0 ? 'throttle' : 'allow', flags: [], proceed: true, reservationId: request.id, ...(throttledMs > 0 ? { throttledMs } : {}) };
+    if (!reserved) {
+      flags.push({
         code: AnomalyCode.BUDGET_EXCEEDED,
         step,
         message: `A model call of about ${estimate.tokens} tokens does not fit the session budget (${result.spentTokens} spent, ${result.reservedTokens} reserved).`,
         evidence: { estimate: estimate.tokens, spent: result.spentTokens, reserved: result.reservedTokens, limit: budget.maxTokens ?? null },
-      },
-    ];
+      });
+    }
     const action = decide(flags, session.runtime.policy, undefined);
     const outcome = await this.resolve(action, flags, step);
     const decision: ModelAdmission = { step, action, flags, ...outcome };
     if (decision.proceed) {
+      if (flags.some((found) => found.code === AnomalyCode.MODEL_UNPRICED)) session.state.markUnpriced(input.model);
+      // An approved admission still holds its estimate (over the cap, if a human approved that), so concurrent ones see it.
       try {
-        await this.log.reserve({ ...request, force: true });
+        if (!reserved) await this.log.reserve({ ...request, force: true });
         decision.reservationId = request.id;
       } catch (error) {
         return this.unavailable({ type: 'llm.call', model: 'admission', output: {} }, error, 'Model call');
       }
-    } else decision.refusal = buildRefusal(action, flags, 'Model call');
+    } else {
+      if (reserved) this.release(request.id);
+      decision.refusal = buildRefusal(action, flags, 'Model call');
+    }
     return decision;
   }
 
   /**
-   * The session's own resolve (a pause asks a human, a kill stops the session), with the question marked
-   * in the store while it is open, and a halt it ends in written through to every process.
+   * The session's own resolve (a pause asks a human, a kill stops the session), with the question open in the
+   * store while it waits (`question`: opened with the decision's entry), closed with the halt its answer ends
+   * in, and any other halt written through to every process.
    */
-  private async resolve(action: Action, flags: readonly Flag[], step: number): ReturnType<typeof resolveAction> {
+  private async resolve(action: Action, flags: readonly Flag[], step: number, question?: PendingEscalation): ReturnType<typeof resolveAction> {
     const { state, runtime } = this.session;
-    const asks = action === 'pause' && runtime.escalate !== undefined && this.log.escalation !== undefined;
-    const pending = asks ? { step, codes: [...new Set(flags.map((flag) => flag.code))], until: runtime.clock() + runtime.policy.escalationTimeoutMs } : undefined;
-    if (pending) await this.log.escalation!(step, pending).catch((error: unknown) => this.failed(error));
-    try {
-      const outcome = await resolveAction(state, runtime, action, flags, step);
-      if (state.status === 'killed' || state.status === 'paused') this.publish(state.status === 'killed' ? 'kill' : 'pause', state.haltedBy);
-      return outcome;
-    } finally {
-      if (pending) this.log.escalation!(step, undefined).catch((error: unknown) => this.failed(error));
+    let open = question;
+    if (!open && action === 'pause' && runtime.escalate) {
+      // A question no entry opened (a model call's admission) is opened on its own.
+      open = this.question(step, flags);
+      try {
+        this.noteStatus(await this.log.openEscalation(open));
+      } catch (error) {
+        this.failed(error);
+      }
     }
+    const asked = open;
+    const settle: SettleEscalation | undefined = asked
+      ? async (ends) => {
+          const shared = await this.log.closeEscalation(asked.id, ends ? { status: ends, haltedBy: { step, codes: asked.codes } } : undefined);
+          // The halt this answer ends in is said by the session itself; one from another process (a kill) is taken in.
+          if (shared.status === (ends ?? state.status)) {
+            this.remote = shared.status;
+            this.openQuestions = shared.escalating ?? this.openQuestions;
+          } else this.noteStatus(shared);
+        }
+      : undefined;
+    const outcome = await resolveAction(state, runtime, action, flags, step, settle);
+    if (state.status === 'killed' || state.status === 'paused') this.publish(state.status === 'killed' ? 'kill' : 'pause', state.haltedBy);
+    return outcome;
   }
 
   release(reservationId: string | undefined): void {

@@ -23,7 +23,13 @@ export interface RefusalEntry {
   lastStep: number;
 }
 
-export type SharedLogEntry = LogEntry | RefusalEntry;
+/** Held-back definitions a human approved through the escalation handler after their change was logged. */
+export interface AcceptanceEntry {
+  accept: string[];
+  lastStep: number;
+}
+
+export type SharedLogEntry = LogEntry | RefusalEntry | AcceptanceEntry;
 
 /** Who halted the session, and why. */
 export interface HaltRecord {
@@ -35,6 +41,8 @@ export interface HaltRecord {
 export interface SharedStatus {
   status: SessionStatus;
   haltedBy?: HaltRecord;
+  /** Questions put to a human and not yet answered, by any process: while there are any, other calls are refused or queued. */
+  escalating?: number;
 }
 
 /** What the store holds after the entries a process has applied. */
@@ -57,6 +65,10 @@ export interface AppendRequest {
   seen: number;
   /** The status the decision assumed: the append happens only if the store's status is still this. */
   status: SessionStatus;
+  /** Whether the decision assumed a question open: the append happens only if the store agrees. */
+  escalating: boolean;
+  /** A question the decision puts to a human, opened with the entry, so no other call is decided in between. */
+  escalation?: PendingEscalation;
   entry: SharedLogEntry;
   /** An `llm.call`'s actual usage, booked as spent, releasing its reservation, in the same step. */
   charge?: { tokens: number; costNano: number; reservationId?: string };
@@ -85,7 +97,7 @@ export interface ReserveRequest {
   force?: boolean;
 }
 
-export type ReserveResult = ({ outcome: 'reserved' | 'over' } & Budget & SharedStatus) | ({ outcome: 'halted' } & SharedStatus);
+export type ReserveResult = ({ outcome: 'reserved' | 'over' } & Budget & SharedStatus) | ({ outcome: 'halted' } & SharedStatus) | ({ outcome: 'escalating' } & SharedStatus);
 
 /**
  * A session's shared log and budget, kept by a store every process can reach (Redis). Each call is one
@@ -97,14 +109,23 @@ export interface SessionLog {
   release(reservationId: string): Promise<void>;
   /** Kill, pause or resume; a killed session stays killed. Returns the status after. */
   setStatus(change: 'kill' | 'pause' | 'resume', haltedBy?: HaltRecord): Promise<SharedStatus>;
-  /** Marks a pause awaiting a human's answer (`pending`), or clears the mark, so operators see it. */
-  escalation?(step: number, pending: PendingEscalation | undefined): Promise<void>;
+  /** The status as the store has it now, with the questions still open. */
+  status(): Promise<SharedStatus>;
+  /** Opens a question put to a human (one not opened with an append: a model call's admission). */
+  openEscalation(pending: PendingEscalation): Promise<SharedStatus>;
+  /** Closes a question, with the halt its answer ends in (a denial pauses, a kill kills), in one step. Returns the status after. */
+  closeEscalation(id: string, halt: { status: 'paused' | 'killed'; haltedBy: HaltRecord } | undefined): Promise<SharedStatus>;
 }
 
 /** A pause a process has put to a human and not yet had answered. */
 export interface PendingEscalation {
+  /** Names the question (several may be open at one step). */
+  id: string;
   step: number;
   codes: string[];
-  /** When the asking process gives up waiting (epoch ms). */
+  /**
+   * When the asking process gives up waiting (epoch ms). A question still open a while after it (its process
+   * died) no longer holds the session.
+   */
   until: number;
 }

@@ -4,22 +4,10 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
+import { redisAnswers as answers } from '../../adapters/redis/ping.js';
 
 /** The Redis the tests use: REDIS_URL, else the one every session and CI run starts. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function answers(url: string): Promise<boolean> {
-  const client = createClient({ url, socket: { connectTimeout: 1_000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
 
 export const redisAnswers = await answers(REDIS_URL);
 if (!redisAnswers) {

@@ -103,6 +103,46 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     await replica.close();
   }, 120_000);
 
+  it('a question put to a human in process B holds process A; a kill from A wins over the approve B gets after it', async () => {
+    const policy = { actions: { ENTITY_HALLUCINATION: 'pause' } };
+    const a = spawnReplica('asked', { policy, escalate: true });
+    const b = spawnReplica('asked', { policy, escalate: true });
+    await a.send('start');
+    await b.send('start');
+    await a.send('message', { role: 'user', content: 'order ord_7 please' });
+    const waiting = b.send<{ action: string; proceed: boolean; escalation?: string }>('call', { tool: 'get_order', args: { order_id: 'ord_404' } });
+    await eventually(async () => (await b.send<number>('asked')) === 1);
+    expect(await a.send('call', { tool: 'get_order', args: { order_id: 'ord_7' } })).toMatchObject({ proceed: false, codes: ['SESSION_PAUSED'] });
+    expect(await a.send('kill', { reason: 'operator' })).toBe('killed');
+    await eventually(async () => (await client.hGet(`${prefix}{asked}:meta`, 'status')) === 'killed');
+    expect(await b.send('answer', { value: 'approve' })).toBe(1);
+    // As in one process: the call stays refused, its escalation reports the kill.
+    expect(await waiting).toMatchObject({ action: 'pause', proceed: false, escalation: 'killed' });
+    expect(await b.send('call', { tool: 'get_order', args: { order_id: 'ord_7' } })).toMatchObject({ action: 'kill', codes: ['SESSION_KILLED'] });
+    await Promise.all([a.close(), b.close()]);
+  }, 120_000);
+
+  it('a question whose process died stops holding the session after its deadline', async () => {
+    const policy = { actions: { ENTITY_HALLUCINATION: 'pause' }, escalationTimeoutMs: 8_000 };
+    const doomed = spawnReplica('orphan', { policy, escalate: true, timeoutMs: 500 });
+    const survivor = spawnReplica('orphan', { policy });
+    await doomed.send('start');
+    await survivor.send('start');
+    await doomed.send('message', { role: 'user', content: 'order ord_8 please' });
+    doomed.send('call', { tool: 'get_order', args: { order_id: 'ord_404' } }).catch(() => undefined);
+    await eventually(async () => (await doomed.send<number>('asked')) === 1);
+    doomed.kill();
+    await doomed.exited;
+    // Refused while the question may still be answered; decided normally once it is past its deadline (and the
+    // grace its asker had to settle it: twice its store's timeout).
+    expect(await survivor.send('call', { tool: 'get_order', args: { order_id: 'ord_8' } })).toMatchObject({ proceed: false, codes: ['SESSION_PAUSED'] });
+    const meta = await client.hGetAll(`${prefix}{orphan}:meta`);
+    const question = JSON.parse(Object.entries(meta).find(([field]) => field.startsWith('escalation:'))![1]) as { until: number };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, question.until + 1_000 - Date.now()) + 200));
+    expect(await survivor.send('call', { tool: 'get_order', args: { order_id: 'ord_8' } })).toMatchObject({ action: 'allow' });
+    await survivor.close();
+  }, 120_000);
+
   it("a crashed process's reservation is released when it expires", async () => {
     const policy = { budget: { maxTokens: 50 }, actions: { BUDGET_EXCEEDED: 'block' } };
     const doomed = spawnReplica('crash', { policy, reservationTtlMs: 500 });
