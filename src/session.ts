@@ -439,7 +439,7 @@ export class GuardSession {
     event.step = step;
     if (event.ts === undefined && this.runtime.live) {
       const now = this.runtime.clock();
-      event.ts = new Date(now).toISOString();
+      event.ts = isoTime(now);
       // The time is known: checks read it without parsing the text back.
       this.placedTs = event.ts;
       this.placedAt = now;
@@ -483,6 +483,19 @@ export class GuardSession {
       this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
     }
   }
+}
+
+/** The last time formatted: a session records several events within one millisecond (a call, its decision, its result). */
+let formattedAt = NaN;
+let formatted = '';
+
+/** `new Date(ms).toISOString()`, formatted once per millisecond. */
+function isoTime(ms: number): string {
+  if (ms !== formattedAt) {
+    formatted = new Date(ms).toISOString();
+    formattedAt = ms;
+  }
+  return formatted;
 }
 
 /** Flags that are also operator alerts (an `alert` event), by alert kind. */

@@ -163,16 +163,29 @@ const MAX_SHAPES = 64;
 
 /** A session's id shapes: bounded, deduplicated by regex source. */
 /** Shapes of recently seen ids: the same ids recur in every call and result of a session. */
-const shapeCache = new Map<string, ReturnType<typeof shapeOfId> | null>();
+/** An id's shape, and the naming convention it may follow (`cust_789`: prefix, separator, number). */
+interface IdForm {
+  shape: NonNullable<ReturnType<typeof shapeOfId>>;
+  convention: { prefix: string; separator: string; number: string } | undefined;
+}
+const shapeCache = new Map<string, IdForm | null>();
 
-function cachedShapeOf(id: string): ReturnType<typeof shapeOfId> {
-  let shape = shapeCache.get(id);
-  if (shape === undefined) {
-    shape = shapeOfId(id) ?? null;
+function conventionOf(id: string): IdForm['convention'] {
+  const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
+  if (!match) return undefined;
+  const [, prefix, separator, number] = match as unknown as [string, string, string, string];
+  return { prefix, separator, number };
+}
+
+function cachedFormOf(id: string): IdForm | undefined {
+  let form = shapeCache.get(id);
+  if (form === undefined) {
+    const shape = shapeOfId(id);
+    form = shape === undefined ? null : { shape, convention: conventionOf(id) };
     if (shapeCache.size >= 4_096) shapeCache.delete(shapeCache.keys().next().value!);
-    shapeCache.set(id, shape);
+    shapeCache.set(id, form);
   }
-  return shape ?? undefined;
+  return form ?? undefined;
 }
 
 export class IdShapeSet {
@@ -225,9 +238,12 @@ export class IdShapeSet {
 
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
-    const shape = cachedShapeOf(id);
-    if (shape === undefined) return false;
-    this.learnConvention(id, origin);
+    const form = cachedFormOf(id);
+    if (form === undefined) return false;
+    const shape = form.shape;
+    if (form.convention !== undefined) this.learnConvention(id, form.convention, origin);
+    // Known already (the usual case: a session's ids share a few shapes): nothing to build.
+    if (this.shapes.has(shape.source) || this.shapes.size >= this.capacity) return false;
     return this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
   }
 
@@ -243,16 +259,18 @@ export class IdShapeSet {
     for (const convention of this.conventions?.values() ?? []) this.addConventionShape(normalized, convention);
   }
 
-  private learnConvention(id: string, origin: string): void {
-    const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
-    if (!match) return;
-    const [, prefix, separator, number] = match as unknown as [string, string, string, string];
-    if (![...(this.kinds ?? [])].some((kind) => kind.startsWith(prefix))) return;
+  private learnConvention(id: string, { prefix, separator, number }: NonNullable<IdForm['convention']>, origin: string): void {
+    if (!this.hasKindStarting(prefix)) return;
     const key = `${separator}${number.length}`;
     if (this.conventions?.has(key) || (this.conventions?.size ?? 0) >= 4) return;
     const convention = { separator, digits: `\\d{${Math.max(1, number.length - 2)},${number.length + 2}}`, origin: `${origin}:${id}` };
     this.ownConventions().set(key, convention);
     for (const kind of this.kinds ?? []) this.addConventionShape(kind, convention);
+  }
+
+  private hasKindStarting(prefix: string): boolean {
+    if (this.kinds) for (const kind of this.kinds) if (kind.startsWith(prefix)) return true;
+    return false;
   }
 
   private addConventionShape(kind: string, convention: { separator: string; digits: string; origin: string }): void {
