@@ -68,7 +68,11 @@ function parseArguments(raw: ToolCallEvent['arguments'], policy: Policy): { valu
 
 interface Frame {
   node: unknown;
-  path: string;
+  /** The frame it is inside, and its key or index there: its JSON pointer is written only when a finding needs it. */
+  parent: Frame | undefined;
+  step: string | number;
+  path: string | undefined;
+  /** Its path as the policy names arguments (`items[].item_id`), kept only when the tool's policy lists any. */
   policyPath: string;
   depth: number;
   /** Inside an argument whose name marks an id (or the policy lists). */
@@ -125,6 +129,12 @@ export function unusableCall(tool: RegisteredTool | undefined, problem: Argument
   return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, problem };
 }
 
+/** A frame's JSON pointer (`/items/0/item_id`; `''` for the arguments themselves). */
+function pathOf(frame: Frame): string {
+  if (frame.path === undefined) frame.path = `${pathOf(frame.parent!)}/${frame.step}`;
+  return frame.path;
+}
+
 export function prepareCall(
   event: ToolCallEvent,
   tool: RegisteredTool | undefined,
@@ -154,15 +164,18 @@ export function prepareCall(
     }
   };
   const echo = (token: string) => void echoTokens.add(token);
-  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
+  const policyPaths = entityPaths.size > 0 || ignoredPaths.size > 0;
+  const stack: Frame[] = [{ node: args, parent: undefined, step: '', path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
   while (stack.length > 0) {
-    const { node, path, policyPath, depth, idVia, idKey } = stack.pop()!;
+    const frame = stack.pop()!;
+    const { node, policyPath, depth, idVia, idKey } = frame;
     if (depth > policy.limits.maxDepth) {
       return unusableCall(tool, { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` }, references, echoTokens);
     }
     if (Array.isArray(node)) {
+      const childPolicyPath = policyPaths ? `${policyPath}[]` : '';
       for (let index = node.length - 1; index >= 0; index -= 1) {
-        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia, idKey });
+        stack.push({ node: node[index], parent: frame, step: index, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia, idKey });
       }
       continue;
     }
@@ -172,18 +185,18 @@ export function prepareCall(
       for (let index = keys.length - 1; index >= 0; index -= 1) {
         const key = keys[index]!;
         if (key === '__proto__') {
-          return unusableCall(tool, { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${path || '/'}` }, references, echoTokens);
+          return unusableCall(tool, { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${pathOf(frame) || '/'}` }, references, echoTokens);
         }
         bytes += key.length;
         // Ids as object keys: every key of an id-named container, and keys a kind's pattern finds.
         // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
-        const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${path}/${key}`, key, idVia, true);
+        const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${pathOf(frame)}/${key}`, key, idVia, true);
         if (keyReference) references.push(keyReference);
-        else if (idVia === undefined && inText.length > 0) findPatterns(key, `${path}/${key}`, true);
-        const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
-        const ignored = ignoredPaths.size > 0 && ignoredPaths.has(childPolicyPath);
-        const via = ignored ? undefined : entityPaths.size > 0 && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
-        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
+        else if (idVia === undefined && inText.length > 0) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+        const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
+        const ignored = policyPaths && ignoredPaths.has(childPolicyPath);
+        const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
+        stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, step: key, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
       }
       continue;
     }
@@ -197,18 +210,18 @@ export function prepareCall(
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
     if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
-      const reference = idReference(path || '/', text, idVia);
+      const reference = idReference(pathOf(frame) || '/', text, idVia);
       if (reference) references.push(reference);
       continue;
     }
     if (typeof node === 'string' && tool?.destructive) {
       for (const account of accountsIn(text)) {
         const tokens = idTokens(account);
-        if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
+        if (tokens.length > 0) references.push({ path: pathOf(frame) || '/', value: account, tokens, via: 'account' });
       }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
-    if (inText.length > 0) findPatterns(text, path);
+    if (inText.length > 0) findPatterns(text, pathOf(frame));
   }
   const record = args as Record<string, unknown>;
   return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens };

@@ -39,13 +39,19 @@ function provenanceModeOf(metadata: Record<string, unknown> | undefined): string
   return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
 }
 
-/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event. */
-const sources = new Map<string, string>();
+/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event: by prefix, then name. */
+const sources = new Map<string, Map<string, string>>();
+let sourceCount = 0;
 function sourceName(prefix: string, name: string): string {
-  const key = `${prefix}${name}`;
-  const known = sources.get(key);
+  let byName = sources.get(prefix);
+  if (byName === undefined) sources.set(prefix, (byName = new Map()));
+  const known = byName.get(name);
   if (known !== undefined) return known;
-  if (sources.size < 4_096) sources.set(key, key);
+  const key = `${prefix}${name}`;
+  if (sourceCount < 4_096) {
+    byName.set(name, key);
+    sourceCount += 1;
+  }
   return key;
 }
 
@@ -153,7 +159,7 @@ export function applyEvent(
       state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, resultHash: undefined, pending: { echo: call.echoTokens, lookupIds } });
       // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
       for (const reference of call.references) {
-        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, sourceName('call:', event.tool));
       }
       break;
     }
