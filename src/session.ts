@@ -331,12 +331,14 @@ export class GuardSession {
     // What is checked is what runs: arguments are snapshotted (bounded, frozen) before anything reads them.
     let argumentProblem: ArgumentProblem | undefined;
     let snapshot: unknown;
+    let recorded: ToolCallInput['arguments'] | undefined;
     if (input.type === 'tool.call') {
       const shot = snapshotArguments(input.arguments, this.runtime.policy.limits);
       argumentProblem = shot.problem;
       snapshot = shot.value;
-      const recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
-      input = { ...input, arguments: recorded };
+      recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
+      // A shared session takes the input as it is; here the event placed next takes the recorded arguments.
+      if (this.shared) input = { ...input, arguments: recorded };
     }
     if (this.shared) {
       // A shared session decides on its replica of the store's log; the snapshot goes with what runs, as here.
@@ -347,6 +349,7 @@ export class GuardSession {
       return decision;
     }
     const event = this.place(input);
+    if (event.type === 'tool.call') event.arguments = recorded!;
     const written = this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
