@@ -88,6 +88,11 @@ function oldCanonicalArguments(args: unknown, maxDepth: number): CanonicalArgume
   return { leaves, texts, hash: hash & HASH_BITS };
 }
 
+function oldNormalizeId(raw: string): string | undefined {
+  const trimmed = raw.trim().replace(/^[.\-@#]+|[.\-@#]+$/g, '').toLowerCase();
+  return trimmed === '' || trimmed.length > 256 ? undefined : trimmed;
+}
+
 function oldIsPlainWord(value: string): boolean {
   if (value.length < 2 || value.length > 40) return false;
   const parts = value.split(/[ -]/);
@@ -160,9 +165,9 @@ function randomValue(next: () => number, depth: number): unknown {
 }
 
 describe('the hot path computes what it computed before (issue 12)', () => {
-  it('canonical arguments: identical leaves, texts and hash on 3,000 random argument objects', () => {
+  it('canonical arguments: identical leaves, texts and hash on 1,500 random argument objects', () => {
     const next = random(12);
-    for (let run = 0; run < 3_000; run += 1) {
+    for (let run = 0; run < 1_500; run += 1) {
       const args = randomValue(next, 0);
       const depth = 1 + Math.floor(next() * 6);
       expect(canonicalArguments(args, depth)).toEqual(oldCanonicalArguments(args, depth));
@@ -175,7 +180,7 @@ describe('the hot path computes what it computed before (issue 12)', () => {
     expect(canonicalArguments({}, 1)).toEqual(oldCanonicalArguments({}, 1));
   });
 
-  it('near-identical: the early stop agrees with the full similarity on 20,000 random pairs', () => {
+  it('near-identical: the early stop agrees with the full similarity on 8,000 random pairs', () => {
     const next = random(7);
     const pool = Array.from({ length: 200 }, () => {
       const base = { order_id: `ord_${Math.floor(next() * 4)}`, note: PIECES[Math.floor(next() * 6)], items: [{ item_id: `item_${Math.floor(next() * 3)}`, quantity: Math.floor(next() * 3) }] } as Record<string, unknown>;
@@ -183,7 +188,7 @@ describe('the hot path computes what it computed before (issue 12)', () => {
       return canonicalArguments(base, 16);
     });
     let near = 0;
-    for (let pair = 0; pair < 20_000; pair += 1) {
+    for (let pair = 0; pair < 8_000; pair += 1) {
       const a = pool[Math.floor(next() * pool.length)]!;
       const b = pool[Math.floor(next() * pool.length)]!;
       const threshold = [0.5, 0.8, 0.9, 1, 0][Math.floor(next() * 5)]!;
@@ -192,8 +197,8 @@ describe('the hot path computes what it computed before (issue 12)', () => {
       expect(nearIdentical(a, b, threshold)).toBe(expected);
     }
     // Both answers occur: the comparison is exercised, not vacuous.
-    expect(near).toBeGreaterThan(1_000);
-    expect(near).toBeLessThan(19_000);
+    expect(near).toBeGreaterThan(400);
+    expect(near).toBeLessThan(7_600);
   });
 
   it('dates: the same ISO form (or none) for every format and for text that is no date', () => {
@@ -204,6 +209,11 @@ describe('the hot path computes what it computed before (issue 12)', () => {
       samples.push(Array.from({ length: 6 + Math.floor(next() * 20) }, () => chars[Math.floor(next() * chars.length)]).join(''));
     }
     for (const text of samples) expect(normalizeDate(text)).toBe(oldNormalizeDate(text));
+  });
+
+  it('id normalization: the same key with and without edge punctuation', () => {
+    const values = [...PIECES, '.', '..', '-ord-', '#W1', 'W1#', '@x@', ' .a. ', 'a.b', '-', '#', '@', ' ', '\t#x\n', 'x'.repeat(257), '.'.repeat(300) + 'x'];
+    for (const value of values) expect(normalizeId(value)).toBe(oldNormalizeId(value));
   });
 
   it('plain words and id tokens: the same answers for ASCII and non-ASCII values', () => {
