@@ -85,6 +85,7 @@ interface Frame {
 const NO_PATHS: ReadonlySet<string> = new Set();
 const toolPaths = new WeakMap<ToolPolicy, { entity: ReadonlySet<string>; ignored: ReadonlySet<string> }>();
 const textPatternsOf = new WeakMap<readonly EntityPattern[], readonly EntityPattern[]>();
+const NO_PATTERNS: readonly EntityPattern[] = Object.freeze([]);
 const createdNouns = new WeakMap<RegisteredTool, string | undefined>();
 
 function pathsOf(toolPolicy: ToolPolicy | undefined): { entity: ReadonlySet<string>; ignored: ReadonlySet<string> } {
@@ -99,6 +100,8 @@ function pathsOf(toolPolicy: ToolPolicy | undefined): { entity: ReadonlySet<stri
 const NO_TOOL_PATHS = { entity: NO_PATHS, ignored: NO_PATHS };
 
 function textPatterns(patterns: readonly EntityPattern[]): readonly EntityPattern[] {
+  // No entity patterns in the policy (the default): nothing to look up.
+  if (patterns.length === 0) return NO_PATTERNS;
   let found = textPatternsOf.get(patterns);
   if (found === undefined) {
     found = patterns.filter((pattern) => pattern.inText !== undefined);
@@ -142,9 +145,10 @@ export function prepareCall(
   policy: Policy,
   patterns: readonly EntityPattern[],
 ): PreparedCall {
-  const parsed = parseArguments(event.arguments, policy);
-  if (parsed.problem) return unusableCall(tool, parsed.problem);
-  const args = parsed.value;
+  // Arguments already parsed (the snapshot, as every live call has them) need no result object.
+  const parsed = typeof event.arguments === 'string' ? parseArguments(event.arguments, policy) : undefined;
+  if (parsed?.problem) return unusableCall(tool, parsed.problem);
+  const args = parsed === undefined ? event.arguments : parsed.value;
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
     return unusableCall(tool, { reason: 'not_an_object', detail: `arguments must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}` });
   }
