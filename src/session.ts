@@ -482,6 +482,13 @@ export class GuardSession {
     if (!decided) return;
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
     if (this.runtime.live) {
+      // Nowhere to write it: the decision record's step is taken (steps stay what a recorded session has), nothing is built.
+      if (!this.runtime.recording && recordStep === undefined) {
+        // The clock is read as for a record (a test's clock may count its reads; one that fails, fails here too).
+        isoTime(this.runtime.clock());
+        this.state.lastStep += 1;
+        return;
+      }
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
       this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
     }
