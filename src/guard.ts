@@ -109,6 +109,7 @@ export class Guard extends EventEmitter<GuardEvents> {
       escalate: options.escalate,
       clock: options.clock ?? Date.now,
       live: (options.mode ?? 'live') === 'live',
+      recording: sink !== undefined,
       record(event) {
         if (!sink) return true;
         try {

@@ -62,6 +62,8 @@ export interface GuardRuntime {
   readonly live: boolean;
   /** Writes the event to the sink; false when the sink failed (reported as an `error` event). */
   record(event: TraceEvent): boolean;
+  /** Whether events are written anywhere: without a sink, the guard's own decision records are not built (their steps still count). */
+  readonly recording: boolean;
   emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;
   subagentSchema(event: SubagentOutputEvent, session: SessionView): ArgumentValidator | undefined;
   /** The runtime for sessions of a type: the same guard under the type's policy. */

@@ -330,12 +330,14 @@ export class GuardSession {
     // What is checked is what runs: arguments are snapshotted (bounded, frozen) before anything reads them.
     let argumentProblem: ArgumentProblem | undefined;
     let snapshot: unknown;
+    let recorded: ToolCallInput['arguments'] | undefined;
     if (input.type === 'tool.call') {
       const shot = snapshotArguments(input.arguments, this.runtime.policy.limits);
       argumentProblem = shot.problem;
       snapshot = shot.value;
-      const recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
-      input = { ...input, arguments: recorded };
+      recorded = shot.problem ? `[arguments not recorded: ${shot.problem.detail}]` : (shot.recorded as ToolCallInput['arguments']);
+      // A shared session takes the input as it is; here the event placed next takes the recorded arguments.
+      if (this.shared) input = { ...input, arguments: recorded };
     }
     if (this.shared) {
       // A shared session decides on its replica of the store's log; the snapshot goes with what runs, as here.
@@ -344,6 +346,7 @@ export class GuardSession {
       return decision;
     }
     const event = this.place(input);
+    if (event.type === 'tool.call') event.arguments = recorded!;
     const written = this.runtime.record(event);
     if (event.type === 'guard.decision') return { step: event.step, action: 'allow', flags: [], proceed: true, ignored: true };
     // A result of a call the guard refused (replay of a trace recorded without it) is still checked,
@@ -413,7 +416,7 @@ export class GuardSession {
     event.step = step;
     if (event.ts === undefined && this.runtime.live) {
       const now = this.runtime.clock();
-      event.ts = new Date(now).toISOString();
+      event.ts = isoTime(now);
       // The time is known: checks read it without parsing the text back.
       this.placedTs = event.ts;
       this.placedAt = now;
@@ -453,6 +456,13 @@ export class GuardSession {
     if (!decided) return;
     this.runtime.emit('decision', { sessionId: this.id, event, decision });
     if (this.runtime.live) {
+      // Nowhere to write it: the decision record's step is taken (steps stay what a recorded session has), nothing is built.
+      if (!this.runtime.recording && recordStep === undefined) {
+        // The clock is read as for a record (a test's clock may count its reads; one that fails, fails here too).
+        isoTime(this.runtime.clock());
+        this.state.lastStep += 1;
+        return;
+      }
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
       this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
     }
@@ -463,6 +473,19 @@ export class GuardSession {
 function withSnapshot(decision: Decision, snapshot: unknown): void {
   const waits = decision.action === 'pause' && decision.escalation === 'unavailable';
   if ((decision.proceed || waits) && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) decision.arguments = snapshot as Readonly<Record<string, unknown>>;
+}
+
+/** The last time formatted: a session records several events within one millisecond (a call, its decision, its result). */
+let formattedAt = NaN;
+let formatted = '';
+
+/** `new Date(ms).toISOString()`, formatted once per millisecond. */
+function isoTime(ms: number): string {
+  if (ms !== formattedAt) {
+    formatted = new Date(ms).toISOString();
+    formattedAt = ms;
+  }
+  return formatted;
 }
 
 /** Flags that are also operator alerts (an `alert` event), by alert kind. */

@@ -46,6 +46,33 @@ describe('wrapTool', () => {
   });
 });
 
+describe('decision records', () => {
+  it('number a session the same with a sink and without one (no sink: the records are not built, their steps still count)', async () => {
+    const run = async (sink?: MemorySink) => {
+      let now = Date.parse('2025-01-01T00:00:00Z');
+      // A clock that moves on each read: the session reads it the same number of times either way.
+      const guard = createGuard({ tools: ORDER_TOOLS, ...(sink ? { sink } : {}), clock: () => (now += 1_000) });
+      const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
+      const steps: number[] = [(await session.message('user', 'Where is ord_1001?')).step];
+      for (const [index, orderId] of ['ord_1001', 'ord_1001', 'ord_9999'].entries()) {
+        const decision = await session.beforeToolCall({ callId: `c${index}`, tool: 'get_order', arguments: { order_id: orderId } });
+        const result = await session.afterToolCall({ callId: `c${index}`, tool: 'get_order', result: { order_id: orderId, status: 'shipped' } });
+        steps.push(decision.step, result.step);
+      }
+      steps.push((await session.modelCall({ model: 'gpt-4o', inputTokens: 100, outputTokens: 10 })).step, session.step);
+      return { steps, clock: now };
+    };
+    const sink = new MemorySink();
+    const recorded = await run(sink);
+    const unrecorded = await run();
+    expect(unrecorded).toEqual(recorded);
+    // With the sink, the steps between are the decision records.
+    const decisions = sink.events.filter((event) => event.type === 'guard.decision');
+    expect(decisions.length).toBeGreaterThanOrEqual(6);
+    expect(recorded.steps.every((step) => !decisions.some((event) => event.step === step))).toBe(true);
+  });
+});
+
 describe('fail closed', () => {
   it('blocks with GUARD_ERROR when the session cannot record an event, instead of throwing', async () => {
     const { session } = await orderSession();

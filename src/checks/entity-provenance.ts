@@ -17,7 +17,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
   const flags: Flag[] = [];
   // With no conversation to check against, a read-only lookup is how an id is first established.
   const lookup = context.session.provenance === 'tool-results' && context.call().tool?.readOnly === true;
-  const reported = new Set<string>();
+  let reported: Set<string> | undefined;
   for (const reference of context.call().references) {
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
@@ -27,7 +27,10 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       if (untrusted) untrustedSource ??= untrusted;
       else missing ??= token;
     }
+    // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).
+    if (missing === undefined && !untrustedSource) continue;
     const key = `${reference.path}\u0000${reference.value}`;
+    reported ??= new Set();
     if (reported.has(key)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
     if (missing !== undefined && lookup) continue;

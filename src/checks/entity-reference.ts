@@ -27,6 +27,8 @@ const SMALL_INTEGER_LIMIT = 10_000;
  */
 export function isPlainWord(value: string): boolean {
   if (value.length < 2 || value.length > 40) return false;
+  // Anything but letters, spaces and hyphens (a digit, an underscore: most ids) is no plain word.
+  if (NOT_WORD_CHARACTER.test(value)) return false;
   const parts = value.split(/[ -]/);
   if (parts.length > 3) return false;
   return parts.every((part) => {
@@ -36,13 +38,29 @@ export function isPlainWord(value: string): boolean {
   });
 }
 
+const NOT_WORD_CHARACTER = /[^A-Za-z -]/;
+
+/** What an argument name says (bit 1: a locale name, bit 2: a paging name): names repeat on every call, so each is tested once. */
+const keyTraits = new Map<string, number>();
+const LOCALE_NAME = 1;
+const PAGING_NAME = 2;
+
+function traitsOf(key: string): number {
+  let traits = keyTraits.get(key);
+  if (traits === undefined) {
+    traits = (LOCALE_KEY.test(key) ? LOCALE_NAME : 0) | (PAGING_KEY.test(key) ? PAGING_NAME : 0);
+    if (keyTraits.size < 4_096 && key.length <= 64) keyTraits.set(key, traits);
+  }
+  return traits;
+}
+
 export function isLocaleValue(key: string, value: string): boolean {
-  return REGION_TAG.test(value) || (LOCALE_KEY.test(key) && LOCALE_VALUE.test(value));
+  return REGION_TAG.test(value) || ((traitsOf(key) & LOCALE_NAME) !== 0 && LOCALE_VALUE.test(value));
 }
 
 export function isPagingValue(key: string, value: string | number): boolean {
   const number = typeof value === 'number' ? value : /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(number) && number >= 0 && number <= SMALL_INTEGER_LIMIT && PAGING_KEY.test(key);
+  return Number.isInteger(number) && number >= 0 && number <= SMALL_INTEGER_LIMIT && (traitsOf(key) & PAGING_NAME) !== 0;
 }
 
 /** Why an id-named argument is not an entity reference, or `undefined` when it is one. */

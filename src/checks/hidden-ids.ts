@@ -11,6 +11,7 @@ export const hiddenIds = defineCheck('hidden-ids', ['tool.call'], (event, contex
   const call = context.call();
   const flags: Flag[] = [];
   for (const reference of call.references) {
+    if (!reference.obfuscated && !(reference.wildcard && call.tool?.destructive)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via };
     if (reference.obfuscated) {
       flags.push(

@@ -68,13 +68,74 @@ function parseArguments(raw: ToolCallEvent['arguments'], policy: Policy): { valu
 
 interface Frame {
   node: unknown;
-  path: string;
+  /** The frame it is inside, and its key or index there: its JSON pointer is written only when a finding needs it. */
+  parent: Frame | undefined;
+  step: string | number;
+  path: string | undefined;
+  /** Its path as the policy names arguments (`items[].item_id`), kept only when the tool's policy lists any. */
   policyPath: string;
   depth: number;
   /** Inside an argument whose name marks an id (or the policy lists). */
   idVia: EntityReference['via'] | undefined;
   /** The name of the id-named argument it is inside. */
   idKey: string;
+}
+
+/** Per-policy and per-tool data the walk reads, made once (not per call): they never change after creation. */
+const NO_PATHS: ReadonlySet<string> = new Set();
+const toolPaths = new WeakMap<ToolPolicy, { entity: ReadonlySet<string>; ignored: ReadonlySet<string> }>();
+const textPatternsOf = new WeakMap<readonly EntityPattern[], readonly EntityPattern[]>();
+const NO_PATTERNS: readonly EntityPattern[] = Object.freeze([]);
+const createdNouns = new WeakMap<RegisteredTool, string | undefined>();
+
+function pathsOf(toolPolicy: ToolPolicy | undefined): { entity: ReadonlySet<string>; ignored: ReadonlySet<string> } {
+  if (toolPolicy === undefined) return NO_TOOL_PATHS;
+  let paths = toolPaths.get(toolPolicy);
+  if (paths === undefined) {
+    paths = { entity: new Set(toolPolicy.entityArguments ?? []), ignored: new Set(toolPolicy.ignoreArguments ?? []) };
+    toolPaths.set(toolPolicy, paths);
+  }
+  return paths;
+}
+const NO_TOOL_PATHS = { entity: NO_PATHS, ignored: NO_PATHS };
+
+function textPatterns(patterns: readonly EntityPattern[]): readonly EntityPattern[] {
+  // No entity patterns in the policy (the default): nothing to look up.
+  if (patterns.length === 0) return NO_PATTERNS;
+  let found = textPatternsOf.get(patterns);
+  if (found === undefined) {
+    found = patterns.filter((pattern) => pattern.inText !== undefined);
+    textPatternsOf.set(patterns, found);
+  }
+  return found;
+}
+
+/** The record a create makes is named by its own id: `create_order({order_id})` introduces it. */
+function nounOf(tool: RegisteredTool | undefined): string | undefined {
+  if (tool?.kind !== 'create') return undefined;
+  if (!createdNouns.has(tool)) createdNouns.set(tool, createdNoun(tool.definition.name));
+  return createdNouns.get(tool);
+}
+
+/** Canonical arguments of a call whose arguments could not be used: one value, shared (never changed). */
+export const NO_CANONICAL: CanonicalArguments = (() => {
+  const canonical = canonicalArguments({}, 1);
+  Object.freeze(canonical.leaves);
+  return Object.freeze(canonical);
+})();
+
+/**
+ * A call whose arguments cannot be used. A problem found mid-walk keeps what the walk found before it
+ * (references are still checked for provenance).
+ */
+export function unusableCall(tool: RegisteredTool | undefined, problem: ArgumentProblem, references: EntityReference[] = [], echoTokens = new Set<string>()): PreparedCall {
+  return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, problem };
+}
+
+/** A frame's JSON pointer (`/items/0/item_id`; `''` for the arguments themselves). */
+function pathOf(frame: Frame): string {
+  if (frame.path === undefined) frame.path = `${pathOf(frame.parent!)}/${frame.step}`;
+  return frame.path;
 }
 
 export function prepareCall(
@@ -84,38 +145,41 @@ export function prepareCall(
   policy: Policy,
   patterns: readonly EntityPattern[],
 ): PreparedCall {
+  // Arguments already parsed (the snapshot, as every live call has them) need no result object.
+  const parsed = typeof event.arguments === 'string' ? parseArguments(event.arguments, policy) : undefined;
+  if (parsed?.problem) return unusableCall(tool, parsed.problem);
+  const args = parsed === undefined ? event.arguments : parsed.value;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    return unusableCall(tool, { reason: 'not_an_object', detail: `arguments must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}` });
+  }
   const references: EntityReference[] = [];
   const echoTokens = new Set<string>();
-  const empty: PreparedCall = { tool, arguments: undefined, canonical: canonicalArguments({}, 1), references, echoTokens };
-  const parsed = parseArguments(event.arguments, policy);
-  if (parsed.problem) return { ...empty, problem: parsed.problem };
-  const args = parsed.value;
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    return { ...empty, problem: { reason: 'not_an_object', detail: `arguments must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}` } };
-  }
-  const entityPaths = new Set(toolPolicy?.entityArguments ?? []);
-  const ignoredPaths = new Set(toolPolicy?.ignoreArguments ?? []);
-  const textPatterns = patterns.filter((pattern) => pattern.inText !== undefined);
-  // The record a create makes is named by its own id: `create_order({order_id})` introduces it.
-  const noun = tool?.kind === 'create' ? createdNoun(tool.definition.name) : undefined;
+  const { entity: entityPaths, ignored: ignoredPaths } = pathsOf(toolPolicy);
+  const inText = textPatterns(patterns);
+  const noun = nounOf(tool);
   let bytes = 0;
-  const budget: ScanBudget = { chars: policy.limits.maxPatternScanChars };
+  let budget: ScanBudget | undefined;
   const findPatterns = (text: string, path: string, key?: true) => {
-    for (const pattern of textPatterns) {
+    budget ??= { chars: policy.limits.maxPatternScanChars };
+    for (const pattern of inText) {
       for (const match of pattern.inText!.find(text, budget)) {
         references.push({ path: path || '/', value: match.token, tokens: idTokens(match.token), via: 'pattern', kind: pattern.kind, ...(key ? { key } : {}) });
       }
     }
   };
-  const stack: Frame[] = [{ node: args, path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
+  const echo = (token: string) => void echoTokens.add(token);
+  const policyPaths = entityPaths.size > 0 || ignoredPaths.size > 0;
+  const stack: Frame[] = [{ node: args, parent: undefined, step: '', path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
   while (stack.length > 0) {
-    const { node, path, policyPath, depth, idVia, idKey } = stack.pop()!;
+    const frame = stack.pop()!;
+    const { node, policyPath, depth, idVia, idKey } = frame;
     if (depth > policy.limits.maxDepth) {
-      return { ...empty, problem: { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` } };
+      return unusableCall(tool, { reason: 'too_deep', detail: `arguments nest deeper than ${policy.limits.maxDepth} levels` }, references, echoTokens);
     }
     if (Array.isArray(node)) {
+      const childPolicyPath = policyPaths ? `${policyPath}[]` : '';
       for (let index = node.length - 1; index >= 0; index -= 1) {
-        stack.push({ node: node[index], path: `${path}/${index}`, policyPath: `${policyPath}[]`, depth: depth + 1, idVia, idKey });
+        stack.push({ node: node[index], parent: frame, step: index, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia, idKey });
       }
       continue;
     }
@@ -125,18 +189,18 @@ export function prepareCall(
       for (let index = keys.length - 1; index >= 0; index -= 1) {
         const key = keys[index]!;
         if (key === '__proto__') {
-          return { ...empty, problem: { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${path || '/'}` } };
+          return unusableCall(tool, { reason: 'forbidden_key', detail: `arguments carry a "__proto__" key at ${pathOf(frame) || '/'}` }, references, echoTokens);
         }
         bytes += key.length;
         // Ids as object keys: every key of an id-named container, and keys a kind's pattern finds.
         // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
-        const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${path}/${key}`, key, idVia, true);
+        const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${pathOf(frame)}/${key}`, key, idVia, true);
         if (keyReference) references.push(keyReference);
-        else if (idVia === undefined) findPatterns(key, `${path}/${key}`, true);
-        const childPolicyPath = policyPath === '' ? key : `${policyPath}.${key}`;
-        const ignored = ignoredPaths.has(childPolicyPath);
-        const via = ignored ? undefined : entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
-        stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${key}`, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
+        else if (idVia === undefined && inText.length > 0) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+        const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
+        const ignored = policyPaths && ignoredPaths.has(childPolicyPath);
+        const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
+        stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, step: key, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
       }
       continue;
     }
@@ -144,24 +208,24 @@ export function prepareCall(
     const text = String(node);
     bytes += text.length;
     if (bytes > policy.limits.maxArgumentBytes) {
-      return { ...empty, problem: { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` } };
+      return unusableCall(tool, { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` }, references, echoTokens);
     }
-    forEachToken(text, (token) => echoTokens.add(token));
+    forEachToken(text, echo);
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
     if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
-      const reference = idReference(path || '/', text, idVia);
+      const reference = idReference(pathOf(frame) || '/', text, idVia);
       if (reference) references.push(reference);
       continue;
     }
     if (typeof node === 'string' && tool?.destructive) {
       for (const account of accountsIn(text)) {
         const tokens = idTokens(account);
-        if (tokens.length > 0) references.push({ path: path || '/', value: account, tokens, via: 'account' });
+        if (tokens.length > 0) references.push({ path: pathOf(frame) || '/', value: account, tokens, via: 'account' });
       }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
-    findPatterns(text, path);
+    if (inText.length > 0) findPatterns(text, pathOf(frame));
   }
   const record = args as Record<string, unknown>;
   return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens };

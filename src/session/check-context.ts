@@ -1,7 +1,6 @@
 import type { SubagentOutputEvent, TraceEvent } from '../trace/events.js';
 import type { CheckContext } from '../checks/check.js';
-import { prepareCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
-import { canonicalArguments } from '../text/canonical-args.js';
+import { prepareCall, unusableCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
@@ -59,7 +58,7 @@ export function buildCheckContext(
       if (event.type !== 'tool.call') throw new TypeError(`call() read on a ${event.type} event`);
       // Arguments past a structure limit are never walked: the snapshot already named the problem.
       prepared ??= known.argumentProblem
-        ? { tool: state.tools.get(event.tool), arguments: undefined, problem: known.argumentProblem, canonical: canonicalArguments({}, 1), references: [], echoTokens: new Set() }
+        ? unusableCall(state.tools.get(event.tool), known.argumentProblem)
         : prepareCall(event, state.tools.get(event.tool), runtime.policy.tools[event.tool], runtime.policy, runtime.entityPatterns);
       return prepared;
     },

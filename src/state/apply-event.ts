@@ -8,7 +8,7 @@ import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
-import type { SessionState } from './session-state.js';
+import { NO_FLAGS, type SessionState } from './session-state.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** What the session applies of a tool call, as the checks prepared it (their `PreparedCall`). */
@@ -39,13 +39,19 @@ function provenanceModeOf(metadata: Record<string, unknown> | undefined): string
   return ours !== null && typeof ours === 'object' ? String((ours as Record<string, unknown>).provenance ?? '') : undefined;
 }
 
-/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event. */
-const sources = new Map<string, string>();
+/** Provenance sources (`tool:get_order`) shared across events and sessions instead of built per event: by prefix, then name. */
+const sources = new Map<string, Map<string, string>>();
+let sourceCount = 0;
 function sourceName(prefix: string, name: string): string {
-  const key = `${prefix}${name}`;
-  const known = sources.get(key);
+  let byName = sources.get(prefix);
+  if (byName === undefined) sources.set(prefix, (byName = new Map()));
+  const known = byName.get(name);
   if (known !== undefined) return known;
-  if (sources.size < 4_096) sources.set(key, key);
+  const key = `${prefix}${name}`;
+  if (sourceCount < 4_096) {
+    byName.set(name, key);
+    sourceCount += 1;
+  }
   return key;
 }
 
@@ -70,7 +76,8 @@ export function applyEvent(
     case 'session.start': {
       state.goal = event.goal;
       if (provenanceModeOf(event.metadata) === 'tool-results') state.provenance = 'tool-results';
-      state.unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
+      const unverified = flags.filter((flag) => flag.code === AnomalyCode.ENTITY_UNVERIFIED);
+      state.unverified = unverified.length > 0 ? unverified : NO_FLAGS;
       const failed = new Set(state.unverified.map((flag) => String(flag.evidence?.id)));
       if (event.entities) state.declareEntities(event.entities);
       const tokens: string[] = [];
@@ -148,10 +155,11 @@ export function applyEvent(
       state.forgetRefusal(event.call_id);
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       // What its result may echo is kept on the call record until the result comes (bounded with the history).
-      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, pending: { echo: call.echoTokens, lookupIds } });
+      // The result's slot is there from the start (no property added later, which costs a record more memory).
+      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, resultHash: undefined, pending: { echo: call.echoTokens, lookupIds } });
       // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
       for (const reference of call.references) {
-        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, `call:${event.tool}`);
+        if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, sourceName('call:', event.tool));
       }
       break;
     }

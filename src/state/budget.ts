@@ -79,9 +79,12 @@ function priceTableOf(prices: Record<string, ModelPrice>): PriceTable {
  * Session spend in integers (tokens, nano-dollars). Admission reserves before a model call and
  * reconciles to the actual usage after it, so concurrent calls cannot overshoot together.
  */
+/** Nothing spent or reserved: shared by every session until it spends (the amounts are replaced, never changed in place). */
+const NOTHING: Charge = Object.freeze({ tokens: 0, costNano: 0 });
+
 export class TokenBudget {
-  spent: Charge = { tokens: 0, costNano: 0 };
-  reserved: Charge = { tokens: 0, costNano: 0 };
+  spent: Charge = NOTHING;
+  reserved: Charge = NOTHING;
   /** Open reservations, created on the first one. */
   private reservations: Map<string, Reservation> | undefined;
   private nextId = 0;

@@ -1,4 +1,5 @@
 import type { CanonicalArguments } from '../text/canonical-args.js';
+import { appended } from '../text/compact-array.js';
 
 export interface CallRecord {
   step: number;
@@ -24,8 +25,7 @@ export class CallHistory {
   constructor(private readonly capacity: number) {}
 
   add(record: CallRecord): void {
-    const records = (this.records ??= []);
-    records.push(record);
+    const records = (this.records = appended(this.records ?? [], record));
     if (records.length > this.capacity) records.shift();
   }
 

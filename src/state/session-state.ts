@@ -29,6 +29,7 @@ const MAX_REFUSED_CALLS = 1_024;
 /** Most expensive model calls a session keeps for alerts. */
 const TOP_STEPS = 5;
 const NO_STEPS: ReadonlyArray<{ step: number; tokens: number }> = Object.freeze([]);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
 
 /** Adds to a per-session index, dropping the oldest entry past `cap`: long sessions stay bounded. */
 function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, value?: unknown): void {
@@ -90,6 +91,8 @@ const NO_ENTITIES: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 const NO_IDS: ReadonlySet<string> = new Set();
 const NO_MODEL_CALLS: ReadonlyMap<string, { step: number }> = new Map();
 const NO_PENDING: ReadonlyMap<string, PendingDefinition> = new Map();
+/** No flags: shared by every session whose start entities all verified. */
+export const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 
 /**
  * Everything the guard knows about one session. Checks read it; only the session writes it.
@@ -105,7 +108,7 @@ export class SessionState {
   /** The last text the model produced, so an assistant message repeating it is not checked twice. */
   lastModelText: string | undefined;
   /** Flags of session-start entities that failed validation. */
-  unverified: Flag[] = [];
+  unverified: readonly Flag[] = NO_FLAGS;
   goal: string | undefined;
   status: SessionStatus = 'active';
   /** What paused or killed the session. */
@@ -114,8 +117,8 @@ export class SessionState {
   lastStep = -1;
   /** Alert levels already raised (`cost:5`, `tokens:100000`): each fires once per session. Made on first use. */
   private firedAlerts: Set<string> | undefined;
-  /** The most expensive model calls, most expensive first (a handful). Made on first use. */
-  private expensiveSteps: Array<{ step: number; tokens: number }> | undefined;
+  /** The most expensive model calls, most expensive first (a handful), as `[step, tokens, ...]`. Made on first use. */
+  private expensiveSteps: number[] | undefined;
   /** How many model calls in a row ran in a burn-rate spike under `throttle`; 0 when not throttled. */
   throttleLevel = 0;
   /** The step at which the current burn-rate spike began; undefined outside a spike. */
@@ -239,7 +242,11 @@ export class SessionState {
 
   /** The most expensive model calls, for alerts and postmortems. */
   get topSteps(): ReadonlyArray<{ readonly step: number; readonly tokens: number }> {
-    return this.expensiveSteps ?? NO_STEPS;
+    const top = this.expensiveSteps;
+    if (top === undefined) return NO_STEPS;
+    const steps = new Array<{ step: number; tokens: number }>(top.length >> 1);
+    for (let index = 0; index < steps.length; index += 1) steps[index] = { step: top[index * 2]!, tokens: top[index * 2 + 1]! };
+    return steps;
   }
 
   alertFired(key: string): boolean {
@@ -252,12 +259,23 @@ export class SessionState {
 
   /** Keeps the TOP_STEPS most expensive model calls. */
   noteStepTokens(step: number, tokens: number): void {
-    const top = (this.expensiveSteps ??= []);
-    if (top.length === TOP_STEPS && tokens <= top[top.length - 1]!.tokens) return;
-    let index = top.findIndex((entry) => tokens > entry.tokens);
-    if (index === -1) index = top.length;
-    top.splice(index, 0, { step, tokens });
-    if (top.length > TOP_STEPS) top.pop();
+    const top = this.expensiveSteps ?? NO_NUMBERS;
+    const count = top.length >> 1;
+    if (count === TOP_STEPS && tokens <= top[top.length - 1]!) return;
+    let index = 0;
+    while (index < count && !(tokens > top[index * 2 + 1]!)) index += 1;
+    // A new list of exactly its size (a handful of entries, as numbers): most sessions keep it to the end.
+    const next = new Array<number>(Math.min(count + 1, TOP_STEPS) * 2);
+    for (let at = 0, from = 0; at < next.length; at += 2) {
+      if (at === index * 2) {
+        next[at] = step;
+        next[at + 1] = tokens;
+      } else {
+        next[at] = top[from++]!;
+        next[at + 1] = top[from++]!;
+      }
+    }
+    this.expensiveSteps = next;
   }
 
   /** A call the guard refused: its result, if one comes anyway, is not the model's to see. */

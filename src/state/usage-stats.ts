@@ -1,9 +1,11 @@
+import { appendedNumber } from '../text/compact-array.js';
+
 /** Trailing statistics of model calls: input-token median and burn rate over a time window. */
 export class UsageStats {
-  private readonly inputTokens: number[] = [];
+  private inputTokens: number[] = [];
   /** Model calls in the current window: times and tokens side by side (no object per call). */
-  private readonly times: number[] = [];
-  private readonly spends: number[] = [];
+  private times: number[] = [];
+  private spends: number[] = [];
   private firstAt: number | undefined;
   private totalTokens = 0;
   private largestOutput: number | undefined;
@@ -68,14 +70,14 @@ export class UsageStats {
 
   record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
     if (inputTokens !== undefined) {
-      this.inputTokens.push(inputTokens);
+      this.inputTokens = appendedNumber(this.inputTokens, inputTokens);
       if (this.inputTokens.length > this.maxSamples) this.inputTokens.shift();
     }
     if (at === undefined) return;
     this.firstAt ??= at;
     this.totalTokens += tokens;
-    this.times.push(at);
-    this.spends.push(tokens);
+    this.times = appendedNumber(this.times, at);
+    this.spends = appendedNumber(this.spends, tokens);
     // Only the current window is needed item by item; older spend lives on in totalTokens.
     while (this.times.length > 0 && this.times[0]! <= at - this.windowMs) {
       this.times.shift();

@@ -24,53 +24,143 @@ const EMPTY_ARRAY = 0x1b873593;
 const EMPTY_OBJECT = 0x0e6546b6;
 
 function canonicalText(value: string): string {
-  const text = value.trim().replace(/\s+/g, ' ').toLowerCase();
+  const trimmed = value.trim();
+  const text = (hasWhitespaceRun(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed).toLowerCase();
   return normalizeDate(text) ?? text;
 }
 
-interface Leaf {
-  path: number;
-  value: number;
-  text: TextForm | undefined;
+/**
+ * Whether collapsing whitespace could change `text` (trimmed): false for printable ASCII whose spaces
+ * stand alone, the usual argument. Anything else (tabs, a double space, non-ASCII) is left to the regex.
+ */
+function hasWhitespaceRun(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 0x20 && code < 0x7f) continue;
+    if (code !== 0x20) return true;
+    const next = text.charCodeAt(index + 1);
+    if (!(next > 0x20 && next < 0x7f)) return true;
+  }
+  return false;
 }
 
+/** The walk's working lists, side by side (no object per leaf or per node walked), reused between calls. */
+interface Scratch {
+  leafPaths: number[];
+  leafValues: number[];
+  leafTexts: Array<TextForm | undefined>;
+  order: number[];
+  nodes: unknown[];
+  paths: number[];
+  keys: Array<string | undefined>;
+  depths: number[];
+}
+
+function newScratch(): Scratch {
+  return { leafPaths: [], leafValues: [], leafTexts: [], order: [], nodes: [], paths: [], keys: [], depths: [] };
+}
+
+/** Free between walks; taken by a walk (a nested or failed walk makes its own). */
+let spare: Scratch | undefined = newScratch();
+/** Lists longer than this are not kept for the next walk: the spare stays small. */
+const KEPT_LENGTH = 1_024;
+/** Leaves sorted by insertion up to this many (a call has a handful); more go to the built-in stable sort. */
+const INSERTION_SORT = 32;
+
 export function canonicalArguments(args: unknown, maxDepth: number): CanonicalArguments {
-  const found: Leaf[] = [];
-  const stack: Array<{ node: unknown; path: number; key: string | undefined; depth: number }> = [{ node: args, path: 0, key: undefined, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, path, key, depth } = stack.pop()!;
+  const work = spare ?? newScratch();
+  spare = undefined;
+  const canonical = walkArguments(args, maxDepth, work);
+  if (work.nodes.length > KEPT_LENGTH || work.leafPaths.length > KEPT_LENGTH) spare = newScratch();
+  else spare = work;
+  return canonical;
+}
+
+function walkArguments(args: unknown, maxDepth: number, work: Scratch): CanonicalArguments {
+  const { leafPaths, leafValues, leafTexts, order, nodes, paths, keys, depths } = work;
+  let leaves = 0;
+  const addLeaf = (path: number, value: number, text: TextForm | undefined) => {
+    leafPaths[leaves] = path;
+    leafValues[leaves] = value;
+    leafTexts[leaves] = text;
+    leaves += 1;
+  };
+  nodes[0] = args;
+  paths[0] = 0;
+  keys[0] = undefined;
+  depths[0] = 0;
+  let top = 1;
+  // The same walk as a stack of frames: last pushed, first visited, so leaves come in the same order.
+  while (top > 0) {
+    top -= 1;
+    const node = nodes[top];
+    const path = paths[top]!;
+    const key = keys[top];
+    const depth = depths[top]!;
+    nodes[top] = undefined;
     if (depth > maxDepth) continue;
     if (Array.isArray(node)) {
-      if (node.length === 0) found.push({ path, value: EMPTY_ARRAY, text: undefined });
-      for (let index = 0; index < node.length; index += 1) stack.push({ node: node[index], path: combine(path, index), key, depth: depth + 1 });
+      if (node.length === 0) addLeaf(path, EMPTY_ARRAY, undefined);
+      for (let index = 0; index < node.length; index += 1) {
+        nodes[top] = node[index];
+        paths[top] = combine(path, index);
+        keys[top] = key;
+        depths[top] = depth + 1;
+        top += 1;
+      }
     } else if (node !== null && typeof node === 'object') {
       let empty = true;
       for (const child in node) {
         empty = false;
-        stack.push({ node: (node as Record<string, unknown>)[child], path: combine(path, hashString(child)), key: child, depth: depth + 1 });
+        nodes[top] = (node as Record<string, unknown>)[child];
+        paths[top] = combine(path, hashString(child));
+        keys[top] = child;
+        depths[top] = depth + 1;
+        top += 1;
       }
-      if (empty) found.push({ path, value: EMPTY_OBJECT, text: undefined });
+      if (empty) addLeaf(path, EMPTY_OBJECT, undefined);
     } else if (isVolatile(key, node)) {
-      found.push({ path, value: MASKED, text: undefined });
+      addLeaf(path, MASKED, undefined);
     } else if (typeof node === 'string') {
       const text = canonicalText(node);
-      found.push({ path, value: hashString(text), text: text.includes(' ') ? textForm(text) : undefined });
+      addLeaf(path, hashString(text), text.includes(' ') ? textForm(text) : undefined);
     } else {
-      found.push({ path, value: typeof node === 'number' || typeof node === 'boolean' || node === null ? hashString(String(node), 0x3c6ef372) : 0, text: undefined });
+      addLeaf(path, typeof node === 'number' || typeof node === 'boolean' || node === null ? hashString(String(node), 0x3c6ef372) : 0, undefined);
     }
   }
-  found.sort((a, b) => (a.path & HASH_BITS) - (b.path & HASH_BITS));
-  const leaves = new Array<number>(found.length * 2);
+  // Leaves in order of masked path hash; a stable sort, so equal hashes keep the walk's order.
+  order.length = leaves;
+  if (leaves <= INSERTION_SORT) {
+    for (let index = 0; index < leaves; index += 1) {
+      const masked = leafPaths[index]! & HASH_BITS;
+      let at = index;
+      while (at > 0 && (leafPaths[order[at - 1]!]! & HASH_BITS) > masked) {
+        order[at] = order[at - 1]!;
+        at -= 1;
+      }
+      order[at] = index;
+    }
+  } else {
+    for (let index = 0; index < leaves; index += 1) order[index] = index;
+    order.sort((a, b) => (leafPaths[a]! & HASH_BITS) - (leafPaths[b]! & HASH_BITS));
+  }
+  const sorted = new Array<number>(leaves * 2);
   let texts: Array<TextForm | undefined> | undefined;
   let hash = 0;
-  for (let index = 0; index < found.length; index += 1) {
-    const leaf = found[index]!;
-    leaves[index * 2] = leaf.path & HASH_BITS;
-    leaves[index * 2 + 1] = leaf.value & HASH_BITS;
-    hash = (hash + combine(leaf.path, leaf.value)) | 0;
-    if (leaf.text !== undefined) (texts ??= [])[index] = leaf.text;
+  for (let index = 0; index < leaves; index += 1) {
+    const leaf = order[index]!;
+    const path = leafPaths[leaf]!;
+    const value = leafValues[leaf]!;
+    sorted[index * 2] = path & HASH_BITS;
+    sorted[index * 2 + 1] = value & HASH_BITS;
+    hash = (hash + combine(path, value)) | 0;
+    const text = leafTexts[leaf];
+    if (text !== undefined) {
+      (texts ??= [])[index] = text;
+      leafTexts[leaf] = undefined;
+    }
   }
-  return { leaves, texts, hash: hash & HASH_BITS };
+  return { leaves: sorted, texts, hash: hash & HASH_BITS };
 }
 
 function sameLeaves(a: CanonicalArguments, b: CanonicalArguments): boolean {
@@ -114,8 +204,39 @@ export function argumentSimilarity(a: CanonicalArguments, b: CanonicalArguments,
   return union === 0 ? 1 : matched / union;
 }
 
+/**
+ * Whether `argumentSimilarity(a, b, threshold) >= threshold`, stopping as soon as the leaves left
+ * cannot lift the similarity to the threshold (most pairs of calls differ in their first leaves).
+ */
 export function nearIdentical(a: CanonicalArguments, b: CanonicalArguments, threshold: number): boolean {
-  return argumentSimilarity(a, b, threshold) >= threshold;
+  if (sameLeaves(a, b)) return 1 >= threshold;
+  const sizeA = a.leaves.length >> 1;
+  const sizeB = b.leaves.length >> 1;
+  if (Math.min(sizeA, sizeB) < threshold * Math.max(sizeA, sizeB)) return Math.min(sizeA, sizeB) / Math.max(sizeA, sizeB) >= threshold;
+  let matched = 0;
+  let i = 0;
+  let j = 0;
+  while (i < sizeA && j < sizeB) {
+    // At best every leaf left matches; matched / union only grows with matched, so below the threshold now is below it at the end.
+    const best = matched + Math.min(sizeA - i, sizeB - j);
+    if (best / (sizeA + sizeB - best) < threshold) return false;
+    const pathA = a.leaves[i * 2]!;
+    const pathB = b.leaves[j * 2]!;
+    if (pathA < pathB) i += 1;
+    else if (pathA > pathB) j += 1;
+    else {
+      if (a.leaves[i * 2 + 1] === b.leaves[j * 2 + 1]) matched += 1;
+      else {
+        const left = a.texts?.[i];
+        const right = b.texts?.[j];
+        if (left !== undefined && right !== undefined && formSimilarity(left, right) >= threshold) matched += 1;
+      }
+      i += 1;
+      j += 1;
+    }
+  }
+  const union = sizeA + sizeB - matched;
+  return (union === 0 ? 1 : matched / union) >= threshold;
 }
 
 /** Whether one of the call's argument values, canonicalized, is `value` (an id from a result, say). */

@@ -23,6 +23,16 @@ function monthNumber(name: string): number | undefined {
  */
 export function normalizeDate(text: string): string | undefined {
   if (text.length < 8 || text.length > 40) return undefined;
+  // Every format starts with a digit but one, which starts with a month's name and ends with the year.
+  const first = text.charCodeAt(0);
+  if (first < 48 || first > 57) {
+    const last = text.charCodeAt(text.length - 1);
+    if (first < 97 || first > 122 || last < 48 || last > 57) return undefined;
+    const named = MONTH_FIRST.exec(text);
+    if (!named) return undefined;
+    const month = monthNumber(named[1]!);
+    return month === undefined ? undefined : iso(Number(named[3]), month, Number(named[2]));
+  }
   let match = ISO_LIKE.exec(text);
   if (match) {
     const time = match[4] === undefined ? undefined : `${match[4].padStart(2, '0')}:${match[5]}`;

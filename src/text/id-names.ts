@@ -1,7 +1,15 @@
 const SNAKE_ID = /^(?:id|ids|uuid|guid)$|[_\-.](?:id|ids|uuid|guid)$/i;
 const CAMEL_ID = /[a-z0-9](?:Id|Ids|ID|IDs|Uuid|UUID|Guid|GUID)$/;
 
+/** Answers for argument names seen (they repeat on every call), bounded; long names are not kept. */
+const known = new Map<string, boolean>();
+
 /** `id`, `order_id`, `orderId`, `order_ids`, `userID`: names that mark an identifier (not `paid`, `valid`). */
 export function isIdName(key: string): boolean {
-  return SNAKE_ID.test(key) || CAMEL_ID.test(key);
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = SNAKE_ID.test(key) || CAMEL_ID.test(key);
+    if (known.size < 4_096 && key.length <= 64) known.set(key, answer);
+  }
+  return answer;
 }

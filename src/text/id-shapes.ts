@@ -5,6 +5,7 @@
  * numbers is never kept.
  */
 import { LinearTokenFinder } from './linear-regex.js';
+import { appended } from './compact-array.js';
 
 /** Finds a shape's tokens in text: V8 for shapes drawn from examples (ours), RE2 for declared patterns (untrusted). */
 export interface ShapeFinder {
@@ -46,19 +47,34 @@ const ORDINARY = [
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}_#-])';
 const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])';
 
-/** Compiled shapes, shared by every session that learns the same one (finders hold no state between calls). */
-const compiled = new Map<string, ShapeFinder | null>();
+/**
+ * A compiled shape, shared by every session that learns it (finders hold no state between calls), with
+ * one copy of its source and whether it is specific (computed once per way of checking it).
+ */
+interface CompiledShape {
+  source: string;
+  finder: ShapeFinder;
+  specific: [boolean | undefined, boolean | undefined];
+}
+
+const compiled = new Map<string, CompiledShape | null>();
 
 /** A shape this module drew from an example (its source is built here, safe on V8's engine), or a declared one (RE2). */
-function compile(source: string, declared = false): ShapeFinder | undefined {
+function compile(source: string, declared = false): CompiledShape | undefined {
   const key = `${declared ? 'd' : 'v'}/${source}`;
-  let finder = compiled.get(key);
-  if (finder === undefined) {
-    finder = (declared ? compileDeclared(source) : compileOwn(source)) ?? null;
+  let shape = compiled.get(key);
+  if (shape === undefined) {
+    const finder = declared ? compileDeclared(source) : compileOwn(source);
+    shape = finder === undefined ? null : { source, finder, specific: [undefined, undefined] };
     if (compiled.size >= 4_096) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, finder);
+    compiled.set(key, shape);
   }
-  return finder ?? undefined;
+  return shape ?? undefined;
+}
+
+function isSpecificShape(shape: CompiledShape, needsLetterAndDigit: boolean): boolean {
+  const index = needsLetterAndDigit ? 1 : 0;
+  return (shape.specific[index] ??= isSpecific(shape.finder, needsLetterAndDigit));
 }
 
 function compileOwn(source: string): ShapeFinder | undefined {
@@ -160,25 +176,100 @@ export function shapeOfId(id: string): Omit<IdShape, 'regex' | 'origin'> | undef
 
 const UUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const MAX_SHAPES = 64;
+/** Shapes a set lists apart from a shared map before it copies the map (see `IdShapeSet.own`). */
+const MAX_OWN_LISTED = 8;
 
-/** A session's id shapes: bounded, deduplicated by regex source. */
-/** Shapes of recently seen ids: the same ids recur in every call and result of a session. */
-const shapeCache = new Map<string, ReturnType<typeof shapeOfId> | null>();
+/**
+ * What an id says about the shapes ids take: its shape and, for ids like `cust_789`, the naming
+ * convention it follows (prefix, separator, number of digits). One per shape, shared: the shape's
+ * source fixes the convention (letters literal, the separator literal, the digit count from its range).
+ */
+interface IdForm {
+  source: string;
+  needsLetterAndDigit: boolean;
+  convention: { prefix: string; separator: string; digitCount: number; digits: string } | undefined;
+}
 
-function cachedShapeOf(id: string): ReturnType<typeof shapeOfId> {
-  let shape = shapeCache.get(id);
-  if (shape === undefined) {
-    shape = shapeOfId(id) ?? null;
-    if (shapeCache.size >= 4_096) shapeCache.delete(shapeCache.keys().next().value!);
-    shapeCache.set(id, shape);
+/** Forms of recently seen ids (the same ids recur in every call and result of a session), and forms by source. */
+const formCache = new Map<string, IdForm | null>();
+const formsBySource = new Map<string, IdForm>();
+
+function formOf(id: string): IdForm | null {
+  const shape = shapeOfId(id);
+  if (shape === undefined) return null;
+  const known = formsBySource.get(shape.source);
+  if (known !== undefined && known.needsLetterAndDigit === shape.needsLetterAndDigit) return known;
+  const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
+  const count = match?.[3]!.length ?? 0;
+  const form: IdForm = {
+    ...shape,
+    convention: match ? { prefix: match[1]!, separator: match[2]!, digitCount: count, digits: `\\d{${Math.max(1, count - 2)},${count + 2}}` } : undefined,
+  };
+  if (formsBySource.size >= 4_096) formsBySource.delete(formsBySource.keys().next().value!);
+  formsBySource.set(shape.source, form);
+  return form;
+}
+
+function cachedFormOf(id: string): IdForm | undefined {
+  let form = formCache.get(id);
+  if (form === undefined) {
+    form = formOf(id);
+    if (formCache.size >= 4_096) formCache.delete(formCache.keys().next().value!);
+    formCache.set(id, form);
   }
-  return shape ?? undefined;
+  return form ?? undefined;
+}
+
+/** A naming convention a session follows: its separator, digits, and the id it was learned from. */
+interface Convention {
+  /** Separator and digit count (`_4`): one convention per key. */
+  key: string;
+  separator: string;
+  digits: string;
+  /** Where it was learned (`customer_id`, `call:list_orders`) and from which id: the origin is written when read. */
+  from: string;
+  id: string;
+}
+
+/** A shape built from a kind's name and a convention; its origin text is made only when evidence reads it. */
+class ConventionShape implements IdShape {
+  constructor(
+    readonly source: string,
+    readonly regex: ShapeFinder,
+    private readonly convention: Convention,
+    private readonly kind: string,
+  ) {}
+  get needsLetterAndDigit(): boolean {
+    return false;
+  }
+  get origin(): string {
+    return `convention:${this.convention.from}:${this.convention.id}->${this.kind}`;
+  }
+}
+
+/** Shapes learned from examples with the same origin are the same data: one object, shared by sessions. */
+const exampleShapes = new Map<string, IdShape>();
+
+function sharedShape(compiledShape: CompiledShape, origin: string, needsLetterAndDigit: boolean): IdShape {
+  const key = `${needsLetterAndDigit ? 1 : 0}${origin}\u0000${compiledShape.source}`;
+  let shape = exampleShapes.get(key);
+  if (shape === undefined || shape.regex !== compiledShape.finder) {
+    shape = { source: compiledShape.source, regex: compiledShape.finder, origin, needsLetterAndDigit };
+    if (exampleShapes.size >= 4_096) exampleShapes.delete(exampleShapes.keys().next().value!);
+    exampleShapes.set(key, shape);
+  }
+  return shape;
 }
 
 export class IdShapeSet {
   /** Shared with the set this one was made from, until this one learns a shape of its own (copy on write). */
   private shapes: Map<string, IdShape>;
   private shared: boolean;
+  /**
+   * The first few shapes learned while `shapes` is shared, after them: a session learns two or three,
+   * and a list of exactly that size is far smaller than a copy of the map. Never changed in place.
+   */
+  private own: readonly IdShape[] | undefined;
 
   constructor(
     private readonly capacity = MAX_SHAPES,
@@ -189,6 +280,7 @@ export class IdShapeSet {
     if (base) {
       base.shared = true;
       base.sharedKinds = true;
+      this.own = base.own;
       this.kinds = base.kinds;
       this.conventions = base.conventions;
       this.sharedKinds = true;
@@ -202,33 +294,30 @@ export class IdShapeSet {
 
   /** Entity kinds the session knows (`order`, `customer`), from id-named schema properties and session entities. */
   private kinds: Set<string> | undefined;
-  /** Naming conventions seen: a kind's abbreviation, a separator, a number (`cust_789` for kind `customer`). */
-  private conventions: Map<string, { separator: string; digits: string; origin: string }> | undefined;
-  /** Whether kinds and conventions are still the base's (copied on first write). */
+  /**
+   * Naming conventions seen: a kind's abbreviation, a separator, a number (`cust_789` for kind `customer`).
+   * A few at most, in the order learned; replaced, never changed in place, so sets share them safely.
+   */
+  private conventions: readonly Convention[] | undefined;
+  /** Whether kinds are still the base's (copied on first write). */
   private sharedKinds = false;
 
   private ownKinds(): Set<string> {
-    if (this.sharedKinds || !this.kinds) this.unshareKinds();
-    return this.kinds!;
-  }
-
-  private ownConventions(): Map<string, { separator: string; digits: string; origin: string }> {
-    if (this.sharedKinds || !this.conventions) this.unshareKinds();
-    return this.conventions!;
-  }
-
-  private unshareKinds(): void {
-    this.kinds = new Set(this.kinds);
-    this.conventions = new Map(this.conventions);
-    this.sharedKinds = false;
+    if (this.sharedKinds || !this.kinds) {
+      this.kinds = new Set(this.kinds);
+      this.sharedKinds = false;
+    }
+    return this.kinds;
   }
 
   /** Learns the shape of an example id; returns whether a new shape was kept. */
   learnFrom(id: string, origin: string): boolean {
-    const shape = cachedShapeOf(id);
-    if (shape === undefined) return false;
-    this.learnConvention(id, origin);
-    return this.add(shape.source, `example:${origin}`, shape.needsLetterAndDigit);
+    const form = cachedFormOf(id);
+    if (form === undefined) return false;
+    if (form.convention !== undefined) this.learnConvention(id, form.convention, origin);
+    // Known already (the usual case: a session's ids share a few shapes): nothing to build.
+    if (this.has(form.source) || this.size >= this.capacity) return false;
+    return this.add(form.source, `example:${origin}`, form.needsLetterAndDigit);
   }
 
   /**
@@ -240,25 +329,27 @@ export class IdShapeSet {
     const normalized = kind.toLowerCase().replace(/[^a-z]/g, '');
     if (normalized.length < 3 || this.kinds?.has(normalized) || (this.kinds?.size ?? 0) >= this.capacity) return;
     this.ownKinds().add(normalized);
-    for (const convention of this.conventions?.values() ?? []) this.addConventionShape(normalized, convention);
+    for (const convention of this.conventions ?? []) this.addConventionShape(normalized, convention);
   }
 
-  private learnConvention(id: string, origin: string): void {
-    const match = /^([a-z]{2,})([_-])(\d{1,12})$/.exec(id);
-    if (!match) return;
-    const [, prefix, separator, number] = match as unknown as [string, string, string, string];
-    if (![...(this.kinds ?? [])].some((kind) => kind.startsWith(prefix))) return;
-    const key = `${separator}${number.length}`;
-    if (this.conventions?.has(key) || (this.conventions?.size ?? 0) >= 4) return;
-    const convention = { separator, digits: `\\d{${Math.max(1, number.length - 2)},${number.length + 2}}`, origin: `${origin}:${id}` };
-    this.ownConventions().set(key, convention);
+  private learnConvention(id: string, { prefix, separator, digitCount, digits }: NonNullable<IdForm['convention']>, origin: string): void {
+    if (!this.hasKindStarting(prefix)) return;
+    const key = `${separator}${digitCount}`;
+    if (this.conventions?.some((known) => known.key === key) || (this.conventions?.length ?? 0) >= 4) return;
+    const convention: Convention = { key, separator, digits, from: origin, id };
+    this.conventions = appended([...(this.conventions ?? [])], convention);
     for (const kind of this.kinds ?? []) this.addConventionShape(kind, convention);
   }
 
-  private addConventionShape(kind: string, convention: { separator: string; digits: string; origin: string }): void {
+  private hasKindStarting(prefix: string): boolean {
+    if (this.kinds) for (const kind of this.kinds) if (kind.startsWith(prefix)) return true;
+    return false;
+  }
+
+  private addConventionShape(kind: string, convention: Convention): void {
     const abbreviations: string[] = [];
     for (let length = 3; length <= kind.length; length += 1) abbreviations.push(kind.slice(0, length));
-    this.add(`(?:${abbreviations.join('|')})${escape(convention.separator)}${convention.digits}`, `convention:${convention.origin}->${kind}`, false);
+    this.add(`(?:${abbreviations.join('|')})${escape(convention.separator)}${convention.digits}`, '', false, false, { convention, kind });
   }
 
   /** Adds a declared pattern (a schema `pattern`, a policy pattern), unanchored, if it is specific. */
@@ -271,32 +362,45 @@ export class IdShapeSet {
     return this.add(UUID_SOURCE, origin, false);
   }
 
-  private add(source: string, origin: string, needsLetterAndDigit: boolean, declared = false): boolean {
-    if (this.shapes.has(source) || this.shapes.size >= this.capacity) return false;
-    const regex = compile(source, declared);
-    if (!regex || !isSpecific(regex, needsLetterAndDigit)) return false;
+  private add(source: string, origin: string, needsLetterAndDigit: boolean, declared = false, from?: { convention: Convention; kind: string }): boolean {
+    if (this.has(source) || this.size >= this.capacity) return false;
+    const shape = compile(source, declared);
+    if (!shape || !isSpecificShape(shape, needsLetterAndDigit)) return false;
+    const kept = from ? new ConventionShape(shape.source, shape.finder, from.convention, from.kind) : sharedShape(shape, origin, needsLetterAndDigit);
+    if (this.shared && (this.own?.length ?? 0) < MAX_OWN_LISTED) {
+      this.own = appended([...(this.own ?? [])], kept);
+      return true;
+    }
     if (this.shared) {
       this.shapes = new Map(this.shapes);
+      for (const listed of this.own ?? []) this.shapes.set(listed.source, listed);
+      this.own = undefined;
       this.shared = false;
     }
-    this.shapes.set(source, { source, regex, origin, needsLetterAndDigit });
+    this.shapes.set(shape.source, kept);
     return true;
   }
 
+  private has(source: string): boolean {
+    return this.shapes.has(source) || (this.own?.some((shape) => shape.source === source) ?? false);
+  }
+
   get size(): number {
-    return this.shapes.size;
+    return this.shapes.size + (this.own?.length ?? 0);
   }
 
   /** Every token of `text` that has a known id shape, each once, in order. */
   find(text: string): ShapeMatch[] {
     const found = new Map<string, ShapeMatch>();
-    for (const shape of this.shapes.values()) {
+    const visit = (shape: IdShape) => {
       for (const match of shape.regex.find(text)) {
         if (shape.needsLetterAndDigit && !hasLetterAndDigit(match.token)) continue;
         if (neverAnId(match.token)) continue;
         if (!found.has(match.token)) found.set(match.token, { token: match.token, shape, index: match.index });
       }
-    }
+    };
+    for (const shape of this.shapes.values()) visit(shape);
+    if (this.own) for (const shape of this.own) visit(shape);
     return [...found.values()].sort((a, b) => a.index - b.index);
   }
 }

@@ -13,6 +13,7 @@ const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
 const MAX_TOKEN_LENGTH = 256;
 const OTHER_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
 const LATIN = /\p{Script=Latin}/u;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Letters from other scripts that render like Latin ones (a working subset of Unicode's confusables). */
 const CONFUSABLES: Readonly<Record<string, string>> = {
@@ -71,10 +72,11 @@ export interface IdValueTokens {
  * is flagged, never skipped).
  */
 export function idValueTokens(value: string): IdValueTokens {
-  const visible = visibleForm(value);
+  // ASCII is its own visible form (no invisible or look-alike characters, NFKC leaves it as it is): most ids are.
+  const ascii = ASCII.test(value);
+  const visible = ascii ? value : visibleForm(value);
   let obfuscated: IdValueTokens['obfuscated'];
-  if (visible !== value.normalize('NFC') && hasInvisible(value)) obfuscated = 'invisible';
-  else if (visible !== value.normalize('NFC')) obfuscated = 'confusable';
+  if (!ascii && visible !== value.normalize('NFC')) obfuscated = hasInvisible(value) ? 'invisible' : 'confusable';
   const tokens: string[] = [];
   const whole = normalizeId(visible);
   TOKEN.lastIndex = 0;
@@ -87,6 +89,6 @@ export function idValueTokens(value: string): IdValueTokens {
       if (match[0].length > MAX_TOKEN_LENGTH) tokens.push(`${match[0].slice(0, MAX_TOKEN_LENGTH).toLowerCase()}…(${match[0].length} chars)`);
     }
   }
-  if (obfuscated === undefined && tokens.some(isMixedScript)) obfuscated = 'confusable';
+  if (!ascii && obfuscated === undefined && tokens.some(isMixedScript)) obfuscated = 'confusable';
   return { tokens, wildcard: isWildcardLike(visible), ...(obfuscated ? { obfuscated } : {}) };
 }

@@ -7,9 +7,17 @@ const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
 const EDGE_TRIM = /^[.\-@#]+|[.\-@#]+$/g;
 const MAX_TOKEN_LENGTH = 256;
 
+/** `.`, `-`, `@`, `#`: what `EDGE_TRIM` trims. */
+function isEdge(code: number): boolean {
+  return code === 46 || code === 45 || code === 64 || code === 35;
+}
+
 /** The ledger key of an id: lower case, edge punctuation trimmed. `undefined` when nothing is left. */
 export function normalizeId(raw: string): string | undefined {
-  const trimmed = raw.trim().replace(EDGE_TRIM, '').toLowerCase();
+  let trimmed = raw.trim();
+  // Most tokens have no edge punctuation: the regex runs only when an edge has some.
+  if (trimmed.length > 0 && (isEdge(trimmed.charCodeAt(0)) || isEdge(trimmed.charCodeAt(trimmed.length - 1)))) trimmed = trimmed.replace(EDGE_TRIM, '');
+  trimmed = trimmed.toLowerCase();
   return trimmed === '' || trimmed.length > MAX_TOKEN_LENGTH ? undefined : trimmed;
 }
 

@@ -30,4 +30,37 @@ describe('id shapes', () => {
     expect(shapes.addPattern('^[a-z]+$', 'schema')).toBe(false);
     expect(shapes.addPattern('^.*$', 'schema')).toBe(false);
   });
+
+  it('keeps what each session learns to itself when sessions share their guard\'s shapes', () => {
+    const base = new IdShapeSet();
+    base.addKind('customer');
+    base.addKind('order');
+    base.addPattern('^inv_[0-9]+$', 'schema');
+    const first = base.fork();
+    const second = base.fork();
+    // The first learns an id convention (cust_789 abbreviates "customer"), so it expects ord_555 as well.
+    first.learnFrom('cust_789', 'customer_id');
+    second.learnFrom('ZFA04Y', 'call:get_booking');
+    const text = 'Customer cust_123 asked about ord_555, invoice inv_77 and booking QXR12B.';
+    expect(first.find(text).map((match) => match.token)).toEqual(['cust_123', 'ord_555', 'inv_77']);
+    expect(second.find(text).map((match) => match.token)).toEqual(['inv_77', 'QXR12B']);
+    expect(base.find(text).map((match) => match.token)).toEqual(['inv_77']);
+    // The origin of a convention's shape names the id it was learned from.
+    expect(first.find(text).find((match) => match.token === 'ord_555')?.shape.origin).toBe('convention:customer_id:cust_789->order');
+    expect(first.size).toBeGreaterThan(base.size);
+    expect(second.size).toBe(base.size + 1);
+  });
+
+  it('finds every shape a session learns past the few it lists beside the shared ones', () => {
+    const session = new IdShapeSet().fork();
+    const ids = ['ord_1001', 'credit_card_4421486', '#W2378156', 'ZFA04Y', 'inv-20-77', 'pay_ab_123', 'sku_9_9', 'tkt_5521', 'bk_7712', 'ref_001_002', 'loc_55_aa'];
+    for (const id of ids) session.learnFrom(id, 'test');
+    const learned = session.size;
+    expect(learned).toBeGreaterThan(8);
+    // Learning one again adds nothing; each learned shape is found.
+    for (const id of ids) expect(session.learnFrom(id, 'test')).toBe(false);
+    expect(session.size).toBe(learned);
+    // The last three were learned after the first eight: found all the same.
+    expect(session.find('see tkt_1234, bk_1000 and ref_002_003').map((match) => match.token)).toEqual(['tkt_1234', 'bk_1000', 'ref_002_003']);
+  });
 });
