@@ -3,6 +3,7 @@ import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, hashString } from './hash.js';
 import { isVolatile } from './volatile.js';
+import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -59,8 +60,6 @@ const MAX_ID_VALUES = 256;
 const MAX_INJECTIONS = 16;
 /** Text gathered before tokens and injections are looked for in it: one regex pass per chunk, not per value. */
 const CHUNK_CHARS = 64 * 1024;
-/** Values are joined with a separator no token, line-start rule or gap of the injection rules crosses. */
-const SEPARATOR = '\n\u0000\n';
 /** JSON text at least this long is read by the streaming lexer (no JSON.parse block, no object tree). */
 const LEX_THRESHOLD = 256 * 1024;
 /** Strings inside a value expanded as JSON only up to this length; longer ones are scanned as text. */
@@ -69,7 +68,12 @@ const MAX_NESTED_JSON = 1024 * 1024;
 export const SCAN_SLICE_MS = 8;
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const ASCII_TOKEN = /[a-z0-9_\-.#@]+/g;
+/** By ASCII code: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges (`.`, `-`, `@`, `#`), 0 otherwise. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
+  else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
+}
 const MASKED = 0x5bd1e995;
 const TRUE_HASH = 0x27d4eb2f;
 const FALSE_HASH = 0x165667b1;
@@ -145,6 +149,7 @@ const ROOT_SLOT: Slot = { key: undefined, parentKey: undefined, depth: 0, pathHa
  */
 class ContentScanner {
   readonly tokens = new Set<string>();
+  private table = new TokenTable();
   readonly keyed: KeyedValue[] = [];
   readonly idValues: string[] = [];
   readonly injections: InjectionFinding[] = [];
@@ -154,8 +159,6 @@ class ContentScanner {
   private readonly levels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
   private keyHashes: Map<string, number> | undefined;
-  private parts: string[] = [];
-  private partChars = 0;
   /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
   private readonly strings: string[] = [];
   private stringsSealed = 0;
@@ -197,7 +200,6 @@ class ContentScanner {
       }
       else if (this.levels.length > 0) this.walkSome(1_024, 0);
       else {
-        this.seal();
         this.sealStrings();
         if (this.nextChunk < this.chunks.length) continue;
         return true;
@@ -286,6 +288,7 @@ class ContentScanner {
         }
         const index = level.index++;
         this.visit(items[index], { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, index), segment: String(index) }, false);
+        if (this.nextChunk < this.chunks.length) return;
       } else {
         const keys = level.keys!;
         if (level.index >= keys.length) {
@@ -294,6 +297,7 @@ class ContentScanner {
         }
         const member = keys[level.index++]!;
         this.visit((level.node as Record<string, unknown>)[member], { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, this.keyHash(member)), segment: member }, false);
+        if (this.nextChunk < this.chunks.length) return;
       }
     }
   }
@@ -305,7 +309,7 @@ class ContentScanner {
     if (hash === undefined) {
       hash = hashString(key);
       if (known.size < 4_096) known.set(key, hash);
-      this.gather(key);
+      this.tokenize(key);
     }
     return hash;
   }
@@ -318,7 +322,7 @@ class ContentScanner {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
     } else {
-      this.gather(text);
+      this.tokenize(text);
       const valueHash = isVolatile(key, value) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
@@ -358,32 +362,19 @@ class ContentScanner {
     for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) this.chunks.push({ text: text.slice(start, start + CHUNK_CHARS * 4), strings: true });
   }
 
-  private gather(text: string): void {
-    this.parts.push(text);
-    this.partChars += text.length + 3;
-    if (this.partChars >= CHUNK_CHARS) this.seal();
-  }
-
+  /** A leaf longer than a chunk: tokenized and hashed slice by slice, before any later value (the walk pauses for it). */
   private gatherLong(text: string, pathHash: number): void {
-    this.seal();
     for (let start = 0; start < text.length; ) {
       let end = Math.min(text.length, start + CHUNK_CHARS);
       // Cut at a space where one is near, so a token is rarely split in two.
+      // (Searched back only to the chunk's middle: lastIndexOf would walk to the text's start each time.)
       if (end < text.length) {
-        const space = text.lastIndexOf(' ', end);
-        if (space > start + CHUNK_CHARS / 2) end = space;
+        const space = lastSpaceAbove(text, end, start + CHUNK_CHARS / 2);
+        if (space !== -1) end = space;
       }
       this.chunks.push({ text: text.slice(start, end), leafPath: pathHash, last: end >= text.length });
       start = end;
     }
-  }
-
-  /** Seals the gathered values into one chunk, joined with the separator. */
-  private seal(): void {
-    if (this.parts.length === 0) return;
-    this.chunks.push({ text: this.parts.length === 1 ? this.parts[0]! : this.parts.join(SEPARATOR) });
-    this.parts = [];
-    this.partChars = 0;
   }
 
   /** Tokens and injections of one chunk, one regex pass each. */
@@ -403,37 +394,84 @@ class ContentScanner {
       }
       return;
     }
+    this.tokenize(text);
+  }
+
+  /**
+   * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them. ASCII
+   * text is read by character code, lower-cased and hashed as it is read: a plain token already kept
+   * (most of a large result's words) is found in place, never sliced out.
+   */
+  private tokenize(text: string): void {
     if (NON_ASCII.test(text)) {
       forEachToken(text, (token) => this.addToken(token));
       return;
     }
-    // ASCII: lower-casing the chunk once is exact, and most tokens then need no normalizing at all.
-    const lower = text.toLowerCase();
-    ASCII_TOKEN.lastIndex = 0;
-    for (let match = ASCII_TOKEN.exec(lower); match !== null; match = ASCII_TOKEN.exec(lower)) {
-      const raw = match[0];
-      const first = raw.charCodeAt(0);
-      const last = raw.charCodeAt(raw.length - 1);
-      const edged = first === 46 || first === 45 || first === 64 || first === 35 || last === 46 || last === 45 || last === 64 || last === 35;
-      const token = edged || raw.length > 256 ? normalizeId(raw) : raw;
-      if (token === undefined) continue;
-      this.addToken(token);
-      if (token.includes('.') || token.includes('@')) {
-        for (const part of token.split(/[.@]/)) {
-          const normalized = normalizeId(part);
-          if (normalized !== undefined && normalized !== token) this.addToken(normalized);
-        }
+    const length = text.length;
+    let index = 0;
+    while (index < length) {
+      if (TOKEN_CHARS[text.charCodeAt(index)] === 0) {
+        index += 1;
+        continue;
+      }
+      const runStart = index;
+      do index += 1;
+      while (index < length && TOKEN_CHARS[text.charCodeAt(index)] !== 0);
+      // Edge punctuation (`.`, `-`, `@`, `#`) trimmed, as normalizeId does.
+      let start = runStart;
+      let end = index;
+      while (start < end && TOKEN_CHARS[text.charCodeAt(start)] === 2) start += 1;
+      while (end > start && TOKEN_CHARS[text.charCodeAt(end - 1)] === 2) end -= 1;
+      if (start === end || end - start > 256) continue;
+      let hash = TOKEN_HASH_SEED;
+      let dotted = false;
+      let upper = false;
+      for (let at = start; at < end; at += 1) {
+        let char = text.charCodeAt(at);
+        if (char >= 65 && char <= 90) {
+          char += 32;
+          upper = true;
+        } else if (char === 46 || char === 64) dotted = true;
+        hash = Math.imul(hash ^ char, 0x01000193);
+      }
+      if (!dotted) {
+        this.addSpan(text, start, end, hash, upper);
+        continue;
+      }
+      const token = text.slice(start, end).toLowerCase();
+      this.addToken(token, hash);
+      for (const part of token.split(/[.@]/)) {
+        const normalized = normalizeId(part);
+        if (normalized !== undefined && normalized !== token) this.addToken(normalized);
       }
     }
   }
 
-  private addToken(token: string): void {
-    // A long token is a slice of its whole chunk: copied, so a kept id never pins the chunk in memory.
-    if (this.tokens.size < this.options.maxTokens) this.tokens.add(token.length >= 13 && !this.tokens.has(token) ? flatCopy(token) : token);
-    else if (!this.tokens.has(token)) {
+  /** The token `text[start, end)`: kept if new and under the cap, counted as dropped past it. */
+  private addSpan(text: string, start: number, end: number, hash: number, upper: boolean): void {
+    if (this.table.hasSpan(text, start, end, hash)) return;
+    if (this.table.size < this.options.maxTokens) {
+      // Sliced only when kept, and a long one copied so a kept id never pins its value in memory.
+      const token = upper ? text.slice(start, end).toLowerCase() : text.slice(start, end);
+      this.keep(end - start >= 13 ? flatCopy(token) : token, hash);
+    } else {
       this.truncated = true;
       this.dropped += 1;
     }
+  }
+
+  private addToken(token: string, hash = tokenHash(token)): void {
+    if (this.table.has(token, hash)) return;
+    if (this.table.size < this.options.maxTokens) this.keep(token.length >= 13 ? flatCopy(token) : token, hash);
+    else {
+      this.truncated = true;
+      this.dropped += 1;
+    }
+  }
+
+  private keep(token: string, hash: number): void {
+    this.table.add(token, hash);
+    this.tokens.add(token);
   }
 
   // ---- the lexer for large JSON text -------------------------------------------------------
@@ -500,8 +538,8 @@ class ContentScanner {
         const slot = this.slot(level);
         this.advance();
         this.lexedString(value, slot);
-        if (this.nestedWalk) {
-          // The nested value is walked (in slices) before the lexer reads on.
+        if (this.nestedWalk || this.nextChunk < this.chunks.length) {
+          // A nested value is walked (in slices), a long string's slices processed, before the lexer reads on.
           this.position = index;
           return;
         }
@@ -567,13 +605,12 @@ class ContentScanner {
     this.text = undefined;
     this.lexed = false;
     this.levels.length = 0;
-    this.parts = [];
-    this.partChars = 0;
     this.chunks = [];
     this.nextChunk = 0;
     this.leafHash = 0;
     this.nestedWalk = false;
     this.tokens.clear();
+    this.table = new TokenTable();
     this.keyed.length = 0;
     this.idValues.length = 0;
     this.injections.length = 0;
@@ -586,6 +623,12 @@ class ContentScanner {
     this.rootValue = text;
     this.leaf(text, text, ROOT_SLOT);
   }
+}
+
+/** The last space at or before `from` and after `floor`, or -1. */
+function lastSpaceAbove(text: string, from: number, floor: number): number {
+  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) if (text.charCodeAt(index) === 32) return index;
+  return -1;
 }
 
 /** A copy of a string that shares no memory with the string it was sliced from. */

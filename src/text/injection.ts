@@ -314,25 +314,33 @@ function encodedInstructions(text: string, findings: InjectionFinding[], scan: (
   }
 }
 
-function isBase64Char(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47;
+/** 1 for the base64 alphabet's characters (letters, digits, `+`, `/`), by character code below 128. */
+const BASE64_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47) BASE64_CHARS[code] = 1;
 }
 
 /**
  * [start, end) of every run of at least 24 base64 characters, with up to two `=` after it, each
  * character read once (a regular expression restarted at every letter of every shorter word).
  */
-function* base64Runs(text: string): Generator<[number, number]> {
+function base64Runs(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  const length = text.length;
   let start = 0;
-  for (let index = 0; index <= text.length; index += 1) {
-    if (index < text.length && isBase64Char(text.charCodeAt(index))) continue;
+  for (let index = 0; index <= length; index += 1) {
+    if (index < length) {
+      const code = text.charCodeAt(index);
+      if (code < 128 && BASE64_CHARS[code] === 1) continue;
+    }
     if (index - start >= MIN_BASE64_RUN) {
       let end = index;
-      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
-      yield [start, end];
+      while (end < length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+      runs.push([start, end]);
     }
     start = index + 1;
   }
+  return runs;
 }
 
 function isMostlyText(text: string): boolean {
