@@ -2,7 +2,7 @@ import { forEachToken, normalizeId } from './tokens.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, hashString } from './hash.js';
-import { isVolatile } from './volatile.js';
+import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
 
@@ -16,8 +16,10 @@ export interface KeyedValue {
 
 /** Everything the checks need from one piece of content, gathered in a single pass over it. */
 export interface ContentScan {
-  /** Normalized id-like tokens in strings, object keys and numbers. */
+  /** Normalized id-like tokens in strings, object keys and numbers (a set built on first read). */
   tokens: Set<string>;
+  /** The same tokens in the order met: what the session's ledger takes (no set needed to iterate). */
+  tokenList: readonly string[];
   keyed: KeyedValue[];
   /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
   idValues: string[];
@@ -101,16 +103,27 @@ function idName(key: string): boolean {
   return known;
 }
 
+/** What the scan needs to know of a member key, worked out once per key and scan. */
+interface KeyInfo {
+  hash: number;
+  /** `keyClass`: 1 per-request noise, 2 an entity id, 0 nothing. */
+  kind: 0 | 1 | 2;
+  idName: boolean;
+  /** `normalizeKey(key)`, worked out when a watched key is looked for. */
+  normalized: string | undefined;
+}
+
 /** One open object or array: where the walk (or the lexer) is inside it. */
 interface Level {
   array: boolean;
-  /** The key the container sits under (array items keep it). */
+  /** The key the container sits under (array items keep it), and what it says. */
   key: string | undefined;
+  info: KeyInfo | undefined;
   parentKey: string | undefined;
   depth: number;
   pathHash: number;
-  /** Its own path segment in its parent; `undefined` for the root. */
-  segment: string | undefined;
+  /** Its own path segment in its parent (a key, or an array index); `undefined` for the root. */
+  segment: string | number | undefined;
   /** Walk: the container and its keys; lexer: unused. */
   node: unknown;
   keys: string[] | undefined;
@@ -118,7 +131,7 @@ interface Level {
   index: number;
   /** Lexer: the member key just read, and whether a key is expected next. */
   member: string | undefined;
-  memberHash: number;
+  memberInfo: KeyInfo | undefined;
   expectKey: boolean;
 }
 
@@ -132,15 +145,17 @@ interface Chunk {
   last?: boolean;
 }
 
+/** Where a value sits. One per scanner, refilled for every value (read at once, never kept). */
 interface Slot {
   key: string | undefined;
+  info: KeyInfo | undefined;
   parentKey: string | undefined;
   depth: number;
   pathHash: number;
-  segment: string | undefined;
+  segment: string | number | undefined;
 }
 
-const ROOT_SLOT: Slot = { key: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
+const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined };
 
 /**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
@@ -148,7 +163,6 @@ const ROOT_SLOT: Slot = { key: undefined, parentKey: undefined, depth: 0, pathHa
  * one regex pass each. No path string is built per value, only for the values a watched key matched.
  */
 class ContentScanner {
-  readonly tokens = new Set<string>();
   private table = new TokenTable();
   readonly keyed: KeyedValue[] = [];
   readonly idValues: string[] = [];
@@ -158,7 +172,8 @@ class ContentScanner {
   hash = 0;
   private readonly levels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
-  private keyHashes: Map<string, number> | undefined;
+  private keyInfos: Map<string, KeyInfo> | undefined;
+  private readonly here: Slot = { key: undefined, info: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
   /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
   private readonly strings: string[] = [];
   private stringsSealed = 0;
@@ -185,7 +200,7 @@ class ContentScanner {
     } else {
       const root = typeof value === 'string' ? (parseJsonText(value) ?? value) : value;
       this.rootValue = root;
-      this.visit(root, ROOT_SLOT, true);
+      this.visit(root, this.slot(undefined), true);
     }
   }
 
@@ -219,8 +234,13 @@ class ContentScanner {
     let parsedRead = false;
     const strings = this.strings;
     let joined: string | undefined;
+    const list = this.table.tokens;
+    let tokens: Set<string> | undefined;
     return {
-      tokens: this.tokens,
+      get tokens() {
+        return (tokens ??= new Set(list));
+      },
+      tokenList: list,
       keyed: this.keyed,
       idValues: this.idValues,
       injections: this.injections,
@@ -251,7 +271,10 @@ class ContentScanner {
     switch (typeof node) {
       case 'string': {
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
-        if (nested !== undefined) this.visit(nested, { ...slot, depth: slot.depth + 1 }, false);
+        if (nested !== undefined) {
+          slot.depth += 1;
+          this.visit(nested, slot, false);
+        }
         else this.leaf(node, node, slot);
         return;
       }
@@ -273,7 +296,7 @@ class ContentScanner {
 
   private open(array: boolean, slot: Slot, node: unknown, keys: string[] | undefined): void {
     this.hash = (this.hash + combine(slot.pathHash, array ? ARRAY_HASH : OBJECT_HASH)) | 0;
-    this.levels.push({ array, key: slot.key, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberHash: 0, expectKey: !array });
+    this.levels.push({ array, key: slot.key, info: slot.info, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberInfo: undefined, expectKey: !array });
   }
 
   /** Visits up to `limit` values of the walk, never below level `floor` (the lexer's own levels). */
@@ -287,7 +310,7 @@ class ContentScanner {
           continue;
         }
         const index = level.index++;
-        this.visit(items[index], { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, index), segment: String(index) }, false);
+        this.visit(items[index], this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, index), index), false);
         if (this.nextChunk < this.chunks.length) return;
       } else {
         const keys = level.keys!;
@@ -296,41 +319,56 @@ class ContentScanner {
           continue;
         }
         const member = keys[level.index++]!;
-        this.visit((level.node as Record<string, unknown>)[member], { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, this.keyHash(member)), segment: member }, false);
+        const info = this.keyInfo(member);
+        this.visit((level.node as Record<string, unknown>)[member], this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member), false);
         if (this.nextChunk < this.chunks.length) return;
       }
     }
   }
 
-  /** The hash of a member key; its text goes to the token pass the first time it is met. */
-  private keyHash(key: string): number {
-    const known = (this.keyHashes ??= new Map());
-    let hash = known.get(key);
-    if (hash === undefined) {
-      hash = hashString(key);
-      if (known.size < 4_096) known.set(key, hash);
+  /** What a member key says (hash, kinds); its text goes to the token pass the first time it is met. */
+  private keyInfo(key: string): KeyInfo {
+    const known = (this.keyInfos ??= new Map());
+    let info = known.get(key);
+    if (info === undefined) {
+      info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined };
+      if (known.size < 4_096) known.set(key, info);
       this.tokenize(key);
     }
-    return hash;
+    return info;
+  }
+
+  /** The scanner's one slot, filled for the next value. */
+  private fill(key: string | undefined, info: KeyInfo | undefined, parentKey: string | undefined, depth: number, pathHash: number, segment: string | number | undefined): Slot {
+    const slot = this.here;
+    slot.key = key;
+    slot.info = info;
+    slot.parentKey = parentKey;
+    slot.depth = depth;
+    slot.pathHash = pathHash;
+    slot.segment = segment;
+    return slot;
   }
 
   /** A string or number leaf: its text for tokens and injections, id examples, watched keys, hash. */
   private leaf(text: string, value: string | number, slot: Slot): void {
     const { key } = slot;
+    const info = slot.info ?? NO_KEY;
     if (typeof value === 'string') this.addString(text);
     if (text.length > CHUNK_CHARS) {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
     } else {
       this.tokenize(text);
-      const valueHash = isVolatile(key, value) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
+      // As isVolatile(key, value): noise by its key, or by its look unless its key names an entity.
+      const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
     if (key === undefined) return;
-    if (this.idValues.length < MAX_ID_VALUES && idName(key)) this.idValues.push(text);
+    if (this.idValues.length < MAX_ID_VALUES && info.idName) this.idValues.push(text);
     const watched = this.options.watchedKeys;
     if (watched.size === 0) return;
-    const normalized = normalizedKey(key);
+    const normalized = (info.normalized ??= normalizedKey(key));
     let match: string | undefined;
     if (watched.has(normalized)) match = normalized;
     else if (normalized === 'id' && slot.parentKey !== undefined) {
@@ -341,7 +379,7 @@ class ContentScanner {
   }
 
   /** The JSON pointer of the value being visited: built only for the values that need one. */
-  private pathTo(segment: string | undefined): string {
+  private pathTo(segment: string | number | undefined): string {
     let path = '';
     for (const level of this.levels) if (level.segment !== undefined) path += `/${level.segment}`;
     return segment === undefined ? path : `${path}/${segment}`;
@@ -471,7 +509,6 @@ class ContentScanner {
 
   private keep(token: string, hash: number): void {
     this.table.add(token, hash);
-    this.tokens.add(token);
   }
 
   // ---- the lexer for large JSON text -------------------------------------------------------
@@ -532,7 +569,7 @@ class ContentScanner {
         index = close + 1;
         if (!level.array && level.expectKey) {
           level.member = value;
-          level.memberHash = this.keyHash(value);
+          level.memberInfo = this.keyInfo(value);
           continue;
         }
         const slot = this.slot(level);
@@ -570,10 +607,12 @@ class ContentScanner {
 
   /** Where the next value inside `level` goes: its key, depth, path hash and segment. */
   private slot(level: Level | undefined): Slot {
-    if (!level) return ROOT_SLOT;
-    if (level.array) return { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, level.index), segment: String(level.index) };
+    if (!level) return this.fill(undefined, undefined, undefined, 0, 0, undefined);
+    if (level.array) return this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, level.index), level.index);
     const member = level.member ?? '';
-    return { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, level.memberHash), segment: member };
+    // (A value before any key, in text that is not quite JSON: an empty key with hash 0, as before.)
+    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: idName(''), normalized: undefined };
+    return this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member);
   }
 
   private advance(): void {
@@ -589,7 +628,8 @@ class ContentScanner {
       return;
     }
     this.walkFloor = this.levels.length;
-    this.visit(nested, { ...slot, depth: slot.depth + 1 }, false);
+    slot.depth += 1;
+    this.visit(nested, slot, false);
     this.nestedWalk = this.levels.length > this.walkFloor;
   }
 
@@ -609,7 +649,6 @@ class ContentScanner {
     this.nextChunk = 0;
     this.leafHash = 0;
     this.nestedWalk = false;
-    this.tokens.clear();
     this.table = new TokenTable();
     this.keyed.length = 0;
     this.idValues.length = 0;
@@ -621,7 +660,7 @@ class ContentScanner {
     this.dropped = 0;
     this.hash = 0;
     this.rootValue = text;
-    this.leaf(text, text, ROOT_SLOT);
+    this.leaf(text, text, this.slot(undefined));
   }
 }
 

@@ -25,11 +25,17 @@ export class TokenTable {
   /** Entry index + 1 per slot, 0 for an empty slot (open addressing, linear probing). */
   private slots = new Int32Array(64);
   private mask = 63;
-  private readonly hashes: number[] = [];
+  /** Each entry's hash (typed: 32-bit hashes would not all fit V8's small integers). */
+  private hashes = new Int32Array(32);
   private readonly entries: string[] = [];
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** The tokens, in the order they were added. */
+  get tokens(): readonly string[] {
+    return this.entries;
   }
 
   /**
@@ -59,8 +65,13 @@ export class TokenTable {
 
   /** Adds a token known not to be in the table. */
   add(token: string, hash: number): void {
+    if (this.entries.length === this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[this.entries.length] = hash;
     this.entries.push(token);
-    this.hashes.push(hash);
     if (this.entries.length * 2 > this.slots.length) this.grow();
     else this.place(this.entries.length, hash);
   }

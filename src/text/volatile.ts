@@ -25,10 +25,10 @@ function normalizeName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '').replace(/(?<=.)_/g, '');
 }
 
-/** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
-function keyClass(key: string): 0 | 1 | 2 {
+/** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
+export function keyClass(key: string): 0 | 1 | 2 {
   let known = keyClasses.get(key);
   if (known === undefined) {
     // Every noise name is short: a long key is never one, whatever it normalizes to.

@@ -60,7 +60,9 @@ function value(rng: ReturnType<typeof random>, depth: number): unknown {
   }
 }
 
-function summary(scan: ContentScan) {
+function summary(scan: Omit<ContentScan, 'tokenList'> & { tokenList?: readonly string[] }) {
+  // The new scan's list is its set, in the same order.
+  if (scan.tokenList) expect([...scan.tokenList]).toEqual([...scan.tokens]);
   return {
     tokens: [...scan.tokens],
     keyed: scan.keyed,
