@@ -66,6 +66,9 @@ const CHUNK_CHARS = 64 * 1024;
 const LEX_THRESHOLD = 256 * 1024;
 /** Strings inside a value expanded as JSON only up to this length; longer ones are scanned as text. */
 const MAX_NESTED_JSON = 1024 * 1024;
+/** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
+const WALK_BATCH = 256;
+const LEX_BATCH = 16 * 1024;
 /** Time one synchronous slice of a scan may take before it yields (async scans only). */
 export const SCAN_SLICE_MS = 8;
 
@@ -206,14 +209,14 @@ class ContentScanner {
 
   /** Works until done (true) or until `deadline` (performance-clock ms) passes (false). */
   run(deadline = Infinity): boolean {
-    for (let round = 1; ; round += 1) {
+    for (;;) {
       if (this.nextChunk < this.chunks.length) this.process(this.chunks[this.nextChunk++]!);
-      else if (this.nestedWalk && this.levels.length > this.walkFloor) this.walkSome(1_024, this.walkFloor);
+      else if (this.nestedWalk && this.levels.length > this.walkFloor) this.walkSome(WALK_BATCH, this.walkFloor);
       else if (this.text !== undefined) {
         this.nestedWalk = false;
-        this.lexSome(CHUNK_CHARS);
+        this.lexSome(LEX_BATCH);
       }
-      else if (this.levels.length > 0) this.walkSome(1_024, 0);
+      else if (this.levels.length > 0) this.walkSome(WALK_BATCH, 0);
       else {
         this.sealStrings();
         if (this.nextChunk < this.chunks.length) continue;
@@ -223,7 +226,7 @@ class ContentScanner {
         this.chunks = [];
         this.nextChunk = 0;
       }
-      if (round % 2 === 0 && performance.now() > deadline) return false;
+      if (deadline !== Infinity && performance.now() > deadline) return false;
     }
   }
 

@@ -108,34 +108,129 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
 ];
 
+/** Words for the anchor pass, as a regular-expression alternation (only `s?`, `[sz]` and `\.` as syntax). */
+const ANCHOR_WORDS =
+  'ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros';
+/** Markup that addresses a model: each starts with `<`, `[`, `]`, `!` or `@`. */
+const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@';
+/** Words of other languages, matched anywhere (no word boundary). */
+const ANCHOR_FOREIGN =
+  'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant';
+
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
  * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
  */
-const ANCHORS = new RegExp(
-  [
-    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros)\\b',
-    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@|\\b[A-Z]{2}\\d{2}',
-    'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant',
-  ].join('|'),
-  'gi',
-);
+const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-Z]{2}\\d{2}`, ANCHOR_FOREIGN].join('|'), 'gi');
+/** The same alternation, tried at one position only: it confirms a candidate the cheap pass found. */
+const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
+const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
+
+/** By ASCII code: 1 for a word character (`\b` reads `[A-Za-z0-9_]`), 2 for a character a mark starts with. */
+const ANCHOR_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) ANCHOR_CHARS[code] = 1;
+  else if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code] = 2;
+}
+
+function wordHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    hash = Math.imul(hash ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
+  }
+  return hash;
+}
+
+/** The word runs an anchor word can be (`a\.i` starts with the run `a`), by hash; the longest run's length. */
+const { hashes: ANCHOR_WORD_HASHES, longest: LONGEST_ANCHOR_WORD } = (() => {
+  const words: string[] = [];
+  for (const alternative of ANCHOR_WORDS.split('|')) {
+    if (alternative === 'a\\.i') words.push('a');
+    else if (alternative.endsWith('s?')) words.push(alternative.slice(0, -2), alternative.slice(0, -1));
+    else if (alternative.includes('[sz]')) words.push(alternative.replace('[sz]', 's'), alternative.replace('[sz]', 'z'));
+    else if (/^[a-z]+$/.test(alternative)) words.push(alternative);
+    else throw new Error(`anchor word ${alternative}: the cheap anchor pass cannot read this syntax`);
+  }
+  return { hashes: new Set(words.map((word) => wordHash(word, 0, word.length))), longest: Math.max(...words.map((word) => word.length)) };
+})();
+
+/**
+ * Positions where an anchor may start, in order: word starts whose word is an anchor word (by hash)
+ * or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign words.
+ * A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass by
+ * character code: the alternation itself is tried at every character and costs several times more.
+ */
+function anchorCandidates(text: string): number[] {
+  const found: number[] = [];
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    const kind = code < 128 ? ANCHOR_CHARS[code] : 0;
+    if (kind === 2) found.push(index);
+    if (kind !== 1) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    do index += 1;
+    while (index < length && text.charCodeAt(index) < 128 && ANCHOR_CHARS[text.charCodeAt(index)] === 1);
+    if ((index - start <= LONGEST_ANCHOR_WORD && ANCHOR_WORD_HASHES.has(wordHash(text, start, index))) || opensCode(text, start, index)) found.push(start);
+  }
+  const foreign: number[] = [];
+  FOREIGN_ANCHORS.lastIndex = 0;
+  for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
+    foreign.push(match.index);
+    // Overlapping: a foreign word may start inside another one.
+    FOREIGN_ANCHORS.lastIndex = match.index + 1;
+  }
+  return foreign.length === 0 ? found : mergeSorted(found, foreign);
+}
+
+/** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
+function opensCode(text: string, start: number, end: number): boolean {
+  if (end - start < 4) return false;
+  const a = text.charCodeAt(start) | 32;
+  const b = text.charCodeAt(start + 1) | 32;
+  const c = text.charCodeAt(start + 2);
+  const d = text.charCodeAt(start + 3);
+  return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged;
+}
+
 /** A window around an anchor: longer than any rule's match on either side. */
 const WINDOW_BEFORE = 420;
 const WINDOW_AFTER = 620;
 
-/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. */
-function anchorWindows(text: string): Array<[number, number]> | undefined {
+/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. Exported for its equivalence test. */
+export function anchorWindows(text: string): Array<[number, number]> | undefined {
   const windows: Array<[number, number]> = [];
-  ANCHORS.lastIndex = 0;
-  for (let match = ANCHORS.exec(text); match !== null; match = ANCHORS.exec(text)) {
-    const start = Math.max(0, match.index - WINDOW_BEFORE);
-    const end = Math.min(text.length, match.index + WINDOW_AFTER);
+  // Where the global ANCHORS search would resume: candidates before it are skipped, as it skips them.
+  let next = 0;
+  for (const candidate of anchorCandidates(text)) {
+    if (candidate < next) continue;
+    ANCHOR_AT.lastIndex = candidate;
+    const match = ANCHOR_AT.exec(text);
+    if (match === null) continue;
+    const start = Math.max(0, candidate - WINDOW_BEFORE);
+    const end = Math.min(text.length, candidate + WINDOW_AFTER);
     const last = windows[windows.length - 1];
     if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
+    next = candidate + match[0].length;
     // Past the window's end there is nothing new to find for this anchor.
-    if (end > ANCHORS.lastIndex) ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, end - WINDOW_BEFORE);
+    if (end > next) next = Math.max(next, end - WINDOW_BEFORE);
   }
   let covered = 0;
   for (const [start, end] of windows) covered += end - start;
