@@ -133,17 +133,15 @@ for (let code = 0; code < 128; code += 1) {
   else if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code] = 2;
 }
 
-function wordHash(text: string, start: number, end: number): number {
+/** The anchor pass's hash of a word, letters read as lower case (`| 32`: exact for letters, and anchor words are all letters). */
+function wordHash(word: string): number {
   let hash = 0x811c9dc5;
-  for (let index = start; index < end; index += 1) {
-    const code = text.charCodeAt(index);
-    hash = Math.imul(hash ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
-  }
+  for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ (word.charCodeAt(index) | 32), 0x01000193);
   return hash;
 }
 
-/** The word runs an anchor word can be (`a\.i` starts with the run `a`), by hash; the longest run's length. */
-const { hashes: ANCHOR_WORD_HASHES, longest: LONGEST_ANCHOR_WORD } = (() => {
+/** The word runs an anchor word can be (`a\.i` starts with the run `a`), as a bitmap over 16 bits of their hashes; the longest's length. */
+const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
   const words: string[] = [];
   for (const alternative of ANCHOR_WORDS.split('|')) {
     if (alternative === 'a\\.i') words.push('a');
@@ -152,31 +150,41 @@ const { hashes: ANCHOR_WORD_HASHES, longest: LONGEST_ANCHOR_WORD } = (() => {
     else if (/^[a-z]+$/.test(alternative)) words.push(alternative);
     else throw new Error(`anchor word ${alternative}: the cheap anchor pass cannot read this syntax`);
   }
-  return { hashes: new Set(words.map((word) => wordHash(word, 0, word.length))), longest: Math.max(...words.map((word) => word.length)) };
+  const bits = new Uint8Array(8_192);
+  for (const word of words) {
+    const key = wordHash(word) >>> 16;
+    bits[key >>> 3]! |= 1 << (key & 7);
+  }
+  return { bits, longest: Math.max(...words.map((word) => word.length)) };
 })();
 
 /**
- * Positions where an anchor may start, in order: word starts whose word is an anchor word (by hash)
- * or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign words.
- * A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass by
- * character code: the alternation itself is tried at every character and costs several times more.
+ * Positions where an anchor may start, in order: word starts whose word may be an anchor word (by
+ * hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
+ * words. A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass
+ * by character code: the alternation itself is tried at every character and costs more.
  */
 function anchorCandidates(text: string): number[] {
   const found: number[] = [];
   const length = text.length;
   let index = 0;
   while (index < length) {
-    const code = text.charCodeAt(index);
-    const kind = code < 128 ? ANCHOR_CHARS[code] : 0;
-    if (kind === 2) found.push(index);
+    let code = text.charCodeAt(index);
+    const kind = code < 128 ? ANCHOR_CHARS[code]! : 0;
     if (kind !== 1) {
+      if (kind === 2) found.push(index);
       index += 1;
       continue;
     }
     const start = index;
-    do index += 1;
-    while (index < length && text.charCodeAt(index) < 128 && ANCHOR_CHARS[text.charCodeAt(index)] === 1);
-    if ((index - start <= LONGEST_ANCHOR_WORD && ANCHOR_WORD_HASHES.has(wordHash(text, start, index))) || opensCode(text, start, index)) found.push(start);
+    let hash = 0x811c9dc5;
+    do {
+      hash = Math.imul(hash ^ (code | 32), 0x01000193);
+      index += 1;
+      code = index < length ? text.charCodeAt(index) : 0;
+    } while (code < 128 && ANCHOR_CHARS[code] === 1);
+    const key = hash >>> 16;
+    if ((index - start <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(text, start, index)) found.push(start);
   }
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
