@@ -70,7 +70,7 @@ const MAX_NESTED_JSON = 1024 * 1024;
 const WALK_BATCH = 256;
 const LEX_BATCH = 16 * 1024;
 /** Time one synchronous slice of a scan may take before it yields (async scans only). */
-export const SCAN_SLICE_MS = 8;
+export const SCAN_SLICE_MS = 5;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 /** By ASCII code: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges (`.`, `-`, `@`, `#`), 0 otherwise. */
