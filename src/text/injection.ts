@@ -126,11 +126,13 @@ const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-
 const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
 const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
 
-/** By ASCII code: 1 for a word character (`\b` reads `[A-Za-z0-9_]`), 2 for a character a mark starts with. */
+/** By ASCII code, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark starts with, 4 a base64 character. */
 const ANCHOR_CHARS = new Uint8Array(128);
 for (let code = 0; code < 128; code += 1) {
-  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) ANCHOR_CHARS[code] = 1;
-  else if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code] = 2;
+  const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
+  if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code]! |= 2;
+  if (alphanumeric || code === 43 || code === 47) ANCHOR_CHARS[code]! |= 4;
 }
 
 /** The anchor pass's hash of a word, letters read as lower case (`| 32`: exact for letters, and anchor words are all letters). */
@@ -163,28 +165,35 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
  * hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
  * words. A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass
  * by character code: the alternation itself is tried at every character and costs more.
+ * The same pass gathers into `base64`, when given, every run of at least 24 base64 characters (with
+ * up to two `=` after it), for the encoded-instructions pass.
  */
-function anchorCandidates(text: string): number[] {
+function anchorCandidates(text: string, base64?: Array<[number, number]>): number[] {
   const found: number[] = [];
   const length = text.length;
-  let index = 0;
-  while (index < length) {
-    let code = text.charCodeAt(index);
+  let wordStart = -1;
+  let hash = 0;
+  let runStart = 0;
+  for (let index = 0; ; index += 1) {
+    const code = index < length ? text.charCodeAt(index) : 0;
     const kind = code < 128 ? ANCHOR_CHARS[code]! : 0;
-    if (kind !== 1) {
-      if (kind === 2) found.push(index);
-      index += 1;
-      continue;
-    }
-    const start = index;
-    let hash = 0x811c9dc5;
-    do {
+    if ((kind & 1) !== 0) {
+      if (wordStart < 0) {
+        wordStart = index;
+        hash = 0x811c9dc5;
+      }
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
-      index += 1;
-      code = index < length ? text.charCodeAt(index) : 0;
-    } while (code < 128 && ANCHOR_CHARS[code] === 1);
-    const key = hash >>> 16;
-    if ((index - start <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(text, start, index)) found.push(start);
+    } else if (wordStart >= 0) {
+      const key = hash >>> 16;
+      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(text, wordStart, index)) found.push(wordStart);
+      wordStart = -1;
+    }
+    if ((kind & 2) !== 0) found.push(index);
+    if ((kind & 4) === 0) {
+      if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(text, index)]);
+      runStart = index + 1;
+    }
+    if (index >= length) break;
   }
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
@@ -222,11 +231,11 @@ const WINDOW_BEFORE = 420;
 const WINDOW_AFTER = 620;
 
 /** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. Exported for its equivalence test. */
-export function anchorWindows(text: string): Array<[number, number]> | undefined {
+export function anchorWindows(text: string, base64?: Array<[number, number]>): Array<[number, number]> | undefined {
   const windows: Array<[number, number]> = [];
   // Where the global ANCHORS search would resume: candidates before it are skipped, as it skips them.
   let next = 0;
-  for (const candidate of anchorCandidates(text)) {
+  for (const candidate of anchorCandidates(text, base64)) {
     if (candidate < next) continue;
     ANCHOR_AT.lastIndex = candidate;
     const match = ANCHOR_AT.exec(text);
@@ -317,12 +326,12 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
   // The policy's own patterns have no known anchor words: they read the whole text. They come from
   // outside, so they run on RE2 (linear time), never in a V8 alternation.
   const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
-  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>) => {
     for (const { kind, regex } of policy) {
       const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
       if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
     }
-    const windows = anchorWindows(text);
+    const windows = anchorWindows(text, base64);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);
       runTier(low, text, findings, offset, prefix);
@@ -341,9 +350,10 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       hiddenCharacters(raw, findings);
       const text = normalizeForInjection(raw);
       const before = findings.length;
-      scanPlain(text, findings);
+      const base64: Array<[number, number]> = [];
+      scanPlain(text, findings, 0, '', base64);
       downgradeQuotedCode(text, findings, before);
-      if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
+      if (findings.length < MAX_FINDINGS) encodedInstructions(text, base64, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
       return withoutOverlaps(findings).sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
@@ -402,9 +412,9 @@ function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
 }
 
 /** Base64 runs that decode to text are scanned again, at most a few and each bounded. */
-function encodedInstructions(text: string, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
+function encodedInstructions(text: string, runs: ReadonlyArray<[number, number]>, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
   let decodedRuns = 0;
-  for (const [start, end] of base64Runs(text)) {
+  for (const [start, end] of runs) {
     if (decodedRuns >= MAX_ENCODED || findings.length >= MAX_FINDINGS) return;
     if (end - start > MAX_ENCODED_LENGTH) continue;
     const run = text.slice(start, end);
@@ -417,33 +427,11 @@ function encodedInstructions(text: string, findings: InjectionFinding[], scan: (
   }
 }
 
-/** 1 for the base64 alphabet's characters (letters, digits, `+`, `/`), by character code below 128. */
-const BASE64_CHARS = new Uint8Array(128);
-for (let code = 0; code < 128; code += 1) {
-  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47) BASE64_CHARS[code] = 1;
-}
-
-/**
- * [start, end) of every run of at least 24 base64 characters, with up to two `=` after it, each
- * character read once (a regular expression restarted at every letter of every shorter word).
- */
-function base64Runs(text: string): Array<[number, number]> {
-  const runs: Array<[number, number]> = [];
-  const length = text.length;
-  let start = 0;
-  for (let index = 0; index <= length; index += 1) {
-    if (index < length) {
-      const code = text.charCodeAt(index);
-      if (code < 128 && BASE64_CHARS[code] === 1) continue;
-    }
-    if (index - start >= MIN_BASE64_RUN) {
-      let end = index;
-      while (end < length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
-      runs.push([start, end]);
-    }
-    start = index + 1;
-  }
-  return runs;
+/** Base64 runs end with up to two `=` after the last base64 character (at `index`). */
+function paddedEnd(text: string, index: number): number {
+  let end = index;
+  while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+  return end;
 }
 
 function isMostlyText(text: string): boolean {

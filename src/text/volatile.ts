@@ -50,6 +50,9 @@ export function looksVolatile(value: unknown): boolean {
     return Number.isInteger(value) && ((value >= 1e9 && value < 1e10) || (value >= 1e12 && value < 1e13));
   }
   if (typeof value !== 'string' || value.length < 16 || value.length > 128) return false;
+  // Prose (a space, not a digit first) is none of them: only a date-time may hold a space, and it starts with a digit.
+  const first = value.charCodeAt(0);
+  if ((first < 48 || first > 57) && value.includes(' ')) return false;
   if (UUID.test(value) || HEX.test(value) || DATETIME_SECONDS.test(value)) return true;
   return RANDOM_TOKEN.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value);
 }

@@ -1,18 +1,19 @@
 /**
  * The injection scan's anchor pass finds candidates by character code and confirms each with the
  * anchor alternation (issue 12): on any text it must give exactly the windows of the single global
- * regular expression it replaces (kept in test/text/reference).
+ * regular expression it replaces, and the base64 runs of the generator it absorbed (both kept in
+ * test/text/reference).
  */
 import { describe, expect, it } from 'vitest';
 import { anchorWindows } from '../../src/text/injection.js';
-import { anchorWindows as anchorWindowsBefore } from './reference/anchor-windows-before.js';
+import { anchorWindows as anchorWindowsBefore, base64Runs as base64RunsBefore } from './reference/anchor-windows-before.js';
 
 const PIECES = [
   'ignore', 'Ignore', 'IGNORE', 'ignored', 'ai', 'AI', 'a.i', 'A.I.', 'a', 'i', 'assistant', 'assistants', 'Assistants_', 'authorized', 'authorised', 'authorixed',
   'codes', 'code', 'keys', 'tokenss', 'euros', 'usd', 'AB12', 'ab1', 'GB29NWBK', 'x9AB12', '_AB12', 'dan', 'Dan', 'now', 'nowhere', 'you', 'your', 'yours',
   '<|im_start|>', '<<SYS>>', '< / system >', '<system>', '<sys', '[INST]', '[/inst', '](http://x)', '![img]', '@', 'a@b', 'mail@x.org', '!', '<', '[', ']',
   'instrucciones', 'instruccionesinstrucciones', 'development', 'interest', 'deve', 'muss', 'JETZT', 'maintenant', 'ÓRDENES', 'órdenes', 'инструкции', 'ИНСТРУКЦИИ', '指令', '지시',
-  'ſystem', 'K', 'café', 'naïve', '😀', 'order', 'ord_1001', 'carrier', 'UPS-13', 'delivered', 'the', 'front', 'desk.', '12', '-', '_', '.', ',', '\n', '  ',
+  'SGVsbG8gd29ybGQsIHRoaXMgaXMgYSB0ZXN0', 'aGVsbG8=', 'YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo==', 'a+b/c', '===', 'ſystem', 'K', 'café', 'naïve', '😀', 'order', 'ord_1001', 'carrier', 'UPS-13', 'delivered', 'the', 'front', 'desk.', '12', '-', '_', '.', ',', '\n', '  ',
 ];
 
 function random(seed: number) {
@@ -24,14 +25,16 @@ function random(seed: number) {
 }
 
 describe('injection anchor windows', () => {
-  it('match the single-regex pass on random texts of anchors, near-anchors and noise', () => {
+  it('match the single-regex pass (and the base64 runs) on random texts of anchors, near-anchors, encodings and noise', () => {
     const next = random(2024);
     for (let round = 0; round < 3_000; round += 1) {
       const parts: string[] = [];
       const count = 1 + next(round % 10 === 0 ? 400 : 30);
       for (let index = 0; index < count; index += 1) parts.push(PIECES[next(PIECES.length)]!, [' ', '', '\n', ', ', '.', 'x'.repeat(next(300))][next(6)]!);
       const text = parts.join('');
-      expect(anchorWindows(text), text.slice(0, 200)).toEqual(anchorWindowsBefore(text));
+      const runs: Array<[number, number]> = [];
+      expect(anchorWindows(text, runs), text.slice(0, 200)).toEqual(anchorWindowsBefore(text));
+      expect(runs, text.slice(0, 200)).toEqual([...base64RunsBefore(text)]);
     }
   });
 

@@ -1,4 +1,4 @@
-/** The anchor pass of src/text/injection.ts before issue 12 (one global regular expression), kept to test the new one against. */
+/** The anchor and base64 passes of src/text/injection.ts before issue 12 (a global regular expression, a generator), kept to test the new ones against. */
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
  * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
@@ -31,5 +31,26 @@ export function anchorWindows(text: string): Array<[number, number]> | undefined
   let covered = 0;
   for (const [start, end] of windows) covered += end - start;
   return covered > text.length / 2 ? undefined : windows;
+}
+
+function isBase64Char(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47;
+}
+
+/**
+ * [start, end) of every run of at least 24 base64 characters, with up to two `=` after it, each
+ * character read once (a regular expression restarted at every letter of every shorter word).
+ */
+export function* base64Runs(text: string): Generator<[number, number]> {
+  let start = 0;
+  for (let index = 0; index <= text.length; index += 1) {
+    if (index < text.length && isBase64Char(text.charCodeAt(index))) continue;
+    if (index - start >= 24) {
+      let end = index;
+      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+      yield [start, end];
+    }
+    start = index + 1;
+  }
 }
 
