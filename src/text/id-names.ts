@@ -3,5 +3,8 @@ const CAMEL_ID = /[a-z0-9](?:Id|Ids|ID|IDs|Uuid|UUID|Guid|GUID)$/;
 
 /** `id`, `order_id`, `orderId`, `order_ids`, `userID`: names that mark an identifier (not `paid`, `valid`). */
 export function isIdName(key: string): boolean {
+  // Every such name ends in d, D or s: most keys are ruled out without a regular expression.
+  const last = key.charCodeAt(key.length - 1);
+  if (last !== 100 && last !== 68 && last !== 115 && last !== 83) return false;
   return SNAKE_ID.test(key) || CAMEL_ID.test(key);
 }

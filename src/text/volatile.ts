@@ -27,12 +27,21 @@ function normalizeName(key: string): string {
 
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
+/** No noise name holds a digit (`item_7` is data): such keys skip the normalizing. */
+function hasDigit(key: string): boolean {
+  for (let index = 0; index < key.length; index += 1) {
+    const code = key.charCodeAt(index);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
+}
+
 /** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
 export function keyClass(key: string): 0 | 1 | 2 {
   let known = keyClasses.get(key);
   if (known === undefined) {
     // Every noise name is short: a long key is never one, whatever it normalizes to.
-    known = key.length <= 24 && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
+    known = key.length <= 24 && !hasDigit(key) && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
     if (keyClasses.size < 4_096) keyClasses.set(key, known);
   }
   return known;
