@@ -60,7 +60,7 @@ export const MAX_CONTENT_TOKENS = 10_000;
 
 const MAX_ID_VALUES = 256;
 const MAX_INJECTIONS = 16;
-/** Text gathered before tokens and injections are looked for in it: one regex pass per chunk, not per value. */
+/** String fields gathered before the injection rules read them (one pass per chunk, not per value); the slice a long leaf is cut in. */
 const CHUNK_CHARS = 64 * 1024;
 /** JSON text at least this long is read by the streaming lexer (no JSON.parse block, no object tree). */
 const LEX_THRESHOLD = 256 * 1024;
@@ -162,8 +162,9 @@ const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined
 
 /**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
- * JSON text), their text gathered into chunks that are tokenized and checked for injections with
- * one regex pass each. No path string is built per value, only for the values a watched key matched.
+ * JSON text) and tokenized as they are met, by character code; string fields are gathered into
+ * chunks the injection rules read with one pass each, and a leaf longer than a chunk is tokenized
+ * and hashed slice by slice. No path string is built per value, only for the values a watched key matched.
  */
 class ContentScanner {
   private table = new TokenTable();
@@ -418,7 +419,7 @@ class ContentScanner {
     }
   }
 
-  /** Tokens and injections of one chunk, one regex pass each. */
+  /** One chunk: string fields for the injection rules, or a slice of a long leaf (its tokens and hash). */
   private process(chunk: Chunk): void {
     const { text } = chunk;
     if (chunk.leafPath !== undefined) {

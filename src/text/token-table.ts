@@ -7,11 +7,7 @@
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** The table's hash of a token, one character code at a time (the tokenizer inlines the same steps). */
-export function tokenHashStep(hash: number, code: number): number {
-  return Math.imul(hash ^ code, FNV_PRIME);
-}
-
+/** Where the table's hash of a token starts (the tokenizer inlines the steps of `tokenHash`). */
 export const TOKEN_HASH_SEED = FNV_OFFSET;
 
 /** The table's hash of a whole token. */
