@@ -177,7 +177,7 @@ export function applyEvent(
         const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
         const trust = external || flagged ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
-        state.ledger.record(content.tokens, { step: event.step, source, trust }, pending?.echo);
+        state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
@@ -191,7 +191,7 @@ export function applyEvent(
       if (proceeds) {
         const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
-        state.ledger.record(content.tokens, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
       }
       break;

@@ -2,7 +2,8 @@ import { forEachToken, normalizeId } from './tokens.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, hashString } from './hash.js';
-import { isVolatile } from './volatile.js';
+import { keyClass, looksVolatile } from './volatile.js';
+import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -15,8 +16,10 @@ export interface KeyedValue {
 
 /** Everything the checks need from one piece of content, gathered in a single pass over it. */
 export interface ContentScan {
-  /** Normalized id-like tokens in strings, object keys and numbers. */
+  /** Normalized id-like tokens in strings, object keys and numbers (a set built on first read). */
   tokens: Set<string>;
+  /** The same tokens in the order met: what the session's ledger takes (no set needed to iterate). */
+  tokenList: readonly string[];
   keyed: KeyedValue[];
   /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
   idValues: string[];
@@ -57,19 +60,25 @@ export const MAX_CONTENT_TOKENS = 10_000;
 
 const MAX_ID_VALUES = 256;
 const MAX_INJECTIONS = 16;
-/** Text gathered before tokens and injections are looked for in it: one regex pass per chunk, not per value. */
+/** String fields gathered before the injection rules read them (one pass per chunk, not per value); the slice a long leaf is cut in. */
 const CHUNK_CHARS = 64 * 1024;
-/** Values are joined with a separator no token, line-start rule or gap of the injection rules crosses. */
-const SEPARATOR = '\n\u0000\n';
 /** JSON text at least this long is read by the streaming lexer (no JSON.parse block, no object tree). */
 const LEX_THRESHOLD = 256 * 1024;
 /** Strings inside a value expanded as JSON only up to this length; longer ones are scanned as text. */
 const MAX_NESTED_JSON = 1024 * 1024;
+/** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
+const WALK_BATCH = 256;
+const LEX_BATCH = 16 * 1024;
 /** Time one synchronous slice of a scan may take before it yields (async scans only). */
-export const SCAN_SLICE_MS = 8;
+export const SCAN_SLICE_MS = 5;
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const ASCII_TOKEN = /[a-z0-9_\-.#@]+/g;
+/** By ASCII code: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges (`.`, `-`, `@`, `#`), 0 otherwise. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
+  else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
+}
 const MASKED = 0x5bd1e995;
 const TRUE_HASH = 0x27d4eb2f;
 const FALSE_HASH = 0x165667b1;
@@ -97,16 +106,27 @@ function idName(key: string): boolean {
   return known;
 }
 
+/** What the scan needs to know of a member key, worked out once per key and scan. */
+interface KeyInfo {
+  hash: number;
+  /** `keyClass`: 1 per-request noise, 2 an entity id, 0 nothing. */
+  kind: 0 | 1 | 2;
+  idName: boolean;
+  /** `normalizeKey(key)`, worked out when a watched key is looked for. */
+  normalized: string | undefined;
+}
+
 /** One open object or array: where the walk (or the lexer) is inside it. */
 interface Level {
   array: boolean;
-  /** The key the container sits under (array items keep it). */
+  /** The key the container sits under (array items keep it), and what it says. */
   key: string | undefined;
+  info: KeyInfo | undefined;
   parentKey: string | undefined;
   depth: number;
   pathHash: number;
-  /** Its own path segment in its parent; `undefined` for the root. */
-  segment: string | undefined;
+  /** Its own path segment in its parent (a key, or an array index); `undefined` for the root. */
+  segment: string | number | undefined;
   /** Walk: the container and its keys; lexer: unused. */
   node: unknown;
   keys: string[] | undefined;
@@ -114,7 +134,7 @@ interface Level {
   index: number;
   /** Lexer: the member key just read, and whether a key is expected next. */
   member: string | undefined;
-  memberHash: number;
+  memberInfo: KeyInfo | undefined;
   expectKey: boolean;
 }
 
@@ -128,23 +148,26 @@ interface Chunk {
   last?: boolean;
 }
 
+/** Where a value sits. One per scanner, refilled for every value (read at once, never kept). */
 interface Slot {
   key: string | undefined;
+  info: KeyInfo | undefined;
   parentKey: string | undefined;
   depth: number;
   pathHash: number;
-  segment: string | undefined;
+  segment: string | number | undefined;
 }
 
-const ROOT_SLOT: Slot = { key: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
+const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined };
 
 /**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
- * JSON text), their text gathered into chunks that are tokenized and checked for injections with
- * one regex pass each. No path string is built per value, only for the values a watched key matched.
+ * JSON text) and tokenized as they are met, by character code; string fields are gathered into
+ * chunks the injection rules read with one pass each, and a leaf longer than a chunk is tokenized
+ * and hashed slice by slice. No path string is built per value, only for the values a watched key matched.
  */
 class ContentScanner {
-  readonly tokens = new Set<string>();
+  private table = new TokenTable();
   readonly keyed: KeyedValue[] = [];
   readonly idValues: string[] = [];
   readonly injections: InjectionFinding[] = [];
@@ -153,9 +176,8 @@ class ContentScanner {
   hash = 0;
   private readonly levels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
-  private keyHashes: Map<string, number> | undefined;
-  private parts: string[] = [];
-  private partChars = 0;
+  private keyInfos: Map<string, KeyInfo> | undefined;
+  private readonly here: Slot = { key: undefined, info: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
   /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
   private readonly strings: string[] = [];
   private stringsSealed = 0;
@@ -182,22 +204,21 @@ class ContentScanner {
     } else {
       const root = typeof value === 'string' ? (parseJsonText(value) ?? value) : value;
       this.rootValue = root;
-      this.visit(root, ROOT_SLOT, true);
+      this.visit(root, this.slot(undefined), true);
     }
   }
 
   /** Works until done (true) or until `deadline` (performance-clock ms) passes (false). */
   run(deadline = Infinity): boolean {
-    for (let round = 1; ; round += 1) {
+    for (;;) {
       if (this.nextChunk < this.chunks.length) this.process(this.chunks[this.nextChunk++]!);
-      else if (this.nestedWalk && this.levels.length > this.walkFloor) this.walkSome(1_024, this.walkFloor);
+      else if (this.nestedWalk && this.levels.length > this.walkFloor) this.walkSome(WALK_BATCH, this.walkFloor);
       else if (this.text !== undefined) {
         this.nestedWalk = false;
-        this.lexSome(CHUNK_CHARS);
+        this.lexSome(LEX_BATCH);
       }
-      else if (this.levels.length > 0) this.walkSome(1_024, 0);
+      else if (this.levels.length > 0) this.walkSome(WALK_BATCH, 0);
       else {
-        this.seal();
         this.sealStrings();
         if (this.nextChunk < this.chunks.length) continue;
         return true;
@@ -206,7 +227,7 @@ class ContentScanner {
         this.chunks = [];
         this.nextChunk = 0;
       }
-      if (round % 2 === 0 && performance.now() > deadline) return false;
+      if (deadline !== Infinity && performance.now() > deadline) return false;
     }
   }
 
@@ -217,8 +238,13 @@ class ContentScanner {
     let parsedRead = false;
     const strings = this.strings;
     let joined: string | undefined;
+    const list = this.table.tokens;
+    let tokens: Set<string> | undefined;
     return {
-      tokens: this.tokens,
+      get tokens() {
+        return (tokens ??= new Set(list));
+      },
+      tokenList: list,
       keyed: this.keyed,
       idValues: this.idValues,
       injections: this.injections,
@@ -249,7 +275,10 @@ class ContentScanner {
     switch (typeof node) {
       case 'string': {
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
-        if (nested !== undefined) this.visit(nested, { ...slot, depth: slot.depth + 1 }, false);
+        if (nested !== undefined) {
+          slot.depth += 1;
+          this.visit(nested, slot, false);
+        }
         else this.leaf(node, node, slot);
         return;
       }
@@ -271,7 +300,7 @@ class ContentScanner {
 
   private open(array: boolean, slot: Slot, node: unknown, keys: string[] | undefined): void {
     this.hash = (this.hash + combine(slot.pathHash, array ? ARRAY_HASH : OBJECT_HASH)) | 0;
-    this.levels.push({ array, key: slot.key, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberHash: 0, expectKey: !array });
+    this.levels.push({ array, key: slot.key, info: slot.info, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberInfo: undefined, expectKey: !array });
   }
 
   /** Visits up to `limit` values of the walk, never below level `floor` (the lexer's own levels). */
@@ -285,7 +314,8 @@ class ContentScanner {
           continue;
         }
         const index = level.index++;
-        this.visit(items[index], { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, index), segment: String(index) }, false);
+        this.visit(items[index], this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, index), index), false);
+        if (this.nextChunk < this.chunks.length) return;
       } else {
         const keys = level.keys!;
         if (level.index >= keys.length) {
@@ -293,40 +323,56 @@ class ContentScanner {
           continue;
         }
         const member = keys[level.index++]!;
-        this.visit((level.node as Record<string, unknown>)[member], { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, this.keyHash(member)), segment: member }, false);
+        const info = this.keyInfo(member);
+        this.visit((level.node as Record<string, unknown>)[member], this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member), false);
+        if (this.nextChunk < this.chunks.length) return;
       }
     }
   }
 
-  /** The hash of a member key; its text goes to the token pass the first time it is met. */
-  private keyHash(key: string): number {
-    const known = (this.keyHashes ??= new Map());
-    let hash = known.get(key);
-    if (hash === undefined) {
-      hash = hashString(key);
-      if (known.size < 4_096) known.set(key, hash);
-      this.gather(key);
+  /** What a member key says (hash, kinds); its text goes to the token pass the first time it is met. */
+  private keyInfo(key: string): KeyInfo {
+    const known = (this.keyInfos ??= new Map());
+    let info = known.get(key);
+    if (info === undefined) {
+      info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined };
+      if (known.size < 4_096) known.set(key, info);
+      this.tokenize(key);
     }
-    return hash;
+    return info;
+  }
+
+  /** The scanner's one slot, filled for the next value. */
+  private fill(key: string | undefined, info: KeyInfo | undefined, parentKey: string | undefined, depth: number, pathHash: number, segment: string | number | undefined): Slot {
+    const slot = this.here;
+    slot.key = key;
+    slot.info = info;
+    slot.parentKey = parentKey;
+    slot.depth = depth;
+    slot.pathHash = pathHash;
+    slot.segment = segment;
+    return slot;
   }
 
   /** A string or number leaf: its text for tokens and injections, id examples, watched keys, hash. */
   private leaf(text: string, value: string | number, slot: Slot): void {
     const { key } = slot;
+    const info = slot.info ?? NO_KEY;
     if (typeof value === 'string') this.addString(text);
     if (text.length > CHUNK_CHARS) {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
     } else {
-      this.gather(text);
-      const valueHash = isVolatile(key, value) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
+      this.tokenize(text);
+      // As isVolatile(key, value): noise by its key, or by its look unless its key names an entity.
+      const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
     if (key === undefined) return;
-    if (this.idValues.length < MAX_ID_VALUES && idName(key)) this.idValues.push(text);
+    if (this.idValues.length < MAX_ID_VALUES && info.idName) this.idValues.push(text);
     const watched = this.options.watchedKeys;
     if (watched.size === 0) return;
-    const normalized = normalizedKey(key);
+    const normalized = (info.normalized ??= normalizedKey(key));
     let match: string | undefined;
     if (watched.has(normalized)) match = normalized;
     else if (normalized === 'id' && slot.parentKey !== undefined) {
@@ -337,7 +383,7 @@ class ContentScanner {
   }
 
   /** The JSON pointer of the value being visited: built only for the values that need one. */
-  private pathTo(segment: string | undefined): string {
+  private pathTo(segment: string | number | undefined): string {
     let path = '';
     for (const level of this.levels) if (level.segment !== undefined) path += `/${level.segment}`;
     return segment === undefined ? path : `${path}/${segment}`;
@@ -358,35 +404,22 @@ class ContentScanner {
     for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) this.chunks.push({ text: text.slice(start, start + CHUNK_CHARS * 4), strings: true });
   }
 
-  private gather(text: string): void {
-    this.parts.push(text);
-    this.partChars += text.length + 3;
-    if (this.partChars >= CHUNK_CHARS) this.seal();
-  }
-
+  /** A leaf longer than a chunk: tokenized and hashed slice by slice, before any later value (the walk pauses for it). */
   private gatherLong(text: string, pathHash: number): void {
-    this.seal();
     for (let start = 0; start < text.length; ) {
       let end = Math.min(text.length, start + CHUNK_CHARS);
       // Cut at a space where one is near, so a token is rarely split in two.
+      // (Searched back only to the chunk's middle: lastIndexOf would walk to the text's start each time.)
       if (end < text.length) {
-        const space = text.lastIndexOf(' ', end);
-        if (space > start + CHUNK_CHARS / 2) end = space;
+        const space = lastSpaceAbove(text, end, start + CHUNK_CHARS / 2);
+        if (space !== -1) end = space;
       }
       this.chunks.push({ text: text.slice(start, end), leafPath: pathHash, last: end >= text.length });
       start = end;
     }
   }
 
-  /** Seals the gathered values into one chunk, joined with the separator. */
-  private seal(): void {
-    if (this.parts.length === 0) return;
-    this.chunks.push({ text: this.parts.length === 1 ? this.parts[0]! : this.parts.join(SEPARATOR) });
-    this.parts = [];
-    this.partChars = 0;
-  }
-
-  /** Tokens and injections of one chunk, one regex pass each. */
+  /** One chunk: string fields for the injection rules, or a slice of a long leaf (its tokens and hash). */
   private process(chunk: Chunk): void {
     const { text } = chunk;
     if (chunk.leafPath !== undefined) {
@@ -403,37 +436,83 @@ class ContentScanner {
       }
       return;
     }
+    this.tokenize(text);
+  }
+
+  /**
+   * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them. ASCII
+   * text is read by character code, lower-cased and hashed as it is read: a plain token already kept
+   * (most of a large result's words) is found in place, never sliced out.
+   */
+  private tokenize(text: string): void {
     if (NON_ASCII.test(text)) {
       forEachToken(text, (token) => this.addToken(token));
       return;
     }
-    // ASCII: lower-casing the chunk once is exact, and most tokens then need no normalizing at all.
-    const lower = text.toLowerCase();
-    ASCII_TOKEN.lastIndex = 0;
-    for (let match = ASCII_TOKEN.exec(lower); match !== null; match = ASCII_TOKEN.exec(lower)) {
-      const raw = match[0];
-      const first = raw.charCodeAt(0);
-      const last = raw.charCodeAt(raw.length - 1);
-      const edged = first === 46 || first === 45 || first === 64 || first === 35 || last === 46 || last === 45 || last === 64 || last === 35;
-      const token = edged || raw.length > 256 ? normalizeId(raw) : raw;
-      if (token === undefined) continue;
-      this.addToken(token);
-      if (token.includes('.') || token.includes('@')) {
-        for (const part of token.split(/[.@]/)) {
-          const normalized = normalizeId(part);
-          if (normalized !== undefined && normalized !== token) this.addToken(normalized);
-        }
+    const length = text.length;
+    let index = 0;
+    while (index < length) {
+      if (TOKEN_CHARS[text.charCodeAt(index)] === 0) {
+        index += 1;
+        continue;
+      }
+      const runStart = index;
+      do index += 1;
+      while (index < length && TOKEN_CHARS[text.charCodeAt(index)] !== 0);
+      // Edge punctuation (`.`, `-`, `@`, `#`) trimmed, as normalizeId does.
+      let start = runStart;
+      let end = index;
+      while (start < end && TOKEN_CHARS[text.charCodeAt(start)] === 2) start += 1;
+      while (end > start && TOKEN_CHARS[text.charCodeAt(end - 1)] === 2) end -= 1;
+      if (start === end || end - start > 256) continue;
+      let hash = TOKEN_HASH_SEED;
+      let dotted = false;
+      let upper = false;
+      for (let at = start; at < end; at += 1) {
+        let char = text.charCodeAt(at);
+        if (char >= 65 && char <= 90) {
+          char += 32;
+          upper = true;
+        } else if (char === 46 || char === 64) dotted = true;
+        hash = Math.imul(hash ^ char, 0x01000193);
+      }
+      if (!dotted) {
+        this.addSpan(text, start, end, hash, upper);
+        continue;
+      }
+      const token = text.slice(start, end).toLowerCase();
+      this.addToken(token, hash);
+      for (const part of token.split(/[.@]/)) {
+        const normalized = normalizeId(part);
+        if (normalized !== undefined && normalized !== token) this.addToken(normalized);
       }
     }
   }
 
-  private addToken(token: string): void {
-    // A long token is a slice of its whole chunk: copied, so a kept id never pins the chunk in memory.
-    if (this.tokens.size < this.options.maxTokens) this.tokens.add(token.length >= 13 && !this.tokens.has(token) ? flatCopy(token) : token);
-    else if (!this.tokens.has(token)) {
+  /** The token `text[start, end)`: kept if new and under the cap, counted as dropped past it. */
+  private addSpan(text: string, start: number, end: number, hash: number, upper: boolean): void {
+    if (this.table.hasSpan(text, start, end, hash)) return;
+    if (this.table.size < this.options.maxTokens) {
+      // Sliced only when kept, and a long one copied so a kept id never pins its value in memory.
+      const token = upper ? text.slice(start, end).toLowerCase() : text.slice(start, end);
+      this.keep(end - start >= 13 ? flatCopy(token) : token, hash);
+    } else {
       this.truncated = true;
       this.dropped += 1;
     }
+  }
+
+  private addToken(token: string, hash = tokenHash(token)): void {
+    if (this.table.has(token, hash)) return;
+    if (this.table.size < this.options.maxTokens) this.keep(token.length >= 13 ? flatCopy(token) : token, hash);
+    else {
+      this.truncated = true;
+      this.dropped += 1;
+    }
+  }
+
+  private keep(token: string, hash: number): void {
+    this.table.add(token, hash);
   }
 
   // ---- the lexer for large JSON text -------------------------------------------------------
@@ -494,14 +573,14 @@ class ContentScanner {
         index = close + 1;
         if (!level.array && level.expectKey) {
           level.member = value;
-          level.memberHash = this.keyHash(value);
+          level.memberInfo = this.keyInfo(value);
           continue;
         }
         const slot = this.slot(level);
         this.advance();
         this.lexedString(value, slot);
-        if (this.nestedWalk) {
-          // The nested value is walked (in slices) before the lexer reads on.
+        if (this.nestedWalk || this.nextChunk < this.chunks.length) {
+          // A nested value is walked (in slices), a long string's slices processed, before the lexer reads on.
           this.position = index;
           return;
         }
@@ -532,10 +611,12 @@ class ContentScanner {
 
   /** Where the next value inside `level` goes: its key, depth, path hash and segment. */
   private slot(level: Level | undefined): Slot {
-    if (!level) return ROOT_SLOT;
-    if (level.array) return { key: level.key, parentKey: level.parentKey, depth: level.depth + 1, pathHash: combine(level.pathHash, level.index), segment: String(level.index) };
+    if (!level) return this.fill(undefined, undefined, undefined, 0, 0, undefined);
+    if (level.array) return this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, level.index), level.index);
     const member = level.member ?? '';
-    return { key: member, parentKey: level.key, depth: level.depth + 1, pathHash: combine(level.pathHash, level.memberHash), segment: member };
+    // (A value before any key, in text that is not quite JSON: an empty key with hash 0, as before.)
+    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: idName(''), normalized: undefined };
+    return this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member);
   }
 
   private advance(): void {
@@ -551,7 +632,8 @@ class ContentScanner {
       return;
     }
     this.walkFloor = this.levels.length;
-    this.visit(nested, { ...slot, depth: slot.depth + 1 }, false);
+    slot.depth += 1;
+    this.visit(nested, slot, false);
     this.nestedWalk = this.levels.length > this.walkFloor;
   }
 
@@ -567,13 +649,11 @@ class ContentScanner {
     this.text = undefined;
     this.lexed = false;
     this.levels.length = 0;
-    this.parts = [];
-    this.partChars = 0;
     this.chunks = [];
     this.nextChunk = 0;
     this.leafHash = 0;
     this.nestedWalk = false;
-    this.tokens.clear();
+    this.table = new TokenTable();
     this.keyed.length = 0;
     this.idValues.length = 0;
     this.injections.length = 0;
@@ -584,8 +664,14 @@ class ContentScanner {
     this.dropped = 0;
     this.hash = 0;
     this.rootValue = text;
-    this.leaf(text, text, ROOT_SLOT);
+    this.leaf(text, text, this.slot(undefined));
   }
+}
+
+/** The last space at or before `from` and after `floor`, or -1. */
+function lastSpaceAbove(text: string, from: number, floor: number): number {
+  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) if (text.charCodeAt(index) === 32) return index;
+  return -1;
 }
 
 /** A copy of a string that shares no memory with the string it was sliced from. */

@@ -9,6 +9,8 @@
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
 const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
 const MIXED_WORD = /[\p{L}\p{M}]*[\u0370-\u03FF\u0400-\u052F][\p{L}\p{M}]*/gu;
+/** Whitespace other than a space or a line break, or two whitespace characters in a row. */
+const NEEDS_COLLAPSE = /[^\S \n]|\s\s/;
 /** Whitespace as `\s` means it in a regular expression. */
 function isWhitespace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
@@ -21,6 +23,8 @@ function isWhitespace(code: number): boolean {
  * by character code: the two regular expressions this replaces restarted at every space of prose.
  */
 function collapseWhitespace(text: string): string {
+  // Most text has only single spaces and line breaks: one native scan shows there is nothing to do.
+  if (!NEEDS_COLLAPSE.test(text)) return text;
   let out = '';
   let copied = 0;
   for (let index = 0; index < text.length; index += 1) {

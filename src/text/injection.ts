@@ -108,34 +108,146 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
 ];
 
+/** Words for the anchor pass, as a regular-expression alternation (only `s?`, `[sz]` and `\.` as syntax). */
+const ANCHOR_WORDS =
+  'ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros';
+/** Markup that addresses a model: each starts with `<`, `[`, `]`, `!` or `@`. */
+const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@';
+/** Words of other languages, matched anywhere (no word boundary). */
+const ANCHOR_FOREIGN =
+  'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant';
+
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
  * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
  */
-const ANCHORS = new RegExp(
-  [
-    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros)\\b',
-    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@|\\b[A-Z]{2}\\d{2}',
-    'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant',
-  ].join('|'),
-  'gi',
-);
+const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-Z]{2}\\d{2}`, ANCHOR_FOREIGN].join('|'), 'gi');
+/** The same alternation, tried at one position only: it confirms a candidate the cheap pass found. */
+const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
+const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
+
+/** By ASCII code, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark starts with, 4 a base64 character. */
+const ANCHOR_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
+  if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code]! |= 2;
+  if (alphanumeric || code === 43 || code === 47) ANCHOR_CHARS[code]! |= 4;
+}
+
+/** The anchor pass's hash of a word, letters read as lower case (`| 32`: exact for letters, and anchor words are all letters). */
+function wordHash(word: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ (word.charCodeAt(index) | 32), 0x01000193);
+  return hash;
+}
+
+/** The word runs an anchor word can be (`a\.i` starts with the run `a`), as a bitmap over 16 bits of their hashes; the longest's length. */
+const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
+  const words: string[] = [];
+  for (const alternative of ANCHOR_WORDS.split('|')) {
+    if (alternative === 'a\\.i') words.push('a');
+    else if (alternative.endsWith('s?')) words.push(alternative.slice(0, -2), alternative.slice(0, -1));
+    else if (alternative.includes('[sz]')) words.push(alternative.replace('[sz]', 's'), alternative.replace('[sz]', 'z'));
+    else if (/^[a-z]+$/.test(alternative)) words.push(alternative);
+    else throw new Error(`anchor word ${alternative}: the cheap anchor pass cannot read this syntax`);
+  }
+  const bits = new Uint8Array(8_192);
+  for (const word of words) {
+    const key = wordHash(word) >>> 16;
+    bits[key >>> 3]! |= 1 << (key & 7);
+  }
+  return { bits, longest: Math.max(...words.map((word) => word.length)) };
+})();
+
+/**
+ * Positions where an anchor may start, in order: word starts whose word may be an anchor word (by
+ * hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
+ * words. A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass
+ * by character code: the alternation itself is tried at every character and costs more.
+ * The same pass gathers into `base64`, when given, every run of at least 24 base64 characters (with
+ * up to two `=` after it), for the encoded-instructions pass.
+ */
+function anchorCandidates(text: string, base64?: Array<[number, number]>): number[] {
+  const found: number[] = [];
+  const length = text.length;
+  let wordStart = -1;
+  let hash = 0;
+  let runStart = 0;
+  for (let index = 0; ; index += 1) {
+    const code = index < length ? text.charCodeAt(index) : 0;
+    const kind = code < 128 ? ANCHOR_CHARS[code]! : 0;
+    if ((kind & 1) !== 0) {
+      if (wordStart < 0) {
+        wordStart = index;
+        hash = 0x811c9dc5;
+      }
+      hash = Math.imul(hash ^ (code | 32), 0x01000193);
+    } else if (wordStart >= 0) {
+      const key = hash >>> 16;
+      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(text, wordStart, index)) found.push(wordStart);
+      wordStart = -1;
+    }
+    if ((kind & 2) !== 0) found.push(index);
+    if ((kind & 4) === 0) {
+      if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(text, index)]);
+      runStart = index + 1;
+    }
+    if (index >= length) break;
+  }
+  const foreign: number[] = [];
+  FOREIGN_ANCHORS.lastIndex = 0;
+  for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
+    foreign.push(match.index);
+    // Overlapping: a foreign word may start inside another one.
+    FOREIGN_ANCHORS.lastIndex = match.index + 1;
+  }
+  return foreign.length === 0 ? found : mergeSorted(found, foreign);
+}
+
+/** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
+function opensCode(text: string, start: number, end: number): boolean {
+  if (end - start < 4) return false;
+  const a = text.charCodeAt(start) | 32;
+  const b = text.charCodeAt(start + 1) | 32;
+  const c = text.charCodeAt(start + 2);
+  const d = text.charCodeAt(start + 3);
+  return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged;
+}
+
 /** A window around an anchor: longer than any rule's match on either side. */
 const WINDOW_BEFORE = 420;
 const WINDOW_AFTER = 620;
 
-/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. */
-function anchorWindows(text: string): Array<[number, number]> | undefined {
+/** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. Exported for its equivalence test. */
+export function anchorWindows(text: string, base64?: Array<[number, number]>): Array<[number, number]> | undefined {
   const windows: Array<[number, number]> = [];
-  ANCHORS.lastIndex = 0;
-  for (let match = ANCHORS.exec(text); match !== null; match = ANCHORS.exec(text)) {
-    const start = Math.max(0, match.index - WINDOW_BEFORE);
-    const end = Math.min(text.length, match.index + WINDOW_AFTER);
+  // Where the global ANCHORS search would resume: candidates before it are skipped, as it skips them.
+  let next = 0;
+  for (const candidate of anchorCandidates(text, base64)) {
+    if (candidate < next) continue;
+    ANCHOR_AT.lastIndex = candidate;
+    const match = ANCHOR_AT.exec(text);
+    if (match === null) continue;
+    const start = Math.max(0, candidate - WINDOW_BEFORE);
+    const end = Math.min(text.length, candidate + WINDOW_AFTER);
     const last = windows[windows.length - 1];
     if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
+    next = candidate + match[0].length;
     // Past the window's end there is nothing new to find for this anchor.
-    if (end > ANCHORS.lastIndex) ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, end - WINDOW_BEFORE);
+    if (end > next) next = Math.max(next, end - WINDOW_BEFORE);
   }
   let covered = 0;
   for (const [start, end] of windows) covered += end - start;
@@ -214,12 +326,12 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
   // The policy's own patterns have no known anchor words: they read the whole text. They come from
   // outside, so they run on RE2 (linear time), never in a V8 alternation.
   const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
-  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '') => {
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>) => {
     for (const { kind, regex } of policy) {
       const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
       if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
     }
-    const windows = anchorWindows(text);
+    const windows = anchorWindows(text, base64);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);
       runTier(low, text, findings, offset, prefix);
@@ -238,9 +350,10 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       hiddenCharacters(raw, findings);
       const text = normalizeForInjection(raw);
       const before = findings.length;
-      scanPlain(text, findings);
+      const base64: Array<[number, number]> = [];
+      scanPlain(text, findings, 0, '', base64);
       downgradeQuotedCode(text, findings, before);
-      if (findings.length < MAX_FINDINGS) encodedInstructions(text, findings, scanPlain);
+      if (findings.length < MAX_FINDINGS) encodedInstructions(text, base64, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
       return withoutOverlaps(findings).sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
@@ -299,9 +412,9 @@ function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
 }
 
 /** Base64 runs that decode to text are scanned again, at most a few and each bounded. */
-function encodedInstructions(text: string, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
+function encodedInstructions(text: string, runs: ReadonlyArray<[number, number]>, findings: InjectionFinding[], scan: (text: string, findings: InjectionFinding[], offset: number, prefix: string) => void): void {
   let decodedRuns = 0;
-  for (const [start, end] of base64Runs(text)) {
+  for (const [start, end] of runs) {
     if (decodedRuns >= MAX_ENCODED || findings.length >= MAX_FINDINGS) return;
     if (end - start > MAX_ENCODED_LENGTH) continue;
     const run = text.slice(start, end);
@@ -314,25 +427,11 @@ function encodedInstructions(text: string, findings: InjectionFinding[], scan: (
   }
 }
 
-function isBase64Char(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 47;
-}
-
-/**
- * [start, end) of every run of at least 24 base64 characters, with up to two `=` after it, each
- * character read once (a regular expression restarted at every letter of every shorter word).
- */
-function* base64Runs(text: string): Generator<[number, number]> {
-  let start = 0;
-  for (let index = 0; index <= text.length; index += 1) {
-    if (index < text.length && isBase64Char(text.charCodeAt(index))) continue;
-    if (index - start >= MIN_BASE64_RUN) {
-      let end = index;
-      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
-      yield [start, end];
-    }
-    start = index + 1;
-  }
+/** Base64 runs end with up to two `=` after the last base64 character (at `index`). */
+function paddedEnd(text: string, index: number): number {
+  let end = index;
+  while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+  return end;
 }
 
 function isMostlyText(text: string): boolean {

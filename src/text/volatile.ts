@@ -25,14 +25,23 @@ function normalizeName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '').replace(/(?<=.)_/g, '');
 }
 
-/** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
-function keyClass(key: string): 0 | 1 | 2 {
+/** No noise name holds a digit (`item_7` is data): such keys skip the normalizing. */
+function hasDigit(key: string): boolean {
+  for (let index = 0; index < key.length; index += 1) {
+    const code = key.charCodeAt(index);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
+}
+
+/** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
+export function keyClass(key: string): 0 | 1 | 2 {
   let known = keyClasses.get(key);
   if (known === undefined) {
     // Every noise name is short: a long key is never one, whatever it normalizes to.
-    known = key.length <= 24 && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
+    known = key.length <= 24 && !hasDigit(key) && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
     if (keyClasses.size < 4_096) keyClasses.set(key, known);
   }
   return known;
@@ -50,6 +59,9 @@ export function looksVolatile(value: unknown): boolean {
     return Number.isInteger(value) && ((value >= 1e9 && value < 1e10) || (value >= 1e12 && value < 1e13));
   }
   if (typeof value !== 'string' || value.length < 16 || value.length > 128) return false;
+  // Prose (a space, not a digit first) is none of them: only a date-time may hold a space, and it starts with a digit.
+  const first = value.charCodeAt(0);
+  if ((first < 48 || first > 57) && value.includes(' ')) return false;
   if (UUID.test(value) || HEX.test(value) || DATETIME_SECONDS.test(value)) return true;
   return RANDOM_TOKEN.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value);
 }

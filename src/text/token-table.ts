@@ -1,0 +1,92 @@
+/**
+ * The distinct tokens of one content scan, indexed by a hash the tokenizer computes while it reads
+ * them: a token met again (most of a large result's words) is found in place, without slicing it out
+ * of its chunk or hashing it a second time. Grows by doubling, so a small result pays for a small table.
+ */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Where the table's hash of a token starts (the tokenizer inlines the steps of `tokenHash`). */
+export const TOKEN_HASH_SEED = FNV_OFFSET;
+
+/** The table's hash of a whole token. */
+export function tokenHash(token: string): number {
+  let hash = FNV_OFFSET;
+  for (let index = 0; index < token.length; index += 1) hash = Math.imul(hash ^ token.charCodeAt(index), FNV_PRIME);
+  return hash;
+}
+
+export class TokenTable {
+  /** Entry index + 1 per slot, 0 for an empty slot (open addressing, linear probing). */
+  private slots = new Int32Array(64);
+  private mask = 63;
+  /** Each entry's hash (typed: 32-bit hashes would not all fit V8's small integers). */
+  private hashes = new Int32Array(32);
+  private readonly entries: string[] = [];
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The tokens, in the order they were added. */
+  get tokens(): readonly string[] {
+    return this.entries;
+  }
+
+  /**
+   * Whether the token `text[start, end)`, ASCII capitals read as lower case (with `hash`, as `tokenHash`
+   * computes it for the lower-cased token), is in the table. Kept tokens are lower case.
+   */
+  hasSpan(text: string, start: number, end: number, hash: number): boolean {
+    const length = end - start;
+    for (let slot = spread(hash) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return false;
+      if (this.hashes[entry - 1] !== hash) continue;
+      const token = this.entries[entry - 1]!;
+      if (token.length !== length) continue;
+      let index = 0;
+      for (; index < length; index += 1) {
+        const code = text.charCodeAt(start + index);
+        if (token.charCodeAt(index) !== (code >= 65 && code <= 90 ? code + 32 : code)) break;
+      }
+      if (index === length) return true;
+    }
+  }
+
+  has(token: string, hash: number): boolean {
+    return this.hasSpan(token, 0, token.length, hash);
+  }
+
+  /** Adds a token known not to be in the table. */
+  add(token: string, hash: number): void {
+    if (this.entries.length === this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[this.entries.length] = hash;
+    this.entries.push(token);
+    if (this.entries.length * 2 > this.slots.length) this.grow();
+    else this.place(this.entries.length, hash);
+  }
+
+  private place(entry: number, hash: number): void {
+    let slot = spread(hash) & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = entry;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let index = 0; index < this.entries.length; index += 1) this.place(index + 1, this.hashes[index]!);
+  }
+}
+
+/** FNV's low bits are weak for short keys: mixed before they pick a slot. */
+function spread(hash: number): number {
+  const mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  return mixed ^ (mixed >>> 13);
+}
