@@ -25,6 +25,7 @@ function normalizeName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '').replace(/(?<=.)_/g, '');
 }
 
+/** Process-wide and bounded: at most 4,096 keys of at most 64 characters (keys can come from hostile results). */
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
 /** No noise name holds a digit (`item_7` is data): such keys skip the normalizing. */
@@ -42,7 +43,7 @@ export function keyClass(key: string): 0 | 1 | 2 {
   if (known === undefined) {
     // Every noise name is short: a long key is never one, whatever it normalizes to.
     known = key.length <= 24 && !hasDigit(key) && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
-    if (keyClasses.size < 4_096) keyClasses.set(key, known);
+    if (keyClasses.size < 4_096 && key.length <= 64) keyClasses.set(key, known);
   }
   return known;
 }
