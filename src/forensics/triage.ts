@@ -1,7 +1,8 @@
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
 import { readTrace, type TraceProblem } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
-import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
+import { SessionEnds } from '../trace/session-ends.js';
+import { openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
 import type { Decision } from '../decision.js';
 import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
@@ -100,7 +101,7 @@ interface Triaged {
 
 async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
-  const lastLines = await lastLinesOf(source);
+  const sessionEnds = await SessionEnds.of(openTrace(source));
   const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
   const triaged = new Map<string, Triaged>();
@@ -130,7 +131,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     return found;
   };
 
-  const replay = await replayTrace(source, { ...guardOptions, lastLines }, {
+  const replay = await replayTrace(source, { ...guardOptions, sessionEnds }, {
     ...(onProblem ? { onProblem } : {}),
     onSessionEnd(sessionId) {
       const session = sessions.get(sessionId);
@@ -198,7 +199,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
 
   const origins = new Map<string, Candidate>();
   for (const [sessionId, session] of triaged) if (session.origin) origins.set(sessionId, session.origin);
-  const forward = await followForward(source, origins, lastLines);
+  const forward = await followForward(source, origins, sessionEnds);
 
   const report = [...triaged.entries()]
     .sort(([, a], [, b]) => a.order - b.order)
@@ -241,7 +242,7 @@ function reversible(annotations: ToolAnnotations | undefined): boolean | null {
 }
 
 /** The last pass: from each origin, the steps that carry its premise forward, and the actions taken after it. */
-async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, lastLines: Map<string, number>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, sessionEnds: SessionEnds): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
   const states = new Map<string, Forward>();
   const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
   const finish = (sessionId: string, state: Forward) => {
@@ -253,16 +254,17 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
     states.delete(sessionId);
   };
   const lastStep = new Map<string, number>();
-  let position = 0;
-  for await (const line of readTrace(openTrace(source), { lastStep })) {
-    position += 1;
-    if (line.error !== undefined) continue;
-    const event = line.event;
-    const origin = origins.get(event.session_id);
-    if (!origin) {
-      if (lastLines.get(event.session_id) === position) lastStep.delete(event.session_id);
-      continue;
-    }
+  const passed = sessionEnds.walk();
+  const ended = (sessionId: string) => {
+    const state = states.get(sessionId);
+    if (state) finish(sessionId, state);
+    lastStep.delete(sessionId);
+  };
+  const position = { item: 0 };
+  // Only sessions with an origin have a cascade: the lines of the others are skipped, mostly unparsed.
+  for await (const line of readTrace(openTrace(source), { lastStep, position, only: (sessionId) => origins.has(sessionId) })) {
+    const event = line.event!;
+    const origin = origins.get(event.session_id)!;
     let state = states.get(event.session_id);
     if (!state) {
       state = {
@@ -279,10 +281,7 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state);
-    if (lastLines.get(event.session_id) === position) {
-      finish(event.session_id, state);
-      lastStep.delete(event.session_id);
-    }
+    passed(position.item, ended);
   }
   for (const [sessionId, state] of [...states]) finish(sessionId, state);
   return result;
