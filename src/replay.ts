@@ -10,8 +10,12 @@ export interface ReplayDecision {
   step: number;
   tool: string;
   action: Action;
+  /** The codes of the flags raised; one frozen empty array is shared by every decision that raised none. */
   flags: string[];
 }
+
+/** Most decisions raise no flag: one shared, frozen empty list keeps a million of them from costing a million arrays. */
+const NO_FLAGS = Object.freeze([]) as unknown as string[];
 
 export interface ReplaySession {
   session_id: string;
@@ -134,7 +138,10 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     guard.endSession(sessionId);
     lastStep.delete(sessionId);
     ended.delete(sessionId);
-    hooks.onSessionEnd?.(sessionId, reports.get(sessionId)!);
+    const report = reports.get(sessionId)!;
+    // What a finished session keeps: its decisions, in an array no longer than they are.
+    report.decisions = report.decisions.slice();
+    hooks.onSessionEnd?.(sessionId, report);
   };
   const closeIfOpen = (sessionId: string) => {
     if (store.get(sessionId)) close(sessionId);
@@ -181,7 +188,7 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     const decision = await session.ingest(event);
     hooks.onEvent?.(event, decision);
     if (!decision.ignored && (event.type === 'tool.call' || (event.type === 'tool.result' && decision.action !== 'allow'))) {
-      report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.map((flag: Flag) => flag.code) });
+      report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.length === 0 ? NO_FLAGS : decision.flags.map((flag: Flag) => flag.code) });
     }
     if (passed !== undefined) passed(position.item, closeIfOpen);
     else if (event.type === 'session.end') ended.add(sessionId);

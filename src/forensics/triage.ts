@@ -87,16 +87,25 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
   return withReopenable(source, (trace) => triageReopenable(trace, options));
 }
 
-/** What a session's triage keeps once its last event is read: its indexes are dropped. */
-interface Triaged {
-  order: number;
-  flags: Flag[];
-  totals: Pass1['totals'];
-  origin: Candidate | undefined;
-  costNano: number;
-  sessionType: string | null;
-  firstAt: number | undefined;
-  lastAt: number | undefined;
+/** Shared by every session that has none: a million clean sessions need no million empty arrays. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** A session's triage once its last event is read, its indexes dropped; the cascade pass fills in what follows its origin. */
+function triageOf(sessionId: string, session: Pass1, origin: Candidate | undefined): SessionTriage {
+  const { flags, totals, firstAt, lastAt } = session;
+  totals.cost_usd = session.costNano / 1e9;
+  return {
+    session_id: sessionId,
+    mode: origin?.mode ?? 'none',
+    fault_origin: origin?.origin ?? null,
+    cascade: origin ? [origin.origin.step] : NONE,
+    actions_after_origin: NONE,
+    flags: flags.length === 0 ? NONE : [...flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
+    totals,
+    session_type: session.sessionType,
+    started_at: firstAt === undefined ? null : new Date(firstAt).toISOString(),
+    duration_ms: firstAt === undefined || lastAt === undefined ? null : lastAt - firstAt,
+  };
 }
 
 async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
@@ -104,13 +113,15 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
   const sessionEnds = await SessionEnds.of(openTrace(source));
   const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
-  const triaged = new Map<string, Triaged>();
-  let order = 0;
+  /** Each session's triage, in order of first appearance (a place is kept at its first event). */
+  const triaged: Array<SessionTriage | undefined> = [];
+  const origins = new Map<string, Candidate>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
     if (!found) {
+      triaged.push(undefined);
       found = {
-        order: order++,
+        order: triaged.length - 1,
         flags: [],
         flagKeys: new Set(),
         typeAt: new Map(),
@@ -137,8 +148,9 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       const session = sessions.get(sessionId);
       if (!session) return;
       // The session is over: keep its triage, drop the indexes it was built from.
-      const { order: at, flags, totals, costNano, sessionType, firstAt, lastAt } = session;
-      triaged.set(sessionId, { order: at, flags, totals, origin: locateOrigin(session), costNano, sessionType, firstAt, lastAt });
+      const origin = locateOrigin(session);
+      if (origin) origins.set(sessionId, origin);
+      triaged[session.order] = triageOf(sessionId, session, origin);
       sessions.delete(sessionId);
     },
     onEvent(event, decision) {
@@ -197,28 +209,14 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     },
   });
 
-  const origins = new Map<string, Candidate>();
-  for (const [sessionId, session] of triaged) if (session.origin) origins.set(sessionId, session.origin);
   const forward = await followForward(source, origins, sessionEnds);
-
-  const report = [...triaged.entries()]
-    .sort(([, a], [, b]) => a.order - b.order)
-    .map(([sessionId, session]): SessionTriage => {
-      const origin = session.origin;
-      const after = forward.get(sessionId);
-      return {
-        session_id: sessionId,
-        mode: origin?.mode ?? 'none',
-        fault_origin: origin?.origin ?? null,
-        cascade: origin ? (after?.cascade ?? [origin.origin.step]) : [],
-        actions_after_origin: origin ? (after?.actions ?? []) : [],
-        flags: [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
-        totals: { ...session.totals, cost_usd: session.costNano / 1e9 },
-        session_type: session.sessionType,
-        started_at: session.firstAt === undefined ? null : new Date(session.firstAt).toISOString(),
-        duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
-      };
-    });
+  const report = triaged.filter((triage): triage is SessionTriage => triage !== undefined);
+  for (const triage of report) {
+    const after = forward.get(triage.session_id);
+    if (!after) continue;
+    triage.cascade = after.cascade;
+    if (after.actions.length > 0) triage.actions_after_origin = after.actions;
+  }
   const baselines = computeBaselines(report);
   return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(report, baselines) };
 }
