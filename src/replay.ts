@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
 import { readTrace, type TraceInput, type TraceItem, type TraceProblem } from './trace/reader.js';
 import { SessionEnds } from './trace/session-ends.js';
+import { NO_FLAGS, PackedDecisions } from './packed-decisions.js';
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision, GuardSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -10,12 +11,9 @@ export interface ReplayDecision {
   step: number;
   tool: string;
   action: Action;
-  /** The codes of the flags raised; one frozen empty array is shared by every decision that raised none. */
+  /** The codes of the flags raised: a frozen list, shared by the decisions that raised the same ones. */
   flags: string[];
 }
-
-/** Most decisions raise no flag: one shared, frozen empty list keeps a million of them from costing a million arrays. */
-const NO_FLAGS = Object.freeze([]) as unknown as string[];
 
 export interface ReplaySession {
   session_id: string;
@@ -126,7 +124,9 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
   /** A re-readable trace: sessions close right after their last line, learnt by a first, light pass. */
   const passed = reopenable ? (sessionEnds ?? (await SessionEnds.of(openTrace(input)))).walk() : undefined;
   const lastStep = new Map<string, number>();
-  const reports = new Map<string, ReplaySession>();
+  /** Each session's report, in order of first appearance: a finished session's decisions are packed. */
+  const reports = new Map<string, ReplaySession | number>();
+  const packed = new PackedDecisions();
   /** One-shot input: sessions whose session.end was seen, oldest first, closed when room is needed. */
   const ended = new Set<string>();
   const closed = new Set<string>();
@@ -138,9 +138,8 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     guard.endSession(sessionId);
     lastStep.delete(sessionId);
     ended.delete(sessionId);
-    const report = reports.get(sessionId)!;
-    // What a finished session keeps: its decisions, in an array no longer than they are.
-    report.decisions = report.decisions.slice();
+    const report = reports.get(sessionId) as ReplaySession;
+    reports.set(sessionId, packed.add(report.decisions));
     hooks.onSessionEnd?.(sessionId, report);
   };
   const closeIfOpen = (sessionId: string) => {
@@ -180,9 +179,11 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
       }
       session = guard.openSession(sessionId);
     }
-    let report = reports.get(sessionId);
+    const known = reports.get(sessionId);
+    let report = typeof known === 'object' ? known : undefined;
     if (!report) {
-      report = { session_id: sessionId, decisions: [] };
+      // A session met again after it was closed (past the closed ids remembered) carries on its report.
+      report = { session_id: sessionId, decisions: typeof known === 'number' ? packed.decisionsOf(known) : [] };
       reports.set(sessionId, report);
     }
     const decision = await session.ingest(event);
@@ -194,5 +195,6 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     else if (event.type === 'session.end') ended.add(sessionId);
   }
   for (const sessionId of [...reports.keys()]) if (store.get(sessionId)) close(sessionId);
-  return { sessions: [...reports.values()], problems, skippedLines, validEvents };
+  const sessions = Array.from(reports, ([sessionId, report]): ReplaySession => (typeof report === 'number' ? { session_id: sessionId, decisions: packed.decisionsOf(report) } : report));
+  return { sessions, problems, skippedLines, validEvents };
 }

@@ -32,8 +32,11 @@ function sessionOf(item: TraceItem): string | undefined {
  * closes early; a line that is valid is never counted for another session (`quickSessionId` is exact).
  */
 export class SessionEnds {
-  /** Session -> its last position, in order of last position (a session moves to the end when seen again). */
-  private constructor(private readonly last: Map<string, number>) {}
+  /** Sessions in order of their last line, and each one's last position: two arrays hold less than the map they came from. */
+  private constructor(
+    private readonly ids: readonly string[],
+    private readonly ends: Float64Array,
+  ) {}
 
   static async of(input: TraceInput): Promise<SessionEnds> {
     const last = new Map<string, number>();
@@ -42,15 +45,19 @@ export class SessionEnds {
       position += 1;
       const sessionId = sessionOf(item);
       if (sessionId === undefined) continue;
-      if (last.delete(sessionId)) last.set(sessionId, position);
+      // A key is stored when first set: only then is the id copied off its line.
+      if (last.has(sessionId)) last.set(sessionId, position);
       else last.set(detached(sessionId), position);
     }
-    return new SessionEnds(last);
+    const ids = [...last.keys()];
+    const ends = Float64Array.from(last.values());
+    const byEnd = Uint32Array.from(ids.keys()).sort((a, b) => ends[a]! - ends[b]!);
+    return new SessionEnds(Array.from(byEnd, (index) => ids[index]!), Float64Array.from(byEnd, (index) => ends[index]!));
   }
 
   /** Sessions in the trace. */
   get size(): number {
-    return this.last.size;
+    return this.ids.length;
   }
 
   /**
@@ -58,14 +65,9 @@ export class SessionEnds {
    * session whose last line is at or before `position` (positions given in increasing order).
    */
   walk(): (position: number, end: (sessionId: string) => void) => void {
-    const entries = this.last.entries();
-    let next = entries.next();
+    let next = 0;
     return (position, end) => {
-      while (!next.done && next.value[1] <= position) {
-        const sessionId = next.value[0];
-        next = entries.next();
-        end(sessionId);
-      }
+      while (next < this.ids.length && this.ends[next]! <= position) end(this.ids[next++]!);
     };
   }
 }
