@@ -14,6 +14,7 @@ import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
 import { TokenBudget } from '../state/budget.js';
 import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
 import { groupIncidents, type IncidentGroup } from './incidents.js';
+import { NONE, QuietSessions, quietTriage } from './quiet-sessions.js';
 
 export type { TraceSource } from './spool.js';
 
@@ -87,24 +88,14 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
   return withReopenable(source, (trace) => triageReopenable(trace, options));
 }
 
-/** Shared by every session that has none: a million clean sessions need no million empty arrays. */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
-/** A session's triage once its last event is read, its indexes dropped; the cascade pass fills in what follows its origin. */
+/** The triage of a session with an origin or flags, once its last event is read; the cascade pass fills in what follows its origin. */
 function triageOf(sessionId: string, session: Pass1, origin: Candidate | undefined): SessionTriage {
-  const { flags, totals, firstAt, lastAt } = session;
-  totals.cost_usd = session.costNano / 1e9;
   return {
-    session_id: sessionId,
+    ...quietTriage(sessionId, session),
     mode: origin?.mode ?? 'none',
     fault_origin: origin?.origin ?? null,
     cascade: origin ? [origin.origin.step] : NONE,
-    actions_after_origin: NONE,
-    flags: flags.length === 0 ? NONE : [...flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
-    totals,
-    session_type: session.sessionType,
-    started_at: firstAt === undefined ? null : new Date(firstAt).toISOString(),
-    duration_ms: firstAt === undefined || lastAt === undefined ? null : lastAt - firstAt,
+    flags: session.flags.length === 0 ? NONE : [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
   };
 }
 
@@ -113,8 +104,9 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
   const sessionEnds = await SessionEnds.of(openTrace(source));
   const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
-  /** Each session's triage, in order of first appearance (a place is kept at its first event). */
-  const triaged: Array<SessionTriage | undefined> = [];
+  /** Each session's triage, in order of first appearance (a place is kept at its first event); quiet ones packed. */
+  const triaged: Array<SessionTriage | number | undefined> = [];
+  const quiet = new QuietSessions();
   const origins = new Map<string, Candidate>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
@@ -150,7 +142,8 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       // The session is over: keep its triage, drop the indexes it was built from.
       const origin = locateOrigin(session);
       if (origin) origins.set(sessionId, origin);
-      triaged[session.order] = triageOf(sessionId, session, origin);
+      session.totals.cost_usd = session.costNano / 1e9;
+      triaged[session.order] = !origin && session.flags.length === 0 ? quiet.add(sessionId, session) : triageOf(sessionId, session, origin);
       sessions.delete(sessionId);
     },
     onEvent(event, decision) {
@@ -210,7 +203,8 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
   });
 
   const forward = await followForward(source, origins, sessionEnds);
-  const report = triaged.filter((triage): triage is SessionTriage => triage !== undefined);
+  const report: SessionTriage[] = [];
+  for (const triage of triaged) if (triage !== undefined) report.push(typeof triage === 'number' ? quiet.triageOf(triage) : triage);
   for (const triage of report) {
     const after = forward.get(triage.session_id);
     if (!after) continue;
