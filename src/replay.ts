@@ -53,7 +53,8 @@ export interface ReplayOptions extends Omit<GuardOptions, 'mode' | 'sink' | 'sto
 
 /**
  * A trace that can be read more than once: a file path, or a function that opens it afresh. Replay
- * reads it twice (first where each session ends), so it is exact at any size; a one-shot input
+ * reads it twice (first where each session ends, a scan that parses a line only when its session id
+ * cannot be read off it for certain), so it is exact at any size; a one-shot input
  * (stdin, an iterable) is read once, and a session closes at its `session.end`.
  */
 export type ReopenableTrace = string | (() => Readable | AsyncIterable<TraceItem> | Iterable<TraceItem>);

@@ -80,7 +80,8 @@ function addFlag(facts: Pass1, flag: Flag): void {
  * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
  * from each finding to where its premise entered, follow the cascade forward, and list the external
  * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
- * Streams: the trace is read three times (where each session ends, the replay, the cascade), and
+ * Streams: the trace is read up to three times (where each session ends, a light scan that parses
+ * almost nothing; the replay; the cascade, parsing only the sessions with an origin), and
  * a session's working state is reduced to its triage right after its last event, so memory is
  * bounded by the sessions open at once. A one-shot input (stdin) is first copied to a temporary file.
  */
@@ -202,7 +203,8 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     },
   });
 
-  const forward = await followForward(source, origins, sessionEnds);
+  // No origin, no cascade: a trace of clean sessions is not read a third time.
+  const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds);
   const report: SessionTriage[] = [];
   for (const triage of triaged) if (triage !== undefined) report.push(typeof triage === 'number' ? quiet.triageOf(triage) : triage);
   for (const triage of report) {
