@@ -59,9 +59,12 @@ interface Pass1 extends SessionFacts {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_TOKENS: ReadonlySet<string> = new Set();
 
 /** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
-function tokensOf(value: unknown): Set<string> {
+function tokensOf(value: unknown): ReadonlySet<string> {
+  // Nothing to scan (a model output with tool calls and no text): no scanner set up for it.
+  if (value === undefined || value === null || value === '') return NO_TOKENS;
   return scanContent(value, { watchedKeys: NO_KEYS, maxDepth: 64, maxTokens: MAX_MENTIONS }).tokens;
 }
 
