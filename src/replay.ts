@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
 import { readTrace, type TraceInput, type TraceItem, type TraceProblem } from './trace/reader.js';
+import { SessionEnds } from './trace/session-ends.js';
+import { NO_FLAGS, PackedDecisions } from './packed-decisions.js';
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision, GuardSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -9,6 +11,7 @@ export interface ReplayDecision {
   step: number;
   tool: string;
   action: Action;
+  /** The codes of the flags raised: a frozen list, shared by the decisions that raised the same ones. */
   flags: string[];
 }
 
@@ -50,7 +53,8 @@ export interface ReplayOptions extends Omit<GuardOptions, 'mode' | 'sink' | 'sto
 
 /**
  * A trace that can be read more than once: a file path, or a function that opens it afresh. Replay
- * reads it twice (first where each session ends), so it is exact at any size; a one-shot input
+ * reads it twice (first where each session ends, a scan that parses a line only when its session id
+ * cannot be read off it for certain), so it is exact at any size; a one-shot input
  * (stdin, an iterable) is read once, and a session closes at its `session.end`.
  */
 export type ReopenableTrace = string | (() => Readable | AsyncIterable<TraceItem> | Iterable<TraceItem>);
@@ -87,32 +91,6 @@ export function openTrace(input: ReopenableTrace): TraceInput {
   return typeof input === 'string' ? input : (input() as TraceInput);
 }
 
-/**
- * Pass one over a re-readable trace: the line of each session's last event. Any line naming a
- * session counts (even one the reader would reject), so a session never closes early.
- */
-export async function lastLinesOf(input: ReopenableTrace): Promise<Map<string, number>> {
-  const last = new Map<string, number>();
-  // Positions count the reader's output (one per line it reports), so they match pass two exactly,
-  // even across several files whose line numbers each start at 1; no step check, so no line is missed.
-  let position = 0;
-  for await (const line of readTrace(openTrace(input), { lastStep: new NoStepMap() })) {
-    position += 1;
-    if (line.event) last.set(line.event.session_id, position);
-  }
-  return last;
-}
-
-/** A step map that remembers nothing: pass one only needs where sessions appear, not step order. */
-class NoStepMap extends Map<string, number> {
-  override get(): number | undefined {
-    return undefined;
-  }
-  override set(): this {
-    return this;
-  }
-}
-
 /** The replay guard's sessions: never evicted behind replay's back (replay closes them itself). */
 function openStore(): SessionStore & { size: number } {
   const sessions = new Map<string, GuardSession>();
@@ -139,14 +117,17 @@ const MAX_CLOSED_IDS = 1_000_000;
  * the replay with `OpenSessionsError`; a session is never evicted while it has events to come.
  * @example const report = await replayTrace('incident.jsonl', { policy });
  */
-export async function replayTrace(input: TraceInput | ReopenableTrace, options: ReplayOptions & { lastLines?: Map<string, number> } = {}, hooks: ReplayHooks = {}): Promise<ReplayReport> {
-  const { maxOpenSessions = DEFAULT_MAX_OPEN_SESSIONS, lastLines: knownLastLines, ...guardOptions } = options;
+export async function replayTrace(input: TraceInput | ReopenableTrace, options: ReplayOptions & { sessionEnds?: SessionEnds } = {}, hooks: ReplayHooks = {}): Promise<ReplayReport> {
+  const { maxOpenSessions = DEFAULT_MAX_OPEN_SESSIONS, sessionEnds, ...guardOptions } = options;
   const store = openStore();
   const guard = new Guard({ ...(guardOptions as GuardOptions), store, mode: 'replay' });
   const reopenable = isReopenable(input);
-  const lastLines = reopenable ? (knownLastLines ?? (await lastLinesOf(input))) : undefined;
+  /** A re-readable trace: sessions close right after their last line, learnt by a first, light pass. */
+  const passed = reopenable ? (sessionEnds ?? (await SessionEnds.of(openTrace(input)))).walk() : undefined;
   const lastStep = new Map<string, number>();
-  const reports = new Map<string, ReplaySession>();
+  /** Each session's report, in order of first appearance: a finished session's decisions are packed. */
+  const reports = new Map<string, ReplaySession | number>();
+  const packed = new PackedDecisions();
   /** One-shot input: sessions whose session.end was seen, oldest first, closed when room is needed. */
   const ended = new Set<string>();
   const closed = new Set<string>();
@@ -158,12 +139,18 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     guard.endSession(sessionId);
     lastStep.delete(sessionId);
     ended.delete(sessionId);
-    hooks.onSessionEnd?.(sessionId, reports.get(sessionId)!);
+    const report = reports.get(sessionId) as ReplaySession;
+    reports.set(sessionId, packed.add(report.decisions));
+    hooks.onSessionEnd?.(sessionId, report);
+  };
+  const closeIfOpen = (sessionId: string) => {
+    if (store.get(sessionId)) close(sessionId);
   };
 
-  let position = 0;
-  for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep })) {
-    position += 1;
+  const position = { item: 0 };
+  for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep, position })) {
+    // Sessions whose last line went by unreported (an event of an unknown type) close before this one opens.
+    passed?.(position.item - 1, closeIfOpen);
     if (line.error !== undefined) {
       const problem: TraceProblem = { line: line.line, reason: line.error, ...(line.source !== undefined ? { source: line.source } : {}) };
       skippedLines += 1;
@@ -186,27 +173,29 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     if (!session) {
       if (store.size >= maxOpenSessions) {
         const oldestEnded = ended.values().next();
-        if (lastLines !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, lastLines === undefined);
+        if (passed !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, passed === undefined);
         close(oldestEnded.value);
         closed.add(oldestEnded.value);
         if (closed.size > MAX_CLOSED_IDS) closed.delete(closed.values().next().value!);
       }
       session = guard.openSession(sessionId);
     }
-    let report = reports.get(sessionId);
+    const known = reports.get(sessionId);
+    let report = typeof known === 'object' ? known : undefined;
     if (!report) {
-      report = { session_id: sessionId, decisions: [] };
+      // A session met again after it was closed (past the closed ids remembered) carries on its report.
+      report = { session_id: sessionId, decisions: typeof known === 'number' ? packed.decisionsOf(known) : [] };
       reports.set(sessionId, report);
     }
     const decision = await session.ingest(event);
     hooks.onEvent?.(event, decision);
     if (!decision.ignored && (event.type === 'tool.call' || (event.type === 'tool.result' && decision.action !== 'allow'))) {
-      report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.map((flag: Flag) => flag.code) });
+      report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.length === 0 ? NO_FLAGS : decision.flags.map((flag: Flag) => flag.code) });
     }
-    if (lastLines !== undefined) {
-      if (lastLines.get(sessionId) === position) close(sessionId);
-    } else if (event.type === 'session.end') ended.add(sessionId);
+    if (passed !== undefined) passed(position.item, closeIfOpen);
+    else if (event.type === 'session.end') ended.add(sessionId);
   }
   for (const sessionId of [...reports.keys()]) if (store.get(sessionId)) close(sessionId);
-  return { sessions: [...reports.values()], problems, skippedLines, validEvents };
+  const sessions = Array.from(reports, ([sessionId, report]): ReplaySession => (typeof report === 'number' ? { session_id: sessionId, decisions: packed.decisionsOf(report) } : report));
+  return { sessions, problems, skippedLines, validEvents };
 }

@@ -1,7 +1,8 @@
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
 import { readTrace, type TraceProblem } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
-import { lastLinesOf, openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
+import { SessionEnds } from '../trace/session-ends.js';
+import { openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
 import type { Decision } from '../decision.js';
 import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
@@ -13,6 +14,7 @@ import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
 import { TokenBudget } from '../state/budget.js';
 import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
 import { groupIncidents, type IncidentGroup } from './incidents.js';
+import { NONE, QuietSessions, quietTriage } from './quiet-sessions.js';
 
 export type { TraceSource } from './spool.js';
 
@@ -57,9 +59,12 @@ interface Pass1 extends SessionFacts {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_TOKENS: ReadonlySet<string> = new Set();
 
 /** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
-function tokensOf(value: unknown): Set<string> {
+function tokensOf(value: unknown): ReadonlySet<string> {
+  // Nothing to scan (a model output with tool calls and no text): no scanner set up for it.
+  if (value === undefined || value === null || value === '') return NO_TOKENS;
   return scanContent(value, { watchedKeys: NO_KEYS, maxDepth: 64, maxTokens: MAX_MENTIONS }).tokens;
 }
 
@@ -78,7 +83,8 @@ function addFlag(facts: Pass1, flag: Flag): void {
  * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
  * from each finding to where its premise entered, follow the cascade forward, and list the external
  * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
- * Streams: the trace is read three times (where each session ends, the replay, the cascade), and
+ * Streams: the trace is read up to three times (where each session ends, a light scan that parses
+ * almost nothing; the replay; the cascade, parsing only the sessions with an origin), and
  * a session's working state is reduced to its triage right after its last event, so memory is
  * bounded by the sessions open at once. A one-shot input (stdin) is first copied to a temporary file.
  */
@@ -86,30 +92,32 @@ export async function triageTrace(source: TraceSource, options: TriageOptions = 
   return withReopenable(source, (trace) => triageReopenable(trace, options));
 }
 
-/** What a session's triage keeps once its last event is read: its indexes are dropped. */
-interface Triaged {
-  order: number;
-  flags: Flag[];
-  totals: Pass1['totals'];
-  origin: Candidate | undefined;
-  costNano: number;
-  sessionType: string | null;
-  firstAt: number | undefined;
-  lastAt: number | undefined;
+/** The triage of a session with an origin or flags, once its last event is read; the cascade pass fills in what follows its origin. */
+function triageOf(sessionId: string, session: Pass1, origin: Candidate | undefined): SessionTriage {
+  return {
+    ...quietTriage(sessionId, session),
+    mode: origin?.mode ?? 'none',
+    fault_origin: origin?.origin ?? null,
+    cascade: origin ? [origin.origin.step] : NONE,
+    flags: session.flags.length === 0 ? NONE : [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
+  };
 }
 
 async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
-  const lastLines = await lastLinesOf(source);
+  const sessionEnds = await SessionEnds.of(openTrace(source));
   const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
   const sessions = new Map<string, Pass1>();
-  const triaged = new Map<string, Triaged>();
-  let order = 0;
+  /** Each session's triage, in order of first appearance (a place is kept at its first event); quiet ones packed. */
+  const triaged: Array<SessionTriage | number | undefined> = [];
+  const quiet = new QuietSessions();
+  const origins = new Map<string, Candidate>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
     if (!found) {
+      triaged.push(undefined);
       found = {
-        order: order++,
+        order: triaged.length - 1,
         flags: [],
         flagKeys: new Set(),
         typeAt: new Map(),
@@ -130,14 +138,16 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     return found;
   };
 
-  const replay = await replayTrace(source, { ...guardOptions, lastLines }, {
+  const replay = await replayTrace(source, { ...guardOptions, sessionEnds }, {
     ...(onProblem ? { onProblem } : {}),
     onSessionEnd(sessionId) {
       const session = sessions.get(sessionId);
       if (!session) return;
       // The session is over: keep its triage, drop the indexes it was built from.
-      const { order: at, flags, totals, costNano, sessionType, firstAt, lastAt } = session;
-      triaged.set(sessionId, { order: at, flags, totals, origin: locateOrigin(session), costNano, sessionType, firstAt, lastAt });
+      const origin = locateOrigin(session);
+      if (origin) origins.set(sessionId, origin);
+      session.totals.cost_usd = session.costNano / 1e9;
+      triaged[session.order] = !origin && session.flags.length === 0 ? quiet.add(sessionId, session) : triageOf(sessionId, session, origin);
       sessions.delete(sessionId);
     },
     onEvent(event, decision) {
@@ -196,28 +206,16 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     },
   });
 
-  const origins = new Map<string, Candidate>();
-  for (const [sessionId, session] of triaged) if (session.origin) origins.set(sessionId, session.origin);
-  const forward = await followForward(source, origins, lastLines);
-
-  const report = [...triaged.entries()]
-    .sort(([, a], [, b]) => a.order - b.order)
-    .map(([sessionId, session]): SessionTriage => {
-      const origin = session.origin;
-      const after = forward.get(sessionId);
-      return {
-        session_id: sessionId,
-        mode: origin?.mode ?? 'none',
-        fault_origin: origin?.origin ?? null,
-        cascade: origin ? (after?.cascade ?? [origin.origin.step]) : [],
-        actions_after_origin: origin ? (after?.actions ?? []) : [],
-        flags: [...session.flags].sort((a, b) => a.step - b.step).map(({ code, step, message }) => ({ code, step, message })),
-        totals: { ...session.totals, cost_usd: session.costNano / 1e9 },
-        session_type: session.sessionType,
-        started_at: session.firstAt === undefined ? null : new Date(session.firstAt).toISOString(),
-        duration_ms: session.firstAt === undefined || session.lastAt === undefined ? null : session.lastAt - session.firstAt,
-      };
-    });
+  // No origin, no cascade: a trace of clean sessions is not read a third time.
+  const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds);
+  const report: SessionTriage[] = [];
+  for (const triage of triaged) if (triage !== undefined) report.push(typeof triage === 'number' ? quiet.triageOf(triage) : triage);
+  for (const triage of report) {
+    const after = forward.get(triage.session_id);
+    if (!after) continue;
+    triage.cascade = after.cascade;
+    if (after.actions.length > 0) triage.actions_after_origin = after.actions;
+  }
   const baselines = computeBaselines(report);
   return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(report, baselines) };
 }
@@ -241,7 +239,7 @@ function reversible(annotations: ToolAnnotations | undefined): boolean | null {
 }
 
 /** The last pass: from each origin, the steps that carry its premise forward, and the actions taken after it. */
-async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, lastLines: Map<string, number>): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, sessionEnds: SessionEnds): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
   const states = new Map<string, Forward>();
   const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
   const finish = (sessionId: string, state: Forward) => {
@@ -253,16 +251,17 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
     states.delete(sessionId);
   };
   const lastStep = new Map<string, number>();
-  let position = 0;
-  for await (const line of readTrace(openTrace(source), { lastStep })) {
-    position += 1;
-    if (line.error !== undefined) continue;
-    const event = line.event;
-    const origin = origins.get(event.session_id);
-    if (!origin) {
-      if (lastLines.get(event.session_id) === position) lastStep.delete(event.session_id);
-      continue;
-    }
+  const passed = sessionEnds.walk();
+  const ended = (sessionId: string) => {
+    const state = states.get(sessionId);
+    if (state) finish(sessionId, state);
+    lastStep.delete(sessionId);
+  };
+  const position = { item: 0 };
+  // Only sessions with an origin have a cascade: the lines of the others are skipped, mostly unparsed.
+  for await (const line of readTrace(openTrace(source), { lastStep, position, only: (sessionId) => origins.has(sessionId) })) {
+    const event = line.event!;
+    const origin = origins.get(event.session_id)!;
     let state = states.get(event.session_id);
     if (!state) {
       state = {
@@ -279,10 +278,7 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state);
-    if (lastLines.get(event.session_id) === position) {
-      finish(event.session_id, state);
-      lastStep.delete(event.session_id);
-    }
+    passed(position.item, ended);
   }
   for (const [sessionId, state] of [...states]) finish(sessionId, state);
   return result;

@@ -3,6 +3,7 @@ import type { TraceEvent } from './events.js';
 import { readInputLines, splitLines, type LineOptions, type SourceLine } from './input.js';
 import { printable } from './printable.js';
 import { eventProblem, isKnownEvent } from './validate.js';
+import { quickSessionId } from './session-id.js';
 
 export type TraceLine = { line: number; source?: string; event: TraceEvent; error?: undefined } | { line: number; source?: string; event?: undefined; error: string };
 
@@ -28,20 +29,31 @@ export interface ReadTraceOptions extends LineOptions {
    * can forget sessions it has closed: memory stays bounded by the sessions open at once.
    */
   lastStep?: Map<string, number>;
+  /**
+   * Set to the ordinal of each item read from the input (from 1; blank and skipped lines count) before
+   * its result is yielded: a reader that reads a trace twice matches lines between passes by it.
+   */
+  position?: { item: number };
+  /**
+   * Only events of the sessions this accepts are wanted: no other event and no skipped line is
+   * yielded, and a line of another session is not even parsed when its session can be read without.
+   */
+  only?(sessionId: string): boolean;
 }
 
 function isByteStream(input: unknown): input is Readable {
   return input instanceof Readable || (typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function');
 }
 
-function linesOf(input: TraceInput, options: LineOptions): AsyncIterable<TraceItem> | Iterable<TraceItem> {
+/** The items of any trace input, as `readTrace` reads them one by one. */
+export function traceItems(input: TraceInput, options: LineOptions = {}): AsyncIterable<TraceItem> | Iterable<TraceItem> {
   if (typeof input === 'string') return readInputLines([{ kind: 'file', path: input }], options);
   if (isByteStream(input)) return splitLines(input as Readable, 'stream', options);
   return input as AsyncIterable<TraceItem>;
 }
 
 /** A numbered line (the CLI's `SourceLine`, or a `TraceLine` read elsewhere), not an event. */
-function numbered(item: object): { line: number; source?: string; text?: string; event?: unknown; error?: string } | undefined {
+export function numbered(item: object): { line: number; source?: string; text?: string; event?: unknown; error?: string } | undefined {
   const record = item as Record<string, unknown>;
   if (typeof record.line !== 'number' || 'session_id' in record) return undefined;
   if (!('text' in record || 'error' in record || 'event' in record)) return undefined;
@@ -54,11 +66,13 @@ function numbered(item: object): { line: number; source?: string; text?: string;
  * session's previous step). Events of unknown types are skipped silently, as docs/trace-format.md asks.
  */
 export async function* readTrace(input: TraceInput, options: ReadTraceOptions = {}): AsyncGenerator<TraceLine> {
+  const { position, only } = options;
   const lastStep = options.lastStep ?? new Map<string, number>();
   const named = typeof input !== 'string' && !isByteStream(input);
   let count = 0;
-  for await (const item of linesOf(input, options)) {
+  for await (const item of traceItems(input, options)) {
     count += 1;
+    if (position) position.item = count;
     let number = count;
     let source: string | undefined;
     let text: string | undefined;
@@ -69,6 +83,7 @@ export async function* readTrace(input: TraceInput, options: ReadTraceOptions = 
       number = line.line;
       source = line.source;
       if (line.error !== undefined) {
+        if (only) continue;
         yield { line: number, ...(named && source !== undefined ? { source } : {}), error: line.error };
         continue;
       }
@@ -78,9 +93,14 @@ export async function* readTrace(input: TraceInput, options: ReadTraceOptions = 
     const where = named && source !== undefined ? { source } : {};
     if (text !== undefined) {
       if (text.trim() === '') continue;
+      if (only) {
+        const sessionId = quickSessionId(text);
+        if (sessionId !== undefined && !only(sessionId)) continue;
+      }
       try {
         parsed = JSON.parse(text);
       } catch (error) {
+        if (only) continue;
         // V8's message quotes the input: shown escaped and short, never raw bytes.
         yield { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
         continue;
@@ -88,12 +108,14 @@ export async function* readTrace(input: TraceInput, options: ReadTraceOptions = 
     }
     const problem = eventProblem(parsed);
     if (problem) {
-      yield { line: number, ...where, error: problem };
+      if (!only) yield { line: number, ...where, error: problem };
       continue;
     }
     const event = parsed as TraceEvent;
+    if (only && !only(event.session_id)) continue;
     const previous = lastStep.get(event.session_id);
     if (previous !== undefined && event.step <= previous) {
+      if (only) continue;
       yield { line: number, ...where, error: `step ${event.step} is not after step ${previous} of session ${printable(event.session_id, 80)}` };
       continue;
     }

@@ -91,6 +91,47 @@ describe('streaming replay and triage', () => {
     await expect(replayTrace([...first, ...second, ...third, late], { maxOpenSessions: 1 })).rejects.toThrow(/session s1 has an event at line 34 after its session.end/);
   });
 
+  it('tells sessions apart exactly in lines written to mislead a quick look at them, so none closes before its last event', async () => {
+    // Each session ends on the call of an invented order: judged by a blank session, it would be an unknown tool instead.
+    const sessions = Array.from({ length: 6 }, (_, index) => customer(index).slice(0, 8));
+    const lines = interleave(sessions).map((event) => JSON.stringify(event));
+    const lastOf = new Map(sessions.map((events) => [events[0]!.session_id, events.length - 1]));
+    const misleading = lines.map((text, index) => {
+      const event = JSON.parse(text) as TraceEvent;
+      if (event.step !== lastOf.get(event.session_id)) return text;
+      const other = `s${(Number(event.session_id.slice(1)) + 1) % 6}`;
+      switch (index % 4) {
+        case 0: // A repeated key: the last one wins.
+          return `{"session_id":"${other}",${text.slice(1)}`;
+        case 1: // The key spelled with an escape, and another session's id in a nested object.
+          return text.replace('"session_id"', '"session\\u005fid"').replace(/}$/, `,"metadata":{"session_id":"${other}"}}`);
+        case 2: // Another session's id inside a string.
+          return text.replace(/}$/, `,"note":"\\"session_id\\":\\"${other}\\""}`);
+        default: // Spaced as Python writes JSON.
+          return text.replace(/":/g, '": ').replace(/,"/g, ', "');
+      }
+    });
+    const report = await replayTrace(writeTrace(misleading.join('\n')), { maxOpenSessions: 6 });
+    for (const [index, events] of sessions.entries()) {
+      const alone = await replayTrace(writeTrace(events));
+      expect(report.sessions[index]).toEqual(alone.sessions[0]);
+      expect(report.sessions[index]!.decisions.map((decision) => decision.action)).toEqual(['allow', 'block']);
+    }
+    const triaged = await triageTrace(writeTrace(misleading.join('\n')));
+    expect(triaged.sessions.map((triage) => triage.mode)).toEqual(sessions.map(() => 'hallucination_propagation'));
+  });
+
+  it('closes a session whose last line is no event it can judge, before the next session opens', async () => {
+    const sequential = Array.from({ length: 4 }, (_, index) => customer(index)).flatMap((events) => [
+      ...events.map((event) => JSON.stringify(event)),
+      JSON.stringify({ session_id: events[0]!.session_id, step: 99, type: 'future.event' }),
+      `{"session_id":"${events[0]!.session_id}","step":`,
+    ]);
+    const report = await replayTrace(writeTrace(sequential.join('\n')), { maxOpenSessions: 1 });
+    expect(report.sessions).toHaveLength(4);
+    expect(report.skippedLines).toBe(4);
+  });
+
   it('reads lines and events from any iterable, as the CLI hands them over', async () => {
     const events = customer(3);
     async function* lines() {
