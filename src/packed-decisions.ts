@@ -5,11 +5,11 @@ interface Decided {
   step: number;
   tool: string;
   action: Action;
-  flags: string[];
+  readonly flags: readonly string[];
 }
 
 /** Most decisions raise no flag: one shared, frozen empty list keeps a million of them from costing a million arrays. */
-export const NO_FLAGS = Object.freeze([]) as unknown as string[];
+export const NO_FLAGS: readonly string[] = Object.freeze([]);
 
 const ACTION_INDEX = new Map<string, number>(ACTIONS.map((action, index) => [action, index]));
 
@@ -37,7 +37,7 @@ export class PackedDecisions {
   private sessions = 0;
   private readonly toolNames: string[] = [];
   private readonly toolIndex = new Map<string, number>();
-  private readonly lists: string[][] = [NO_FLAGS];
+  private readonly lists: Array<readonly string[]> = [NO_FLAGS];
   private readonly listIndex = new Map<string, number>();
 
   /** Packs one session's decisions; the number returned gives them back. */

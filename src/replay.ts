@@ -12,7 +12,7 @@ export interface ReplayDecision {
   tool: string;
   action: Action;
   /** The codes of the flags raised: a frozen list, shared by the decisions that raised the same ones. */
-  flags: string[];
+  readonly flags: readonly string[];
 }
 
 export interface ReplaySession {

@@ -1,7 +1,7 @@
 import type { SessionTriage } from './triage-types.js';
 
-/** Shared by every session that has none: a million clean sessions need no million empty arrays. */
-export const NONE: never[] = Object.freeze([]) as unknown as never[];
+/** Shared and frozen by every session that has none: a million clean sessions need no million empty arrays. */
+export const NONE: readonly never[] = Object.freeze([]);
 
 /** What a session's triage is built from, besides its origin and flags. */
 export interface SessionSummary {

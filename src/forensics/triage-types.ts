@@ -19,9 +19,9 @@ export interface SessionTriage {
   session_id: string;
   mode: FailureMode;
   fault_origin: FaultOrigin | null;
-  cascade: number[];
-  actions_after_origin: ActionAfterOrigin[];
-  flags: Array<{ code: string; step: number; message: string }>;
+  cascade: readonly number[];
+  actions_after_origin: readonly ActionAfterOrigin[];
+  flags: ReadonlyArray<{ code: string; step: number; message: string }>;
   /** `cost_usd` is priced with the policy's `budget.prices` (0 when none match); `steps` is the last step. */
   totals: { llm_calls: number; tool_calls: number; input_tokens: number; output_tokens: number; cost_usd: number; steps: number };
   /** From the session's start (`startSession({ type })`); `null` when it was recorded without one. */
