@@ -176,6 +176,19 @@ function sameLeaves(a: CanonicalArguments, b: CanonicalArguments): boolean {
  * retry. Linear in the number of leaves; a text comparison costs at most a short edit distance or a sketch.
  */
 export function argumentSimilarity(a: CanonicalArguments, b: CanonicalArguments, threshold: number): number {
+  return leafSimilarity(a, b, threshold, false);
+}
+
+/**
+ * Whether `argumentSimilarity(a, b, threshold) >= threshold`, stopping as soon as the leaves left
+ * cannot lift the similarity to the threshold (most pairs of calls differ in their first leaves).
+ */
+export function nearIdentical(a: CanonicalArguments, b: CanonicalArguments, threshold: number): boolean {
+  return leafSimilarity(a, b, threshold, true) >= threshold;
+}
+
+/** The similarity; with `stopBelow`, a value under `threshold` may be only an upper bound of it. */
+function leafSimilarity(a: CanonicalArguments, b: CanonicalArguments, threshold: number, stopBelow: boolean): number {
   if (sameLeaves(a, b)) return 1;
   const sizeA = a.leaves.length >> 1;
   const sizeB = b.leaves.length >> 1;
@@ -185,6 +198,12 @@ export function argumentSimilarity(a: CanonicalArguments, b: CanonicalArguments,
   let i = 0;
   let j = 0;
   while (i < sizeA && j < sizeB) {
+    if (stopBelow) {
+      // At best every leaf left matches; matched / union only grows with matched, so below the threshold now is below it at the end.
+      const best = matched + Math.min(sizeA - i, sizeB - j);
+      const bound = best / (sizeA + sizeB - best);
+      if (bound < threshold) return bound;
+    }
     const pathA = a.leaves[i * 2]!;
     const pathB = b.leaves[j * 2]!;
     if (pathA < pathB) i += 1;
@@ -202,41 +221,6 @@ export function argumentSimilarity(a: CanonicalArguments, b: CanonicalArguments,
   }
   const union = sizeA + sizeB - matched;
   return union === 0 ? 1 : matched / union;
-}
-
-/**
- * Whether `argumentSimilarity(a, b, threshold) >= threshold`, stopping as soon as the leaves left
- * cannot lift the similarity to the threshold (most pairs of calls differ in their first leaves).
- */
-export function nearIdentical(a: CanonicalArguments, b: CanonicalArguments, threshold: number): boolean {
-  if (sameLeaves(a, b)) return 1 >= threshold;
-  const sizeA = a.leaves.length >> 1;
-  const sizeB = b.leaves.length >> 1;
-  if (Math.min(sizeA, sizeB) < threshold * Math.max(sizeA, sizeB)) return Math.min(sizeA, sizeB) / Math.max(sizeA, sizeB) >= threshold;
-  let matched = 0;
-  let i = 0;
-  let j = 0;
-  while (i < sizeA && j < sizeB) {
-    // At best every leaf left matches; matched / union only grows with matched, so below the threshold now is below it at the end.
-    const best = matched + Math.min(sizeA - i, sizeB - j);
-    if (best / (sizeA + sizeB - best) < threshold) return false;
-    const pathA = a.leaves[i * 2]!;
-    const pathB = b.leaves[j * 2]!;
-    if (pathA < pathB) i += 1;
-    else if (pathA > pathB) j += 1;
-    else {
-      if (a.leaves[i * 2 + 1] === b.leaves[j * 2 + 1]) matched += 1;
-      else {
-        const left = a.texts?.[i];
-        const right = b.texts?.[j];
-        if (left !== undefined && right !== undefined && formSimilarity(left, right) >= threshold) matched += 1;
-      }
-      i += 1;
-      j += 1;
-    }
-  }
-  const union = sizeA + sizeB - matched;
-  return (union === 0 ? 1 : matched / union) >= threshold;
 }
 
 /** Whether one of the call's argument values, canonicalized, is `value` (an id from a result, say). */
