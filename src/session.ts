@@ -193,14 +193,14 @@ export class GuardSession {
   }
 
   /**
-   * The whole tool-call sequence in one call: the guard decides, `run` gets the checked arguments if
-   * the call may run, its result (or, if it throws, an error result) is recorded and checked. A refusal
+   * The whole tool-call sequence in one call: the guard decides, `run` gets the checked arguments (a
+   * deep, frozen snapshot: what was checked is what runs) if the call may run, its result (or, if it throws, an error result) is recorded and checked. A refusal
    * comes back as `outcome.refusal`, never as an exception; the tool's own error is rethrown.
    * @example
    * const outcome = await session.guardToolCall({ callId, tool: 'get_order', arguments }, (args) => getOrder(args));
    * return outcome.refusal ?? outcome.value;
    */
-  guardToolCall<R>(call: ToolCallInput, run: (args: Record<string, unknown>) => PromiseLike<R> | R, options?: ToolCallOptions<R>): Promise<ToolCallOutcome<R>> {
+  guardToolCall<R>(call: ToolCallInput, run: (args: Readonly<Record<string, unknown>>) => PromiseLike<R> | R, options?: ToolCallOptions<R>): Promise<ToolCallOutcome<R>> {
     return guardToolCall(this.protocolOf(), call, run, options);
   }
 
