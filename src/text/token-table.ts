@@ -7,12 +7,17 @@
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Where the table's hash of a token starts (the tokenizer inlines the steps of `tokenHash`). */
-export const TOKEN_HASH_SEED = FNV_OFFSET;
+/**
+ * Where the table's hash of a token starts (the tokenizer inlines the steps of `tokenHash`): FNV's offset
+ * mixed with a random number drawn once per process. Tokens come from results an attacker may write, and
+ * with a fixed start one could precompute thousands of tokens that share a slot and make every lookup
+ * walk them all (hash flooding); V8 seeds its own string hashes for the same reason.
+ */
+export const TOKEN_HASH_SEED = (FNV_OFFSET ^ globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!) >>> 0;
 
 /** The table's hash of a whole token. */
 export function tokenHash(token: string): number {
-  let hash = FNV_OFFSET;
+  let hash = TOKEN_HASH_SEED;
   for (let index = 0; index < token.length; index += 1) hash = Math.imul(hash ^ token.charCodeAt(index), FNV_PRIME);
   return hash;
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it, vi } from 'vitest';
+
+describe('the token table of a content scan', () => {
+  it('draws its hash seed at random per process, so tokens sharing a slot cannot be precomputed (hash flooding)', async () => {
+    const first = await import('../../src/text/token-table.js');
+    vi.resetModules();
+    const second = await import('../../src/text/token-table.js');
+    // A fresh module instance stands for a fresh process: the same token hashes differently (equal once in 2^32).
+    expect(first.TOKEN_HASH_SEED).not.toBe(second.TOKEN_HASH_SEED);
+    expect(first.tokenHash('ord_1001')).not.toBe(second.tokenHash('ord_1001'));
+  });
+
+  it('finds what it holds and nothing else, whatever the seed, through growth', async () => {
+    const { TokenTable, tokenHash } = await import('../../src/text/token-table.js');
+    const table = new TokenTable();
+    const tokens = Array.from({ length: 5_000 }, (_, index) => `ord_${index}`);
+    for (const token of tokens) table.add(token, tokenHash(token));
+    expect(table.size).toBe(5_000);
+    expect(tokens.every((token) => table.has(token, tokenHash(token)))).toBe(true);
+    expect(table.has('ord_5000', tokenHash('ord_5000'))).toBe(false);
+    // A span of a longer text, capitals read as lower case.
+    expect(table.hasSpan('see ORD_42 now', 4, 10, tokenHash('ord_42'))).toBe(true);
+    expect(table.tokens.slice(0, 3)).toEqual(['ord_0', 'ord_1', 'ord_2']);
+  });
+});
