@@ -14,6 +14,7 @@ import { buildRefusal, refusalSubject, type Refusal } from './refusal.js';
 import { SessionState, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
+import { isoTime } from './trace/iso-time.js';
 import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
 import { scanContentSliced } from './text/content-scan.js';
 import { escalationsSettled, haltFlag, killSession, killWins, resolveAction, resumeSession, standingHalt } from './session/halts.js';
@@ -464,7 +465,7 @@ export class GuardSession {
         return;
       }
       const record: EventInput<GuardDecisionEvent> = { type: 'guard.decision', target_step: decision.step, action: decision.action, flags: decision.flags };
-      this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: new Date(this.runtime.clock()).toISOString() } as TraceEvent));
+      this.runtime.record(recordStep === undefined ? this.place(record) : ({ ...record, session_id: this.id, step: recordStep, ts: isoTime(this.runtime.clock()) } as TraceEvent));
     }
   }
 }
@@ -473,19 +474,6 @@ export class GuardSession {
 function withSnapshot(decision: Decision, snapshot: unknown): void {
   const waits = decision.action === 'pause' && decision.escalation === 'unavailable';
   if ((decision.proceed || waits) && snapshot !== null && typeof snapshot === 'object' && !Array.isArray(snapshot)) decision.arguments = snapshot as Readonly<Record<string, unknown>>;
-}
-
-/** The last time formatted: a session records several events within one millisecond (a call, its decision, its result). */
-let formattedAt = NaN;
-let formatted = '';
-
-/** `new Date(ms).toISOString()`, formatted once per millisecond. */
-function isoTime(ms: number): string {
-  if (ms !== formattedAt) {
-    formatted = new Date(ms).toISOString();
-    formattedAt = ms;
-  }
-  return formatted;
 }
 
 /** Flags that are also operator alerts (an `alert` event), by alert kind. */

@@ -18,6 +18,7 @@ import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAc
 import { acceptPending, actionOfFlag, approvedDefinitions } from './pins.js';
 import { estimateModelCall, unusableEstimate, type ModelCallEstimate } from './model-admission.js';
 import { unpricedFlag } from '../checks/budget.js';
+import { isoTime } from '../trace/iso-time.js';
 
 /**
  * What a shared session needs of the session it replicates: its state, view and runtime (all three
@@ -112,7 +113,7 @@ export class SharedSession {
     if (typeof input !== 'function' && input.type === 'guard.decision') {
       return { step: session.state.lastStep, action: 'allow', flags: [], proceed: true, ignored: true };
     }
-    const ts = typeof input !== 'function' && input.ts !== undefined ? input.ts : runtime.live ? new Date(runtime.clock()).toISOString() : undefined;
+    const ts = typeof input !== 'function' && input.ts !== undefined ? input.ts : runtime.live ? isoTime(runtime.clock()) : undefined;
     const build = (state: SessionState): EventInput | TraceEvent => {
       const made = typeof input === 'function' ? input(state) : input;
       return ts === undefined || made.ts !== undefined ? made : ({ ...made, ts } as EventInput | TraceEvent);
@@ -393,7 +394,7 @@ export class SharedSession {
   recordOwn(input: EventInput, startStep: number | undefined): void {
     if (this.joined || startStep === undefined) return;
     const runtime = this.session.runtime;
-    runtime.record({ ...input, session_id: this.session.id, step: startStep + 2, ts: new Date(runtime.clock()).toISOString() } as TraceEvent);
+    runtime.record({ ...input, session_id: this.session.id, step: startStep + 2, ts: isoTime(runtime.clock()) } as TraceEvent);
   }
 
   /** Budget admission: one atomic reservation in the store, against the cap every process shares. */
