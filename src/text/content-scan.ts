@@ -69,12 +69,18 @@ const MAX_NESTED_JSON = 1024 * 1024;
 /** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
 const WALK_BATCH = 256;
 const LEX_BATCH = 16 * 1024;
+/** Lexer: member positions (per object) and depths whose last key is remembered for the in-place match. */
+const KEY_POSITIONS = 16;
+const MAX_KEY_DEPTH = 64;
 /** Time one synchronous slice of a scan may take before it yields (async scans only). */
 export const SCAN_SLICE_MS = 5;
 
-const NON_ASCII = /[^\x00-\x7f]/;
-/** By ASCII code: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges (`.`, `-`, `@`, `#`), 0 otherwise. */
-const TOKEN_CHARS = new Uint8Array(128);
+const QUOTE_OR_BACKSLASH = /["\\]/;
+/**
+ * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
+ * (`.`, `-`, `@`, `#`), 3 for anything not ASCII (the text is then read by the Unicode-aware tokenizer), 0 otherwise.
+ */
+const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
@@ -114,6 +120,8 @@ interface KeyInfo {
   idName: boolean;
   /** `normalizeKey(key)`, worked out when a watched key is looked for. */
   normalized: string | undefined;
+  /** Kept in the scan's key map: met again, the key is not tokenized again (past the map's cap it is). */
+  remembered: boolean;
 }
 
 /** One open object or array: where the walk (or the lexer) is inside it. */
@@ -130,7 +138,7 @@ interface Level {
   /** Walk: the container and its keys; lexer: unused. */
   node: unknown;
   keys: string[] | undefined;
-  /** Walk: next member or item; lexer: index of the current item. */
+  /** Walk: next member or item; lexer: index of the current item, or of the member key read next. */
   index: number;
   /** Lexer: the member key just read, and whether a key is expected next. */
   member: string | undefined;
@@ -158,7 +166,7 @@ interface Slot {
   segment: string | number | undefined;
 }
 
-const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined };
+const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined, remembered: false };
 
 /**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
@@ -177,6 +185,8 @@ class ContentScanner {
   private readonly levels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
   private keyInfos: Map<string, KeyInfo> | undefined;
+  /** Lexer: the key last read at each depth and member position (`depth * KEY_POSITIONS + position`). */
+  private lexedKeys: Array<{ key: string; info: KeyInfo } | undefined> | undefined;
   private readonly here: Slot = { key: undefined, info: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
   /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
   private readonly strings: string[] = [];
@@ -335,8 +345,8 @@ class ContentScanner {
     const known = (this.keyInfos ??= new Map());
     let info = known.get(key);
     if (info === undefined) {
-      info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined };
-      if (known.size < 4_096) known.set(key, info);
+      info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined, remembered: known.size < 4_096 };
+      if (info.remembered) known.set(key, info);
       this.tokenize(key);
     }
     return info;
@@ -445,48 +455,71 @@ class ContentScanner {
    * (most of a large result's words) is found in place, never sliced out.
    */
   private tokenize(text: string): void {
-    if (NON_ASCII.test(text)) {
-      forEachToken(text, (token) => this.addToken(token));
-      return;
-    }
+    const dropped = this.dropped;
+    if (this.tokenizeAscii(text)) return;
+    // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
+    // met again in the same order (kept once); drops are met again too, so their count is put back first.
+    this.dropped = dropped;
+    forEachToken(text, (token) => this.addToken(token));
+  }
+
+  /** The tokenizer for ASCII text, by character code; false (at the first character that is not ASCII) for other text. */
+  private tokenizeAscii(text: string): boolean {
     const length = text.length;
     let index = 0;
     while (index < length) {
-      if (TOKEN_CHARS[text.charCodeAt(index)] === 0) {
+      let code = text.charCodeAt(index);
+      let kind = TOKEN_CHARS[code]!;
+      if (kind === 0) {
         index += 1;
         continue;
       }
-      const runStart = index;
-      do index += 1;
-      while (index < length && TOKEN_CHARS[text.charCodeAt(index)] !== 0);
-      // Edge punctuation (`.`, `-`, `@`, `#`) trimmed, as normalizeId does.
-      let start = runStart;
+      // Edge punctuation (`.`, `-`, `@`, `#`) before the first letter or digit is trimmed, as normalizeId does.
+      while (kind === 2 && ++index < length) kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
+      if (kind === 3) return false;
+      if (kind !== 1) continue;
+      // One read per character: the hash (of the lower-cased token) is taken as the run is read, and the
+      // token ends at its last letter or digit, so edge punctuation after it is trimmed too.
+      const start = index;
       let end = index;
-      while (start < end && TOKEN_CHARS[text.charCodeAt(start)] === 2) start += 1;
-      while (end > start && TOKEN_CHARS[text.charCodeAt(end - 1)] === 2) end -= 1;
-      if (start === end || end - start > 256) continue;
       let hash = TOKEN_HASH_SEED;
+      let endHash = hash;
       let dotted = false;
+      let dottedBeforeEnd = false;
       let upper = false;
-      for (let at = start; at < end; at += 1) {
-        let char = text.charCodeAt(at);
-        if (char >= 65 && char <= 90) {
-          char += 32;
-          upper = true;
-        } else if (char === 46 || char === 64) dotted = true;
-        hash = Math.imul(hash ^ char, 0x01000193);
+      for (;;) {
+        if (kind === 1) {
+          if (code >= 65 && code <= 90) {
+            code += 32;
+            upper = true;
+          }
+          hash = Math.imul(hash ^ code, 0x01000193);
+          end = index + 1;
+          endHash = hash;
+          dottedBeforeEnd = dotted;
+        } else {
+          if (code === 46 || code === 64) dotted = true;
+          hash = Math.imul(hash ^ code, 0x01000193);
+        }
+        if (++index >= length) break;
+        kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
+        if (kind === 0) break;
+        // (A letter outside ASCII may continue the token: the Unicode-aware tokenizer reads this text.)
+        if (kind === 3) return false;
       }
-      if (!dotted) {
-        this.addSpan(text, start, end, hash, upper);
+      if (end - start > 256) continue;
+      if (!dottedBeforeEnd) {
+        this.addSpan(text, start, end, endHash, upper);
         continue;
       }
       const token = text.slice(start, end).toLowerCase();
-      this.addToken(token, hash);
+      this.addToken(token, endHash);
       for (const part of token.split(/[.@]/)) {
         const normalized = normalizeId(part);
         if (normalized !== undefined && normalized !== token) this.addToken(normalized);
       }
     }
+    return true;
   }
 
   /** The token `text[start, end)`: kept if new and under the cap, counted as dropped past it. */
@@ -560,6 +593,19 @@ class ContentScanner {
         continue;
       }
       if (code === 34) {
+        if (!level.array && level.expectKey) {
+          // A member key: records repeat their keys in the same order, so the key met at this depth and
+          // position last time is tried in place first (no slice, no map lookup).
+          const slot = level.depth * KEY_POSITIONS + level.index;
+          const known = level.index < KEY_POSITIONS ? this.lexedKeys?.[slot] : undefined;
+          if (known !== undefined && text.charCodeAt(index + 1 + known.key.length) === 34 && text.startsWith(known.key, index + 1)) {
+            level.member = known.key;
+            level.memberInfo = known.info;
+            level.index += 1;
+            index += known.key.length + 2;
+            continue;
+          }
+        }
         const close = closingQuote(text, index + 1);
         if (close === -1) return this.notJson();
         let value = text.slice(index + 1, close);
@@ -574,6 +620,10 @@ class ContentScanner {
         if (!level.array && level.expectKey) {
           level.member = value;
           level.memberInfo = this.keyInfo(value);
+          // Only a key without a quote or backslash is matched in place later (its text in the JSON is then itself), and only
+          // one the key map kept (one past its cap is tokenized again each time it is met, and so must be here).
+          if (level.memberInfo.remembered && level.index < KEY_POSITIONS && level.depth < MAX_KEY_DEPTH && !QUOTE_OR_BACKSLASH.test(value)) (this.lexedKeys ??= [])[level.depth * KEY_POSITIONS + level.index] = { key: value, info: level.memberInfo };
+          level.index += 1;
           continue;
         }
         const slot = this.slot(level);
@@ -615,7 +665,7 @@ class ContentScanner {
     if (level.array) return this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, level.index), level.index);
     const member = level.member ?? '';
     // (A value before any key, in text that is not quite JSON: an empty key with hash 0, as before.)
-    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: idName(''), normalized: undefined };
+    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: idName(''), normalized: undefined, remembered: false };
     return this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member);
   }
 

@@ -108,6 +108,29 @@ describe('content scan equivalence with the previous implementation', () => {
     }
   });
 
+  it('agrees on large JSON text whose records repeat their keys: keys sharing a prefix, escaped and quoted keys, broken text', () => {
+    const rng = random(31);
+    const keys = ['order_id', 'order_idx', 'a"b', 'a\\b', 'x\ny', 'x\\ny', 'id', 'ORDER_ID', 'é', 'note'];
+    const list = Array.from({ length: 12_000 }, (_, index) => {
+      const record: Record<string, unknown> = {};
+      // Mostly the same keys in the same order (what the in-place key match is for), sometimes another key there.
+      for (let position = 0; position < 4; position += 1) record[rng.next() < 0.8 ? keys[position]! : rng.pick(keys)] = rng.next() < 0.1 ? { [rng.pick(keys)]: `ord_${index}` } : `ord_${index} ${rng.pick(WORDS)}`;
+      return record;
+    });
+    // The same place twice: a key written with a backslash escape (a line break) after the key holding a backslash
+    // and an `n`, and one holding a quote (the text matched in place must be the key itself, not its escaped form).
+    list.push({ 'x\\ny': 1 }, { 'x\ny': 2 }, { 'a"b': 3 }, { 'a"b': 4 });
+    const options: ScanOptions = { watchedKeys: new Set(['orderid']), injection, maxDepth: 64, maxTokens: 10_000 };
+    const text = JSON.stringify(list);
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    expect(summary(scanContent(text, options))).toEqual(summary(scanBefore(text, options)));
+    // A key's quote unescaped, deep in the text: not JSON, read as plain text by both.
+    const at = text.lastIndexOf('"a\\"b"');
+    const broken = `${text.slice(0, at)}"a"b"${text.slice(at + '"a\\"b"'.length)}`;
+    expect(summary(scanContent(broken, options))).toEqual(summary(scanBefore(broken, options)));
+    expect(summary(scanContent(broken, options)).parsed).toBe(broken);
+  });
+
   it('agrees on plain text that is not JSON, and on JSON-looking text that is broken', () => {
     const rng = random(7);
     const options: ScanOptions = { watchedKeys: new Set(), injection, maxDepth: 64, maxTokens: 10_000 };
