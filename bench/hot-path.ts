@@ -149,20 +149,22 @@ export async function largeResultTargets(): Promise<void> {
   target({ name: '1 MB JSON text scan / JSON.parse', floor: 'JSON.parse of the text', value: textMs / floor, unit: 'x', limit: 2, kind: 'max' });
   target({ name: '1 MB object scan / JSON.parse', floor: 'JSON.parse of the text', value: objectMs / floor, unit: 'x', limit: 2, kind: 'max' });
 
-  // The longest the event loop waits while a 10 MB result is scanned (as text, then as an object):
-  // wall time, and CPU time between two turns of the loop (what the guard itself blocks, whatever the machine's load).
+  // The longest the event loop waits while a 10 MB result is scanned (as text, then as an object): the
+  // time between two turns of the loop, on a clock that bounds the main thread's own time whatever the
+  // machine's load (blockClock), and the wall time the loop monitor saw.
   const big = records(10_000_000);
   const bigText = JSON.stringify(big);
   const blocks: number[] = [];
   const walls: number[] = [];
+  const clock = blockClock();
   for (const result of [bigText, big]) {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     let longest = 0;
     let running = true;
-    let last = process.cpuUsage();
+    let last = clock.now();
     const tick = () => {
-      const now = process.cpuUsage();
-      longest = Math.max(longest, (now.user - last.user + now.system - last.system) / 1_000);
+      const now = clock.now();
+      longest = Math.max(longest, now - last);
       last = now;
       if (running) setImmediate(tick);
     };
@@ -174,6 +176,33 @@ export async function largeResultTargets(): Promise<void> {
     blocks.push(longest);
     walls.push(delay.max / 1e6);
   }
-  console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(' ms CPU (text), ')} ms CPU (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
-  target({ name: 'longest event-loop block (CPU), 10 MB result', floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
+  console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(` ms ${clock.name} (text), `)} ms ${clock.name} (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
+  target({ name: `longest event-loop block (${clock.name}), 10 MB result`, floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
+}
+
+/**
+ * A clock for how long the main thread holds the event loop: between two reads it advances by the
+ * smaller of wall time and process CPU time. Both bound the main thread's own time from above: wall
+ * time also counts a loaded machine's preemption, process CPU time the garbage collector's helper
+ * threads (which doubled the figure on two cores). (The main thread's own CPU count in /proc moves in
+ * scheduler ticks of 4 ms here: too coarse for a 20 ms bound.)
+ */
+function blockClock(): { name: string; now: () => number } {
+  let wall = performance.now();
+  let cpu = processCpuMs();
+  let bounded = 0;
+  return {
+    name: 'min(wall, CPU)',
+    now: () => {
+      const [nextWall, nextCpu] = [performance.now(), processCpuMs()];
+      bounded += Math.min(nextWall - wall, nextCpu - cpu);
+      [wall, cpu] = [nextWall, nextCpu];
+      return bounded;
+    },
+  };
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1_000;
 }
