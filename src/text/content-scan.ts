@@ -60,6 +60,12 @@ export const MAX_CONTENT_TOKENS = 10_000;
 
 const MAX_ID_VALUES = 256;
 const MAX_INJECTIONS = 16;
+/**
+ * Characters each string chunk repeats from the end of the one before: longer than any injection
+ * rule's match, so an instruction cut by a chunk boundary (placed there on purpose, in a long field or
+ * across two fields) is still read whole.
+ */
+const STRINGS_OVERLAP = 2_048;
 /** String fields gathered before the injection rules read them (one pass per chunk, not per value); the slice a long leaf is cut in. */
 const CHUNK_CHARS = 64 * 1024;
 /** JSON text at least this long is read by the streaming lexer (no JSON.parse block, no object tree). */
@@ -151,6 +157,8 @@ interface Chunk {
   text: string;
   /** String fields joined by line breaks, for the injection rules (not tokens). */
   strings?: true;
+  /** For string chunks: how many characters at the start repeat the end of the chunk before (`STRINGS_OVERLAP`). */
+  overlap?: number;
   /** For slices of one long leaf: the leaf's path hash, and whether this is its last slice. */
   leafPath?: number;
   last?: boolean;
@@ -192,6 +200,10 @@ class ContentScanner {
   private readonly strings: string[] = [];
   private stringsSealed = 0;
   private stringChars = 0;
+  /** The end of the last string chunk: the next one starts with it, so a rule match across the cut is whole in one of them. */
+  private stringsTail = '';
+  /** Findings of the last string chunk (`kind@position`, positions counted from its overlap's start): met again in the overlap, not kept twice. */
+  private tailFindings: Set<string> | undefined;
   private chunks: Chunk[] = [];
   private nextChunk = 0;
   private leafHash = 0;
@@ -411,7 +423,13 @@ class ContentScanner {
     const text = this.strings.slice(this.stringsSealed).join('\n');
     this.stringsSealed = this.strings.length;
     this.stringChars = 0;
-    for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) this.chunks.push({ text: text.slice(start, start + CHUNK_CHARS * 4), strings: true });
+    for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) {
+      // Fields go on joined by a line break across chunks, as inside one; a long field cut in two goes on as it is.
+      const before = start === 0 && this.stringsTail !== '' ? `${this.stringsTail}\n` : this.stringsTail;
+      const chunk = before + text.slice(start, start + CHUNK_CHARS * 4);
+      this.chunks.push({ text: chunk, strings: true, overlap: before.length });
+      this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
+    }
   }
 
   /** A leaf longer than a chunk: tokenized and hashed slice by slice, before any later value (the walk pauses for it). */
@@ -441,12 +459,28 @@ class ContentScanner {
     }
     if (chunk.strings) {
       const injection = this.options.injection;
-      if (injection && this.injections.length < MAX_INJECTIONS) {
-        for (const finding of injection.scan(text)) if (this.injections.length < MAX_INJECTIONS) this.injections.push(finding);
-      }
+      if (injection && this.injections.length < MAX_INJECTIONS) this.stringFindings(injection.scan(text), chunk.overlap ?? 0, text.length);
       return;
     }
     this.tokenize(text);
+  }
+
+  /**
+   * A string chunk's findings, positions counted from the chunk's own text (after the overlap, as
+   * before overlaps: negative for a match that starts in it). A match the chunk before also found
+   * (same rule, same place, inside the overlap) is kept once.
+   */
+  private stringFindings(findings: readonly InjectionFinding[], overlap: number, length: number): void {
+    const previous = this.tailFindings;
+    let next: Set<string> | undefined;
+    // Where the next chunk's overlap starts in this one.
+    const tailStart = Math.max(0, length - STRINGS_OVERLAP);
+    for (const finding of findings) {
+      if (finding.index >= tailStart) (next ??= new Set()).add(`${finding.kind}@${finding.index - tailStart}`);
+      if (finding.index < overlap && previous?.has(`${finding.kind}@${finding.index}`)) continue;
+      if (this.injections.length < MAX_INJECTIONS) this.injections.push(overlap === 0 ? finding : { ...finding, index: finding.index - overlap });
+    }
+    this.tailFindings = next;
   }
 
   /**
@@ -710,6 +744,8 @@ class ContentScanner {
     this.strings.length = 0;
     this.stringsSealed = 0;
     this.stringChars = 0;
+    this.stringsTail = '';
+    this.tailFindings = undefined;
     this.truncated = false;
     this.dropped = 0;
     this.hash = 0;
