@@ -436,11 +436,11 @@ class ContentScanner {
   private gatherLong(text: string, pathHash: number): void {
     for (let start = 0; start < text.length; ) {
       let end = Math.min(text.length, start + CHUNK_CHARS);
-      // Cut at a space where one is near, so a token is rarely split in two.
-      // (Searched back only to the chunk's middle: lastIndexOf would walk to the text's start each time.)
+      // Cut between two tokens (at a space, a comma: any ASCII character no token holds), so an id is not
+      // split in two; searched back only to the chunk's middle (a token longer than that is past any id's length).
       if (end < text.length) {
-        const space = lastSpaceAbove(text, end, start + CHUNK_CHARS / 2);
-        if (space !== -1) end = space;
+        const between = lastSeparatorAbove(text, end, start + CHUNK_CHARS / 2);
+        if (between !== -1) end = between;
       }
       this.chunks.push({ text: text.slice(start, end), leafPath: pathHash, last: end >= text.length });
       start = end;
@@ -754,9 +754,9 @@ class ContentScanner {
   }
 }
 
-/** The last space at or before `from` and after `floor`, or -1. */
-function lastSpaceAbove(text: string, from: number, floor: number): number {
-  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) if (text.charCodeAt(index) === 32) return index;
+/** The last ASCII character no token holds (a space, a comma, a quote) at or before `from` and after `floor`, or -1. */
+function lastSeparatorAbove(text: string, from: number, floor: number): number {
+  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) if (TOKEN_CHARS[text.charCodeAt(index)] === 0) return index;
   return -1;
 }
 

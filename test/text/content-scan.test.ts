@@ -112,6 +112,16 @@ describe('content scan', () => {
     });
   });
 
+  it('cuts a long field between tokens, never inside an id: a comma-separated list of 20,000 ids keeps every one', () => {
+    const ids = Array.from({ length: 20_000 }, (_, index) => `ord_${100_000 + index}`);
+    for (const value of [{ order_ids: ids.join(',') }, JSON.stringify({ order_ids: ids.join(',') })]) {
+      const scan = scanContent(value, options);
+      expect(ids.filter((id) => !scan.tokens.has(id))).toEqual([]);
+      // No piece of an id cut in two became a token of its own.
+      expect([...scan.tokens].filter((token) => token.startsWith('ord_') && !/^ord_\d{6}$/.test(token))).toEqual([]);
+    }
+  });
+
   it('keeps at most maxTokens distinct tokens and counts what it dropped', () => {
     const scan = scanContent(Array.from({ length: 500 }, (_, index) => `id_${index}`), { ...options, maxTokens: 100 });
     expect(scan.tokens.size).toBe(100);

@@ -368,10 +368,12 @@ class ContentScanner {
     this.seal();
     for (let start = 0; start < text.length; ) {
       let end = Math.min(text.length, start + CHUNK_CHARS);
-      // Cut at a space where one is near, so a token is rarely split in two.
+      // Cut where no token is, so a token is rarely split in two. (Updated with the scanner: at any ASCII
+      // character no token holds, a comma say, where this cut at spaces only and split comma lists of ids.)
       if (end < text.length) {
-        const space = text.lastIndexOf(' ', end);
-        if (space > start + CHUNK_CHARS / 2) end = space;
+        let between = end;
+        while (between > start + CHUNK_CHARS / 2 && !/[^A-Za-z0-9_.\-@#\u0080-\uffff]/.test(text[between]!)) between -= 1;
+        if (between > start + CHUNK_CHARS / 2) end = between;
       }
       this.chunks.push({ text: text.slice(start, end), leafPath: pathHash, last: end >= text.length });
       start = end;
