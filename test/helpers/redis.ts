@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, onTestFinished } from 'vitest';
 import { createClient } from 'redis';
+import { createRedisStore, type RedisSessionStore, type RedisStoreOptions } from '../../adapters/redis/index.js';
 import { redisAnswers as answers } from '../../adapters/redis/ping.js';
 
 /** The Redis the tests use: REDIS_URL, else the one every session and CI run starts. */
@@ -15,6 +17,10 @@ if (!redisAnswers) {
   console.warn(`Redis tests skipped: nothing answers at ${REDIS_URL} (start redis-server or set REDIS_URL)`);
 }
 
+/** A describe block that needs Redis: skipped (with the line above) when none answers, never in CI. */
+export function describeWithRedis(name: string, body: () => void): void {
+  describe.skipIf(!redisAnswers)(name, body);
+}
 
 /** A key prefix of this test run alone: tests never touch other keys on the shared Redis. */
 export function uniquePrefix(): string {
@@ -84,6 +90,69 @@ export class ReplicaProcess {
   }
 }
 
+/** How long a session's keys live in the tests: longer than any test, so nothing expires under it. */
+const TEST_TTL_MS = 600_000;
+
+/** The shared Redis as the tests of one describe block use it: everything on a key prefix of their own. */
+export interface SharedRedis {
+  readonly prefix: string;
+  /** A client for looking at the keys, connected before the block's tests. */
+  readonly client: TestClient;
+  /** A key of a session under the prefix (`meta`, `log`, ...), as the store names it. */
+  key(sessionId: string, part: string): string;
+  /** Waits until the session's stored status is `status`: a halt written by one replica lands in Redis asynchronously. */
+  untilStatus(sessionId: string, status: string): Promise<void>;
+  /** A store on the prefix; closed after the block. */
+  store(options?: RedisStoreOptions): RedisSessionStore;
+  /** A replica process on the prefix; killed after the block if it is still running. */
+  replica(config: Record<string, unknown>): ReplicaProcess;
+}
+
+/**
+ * Registers the set-up and teardown of a describe block on the shared Redis: a client connected before its
+ * tests; after them, every replica killed, every store closed and every key of the block's prefix deleted.
+ * Call it in the block's body.
+ */
+export function useSharedRedis(): SharedRedis {
+  const prefix = uniquePrefix();
+  const stores: RedisSessionStore[] = [];
+  const replicas: ReplicaProcess[] = [];
+  let connected: TestClient | undefined;
+  beforeAll(async () => {
+    connected = await testClient();
+  }, 30_000);
+  afterAll(async () => {
+    for (const replica of replicas) replica.kill();
+    await Promise.all(stores.map((store) => store.close()));
+    if (!connected) return;
+    await deletePrefix(connected, prefix);
+    connected.destroy();
+  }, 30_000);
+  const client = () => {
+    if (!connected) throw new Error('the shared Redis client connects in beforeAll: use it inside a test');
+    return connected;
+  };
+  const key = (sessionId: string, part: string) => `${prefix}{${sessionId}}:${part}`;
+  return {
+    prefix,
+    get client() {
+      return client();
+    },
+    key,
+    untilStatus: (sessionId, status) => eventually(async () => (await client().hGet(key(sessionId, 'meta'), 'status')) === status),
+    store(options = {}) {
+      const store = createRedisStore({ url: REDIS_URL, prefix, ttlMs: TEST_TTL_MS, ...options });
+      stores.push(store);
+      return store;
+    },
+    replica(config) {
+      const replica = new ReplicaProcess({ prefix, ttlMs: TEST_TTL_MS, ...config });
+      replicas.push(replica);
+      return replica;
+    },
+  };
+}
+
 /** A free TCP port on localhost, for a redis-server of a test's own. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -124,6 +193,28 @@ export class OwnRedisServer {
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** A redis-server of this test's own on a free port, started; stopped when the test finishes, pass or fail. */
+export async function ownRedisServer(extraArgs: string[] = []): Promise<OwnRedisServer> {
+  const server = new OwnRedisServer(await freePort(), extraArgs);
+  onTestFinished(() => server.stop());
+  await server.start();
+  return server;
+}
+
+/** A client of `url` for this test alone, destroyed when the test finishes (before the server it was opened on stops). */
+export async function clientForThisTest(url = REDIS_URL): Promise<TestClient> {
+  const client = await testClient(url);
+  onTestFinished(() => client.destroy());
+  return client;
+}
+
+/** A store of this test alone (on a server of its own, say), closed when the test finishes. */
+export function storeForThisTest(options: RedisStoreOptions): RedisSessionStore {
+  const store = createRedisStore(options);
+  onTestFinished(() => store.close());
+  return store;
 }
 
 /** Polls `probe` until it holds, for at most `limitMs` (generous: these machines are shared). */

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createClient } from 'redis';
 import { createGuard, type GuardSession, type ToolDefinition } from '../../../src/index.js';
-import { createRedisStore, type RedisCommands, type RedisSessionStore } from '../../../adapters/redis/index.js';
-import { deletePrefix, redisAnswers, REDIS_URL, testClient, uniquePrefix, type TestClient } from '../../helpers/redis.js';
+import type { RedisCommands, RedisSessionStore } from '../../../adapters/redis/index.js';
+import { clientForThisTest, describeWithRedis, useSharedRedis } from '../../helpers/redis.js';
 
 const TOOLS: ToolDefinition[] = [
   { name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] }, annotations: { readOnlyHint: true } },
@@ -43,19 +42,10 @@ async function run(session: GuardSession, step: Op, index: number) {
   }
 }
 
-describe.skipIf(!redisAnswers)('shared sessions decide as one process does', () => {
-  const prefix = uniquePrefix();
+describeWithRedis('shared sessions decide as one process does', () => {
+  const redis = useSharedRedis();
   const stores: RedisSessionStore[] = [];
-  let client: TestClient;
-  beforeAll(async () => {
-    client = await testClient();
-    stores.push(createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000 }), createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000 }));
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await deletePrefix(client, prefix);
-    client.destroy();
-  }, 30_000);
+  beforeAll(() => void stores.push(redis.store(), redis.store()));
 
   it('any sequence of events, spread over two replicas, gets the decisions one memory session gives', async () => {
     let run_ = 0;
@@ -75,9 +65,7 @@ describe.skipIf(!redisAnswers)('shared sessions decide as one process does', () 
   }, 120_000);
 
   it('a replica that is current decides with exactly one round trip to Redis', async () => {
-    const raw = createClient({ url: REDIS_URL });
-    raw.on('error', () => undefined);
-    await raw.connect();
+    const raw = await clientForThisTest();
     let commands = 0;
     const counting = new Proxy(raw, {
       get(target, name, receiver) {
@@ -89,20 +77,15 @@ describe.skipIf(!redisAnswers)('shared sessions decide as one process does', () 
         };
       },
     }) as unknown as RedisCommands;
-    try {
-      const store = createRedisStore({ client: counting, prefix, ttlMs: 600_000 });
-      const session = await createGuard({ tools: TOOLS, store }).startSession({ sessionId: 'round-trips' });
-      await session.message('user', 'order ord_101');
-      commands = 0;
-      await session.beforeToolCall({ tool: 'get_order', callId: 'r1', arguments: { order_id: 'ord_101' } });
-      expect(commands).toBe(1);
-      await session.afterToolCall({ tool: 'get_order', callId: 'r1', result: { status: 'shipped' } });
-      expect(commands).toBe(2);
-      const admission = await session.beforeModelCall({ model: 'm', estimatedInputTokens: 10 });
-      await session.modelCall({ model: 'm', inputTokens: 8, reservationId: admission.reservationId });
-      expect(commands).toBe(4);
-    } finally {
-      raw.destroy();
-    }
+    const session = await createGuard({ tools: TOOLS, store: redis.store({ client: counting }) }).startSession({ sessionId: 'round-trips' });
+    await session.message('user', 'order ord_101');
+    commands = 0;
+    await session.beforeToolCall({ tool: 'get_order', callId: 'r1', arguments: { order_id: 'ord_101' } });
+    expect(commands).toBe(1);
+    await session.afterToolCall({ tool: 'get_order', callId: 'r1', result: { status: 'shipped' } });
+    expect(commands).toBe(2);
+    const admission = await session.beforeModelCall({ model: 'm', estimatedInputTokens: 10 });
+    await session.modelCall({ model: 'm', inputTokens: 8, reservationId: admission.reservationId });
+    expect(commands).toBe(4);
   }, 30_000);
 });

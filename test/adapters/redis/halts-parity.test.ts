@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGuard, type Decision, type EscalationAnswer, type GuardSession, type PolicyDocument, type SessionStatus, type TraceEvent, type TraceSink } from '../../../src/index.js';
-import { createRedisStore, type RedisSessionStore } from '../../../adapters/redis/index.js';
-import { deletePrefix, eventually, redisAnswers, REDIS_URL, testClient, uniquePrefix, type TestClient } from '../../helpers/redis.js';
+import type { RedisSessionStore } from '../../../adapters/redis/index.js';
+import { describeWithRedis, useSharedRedis } from '../../helpers/redis.js';
 import { codes, ORDER_TOOLS } from '../../helpers/guard.js';
 
 /**
@@ -339,18 +339,8 @@ const SCENARIOS: Array<[string, Setup, (h: Harness) => Promise<unknown>]> = [
   ]),
 ];
 
-describe.skipIf(!redisAnswers)('halts and pins: a session shared on Redis decides as one in memory does', () => {
-  const prefix = uniquePrefix();
-  const stores: RedisSessionStore[] = [];
-  let client: TestClient;
-  beforeAll(async () => {
-    client = await testClient();
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await deletePrefix(client, prefix);
-    client.destroy();
-  }, 30_000);
+describeWithRedis('halts and pins: a session shared on Redis decides as one in memory does', () => {
+  const redis = useSharedRedis();
 
   let runs = 0;
   const harness = async (mode: Mode, setup: Setup): Promise<Harness> => {
@@ -371,15 +361,12 @@ describe.skipIf(!redisAnswers)('halts and pins: a session shared on Redis decide
       await a.message('user', 'I am cust_789, order ord_1001');
       return { a, b: a, asked, answer, events, onDecision: (listener) => void guard.on('decision', ({ decision }) => listener(decision)), landed: async () => undefined };
     }
-    const made = [0, 1].map(() => createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000 }));
-    stores.push(...made);
-    const first = guardOf(made[0]);
+    const first = guardOf(redis.store());
     listen(first);
     const a = await first.startSession({ sessionId });
     await a.message('user', 'I am cust_789, order ord_1001');
-    const b = await guardOf(made[1]).startSession({ sessionId });
-    const meta = `${prefix}{${sessionId}}:meta`;
-    return { a, b, asked, answer, events, onDecision: (listener) => void first.on('decision', ({ decision }) => listener(decision)), landed: (status) => eventually(async () => (await client.hGet(meta, 'status')) === status) };
+    const b = await guardOf(redis.store()).startSession({ sessionId });
+    return { a, b, asked, answer, events, onDecision: (listener) => void first.on('decision', ({ decision }) => listener(decision)), landed: (status) => redis.untilStatus(sessionId, status) };
   };
 
   // One test per scenario and mode, so the run prints the parity matrix; the Redis run compares with memory's.

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deletePrefix, eventually, redisAnswers, ReplicaProcess, REDIS_URL, testClient, uniquePrefix, type TestClient } from '../../helpers/redis.js';
+import { expect, it } from 'vitest';
+import { describeWithRedis, eventually, REDIS_URL, useSharedRedis } from '../../helpers/redis.js';
 import { warden } from '../../helpers/cli.js';
 
 const TOOLS = [{ name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] }, annotations: { readOnlyHint: true } }];
 
 // Separate Node processes, each with its own guard and store, on the shared Redis (a prefix of this run).
-describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
-  const prefix = uniquePrefix();
-  const replicas: ReplicaProcess[] = [];
-  let client: TestClient;
-  const spawnReplica = (sessionId: string, extra: Record<string, unknown> = {}) => {
-    const replica = new ReplicaProcess({ prefix, sessionId, tools: TOOLS, ttlMs: 600_000, ...extra });
-    replicas.push(replica);
-    return replica;
-  };
-
-  beforeAll(async () => {
-    client = await testClient();
-  }, 30_000);
-  afterAll(async () => {
-    for (const replica of replicas) replica.kill();
-    await deletePrefix(client, prefix);
-    client.destroy();
-  }, 30_000);
+describeWithRedis('shared sessions across processes', () => {
+  const redis = useSharedRedis();
+  const spawnReplica = (sessionId: string, extra: Record<string, unknown> = {}) => redis.replica({ sessionId, tools: TOOLS, ...extra });
+  const wardenOnPrefix = (...args: string[]) => warden(...args, '--redis', REDIS_URL, '--prefix', redis.prefix);
 
   it('4 processes x 25 concurrent admissions against a cap admitting exactly N: N admitted, spent equals the reconciled usage', async () => {
     const estimate = 40;
@@ -34,17 +20,17 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     expect(admitted.reduce((sum, result) => sum + result.admitted, 0)).toBe(admits);
     expect(admitted.reduce((sum, result) => sum + result.refused, 0)).toBe(100 - admits);
     expect(new Set(admitted.flatMap((result) => result.codes))).toEqual(new Set(['BUDGET_EXCEEDED']));
-    const meta = await client.hGetAll(`${prefix}{budget}:meta`);
+    const meta = await redis.client.hGetAll(redis.key('budget', 'meta'));
     expect(Number(meta.reservedTokens)).toBe(admits * estimate);
     // Actual usage below the estimates: reconciling books it and releases the rest.
     const usage = [13, 40, 27, 1, 39];
     const reconciled = await Promise.all(processes.map((replica) => replica.send<{ reconciled: number; spent: number; errors: number }>('reconcile', { usage, model: 'm' })));
     expect(reconciled.reduce((sum, result) => sum + result.errors, 0)).toBe(0);
     expect(reconciled.reduce((sum, result) => sum + result.reconciled, 0)).toBe(admits);
-    const after = await client.hGetAll(`${prefix}{budget}:meta`);
+    const after = await redis.client.hGetAll(redis.key('budget', 'meta'));
     expect(Number(after.spentTokens)).toBe(reconciled.reduce((sum, result) => sum + result.spent, 0));
     expect(Number(after.reservedTokens)).toBe(0);
-    expect(await client.lLen(`${prefix}{budget}:log`)).toBe(1 + admits);
+    expect(await redis.client.lLen(redis.key('budget', 'log'))).toBe(1 + admits);
     await Promise.all(processes.map((replica) => replica.close()));
   }, 120_000);
 
@@ -69,19 +55,19 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     await second.send('start');
     await first.send('message', { role: 'user', content: 'order ord_1 please' });
     expect(await second.send('call', { tool: 'get_order', args: { order_id: 'ord_1' } })).toMatchObject({ action: 'allow' });
-    const listed = warden('sessions', '--redis', REDIS_URL, '--prefix', prefix);
+    const listed = wardenOnPrefix('sessions');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/kill-me\s+active/);
-    const killed = warden('kill', 'kill-me', '--redis', REDIS_URL, '--prefix', prefix, '--reason', 'runaway agent');
+    const killed = wardenOnPrefix('kill', 'kill-me', '--reason', 'runaway agent');
     expect(killed).toMatchObject({ code: 0 });
     expect(killed.stdout).toContain('kill-me: active -> killed');
     for (const replica of [first, second]) {
       const next = await replica.send<{ action: string; codes: string[] }>('call', { tool: 'get_order', args: { order_id: 'ord_1' } });
       expect(next).toMatchObject({ action: 'kill', codes: ['SESSION_KILLED'] });
     }
-    const json = JSON.parse(warden('sessions', '--redis', REDIS_URL, '--prefix', prefix, '--json').stdout) as Array<{ sessionId: string; status: string; haltedBy?: { codes: string[] } }>;
+    const json = JSON.parse(wardenOnPrefix('sessions', '--json').stdout) as Array<{ sessionId: string; status: string; haltedBy?: { codes: string[] } }>;
     expect(json.find((session) => session.sessionId === 'kill-me')).toMatchObject({ status: 'killed', haltedBy: { codes: ['runaway agent'] } });
-    expect(warden('resume', 'kill-me', '--redis', REDIS_URL, '--prefix', prefix).stdout).toContain('killed -> killed (unchanged)');
+    expect(wardenOnPrefix('resume', 'kill-me').stdout).toContain('killed -> killed (unchanged)');
     await Promise.all([first.close(), second.close()]);
   }, 120_000);
 
@@ -89,11 +75,11 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     const replica = spawnReplica('pause-me');
     await replica.send('start');
     await replica.send('message', { role: 'user', content: 'order ord_9' });
-    expect(warden('pause', 'pause-me', '--redis', REDIS_URL, '--prefix', prefix, '--reason', 'looking').code).toBe(0);
+    expect(wardenOnPrefix('pause', 'pause-me', '--reason', 'looking').code).toBe(0);
     expect(await replica.send('call', { tool: 'get_order', args: { order_id: 'ord_9' } })).toMatchObject({ action: 'pause', codes: ['SESSION_PAUSED'] });
-    expect(warden('resume', 'pause-me', '--redis', REDIS_URL, '--prefix', prefix).stdout).toContain('paused -> active');
+    expect(wardenOnPrefix('resume', 'pause-me').stdout).toContain('paused -> active');
     expect(await replica.send('call', { tool: 'get_order', args: { order_id: 'ord_9' } })).toMatchObject({ action: 'allow' });
-    const unknown = warden('kill', 'no-such-session', '--redis', REDIS_URL, '--prefix', prefix);
+    const unknown = wardenOnPrefix('kill', 'no-such-session');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no live session no-such-session');
     const dead = warden('sessions', '--redis', 'redis://127.0.0.1:1');
@@ -114,7 +100,7 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     await eventually(async () => (await b.send<number>('asked')) === 1);
     expect(await a.send('call', { tool: 'get_order', args: { order_id: 'ord_7' } })).toMatchObject({ proceed: false, codes: ['SESSION_PAUSED'] });
     expect(await a.send('kill', { reason: 'operator' })).toBe('killed');
-    await eventually(async () => (await client.hGet(`${prefix}{asked}:meta`, 'status')) === 'killed');
+    await redis.untilStatus('asked', 'killed');
     expect(await b.send('answer', { value: 'approve' })).toBe(1);
     // As in one process: the call stays refused, its escalation reports the kill.
     expect(await waiting).toMatchObject({ action: 'pause', proceed: false, escalation: 'killed' });
@@ -136,7 +122,7 @@ describe.skipIf(!redisAnswers)('shared sessions across processes', () => {
     // Refused while the question may still be answered; decided normally once it is past its deadline (and the
     // grace its asker had to settle it: twice its store's timeout).
     expect(await survivor.send('call', { tool: 'get_order', args: { order_id: 'ord_8' } })).toMatchObject({ proceed: false, codes: ['SESSION_PAUSED'] });
-    const meta = await client.hGetAll(`${prefix}{orphan}:meta`);
+    const meta = await redis.client.hGetAll(redis.key('orphan', 'meta'));
     const question = JSON.parse(Object.entries(meta).find(([field]) => field.startsWith('escalation:'))![1]) as { until: number };
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, question.until + 1_000 - Date.now()) + 200));
     expect(await survivor.send('call', { tool: 'get_order', args: { order_id: 'ord_8' } })).toMatchObject({ action: 'allow' });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createGuard, defineCheck, MessageFeed, type GuardOptions, type ToolDefinition } from '../../../src/index.js';
-import { createRedisStore, type RedisSessionStore } from '../../../adapters/redis/index.js';
-import { deletePrefix, eventually, freePort, OwnRedisServer, redisAnswers, REDIS_URL, testClient, uniquePrefix, type TestClient } from '../../helpers/redis.js';
+import type { RedisSessionStore } from '../../../adapters/redis/index.js';
+import { clientForThisTest, describeWithRedis, eventually, ownRedisServer, storeForThisTest, uniquePrefix, useSharedRedis } from '../../helpers/redis.js';
 
 const TOOLS: ToolDefinition[] = [
   { name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] }, annotations: { readOnlyHint: true } },
@@ -10,26 +10,10 @@ const TOOLS: ToolDefinition[] = [
 
 const codes = (decision: { flags: Array<{ code: string }> }) => decision.flags.map((flag) => flag.code);
 
-describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
-  const prefix = uniquePrefix();
-  const stores: RedisSessionStore[] = [];
-  let client: TestClient;
-
-  const store = (options: Parameters<typeof createRedisStore>[0] = {}) => {
-    const made = createRedisStore({ url: REDIS_URL, prefix, ttlMs: 600_000, ...options });
-    stores.push(made);
-    return made;
-  };
+describeWithRedis('Redis session store, several replicas', () => {
+  const redis = useSharedRedis();
+  const { store } = redis;
   const guardOn = (made: RedisSessionStore, options: GuardOptions = {}) => createGuard({ tools: TOOLS, store: made, ...options });
-
-  beforeAll(async () => {
-    client = await testClient();
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all(stores.map((made) => made.close()));
-    await deletePrefix(client, prefix);
-    client.destroy();
-  }, 30_000);
 
   it('holds issue 10\'s rules on a shared session too: unusable estimates refused, the checked snapshot is what the tool gets', async () => {
     const session = await guardOn(store(), { policy: { budget: { maxTokens: 5_000 } } }).startSession({ sessionId: 'hostile', entities: { customer_id: 'cust_1' } });
@@ -89,7 +73,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const over = await b.guardModelCall({ model: 'm', maxOutputTokens: 200 }, async () => 1, output);
     expect(over.refusal?.flags.map((flag) => flag.code)).toEqual(['BUDGET_EXCEEDED']);
     a.kill('stop');
-    await eventually(async () => (await client.hGet(`${prefix}{protocol}:meta`, 'status')) === 'killed');
+    await redis.untilStatus('protocol', 'killed');
     let called = false;
     const refused = await b.guardToolCall({ tool: 'get_order', arguments: { order_id: 'ord_31' } }, async () => (called = true));
     expect({ ran: refused.ran, called, action: refused.decision.action }).toEqual({ ran: false, called: false, action: 'kill' });
@@ -113,7 +97,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(first.startDecision.proceed).toBe(false);
     const joined = await createGuard({ tools: TOOLS, store: store() }).startSession({ sessionId: 'join' });
     expect(joined.startDecision.action).toBe(first.startDecision.action);
-    expect(await client.lLen(`${prefix}{join}:log`)).toBe(1);
+    expect(await redis.client.lLen(redis.key('join', 'log'))).toBe(1);
   }, 30_000);
 
   it('concurrent calls in one replica see each other, as in memory', async () => {
@@ -133,13 +117,13 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(admitted).toHaveLength(10);
     for (const { admission } of admissions.filter(({ admission }) => !admission.proceed)) expect(codes(admission)).toEqual(['BUDGET_EXCEEDED']);
     await Promise.all(admitted.map(({ session, admission }) => session.modelCall({ model: 'm', inputTokens: 60, reservationId: admission.reservationId })));
-    const meta = await client.hGetAll(`${prefix}{budget}:meta`);
+    const meta = await redis.client.hGetAll(redis.key('budget', 'meta'));
     expect({ spent: Number(meta.spentTokens), reserved: Number(meta.reservedTokens) }).toEqual({ spent: 600, reserved: 0 });
     // The 400 tokens given back admit four more calls of 100 (inclusive cap), and not a fifth.
     const more = await Promise.all(Array.from({ length: 5 }, () => replicas[1]!.beforeModelCall({ model: 'm', estimatedInputTokens: 100, maxOutputTokens: 0 })));
     expect(more.filter((admission) => admission.proceed)).toHaveLength(4);
     for (const admission of more) replicas[1]!.releaseModelCall(admission.reservationId);
-    await eventually(async () => Number(await client.hGet(`${prefix}{budget}:meta`, 'reservedTokens')) === 0);
+    await eventually(async () => Number(await redis.client.hGet(redis.key('budget', 'meta'), 'reservedTokens')) === 0);
     // Every replica's own view of the spend matches the store once it has applied the log.
     for (const session of replicas) {
       await session.message('user', 'next turn');
@@ -158,10 +142,10 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     expect(paused.flags[0]!.message).toContain('checking');
     expect((await b.beforeModelCall({ model: 'm', estimatedInputTokens: 1 })).proceed).toBe(false);
     a.resume();
-    await eventually(async () => (await client.hGet(`${prefix}{halts}:meta`, 'status')) === 'active');
+    await redis.untilStatus('halts', 'active');
     expect((await b.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_5' } })).action).toBe('allow');
     a.kill('operator said so');
-    await eventually(async () => (await client.hGet(`${prefix}{halts}:meta`, 'status')) === 'killed');
+    await redis.untilStatus('halts', 'killed');
     expect((await b.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_5' } })).action).toBe('kill');
     expect((await other.resume('halts')).status).toBe('killed');
   }, 30_000);
@@ -201,15 +185,15 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const admission = await session.beforeModelCall({ model: 'm', estimatedInputTokens: 10 });
     expect(admission.proceed).toBe(true);
     const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}{brief}*`, COUNT: 100 })) keys.push(...batch);
+    for await (const batch of redis.client.scanIterator({ MATCH: `${redis.prefix}{brief}*`, COUNT: 100 })) keys.push(...batch);
     expect(keys.length).toBeGreaterThanOrEqual(4);
     for (const key of keys) {
-      expect(key.startsWith(`${prefix}{brief}:`)).toBe(true);
-      const ttl = await client.pTTL(key);
+      expect(key.startsWith(`${redis.prefix}{brief}:`)).toBe(true);
+      const ttl = await redis.client.pTTL(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(600_000);
     }
-    await eventually(async () => (await client.exists(keys)) === 0, 30_000, 200);
+    await eventually(async () => (await redis.client.exists(keys)) === 0, 30_000, 200);
     expect((await made.listSessions()).map((listed) => listed.sessionId)).not.toContain('brief');
     // The replica that outlived its session starts afresh: the expired ids are unknown again.
     expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_8' } })).proceed).toBe(false);
@@ -227,7 +211,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
   it('a replica that joins after the log was trimmed rebuilds from the pinned start and the entries kept', async () => {
     const a = await guardOn(store({ maxLogEvents: 4 })).startSession({ sessionId: 'trim', entities: { customer_id: 'cust_42' } });
     for (let index = 0; index < 6; index += 1) await a.message('user', `note ${index}: order ord_${500 + index}`);
-    expect(await client.lLen(`${prefix}{trim}:log`)).toBe(4);
+    expect(await redis.client.lLen(redis.key('trim', 'log'))).toBe(4);
     // The session's entities, as a check reads them (its view of the session).
     let entities: ReadonlySet<string> | undefined;
     const peek = defineCheck('peek', ['tool.call'], (_event, context) => {
@@ -245,7 +229,7 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
     const decision = await session.modelCall({ model: 'm', inputTokens: Number.NaN });
     expect(decision).toMatchObject({ action: 'block', proceed: false });
     expect(decision.flags[0]!.message).toContain('not a non-negative safe integer');
-    expect(Number((await client.hGet(`${prefix}{nan}:meta`, 'spentTokens')) ?? 0)).toBe(0);
+    expect(Number((await redis.client.hGet(redis.key('nan', 'meta'), 'spentTokens')) ?? 0)).toBe(0);
   }, 30_000);
 
   it('the listing shows status, steps, spend and the last flag', async () => {
@@ -260,64 +244,50 @@ describe.skipIf(!redisAnswers)('Redis session store, several replicas', () => {
   }, 30_000);
 });
 
-describe.skipIf(!redisAnswers)('Redis session store, faults', () => {
+describeWithRedis('Redis session store, faults', () => {
   it('a Redis that answers too slowly fails closed at the timeout, and decides again once it answers', async () => {
     // CLIENT PAUSE on a server of this test's own: the shared one is never paused.
-    const server = new OwnRedisServer(await freePort());
-    await server.start();
-    const admin = await testClient(server.url);
-    const made = createRedisStore({ url: server.url, prefix: uniquePrefix(), timeoutMs: 300 });
-    const guard = createGuard({ tools: TOOLS, store: made });
+    const server = await ownRedisServer();
+    const admin = await clientForThisTest(server.url);
+    const guard = createGuard({ tools: TOOLS, store: storeForThisTest({ url: server.url, prefix: uniquePrefix(), timeoutMs: 300 }) });
     guard.on('error', () => undefined);
-    try {
-      const session = await guard.startSession({ sessionId: 'slow' });
-      await session.message('user', 'order ord_12');
-      // Writes (scripts included) paused until UNPAUSE, which a WRITE pause still takes: however slow this
-      // machine, the call meets the pause.
-      await admin.sendCommand(['CLIENT', 'PAUSE', '600000', 'WRITE']);
-      const slow = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } });
-      expect(slow).toMatchObject({ action: 'block', proceed: false });
-      expect(slow.flags.map((flag) => flag.code)).toEqual(['GUARD_ERROR']);
-      expect(slow.flags[0]!.message).toContain('session store is unavailable');
-      await admin.sendCommand(['CLIENT', 'UNPAUSE']);
-      await eventually(async () => (await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } })).action === 'allow', 30_000, 200);
-    } finally {
-      await made.close();
-      admin.destroy();
-      await server.stop();
-    }
+    const session = await guard.startSession({ sessionId: 'slow' });
+    await session.message('user', 'order ord_12');
+    // Writes (scripts included) paused until UNPAUSE, which a WRITE pause still takes: however slow this
+    // machine, the call meets the pause.
+    await admin.sendCommand(['CLIENT', 'PAUSE', '600000', 'WRITE']);
+    const slow = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } });
+    expect(slow).toMatchObject({ action: 'block', proceed: false });
+    expect(slow.flags.map((flag) => flag.code)).toEqual(['GUARD_ERROR']);
+    expect(slow.flags[0]!.message).toContain('session store is unavailable');
+    await admin.sendCommand(['CLIENT', 'UNPAUSE']);
+    await eventually(async () => (await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } })).action === 'allow', 30_000, 200);
   }, 90_000);
 
   it('fails closed while Redis is down, never throws, and recovers when it is back', async () => {
-    const server = new OwnRedisServer(await freePort());
-    await server.start();
+    const server = await ownRedisServer();
     const errors: unknown[] = [];
-    const made = createRedisStore({ url: server.url, prefix: uniquePrefix(), timeoutMs: 500, onError: (error) => errors.push(error) });
+    const made = storeForThisTest({ url: server.url, prefix: uniquePrefix(), timeoutMs: 500, onError: (error) => errors.push(error) });
     const guard = createGuard({ tools: TOOLS, store: made });
     guard.on('error', () => undefined);
-    try {
-      const session = await guard.startSession({ sessionId: 'fault' });
-      await session.message('user', 'order ord_77');
-      expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_77' } })).action).toBe('allow');
-      await server.stop();
-      const down = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_77' } });
-      expect(down).toMatchObject({ action: 'block', proceed: false });
-      expect(down.flags[0]).toMatchObject({ code: 'GUARD_ERROR', evidence: { stage: 'store' } });
-      expect(down.flags[0]!.message).toContain('session store is unavailable');
-      expect(down.refusal).toBeDefined();
-      expect((await session.beforeModelCall({ model: 'm', estimatedInputTokens: 5 })).proceed).toBe(false);
-      // A policy may fail open instead.
-      const lenient = createGuard({ tools: TOOLS, store: made, policy: { onCheckError: 'allow' } });
-      lenient.on('error', () => undefined);
-      const open = await lenient.openSession('fault-open').beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1' } });
-      expect(open).toMatchObject({ action: 'warn', proceed: true });
-      await server.start();
-      // This server kept nothing (no persistence): the replica starts afresh, and decides again.
-      await eventually(async () => (await session.message('user', 'order ord_78')).flags.length === 0, 30_000, 200);
-      expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_78' } })).action).toBe('allow');
-    } finally {
-      await made.close();
-      await server.stop();
-    }
+    const session = await guard.startSession({ sessionId: 'fault' });
+    await session.message('user', 'order ord_77');
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_77' } })).action).toBe('allow');
+    await server.stop();
+    const down = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_77' } });
+    expect(down).toMatchObject({ action: 'block', proceed: false });
+    expect(down.flags[0]).toMatchObject({ code: 'GUARD_ERROR', evidence: { stage: 'store' } });
+    expect(down.flags[0]!.message).toContain('session store is unavailable');
+    expect(down.refusal).toBeDefined();
+    expect((await session.beforeModelCall({ model: 'm', estimatedInputTokens: 5 })).proceed).toBe(false);
+    // A policy may fail open instead.
+    const lenient = createGuard({ tools: TOOLS, store: made, policy: { onCheckError: 'allow' } });
+    lenient.on('error', () => undefined);
+    const open = await lenient.openSession('fault-open').beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1' } });
+    expect(open).toMatchObject({ action: 'warn', proceed: true });
+    await server.start();
+    // This server kept nothing (no persistence): the replica starts afresh, and decides again.
+    await eventually(async () => (await session.message('user', 'order ord_78')).flags.length === 0, 30_000, 200);
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_78' } })).action).toBe('allow');
   }, 90_000);
 });
