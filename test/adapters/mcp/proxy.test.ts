@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startProxy, REFUSAL_META_KEY } from '../../../adapters/mcp/index.js';
+import { eventually } from './clients.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/warden.js', import.meta.url));
 const EVERYTHING = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -98,8 +99,8 @@ describe('warden proxy in front of the example order server', () => {
     }
     const invented = await call(proxied, 'refund_order', { order_id: 'ord_31337', amount: 500 });
     expect(refusalOf(invented)).toMatchObject({ action: 'block', flags: [{ code: 'ENTITY_HALLUCINATION' }] });
+    // (The SDK's close waits until the proxy process has closed: its trace is written.)
     await proxied.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const replay = spawnSync(process.execPath, [BIN, 'replay', trace, '--json', '--expect'], { encoding: 'utf8' });
     expect(replay.status).toBe(0);
     const [session] = JSON.parse(replay.stdout);
@@ -121,12 +122,13 @@ describe('warden proxy when things go wrong', () => {
     expect((await call(proxied, 'lookup', { record_id: 'r_1' })).isError).toBeFalsy();
     await call(proxied, 'rename_parameter');
     await changed;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events = () => readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const changedFlags = () => events().filter((event) => event.type === 'guard.decision').flatMap((event) => event.flags as Array<{ code: string; evidence?: { pending?: boolean } }>).filter((flag) => flag.code === 'TOOL_DEFINITION_CHANGED');
+    // The proxy lists the tools again after it forwards the notification: the change is on the trace once it has.
+    await eventually(() => expect(changedFlags()).not.toEqual([]), 'the changed definition on the trace');
     // Pins hold: until the change is accepted, calls are checked against the pinned definition, and flagged.
     await call(proxied, 'lookup', { record_id: 'r_1' });
-    const events = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.some((event) => event.type === 'guard.decision' && event.flags.some((flag: { code: string }) => flag.code === 'TOOL_DEFINITION_CHANGED'))).toBe(true);
-    expect(events.some((event) => event.type === 'guard.decision' && event.flags.some((flag: { code: string; evidence?: { pending?: boolean } }) => flag.code === 'TOOL_DEFINITION_CHANGED' && flag.evidence?.pending === true))).toBe(true);
+    expect(changedFlags().some((flag) => flag.evidence?.pending === true)).toBe(true);
   }, 30_000);
 
   it('keeps serving when upstream writes garbage, and reports an upstream crash as an error, never a hang', async () => {
