@@ -75,6 +75,8 @@ const MAX_NESTED_JSON = 1024 * 1024;
 /** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
 const WALK_BATCH = 256;
 const LEX_BATCH = 16 * 1024;
+/** Lexer: the depth past which JSON text is read as plain text (its open levels are kept in memory). */
+const MAX_LEXER_DEPTH = 1_024;
 /** Lexer: member positions (per object) and depths whose last key is remembered for the in-place match. */
 const KEY_POSITIONS = 16;
 const MAX_KEY_DEPTH = 64;
@@ -82,6 +84,7 @@ const MAX_KEY_DEPTH = 64;
 export const SCAN_SLICE_MS = 5;
 
 const QUOTE_OR_BACKSLASH = /["\\]/;
+const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
  * (`.`, `-`, `@`, `#`), 3 for anything not ASCII (the text is then read by the Unicode-aware tokenizer), 0 otherwise.
@@ -290,10 +293,10 @@ class ContentScanner {
 
   /** One value: a leaf is recorded; a container (or JSON text inside a string) opens a level. */
   private visit(node: unknown, slot: Slot, root: boolean): void {
-    if (slot.depth > this.options.maxDepth) {
-      this.truncated = true;
-      return;
-    }
+    // Deeper than maxDepth, values are still read for tokens and injections (a model reads them), but
+    // give no keyed values or id examples: their paths would cost the depth each. (JSON text that deep is
+    // read as plain text by the lexer instead.)
+    if (slot.depth > this.options.maxDepth) this.truncated = true;
     switch (typeof node) {
       case 'string': {
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
@@ -360,6 +363,8 @@ class ContentScanner {
       info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined, remembered: known.size < 4_096 };
       if (info.remembered) known.set(key, info);
       this.tokenize(key);
+      // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
+      if (PROSE.test(key)) this.addString(key);
     }
     return info;
   }
@@ -390,7 +395,7 @@ class ContentScanner {
       const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
-    if (key === undefined) return;
+    if (key === undefined || slot.depth > this.options.maxDepth) return;
     if (this.idValues.length < MAX_ID_VALUES && info.idName) this.idValues.push(text);
     const watched = this.options.watchedKeys;
     if (watched.size === 0) return;
@@ -599,7 +604,9 @@ class ContentScanner {
       if (code === 123 || code === 91) {
         // { or [
         const slot = this.slot(level);
-        if (slot.depth > this.options.maxDepth) return this.notJson();
+        // Past maxDepth the lexer reads on (tokens and injections, as the walk does) to a depth of its own;
+        // text nested deeper than that is read as plain text, so its levels never cost more than that.
+        if (slot.depth > this.options.maxDepth && slot.depth > MAX_LEXER_DEPTH) return this.notJson();
         this.open(code === 91, slot, undefined, undefined);
         index += 1;
         continue;

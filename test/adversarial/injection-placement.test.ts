@@ -1,7 +1,8 @@
 /**
  * Talked past by placement: a large result's string fields are read by the injection rules in chunks,
- * and an attacker who knows the chunk size can put the instruction on the cut. Whatever the place,
- * the instruction is read whole and flagged once; a large benign export stays quiet.
+ * and an attacker who knows the chunk size can put the instruction on the cut; or puts it where a
+ * reader of values does not look (an object key, below the depth limit). Whatever the place, the
+ * instruction is read whole and flagged; benign results of the same shapes stay quiet.
  */
 import { describe, expect, it } from 'vitest';
 import { codes, orderSession } from './helpers.js';
@@ -40,3 +41,47 @@ describe('an instruction on the cut between two chunks of a large result', () =>
     expect(decision.proceed).toBe(true);
   });
 });
+
+describe('an instruction where values are not expected', () => {
+  it.each([
+    ['as an object key', () => ({ orders: [{ order_id: 'ord_1001', [ATTACK]: true }] })],
+    ['as an object key, in JSON text', () => JSON.stringify({ orders: [{ order_id: 'ord_1001', [ATTACK]: true }] })],
+    ['as a key in a large export (the lexer)', () => JSON.stringify({ orders: Array.from({ length: 4_000 }, (_, index) => ({ order_id: `ord_${index}`, note: 'Delivered to the front desk.', ...(index === 3_000 ? { [ATTACK]: 1 } : {}) })) })],
+    ['below the depth limit (64 levels), in an object', () => nested(100, { note: ATTACK })],
+    ['below the depth limit, in JSON text', () => JSON.stringify(nested(100, { note: ATTACK }))],
+    ['below the depth limit, in large JSON text (the lexer)', () => JSON.stringify([nested(100, { note: ATTACK }), 'Delivered to the front desk. '.repeat(10_000)])],
+    ['below the depth limit, in arrays', () => nestedArrays(100, ATTACK)],
+  ])('%s: flagged and refused', async (_, result) => {
+    const decision = await resultDecision(result());
+    expect(injectionFlags(decision)).toEqual(['PROMPT_INJECTION']);
+    expect(decision.proceed).toBe(false);
+  });
+
+  it('nested deeper than the lexer reads structure (1,024 levels): read as plain text, still flagged', async () => {
+    const decision = await resultDecision(JSON.stringify([nested(1_500, { note: ATTACK }), 'Delivered to the front desk. '.repeat(10_000)]));
+    // (Inside the raw JSON text the instruction sits in quotes: a low-confidence finding, which warns.)
+    expect(injectionFlags(decision)).toEqual(['PROMPT_INJECTION']);
+  });
+
+  it.each([
+    ['keys that are labels with spaces', () => ({ 'Order Date': '2024-05-02', 'Ship To': 'Front desk', 'Customer Notes': 'Leave at the door' })],
+    ['a deep but benign tree (a comment thread 100 levels deep)', () => nested(100, { note: 'Thanks, that fixed it for me too.' })],
+  ])('benign: %s is not flagged', async (_, result) => {
+    const decision = await resultDecision(result());
+    expect(injectionFlags(decision)).toEqual([]);
+    expect(decision.proceed).toBe(true);
+  });
+});
+
+/** `leaf` under `depth` levels of `{ replies: { ... } }`. */
+function nested(depth: number, leaf: Record<string, unknown>): Record<string, unknown> {
+  let value = leaf;
+  for (let level = 0; level < depth; level += 1) value = { replies: value };
+  return value;
+}
+
+function nestedArrays(depth: number, leaf: string): unknown {
+  let value: unknown = leaf;
+  for (let level = 0; level < depth; level += 1) value = [value];
+  return value;
+}

@@ -242,10 +242,8 @@ class ContentScanner {
 
   /** One value: a leaf is recorded; a container (or JSON text inside a string) opens a level. */
   private visit(node: unknown, slot: Slot, root: boolean): void {
-    if (slot.depth > this.options.maxDepth) {
-      this.truncated = true;
-      return;
-    }
+    // (Updated with the scanner: deeper than maxDepth, values are read for tokens and injections only.)
+    if (slot.depth > this.options.maxDepth) this.truncated = true;
     switch (typeof node) {
       case 'string': {
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
@@ -306,6 +304,8 @@ class ContentScanner {
       hash = hashString(key);
       if (known.size < 4_096) known.set(key, hash);
       this.gather(key);
+      // (Updated with the scanner: a key with a space is read by the injection rules like a value.)
+      if (/\s/.test(key)) this.addString(key);
     }
     return hash;
   }
@@ -322,7 +322,7 @@ class ContentScanner {
       const valueHash = isVolatile(key, value) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
-    if (key === undefined) return;
+    if (key === undefined || slot.depth > this.options.maxDepth) return;
     if (this.idValues.length < MAX_ID_VALUES && idName(key)) this.idValues.push(text);
     const watched = this.options.watchedKeys;
     if (watched.size === 0) return;
@@ -455,7 +455,8 @@ class ContentScanner {
       if (code === 123 || code === 91) {
         // { or [
         const slot = this.slot(level);
-        if (slot.depth > this.options.maxDepth) return this.notJson();
+        // (Updated with the scanner: past maxDepth the lexer reads on, to a depth of 1,024.)
+        if (slot.depth > this.options.maxDepth && slot.depth > 1_024) return this.notJson();
         this.open(code === 91, slot, undefined, undefined);
         index += 1;
         continue;
