@@ -4,6 +4,7 @@ import type { RegisteredTool } from '../state/tool-registry.js';
 import { canonicalArguments, type CanonicalArguments } from '../text/canonical-args.js';
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { isIdName } from '../text/id-names.js';
+import { parseJsonText } from '../text/json-text.js';
 import type { EntityPattern } from './entity-patterns.js';
 import { idValueTokens } from '../text/id-tokens.js';
 import type { ScanBudget } from '../text/linear-regex.js';
@@ -132,6 +133,20 @@ export function unusableCall(tool: RegisteredTool | undefined, problem: Argument
   return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, problem };
 }
 
+/** The query parameters named like ids of a URL (`https://...?order_id=ord_1`), or none. */
+function idParameters(text: string): Array<[string, string]> {
+  if (!(text.startsWith('https://') || text.startsWith('http://')) || !text.includes('?')) return [];
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [];
+  }
+  const found: Array<[string, string]> = [];
+  for (const [name, value] of url.searchParams) if (isIdName(name)) found.push([name, value]);
+  return found;
+}
+
 /** A frame's JSON pointer (`/items/0/item_id`; `''` for the arguments themselves). */
 function pathOf(frame: Frame): string {
   if (frame.path === undefined) frame.path = `${pathOf(frame.parent!)}/${frame.step}`;
@@ -217,6 +232,22 @@ export function prepareCall(
       const reference = idReference(pathOf(frame) || '/', text, idVia);
       if (reference) references.push(reference);
       continue;
+    }
+    if (typeof node === 'string') {
+      // JSON text in a string argument (a request body) is walked like the arguments around it: an id
+      // inside it is no less an id. Its text was counted above; its content is not counted again.
+      const nested = node.length > 1 ? parseJsonText(node) : undefined;
+      if (nested !== undefined && nested !== null && typeof nested === 'object') {
+        bytes -= text.length;
+        stack.push({ node: nested, parent: frame, step: '', path: pathOf(frame), policyPath, depth: depth + 1, idVia, idKey });
+        continue;
+      }
+      // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
+      for (const [name, value] of idParameters(node)) {
+        if (notAReference(name, value, noun) !== undefined) continue;
+        const reference = idReference(`${pathOf(frame) || ''}?${name}`, value, 'name');
+        if (reference) references.push(reference);
+      }
     }
     if (typeof node === 'string' && tool?.destructive) {
       for (const account of accountsIn(text)) {

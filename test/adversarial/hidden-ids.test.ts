@@ -73,6 +73,34 @@ describe('ids cannot hide: type and position', () => {
   });
 });
 
+describe('ids cannot hide: inside a request body or a URL', () => {
+  const HTTP = { name: 'http_request', input_schema: { type: 'object', properties: { method: { type: 'string' }, url: { type: 'string' }, body: { type: 'string' } } }, annotations: { destructiveHint: true } };
+  const call = async (args: Record<string, unknown>) => {
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, HTTP] });
+    return session.beforeToolCall({ tool: 'http_request', arguments: args });
+  };
+
+  it.each([
+    ['JSON text in a string argument', { method: 'POST', url: 'https://api.shop/refunds', body: '{"order_id":"ord_31337","amount":500}' }],
+    ['JSON text, nested and in a list', { method: 'POST', url: 'https://api.shop/refunds', body: '{"refunds":[{"order_id":"ord_1001"},{"order_id":"ord_31337"}]}' }],
+    ['a URL query parameter named like an id', { method: 'DELETE', url: 'https://api.shop/orders?order_id=ord_31337' }],
+    ['a URL query parameter among others', { method: 'POST', url: 'https://api.shop/refund?amount=500&customerId=cust_666&note=asap' }],
+  ])('an invented id in %s is flagged', async (_, args) => {
+    const decision = await call(args);
+    expect(decision.proceed).toBe(false);
+    expect(codes(decision)).toContain('ENTITY_HALLUCINATION');
+  });
+
+  it.each([
+    ['JSON text naming the ids the user gave', { method: 'POST', url: 'https://api.shop/refunds', body: '{"order_id":"ord_1001","customer_id":"cust_789"}' }],
+    ['a URL whose id parameter the user gave, and plain parameters', { method: 'GET', url: 'https://api.shop/orders?customer_id=cust_789&page=2&lang=en&q=blue+shoes' }],
+    ['prose that starts like JSON', { method: 'POST', url: 'https://api.shop/notes', body: '[note] the parcel for ord_1001 arrived' }],
+    ['a URL without id parameters', { method: 'GET', url: 'https://api.shop/search?q=ord&sort=new' }],
+  ])('benign: %s passes', async (_, args) => {
+    expect(codes(await call(args))).toEqual([]);
+  });
+});
+
 describe('ids cannot hide: invisible and confusable characters', () => {
   it.each([
     ['zero-width space', 'ord_10\u200b01'],
