@@ -1,3 +1,5 @@
+import { hasDigit } from '../text/has-digit.js';
+
 export type Trust = 'trusted' | 'untrusted';
 
 /** Where an id was first seen. */
@@ -66,12 +68,15 @@ const interned = new Map<string, string>();
 const MAX_INTERNED = 65_536;
 
 function intern(token: string): string {
-  if (token.length > 32) return token;
+  // Only words are shared across sessions: an id (it has a digit) belongs to its own session, and
+  // would fill the pool with tokens no other session meets (and cost two lookups each).
+  if (token.length > 32 || hasDigit(token)) return token;
   const known = interned.get(token);
   if (known !== undefined) return known;
   if (interned.size < MAX_INTERNED) interned.set(token, token);
   return token;
 }
+
 
 /** Drop records a session keeps, at most (the oldest go first). */
 const MAX_DROP_RECORDS = 16;

@@ -5,6 +5,7 @@
  * id-named key that is not a request id), dates, pages and cursors are what a call is about: never masked.
  */
 import { isIdName } from './id-names.js';
+import { hasDigit } from './has-digit.js';
 
 /** Normalized key names (lower case, letters and digits only) that hold per-request noise. */
 const VOLATILE_NAMES = new Set([
@@ -28,14 +29,6 @@ function normalizeName(key: string): string {
 /** Process-wide and bounded: at most 4,096 keys of at most 64 characters (keys can come from hostile results). */
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
-/** No noise name holds a digit (`item_7` is data): such keys skip the normalizing. */
-function hasDigit(key: string): boolean {
-  for (let index = 0; index < key.length; index += 1) {
-    const code = key.charCodeAt(index);
-    if (code >= 48 && code <= 57) return true;
-  }
-  return false;
-}
 
 /** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
 export function keyClass(key: string): 0 | 1 | 2 {
