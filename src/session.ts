@@ -11,7 +11,7 @@ import type {
 import { AnomalyCode, moreSevere } from './codes.js';
 import { decide, runChecks } from './pipeline.js';
 import { buildRefusal, refusalSubject, type Refusal } from './refusal.js';
-import { SessionState, type SessionStatus } from './state/session-state.js';
+import { SessionState, type DefinitionChange, type SessionStatus } from './state/session-state.js';
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
 import { isoTime } from './trace/iso-time.js';
@@ -301,7 +301,7 @@ export class GuardSession {
   }
 
   /** Tool definitions awaiting acceptance, by name, with what changed. */
-  pendingDefinitions(): Array<{ name: string; change: 'changed' | 'added' | 'confusable'; step: number }> {
+  pendingDefinitions(): Array<{ name: string; change: DefinitionChange; step: number }> {
     return [...this.state.pendingDefinitions.entries()].map(([name, pending]) => ({ name, change: pending.change, step: pending.step }));
   }
 

@@ -13,12 +13,14 @@ import { contextDrift } from './context-drift.js';
 import { pendingDefinitionCall, toolDefinitionDrift } from './tool-definition-drift.js';
 import { modelTextEntities } from './model-text-entities.js';
 import { hiddenIds } from './hidden-ids.js';
+import { definitionInjection } from './definition-injection.js';
 
 /** Every built-in check, in the order their flags are listed. */
 export const BUILT_IN_CHECKS: readonly Check[] = [
   entityVerification,
   unverifiedSession,
   toolDefinitionDrift,
+  definitionInjection,
   pendingDefinitionCall,
   argumentSchema,
   truncatedModelCall,

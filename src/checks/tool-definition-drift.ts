@@ -2,7 +2,7 @@ import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
 import type { Flag, ToolDefinition } from '../trace/events.js';
 import { canonicalJson } from '../text/canonical-json.js';
-import { definitionHash, pinnedForm } from '../state/tool-registry.js';
+import { definitionHash, pinnedForm, type DefinitionChange } from '../state/tool-registry.js';
 import { skeleton } from '../text/id-tokens.js';
 
 const FIELDS = ['description', 'input_schema', 'output_schema', 'annotations'] as const;
@@ -62,13 +62,15 @@ export const toolDefinitionDrift = defineCheck('tool-definition-drift', ['tool.d
   return flags;
 });
 
+const PENDING_WHAT: Record<DefinitionChange, string> = { changed: 'changed definition', added: 'added tool', confusable: 'confusably named tool', injection: 'tool whose definition carries instructions,' };
+
 /** A call of a tool whose new definition awaits acceptance: checked against the pinned one, or refused. */
 export const pendingDefinitionCall = defineCheck('pending-definition', ['tool.call'], (event, context) => {
   const pending = context.session.pendingDefinition(event.tool);
   if (!pending) return [];
   const how = pending.unusable ? 'the tool cannot be used until the change is accepted' : 'this call is checked against the pinned definition';
   return [
-    flag(AnomalyCode.TOOL_DEFINITION_CHANGED, event.step, `The ${pending.change === 'changed' ? 'changed definition' : pending.change === 'added' ? 'added tool' : 'confusably named tool'} ${event.tool} (step ${pending.step}) has not been accepted: ${how}.`, {
+    flag(AnomalyCode.TOOL_DEFINITION_CHANGED, event.step, `The ${PENDING_WHAT[pending.change]} ${event.tool} (step ${pending.step}) has not been accepted: ${how}.`, {
       tool: event.tool,
       change: pending.change,
       pending: true,

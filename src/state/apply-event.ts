@@ -8,7 +8,7 @@ import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
-import { NO_FLAGS, type SessionState } from './session-state.js';
+import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** What the session applies of a tool call, as the checks prepared it (their `PreparedCall`). */
@@ -90,15 +90,23 @@ export function applyEvent(
     case 'tool.definitions': {
       // Pins hold: a changed, added-and-refused or confusably named definition waits for acceptance.
       const held = new Map<string, Flag>();
+      const poisoned = new Set<string>();
       for (const found of flags) {
-        if (found.code === AnomalyCode.TOOL_DEFINITION_CHANGED && typeof found.evidence?.tool === 'string') held.set(found.evidence.tool, found);
+        if (typeof found.evidence?.tool !== 'string') continue;
+        if (found.code === AnomalyCode.TOOL_DEFINITION_CHANGED) held.set(found.evidence.tool, found);
+        // A definition carrying instructions, at block or above, is held back (unusable) whatever else changed.
+        else if (found.code === AnomalyCode.PROMPT_INJECTION && severity(actionOf(found)) >= severity('block')) poisoned.add(found.evidence.tool);
       }
       const accepted = event.accepted === true;
       for (const definition of event.tools) {
         const registered = registerTool(definition, policy);
         const finding = accepted ? undefined : held.get(definition.name);
+        if (!accepted && poisoned.has(definition.name)) {
+          state.holdDefinition(definition.name, { tool: registered, change: 'injection', step: event.step, unusable: true });
+          continue;
+        }
         if (!accepted) {
-          const change = finding?.evidence?.change as 'changed' | 'added' | 'confusable' | undefined;
+          const change = finding?.evidence?.change as DefinitionChange | undefined;
           const refused = finding !== undefined && severity(actionOf(finding)) >= severity('block');
           if (change === 'changed' || change === 'confusable' || (change === 'added' && refused)) {
             state.holdDefinition(definition.name, { tool: registered, change, step: event.step, unusable: refused || change !== 'changed' });

@@ -4,7 +4,9 @@ import { EntityLedger, type Provenance } from './ledger.js';
 import { CallHistory } from './call-history.js';
 import { TokenBudget } from './budget.js';
 import { UsageStats } from './usage-stats.js';
-import type { RegisteredTool } from './tool-registry.js';
+import type { DefinitionChange, RegisteredTool } from './tool-registry.js';
+
+export type { DefinitionChange };
 import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { IdShapeSet } from '../text/id-shapes.js';
@@ -12,7 +14,7 @@ import { IdShapeSet } from '../text/id-shapes.js';
 /** A definition held back until accepted, with why. */
 export interface PendingDefinition {
   tool: RegisteredTool;
-  change: 'changed' | 'added' | 'confusable';
+  change: DefinitionChange;
   step: number;
   /** Calls of the tool are refused, not validated against the pinned definition (a `block` action, or nothing pinned). */
   unusable: boolean;

@@ -46,6 +46,12 @@ export function pinnedForm(value: unknown): unknown {
   return out;
 }
 
+/**
+ * Why a definition is held back: it changed, it was added after the first list, its name is confusable
+ * with a pinned one, or its text carries poisoning aimed at the agent (`injection`).
+ */
+export type DefinitionChange = 'changed' | 'added' | 'confusable' | 'injection';
+
 export function definitionHash(definition: ToolDefinition): string {
   const pinned = {
     name: definition.name,
