@@ -169,6 +169,15 @@ export class McpGuard {
     await this.pin(key, tools, JSON.stringify(tools), meta);
   }
 
+  /**
+   * Tools of a listed session held back because their definition carries instructions aimed at the
+   * agent (tool poisoning): a list shown to the client leaves them out, so the model never reads them.
+   */
+  async poisonedTools(key: string): Promise<ReadonlySet<string>> {
+    const session = await this.session(key);
+    return new Set(session.pendingDefinitions().filter((pending) => pending.change === 'injection').map((pending) => pending.name));
+  }
+
   /** Re-pins after a list_changed notification, in every live session. */
   async toolsChanged(tools: readonly Tool[]): Promise<void> {
     const fingerprint = JSON.stringify(tools);

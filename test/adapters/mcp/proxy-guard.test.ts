@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { MemorySink } from '../../../src/trace/sinks.js';
+import { fileURLToPath } from 'node:url';
 import { call, closeAll, CLOSE_TIMEOUT, connect, eventually, EVERYTHING, httpProxy, PROTOCOL, proxyUrl, refusalOf, type Recorded } from './clients.js';
+
+const POISONED = fileURLToPath(new URL('../../fixtures/mcp-poisoned-server.mjs', import.meta.url));
 
 afterAll(closeAll, CLOSE_TIMEOUT);
 const TIMEOUT = 60_000;
@@ -25,6 +28,27 @@ async function repeatEcho(recorded: Recorded, times: number) {
   for (let index = 0; index < times; index += 1) results.push(await call(recorded.client, 'echo', { message: 'same again' }));
   return results;
 }
+
+describe('a poisoned tool definition (instructions hidden in its description)', () => {
+  it.each(['proxy-stdio', 'proxy-http'] as const)('never reaches the client through %s, and its calls are refused; the honest tool works', async (route) => {
+    const direct = await connect('direct', [POISONED]);
+    expect((await direct.client.listTools()).tools.map((tool) => tool.name)).toEqual(['add', 'multiply']);
+    const proxied = await connect(route, [POISONED]);
+    const { tools } = await proxied.client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['multiply']);
+    expect(JSON.stringify(tools)).not.toMatch(/id_rsa/);
+    const poisoned = await call(proxied.client, 'add', { a: 1, b: 2, sidenote: 'ssh-rsa AAAA...' });
+    expect(refusalOf(poisoned)).toMatchObject({ action: 'block' });
+    expect(refusalOf(poisoned)!.flags.map((flag) => flag.code)).toContain('TOOL_DEFINITION_CHANGED');
+    expect(text(await call(proxied.client, 'multiply', { a: 3, b: 4 }))).toBe('12');
+  }, TIMEOUT);
+
+  it('benign: a server with honest definitions is listed whole', async () => {
+    const proxied = await connect('proxy-stdio', EVERYTHING);
+    const direct = await connect('direct', EVERYTHING);
+    expect((await proxied.client.listTools()).tools).toEqual((await direct.client.listTools()).tools);
+  }, TIMEOUT);
+});
 
 describe('a pause, asked through the client’s elicitation', () => {
   it('asks the user what the agent repeated, and runs the paused call when they say continue', async () => {
