@@ -233,15 +233,18 @@ export class GuardedRelay {
     if (list) {
       this.lists.delete(id);
       const tools = m.result?.tools;
-      // Pin only complete lists: a page alone would make the tools on other pages look unknown.
-      if (Array.isArray(tools) && !list.paged && m.result?.nextCursor === undefined) {
-        await this.guard.toolsListed(this.key, tools as Tool[], list.meta).catch((error: unknown) => this.log(`could not pin the tool list: ${(error as Error)?.message}`));
-        // A poisoned definition never reaches the client's model (its calls are refused anyway).
-        const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
-        if (poisoned.size > 0 && (tools as Tool[]).some((tool) => poisoned.has(tool.name))) {
-          this.log(`withheld from the client's tool list, their definitions carry instructions aimed at the agent: ${[...poisoned].join(', ')} (accept them to show them)`);
-          return this.sendToClient(resultResponse(id, { ...m.result, tools: (tools as Tool[]).filter((tool) => !poisoned.has(tool.name)) }), options);
-        }
+      if (!Array.isArray(tools)) return this.sendToClient(message, options);
+      // Pin only complete lists: a page alone would make the tools on other pages look unknown. For a
+      // page, the guard lists the whole once itself (as before a first call), so the page can be checked.
+      const complete = !list.paged && m.result?.nextCursor === undefined;
+      if (complete || !this.guard.hasListed(this.key)) {
+        await (async () => this.guard.toolsListed(this.key, complete ? (tools as Tool[]) : await this.listTools(), list.meta))().catch((error: unknown) => this.log(`could not pin the tool list: ${(error as Error)?.message}`));
+      }
+      // A poisoned definition never reaches the client's model (its calls are refused anyway).
+      const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
+      if (poisoned.size > 0 && (tools as Tool[]).some((tool) => poisoned.has(tool.name))) {
+        this.log(`withheld from the client's tool list, their definitions carry instructions aimed at the agent: ${[...poisoned].join(', ')} (accept them to show them)`);
+        return this.sendToClient(resultResponse(id, { ...m.result, tools: (tools as Tool[]).filter((tool) => !poisoned.has(tool.name)) }), options);
       }
       return this.sendToClient(message, options);
     }

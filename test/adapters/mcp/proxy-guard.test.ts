@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { call, closeAll, CLOSE_TIMEOUT, connect, eventually, EVERYTHING, httpProxy, PROTOCOL, proxyUrl, refusalOf, type Recorded } from './clients.js';
 
 const POISONED = fileURLToPath(new URL('../../fixtures/mcp-poisoned-server.mjs', import.meta.url));
+const PAGED = fileURLToPath(new URL('../../fixtures/mcp-paged-server.mjs', import.meta.url));
 
 afterAll(closeAll, CLOSE_TIMEOUT);
 const TIMEOUT = 60_000;
@@ -40,6 +41,19 @@ describe('a poisoned tool definition (instructions hidden in its description)', 
     const poisoned = await call(proxied.client, 'add', { a: 1, b: 2, sidenote: 'ssh-rsa AAAA...' });
     expect(refusalOf(poisoned)).toMatchObject({ action: 'block' });
     expect(refusalOf(poisoned)!.flags.map((flag) => flag.code)).toContain('TOOL_DEFINITION_CHANGED');
+    expect(text(await call(proxied.client, 'multiply', { a: 3, b: 4 }))).toBe('12');
+  }, TIMEOUT);
+
+  it('is left out of a tool list the server sends in pages too', async () => {
+    // The SDK's listTools reads one page; the client follows the cursor itself.
+    const direct = await connect('direct', [PAGED]);
+    const page = await direct.client.listTools();
+    expect([...page.tools, ...(await direct.client.listTools({ cursor: page.nextCursor! })).tools].map((tool) => tool.name)).toEqual(['multiply', 'add']);
+    const proxied = await connect('proxy-stdio', [PAGED]);
+    const first = await proxied.client.listTools();
+    const second = await proxied.client.listTools({ cursor: first.nextCursor! });
+    expect([...first.tools, ...second.tools].map((tool) => tool.name)).toEqual(['multiply']);
+    expect(refusalOf(await call(proxied.client, 'add', { a: 1, b: 2 }))).toMatchObject({ action: 'block' });
     expect(text(await call(proxied.client, 'multiply', { a: 3, b: 4 }))).toBe('12');
   }, TIMEOUT);
 
