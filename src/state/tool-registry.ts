@@ -52,7 +52,22 @@ export function pinnedForm(value: unknown): unknown {
  */
 export type DefinitionChange = 'changed' | 'added' | 'confusable' | 'injection';
 
+/**
+ * Hashes by definition object: the checks of one `tool.definitions` event and its registration hash the
+ * same objects (a listed definition is not changed afterwards: each event carries objects of its own).
+ */
+const hashes = new WeakMap<ToolDefinition, string>();
+
 export function definitionHash(definition: ToolDefinition): string {
+  let hash = hashes.get(definition);
+  if (hash === undefined) {
+    hash = hashOf(definition);
+    hashes.set(definition, hash);
+  }
+  return hash;
+}
+
+function hashOf(definition: ToolDefinition): string {
   const pinned = {
     name: definition.name,
     description: definition.description ?? null,
