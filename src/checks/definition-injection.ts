@@ -3,7 +3,7 @@ import { defineCheck, flag } from './check.js';
 import type { Flag, ToolDefinition } from '../trace/events.js';
 import { definitionTexts } from '../text/definition-texts.js';
 import { definitionHash } from '../state/tool-registry.js';
-import type { InjectionFinding } from '../text/injection.js';
+import { POISONING_RULES, type InjectionFinding } from '../text/injection.js';
 import { compileLinear, firstMatch } from '../text/linear-regex.js';
 import type { RE2JS } from 're2js';
 
@@ -18,21 +18,6 @@ function readableText(definition: ToolDefinition): string {
 }
 
 /**
- * What marks a poisoned definition. A description is written to the model, so "the assistant must call
- * X first" is ordinary there (a task manager's tools say so); what is not: overriding earlier
- * instructions, hiding things from the user, sending data or money elsewhere, taking another role,
- * template markers and hidden or encoded text. Other findings of the content rules are left out here.
- */
-const POISONING = new Set([
-  'override_instructions', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
-  'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
-  'chat_template_marker', 'role_link', 'jailbreak_role', 'pretend_role', 'goal_change', 'authorized_you',
-  'conceal_from_user', 'conceal_from_person', 'keep_secret',
-  'exfiltrate_prompt', 'exfiltrate_conversation', 'exfiltration_markup', 'exfiltration_markup_data', 'send_secret', 'pay_destination', 'you_must_send',
-  'hidden_unicode_tags', 'variation_selector_smuggling',
-]);
-
-/**
  * Poisoning only a definition shows (the content rules are written for results): asking the model to
  * read a file and pass its content along in an argument, and to keep quiet about what it does. On
  * RE2 (linear time): a definition comes from whoever serves the tool.
@@ -42,15 +27,15 @@ const DEFINITION_RULES: ReadonlyArray<readonly [string, RE2JS]> = [
   ['conceal_own_actions', compileLinear(String.raw`\b(?:do\s+not|don'?t|never)\s+(?:mention|tell|reveal|disclose|say)\s+(?:to\s+the\s+user\s+)?that\s+you\b`, { ignoreCase: true })],
 ];
 
-/** Whether a content finding marks poisoning: its rule (decoded from base64 too) is one of POISONING, or the policy's own pattern. */
+/** Whether a content finding marks poisoning: its rule (decoded from base64 too) is one of POISONING_RULES, or the policy's own pattern. */
 function isPoisoning(kind: string): boolean {
   const rule = kind.replace(/^encoded_base64:/, '');
-  return POISONING.has(rule) || rule.startsWith('policy_pattern_');
+  return POISONING_RULES.has(rule) || rule.startsWith('policy_pattern_');
 }
 
 /**
  * Tool poisoning: a tool definition (from an MCP server, a registry, a plugin) whose description or
- * schema text carries poisoning (POISONING). The model reads every listed definition, so the list is
+ * schema text carries poisoning (POISONING_RULES). The model reads every listed definition, so the list is
  * scanned by the content rules, each new or changed definition once (one already pinned or pending
  * as listed is not read again). A definition flagged at `block` or above is held back, unusable until
  * accepted (`session.acceptDefinitions()`), like a refused change.

@@ -108,6 +108,26 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
 ];
 
+/**
+ * What marks a poisoned definition. A description is written to the model, so "the assistant must call
+ * X first" is ordinary there (a task manager's tools say so); what is not: overriding earlier
+ * instructions, hiding things from the user, sending data or money elsewhere, taking another role,
+ * template markers and hidden or encoded text (names of the rules above, and of the two hidden-character
+ * findings; checked when the module loads, so a renamed rule cannot drop out of the list unnoticed).
+ */
+export const POISONING_RULES: ReadonlySet<string> = new Set([
+  'override_instructions', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
+  'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
+  'chat_template_marker', 'role_link', 'jailbreak_role', 'pretend_role', 'goal_change', 'authorized_you',
+  'conceal_from_user', 'conceal_from_person', 'keep_secret',
+  'exfiltrate_prompt', 'exfiltrate_conversation', 'exfiltration_markup', 'exfiltration_markup_data', 'send_secret', 'pay_destination', 'you_must_send',
+  'hidden_unicode_tags', 'variation_selector_smuggling',
+]);
+
+for (const kind of POISONING_RULES) {
+  if (![...HIGH, ...LOW].some(([rule]) => rule === kind) && kind !== 'hidden_unicode_tags' && kind !== 'variation_selector_smuggling') throw new Error(`poisoning rule ${kind}: no injection rule has this name`);
+}
+
 /** Words for the anchor pass, as a regular-expression alternation (only `s?`, `[sz]` and `\.` as syntax). */
 const ANCHOR_WORDS =
   'ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros';
