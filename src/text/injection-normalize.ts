@@ -58,8 +58,15 @@ function unconfuse(word: string): string {
   return out;
 }
 
+/**
+ * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
+ * with no whitespace to collapse. One native pass tells, so data-heavy content skips the four.
+ */
+const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s/;
+
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
+  if (!NEEDS_NORMALIZING.test(text)) return text;
   let normalized = text.normalize('NFKC').replace(INVISIBLE, '');
   if (SCRIPT_MIX.test(normalized)) normalized = normalized.replace(MIXED_WORD, unconfuse);
   return collapseWhitespace(normalized);
