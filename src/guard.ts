@@ -6,6 +6,7 @@ import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
 import { createInjectionScanner, type InjectionDetector } from './text/injection.js';
 import { compileEntityPatterns } from './checks/entity-patterns.js';
+import { poisoningIn } from './checks/definition-injection.js';
 import { registerTool, type RegisteredTool } from './state/tool-registry.js';
 import { compileToolSchema, type ArgumentValidator } from './schema/compile.js';
 import { GuardSession, RECORD_OWN, type Decision } from './session.js';
@@ -82,14 +83,25 @@ export class Guard extends EventEmitter<GuardEvents> {
   private readonly store: SessionStore;
   private readonly subagentValidators = new Map<string, ArgumentValidator>();
   private readonly baseDefinitions: ToolDefinition[];
+  /**
+   * The guard's own tools whose definitions carry instructions aimed at the agent (tool poisoning): each
+   * session flags them (`PROMPT_INJECTION`) and holds them back until accepted. Leave them out of what
+   * the model is shown.
+   */
+  readonly poisonedTools: ReadonlySet<string>;
 
   constructor(options: GuardOptions = {}) {
     super();
     this.policy = isResolvedPolicy(options.policy) ? options.policy : resolvePolicy(options.policy);
     const policy = this.policy;
     this.baseDefinitions = (options.tools ?? []).map(toToolDefinition);
+    const injection = createInjectionScanner(policy.injection.extraPatterns, options.injectionDetectors);
+    // The guard's tools may come from anywhere (an MCP server's list, a registry): a definition carrying
+    // poisoning is not registered up front, and each session's start then checks the whole list, as it
+    // checks any list, so the definition is flagged and held back there (and replay sees the same).
+    this.poisonedTools = new Set(this.baseDefinitions.filter((definition) => poisoningIn(definition, injection).length > 0).map((definition) => definition.name));
     const tools = new Map<string, RegisteredTool>();
-    for (const definition of this.baseDefinitions) tools.set(definition.name, registerTool(definition, policy));
+    if (this.poisonedTools.size === 0) for (const definition of this.baseDefinitions) tools.set(definition.name, registerTool(definition, policy));
     for (const [agent, { outputSchema }] of Object.entries(options.subagents ?? {})) {
       this.subagentValidators.set(agent, compileToolSchema(outputSchema, policy.limits));
     }
@@ -103,7 +115,7 @@ export class Guard extends EventEmitter<GuardEvents> {
       policy,
       tools,
       checks: indexChecks([...BUILT_IN_CHECKS, ...(options.checks ?? [])]),
-      injection: createInjectionScanner(policy.injection.extraPatterns, options.injectionDetectors),
+      injection,
       resolvers: { ...options.resolvers },
       entityPatterns: compileEntityPatterns(policy),
       escalate: options.escalate,
@@ -198,7 +210,8 @@ export class Guard extends EventEmitter<GuardEvents> {
     const metadata = options.provenance === 'tool-results' ? { ...options.metadata, [METADATA_KEY]: { provenance: 'tool-results' } } : options.metadata;
     if (metadata !== undefined) start.metadata = metadata;
     const startDecision = await session.ingest(start);
-    if (this.baseDefinitions.length > 0) {
+    if (this.poisonedTools.size > 0) await session.ingest({ type: 'tool.definitions', tools: this.baseDefinitions });
+    else if (this.baseDefinitions.length > 0) {
       // Already registered from the guard's tools: recording them makes the trace replayable.
       session[RECORD_OWN]({ type: 'tool.definitions', tools: this.baseDefinitions }, startDecision);
     }

@@ -3,7 +3,7 @@ import { defineCheck, flag } from './check.js';
 import type { Flag, ToolDefinition } from '../trace/events.js';
 import { definitionTexts } from '../text/definition-texts.js';
 import { definitionHash } from '../state/tool-registry.js';
-import { POISONING_RULES, type InjectionFinding } from '../text/injection.js';
+import { POISONING_RULES, type InjectionFinding, type InjectionScanner } from '../text/injection.js';
 import { compileLinear, firstMatch } from '../text/linear-regex.js';
 import type { RE2JS } from 're2js';
 
@@ -33,6 +33,19 @@ function isPoisoning(kind: string): boolean {
   return POISONING_RULES.has(rule) || rule.startsWith('policy_pattern_');
 }
 
+export type PoisoningFinding = Pick<InjectionFinding, 'kind' | 'excerpt' | 'confidence'>;
+
+/** What in a definition's text marks poisoning (none for a clean definition). */
+export function poisoningIn(definition: ToolDefinition, injection: InjectionScanner): PoisoningFinding[] {
+  const text = readableText(definition);
+  const findings: PoisoningFinding[] = injection.scan(text).filter((finding) => isPoisoning(finding.kind));
+  for (const [kind, rule] of DEFINITION_RULES) {
+    const match = firstMatch(rule, text);
+    if (match) findings.push({ kind, excerpt: match.text.slice(0, 160), confidence: 'high' });
+  }
+  return findings;
+}
+
 /**
  * Tool poisoning: a tool definition (from an MCP server, a registry, a plugin) whose description or
  * schema text carries poisoning (POISONING_RULES). The model reads every listed definition, so the list is
@@ -47,12 +60,7 @@ export const definitionInjection = defineCheck('definition-injection', ['tool.de
   for (const definition of event.tools) {
     const hash = definitionHash(definition);
     if (context.session.tool(definition.name)?.hash === hash || context.session.pendingDefinition(definition.name)?.tool.hash === hash) continue;
-    const text = readableText(definition);
-    const findings: Array<Pick<InjectionFinding, 'kind' | 'excerpt' | 'confidence'>> = context.injection.scan(text).filter((finding) => isPoisoning(finding.kind));
-    for (const [kind, rule] of DEFINITION_RULES) {
-      const match = firstMatch(rule, text);
-      if (match) findings.push({ kind, excerpt: match.text.slice(0, 160), confidence: 'high' });
-    }
+    const findings = poisoningIn(definition, context.injection);
     if (findings.length === 0) continue;
     const confidence = findings.some((finding) => finding.confidence === 'high') ? 'high' : 'low';
     const first = findings[0]!;

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Readable } from 'node:stream';
 import { createGuard, type GuardSession } from '../../src/index.js';
+import { MemorySink } from '../../src/trace/sinks.js';
+import { replayTrace } from '../../src/replay.js';
 import { codes, orderSession, ORDER_TOOLS } from '../helpers/guard.js';
 
 const POISONED: Record<string, string> = {
@@ -119,4 +122,49 @@ describe('tool poisoning: instructions hidden in a tool definition', () => {
     }
     expect(count).toBeGreaterThanOrEqual(40);
   }, 60_000);
+});
+
+describe("tool poisoning in the guard's own tools (createGuard({ tools }), often an MCP server's list)", () => {
+  const poisoned = { name: 'add', description: POISONED['reads a key file and passes it along, and hides that']!, inputSchema: { type: 'object', properties: { a: { type: 'number' } } } };
+
+  it('a poisoned definition is named by the guard, flagged at each session start and held back; the others work as before', async () => {
+    const sink = new MemorySink();
+    const guard = createGuard({ sink, tools: [...ORDER_TOOLS, poisoned] });
+    expect([...guard.poisonedTools]).toEqual(['add']);
+    const session = await guard.startSession({ entities: { order_id: 'ord_1001' } });
+    const decision = sink.events.find((event) => event.type === 'guard.decision');
+    expect(decision).toMatchObject({ target_step: 1, action: 'block', flags: [{ code: 'PROMPT_INJECTION', evidence: { tool: 'add', confidence: 'high' } }] });
+    expect(session.pendingDefinitions()).toEqual([{ name: 'add', change: 'injection', step: 1 }]);
+    const refused = await session.beforeToolCall({ tool: 'add', arguments: { a: 1 } });
+    expect(refused.proceed).toBe(false);
+    expect(refused.flags[0]).toMatchObject({ code: 'TOOL_DEFINITION_CHANGED', evidence: { change: 'injection', unusable: true } });
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1001' } }))).toEqual([]);
+    // The adapters list the same tools again (`defineTools`): nothing new to flag, nothing released.
+    expect(codes(await session.defineTools([...ORDER_TOOLS, poisoned]))).toEqual([]);
+    expect((await session.beforeToolCall({ tool: 'add', arguments: { a: 2 } })).proceed).toBe(false);
+    await session.acceptDefinitions(['add']);
+    expect(codes(await session.beforeToolCall({ tool: 'add', arguments: { a: 3 } }))).toEqual([]);
+  });
+
+  it('replay of the recorded session flags the same definition at the same step', async () => {
+    const sink = new MemorySink();
+    const guard = createGuard({ sink, tools: [...ORDER_TOOLS, poisoned] });
+    await guard.startSession();
+    const live = sink.events.flatMap((event) => (event.type === 'guard.decision' ? [[event.target_step, event.flags.map((flag) => flag.code)]] : []));
+    const replayed: unknown[] = [];
+    await replayTrace(Readable.from(sink.events.filter((event) => event.type !== 'guard.decision').map((event) => `${JSON.stringify(event)}\n`)), {}, {
+      onEvent: (event, decision) => void (decision.flags.length > 0 && replayed.push([event.step, decision.flags.map((flag) => flag.code)])),
+    });
+    expect(live).toEqual([[1, ['PROMPT_INJECTION']]]);
+    expect(replayed).toEqual(live);
+  });
+
+  it('benign: clean tools are registered once for every session, their list recorded without a decision', async () => {
+    const sink = new MemorySink();
+    const guard = createGuard({ sink, tools: ORDER_TOOLS });
+    expect(guard.poisonedTools.size).toBe(0);
+    const session = await guard.startSession();
+    expect(sink.events.map((event) => event.type)).toEqual(['session.start', 'tool.definitions']);
+    expect(session.pendingDefinitions()).toEqual([]);
+  });
 });
