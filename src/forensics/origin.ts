@@ -2,7 +2,6 @@ import type { FailureMode, Flag } from '../trace/events.js';
 import { AnomalyCode } from '../codes.js';
 import { normalizeId } from '../text/tokens.js';
 import type { FaultOrigin } from './triage-types.js';
-import { ASSUMED_PREMISE } from './assumed-premise.js';
 
 /** What pass 1 learned about a session, enough to walk back from any flag to where its premise entered. */
 export interface SessionFacts {
@@ -108,8 +107,6 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     case AnomalyCode.BURN_RATE_SPIKE:
     case AnomalyCode.BUDGET_EXCEEDED:
       return candidate(flag.step, typeAt(flag.step), flag.message, 'cost_runaway');
-    case ASSUMED_PREMISE:
-      return candidate(flag.step, typeAt(flag.step), flag.message, 'hallucination_propagation');
     case AnomalyCode.ENTITY_UNVERIFIED:
       return flag.step === 0 ? candidate(0, 'session.start', flag.message, 'hallucination_propagation', [normalizeId(String(evidence.id ?? '')) ?? '']) : undefined;
     default:

@@ -16,7 +16,7 @@ const PAST: Record<string, string> = { block: 'blocked', pause: 'paused', kill: 
 const MODE_TEXT: Record<FailureMode, { name: string; signature: string; layer: string }> = {
   hallucination_propagation: {
     name: 'Hallucination propagation',
-    signature: 'a false premise (an invented id, or data an agent assumed) entered through model or subagent output and later steps built on it.',
+    signature: 'a false premise (here, an id) entered through model or subagent output and later steps built on it.',
     layer: 'entity validation: ids in arguments and answers checked against trusted context',
   },
   tool_misfire: {

@@ -15,7 +15,6 @@ import { TokenBudget } from '../state/budget.js';
 import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
 import { groupIncidents, type IncidentGroup } from './incidents.js';
 import { NONE, QuietSessions, quietTriage } from './quiet-sessions.js';
-import { admittedAssumption, assumedPremiseFlag } from './assumed-premise.js';
 
 export type { TraceSource } from './spool.js';
 
@@ -57,10 +56,6 @@ interface Pass1 extends SessionFacts {
   sessionType: string | null;
   firstAt: number | undefined;
   lastAt: number | undefined;
-  /** The session has subagent output: its agents' texts are read for an assumed premise. */
-  multiAgent: boolean;
-  /** The first agent text that admitted an assumed premise (kept until the session proves multi-agent). */
-  assumed: { step: number; agent: string | undefined; excerpt: string } | undefined;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
@@ -82,12 +77,6 @@ function addFlag(facts: Pass1, flag: Flag): void {
   if (facts.flagKeys.has(key) || facts.flags.length >= MAX_FLAGS) return;
   facts.flagKeys.add(key);
   facts.flags.push(flag);
-}
-
-/** Keeps the step where an agent's text first admits an assumed premise. */
-function noteAssumption(session: Pass1, event: TraceEvent, text: unknown): void {
-  const excerpt = admittedAssumption(text);
-  if (excerpt !== undefined) session.assumed = { step: event.step, agent: typeof event.agent === 'string' ? event.agent : undefined, excerpt };
 }
 
 /**
@@ -144,8 +133,6 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
         sessionType: null,
         firstAt: undefined,
         lastAt: undefined,
-        multiAgent: false,
-        assumed: undefined,
       };
       sessions.set(sessionId, found);
     }
@@ -158,7 +145,6 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       const session = sessions.get(sessionId);
       if (!session) return;
       // The session is over: keep its triage, drop the indexes it was built from.
-      if (session.multiAgent && session.assumed) addFlag(session, assumedPremiseFlag(session.assumed.step, session.assumed.agent, session.assumed.excerpt));
       const origin = locateOrigin(session);
       if (origin) origins.set(sessionId, origin);
       session.totals.cost_usd = session.costNano / 1e9;
@@ -186,8 +172,6 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
             if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
           };
           for (const token of tokensOf(event.output?.text)) remember(token);
-          // A model call is one agent among several when it names its agent or subagents spoke before it.
-          if (session.assumed === undefined && (typeof event.agent === 'string' || session.multiAgent)) noteAssumption(session, event, event.output?.text);
           for (const call of modelToolCalls(event.output)) {
             indexStep(session.callOrigins, call.id, event.step);
             for (const token of tokensOf(call.arguments)) remember(token);
@@ -201,10 +185,6 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
           break;
         case 'tool.result':
           indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
-          break;
-        case 'subagent.output':
-          session.multiAgent = true;
-          if (session.assumed === undefined) noteAssumption(session, event, event.content);
           break;
         case 'session.start':
           if (typeof event.session_type === 'string') session.sessionType = event.session_type;
