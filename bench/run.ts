@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -176,14 +176,15 @@ if (wanted('who-and-when')) {
   const fixture = await triageLogs(loadLogs(join(repoRoot(), 'test', 'fixtures', 'who-and-when')));
   console.log(`\nFault step and agent of Who&When failure logs: the fixture subset (${fixture.outcomes.length} logs, test/fixtures/who-and-when)`);
   console.table(accuracyByFolder(fixture.outcomes));
-  // The whole corpus is not in the repository: it is read where the team keeps it, beside the clone, or from WHO_AND_WHEN_DIR.
-  const corpus = process.env.WHO_AND_WHEN_DIR ?? join(dirname(repoRoot()), 'shared', 'corpora', 'who-and-when');
-  if (existsSync(join(corpus, 'hand-crafted')) && existsSync(join(corpus, 'algorithm-generated'))) {
+  // The whole corpus (184 logs) is not in the repository: WHO_AND_WHEN_DIR names a copy of it (its
+  // hand-crafted/ and algorithm-generated/ folders), from github.com/mingyin1/Agents_Failure_Attribution.
+  const corpus = process.env.WHO_AND_WHEN_DIR;
+  if (corpus !== undefined && existsSync(join(corpus, 'hand-crafted')) && existsSync(join(corpus, 'algorithm-generated'))) {
     const whole = await triageLogs(loadLogs(corpus));
     console.log(`\nThe same on the whole corpus (${whole.outcomes.length} logs, ${corpus})`);
     console.table(accuracyByFolder(whole.outcomes));
   } else {
-    console.log(`\nThe whole Who&When corpus: skipped, it is not at ${corpus} (WHO_AND_WHEN_DIR=FOLDER points at it)`);
+    console.log(`\nThe whole Who&When corpus: skipped (${corpus === undefined ? 'WHO_AND_WHEN_DIR is not set' : `no hand-crafted/ and algorithm-generated/ in ${corpus}`}); WHO_AND_WHEN_DIR=FOLDER points at a copy`);
   }
 }
 if (wanted('dos')) {
