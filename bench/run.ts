@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: the guard's cost against the cheapest thing that does part of its job.
  * Never part of `npm test`; numbers, not assertions. `npm run bench -- percall scan` runs only the
- * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision, redis); the targets of
+ * named groups (percall, history, scan, memory, replay, triage, proxy, adapters, cli, precision, who-and-when, redis); the targets of
  * issue 12 are printed last, each with its floor, value, bound and verdict.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench, type Task } from 'tinybench';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -15,6 +17,8 @@ import { historyTargets, largeResultTargets, perCallTargets } from './hot-path.j
 import { printTargets, target } from './targets.js';
 import { cliStartup } from './cli-startup.js';
 import { injectionPrecision } from './injection-precision.js';
+import { repoRoot } from './precision-corpus.js';
+import { accuracyByFolder, loadLogs, triageLogs } from './fault-step-accuracy.js';
 import type { DosRow } from './dos.js';
 import { redisAdmissions, redisOverhead } from './redis-store.js';
 import { redisAnswers } from '../adapters/redis/ping.js';
@@ -167,6 +171,21 @@ if (wanted('precision')) {
   console.table(precision.unseen);
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
+}
+if (wanted('who-and-when')) {
+  const fixture = await triageLogs(loadLogs(join(repoRoot(), 'test', 'fixtures', 'who-and-when')));
+  console.log(`\nFault step and agent of Who&When failure logs: the fixture subset (${fixture.outcomes.length} logs, test/fixtures/who-and-when)`);
+  console.table(accuracyByFolder(fixture.outcomes));
+  // The whole corpus (184 logs) is not in the repository: WHO_AND_WHEN_DIR names a copy of it (its
+  // hand-crafted/ and algorithm-generated/ folders), from github.com/mingyin1/Agents_Failure_Attribution.
+  const corpus = process.env.WHO_AND_WHEN_DIR;
+  if (corpus !== undefined && existsSync(join(corpus, 'hand-crafted')) && existsSync(join(corpus, 'algorithm-generated'))) {
+    const whole = await triageLogs(loadLogs(corpus));
+    console.log(`\nThe same on the whole corpus (${whole.outcomes.length} logs, ${corpus})`);
+    console.table(accuracyByFolder(whole.outcomes));
+  } else {
+    console.log(`\nThe whole Who&When corpus: skipped (${corpus === undefined ? 'WHO_AND_WHEN_DIR is not set' : `no hand-crafted/ and algorithm-generated/ in ${corpus}`}); WHO_AND_WHEN_DIR=FOLDER points at a copy`);
+  }
 }
 if (wanted('dos')) {
   const dos = child('./dos.js', []) as DosRow[];

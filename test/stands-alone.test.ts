@@ -112,4 +112,10 @@ describe('the repository stands alone', () => {
     expect(readFileSync(join(folder, 'LICENSE'), 'utf8')).toMatch(/MIT License[\s\S]*Copyright \(c\) 2024 Sierra/);
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/sierra-research\/tau-bench[\s\S]*7362a1708d720a4d697d042f21fd8637ea144c3b/);
   });
+
+  it('the Who&When logs the tests use are in the repository with their license and source', () => {
+    const folder = join(REPO_ROOT, 'test', 'fixtures', 'who-and-when');
+    expect(readFileSync(join(folder, 'LICENSE'), 'utf8')).toMatch(/MIT License[\s\S]*Copyright \(c\) 2025 Ming Yin/);
+    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/mingyin1\/Agents_Failure_Attribution[\s\S]*3d9d568840f004b389638f97adf3e0ab8b5a9514/);
+  });
 });

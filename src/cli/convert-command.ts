@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ChatMessage } from '../convert/openai-chat.js';
+import type { AgentMessage, MultiAgentLog } from '../convert/multi-agent-log.js';
 import type { ToolDefinitionLike } from '../tool-definition.js';
 import { InputError, readInputChunks, resolveTraceInputs, type TraceInput } from '../trace/input.js';
 import { printable } from '../trace/printable.js';
@@ -14,17 +15,23 @@ function isMessage(value: unknown): value is ChatMessage {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { role?: unknown }).role === 'string';
 }
 
-/** The messages and session id of one transcript object: `{messages}`, or a run with `traj` (tau-bench). */
-function transcriptOf(value: unknown, fallbackId: string): { sessionId: string; messages: ChatMessage[] } | undefined {
+/** A transcript to convert: OpenAI-style chat messages, or a multi-agent log with a `history` (Who&When). */
+type Transcript = { kind: 'chat'; sessionId: string; messages: ChatMessage[] } | { kind: 'multi-agent'; sessionId: string; log: MultiAgentLog };
+
+/** One transcript object: `{messages}`, a run with `traj` (tau-bench), or a multi-agent log with `history`. */
+function transcriptOf(value: unknown, fallbackId: string): Transcript | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  const messages = Array.isArray(record.messages) ? record.messages : Array.isArray(record.traj) ? record.traj : undefined;
-  if (!messages || !messages.every(isMessage)) return undefined;
   const sessionId =
     typeof record.session_id === 'string' && record.session_id !== '' ? record.session_id
     : record.task_id !== undefined ? `task${String(record.task_id)}${record.trial !== undefined ? `-trial${String(record.trial)}` : ''}`
     : fallbackId;
-  return { sessionId, messages };
+  if (Array.isArray(record.history) && record.history.every(isMessage)) {
+    return { kind: 'multi-agent', sessionId, log: { ...record, history: record.history as AgentMessage[] } };
+  }
+  const messages = Array.isArray(record.messages) ? record.messages : Array.isArray(record.traj) ? record.traj : undefined;
+  if (!messages || !messages.every(isMessage)) return undefined;
+  return { kind: 'chat', sessionId, messages };
 }
 
 function loadTools(path: string | undefined): ToolDefinitionLike[] | undefined {
@@ -71,10 +78,11 @@ export const command: Command = {
   name: 'convert',
   usage: ['convert [options] FILE...'],
   description:
-    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin.',
+    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Multi-agent logs {"history": [{"role", "name"?, "content"}], "question"?} (Who&When; Magentic-One or AG2 roles) become one event per message, history[i] at step i+1: the human a user message, the main agent an llm.call, every other agent (web surfer, code terminal, expert) an untrusted subagent.output of that agent; the log\'s other fields (labels included) are kept in session.start metadata, which triage never reads. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin.',
   options: {
     tools: { type: 'string', arg: 'FILE', help: 'the tool definitions (OpenAI function specs, MCP or trace shape; an array or {"tools": [...]}). Without them every call replays as TOOL_UNKNOWN' },
     model: { type: 'string', arg: 'NAME', help: 'the model name recorded on each llm.call (default "unknown")' },
+    'main-agent': { type: 'string', arg: 'NAME', help: 'in a multi-agent log, the agent that is the model under guard (default: the one that addresses other agents, else the "assistant", else the first to speak); the others are its subagents' },
     session: { type: 'string', arg: 'ID', help: 'the session id of a transcript that carries none (default: the file name)' },
     output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the trace to FILE (folders created as needed) instead of stdout' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress, summary or warnings on stderr (skipped input is still reported)' },
@@ -83,12 +91,14 @@ export const command: Command = {
   examples: [
     ['warden convert --tools tools.json --model gpt-4o runs.json -o runs.jsonl', 'tau-bench style runs to a trace file'],
     ['warden convert chat.json --session chat-1 | warden triage -', 'convert and triage in one pipe'],
+    ['warden convert who-and-when/*.json -o runs.jsonl', 'multi-agent logs, one session per file (named after it)'],
   ],
   async run({ values, positionals }) {
     const quiet = values.quiet === true;
     const toolsPath = stringOption(values.tools);
     const tools = loadTools(toolsPath);
     const model = stringOption(values.model);
+    const mainAgent = stringOption(values['main-agent']);
     const session = stringOption(values.session);
     const outputPath = stringOption(values.output);
     let inputs: TraceInput[];
@@ -99,6 +109,7 @@ export const command: Command = {
       throw error;
     }
     const { convertChatTranscript } = await import('../convert/openai-chat.js');
+    const { convertMultiAgentLog } = await import('../convert/multi-agent-log.js');
     const { jsonValues } = await import('../convert/json-values.js');
     const out = outputPath ? await openOutputStream(outputPath) : process.stdout;
     const progress = new Progress('warden convert', progressWanted({ quiet }));
@@ -111,12 +122,16 @@ export const command: Command = {
     let events = 0;
     let toolCalls = 0;
     const seen = new Set<string>();
-    const emit = async (messages: ChatMessage[], sessionId: string, where: string) => {
+    const emit = async (transcript: Transcript, where: string) => {
+      const { sessionId } = transcript;
       let id = sessionId;
       for (let index = 2; seen.has(id); index += 1) id = `${sessionId}-${index}`;
       let converted;
       try {
-        converted = convertChatTranscript(messages, { sessionId: id, ...(tools ? { tools } : {}), ...(model ? { model } : {}) });
+        converted =
+          transcript.kind === 'chat'
+            ? convertChatTranscript(transcript.messages, { sessionId: id, ...(tools ? { tools } : {}), ...(model ? { model } : {}) })
+            : convertMultiAgentLog(transcript.log, { sessionId: id, ...(model ? { model } : {}), ...(mainAgent ? { mainAgent } : {}) });
       } catch (error) {
         problem(where, `cannot convert this transcript: ${(error as Error).message}`);
         return;
@@ -140,7 +155,7 @@ export const command: Command = {
         const arrays = new Map<number, { messages: ChatMessage[]; line: number; runs: number }>();
         let topLevel = 0;
         const flushLoose = async () => {
-          if (loose) await emit(loose.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${loose.line}`, `${name}: line ${loose.line}`);
+          if (loose) await emit({ kind: 'chat', messages: loose.messages, sessionId: topLevel === 0 ? fallbackId : `${fallbackId}-${loose.line}` }, `${name}: line ${loose.line}`);
           loose = undefined;
         };
         // One parsed value: a message of a transcript being gathered, or a whole transcript.
@@ -152,8 +167,8 @@ export const command: Command = {
             if (isMessage(value)) group.messages.push(value);
             else {
               const transcript = transcriptOf(value, `${fallbackId}-${group.runs}`);
-              if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
-              else problem(`${name}: line ${item.line}`, 'not a chat message or transcript (expected {"role": ...}, {"messages": [...]} or {"traj": [...]})');
+              if (transcript) await emit(transcript, `${name}: line ${item.line}`);
+              else problem(`${name}: line ${item.line}`, 'not a chat message or transcript (expected {"role": ...}, {"messages": [...]}, {"traj": [...]} or {"history": [...]})');
             }
             group.runs += 1;
             return;
@@ -166,8 +181,8 @@ export const command: Command = {
           await flushLoose();
           const transcript = transcriptOf(value, topLevel === 0 ? fallbackId : `${fallbackId}-${item.line}`);
           topLevel += 1;
-          if (transcript) await emit(transcript.messages, transcript.sessionId, `${name}: line ${item.line}`);
-          else problem(`${name}: line ${item.line}`, 'not a chat transcript (expected a message list, {"messages": [...]} or {"traj": [...]})');
+          if (transcript) await emit(transcript, `${name}: line ${item.line}`);
+          else problem(`${name}: line ${item.line}`, 'not a chat transcript (expected a message list, {"messages": [...]}, {"traj": [...]} or {"history": [...]})');
         };
         for await (const item of jsonValues(chunks)) {
           if (item.kind === 'too-large') {
@@ -177,7 +192,7 @@ export const command: Command = {
           if (item.kind === 'array-end') {
             const group = arrays.get(item.array);
             arrays.delete(item.array);
-            if (group && group.messages.length > 0) await emit(group.messages, topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}`, `${name}: line ${group.line}`);
+            if (group && group.messages.length > 0) await emit({ kind: 'chat', messages: group.messages, sessionId: topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}` }, `${name}: line ${group.line}`);
             topLevel += 1;
             continue;
           }

@@ -10,7 +10,7 @@ import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input
 function readable(session: SessionTriage): string {
   const lines = [`session ${session.session_id}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
   if (session.fault_origin) {
-    lines.push(`  fault origin   step ${session.fault_origin.step} (${session.fault_origin.type}): ${session.fault_origin.reason}`);
+    lines.push(`  fault origin   step ${session.fault_origin.step} (${session.fault_origin.type}${session.fault_origin.agent !== undefined ? ` of ${session.fault_origin.agent}` : ''}): ${session.fault_origin.reason}`);
     lines.push(`  cascade        ${session.cascade.join(' -> ')}`);
     if (session.actions_after_origin.length === 0) lines.push('  actions after  none');
     for (const [index, action] of session.actions_after_origin.entries()) {

@@ -1,6 +1,6 @@
 /**
  * agent-warden/forensics: after the fact. Replay a trace through the guard, triage sessions (failure
- * mode, fault origin), write a postmortem, and import chat transcripts as traces.
+ * mode, fault origin), write a postmortem, and import chat transcripts and multi-agent logs as traces.
  */
 export { replayTrace } from '../replay.js';
 export type { ReplayReport, ReplaySession, ReplayDecision } from '../replay.js';
@@ -16,3 +16,5 @@ export { renderReportHtml } from '../report/render-html.js';
 export type { ReportData, ReportSession, ReportStep, ReportContent } from '../report/report-types.js';
 export { convertChatTranscript } from '../convert/openai-chat.js';
 export type { ChatMessage, ConvertOptions } from '../convert/openai-chat.js';
+export { convertMultiAgentLog, HISTORY_STEP_OFFSET } from '../convert/multi-agent-log.js';
+export type { AgentMessage, MultiAgentLog, MultiAgentConvertOptions } from '../convert/multi-agent-log.js';

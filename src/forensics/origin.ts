@@ -8,6 +8,8 @@ export interface SessionFacts {
   flags: Flag[];
   /** Event type at each step that carries a flag or may be an origin. */
   typeAt: Map<number, string>;
+  /** The agent that produced each step, in multi-agent sessions. */
+  agentAt: Map<number, string>;
   /** Token -> the first model output (llm.call) that said it. */
   modelMentions: Map<string, number>;
   /** Tool-call id -> the llm.call step that produced it. */
@@ -136,5 +138,8 @@ export function locateOrigin(facts: SessionFacts): Candidate | undefined {
     if (!best || found.origin.step < best.origin.step || (found.origin.step === best.origin.step && found.rank < best.rank)) best = found;
   }
   // Spikes are the weakest evidence: an origin only when nothing else explains the session.
-  return best ?? spikeCandidate(facts);
+  best ??= spikeCandidate(facts);
+  const agent = best === undefined ? undefined : facts.agentAt.get(best.origin.step);
+  if (best && agent !== undefined) best.origin.agent = agent;
+  return best;
 }

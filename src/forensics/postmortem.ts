@@ -182,7 +182,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   if (!origin) {
     out('No fault origin: no step introduced a wrong premise that the checks can see.', '', '_If a user reported a wrong outcome, say what was wrong: the checks found no premise to trace it to._', '');
   } else {
-    out(`- **Origin:** step ${origin.step} (\`${origin.type}\`): ${origin.reason}`);
+    out(`- **Origin:** step ${origin.step} (\`${origin.type}\`${origin.agent !== undefined ? ` of ${origin.agent}` : ''}): ${origin.reason}`);
     const atOrigin = byStep.get(origin.step);
     if (atOrigin) out(`- **At the origin:** ${describe(atOrigin)}`);
     out('', `**What was in context at step ${origin.step}:**`, '');

@@ -5,6 +5,8 @@ export interface FaultOrigin {
   /** The event type at the origin: `llm.call`, `tool.result`, `context.add`, ... */
   type: string;
   reason: string;
+  /** The agent that produced the origin step, when the trace names one (multi-agent sessions). */
+  agent?: string;
 }
 
 export interface ActionAfterOrigin {

@@ -121,6 +121,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
         flags: [],
         flagKeys: new Set(),
         typeAt: new Map(),
+        agentAt: new Map(),
         modelMentions: new Map(),
         callOrigins: new Map(),
         calls: new Map(),
@@ -160,6 +161,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
         if (session.lastAt === undefined || at > session.lastAt) session.lastAt = at;
       }
       if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
+      if (typeof event.agent === 'string') indexStep(session.agentAt, event.step, event.agent);
       switch (event.type) {
         case 'llm.call': {
           session.totals.llm_calls += 1;

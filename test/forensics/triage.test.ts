@@ -65,7 +65,7 @@ describe('triage', () => {
     );
     expect(triage).toMatchObject({
       mode: 'hallucination_propagation',
-      fault_origin: { step: 3, type: 'subagent.output' },
+      fault_origin: { step: 3, type: 'subagent.output', agent: 'order-finder' },
       cascade: [3, 4, 5, 6, 7, 8],
       actions_after_origin: [{ step: 5, tool: 'refund_order', reversible: false }],
     });
