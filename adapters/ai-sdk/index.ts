@@ -88,6 +88,9 @@ function textStream(text: string): ReadableStream<StreamPart> {
   });
 }
 
+/** Each session's latest tool listing (`guardTools`), so a model call is shaped after its definitions were checked. */
+const listed = new WeakMap<GuardSession, Promise<unknown>>();
+
 /**
  * A language-model middleware that runs every model call through the session's model-call protocol:
  * new user and system messages fed (trusted context), budget reserved with an estimate, usage, finish
@@ -96,6 +99,16 @@ function textStream(text: string): ReadableStream<StreamPart> {
  */
 export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware {
   const feed = new MessageFeed();
+  /** The call's tools without those whose definitions carry instructions aimed at the model (tool poisoning): it never reads them. */
+  const withoutPoisoned = async (params: CallOptions): Promise<CallOptions> => {
+    const tools = params.tools as ReadonlyArray<{ name?: string }> | undefined;
+    if (tools === undefined || tools.length === 0) return params;
+    // The tools' definitions reach the session when guardTools lists them: wait for that first.
+    await listed.get(session);
+    const poisoned = new Set(session.pendingDefinitions().flatMap((pending) => (pending.change === 'injection' ? [pending.name] : [])));
+    if (poisoned.size === 0 || !tools.some((tool) => tool.name !== undefined && poisoned.has(tool.name))) return params;
+    return { ...params, tools: tools.filter((tool) => tool.name === undefined || !poisoned.has(tool.name)) } as CallOptions;
+  };
   const requestOf = (params: CallOptions, model: { modelId: string }): ModelRequestInput => ({
     model: model.modelId,
     messages: conversationOf(params.prompt as readonly PromptMessage[]),
@@ -105,6 +118,7 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
 
   return {
     specificationVersion: 'v3',
+    transformParams: ({ params }) => withoutPoisoned(params),
     async wrapGenerate({ doGenerate, params, model }) {
       const outcome = await session.guardModelCall(requestOf(params, model), doGenerate, (result) => outputOf(result.content as ContentPart[], result.finishReason.unified, result.usage));
       if (outcome.refusal) return textResult(refusalText(outcome.refusal));
@@ -162,6 +176,7 @@ async function definitionsOf(tools: ToolSet) {
  */
 export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: TOOLS): TOOLS {
   const defined = definitionsOf(tools).then((definitions) => session.defineTools(definitions));
+  listed.set(session, defined.catch(() => undefined));
   const guarded: Record<string, unknown> = {};
   for (const [name, tool] of Object.entries(tools)) {
     const execute = tool.execute;
