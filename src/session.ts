@@ -305,6 +305,16 @@ export class GuardSession {
     return [...this.state.pendingDefinitions.entries()].map(([name, pending]) => ({ name, change: pending.change, step: pending.step }));
   }
 
+  /**
+   * Tools held back because their definitions carry instructions aimed at the model (tool poisoning,
+   * `change: injection`): leave them out of the tools a model call is shown. The adapters do.
+   */
+  poisonedTools(): ReadonlySet<string> {
+    const poisoned = new Set<string>();
+    for (const [name, pending] of this.state.pendingDefinitions) if (pending.change === 'injection') poisoned.add(name);
+    return poisoned;
+  }
+
   /** Lift a pause: later calls are decided normally again. */
   resume(): void {
     this.shared?.publish('resume');

@@ -105,7 +105,7 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
     if (tools === undefined || tools.length === 0) return params;
     // The tools' definitions reach the session when guardTools lists them: wait for that first.
     await listed.get(session);
-    const poisoned = new Set(session.pendingDefinitions().flatMap((pending) => (pending.change === 'injection' ? [pending.name] : [])));
+    const poisoned = session.poisonedTools();
     if (poisoned.size === 0 || !tools.some((tool) => tool.name !== undefined && poisoned.has(tool.name))) return params;
     return { ...params, tools: tools.filter((tool) => tool.name === undefined || !poisoned.has(tool.name)) } as CallOptions;
   };

@@ -95,8 +95,11 @@ export function wardenMiddleware(session: GuardSession) {
     name: 'AgentWarden',
     // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
     // would add a graph node per step, costing time and the run's recursion budget.
-    wrapModelCall: async (request, handler) => {
-      await defineAll(request.tools ?? []);
+    wrapModelCall: async (original, handler) => {
+      await defineAll(original.tools ?? []);
+      // A tool whose definition carries instructions aimed at the model (tool poisoning) is not shown to it.
+      const poisoned = session.poisonedTools();
+      const request = poisoned.size === 0 ? original : { ...original, tools: (original.tools ?? []).filter((tool) => !poisoned.has((tool as { name?: string }).name ?? '')) };
       const maxOutputTokens = maxTokensOf(request.model);
       const outcome = await session.guardModelCall(
         { model: modelNameOf(request.model), messages: conversationOf(request.systemMessage, request.messages), feed, ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) },

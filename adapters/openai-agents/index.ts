@@ -74,6 +74,8 @@ function outputOf(response: Pick<ModelResponse, 'usage' | 'output'>): ModelOutpu
 const feeds = new WeakMap<GuardSession, MessageFeed>();
 /** The guard's decision on the last answer the model gave, for the agent's output guardrail. */
 const lastAnswer = new WeakMap<GuardSession, Decision>();
+/** Each session's tool listing (`guardAgent`): a model call is shaped once its definitions were checked. */
+const listed = new WeakMap<GuardSession, Promise<unknown>>();
 
 /**
  * A `Model` that runs every call through the session's model-call protocol (user input and
@@ -99,7 +101,18 @@ export class GuardedModel implements Model {
     if (decision && (output.toolCalls ?? []).length === 0) lastAnswer.set(this.session, decision);
   }
 
-  async getResponse(request: ModelRequest): Promise<ModelResponse> {
+  /** The request without tools whose definitions carry instructions aimed at the model (tool poisoning): it never reads them. */
+  private async shown(request: ModelRequest): Promise<ModelRequest> {
+    if (request.tools.length === 0) return request;
+    // The agent's tools reach the session when guardAgent lists them: wait for that first.
+    await listed.get(this.session);
+    const poisoned = this.session.poisonedTools();
+    if (poisoned.size === 0 || !request.tools.some((tool) => poisoned.has(tool.name))) return request;
+    return { ...request, tools: request.tools.filter((tool) => !poisoned.has(tool.name)) };
+  }
+
+  async getResponse(original: ModelRequest): Promise<ModelResponse> {
+    const request = await this.shown(original);
     let output: ModelOutput | undefined;
     const outcome = await this.session.guardModelCall(this.requestOf(request), () => this.inner.getResponse(request), (response) => (output = outputOf(response)));
     if (outcome.refusal) return refusalResponse(refusalText(outcome.refusal));
@@ -107,7 +120,8 @@ export class GuardedModel implements Model {
     return outcome.value!;
   }
 
-  async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
+  async *getStreamedResponse(original: ModelRequest): AsyncIterable<StreamEvent> {
+    const request = await this.shown(original);
     const ticket = await this.session.openModelCall(this.requestOf(request));
     if (!ticket.proceed) {
       const response = refusalResponse(refusalText(ticket.refusal!));
@@ -231,6 +245,7 @@ export function guardAgent<TAgent extends Agent<any, any>>(session: GuardSession
   const definitions = new Map<string, { name: string; description?: string; inputSchema: Record<string, unknown> }>();
   collectTools(agent, definitions, new Set());
   const defined = session.defineTools([...definitions.values()]);
+  listed.set(session, defined.catch(() => undefined));
   return guardAgentTree(session, agent, options, new Map(), false, defined);
 }
 
