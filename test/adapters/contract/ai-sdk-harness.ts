@@ -6,7 +6,7 @@ export interface AiSdkMajor {
   generateText: (options: any) => Promise<{ text: string; steps: Array<{ content: Array<{ type: string; toolCallId?: string; output?: unknown; error?: unknown }> }> }>;
   stepCountIs: (count: number) => unknown;
   tool: (definition: any) => unknown;
-  MockLanguageModel: new (options: { modelId: string; doGenerate: (options: unknown) => Promise<unknown> }) => { doGenerateCalls: unknown[] };
+  MockLanguageModel: new (options: { modelId: string; doGenerate: (options: unknown) => Promise<unknown> }) => { doGenerateCalls: Array<{ tools?: Array<{ name: string }> }> };
 }
 
 const usage = (input: number, output: number) => ({ inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: output, text: output, reasoning: 0 } });
@@ -46,6 +46,7 @@ export function aiSdkHarness(framework: string, ai: AiSdkMajor): Harness {
         answer,
         withheld: answer !== undefined && /^Model output refused/.test(answer),
         providerCalls: model.doGenerateCalls.length,
+        toolsShown: model.doGenerateCalls.map((call) => (call.tools ?? []).map((shown) => shown.name)),
         interrupted: session.status === 'paused' && answer === undefined,
         toolOutput(callId) {
           const part = parts.find((item) => (item.type === 'tool-result' || item.type === 'tool-error') && item.toolCallId === callId);

@@ -23,6 +23,10 @@ adapterContract({
   async run(session, script, specs) {
     const model = fakeModel();
     for (const turn of [...script, { say: 'Done.' }, { say: 'Done.' }]) model.respond(message(turn));
+    // The agent binds the tools it shows the model on every model call.
+    const toolsShown: string[][] = [];
+    const bind = model.bindTools.bind(model);
+    model.bindTools = (bound) => (toolsShown.push(bound.map((item) => (item as { name: string }).name)), bind(bound));
     // LangChain tools return text to the model: results are JSON.
     const tools = specs.map((spec) => tool(async (args) => JSON.stringify(await spec.execute(args as Record<string, unknown>)), { name: spec.name, description: spec.description, schema: spec.schema }));
     const agent = createAgent({ model, tools, middleware: [wardenMiddleware(session)], checkpointer: new MemorySaver() });
@@ -42,6 +46,7 @@ adapterContract({
       answer,
       withheld: answer !== undefined && /^Model output refused/.test(answer),
       providerCalls: model.callCount,
+      toolsShown,
       interrupted,
       toolOutput(callId) {
         const reply = messages.find((item) => item.type === 'tool' && (item as ToolMessage).tool_call_id === callId);

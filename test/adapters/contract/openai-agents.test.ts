@@ -35,6 +35,7 @@ adapterContract({
       answer: typeof result?.finalOutput === 'string' ? result.finalOutput : undefined,
       withheld,
       providerCalls: model.calls.length,
+      toolsShown: model.calls.map((call) => call.request.tools.map((shown) => shown.name)),
       interrupted,
       toolOutput(callId) {
         const item = items.find((entry) => entry.type === 'function_call_result' && entry.callId === callId);
