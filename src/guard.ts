@@ -85,8 +85,8 @@ export class Guard extends EventEmitter<GuardEvents> {
   private readonly baseDefinitions: ToolDefinition[];
   /**
    * The guard's own tools whose definitions carry instructions aimed at the agent (tool poisoning): each
-   * session flags them (`PROMPT_INJECTION`) and holds them back until accepted. Leave them out of what
-   * the model is shown.
+   * session flags them (`PROMPT_INJECTION`) at its start and, when the policy blocks (the default), holds
+   * them back until accepted (`session.poisonedTools()`). Leave them out of what the model is shown.
    */
   readonly poisonedTools: ReadonlySet<string>;
 
