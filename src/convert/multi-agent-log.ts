@@ -49,8 +49,16 @@ function text(content: AgentMessage['content']): string {
 /** Who wrote a message: an agent (with the agent it addressed, if any), the human, or the system prompt. */
 type Speaker = { kind: 'human' } | { kind: 'system' } | { kind: 'agent'; agent: string; addressee?: string };
 
-/** `Orchestrator (-> WebSurfer)`: the agent, then what it did in parentheses (`thought`, `-> Agent`, ...). */
-const QUALIFIED_ROLE = /^(.*?)\s*\((.*)\)\s*$/;
+/**
+ * `Orchestrator (-> WebSurfer)`: the agent, then what it did in parentheses (`thought`, `-> Agent`, ...),
+ * split at the first `(` of a role ending in `)`. Read by index, not by a regular expression: a role
+ * comes from the log, and `^(.*?)\s*\(` backtracks quadratically over a long run of spaces.
+ */
+function qualifiedRole(role: string): [agent: string, qualifier: string] | undefined {
+  if (!role.endsWith(')') || /[\n\r\u2028\u2029]/.test(role)) return undefined;
+  const open = role.indexOf('(');
+  return open === -1 ? undefined : [role.slice(0, open).trimEnd(), role.slice(open + 1, -1)];
+}
 
 function speakerOf(message: AgentMessage): Speaker {
   const name = typeof message.name === 'string' ? message.name.trim() : '';
@@ -58,10 +66,10 @@ function speakerOf(message: AgentMessage): Speaker {
   const role = message.role.trim();
   if (HUMAN_ROLES.has(role.toLowerCase())) return { kind: 'human' };
   if (role.toLowerCase() === 'system') return { kind: 'system' };
-  const qualified = QUALIFIED_ROLE.exec(role);
-  if (!qualified || qualified[1] === '') return { kind: 'agent', agent: role };
-  const addressee = /^->\s*(.+)$/.exec(qualified[2]!.trim())?.[1];
-  return { kind: 'agent', agent: qualified[1]!, ...(addressee ? { addressee } : {}) };
+  const qualified = qualifiedRole(role);
+  if (!qualified || qualified[0] === '') return { kind: 'agent', agent: role };
+  const addressee = /^->\s*(.+)$/.exec(qualified[1].trim())?.[1];
+  return { kind: 'agent', agent: qualified[0], ...(addressee ? { addressee } : {}) };
 }
 
 /**

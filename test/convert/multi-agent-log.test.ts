@@ -62,6 +62,13 @@ describe('convertMultiAgentLog', () => {
     ]);
   });
 
+  it('reads a hostile role (a megabyte of spaces before the parenthesis) in one linear pass, as the agent it names', () => {
+    const role = `Orchestrator${' '.repeat(1_000_000)}x)`;
+    const padded = `Orchestrator${' '.repeat(1_000_000)}(-> WebSurfer)`;
+    const events = convertMultiAgentLog({ history: [{ role: 'human', content: 'Hi' }, { role, content: 'a' }, { role: padded, content: 'b' }] }, { sessionId: 'hostile' });
+    expect(events.slice(1).map((event) => event.type === 'message' ? 'human' : event.agent?.length)).toEqual(['human', role.length, 'Orchestrator'.length]);
+  });
+
   it('lets the caller name the main agent', () => {
     const events = convertMultiAgentLog(AG2, { sessionId: 'awning', mainAgent: 'Verification_Expert' });
     expect(events.filter((event) => event.type === 'llm.call').map((event) => event.agent)).toEqual(['Verification_Expert']);
