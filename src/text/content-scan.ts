@@ -1,7 +1,7 @@
 import { forEachToken, normalizeId } from './tokens.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
-import { combine, hashString } from './hash.js';
+import { combine, finalize, hashString } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
@@ -95,6 +95,9 @@ for (let code = 0; code < 128; code += 1) {
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
 }
 const MASKED = 0x5bd1e995;
+/** `hashString` seeds: a string leaf (and a key) and a number leaf with the same text hash apart. */
+const STRING_SEED = 0x811c9dc5;
+const NUMBER_SEED = 0x3c6ef372;
 const TRUE_HASH = 0x27d4eb2f;
 const FALSE_HASH = 0x165667b1;
 const NULL_HASH = 0x61c88647;
@@ -210,6 +213,8 @@ class ContentScanner {
   private chunks: Chunk[] = [];
   private nextChunk = 0;
   private leafHash = 0;
+  /** `tokenizeAscii`'s hash of the text it last read whole (FNV-1a state, not finalized). */
+  private asciiHash = 0;
   private text: string | undefined;
   private position = 0;
   private rootValue: unknown;
@@ -360,9 +365,9 @@ class ContentScanner {
     const known = (this.keyInfos ??= new Map());
     let info = known.get(key);
     if (info === undefined) {
-      info = { hash: hashString(key), kind: keyClass(key), idName: idName(key), normalized: undefined, remembered: known.size < 4_096 };
+      const hash = this.tokenize(key, STRING_SEED);
+      info = { hash, kind: keyClass(key), idName: idName(key), normalized: undefined, remembered: known.size < 4_096 };
       if (info.remembered) known.set(key, info);
-      this.tokenize(key);
       // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
       if (PROSE.test(key)) this.addString(key);
     }
@@ -390,9 +395,9 @@ class ContentScanner {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
     } else {
-      this.tokenize(text);
+      const textHash = this.tokenize(text, typeof value === 'number' ? NUMBER_SEED : STRING_SEED);
       // As isVolatile(key, value): noise by its key, or by its look unless its key names an entity.
-      const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : hashString(text, typeof value === 'number' ? 0x3c6ef372 : 0x811c9dc5);
+      const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : textHash;
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
     }
     if (key === undefined || slot.depth > this.options.maxDepth) return;
@@ -455,19 +460,19 @@ class ContentScanner {
   /** One chunk: string fields for the injection rules, or a slice of a long leaf (its tokens and hash). */
   private process(chunk: Chunk): void {
     const { text } = chunk;
-    if (chunk.leafPath !== undefined) {
-      this.leafHash = hashString(text, this.leafHash === 0 ? 0x811c9dc5 : this.leafHash);
-      if (chunk.last) {
-        this.hash = (this.hash + combine(chunk.leafPath, this.leafHash)) | 0;
-        this.leafHash = 0;
-      }
-    }
     if (chunk.strings) {
       const injection = this.options.injection;
       if (injection && this.injections.length < MAX_INJECTIONS) this.stringFindings(injection.scan(text), chunk.overlap ?? 0, text.length);
       return;
     }
-    this.tokenize(text);
+    const sliceHash = this.tokenize(text, this.leafHash === 0 ? STRING_SEED : this.leafHash);
+    if (chunk.leafPath !== undefined) {
+      this.leafHash = sliceHash;
+      if (chunk.last) {
+        this.hash = (this.hash + combine(chunk.leafPath, this.leafHash)) | 0;
+        this.leafHash = 0;
+      }
+    }
   }
 
   /**
@@ -489,34 +494,39 @@ class ContentScanner {
   }
 
   /**
-   * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them. ASCII
-   * text is read by character code, lower-cased and hashed as it is read: a plain token already kept
-   * (most of a large result's words) is found in place, never sliced out.
+   * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them; returns
+   * the text's hash, `hashString(text, seed)`. ASCII text is read by character code once: lower-cased
+   * and hashed per token as it is read (a plain token already kept, most of a large result's words, is
+   * found in place, never sliced out), and hashed whole in the same pass.
    */
-  private tokenize(text: string): void {
+  private tokenize(text: string, seed: number): number {
     const dropped = this.dropped;
-    if (this.tokenizeAscii(text)) return;
+    if (this.tokenizeAscii(text, seed)) return finalize(this.asciiHash);
     // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
     // met again in the same order (kept once); drops are met again too, so their count is put back first.
     this.dropped = dropped;
     forEachToken(text, (token) => this.addToken(token));
+    return hashString(text, seed);
   }
 
-  /** The tokenizer for ASCII text, by character code; false (at the first character that is not ASCII) for other text. */
-  private tokenizeAscii(text: string): boolean {
+  /**
+   * The tokenizer for ASCII text, by character code; false (at the first character that is not ASCII)
+   * for other text. Leaves the FNV-1a state of the whole text from `seed` in `asciiHash`.
+   */
+  private tokenizeAscii(text: string, seed: number): boolean {
     const length = text.length;
+    let whole = seed | 0;
     let index = 0;
     while (index < length) {
       let code = text.charCodeAt(index);
       let kind = TOKEN_CHARS[code]!;
-      if (kind === 0) {
+      if (kind === 3) return false;
+      if (kind !== 1) {
+        // Not in a token; edge punctuation (`.`, `-`, `@`, `#`) before the first letter or digit is trimmed, as normalizeId does.
+        whole = Math.imul(whole ^ code, 0x01000193);
         index += 1;
         continue;
       }
-      // Edge punctuation (`.`, `-`, `@`, `#`) before the first letter or digit is trimmed, as normalizeId does.
-      while (kind === 2 && ++index < length) kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
-      if (kind === 3) return false;
-      if (kind !== 1) continue;
       // One read per character: the hash (of the lower-cased token) is taken as the run is read, and the
       // token ends at its last letter or digit, so edge punctuation after it is trimmed too.
       const start = index;
@@ -527,6 +537,7 @@ class ContentScanner {
       let dottedBeforeEnd = false;
       let upper = false;
       for (;;) {
+        whole = Math.imul(whole ^ code, 0x01000193);
         if (kind === 1) {
           if (code >= 65 && code <= 90) {
             code += 32;
@@ -542,6 +553,7 @@ class ContentScanner {
         }
         if (++index >= length) break;
         kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
+        // (The character that ends the token is read again, and hashed, by the outer loop.)
         if (kind === 0) break;
         // (A letter outside ASCII may continue the token: the Unicode-aware tokenizer reads this text.)
         if (kind === 3) return false;
@@ -558,6 +570,7 @@ class ContentScanner {
         if (normalized !== undefined && normalized !== token) this.addToken(normalized);
       }
     }
+    this.asciiHash = whole;
     return true;
   }
 
