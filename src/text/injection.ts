@@ -16,6 +16,7 @@
  */
 import { normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
+import { markdownExfiltration } from './markdown-exfiltration.js';
 
 /** How sure a finding is: `high` (a rule or detector that rarely misfires) or `low` (a weaker signal). */
 export type InjectionConfidence = 'high' | 'low';
@@ -46,10 +47,6 @@ const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guideline
 const SECRETS =
   '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
 const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
-/** URL parts built to be filled with data: `?q={conversation}`, `&d=[DATA]`, `=<secret>`, `=$SECRET`, `=%s`, `/{chat_history}`. */
-const DATA_WORD = '(?:conversation|chat|history|summary|secret|password|token|key|data|memory|context|message|email|user|prompt|info|content|credential|code)';
-const PLACEHOLDER = `(?:[?&][\\w.-]{1,40}=(?:\\{[^}\\s]{1,40}\\}|\\[[A-Za-z_ -]{3,40}\\]|<[A-Za-z_ -]{3,40}>|\\$[A-Z_]{3,}|%s)|/\\{[^}\\s/]{0,20}${DATA_WORD}[^}\\s/]{0,20}\\})`;
-
 const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
@@ -68,7 +65,6 @@ const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`],
   ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
-  ['exfiltration_markup', `!?\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s?]{0,512}?(?:\\?[^)\\s]{0,512}?)?${PLACEHOLDER}`],
   ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`],
   ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
   [
@@ -94,7 +90,6 @@ const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
   ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
   ['send_secret', `(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2})\\b(?:send|forward|e-?mail|share|post|transfer|give)\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`],
   ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`],
-  ['exfiltration_markup_data', `!\\[[^\\]\\n]{0,200}\\]\\(\\s*<?https?://[^)\\s]{0,512}?[?&][\\w.-]{1,40}=[A-Za-z0-9+/_%=-]{48,}`],
   // Other languages: "ignore the previous instructions" and "the assistant must".
   ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`],
   ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`],
@@ -124,8 +119,11 @@ export const POISONING_RULES: ReadonlySet<string> = new Set([
   'hidden_unicode_tags', 'variation_selector_smuggling',
 ]);
 
+/** Findings of the passes of their own (not tier rules): hidden characters and Markdown exfiltration markup. */
+const OWN_PASSES = new Set(['hidden_unicode_tags', 'variation_selector_smuggling', 'exfiltration_markup', 'exfiltration_markup_data']);
+
 for (const kind of POISONING_RULES) {
-  if (![...HIGH, ...LOW].some(([rule]) => rule === kind) && kind !== 'hidden_unicode_tags' && kind !== 'variation_selector_smuggling') throw new Error(`poisoning rule ${kind}: no injection rule has this name`);
+  if (![...HIGH, ...LOW].some(([rule]) => rule === kind) && !OWN_PASSES.has(kind)) throw new Error(`poisoning rule ${kind}: no injection rule has this name`);
 }
 
 /** Words for the anchor pass, as a regular-expression alternation (only `s?`, `[sz]` and `\.` as syntax). */
@@ -351,6 +349,8 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
       if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
     }
+    // Markdown exfiltration markup reads each URL whole, however long: not in windows.
+    markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
     const windows = anchorWindows(text, base64);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);
