@@ -18,16 +18,9 @@ import { normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 
-/** How sure a finding is: `high` (a rule or detector that rarely misfires) or `low` (a weaker signal). */
-export type InjectionConfidence = 'high' | 'low';
+import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
-/** One injection attempt found in content: what matched, where, and how sure. */
-export interface InjectionFinding {
-  kind: string;
-  excerpt: string;
-  index: number;
-  confidence: InjectionConfidence;
-}
+export type { InjectionConfidence, InjectionFinding };
 
 /** A gap inside one sentence (it may cross a line break: fields of one result are read together). */
 const GAP = '[^.!?]{0,60}?';

@@ -6,7 +6,7 @@
  * was never read whole. Here every URL is read to its end, however long, and the whole text costs one
  * pass: each URL's end is found once, and each URL is searched at most once per rule.
  */
-import type { InjectionFinding } from './injection.js';
+import type { InjectionFinding } from './injection-finding.js';
 
 /** Link text between `[` and `](`, as Markdown renderers read it: one line, and this long at most. */
 const MAX_LINK_TEXT = 200;
