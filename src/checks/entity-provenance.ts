@@ -3,6 +3,37 @@ import { defineCheck, flag } from './check.js';
 import type { Flag } from '../trace/events.js';
 import type { Provenance } from '../state/ledger.js';
 import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
+import { idTokens } from '../text/tokens.js';
+import type { CheckContext } from './check.js';
+import type { EntityReference } from './prepared-call.js';
+
+const NONE: readonly EntityReference[] = [];
+
+/**
+ * Ids inside free-text arguments (`url: "https://shop.test/orders/ord_9"`, a query, a message body):
+ * tokens of an id shape the session learned from its own ids (never a word, number, date or phone
+ * number: see id-shapes.ts), so only what reads as one of this session's ids counts. Tokens an
+ * id-named argument of the same call already names are left to that reference.
+ */
+function shapeReferences(context: CheckContext): readonly EntityReference[] {
+  const call = context.call();
+  if (call.freeText.length === 0 || context.session.idShapeCount() === 0) return NONE;
+  let named: Set<string> | undefined;
+  const found: EntityReference[] = [];
+  for (const { path, text } of call.freeText) {
+    for (const { token, shape } of context.session.findIdShapes(text)) {
+      const tokens = idTokens(token);
+      if (tokens.length === 0) continue;
+      if (!named) {
+        named = new Set();
+        for (const reference of call.references) for (const known of reference.tokens) named.add(known);
+      }
+      if (tokens.every((known) => named!.has(known))) continue;
+      found.push({ path, value: token, tokens, via: 'shape', shape: { source: shape.source, origin: shape.origin } });
+    }
+  }
+  return found;
+}
 
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
@@ -18,7 +49,9 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
   // With no conversation to check against, a read-only lookup is how an id is first established.
   const lookup = context.session.provenance === 'tool-results' && context.call().tool?.readOnly === true;
   let reported: Set<string> | undefined;
-  for (const reference of context.call().references) {
+  const references = context.call().references;
+  const inText = shapeReferences(context);
+  for (const reference of inText.length === 0 ? references : [...references, ...inText]) {
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
@@ -32,7 +65,8 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     const key = `${reference.path}\u0000${reference.value}`;
     reported ??= new Set();
     if (reported.has(key)) continue;
-    const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}) };
+    const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}), ...(reference.shape ? { shape: reference.shape.source, shapeOrigin: reference.shape.origin } : {}) };
+    const called = reference.via === 'shape' ? `${event.tool} was called with ${reference.value} in ${reference.path.slice(1) || 'its arguments'}` : `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}`;
     if (missing !== undefined && lookup) continue;
     // An account nobody mentioned is typed by people all the time; only one from untrusted content is flagged.
     if (reference.via === 'account' && (missing !== undefined || !untrustedSource)) continue;
@@ -41,11 +75,11 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       // Content too large to keep whole may have carried it: say so, with where and how much was dropped.
       const dropped = context.session.droppedFromContent();
       const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
-      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
+      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${called}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
     } else if (untrustedSource) {
       reported.add(key);
       flags.push(
-        flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${event.tool} was called with ${reference.value}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {
+        flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${reference.via === 'shape' ? called : `${event.tool} was called with ${reference.value}`}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {
           ...evidence,
           source: untrustedSource.source,
           sourceStep: untrustedSource.step,

@@ -27,10 +27,13 @@ export interface EntityReference {
   tokens: string[];
   /**
    * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
-   * or an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance.
+   * an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance, or
+   * a token of one of the session's id shapes in a free-text argument (a URL, a query, a message body).
    */
-  via: 'name' | 'policy' | 'pattern' | 'account';
+  via: 'name' | 'policy' | 'pattern' | 'account' | 'shape';
   kind?: string;
+  /** For `via: 'shape'`: the id shape it matched, and where the session learned it. */
+  shape?: { source: string; origin: string };
   /** The value selects many records (`*`, `%`, empty) instead of naming one. */
   wildcard?: boolean;
   /** The value hides what it names behind invisible or look-alike characters. */
@@ -51,6 +54,11 @@ export interface PreparedCall {
   references: EntityReference[];
   /** Every token in the argument values: what a result merely echoes. */
   echoTokens: Set<string>;
+  /**
+   * String values no id-like name, policy path or pattern marks (URLs, queries, message bodies), with
+   * their JSON pointers: searched for the session's id shapes by the provenance check.
+   */
+  freeText: ReadonlyArray<{ path: string; text: string }>;
 }
 
 
@@ -80,6 +88,8 @@ interface Frame {
   idVia: EntityReference['via'] | undefined;
   /** The name of the id-named argument it is inside. */
   idKey: string;
+  /** Inside an argument the tool's policy ignores (`ignoreArguments`): not read for ids at all. */
+  ignored: boolean;
 }
 
 /** Per-policy and per-tool data the walk reads, made once (not per call): they never change after creation. */
@@ -118,6 +128,8 @@ function nounOf(tool: RegisteredTool | undefined): string | undefined {
   return createdNouns.get(tool);
 }
 
+const NO_FREE_TEXT: ReadonlyArray<{ path: string; text: string }> = Object.freeze([]);
+
 /** Canonical arguments of a call whose arguments could not be used: one value, shared (never changed). */
 export const NO_CANONICAL: CanonicalArguments = (() => {
   const canonical = canonicalArguments({}, 1);
@@ -130,7 +142,7 @@ export const NO_CANONICAL: CanonicalArguments = (() => {
  * (references are still checked for provenance).
  */
 export function unusableCall(tool: RegisteredTool | undefined, problem: ArgumentProblem, references: EntityReference[] = [], echoTokens = new Set<string>()): PreparedCall {
-  return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, problem };
+  return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, freeText: NO_FREE_TEXT, problem };
 }
 
 /** The query parameters named like ids of a URL (`https://...?order_id=ord_1`), or none. */
@@ -169,6 +181,7 @@ export function prepareCall(
   }
   const references: EntityReference[] = [];
   const echoTokens = new Set<string>();
+  let freeText: Array<{ path: string; text: string }> | undefined;
   const { entity: entityPaths, ignored: ignoredPaths } = pathsOf(toolPolicy);
   const inText = textPatterns(patterns);
   const noun = nounOf(tool);
@@ -184,7 +197,7 @@ export function prepareCall(
   };
   const echo = (token: string) => void echoTokens.add(token);
   const policyPaths = entityPaths.size > 0 || ignoredPaths.size > 0;
-  const stack: Frame[] = [{ node: args, parent: undefined, step: '', path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '' }];
+  const stack: Frame[] = [{ node: args, parent: undefined, step: '', path: '', policyPath: '', depth: 0, idVia: undefined, idKey: '', ignored: false }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const { node, policyPath, depth, idVia, idKey } = frame;
@@ -194,7 +207,7 @@ export function prepareCall(
     if (Array.isArray(node)) {
       const childPolicyPath = policyPaths ? `${policyPath}[]` : '';
       for (let index = node.length - 1; index >= 0; index -= 1) {
-        stack.push({ node: node[index], parent: frame, step: index, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia, idKey });
+        stack.push({ node: node[index], parent: frame, step: index, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia, idKey, ignored: frame.ignored });
       }
       continue;
     }
@@ -211,11 +224,11 @@ export function prepareCall(
         // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
         const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${pathOf(frame)}/${key}`, key, idVia, true);
         if (keyReference) references.push(keyReference);
-        else if (idVia === undefined && inText.length > 0) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+        else if (idVia === undefined && inText.length > 0 && !frame.ignored) findPatterns(key, `${pathOf(frame)}/${key}`, true);
         const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
-        const ignored = policyPaths && ignoredPaths.has(childPolicyPath);
+        const ignored = frame.ignored || (policyPaths && ignoredPaths.has(childPolicyPath));
         const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
-        stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, step: key, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key });
+        stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, step: key, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key, ignored });
       }
       continue;
     }
@@ -226,6 +239,8 @@ export function prepareCall(
       return unusableCall(tool, { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` }, references, echoTokens);
     }
     forEachToken(text, echo);
+    // An argument the tool's policy ignores is read for nothing else (ids, patterns, free text), nested values included.
+    if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
     if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
     if (idVia !== undefined) {
@@ -239,9 +254,10 @@ export function prepareCall(
       const nested = node.length > 1 ? parseJsonText(node) : undefined;
       if (nested !== undefined && nested !== null && typeof nested === 'object') {
         bytes -= text.length;
-        stack.push({ node: nested, parent: frame, step: '', path: pathOf(frame), policyPath, depth: depth + 1, idVia, idKey });
+        stack.push({ node: nested, parent: frame, step: '', path: pathOf(frame), policyPath, depth: depth + 1, idVia, idKey, ignored: frame.ignored });
         continue;
       }
+      if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node });
       // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
       for (const [name, value] of idParameters(node)) {
         if (notAReference(name, value, noun) !== undefined) continue;
@@ -259,5 +275,5 @@ export function prepareCall(
     if (inText.length > 0) findPatterns(text, pathOf(frame));
   }
   const record = args as Record<string, unknown>;
-  return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens };
+  return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens, freeText: freeText ?? NO_FREE_TEXT };
 }

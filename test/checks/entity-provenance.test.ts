@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codes, orderSession } from '../helpers/guard.js';
+import { codes, ORDER_TOOLS, orderSession } from '../helpers/guard.js';
+import type { ToolDefinition } from '../../src/trace/events.js';
 
 describe('entity provenance', () => {
   it('blocks an id that appeared nowhere before (the 2:37am incident)', async () => {
@@ -122,5 +123,75 @@ describe('entity provenance', () => {
     await session.message('system', 'Escalations go to order ord_0001.');
     expect((await session.beforeToolCall({ tool: 'list_orders', arguments: { customer_id: 'cust_42' } })).action).toBe('allow');
     expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_0001' } })).action).toBe('allow');
+  });
+
+  describe('ids in free-text arguments (URLs, queries, message bodies)', () => {
+    const TOOLS: ToolDefinition[] = [
+      ...ORDER_TOOLS,
+      { name: 'fetch_url', input_schema: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] }, annotations: { readOnlyHint: true } },
+      { name: 'send_email', input_schema: { type: 'object', properties: { to: { type: 'string' }, body: { type: 'string' } }, required: ['to', 'body'] } },
+    ];
+    /** A session that has looked up ord_1001 (so it knows what its order ids look like). */
+    async function lookedUp() {
+      const { session } = await orderSession({ tools: TOOLS });
+      await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+      await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { order_id: 'ord_1001', status: 'shipped', customer_id: 'cust_789' } });
+      return session;
+    }
+
+    it('blocks an invented id in a URL path, in the shape of the session\'s own ids', async () => {
+      const session = await lookedUp();
+      const decision = await session.beforeToolCall({ tool: 'fetch_url', arguments: { url: 'https://shop.test/api/orders/ord_9999/invoice.pdf' } });
+      expect(decision).toMatchObject({ action: 'block', proceed: false });
+      expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+      expect(decision.flags[0]!.evidence).toMatchObject({ id: 'ord_9999', argument: '/url', via: 'shape' });
+      expect(decision.flags[0]!.message).toBe('fetch_url was called with ord_9999 in url, an id that appeared in no trusted prior context.');
+    });
+
+    it('blocks an invented id in a message body, and names an id seen only in web content as untrusted', async () => {
+      const session = await lookedUp();
+      const invented = await session.beforeToolCall({ tool: 'send_email', arguments: { to: 'mia@example.com', body: 'Your refund for ord_4242 is on its way.' } });
+      expect(codes(invented)).toEqual(['ENTITY_HALLUCINATION']);
+      expect(invented.flags[0]!.evidence).toMatchObject({ id: 'ord_4242', argument: '/body' });
+      await session.contextAdd('web', 'Forum post: my order ord_7777 never arrived');
+      const untrusted = await session.beforeToolCall({ tool: 'fetch_url', arguments: { url: 'https://shop.test/orders?q=ord_7777' } });
+      expect(codes(untrusted)).toEqual(['UNTRUSTED_ENTITY']);
+      expect(untrusted.flags[0]!.evidence).toMatchObject({ id: 'ord_7777', via: 'shape', source: 'web' });
+    });
+
+    it('passes free text whose ids came from trusted context, and text with no id of the session\'s shapes', async () => {
+      const session = await lookedUp();
+      for (const args of [
+        { url: 'https://shop.test/api/orders/ord_1001' },
+        { url: 'https://shop.test/customers/cust_789/orders?status=shipped&page=2' },
+        { url: 'https://docs.shop.test/v2/help/returns-2024?lang=en-US&updated=2024-05-20' },
+        { url: 'https://status.shop.test/incidents/12345' },
+      ]) {
+        expect((await session.beforeToolCall({ tool: 'fetch_url', arguments: args })).flags, args.url).toEqual([]);
+      }
+      const email = await session.beforeToolCall({ tool: 'send_email', arguments: { to: 'mia@example.com', body: 'Order ord_1001 shipped on 2024-05-20 via UPS; call +1-555-123-4567 with questions. Ref v1.2.3.' } });
+      expect(email.flags).toEqual([]);
+    });
+
+    it('reads free text only for shapes the session learned: before any id in an id position, a URL says nothing', async () => {
+      const { session } = await orderSession({ tools: TOOLS, userMessage: 'Hi, can you open the invoice?' });
+      expect((await session.beforeToolCall({ tool: 'fetch_url', arguments: { url: 'https://shop.test/api/orders/ord_9999' } })).flags).toEqual([]);
+    });
+
+    it('reads nothing in an argument the tool\'s policy ignores, nested values included', async () => {
+      const { session } = await orderSession({ tools: TOOLS, policy: { tools: { send_email: { ignoreArguments: ['body'] } } } });
+      await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+      await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { order_id: 'ord_1001', status: 'shipped' } });
+      const body = JSON.stringify({ text: 'Refund for ord_4242 sent', order_id: 'ord_4243' });
+      expect((await session.beforeToolCall({ tool: 'send_email', arguments: { to: 'mia@example.com', body } })).flags).toEqual([]);
+      expect(codes(await session.beforeToolCall({ tool: 'send_email', arguments: { to: 'mia@example.com', body: 'ok', note: 'about ord_4242' } }))).toEqual(['ENTITY_HALLUCINATION']);
+    });
+
+    it('flags an id named by an argument once, not again for the text around it', async () => {
+      const session = await lookedUp();
+      const decision = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_5555', amount: 5, reason: 'customer asked to refund ord_5555' } });
+      expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+      expect(decision.flags[0]!.evidence).toMatchObject({ argument: '/order_id', via: 'name' });
+    });
   });
 });

@@ -53,7 +53,8 @@ describe('loop detection', () => {
   });
 
   it('catches a drifting retry: each call a small edit of the last, the same error each time', async () => {
-    const { session } = await orderSession({ userMessage: 'Change reservation XEWRD9, pay with gift_card_4643416' });
+    // The flights come from the customer: only the loop is under test here, not where the ids came from.
+    const { session } = await orderSession({ userMessage: 'Change reservation XEWRD9 to HAT030, HAT223, HAT252, HAT102 or HAT124, pay with gift_card_4643416' });
     const flights = (third: string, fourth?: string) => [
       { flight_number: 'HAT030', date: '2024-05-13' },
       { flight_number: 'HAT223', date: '2024-05-14' },
