@@ -24,7 +24,11 @@ export interface ContentScan {
   /** Values found under id-named keys (`order_id`, `id`, `userIds`): examples of the session's id shapes. */
   idValues: string[];
   injections: InjectionFinding[];
-  /** The content's string fields joined by line breaks, in document order: what injection rules and detectors read (joined on first read). */
+  /**
+   * The content's string fields joined by line breaks, in document order, up to MAX_TEXT_CHARS characters
+   * (a prefix of the whole): what injection detectors read (joined on first read). The injection rules
+   * read every field, in chunks, as the scan goes.
+   */
   text: string;
   /** The value with JSON-in-a-string expanded (tool results often arrive as JSON text); parsed on first read for large text. */
   parsed: unknown;
@@ -59,6 +63,8 @@ export function normalizeKey(key: string): string {
 export const MAX_CONTENT_TOKENS = 10_000;
 
 const MAX_ID_VALUES = 256;
+/** Characters of the string fields `ContentScan.text` keeps: twice what a detector is given (32,768). */
+export const MAX_TEXT_CHARS = 65_536;
 const MAX_INJECTIONS = 16;
 /**
  * Characters each string chunk repeats from the end of the one before: longer than any injection
@@ -202,10 +208,15 @@ class ContentScanner {
   /** Lexer: the key last read at each depth and member position (`depth * KEY_POSITIONS + position`). */
   private lexedKeys: Array<{ key: string; info: KeyInfo } | undefined> | undefined;
   private readonly here: Slot = { key: undefined, info: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
-  /** String fields, in document order: injection rules read them joined by line breaks, so a split instruction is still seen. */
+  /** String fields not yet sealed into a chunk for the injection rules (which read them joined by line breaks, so a split instruction is still seen). */
   private readonly strings: string[] = [];
-  private stringsSealed = 0;
   private stringChars = 0;
+  /**
+   * The start of the string fields joined, for `text` (what detectors read): at most MAX_TEXT_CHARS. Keeping
+   * every field of a 10 MB result alive until the scan ends made each young-generation GC copy them all.
+   */
+  private readonly textParts: string[] = [];
+  private textChars = 0;
   /** The end of the last string chunk: the next one starts with it, so a rule match across the cut is whole in one of them. */
   private stringsTail = '';
   /** Findings of the last string chunk (`kind@position`, positions counted from its overlap's start): met again in the overlap, not kept twice. */
@@ -266,7 +277,7 @@ class ContentScanner {
     const root = this.rootValue;
     let parsed: unknown;
     let parsedRead = false;
-    const strings = this.strings;
+    const strings = this.textParts;
     let joined: string | undefined;
     const list = this.table.tokens;
     let tokens: Set<string> | undefined;
@@ -424,14 +435,19 @@ class ContentScanner {
   private addString(text: string): void {
     this.strings.push(text);
     this.stringChars += text.length + 1;
+    if (this.textChars < MAX_TEXT_CHARS) {
+      const room = MAX_TEXT_CHARS - this.textChars;
+      this.textParts.push(text.length > room ? text.slice(0, room) : text);
+      this.textChars += Math.min(text.length, room) + 1;
+    }
     if (this.stringChars >= CHUNK_CHARS) this.sealStrings();
   }
 
   /** The string fields not yet checked for injections, as one chunk (a long field in slices). */
   private sealStrings(): void {
-    if (this.stringsSealed >= this.strings.length) return;
-    const text = this.strings.slice(this.stringsSealed).join('\n');
-    this.stringsSealed = this.strings.length;
+    if (this.strings.length === 0) return;
+    const text = this.strings.join('\n');
+    this.strings.length = 0;
     this.stringChars = 0;
     for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) {
       // Fields go on joined by a line break across chunks, as inside one; a long field cut in two goes on as it is.
@@ -762,8 +778,9 @@ class ContentScanner {
     this.idValues.length = 0;
     this.injections.length = 0;
     this.strings.length = 0;
-    this.stringsSealed = 0;
     this.stringChars = 0;
+    this.textParts.length = 0;
+    this.textChars = 0;
     this.stringsTail = '';
     this.tailFindings = undefined;
     this.truncated = false;

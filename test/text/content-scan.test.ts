@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanContent, scanContentSliced, type ScanOptions } from '../../src/text/content-scan.js';
+import { MAX_TEXT_CHARS, scanContent, scanContentSliced, type ScanOptions } from '../../src/text/content-scan.js';
 import { scanContent as scanBefore } from './reference/content-scan-before.js';
 import { createInjectionScanner } from '../../src/text/injection.js';
 
@@ -127,5 +127,18 @@ describe('content scan', () => {
     expect(scan.tokens.size).toBe(100);
     expect(scan.truncated).toBe(true);
     expect(scan.droppedTokens).toBe(400);
+  });
+
+  it('keeps the start of the string fields for detectors, not all of them, and still reads every field for the rules', async () => {
+    const value = records(20_000);
+    for (const input of [value, JSON.stringify(value)]) {
+      const scan = await scanContentSliced(input, options);
+      expect(scan.text.length).toBeLessThanOrEqual(MAX_TEXT_CHARS);
+      expect(scan.text.length).toBeGreaterThan(MAX_TEXT_CHARS - 200);
+      expect(scan.text.startsWith('ord_0\ncust_789\nReplaces ord_7; carrier ref UPS-0, "fragile".\nDelivered.\nord_1\n')).toBe(true);
+      // The injection near the end, megabytes past what `text` keeps, is still found.
+      expect(scan.injections.map((finding) => finding.kind)).toContain('override_instructions');
+    }
+    expect(scanContent({ a: 'short', b: ['fields', 'kept whole'] }, options).text).toBe('short\nfields\nkept whole');
   });
 });
