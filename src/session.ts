@@ -307,12 +307,26 @@ export class GuardSession {
 
   /**
    * Tools held back because their definitions carry instructions aimed at the model (tool poisoning,
-   * `change: injection`): leave them out of the tools a model call is shown. The adapters do.
+   * `change: injection`): leave them out of the tools a model call is shown (`shownTools` does).
    */
   poisonedTools(): ReadonlySet<string> {
     const poisoned = new Set<string>();
     for (const [name, pending] of this.state.pendingDefinitions) if (pending.change === 'injection') poisoned.add(name);
     return poisoned;
+  }
+
+  /**
+   * The tools a model call may be shown: `tools` (each named by its `name`) without those held back for
+   * tool poisoning (`poisonedTools()`); the same array when none of them is. The adapters filter with it.
+   */
+  shownTools<T>(tools: readonly T[]): readonly T[] {
+    if (tools.length === 0 || this.state.pendingDefinitions.size === 0) return tools;
+    const poisoned = this.poisonedTools();
+    const held = (tool: T) => {
+      const name = (tool as { name?: unknown }).name;
+      return typeof name === 'string' && poisoned.has(name);
+    };
+    return poisoned.size === 0 || !tools.some(held) ? tools : tools.filter((tool) => !held(tool));
   }
 
   /** Lift a pause: later calls are decided normally again. */

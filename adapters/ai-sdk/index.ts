@@ -101,13 +101,12 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
   const feed = new MessageFeed();
   /** The call's tools without those whose definitions carry instructions aimed at the model (tool poisoning): it never reads them. */
   const withoutPoisoned = async (params: CallOptions): Promise<CallOptions> => {
-    const tools = params.tools as ReadonlyArray<{ name?: string }> | undefined;
+    const tools = params.tools as readonly unknown[] | undefined;
     if (tools === undefined || tools.length === 0) return params;
     // The tools' definitions reach the session when guardTools lists them: wait for that first.
     await listed.get(session);
-    const poisoned = session.poisonedTools();
-    if (poisoned.size === 0 || !tools.some((tool) => tool.name !== undefined && poisoned.has(tool.name))) return params;
-    return { ...params, tools: tools.filter((tool) => tool.name === undefined || !poisoned.has(tool.name)) } as CallOptions;
+    const shown = session.shownTools(tools);
+    return shown === tools ? params : ({ ...params, tools: shown } as CallOptions);
   };
   const requestOf = (params: CallOptions, model: { modelId: string }): ModelRequestInput => ({
     model: model.modelId,

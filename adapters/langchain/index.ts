@@ -98,8 +98,9 @@ export function wardenMiddleware(session: GuardSession) {
     wrapModelCall: async (original, handler) => {
       await defineAll(original.tools ?? []);
       // A tool whose definition carries instructions aimed at the model (tool poisoning) is not shown to it.
-      const poisoned = session.poisonedTools();
-      const request = poisoned.size === 0 ? original : { ...original, tools: (original.tools ?? []).filter((tool) => !poisoned.has((tool as { name?: string }).name ?? '')) };
+      const tools = original.tools ?? [];
+      const shown = session.shownTools(tools);
+      const request = shown === tools ? original : { ...original, tools: [...shown] };
       const maxOutputTokens = maxTokensOf(request.model);
       const outcome = await session.guardModelCall(
         { model: modelNameOf(request.model), messages: conversationOf(request.systemMessage, request.messages), feed, ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) },

@@ -106,9 +106,8 @@ export class GuardedModel implements Model {
     if (request.tools.length === 0) return request;
     // The agent's tools reach the session when guardAgent lists them: wait for that first.
     await listed.get(this.session);
-    const poisoned = this.session.poisonedTools();
-    if (poisoned.size === 0 || !request.tools.some((tool) => poisoned.has(tool.name))) return request;
-    return { ...request, tools: request.tools.filter((tool) => !poisoned.has(tool.name)) };
+    const shown = this.session.shownTools(request.tools);
+    return shown === request.tools ? request : { ...request, tools: [...shown] };
   }
 
   async getResponse(original: ModelRequest): Promise<ModelResponse> {

@@ -142,8 +142,14 @@ describe("tool poisoning in the guard's own tools (createGuard({ tools }), often
     // The adapters list the same tools again (`defineTools`): nothing new to flag, nothing released.
     expect(codes(await session.defineTools([...ORDER_TOOLS, poisoned]))).toEqual([]);
     expect((await session.beforeToolCall({ tool: 'add', arguments: { a: 2 } })).proceed).toBe(false);
+    // What a model call is shown: the held tool left out, a tool without a name kept, a clean list returned as it is.
+    const listed = [{ name: 'get_order' }, { name: 'add' }, { type: 'web_search' }];
+    expect(session.shownTools(listed)).toEqual([{ name: 'get_order' }, { type: 'web_search' }]);
+    const clean = [{ name: 'get_order' }, { name: 'search' }];
+    expect(session.shownTools(clean)).toBe(clean);
     await session.acceptDefinitions(['add']);
     expect(codes(await session.beforeToolCall({ tool: 'add', arguments: { a: 3 } }))).toEqual([]);
+    expect(session.shownTools(listed)).toBe(listed);
   });
 
   it('replay of the recorded session flags the same definition at the same step', async () => {
