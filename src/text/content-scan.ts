@@ -120,16 +120,6 @@ function normalizedKey(key: string): string {
   return normalized;
 }
 
-const idNames = new Map<string, boolean>();
-function idName(key: string): boolean {
-  let known = idNames.get(key);
-  if (known === undefined) {
-    known = isIdName(key);
-    if (idNames.size < 4_096) idNames.set(key, known);
-  }
-  return known;
-}
-
 /** What the scan needs to know of a member key, worked out once per key and scan. */
 interface KeyInfo {
   hash: number;
@@ -377,7 +367,7 @@ class ContentScanner {
     let info = known.get(key);
     if (info === undefined) {
       const hash = this.tokenize(key, STRING_SEED);
-      info = { hash, kind: keyClass(key), idName: idName(key), normalized: undefined, remembered: known.size < 4_096 };
+      info = { hash, kind: keyClass(key), idName: isIdName(key), normalized: undefined, remembered: known.size < 4_096 };
       if (info.remembered) known.set(key, info);
       // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
       if (PROSE.test(key)) this.addString(key);
@@ -735,7 +725,7 @@ class ContentScanner {
     if (level.array) return this.fill(level.key, level.info, level.parentKey, level.depth + 1, combine(level.pathHash, level.index), level.index);
     const member = level.member ?? '';
     // (A value before any key, in text that is not quite JSON: an empty key with hash 0, as before.)
-    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: idName(''), normalized: undefined, remembered: false };
+    const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: isIdName(''), normalized: undefined, remembered: false };
     return this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member);
   }
 

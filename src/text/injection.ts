@@ -17,6 +17,7 @@
 import { normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
+import { codeUnits } from './code-units.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -137,8 +138,8 @@ const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-
 const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
 const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
 
-/** By ASCII code, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark starts with, 4 a base64 character. */
-const ANCHOR_CHARS = new Uint8Array(128);
+/** By UTF-16 code unit, bits: 1 a word character (`\\b` reads `[A-Za-z0-9_]`), 2 a character a mark starts with, 4 a base64 character. */
+const ANCHOR_CHARS = new Uint8Array(65_536);
 for (let code = 0; code < 128; code += 1) {
   const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
   if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
@@ -181,13 +182,14 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
  */
 function anchorCandidates(text: string, base64?: Array<[number, number]>): number[] {
   const found: number[] = [];
-  const length = text.length;
+  const codes = codeUnits(text);
+  const length = codes.length;
   let wordStart = -1;
   let hash = 0;
   let runStart = 0;
   for (let index = 0; ; index += 1) {
-    const code = index < length ? text.charCodeAt(index) : 0;
-    const kind = code < 128 ? ANCHOR_CHARS[code]! : 0;
+    const code = index < length ? codes[index]! : 0;
+    const kind = ANCHOR_CHARS[code]!;
     if ((kind & 1) !== 0) {
       if (wordStart < 0) {
         wordStart = index;
@@ -196,12 +198,12 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>): numbe
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
       const key = hash >>> 16;
-      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(text, wordStart, index)) found.push(wordStart);
+      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(codes, wordStart, index)) found.push(wordStart);
       wordStart = -1;
     }
     if ((kind & 2) !== 0) found.push(index);
     if ((kind & 4) === 0) {
-      if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(text, index)]);
+      if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(codes, index)]);
       runStart = index + 1;
     }
     if (index >= length) break;
@@ -217,12 +219,12 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>): numbe
 }
 
 /** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
-function opensCode(text: string, start: number, end: number): boolean {
+function opensCode(codes: Uint16Array, start: number, end: number): boolean {
   if (end - start < 4) return false;
-  const a = text.charCodeAt(start) | 32;
-  const b = text.charCodeAt(start + 1) | 32;
-  const c = text.charCodeAt(start + 2);
-  const d = text.charCodeAt(start + 3);
+  const a = codes[start]! | 32;
+  const b = codes[start + 1]! | 32;
+  const c = codes[start + 2]!;
+  const d = codes[start + 3]!;
   return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
@@ -441,9 +443,9 @@ function encodedInstructions(text: string, runs: ReadonlyArray<[number, number]>
 }
 
 /** Base64 runs end with up to two `=` after the last base64 character (at `index`). */
-function paddedEnd(text: string, index: number): number {
+function paddedEnd(codes: Uint16Array, index: number): number {
   let end = index;
-  while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+  while (end < codes.length && end - index < 2 && codes[end] === 61) end += 1;
   return end;
 }
 

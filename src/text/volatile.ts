@@ -26,17 +26,19 @@ function normalizeName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '').replace(/(?<=.)_/g, '');
 }
 
-/** Process-wide and bounded: at most 4,096 keys of at most 64 characters (keys can come from hostile results). */
+/** Process-wide and bounded: at most 4,096 keys of at most 24 characters (keys can come from hostile results). */
 const keyClasses = new Map<string, 0 | 1 | 2>();
 
 
 /** What a key says about its values: 1 per-request noise, 2 an entity id, 0 nothing. Cached: keys repeat. */
 export function keyClass(key: string): 0 | 1 | 2 {
+  // Every noise name is short and has no digit: other keys (most of those a result keyed by ids has,
+  // each met once) are told without the cache, by isIdName's own cheap test.
+  if (key.length > 24 || hasDigit(key)) return isIdName(key) ? 2 : 0;
   let known = keyClasses.get(key);
   if (known === undefined) {
-    // Every noise name is short: a long key is never one, whatever it normalizes to.
-    known = key.length <= 24 && !hasDigit(key) && VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
-    if (keyClasses.size < 4_096 && key.length <= 64) keyClasses.set(key, known);
+    known = VOLATILE_NAMES.has(normalizeName(key)) ? 1 : isIdName(key) ? 2 : 0;
+    if (keyClasses.size < 4_096) keyClasses.set(key, known);
   }
   return known;
 }
