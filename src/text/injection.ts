@@ -138,8 +138,14 @@ const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-
 const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
 const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
 
-/** By UTF-16 code unit, bits: 1 a word character (`\\b` reads `[A-Za-z0-9_]`), 2 a character a mark starts with, 4 a base64 character. */
-const ANCHOR_CHARS = new Uint8Array(65_536);
+/**
+ * By UTF-16 code unit, bits: 1 a word character (`\\b` reads `[A-Za-z0-9_]`), 2 a character a mark
+ * starts with, 4 a base64 character; for the normalization test, 8 a character normalizing may change
+ * (not ASCII; whitespace other than a space or a line break), 16 a space or a line break (two in a row are collapsed).
+ */
+const ANCHOR_CHARS = new Uint8Array(65_536).fill(8, 128);
+ANCHOR_CHARS[9] = ANCHOR_CHARS[11] = ANCHOR_CHARS[12] = ANCHOR_CHARS[13] = 8;
+ANCHOR_CHARS[10] = ANCHOR_CHARS[32] = 16;
 for (let code = 0; code < 128; code += 1) {
   const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
   if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
@@ -180,16 +186,22 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
  * The same pass gathers into `base64`, when given, every run of at least 24 base64 characters (with
  * up to two `=` after it), for the encoded-instructions pass.
  */
-function anchorCandidates(text: string, base64?: Array<[number, number]>): number[] {
+function anchorCandidates(text: string, base64?: Array<[number, number]>, unlessNormalizing = false): number[] | undefined {
   const found: number[] = [];
   const codes = codeUnits(text);
   const length = codes.length;
   let wordStart = -1;
   let hash = 0;
   let runStart = 0;
+  let lastSpace = -2;
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
     const kind = ANCHOR_CHARS[code]!;
+    if (unlessNormalizing && (kind & 24) !== 0) {
+      // As NEEDS_NORMALIZING matches: normalizing would change this text, so its candidates are not the ones wanted.
+      if ((kind & 8) !== 0 || lastSpace === index - 1) return undefined;
+      lastSpace = index;
+    }
     if ((kind & 1) !== 0) {
       if (wordStart < 0) {
         wordStart = index;
@@ -245,10 +257,15 @@ const WINDOW_AFTER = 620;
 
 /** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. Exported for its equivalence test. */
 export function anchorWindows(text: string, base64?: Array<[number, number]>): Array<[number, number]> | undefined {
+  return windowsAt(text, anchorCandidates(text, base64)!);
+}
+
+/** The windows around the candidates (of `anchorCandidates`) that are anchors. */
+function windowsAt(text: string, candidates: readonly number[]): Array<[number, number]> | undefined {
   const windows: Array<[number, number]> = [];
   // Where the global ANCHORS search would resume: candidates before it are skipped, as it skips them.
   let next = 0;
-  for (const candidate of anchorCandidates(text, base64)) {
+  for (const candidate of candidates) {
     if (candidate < next) continue;
     ANCHOR_AT.lastIndex = candidate;
     const match = ANCHOR_AT.exec(text);
@@ -339,14 +356,14 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
   // The policy's own patterns have no known anchor words: they read the whole text. They come from
   // outside, so they run on RE2 (linear time), never in a V8 alternation.
   const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
-  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>) => {
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>, candidates?: number[]) => {
     for (const { kind, regex } of policy) {
       const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
       if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
     }
     // Markdown exfiltration markup reads each URL whole, however long: not in windows.
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
-    const windows = anchorWindows(text, base64);
+    const windows = windowsAt(text, candidates ?? anchorCandidates(text, base64)!);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);
       runTier(low, text, findings, offset, prefix);
@@ -363,10 +380,17 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     scan(raw) {
       const findings: InjectionFinding[] = [];
       hiddenCharacters(raw, findings);
-      const text = normalizeForInjection(raw);
+      // Most content needs no normalizing (ASCII, single spaces and line breaks): the anchor pass tells as
+      // it reads, so such text is read once, not first by the normalization test too.
+      let base64: Array<[number, number]> = [];
+      const candidates = anchorCandidates(raw, base64, true);
+      let text = raw;
+      if (candidates === undefined) {
+        base64 = [];
+        text = normalizeForInjection(raw);
+      }
       const before = findings.length;
-      const base64: Array<[number, number]> = [];
-      scanPlain(text, findings, 0, '', base64);
+      scanPlain(text, findings, 0, '', base64, candidates);
       downgradeQuotedCode(text, findings, before);
       if (findings.length < MAX_FINDINGS) encodedInstructions(text, base64, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
