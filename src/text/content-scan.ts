@@ -5,6 +5,7 @@ import { combine, finalize, hashString } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
+import { CodeUnits } from './code-units.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
 export interface KeyedValue {
@@ -81,6 +82,8 @@ const MAX_NESTED_JSON = 1024 * 1024;
 /** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
 const WALK_BATCH = 256;
 const LEX_BATCH = 16 * 1024;
+/** Lexer: code units of the JSON text read into a typed array at a time (a few lexer batches). */
+const WINDOW_UNITS = 64 * 1024;
 /** Lexer: the depth past which JSON text is read as plain text (its open levels are kept in memory). */
 const MAX_LEXER_DEPTH = 1_024;
 /** Lexer: member positions (per object) and depths whose last key is remembered for the in-place match. */
@@ -217,6 +220,15 @@ class ContentScanner {
   /** `tokenizeAscii`'s hash of the text it last read whole (FNV-1a state, not finalized). */
   private asciiHash = 0;
   private text: string | undefined;
+  /**
+   * Lexer: a window of the JSON text's code units, [unitsStart, unitsEnd): the lexer reads the text, and
+   * the token pass the string values wholly inside the window, from this array, not by `charCodeAt`.
+   * Each scanner has its own buffer: sliced scans of several results take turns, and would overwrite a shared one.
+   */
+  private window: CodeUnits | undefined;
+  private units: Uint16Array = new Uint16Array(0);
+  private unitsStart = 0;
+  private unitsEnd = 0;
   private position = 0;
   private rootValue: unknown;
   private lexed = false;
@@ -387,8 +399,11 @@ class ContentScanner {
     return slot;
   }
 
-  /** A string or number leaf: its text for tokens and injections, id examples, watched keys, hash. */
-  private leaf(text: string, value: string | number, slot: Slot): void {
+  /**
+   * A string or number leaf: its text for tokens and injections, id examples, watched keys, hash.
+   * `from`: where the lexer's code-unit window holds the text as it is (-1 when it does not).
+   */
+  private leaf(text: string, value: string | number, slot: Slot, from = -1): void {
     const { key } = slot;
     const info = slot.info ?? NO_KEY;
     if (typeof value === 'string') this.addString(text);
@@ -396,7 +411,7 @@ class ContentScanner {
       // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
       this.gatherLong(text, slot.pathHash);
     } else {
-      const textHash = this.tokenize(text, typeof value === 'number' ? NUMBER_SEED : STRING_SEED);
+      const textHash = this.tokenize(text, typeof value === 'number' ? NUMBER_SEED : STRING_SEED, from);
       // As isVolatile(key, value): noise by its key, or by its look unless its key names an entity.
       const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : textHash;
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
@@ -505,9 +520,9 @@ class ContentScanner {
    * and hashed per token as it is read (a plain token already kept, most of a large result's words, is
    * found in place, never sliced out), and hashed whole in the same pass.
    */
-  private tokenize(text: string, seed: number): number {
+  private tokenize(text: string, seed: number, from = -1): number {
     const dropped = this.dropped;
-    if (this.tokenizeAscii(text, seed)) return finalize(this.asciiHash);
+    if (from >= 0 ? this.tokenizeUnits(from - this.unitsStart, from - this.unitsStart + text.length, seed) : this.tokenizeAscii(text, seed)) return finalize(this.asciiHash);
     // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
     // met again in the same order (kept once); drops are met again too, so their count is put back first.
     this.dropped = dropped;
@@ -565,24 +580,87 @@ class ContentScanner {
         if (kind === 3) return false;
       }
       if (end - start > 256) continue;
-      if (!dottedBeforeEnd) {
-        this.addSpan(text, start, end, endHash, upper);
-        continue;
-      }
-      const token = text.slice(start, end).toLowerCase();
-      this.addToken(token, endHash);
-      for (const part of token.split(/[.@]/)) {
-        const normalized = normalizeId(part);
-        if (normalized !== undefined && normalized !== token) this.addToken(normalized);
-      }
+      if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash);
+      else this.addSpan(text, start, end, endHash, upper);
     }
     this.asciiHash = whole;
     return true;
   }
 
+  /**
+   * `tokenizeAscii` for the string value at [from, to) of the lexer's code-unit window (indexes in the
+   * window): the same loop, reading the typed array. (Two copies of the loop, because one reading both
+   * would be slower than either; the equivalence tests scan every value both ways, as an object and as
+   * JSON text, and compare.)
+   */
+  private tokenizeUnits(from: number, to: number, seed: number): boolean {
+    const units = this.units;
+    const base = this.unitsStart;
+    const source = this.text!;
+    let whole = seed | 0;
+    let index = from;
+    while (index < to) {
+      let code = units[index]!;
+      let kind = TOKEN_CHARS[code]!;
+      if (kind === 3) return false;
+      if (kind !== 1) {
+        whole = Math.imul(whole ^ code, 0x01000193);
+        index += 1;
+        continue;
+      }
+      const start = index;
+      let end = index;
+      let hash = TOKEN_HASH_SEED;
+      let endHash = hash;
+      let dotted = false;
+      let dottedBeforeEnd = false;
+      let upper = false;
+      for (;;) {
+        whole = Math.imul(whole ^ code, 0x01000193);
+        if (kind === 1) {
+          if (code >= 65 && code <= 90) {
+            code += 32;
+            upper = true;
+          }
+          hash = Math.imul(hash ^ code, 0x01000193);
+          end = index + 1;
+          endHash = hash;
+          dottedBeforeEnd = dotted;
+        } else {
+          if (code === 46 || code === 64) dotted = true;
+          hash = Math.imul(hash ^ code, 0x01000193);
+        }
+        if (++index >= to) break;
+        kind = TOKEN_CHARS[(code = units[index]!)]!;
+        if (kind === 0) break;
+        if (kind === 3) return false;
+      }
+      if (end - start > 256) continue;
+      // A plain token met again is found by its code units, without reading the text.
+      if (dottedBeforeEnd) this.addDottedToken(source, base + start, base + end, endHash);
+      else if (!this.table.hasUnits(units, start, end, endHash)) this.addNewSpan(source, base + start, base + end, endHash, upper);
+    }
+    this.asciiHash = whole;
+    return true;
+  }
+
+  /** A token holding `.` or `@` (an address, a domain, a dotted id), `text[start, end)`: kept whole and in its parts. */
+  private addDottedToken(text: string, start: number, end: number, hash: number): void {
+    const token = text.slice(start, end).toLowerCase();
+    this.addToken(token, hash);
+    for (const part of token.split(/[.@]/)) {
+      const normalized = normalizeId(part);
+      if (normalized !== undefined && normalized !== token) this.addToken(normalized);
+    }
+  }
+
   /** The token `text[start, end)`: kept if new and under the cap, counted as dropped past it. */
   private addSpan(text: string, start: number, end: number, hash: number, upper: boolean): void {
-    if (this.table.hasSpan(text, start, end, hash)) return;
+    if (!this.table.hasSpan(text, start, end, hash)) this.addNewSpan(text, start, end, hash, upper);
+  }
+
+  /** The token `text[start, end)`, known not to be in the table. */
+  private addNewSpan(text: string, start: number, end: number, hash: number, upper: boolean): void {
     if (this.table.size < this.options.maxTokens) {
       // Sliced only when kept, and a long one copied so a kept id never pins its value in memory.
       const token = upper ? text.slice(start, end).toLowerCase() : text.slice(start, end);
@@ -611,10 +689,18 @@ class ContentScanner {
   /** Reads about `limit` characters of JSON text, visiting its values as the walk would. */
   private lexSome(limit: number): void {
     const text = this.text!;
-    const end = Math.min(text.length, this.position + limit);
+    if (this.position + limit > this.unitsEnd && this.unitsEnd < text.length) {
+      const count = Math.min(WINDOW_UNITS, text.length - this.position);
+      this.units = (this.window ??= new CodeUnits(WINDOW_UNITS)).read(text, this.position, count);
+      this.unitsStart = this.position;
+      this.unitsEnd = this.position + count;
+    }
+    const units = this.units;
+    const base = this.unitsStart;
+    const end = Math.min(text.length, this.position + limit, this.unitsEnd);
     let index = this.position;
     while (index < end) {
-      const code = text.charCodeAt(index);
+      const code = units[index - base]!;
       if (code === 32 || code === 10 || code === 13 || code === 9) {
         index += 1;
         continue;
@@ -669,7 +755,10 @@ class ContentScanner {
         const close = closingQuote(text, index + 1);
         if (close === -1) return this.notJson();
         let value = text.slice(index + 1, close);
+        // Where the window holds the value as it is (not when escapes make it differ from its JSON).
+        let from = close <= this.unitsEnd ? index + 1 : -1;
         if (value.includes('\\')) {
+          from = -1;
           try {
             value = JSON.parse(text.slice(index, close + 1)) as string;
           } catch {
@@ -688,7 +777,7 @@ class ContentScanner {
         }
         const slot = this.slot(level);
         this.advance();
-        this.lexedString(value, slot);
+        this.lexedString(value, slot, from);
         if (this.nestedWalk || this.nextChunk < this.chunks.length) {
           // A nested value is walked (in slices), a long string's slices processed, before the lexer reads on.
           this.position = index;
@@ -735,10 +824,10 @@ class ContentScanner {
   }
 
   /** A string value met by the lexer: JSON text inside it is walked now, like any nested JSON. */
-  private lexedString(value: string, slot: Slot): void {
+  private lexedString(value: string, slot: Slot, from: number): void {
     const nested = value.length <= MAX_NESTED_JSON ? parseJsonText(value) : undefined;
     if (nested === undefined) {
-      this.leaf(value, value, slot);
+      this.leaf(value, value, slot, from);
       return;
     }
     this.walkFloor = this.levels.length;

@@ -60,6 +60,24 @@ export class TokenTable {
     }
   }
 
+  /** `hasSpan` for the token at `units[start, end)` (code units of the text). */
+  hasUnits(units: Uint16Array, start: number, end: number, hash: number): boolean {
+    const length = end - start;
+    for (let slot = spread(hash) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return false;
+      if (this.hashes[entry - 1] !== hash) continue;
+      const token = this.entries[entry - 1]!;
+      if (token.length !== length) continue;
+      let index = 0;
+      for (; index < length; index += 1) {
+        const code = units[start + index]!;
+        if (token.charCodeAt(index) !== (code >= 65 && code <= 90 ? code + 32 : code)) break;
+      }
+      if (index === length) return true;
+    }
+  }
+
   has(token: string, hash: number): boolean {
     return this.hasSpan(token, 0, token.length, hash);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeUnits } from '../../src/text/code-units.js';
+import { CodeUnits, codeUnits } from '../../src/text/code-units.js';
 
 function charCodes(text: string): number[] {
   return Array.from({ length: text.length }, (_, index) => text.charCodeAt(index));
@@ -33,5 +33,18 @@ describe('codeUnits', () => {
     const first = codeUnits('aaaa');
     codeUnits('bbbb');
     expect(Array.from(first)).toEqual(charCodes('bbbb'));
+  });
+});
+
+describe('CodeUnits', () => {
+  it('reads a window of a text: element i is the code unit at start + i', () => {
+    const reader = new CodeUnits(16);
+    const text = 'héllo {"note":"Ignore all previous instructions"} 😀 end';
+    for (const [start, count] of [[0, text.length], [3, 10], [text.length - 6, 6], [7, 0]] as const) {
+      expect(Array.from(reader.read(text, start, count))).toEqual(charCodes(text.slice(start, start + count)));
+    }
+    // Longer than it keeps: read whole, and a short read after it is right.
+    expect(Array.from(reader.read(text))).toEqual(charCodes(text));
+    expect(Array.from(reader.read('ab'))).toEqual([97, 98]);
   });
 });

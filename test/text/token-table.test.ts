@@ -20,6 +20,11 @@ describe('the token table of a content scan', () => {
     expect(table.has('ord_5000', tokenHash('ord_5000'))).toBe(false);
     // A span of a longer text, capitals read as lower case.
     expect(table.hasSpan('see ORD_42 now', 4, 10, tokenHash('ord_42'))).toBe(true);
+    // The same span read from the text's code units.
+    const units = Uint16Array.from('see ORD_42 now', (char) => char.charCodeAt(0));
+    expect(table.hasUnits(units, 4, 10, tokenHash('ord_42'))).toBe(true);
+    expect(table.hasUnits(units, 4, 9, tokenHash('ord_4'))).toBe(true);
+    expect(table.hasUnits(units, 0, 3, tokenHash('see'))).toBe(false);
     expect(table.tokens.slice(0, 3)).toEqual(['ord_0', 'ord_1', 'ord_2']);
   });
 });
