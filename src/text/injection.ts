@@ -139,7 +139,7 @@ const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
 const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
 
 /**
- * By UTF-16 code unit, bits: 1 a word character (`\\b` reads `[A-Za-z0-9_]`), 2 a character a mark
+ * By UTF-16 code unit, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark
  * starts with, 4 a base64 character; for the normalization test, 8 a character normalizing may change
  * (not ASCII; whitespace other than a space or a line break), 16 a space or a line break (two in a row are collapsed).
  */

@@ -60,7 +60,10 @@ export class TokenTable {
     }
   }
 
-  /** `hasSpan` for the token at `units[start, end)` (code units of the text). */
+  /**
+   * `hasSpan` for the token at `units[start, end)` (a text's code units, as the lexer of large JSON text
+   * reads them). A copy of its loop: one reading both a string and a typed array would be slower than either.
+   */
   hasUnits(units: Uint16Array, start: number, end: number, hash: number): boolean {
     const length = end - start;
     for (let slot = spread(hash) & this.mask; ; slot = (slot + 1) & this.mask) {
