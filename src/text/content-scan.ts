@@ -5,7 +5,7 @@ import { combine, finalize, hashString } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
-import { CodeUnits } from './code-units.js';
+import { CodeUnits, codeUnits } from './code-units.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
 export interface KeyedValue {
@@ -82,6 +82,8 @@ const MAX_NESTED_JSON = 1024 * 1024;
 /** Work between two looks at the clock: small enough that a slice overruns its time by well under a millisecond. */
 const WALK_BATCH = 256;
 const LEX_BATCH = 16 * 1024;
+/** Leaves at least this long are tokenized from a typed array of their code units; shorter ones by `charCodeAt`. */
+const UNITS_MIN_CHARS = 256;
 /** Lexer: code units of the JSON text read into a typed array at a time (a few lexer batches). */
 const WINDOW_UNITS = 64 * 1024;
 /** Lexer: the depth past which JSON text is read as plain text (its open levels are kept in memory). */
@@ -522,7 +524,12 @@ class ContentScanner {
    */
   private tokenize(text: string, seed: number, from = -1): number {
     const dropped = this.dropped;
-    if (from >= 0 ? this.tokenizeUnits(from - this.unitsStart, from - this.unitsStart + text.length, seed) : this.tokenizeAscii(text, seed)) return finalize(this.asciiHash);
+    let ascii: boolean;
+    if (from >= 0) ascii = this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
+    // A long leaf (a document, a page) is read from its code units too: for it the copy costs less than it saves.
+    else if (text.length >= UNITS_MIN_CHARS) ascii = this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
+    else ascii = this.tokenizeAscii(text, seed);
+    if (ascii) return finalize(this.asciiHash);
     // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
     // met again in the same order (kept once); drops are met again too, so their count is put back first.
     this.dropped = dropped;
@@ -588,15 +595,12 @@ class ContentScanner {
   }
 
   /**
-   * `tokenizeAscii` for the string value at [from, to) of the lexer's code-unit window (indexes in the
-   * window): the same loop, reading the typed array. (Two copies of the loop, because one reading both
-   * would be slower than either; the equivalence tests scan every value both ways, as an object and as
-   * JSON text, and compare.)
+   * `tokenizeAscii` for the text at [from, to) of `units`, the code units of `source` from `base` (a
+   * window of the lexer's JSON text, or one long leaf whole): the same loop, reading the typed array.
+   * (Two copies of the loop, because one reading both would be slower than either; the equivalence
+   * tests scan every value both ways, as an object and as JSON text, and compare.)
    */
-  private tokenizeUnits(from: number, to: number, seed: number): boolean {
-    const units = this.units;
-    const base = this.unitsStart;
-    const source = this.text!;
+  private tokenizeUnits(units: Uint16Array, base: number, from: number, to: number, seed: number, source: string): boolean {
     let whole = seed | 0;
     let index = from;
     while (index < to) {
