@@ -33,7 +33,10 @@ export class CodeUnits {
   }
 }
 
-/** The injection passes' buffer: at most 2 MB kept (the scan's chunks are a quarter of that). */
+/**
+ * The buffer of the injection passes and of the tokenizer's long leaves (each reads it whole, synchronously,
+ * before anything else reads it again): at most 2 MB kept (the scan's chunks are a quarter of that).
+ */
 const shared = new CodeUnits(1 << 20);
 
 /** `text`'s code units, in a buffer the next call overwrites: read it whole before calling again. */
