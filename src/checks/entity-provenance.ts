@@ -35,6 +35,15 @@ function shapeReferences(context: CheckContext): readonly EntityReference[] {
   return found;
 }
 
+/**
+ * How a flag names the call and its id: where in its free text the id stood, or (`named`) the argument
+ * that names it. Built only for a flag, not for every reference checked.
+ */
+function calledWith(tool: string, reference: EntityReference, named: boolean): string {
+  if (reference.via === 'shape') return `${tool} was called with ${reference.value} in ${reference.path.slice(1) || 'its arguments'}`;
+  return named ? `${tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}` : `${tool} was called with ${reference.value}`;
+}
+
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
 }
@@ -66,7 +75,6 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     reported ??= new Set();
     if (reported.has(key)) continue;
     const evidence = { tool: event.tool, argument: reference.path, id: reference.value, via: reference.via, ...(reference.kind ? { kind: reference.kind } : {}), ...(reference.shape ? { shape: reference.shape.source, shapeOrigin: reference.shape.origin } : {}) };
-    const called = reference.via === 'shape' ? `${event.tool} was called with ${reference.value} in ${reference.path.slice(1) || 'its arguments'}` : `${event.tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}`;
     if (missing !== undefined && lookup) continue;
     // An account nobody mentioned is typed by people all the time; only one from untrusted content is flagged.
     if (reference.via === 'account' && (missing !== undefined || !untrustedSource)) continue;
@@ -75,11 +83,11 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       // Content too large to keep whole may have carried it: say so, with where and how much was dropped.
       const dropped = context.session.droppedFromContent();
       const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
-      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${called}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
+      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${calledWith(event.tool, reference, true)}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
     } else if (untrustedSource) {
       reported.add(key);
       flags.push(
-        flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${reference.via === 'shape' ? called : `${event.tool} was called with ${reference.value}`}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {
+        flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${calledWith(event.tool, reference, false)}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {
           ...evidence,
           source: untrustedSource.source,
           sourceStep: untrustedSource.step,

@@ -527,7 +527,8 @@ class ContentScanner {
     let ascii: boolean;
     if (from >= 0) ascii = this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
     // A long leaf (a document, a page) is read from its code units too: for it the copy costs less than it saves.
-    else if (text.length >= UNITS_MIN_CHARS) ascii = this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
+    // (Up to a chunk: longer leaves come here in slices; only a key can be longer, and is not copied whole.)
+    else if (text.length >= UNITS_MIN_CHARS && text.length <= CHUNK_CHARS) ascii = this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
     else ascii = this.tokenizeAscii(text, seed);
     if (ascii) return finalize(this.asciiHash);
     // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
