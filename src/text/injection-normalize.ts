@@ -8,7 +8,11 @@
 // Zero-width and other invisible format characters (not variation selectors or tags: those are detected, not dropped).
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
 const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
-const MIXED_WORD = /[\p{L}\p{M}]*[\u0370-\u03FF\u0400-\u052F][\p{L}\p{M}]*/gu;
+/** Each Greek or Cyrillic character: the words around them are the ones that may mix scripts. */
+const MIXED_SCRIPT = /[\u0370-\u052F]/g;
+/** The run of letters and marks from `lastIndex`, and one letter or mark at `lastIndex`. */
+const LETTERS_AT = /[\p{L}\p{M}]*/uy;
+const LETTER_AT = /[\p{L}\p{M}]/uy;
 /** Whitespace other than a space or a line break, or two whitespace characters in a row. */
 const NEEDS_COLLAPSE = /[^\S \n]|\s\s/;
 /** Whitespace as `\s` means it in a regular expression. */
@@ -58,6 +62,63 @@ function unconfuse(word: string): string {
   return out;
 }
 
+/** Where the run of letters and marks starting at `from` ends. */
+function lettersEnd(text: string, from: number): number {
+  LETTERS_AT.lastIndex = from;
+  LETTERS_AT.test(text);
+  return LETTERS_AT.lastIndex;
+}
+
+/** Where the run of letters and marks ending at `at` starts, not before `floor`: read back one code point at a time. */
+function lettersStart(text: string, at: number, floor: number): number {
+  let start = at;
+  while (start > floor) {
+    const code = text.charCodeAt(start - 1);
+    if (code < 128) {
+      if ((code | 32) < 97 || (code | 32) > 122) break;
+      start -= 1;
+      continue;
+    }
+    const high = start - 2 >= floor ? text.charCodeAt(start - 2) : 0;
+    const width = code >= 0xdc00 && code <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
+    LETTER_AT.lastIndex = start - width;
+    if (!LETTER_AT.test(text)) break;
+    start -= width;
+  }
+  return start;
+}
+
+/**
+ * Each word that holds a Greek or Cyrillic character replaced by `replace(word)`, as
+ * `text.replace(/[\p{L}\p{M}]*[\u0370-\u052F][\p{L}\p{M}]*\/gu, replace)` would (same words, same
+ * cuts), in linear time: that expression retries every position of every word without such a
+ * character, quadratic in the word's length (65 ms for 1 MB of English with one Greek letter, and any
+ * `µ` is one after NFKC). Words are found from those characters outwards instead. Exported for its test.
+ */
+export function replaceMixedWords(text: string, replace: (word: string) => string): string {
+  let out = '';
+  let copied = 0;
+  MIXED_SCRIPT.lastIndex = 0;
+  for (let match = MIXED_SCRIPT.exec(text); match !== null; match = MIXED_SCRIPT.exec(text)) {
+    const at = match.index;
+    // The expression's match: the letters before the character (back to where the last match ended), the
+    // character, the letters after it; and when those end at another such character that is no letter
+    // (Greek punctuation), that one and the letters after it too (its greedy first run backs off to there).
+    const start = lettersStart(text, at, copied);
+    let end = lettersEnd(text, at);
+    if (end === at) end = lettersEnd(text, at + 1);
+    else if (end < text.length && isMixedScript(text.charCodeAt(end))) end = lettersEnd(text, end + 1);
+    out += text.slice(copied, start) + replace(text.slice(start, end));
+    copied = end;
+    MIXED_SCRIPT.lastIndex = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isMixedScript(code: number): boolean {
+  return code >= 0x370 && code <= 0x52f;
+}
+
 /**
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
  * with no whitespace to collapse. One native pass tells, so data-heavy content skips the four.
@@ -68,6 +129,6 @@ const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s/;
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
   let normalized = text.normalize('NFKC').replace(INVISIBLE, '');
-  if (SCRIPT_MIX.test(normalized)) normalized = normalized.replace(MIXED_WORD, unconfuse);
+  if (SCRIPT_MIX.test(normalized)) normalized = replaceMixedWords(normalized, unconfuse);
   return collapseWhitespace(normalized);
 }
