@@ -98,12 +98,36 @@ const QUOTE_OR_BACKSLASH = /["\\]/;
 const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
- * (`.`, `-`, `@`, `#`), 3 for anything not ASCII (the text is then read by the Unicode-aware tokenizer), 0 otherwise.
+ * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII and for surrogates (a token may hold
+ * it: the text is then read by the Unicode-aware tokenizer), 0 otherwise: ASCII punctuation and
+ * spaces, and outside ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break
+ * space), which end a token as a comma does, so prose with typographic punctuation keeps the fast tokenizer.
+ * Every code unit outside ASCII is 3 until the first scan that meets one classifies them (`classifyNonAscii`).
  */
 const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
+}
+let nonAsciiClassified = false;
+
+/**
+ * Marks the code units outside ASCII that no token holds (`[^\p{L}\p{N}]`, as `forEachToken` reads
+ * tokens) 0 in TOKEN_CHARS, once per process: true the first time (the caller reads its text again).
+ * Run when first needed, not at load: it costs a few milliseconds, which ASCII-only work never pays.
+ */
+function classifyNonAscii(): boolean {
+  if (nonAsciiClassified) return false;
+  nonAsciiClassified = true;
+  const separators = /[^\p{L}\p{N}]+/gu;
+  for (const [from, to] of [[128, 0xd800], [0xe000, 0x10000]] as const) {
+    const units = new Uint16Array(to - from);
+    for (let index = 0; index < units.length; index += 1) units[index] = from + index;
+    const text = Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
+    for (let match = separators.exec(text); match !== null; match = separators.exec(text)) TOKEN_CHARS.fill(0, from + match.index, from + match.index + match[0].length);
+    separators.lastIndex = 0;
+  }
+  return true;
 }
 const MASKED = 0x5bd1e995;
 /** `hashString` seeds: a string leaf (and a key) and a number leaf with the same text hash apart. */
@@ -518,29 +542,39 @@ class ContentScanner {
 
   /**
    * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them; returns
-   * the text's hash, `hashString(text, seed)`. ASCII text is read by character code once: lower-cased
-   * and hashed per token as it is read (a plain token already kept, most of a large result's words, is
+   * the text's hash, `hashString(text, seed)`. Text whose letters and digits are ASCII is read by
+   * character code once: its tokens lower-cased and hashed as they are read (a plain token already kept, most of a large result's words, is
    * found in place, never sliced out), and hashed whole in the same pass.
    */
   private tokenize(text: string, seed: number, from = -1): number {
     const dropped = this.dropped;
-    let ascii: boolean;
-    if (from >= 0) ascii = this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
-    // A long leaf (a document, a page) is read from its code units too: for it the copy costs less than it saves.
-    // (Up to a chunk: longer leaves come here in slices; only a key can be longer, and is not copied whole.)
-    else if (text.length >= UNITS_MIN_CHARS && text.length <= CHUNK_CHARS) ascii = this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
-    else ascii = this.tokenizeAscii(text, seed);
+    let ascii = this.tokenizeFast(text, seed, from);
+    // Tokens read before the tokenizer stopped are met again in the same order (kept once); drops are
+    // met again too, so their count is put back first.
+    if (!ascii && classifyNonAscii()) {
+      // The first text outside ASCII: read again now that punctuation there is known not to stop the fast tokenizer.
+      this.dropped = dropped;
+      ascii = this.tokenizeFast(text, seed, from);
+    }
     if (ascii) return finalize(this.asciiHash);
-    // Not ASCII after all: the Unicode-aware tokenizer reads it from the start. Tokens already kept are
-    // met again in the same order (kept once); drops are met again too, so their count is put back first.
+    // A letter or digit outside ASCII: the Unicode-aware tokenizer reads the text from the start.
     this.dropped = dropped;
     forEachToken(text, (token) => this.addToken(token));
     return hashString(text, seed);
   }
 
+  /** The fast tokenizer over `text` (from the lexer's window when `from` >= 0): false where a token may hold a letter or digit outside ASCII. */
+  private tokenizeFast(text: string, seed: number, from: number): boolean {
+    if (from >= 0) return this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
+    // A long leaf (a document, a page) is read from its code units too: for it the copy costs less than it saves.
+    // (Up to a chunk: longer leaves come here in slices; only a key can be longer, and is not copied whole.)
+    if (text.length >= UNITS_MIN_CHARS && text.length <= CHUNK_CHARS) return this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
+    return this.tokenizeAscii(text, seed);
+  }
+
   /**
-   * The tokenizer for ASCII text, by character code; false (at the first character that is not ASCII)
-   * for other text. Leaves the FNV-1a state of the whole text from `seed` in `asciiHash`.
+   * The tokenizer for text whose tokens are ASCII, by character code; false (at the first character a
+   * token outside ASCII may hold: TOKEN_CHARS 3) for other text. Leaves the FNV-1a state of the whole text from `seed` in `asciiHash`.
    */
   private tokenizeAscii(text: string, seed: number): boolean {
     const length = text.length;
@@ -877,7 +911,10 @@ class ContentScanner {
 
 /** The last ASCII character no token holds (a space, a comma, a quote) at or before `from` and after `floor`, or -1. */
 function lastSeparatorAbove(text: string, from: number, floor: number): number {
-  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) if (TOKEN_CHARS[text.charCodeAt(index)] === 0) return index;
+  for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) {
+    const code = text.charCodeAt(index);
+    if (code < 128 && TOKEN_CHARS[code] === 0) return index;
+  }
   return -1;
 }
 
