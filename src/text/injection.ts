@@ -11,8 +11,10 @@
  * and any of these found inside base64.
  *
  * Text is normalized first (see injection-normalize.ts). Every pattern is bounded (no nested
- * quantifiers, gaps of fixed maximum length), and each tier runs as one alternation, so content is
- * scanned in a few linear passes.
+ * quantifiers, gaps of fixed maximum length). Each rule names its anchors, words one of which every
+ * match holds; the rules run only in windows around anchors, each tier as one alternation in short
+ * text, each group of rules sharing anchors around its own in large text (prose is full of `you`,
+ * which few rules need), so content is scanned in a few linear passes.
  */
 import { normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
@@ -41,60 +43,79 @@ const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guideline
 const SECRETS =
   '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
 const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
-const HIGH: ReadonlyArray<readonly [kind: string, source: string]> = [
-  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`],
-  ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`],
-  ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`],
-  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`],
-  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`],
-  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`],
+/**
+ * A rule: its kind, its source, and its anchors: words at least one of which every match of the rule
+ * contains, as an alternation (only `s?`, `[sz]` and `a\\.i` as syntax), or MARKS_ANCHOR, CODE_ANCHOR and
+ * FOREIGN_ANCHOR for markup, `[A-Z]{2}\\d{2}` and words of other languages. Large text runs each rule only
+ * in windows around its own anchors: prose is full of `you` and `your`, which only a few rules need.
+ * (The anchor test checks every rule's matches in real documentation and in the attack sets hold one.)
+ */
+type Rule = readonly [kind: string, source: string, anchors: string];
+const MARKS_ANCHOR = '<marks>';
+const CODE_ANCHOR = '<code>';
+const FOREIGN_ANCHOR = '<foreign>';
+const OVERRIDE_ANCHORS = 'ignore|disregard|forget|override|bypass';
+/** The words of AI (`chat gpt` holds `gpt`, `the model` holds `model`). */
+const AI_ANCHORS = 'ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated';
+/** The words of SECRETS (`api key` holds `key`, `seed phrase` holds `phrase`, `personal data` holds `data`). */
+const SECRET_ANCHORS = 'conversation|chat|history|transcript|prompt|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data';
+
+const HIGH: readonly Rule[] = [
+  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`, OVERRIDE_ANCHORS],
+  ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
+  ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
+  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_ANCHORS],
+  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_ANCHORS],
+  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`, MARKS_ANCHOR],
   [
     'role_marker',
     `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
+    `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
   ],
-  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`],
-  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`],
-  ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`],
-  ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`],
-  ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`],
-  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`],
-  ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`],
-  ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`],
-  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`],
+  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
+  ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
+  ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
+  ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
+  ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`, AI_ANCHORS],
+  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`, AI_ANCHORS],
   [
     'exfiltration_instruction',
-    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:url|link|image|query\\s+string|query\\s+parameter|markdown)`,
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b`,
+    'urls?|links?|images?|query|markdown',
   ],
 ];
 
-const LOW: ReadonlyArray<readonly [kind: string, source: string]> = [
-  ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`],
-  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`],
-  ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`],
-  ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`],
-  ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`],
-  ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`],
-  ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`],
-  ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`],
-  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`],
-  ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`],
-  ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`],
-  ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`],
-  ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`],
-  ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`],
-  ['send_secret', `(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2})\\b(?:send|forward|e-?mail|share|post|transfer|give)\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`],
-  ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`],
+const LOW: readonly Rule[] = [
+  ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
+  ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
+  ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`, AI_ANCHORS],
+  ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`, 'forget|ignore|disregard|you'],
+  ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`, 'whoever|anyone|anybody'],
+  ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`, 'your'],
+  ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`, 'you'],
+  ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`, 'ignore|disregard|forget'],
+  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`, 'you'],
+  ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`, 'you'],
+  ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`, 'tell|telling|keep|mention'],
+  ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`, 'tool|function'],
+  ['when_you_read', `\\b(?:when|once|after|before)\\s+(?:you|the\\s+assistant|the\\s+ai)\\s+(?:read|see|process|summari[sz]e|encounter|answer|respond|reply)\\b${GAP}\\b(?:${ACTION})\\b`, 'you|assistant|ai'],
+  ['conceal_from_person', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?)\\s+(?:this\\s+to\\s+)?the\\s+(?:customer|human|account\\s+owner|owner)\\b${GAP}\\b(?:${ACTION})\\b`, 'customer|human|owner'],
+  ['send_secret', `\\b(?:send|forward|e-?mail|share|post|transfer|give)(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2}(?:send|forward|e-?mail|share|post|transfer|give))\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`, SECRET_ANCHORS],
+  ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`, CODE_ANCHOR],
   // Other languages: "ignore the previous instructions" and "the assistant must".
-  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`],
-  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`],
-  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`],
-  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`],
-  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`],
-  ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`],
-  ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`],
-  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`],
-  ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`],
-  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`],
+  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`, 'ignora|ignorar|olvida|olvidar|omite'],
+  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`, 'ignore|ignorer|ignorez|oublie|oublier|oubliez'],
+  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`, 'ignoriere|ignorieren|vergiss|vergessen'],
+  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`, `ignora|ignore|dimentica|esqueca|${FOREIGN_ANCHOR}`],
+  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`, 'negeer|vergeet'],
+  ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`, FOREIGN_ANCHOR],
+  ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`, FOREIGN_ANCHOR],
+  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`, FOREIGN_ANCHOR],
+  ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`, FOREIGN_ANCHOR],
+  ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`, 'debe|doit|muss|deve|jetzt|eres|maintenant'],
 ];
 
 /**
@@ -120,14 +141,19 @@ for (const kind of POISONING_RULES) {
   if (![...HIGH, ...LOW].some(([rule]) => rule === kind) && !OWN_PASSES.has(kind)) throw new Error(`poisoning rule ${kind}: no injection rule has this name`);
 }
 
-/** Words for the anchor pass, as a regular-expression alternation (only `s?`, `[sz]` and `\.` as syntax). */
-const ANCHOR_WORDS =
-  'ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros';
-/** Markup that addresses a model: each starts with `<`, `[`, `]`, `!` or `@`. */
-const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@';
-/** Words of other languages, matched anywhere (no word boundary). */
-const ANCHOR_FOREIGN =
-  'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant';
+const RULES: readonly Rule[] = [...HIGH, ...LOW];
+
+/** Words for the anchor pass: every word some rule is anchored on, as an alternation (only `s?`, `[sz]` and `a\.i` as syntax). */
+const ANCHOR_WORDS = [...new Set(RULES.flatMap(([, , anchors]) => anchors.split('|').filter((word) => !word.startsWith('<'))))].join('|');
+/** Markup that addresses a model (chat templates, role links): each starts with `<`, `[` or `]`. */
+const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(';
+/**
+ * Words of other languages that are not ASCII, matched anywhere (no word boundary: Chinese, Japanese and
+ * Korean put none between words): the verbs the Russian, Chinese and Korean overrides start with, what
+ * the Japanese one ends with, and Portuguese `esqueça` (the overrides in Latin script start with
+ * ASCII words, anchored as words). Text that is ASCII holds none, and is not searched for them.
+ */
+const ANCHOR_FOREIGN = 'esqueça|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|이전';
 
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
@@ -137,6 +163,69 @@ const ANCHORS = new RegExp([`\\b(?:${ANCHOR_WORDS})\\b`, `${ANCHOR_MARKS}|\\b[A-
 /** The same alternation, tried at one position only: it confirms a candidate the cheap pass found. */
 const ANCHOR_AT = new RegExp(ANCHORS.source, 'iy');
 const FOREIGN_ANCHORS = new RegExp(ANCHOR_FOREIGN, 'gi');
+
+/** The anchors of a rule as one regular expression's source (case-insensitive): what its windows open around. */
+function anchorSource(anchors: string): string {
+  const words = anchors.split('|').filter((word) => !word.startsWith('<'));
+  const parts = words.length > 0 ? [`\\b(?:${words.join('|')})\\b`] : [];
+  if (anchors.includes(MARKS_ANCHOR)) parts.push(ANCHOR_MARKS);
+  if (anchors.includes(CODE_ANCHOR)) parts.push('\\b[A-Z]{2}\\d{2}');
+  if (anchors.includes(FOREIGN_ANCHOR)) parts.push(ANCHOR_FOREIGN);
+  return parts.join('|');
+}
+
+/**
+ * The rules of both tiers: kind, confidence, pattern, and anchors (each a case-insensitive regular
+ * expression's source). Every match of a rule holds the start of one of its anchors, and large text runs
+ * a rule only around them; the anchor test checks that on real documentation and the attack sets.
+ */
+export const INJECTION_RULES: ReadonlyArray<{ kind: string; confidence: InjectionConfidence; pattern: string; anchors: string }> = RULES.map(([kind, pattern, anchors]) => ({
+  kind,
+  confidence: HIGH.some((rule) => rule[0] === kind) ? 'high' : 'low',
+  pattern,
+  anchors: anchorSource(anchors),
+}));
+
+/** The texts an anchor word alternative matches, lower-cased (`assistants?`: `assistant` and `assistants`). */
+function anchorWordForms(alternative: string): string[] {
+  if (alternative === 'a\\.i') return ['a.i'];
+  if (alternative.endsWith('s?')) return [alternative.slice(0, -2), alternative.slice(0, -1)];
+  if (alternative.includes('[sz]')) return [alternative.replace('[sz]', 's'), alternative.replace('[sz]', 'z')];
+  if (/^[a-z]+$/.test(alternative)) return [alternative];
+  throw new Error(`anchor word ${alternative}: the anchor pass cannot read this syntax`);
+}
+
+/**
+ * Rules sharing their anchors, one group each (rules in their order), and by anchor, the groups it
+ * opens windows for (a bit per group): an anchor word's lower-cased text, or MARKS_ANCHOR, CODE_ANCHOR, FOREIGN_ANCHOR.
+ */
+const { groups: ANCHOR_GROUPS, masks: ANCHOR_MASKS } = (() => {
+  const groups: Array<{ anchors: string; high: Rule[]; low: Rule[] }> = [];
+  const masks = new Map<string, number>();
+  for (const rule of RULES) {
+    const anchors = rule[2];
+    let index = groups.findIndex((group) => group.anchors === anchors);
+    if (index === -1) {
+      index = groups.push({ anchors, high: [], low: [] }) - 1;
+      if (index >= 31) throw new Error('injection rules: more than 31 anchor groups (a group is one bit of a mask)');
+      for (const alternative of anchors.split('|')) {
+        for (const form of alternative.startsWith('<') ? [alternative] : anchorWordForms(alternative)) masks.set(form, (masks.get(form) ?? 0) | (1 << index));
+      }
+    }
+    (HIGH.includes(rule) ? groups[index]!.high : groups[index]!.low).push(rule);
+  }
+  return { groups, masks };
+})();
+
+/** The groups an anchor match (of ANCHOR_AT) opens windows for. */
+function anchorMask(matched: string): number {
+  const first = matched.charCodeAt(0);
+  if (first === 60 || first === 91 || first === 93) return ANCHOR_MASKS.get(MARKS_ANCHOR) ?? 0;
+  const word = ANCHOR_MASKS.get(matched.toLowerCase());
+  if (word !== undefined) return word;
+  if (matched.length === 4 && /^[a-z]{2}\d{2}$/i.test(matched)) return ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
+  return ANCHOR_MASKS.get(FOREIGN_ANCHOR) ?? 0;
+}
 
 /**
  * By UTF-16 code unit, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark
@@ -149,7 +238,7 @@ ANCHOR_CHARS[10] = ANCHOR_CHARS[32] = 16;
 for (let code = 0; code < 128; code += 1) {
   const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
   if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
-  if (code === 60 || code === 91 || code === 93 || code === 33 || code === 64) ANCHOR_CHARS[code]! |= 2;
+  if (code === 60 || code === 91 || code === 93) ANCHOR_CHARS[code]! |= 2;
   if (alphanumeric || code === 43 || code === 47) ANCHOR_CHARS[code]! |= 4;
 }
 
@@ -162,14 +251,8 @@ function wordHash(word: string): number {
 
 /** The word runs an anchor word can be (`a\.i` starts with the run `a`), as a bitmap over 16 bits of their hashes; the longest's length. */
 const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
-  const words: string[] = [];
-  for (const alternative of ANCHOR_WORDS.split('|')) {
-    if (alternative === 'a\\.i') words.push('a');
-    else if (alternative.endsWith('s?')) words.push(alternative.slice(0, -2), alternative.slice(0, -1));
-    else if (alternative.includes('[sz]')) words.push(alternative.replace('[sz]', 's'), alternative.replace('[sz]', 'z'));
-    else if (/^[a-z]+$/.test(alternative)) words.push(alternative);
-    else throw new Error(`anchor word ${alternative}: the cheap anchor pass cannot read this syntax`);
-  }
+  // The word run each form starts with: `a.i` starts with the run `a`.
+  const words = ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!);
   const bits = new Uint8Array(8_192);
   for (const word of words) {
     const key = wordHash(word) >>> 16;
@@ -194,8 +277,10 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
   let hash = 0;
   let runStart = 0;
   let lastSpace = -2;
+  let all = 0;
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
+    all |= code;
     const kind = ANCHOR_CHARS[code]!;
     if (unlessNormalizing && (kind & 24) !== 0) {
       // As NEEDS_NORMALIZING matches: normalizing would change this text, so its candidates are not the ones wanted.
@@ -220,6 +305,8 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     }
     if (index >= length) break;
   }
+  // The foreign anchors are not ASCII: ASCII text holds none.
+  if (all < 128) return found;
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
   for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
@@ -270,18 +357,48 @@ function windowsAt(text: string, candidates: readonly number[]): Array<[number, 
     ANCHOR_AT.lastIndex = candidate;
     const match = ANCHOR_AT.exec(text);
     if (match === null) continue;
-    const start = Math.max(0, candidate - WINDOW_BEFORE);
-    const end = Math.min(text.length, candidate + WINDOW_AFTER);
-    const last = windows[windows.length - 1];
-    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
-    else windows.push([start, end]);
+    const end = widen(windows, candidate, text.length);
     next = candidate + match[0].length;
     // Past the window's end there is nothing new to find for this anchor.
     if (end > next) next = Math.max(next, end - WINDOW_BEFORE);
   }
+  return mostOf(windows, text.length) ? undefined : windows;
+}
+
+/**
+ * Per anchor group (ANCHOR_GROUPS), the windows around its own anchors among the candidates:
+ * `undefined` where they cover most of the text (the group reads it whole), empty where it has none.
+ */
+function groupWindowsAt(text: string, candidates: readonly number[]): Array<Array<[number, number]> | undefined> {
+  const windows = ANCHOR_GROUPS.map((): Array<[number, number]> => []);
+  // Where the global ANCHORS search would resume: a candidate inside an anchor's match is not one.
+  let next = 0;
+  for (const candidate of candidates) {
+    if (candidate < next) continue;
+    ANCHOR_AT.lastIndex = candidate;
+    const match = ANCHOR_AT.exec(text);
+    if (match === null) continue;
+    next = candidate + match[0].length;
+    for (let mask = anchorMask(match[0]), group = 0; mask !== 0; mask >>>= 1, group += 1) if ((mask & 1) !== 0) widen(windows[group]!, candidate, text.length);
+  }
+  return windows.map((list) => (mostOf(list, text.length) ? undefined : list));
+}
+
+/** Adds the window around the anchor at `at` to `windows` (merged with the last one when they touch); returns its end. */
+function widen(windows: Array<[number, number]>, at: number, length: number): number {
+  const start = Math.max(0, at - WINDOW_BEFORE);
+  const end = Math.min(length, at + WINDOW_AFTER);
+  const last = windows[windows.length - 1];
+  if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+  else windows.push([start, end]);
+  return end;
+}
+
+/** Whether the windows cover more than half the text: then one pass over all of it costs less than slicing them out. */
+function mostOf(windows: ReadonlyArray<[number, number]>, length: number): boolean {
   let covered = 0;
   for (const [start, end] of windows) covered += end - start;
-  return covered > text.length / 2 ? undefined : windows;
+  return covered > length / 2;
 }
 
 // Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
@@ -324,25 +441,57 @@ export interface InjectionScanner {
 interface Tier {
   regex: RegExp;
   kinds: string[];
+  /** Each rule's place in its tier's list: the order a single alternation would try them in. */
+  orders: number[];
   confidence: InjectionConfidence;
 }
 
-function compileTier(rules: ReadonlyArray<readonly [string, string]>, confidence: InjectionConfidence): Tier {
+function compileTier(rules: readonly Rule[], confidence: InjectionConfidence, all: readonly Rule[] = rules): Tier {
   return {
     regex: new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi'),
     kinds: rules.map(([kind]) => kind),
+    orders: rules.map((rule) => all.indexOf(rule)),
     confidence,
   };
 }
 
-function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = ''): void {
+/** What the merge of a tier's groups needs of each finding: its rule's place in the tier and the length of its match. */
+interface MatchPlaces {
+  orders: number[];
+  lengths: number[];
+}
+
+/** A tier's matches in `text`, up to `limit` findings in all (with their places in `places`, when given). */
+function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = '', places?: MatchPlaces, limit = MAX_FINDINGS): void {
   const { regex, kinds } = tier;
   regex.lastIndex = 0;
-  for (let match = regex.exec(text); match !== null && findings.length < MAX_FINDINGS; match = regex.exec(text)) {
+  for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
     const groups = match.groups ?? {};
     const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
     findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
+    places?.orders.push(tier.orders[index] ?? 0);
+    places?.lengths.push(match[0].length);
     if (match[0].length === 0) regex.lastIndex += 1;
+  }
+}
+
+/** Text at least this long is read rule group by rule group, each only around its own anchors. */
+const PER_GROUP_CHARS = 16 * 1024;
+
+/**
+ * One tier's findings from its groups' separate passes, as the tier's single alternation would give
+ * them: by position, and a match starting inside an earlier one (which that alternation would have
+ * read past) dropped; of two starting together, the rule first in the tier kept.
+ */
+function mergeTier(found: InjectionFinding[], { orders, lengths }: MatchPlaces, findings: InjectionFinding[]): void {
+  const order = found.map((_, index) => index).sort((a, b) => found[a]!.index - found[b]!.index || orders[a]! - orders[b]!);
+  let end = -1;
+  for (const index of order) {
+    if (findings.length >= MAX_FINDINGS) return;
+    const finding = found[index]!;
+    if (finding.index < end) continue;
+    findings.push(finding);
+    end = finding.index + Math.max(1, lengths[index]!);
   }
 }
 
@@ -353,6 +502,29 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
 export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
   const high = compileTier(HIGH, 'high');
   const low = compileTier(LOW, 'low');
+  const groupTiers = ANCHOR_GROUPS.map((group) => ({
+    high: group.high.length > 0 ? compileTier(group.high, 'high', HIGH) : undefined,
+    low: group.low.length > 0 ? compileTier(group.low, 'low', LOW) : undefined,
+  }));
+  /** Large text: each group's rules around its own anchors (or over the whole text, where they cover most of it). */
+  const scanGroups = (text: string, findings: InjectionFinding[], offset: number, prefix: string, candidates: readonly number[]) => {
+    const windows = groupWindowsAt(text, candidates);
+    for (const confidence of ['high', 'low'] as const) {
+      const found: InjectionFinding[] = [];
+      const places: MatchPlaces = { orders: [], lengths: [] };
+      const limit = MAX_FINDINGS - findings.length;
+      windows.forEach((list, group) => {
+        const tier = groupTiers[group]![confidence];
+        if (tier === undefined) return;
+        // Each group keeps its own first findings: the merge takes the earliest of them all.
+        const own: InjectionFinding[] = [];
+        if (list === undefined) runTier(tier, text, own, offset, prefix, places, limit);
+        else for (const [start, end] of list) if (own.length < limit) runTier(tier, text.slice(start, end), own, offset + start, prefix, places, limit);
+        found.push(...own);
+      });
+      mergeTier(found, places, findings);
+    }
+  };
   // The policy's own patterns have no known anchor words: they read the whole text. They come from
   // outside, so they run on RE2 (linear time), never in a V8 alternation.
   const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
@@ -363,6 +535,7 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     }
     // Markdown exfiltration markup reads each URL whole, however long: not in windows.
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
+    if (text.length >= PER_GROUP_CHARS) return scanGroups(text, findings, offset, prefix, candidates ?? anchorCandidates(text, base64)!);
     const windows = windowsAt(text, candidates ?? anchorCandidates(text, base64)!);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);

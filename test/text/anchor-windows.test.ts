@@ -13,6 +13,7 @@ const PIECES = [
   'codes', 'code', 'keys', 'tokenss', 'euros', 'usd', 'AB12', 'ab1', 'GB29NWBK', 'x9AB12', '_AB12', 'dan', 'Dan', 'now', 'nowhere', 'you', 'your', 'yours',
   '<|im_start|>', '<<SYS>>', '< / system >', '<system>', '<sys', '[INST]', '[/inst', '](http://x)', '![img]', '@', 'a@b', 'mail@x.org', '!', '<', '[', ']',
   'instrucciones', 'instruccionesinstrucciones', 'development', 'interest', 'deve', 'muss', 'JETZT', 'maintenant', 'ÓRDENES', 'órdenes', 'инструкции', 'ИНСТРУКЦИИ', '指令', '지시',
+  'esqueça', 'ESQUEÇA', 'игнорируйте', 'ПРОИГНОРИРУЙ', 'забудь', '忽略', '無視', '忘れ', '이전', 'tell', 'Telling', 'data', 'apikey', 'links', 'URLs', 'phrase', 'vergessen', 'oubliez',
   'SGVsbG8gd29ybGQsIHRoaXMgaXMgYSB0ZXN0', 'aGVsbG8=', 'YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo==', 'a+b/c', '===', 'ſystem', 'K', 'café', 'naïve', '😀', 'order', 'ord_1001', 'carrier', 'UPS-13', 'delivered', 'the', 'front', 'desk.', '12', '-', '_', '.', ',', '\n', '  ',
 ];
 

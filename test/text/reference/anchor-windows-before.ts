@@ -1,13 +1,17 @@
-/** The anchor and base64 passes of src/text/injection.ts before issue 12 (a global regular expression, a generator), kept to test the new ones against. */
+/**
+ * The anchor and base64 passes of src/text/injection.ts before issue 12 (a global regular expression, a
+ * generator), kept to test the new ones against. The anchors are today's (each rule's own words, their
+ * union here; markup; foreign words that are not ASCII): the test is of the passes, not of the list.
+ */
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
  * them, so data-heavy content (ids, numbers, addresses) costs one cheap pass.
  */
 const ANCHORS = new RegExp(
   [
-    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|agents?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|models?|automated|system|developer|admin|administrator|user|prompt|instructions?|conversation|transcript|history|chat|url|link|image|query|markdown|jailbreak|jailbroken|unrestricted|unfiltered|dan|mode|now|henceforth|you|your|authori[sz]ed|instructed|permitted|pretend|imagine|nobody|anyone|secret|tool|function|whoever|anybody|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|credentials|tokens?|money|funds|payment|eur|usd|gbp|dollars|euros)\\b',
-    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|!\\[|@|\\b[A-Z]{2}\\d{2}',
-    'instrucciones|indicaciones|órdenes|consignes|directives|anweisungen|instruktionen|befehle|regeln|istruzioni|instruções|instrucoes|instructies|opdrachten|инструкции|указания|команды|指令|指示|说明|提示|规则|命令|ルール|지시|명령|지침|debe|doit|muss|deve|jetzt|eres|maintenant',
+    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated|you|mode|user|prompt|instructions|developer|conversation|chat|history|transcript|urls?|links?|images?|query|markdown|now|henceforth|whoever|anyone|anybody|your|tell|telling|keep|mention|tool|function|assistant|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data|ignora|ignorar|olvida|olvidar|omite|ignorer|ignorez|oublie|oublier|oubliez|ignoriere|ignorieren|vergiss|vergessen|dimentica|esqueca|negeer|vergeet|debe|doit|muss|deve|jetzt|eres|maintenant)\\b',
+    '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|\\b[A-Z]{2}\\d{2}',
+    'esqueça|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|이전',
   ].join('|'),
   'gi',
 );
