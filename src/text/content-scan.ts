@@ -1,7 +1,7 @@
-import { forEachToken, normalizeId } from './tokens.js';
+import { normalizeId, tokenRunAt, visitToken } from './tokens.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
-import { combine, finalize, hashString } from './hash.js';
+import { combine, finalize } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import type { InjectionFinding, InjectionScanner } from './injection.js';
@@ -99,10 +99,10 @@ const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
  * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII and for surrogates (a token may hold
- * it: the text is then read by the Unicode-aware tokenizer), 0 otherwise: ASCII punctuation and
- * spaces, and outside ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break
- * space), which end a token as a comma does, so prose with typographic punctuation keeps the fast tokenizer.
- * Every code unit outside ASCII is 3 until the first scan that meets one classifies them (`classifyNonAscii`).
+ * it: `unicodeToken` reads that token), 0 otherwise: ASCII punctuation and spaces, and outside ASCII
+ * punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a token as
+ * a comma does. Every code unit outside ASCII is 3 until the first one met classifies them
+ * (`classifyNonAscii`); `unicodeToken` reads a separator right too, only more slowly.
  */
 const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
@@ -113,11 +113,11 @@ let nonAsciiClassified = false;
 
 /**
  * Marks the code units outside ASCII that no token holds (`[^\p{L}\p{N}]`, as `forEachToken` reads
- * tokens) 0 in TOKEN_CHARS, once per process: true the first time (the caller reads its text again).
- * Run when first needed, not at load: it costs a few milliseconds, which ASCII-only work never pays.
+ * tokens) 0 in TOKEN_CHARS, once per process. Run when first needed, not at load: it costs a few
+ * milliseconds, which ASCII-only work never pays.
  */
-function classifyNonAscii(): boolean {
-  if (nonAsciiClassified) return false;
+function classifyNonAscii(): void {
+  if (nonAsciiClassified) return;
   nonAsciiClassified = true;
   const separators = /[^\p{L}\p{N}]+/gu;
   for (const [from, to] of [[128, 0xd800], [0xe000, 0x10000]] as const) {
@@ -127,7 +127,6 @@ function classifyNonAscii(): boolean {
     for (let match = separators.exec(text); match !== null; match = separators.exec(text)) TOKEN_CHARS.fill(0, from + match.index, from + match.index + match[0].length);
     separators.lastIndex = 0;
   }
-  return true;
 }
 const MASKED = 0x5bd1e995;
 /** `hashString` seeds: a string leaf (and a key) and a number leaf with the same text hash apart. */
@@ -243,8 +242,8 @@ class ContentScanner {
   private chunks: Chunk[] = [];
   private nextChunk = 0;
   private leafHash = 0;
-  /** `tokenizeAscii`'s hash of the text it last read whole (FNV-1a state, not finalized). */
-  private asciiHash = 0;
+  /** The tokenizers' hash of the text they last read whole (FNV-1a state, not finalized). */
+  private wholeHash = 0;
   private text: string | undefined;
   /**
    * Lexer: a window of the JSON text's code units, [unitsStart, unitsEnd): the lexer reads the text, and
@@ -542,48 +541,57 @@ class ContentScanner {
 
   /**
    * The id-like tokens of one value (or one slice of a long one), as `forEachToken` finds them; returns
-   * the text's hash, `hashString(text, seed)`. Text whose letters and digits are ASCII is read by
-   * character code once: its tokens lower-cased and hashed as they are read (a plain token already kept, most of a large result's words, is
-   * found in place, never sliced out), and hashed whole in the same pass.
+   * the text's hash, `hashString(text, seed)`. Read by character code once: ASCII tokens lower-cased and
+   * hashed as they are read (a plain token already kept, most of a large result's words, is found in
+   * place, never sliced out), a token holding a letter or digit outside ASCII read by `unicodeToken`,
+   * and the whole text hashed in the same pass.
    */
   private tokenize(text: string, seed: number, from = -1): number {
-    const dropped = this.dropped;
-    let ascii = this.tokenizeFast(text, seed, from);
-    // Tokens read before the tokenizer stopped are met again in the same order (kept once); drops are
-    // met again too, so their count is put back first.
-    if (!ascii && classifyNonAscii()) {
-      // The first text outside ASCII: read again now that punctuation there is known not to stop the fast tokenizer.
-      this.dropped = dropped;
-      ascii = this.tokenizeFast(text, seed, from);
-    }
-    if (ascii) return finalize(this.asciiHash);
-    // A letter or digit outside ASCII: the Unicode-aware tokenizer reads the text from the start.
-    this.dropped = dropped;
-    forEachToken(text, (token) => this.addToken(token));
-    return hashString(text, seed);
-  }
-
-  /** The fast tokenizer over `text` (from the lexer's window when `from` >= 0): false where a token may hold a letter or digit outside ASCII. */
-  private tokenizeFast(text: string, seed: number, from: number): boolean {
-    if (from >= 0) return this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
+    if (from >= 0) this.tokenizeUnits(this.units, this.unitsStart, from - this.unitsStart, from - this.unitsStart + text.length, seed, this.text!);
     // A long leaf (a document, a page) is read from its code units too: for it the copy costs less than it saves.
     // (Up to a chunk: longer leaves come here in slices; only a key can be longer, and is not copied whole.)
-    if (text.length >= UNITS_MIN_CHARS && text.length <= CHUNK_CHARS) return this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
-    return this.tokenizeAscii(text, seed);
+    else if (text.length >= UNITS_MIN_CHARS && text.length <= CHUNK_CHARS) this.tokenizeUnits(codeUnits(text), 0, 0, text.length, seed, text);
+    else this.tokenizeChars(text, seed);
+    return finalize(this.wholeHash);
   }
 
   /**
-   * The tokenizer for text whose tokens are ASCII, by character code; false (at the first character a
-   * token outside ASCII may hold: TOKEN_CHARS 3) for other text. Leaves the FNV-1a state of the whole text from `seed` in `asciiHash`.
+   * A character outside ASCII that a token may hold (TOKEN_CHARS 3) at `at` in `source`: the run of token
+   * characters around it (`[\p{L}\p{N}_\-.#@]+`, back to `floor`: where the last one ended, up to `limit`) is read as `forEachToken`
+   * reads it, and its tokens kept. Returns where the run ends (past `at`: the caller hashes up to there
+   * and reads on). The run may start before `at` (ASCII token characters the caller read, not yet kept).
    */
-  private tokenizeAscii(text: string, seed: number): boolean {
+  private unicodeToken(source: string, at: number, floor: number, limit: number): number {
+    classifyNonAscii();
+    let start = at;
+    while (start > floor) {
+      const kind = TOKEN_CHARS[source.charCodeAt(start - 1)]!;
+      if (kind !== 1 && kind !== 2) break;
+      start -= 1;
+    }
+    const end = Math.min(limit, start + tokenRunAt(source, start));
+    // (A run that ends before `at`: the ASCII token before a character no token holds, a symbol or an emoji.)
+    if (end > start) visitToken(source.slice(start, end), (token) => this.addToken(token));
+    return Math.max(at + 1, end);
+  }
+
+  /**
+   * The tokenizer, by character code (`charCodeAt`): ASCII tokens read in the loop, one holding a letter
+   * or digit outside ASCII by `unicodeToken`. Leaves the FNV-1a state of the whole text from `seed` in `wholeHash`.
+   */
+  private tokenizeChars(text: string, seed: number): void {
     const length = text.length;
     let whole = seed | 0;
     let index = 0;
+    // Where the last token `unicodeToken` read ends: the next one does not start before it.
+    let floor = 0;
     while (index < length) {
       let code = text.charCodeAt(index);
       let kind = TOKEN_CHARS[code]!;
-      if (kind === 3) return false;
+      if (kind === 3) {
+        for (floor = this.unicodeToken(text, index, floor, length); index < floor; index += 1) whole = Math.imul(whole ^ text.charCodeAt(index), 0x01000193);
+        continue;
+      }
       if (kind !== 1) {
         // Not in a token; edge punctuation (`.`, `-`, `@`, `#`) before the first letter or digit is trimmed, as normalizeId does.
         whole = Math.imul(whole ^ code, 0x01000193);
@@ -618,30 +626,37 @@ class ContentScanner {
         kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
         // (The character that ends the token is read again, and hashed, by the outer loop.)
         if (kind === 0) break;
-        // (A letter outside ASCII may continue the token: the Unicode-aware tokenizer reads this text.)
-        if (kind === 3) return false;
+        if (kind === 3) {
+          // A letter outside ASCII may continue the token: the token is read whole from where it starts.
+          for (floor = this.unicodeToken(text, index, floor, length); index < floor; index += 1) whole = Math.imul(whole ^ text.charCodeAt(index), 0x01000193);
+          end = -1;
+          break;
+        }
       }
-      if (end - start > 256) continue;
+      if (end === -1 || end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash);
       else this.addSpan(text, start, end, endHash, upper);
     }
-    this.asciiHash = whole;
-    return true;
+    this.wholeHash = whole;
   }
 
   /**
-   * `tokenizeAscii` for the text at [from, to) of `units`, the code units of `source` from `base` (a
+   * `tokenizeChars` for the text at [from, to) of `units`, the code units of `source` from `base` (a
    * window of the lexer's JSON text, or one long leaf whole): the same loop, reading the typed array.
    * (Two copies of the loop, because one reading both would be slower than either; the equivalence
    * tests scan every value both ways, as an object and as JSON text, and compare.)
    */
-  private tokenizeUnits(units: Uint16Array, base: number, from: number, to: number, seed: number, source: string): boolean {
+  private tokenizeUnits(units: Uint16Array, base: number, from: number, to: number, seed: number, source: string): void {
     let whole = seed | 0;
     let index = from;
+    let floor = from;
     while (index < to) {
       let code = units[index]!;
       let kind = TOKEN_CHARS[code]!;
-      if (kind === 3) return false;
+      if (kind === 3) {
+        for (floor = this.unicodeToken(source, base + index, base + floor, base + to) - base; index < floor; index += 1) whole = Math.imul(whole ^ units[index]!, 0x01000193);
+        continue;
+      }
       if (kind !== 1) {
         whole = Math.imul(whole ^ code, 0x01000193);
         index += 1;
@@ -672,15 +687,18 @@ class ContentScanner {
         if (++index >= to) break;
         kind = TOKEN_CHARS[(code = units[index]!)]!;
         if (kind === 0) break;
-        if (kind === 3) return false;
+        if (kind === 3) {
+          for (floor = this.unicodeToken(source, base + index, base + floor, base + to) - base; index < floor; index += 1) whole = Math.imul(whole ^ units[index]!, 0x01000193);
+          end = -1;
+          break;
+        }
       }
-      if (end - start > 256) continue;
+      if (end === -1 || end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
       if (dottedBeforeEnd) this.addDottedToken(source, base + start, base + end, endHash);
       else if (!this.table.hasUnits(units, start, end, endHash)) this.addNewSpan(source, base + start, base + end, endHash, upper);
     }
-    this.asciiHash = whole;
-    return true;
+    this.wholeHash = whole;
   }
 
   /** A token holding `.` or `@` (an address, a domain, a dotted id), `text[start, end)`: kept whole and in its parts. */

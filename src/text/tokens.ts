@@ -28,17 +28,28 @@ export function normalizeId(raw: string): string | undefined {
  */
 export function forEachToken(text: string, visit: (token: string) => void): void {
   TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
-    const token = normalizeId(match[0]);
-    if (token === undefined) continue;
-    visit(token);
-    if (token.includes('.') || token.includes('@')) {
-      for (const part of token.split(/[.@]/)) {
-        const normalized = normalizeId(part);
-        if (normalized !== undefined && normalized !== token) visit(normalized);
-      }
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) visitToken(match[0], visit);
+}
+
+/** Calls `visit` with the normalized form of one run of token characters, and of its parts when it holds `.` or `@`. */
+export function visitToken(run: string, visit: (token: string) => void): void {
+  const token = normalizeId(run);
+  if (token === undefined) return;
+  visit(token);
+  if (token.includes('.') || token.includes('@')) {
+    for (const part of token.split(/[.@]/)) {
+      const normalized = normalizeId(part);
+      if (normalized !== undefined && normalized !== token) visit(normalized);
     }
   }
+}
+
+const TOKEN_AT = new RegExp(TOKEN.source, 'uy');
+
+/** The length of the run of token characters starting at `start` in `text` (0 when none starts there). */
+export function tokenRunAt(text: string, start: number): number {
+  TOKEN_AT.lastIndex = start;
+  return TOKEN_AT.test(text) ? TOKEN_AT.lastIndex - start : 0;
 }
 
 /** The tokens of an id value: one for a plain id, several for a value with spaces or separators. */

@@ -96,6 +96,16 @@ describe('content scan equivalence with the previous implementation', () => {
     }
   });
 
+  it('reads tokens holding letters outside ASCII where they meet ASCII tokens, edge punctuation, symbols and emoji (tiny token caps count the drops)', () => {
+    const rng = random(31);
+    for (let round = 0; round < 8_000; round += 1) {
+      const text = Array.from({ length: 1 + rng.int(6) }, () => rng.pick(WORDS)).join(rng.pick(['', ' ', '.', '-', '@']));
+      const options = { ...optionsFor(rng), maxTokens: rng.pick([2, 4, 10_000]) };
+      // A leaf of the object walk, and the same text long enough to be read from its code units.
+      for (const input of [{ k: text }, { k: `${text} ${'w '.repeat(130)}` }]) expect(summary(scanContent(input, options)), JSON.stringify(text)).toEqual(summary(scanBefore(input, options)));
+    }
+  });
+
   it('agrees on large content: the lexer for JSON text, long leaves cut in slices, the token cap', async () => {
     const rng = random(99);
     for (let round = 0; round < 3; round += 1) {
