@@ -261,6 +261,22 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
   return { bits, longest: Math.max(...words.map((word) => word.length)) };
 })();
 
+/** The groups (ANCHOR_MASKS) of each anchor word, by the anchor pass's hash of it; and the hash of `a` (`a.i` starts with it). */
+const WORD_HASH_MASKS = new Map<number, number>();
+for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(wordHash(form) >>> 0, (WORD_HASH_MASKS.get(wordHash(form) >>> 0) ?? 0) | mask);
+const A_HASH = wordHash('a') >>> 0;
+
+/**
+ * Where anchors may start (`at`, in order) and, for a word start, the anchor pass's hash of the word
+ * (`hashes`, parallel; NOT_A_WORD for a mark or a foreign word): large text learns which rule groups a
+ * word opens windows for from its hash, without trying the anchor expression at every word of prose.
+ */
+interface Candidates {
+  at: number[];
+  hashes: number[];
+}
+const NOT_A_WORD = -1;
+
 /**
  * Positions where an anchor may start, in order: word starts whose word may be an anchor word (by
  * hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
@@ -269,8 +285,9 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
  * The same pass gathers into `base64`, when given, every run of at least 24 base64 characters (with
  * up to two `=` after it), for the encoded-instructions pass.
  */
-function anchorCandidates(text: string, base64?: Array<[number, number]>, unlessNormalizing = false): number[] | undefined {
+function anchorCandidates(text: string, base64?: Array<[number, number]>, unlessNormalizing = false): Candidates | undefined {
   const found: number[] = [];
+  const hashes: number[] = [];
   const codes = codeUnits(text);
   const length = codes.length;
   let wordStart = -1;
@@ -295,10 +312,16 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
       const key = hash >>> 16;
-      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(codes, wordStart, index)) found.push(wordStart);
+      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(codes, wordStart, index)) {
+        found.push(wordStart);
+        hashes.push(hash >>> 0);
+      }
       wordStart = -1;
     }
-    if ((kind & 2) !== 0) found.push(index);
+    if ((kind & 2) !== 0) {
+      found.push(index);
+      hashes.push(NOT_A_WORD);
+    }
     if ((kind & 4) === 0) {
       if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(codes, index)]);
       runStart = index + 1;
@@ -306,7 +329,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if (index >= length) break;
   }
   // The foreign anchors are not ASCII: ASCII text holds none.
-  if (all < 128) return found;
+  if (all < 128) return { at: found, hashes };
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
   for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
@@ -314,7 +337,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     // Overlapping: a foreign word may start inside another one.
     FOREIGN_ANCHORS.lastIndex = match.index + 1;
   }
-  return foreign.length === 0 ? found : mergeSorted(found, foreign);
+  return foreign.length === 0 ? { at: found, hashes } : withForeign({ at: found, hashes }, foreign);
 }
 
 /** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
@@ -327,13 +350,20 @@ function opensCode(codes: Uint16Array, start: number, end: number): boolean {
   return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
-function mergeSorted(a: number[], b: number[]): number[] {
-  const merged: number[] = [];
+/** The candidates with the foreign words' positions merged in, in order. */
+function withForeign(candidates: Candidates, foreign: readonly number[]): Candidates {
+  const { at, hashes } = candidates;
+  const merged: Candidates = { at: [], hashes: [] };
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) merged.push(a[i++]!);
-    else merged.push(b[j++]!);
+  while (i < at.length || j < foreign.length) {
+    if (j >= foreign.length || (i < at.length && at[i]! <= foreign[j]!)) {
+      merged.at.push(at[i]!);
+      merged.hashes.push(hashes[i++]!);
+    } else {
+      merged.at.push(foreign[j++]!);
+      merged.hashes.push(NOT_A_WORD);
+    }
   }
   return merged;
 }
@@ -344,7 +374,7 @@ const WINDOW_AFTER = 620;
 
 /** Merged [start, end) windows around anchors, or `undefined` when they cover most of the text anyway. Exported for its equivalence test. */
 export function anchorWindows(text: string, base64?: Array<[number, number]>): Array<[number, number]> | undefined {
-  return windowsAt(text, anchorCandidates(text, base64)!);
+  return windowsAt(text, anchorCandidates(text, base64)!.at);
 }
 
 /** The windows around the candidates (of `anchorCandidates`) that are anchors. */
@@ -369,19 +399,45 @@ function windowsAt(text: string, candidates: readonly number[]): Array<[number, 
  * Per anchor group (ANCHOR_GROUPS), the windows around its own anchors among the candidates:
  * `undefined` where they cover most of the text (the group reads it whole), empty where it has none.
  */
-function groupWindowsAt(text: string, candidates: readonly number[]): Array<Array<[number, number]> | undefined> {
+function groupWindowsAt(text: string, { at, hashes }: Candidates): Array<Array<[number, number]> | undefined> {
   const windows = ANCHOR_GROUPS.map((): Array<[number, number]> => []);
   // Where the global ANCHORS search would resume: a candidate inside an anchor's match is not one.
   let next = 0;
-  for (const candidate of candidates) {
-    if (candidate < next) continue;
-    ANCHOR_AT.lastIndex = candidate;
-    const match = ANCHOR_AT.exec(text);
-    if (match === null) continue;
-    next = candidate + match[0].length;
-    for (let mask = anchorMask(match[0]), group = 0; mask !== 0; mask >>>= 1, group += 1) if ((mask & 1) !== 0) widen(windows[group]!, candidate, text.length);
+  for (let index = 0; index < at.length; index += 1) {
+    const candidate = at[index]!;
+    const hash = hashes[index]!;
+    let mask: number;
+    if (hash !== NOT_A_WORD) {
+      // A whole word (`\b` on both sides): its groups by its hash. (A word sharing an anchor word's hash
+      // opens windows it did not need: more reading, never less.) `a` alone is an anchor only as `a.i`.
+      mask = hash === A_HASH ? (abbreviatesAi(text, candidate) ? (ANCHOR_MASKS.get('a.i') ?? 0) : 0) : (WORD_HASH_MASKS.get(hash) ?? 0);
+      if (opensCodeAt(text, candidate)) mask |= ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
+    } else {
+      if (candidate < next) continue;
+      ANCHOR_AT.lastIndex = candidate;
+      const match = ANCHOR_AT.exec(text);
+      if (match === null) continue;
+      next = candidate + match[0].length;
+      mask = anchorMask(match[0]);
+    }
+    for (let group = 0; mask !== 0; mask >>>= 1, group += 1) if ((mask & 1) !== 0) widen(windows[group]!, candidate, text.length);
   }
   return windows.map((list) => (mostOf(list, text.length) ? undefined : list));
+}
+
+/** `a.i` (then no word character) at `at`. */
+function abbreviatesAi(text: string, at: number): boolean {
+  const after = text.charCodeAt(at + 3);
+  return text.charCodeAt(at + 1) === 46 && (text.charCodeAt(at + 2) | 32) === 105 && !(ANCHOR_CHARS[after]! & 1);
+}
+
+/** `[A-Za-z]{2}[0-9]{2}` at `at`. */
+function opensCodeAt(text: string, at: number): boolean {
+  const a = text.charCodeAt(at) | 32;
+  const b = text.charCodeAt(at + 1) | 32;
+  const c = text.charCodeAt(at + 2);
+  const d = text.charCodeAt(at + 3);
+  return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
 /** Adds the window around the anchor at `at` to `windows` (merged with the last one when they touch); returns its end. */
@@ -396,9 +452,13 @@ function widen(windows: Array<[number, number]>, at: number, length: number): nu
 
 /** Whether the windows cover more than half the text: then one pass over all of it costs less than slicing them out. */
 function mostOf(windows: ReadonlyArray<[number, number]>, length: number): boolean {
+  return coverage(windows) > length / 2;
+}
+
+function coverage(windows: ReadonlyArray<[number, number]>): number {
   let covered = 0;
   for (const [start, end] of windows) covered += end - start;
-  return covered > length / 2;
+  return covered;
 }
 
 // Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
@@ -477,6 +537,14 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
 
 /** Text at least this long is read rule group by rule group, each only around its own anchors. */
 const PER_GROUP_CHARS = 16 * 1024;
+/**
+ * The groups' separate passes read their rules over the characters their windows cover; both tiers'
+ * alternations over the whole text cost about as much as this share of all rules reading all of it
+ * (measured on 1 MB of prose: 40 ms against 70 for every rule alone). Past it, the tiers read the text.
+ */
+const GROUPS_WORTH_IT = 0.55;
+/** Anchor candidates at least one in this many characters: text read by the tiers' alternations, not group by group. */
+const DENSE_CANDIDATES = 16;
 
 /**
  * One tier's findings from its groups' separate passes, as the tier's single alternation would give
@@ -507,8 +575,15 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     low: group.low.length > 0 ? compileTier(group.low, 'low', LOW) : undefined,
   }));
   /** Large text: each group's rules around its own anchors (or over the whole text, where they cover most of it). */
-  const scanGroups = (text: string, findings: InjectionFinding[], offset: number, prefix: string, candidates: readonly number[]) => {
+  /** Large text: false where reading it group by group would cost more than the tiers' alternations (the caller runs those). */
+  const scanGroups = (text: string, findings: InjectionFinding[], offset: number, prefix: string, candidates: Candidates): boolean => {
+    // Text dense with anchors (word salad built to be slow) costs less read once by both tiers: prose has
+    // one candidate in about 50 characters, and its groups' windows are narrower than the whole.
+    if (candidates.at.length * DENSE_CANDIDATES > text.length) return false;
     const windows = groupWindowsAt(text, candidates);
+    let work = 0;
+    windows.forEach((list, group) => (work += (ANCHOR_GROUPS[group]!.high.length + ANCHOR_GROUPS[group]!.low.length) * (list === undefined ? text.length : coverage(list))));
+    if (work > GROUPS_WORTH_IT * RULES.length * text.length) return false;
     for (const confidence of ['high', 'low'] as const) {
       const found: InjectionFinding[] = [];
       const places: MatchPlaces = { orders: [], lengths: [] };
@@ -524,19 +599,21 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       });
       mergeTier(found, places, findings);
     }
+    return true;
   };
   // The policy's own patterns have no known anchor words: they read the whole text. They come from
   // outside, so they run on RE2 (linear time), never in a V8 alternation.
   const policy = extraPatterns.map((source, index) => ({ kind: `policy_pattern_${index}`, regex: compileLinear(source, { ignoreCase: true }) }));
-  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>, candidates?: number[]) => {
+  const scanPlain = (text: string, findings: InjectionFinding[], offset = 0, prefix = '', base64?: Array<[number, number]>, candidates?: Candidates) => {
     for (const { kind, regex } of policy) {
       const match = findings.length < MAX_FINDINGS ? firstMatch(regex, text) : undefined;
       if (match) findings.push({ kind: `${prefix}${kind}`, excerpt: match.text.trim().slice(0, 160), index: offset + Math.max(0, match.index), confidence: 'high' });
     }
     // Markdown exfiltration markup reads each URL whole, however long: not in windows.
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
-    if (text.length >= PER_GROUP_CHARS) return scanGroups(text, findings, offset, prefix, candidates ?? anchorCandidates(text, base64)!);
-    const windows = windowsAt(text, candidates ?? anchorCandidates(text, base64)!);
+    const anchors = candidates ?? anchorCandidates(text, base64)!;
+    if (text.length >= PER_GROUP_CHARS && scanGroups(text, findings, offset, prefix, anchors)) return;
+    const windows = windowsAt(text, anchors.at);
     if (windows === undefined) {
       runTier(high, text, findings, offset, prefix);
       runTier(low, text, findings, offset, prefix);
