@@ -572,7 +572,11 @@ class ContentScanner {
     const end = Math.min(limit, start + tokenRunAt(source, start));
     // (A run that ends before `at`: the ASCII token before a character no token holds, a symbol or an emoji.)
     if (end > start) visitToken(source.slice(start, end), (token) => this.addToken(token));
-    return Math.max(at + 1, end);
+    if (end > at) return end;
+    // No token holds the character at `at`: an emoji or a tag character is passed over whole (both its halves).
+    const code = source.charCodeAt(at);
+    const low = source.charCodeAt(at + 1);
+    return code >= 0xd800 && code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff && at + 2 <= limit ? at + 2 : at + 1;
   }
 
   /**

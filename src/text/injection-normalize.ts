@@ -54,12 +54,13 @@ const CONFUSABLE: Readonly<Record<string, string>> = {
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
 };
 
+/** Any of the look-alikes (all in the BMP): a word is mapped by one native pass, not a character at a time. */
+const CONFUSABLES = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
+
 function unconfuse(word: string): string {
   // Only words that already hold Latin letters: Russian or Greek prose is left as it is.
   if (!/[A-Za-z]/.test(word)) return word;
-  let out = '';
-  for (const char of word) out += CONFUSABLE[char] ?? char;
-  return out;
+  return word.replace(CONFUSABLES, (char) => CONFUSABLE[char]!);
 }
 
 /** Where the run of letters and marks starting at `from` ends. */

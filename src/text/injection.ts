@@ -461,8 +461,15 @@ function coverage(windows: ReadonlyArray<[number, number]>): number {
   return covered;
 }
 
-// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII; a flag emoji's tag sequence (after U+1F3F4) is not hidden text.
-const HIDDEN_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]{2,}/gu;
+// Unicode tag characters (U+E0000-U+E007F) are invisible and decode to ASCII.
+const HIDDEN_TAGS = /[\u{E0000}-\u{E007F}]{2,}/gu;
+/**
+ * A subdivision flag's tags (after U+1F3F4: a region and subdivision code of at most six tag letters or
+ * digits, then the cancel tag), which are not hidden text. Anything longer after a flag is: a run of
+ * tags, however long, behind a flag emoji still carries words. (Read per run: the former lookbehind,
+ * `(?<!\u{1F3F4}[tags]*)`, read back over the run at each of its characters, quadratic in its length.)
+ */
+const FLAG_TAGS = /^[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}$/u;
 // Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
 const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
 /** Base64 runs shorter than this are words, not encodings. */
@@ -692,6 +699,7 @@ function hiddenCharacters(text: string, findings: InjectionFinding[]): void {
   if (!/[\uDB40\uFE00-\uFE0F]/.test(text)) return;
   HIDDEN_TAGS.lastIndex = 0;
   for (let match = HIDDEN_TAGS.exec(text); match !== null && findings.length < MAX_FINDINGS; match = HIDDEN_TAGS.exec(text)) {
+    if (text.codePointAt(match.index - 2) === 0x1f3f4 && FLAG_TAGS.test(match[0])) continue;
     findings.push({ kind: 'hidden_unicode_tags', excerpt: `hidden text: ${JSON.stringify(decodeTagCharacters(match[0]).slice(0, 160))}`, index: match.index, confidence: 'high' });
   }
   SMUGGLED_SELECTORS.lastIndex = 0;
@@ -733,12 +741,17 @@ function isMostlyText(text: string): boolean {
   return printable / text.length > 0.95 && /[a-z]{3,}\s+[a-z]{2,}/i.test(text);
 }
 
+/** Characters of hidden text an excerpt quotes. */
+const EVIDENCE_CHARS = 160;
+
 /** Tag characters mirror ASCII at U+E0000: decoding them shows what the hidden text says. */
 function decodeTagCharacters(text: string): string {
   let decoded = '';
   for (const char of text) {
     const code = char.codePointAt(0)! - 0xe0000;
     decoded += code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '';
+    // The evidence quotes 160 characters: a run of 100,000 is not decoded whole.
+    if (decoded.length >= EVIDENCE_CHARS) break;
   }
   return decoded;
 }
@@ -749,6 +762,8 @@ function decodeVariationSelectors(text: string): string {
   for (const char of text) {
     const code = char.codePointAt(0)!;
     bytes.push(code >= 0xe0100 ? code - 0xe0100 + 16 : code - 0xfe00);
+    // Enough bytes for the 160 characters the evidence quotes (four per character at most).
+    if (bytes.length >= 4 * EVIDENCE_CHARS) break;
   }
   return Buffer.from(bytes).toString('utf8').replace(/[^\x20-\x7e]/g, '');
 }
