@@ -479,10 +479,10 @@ class ContentScanner {
     const text = this.strings.join('\n');
     this.strings.length = 0;
     this.stringChars = 0;
-    for (let start = 0; start < text.length; start += CHUNK_CHARS * 4) {
+    for (let start = 0; start < text.length; start += CHUNK_CHARS) {
       // Fields go on joined by a line break across chunks, as inside one; a long field cut in two goes on as it is.
       const before = start === 0 && this.stringsTail !== '' ? `${this.stringsTail}\n` : this.stringsTail;
-      const chunk = before + text.slice(start, start + CHUNK_CHARS * 4);
+      const chunk = before + text.slice(start, start + CHUNK_CHARS);
       this.chunks.push({ text: chunk, strings: true, overlap: before.length });
       this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
     }

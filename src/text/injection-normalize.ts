@@ -58,9 +58,20 @@ const CONFUSABLE: Readonly<Record<string, string>> = {
 const CONFUSABLES = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
 
 function unconfuse(word: string): string {
-  // Only words that already hold Latin letters: Russian or Greek prose is left as it is.
-  if (!/[A-Za-z]/.test(word)) return word;
-  return word.replace(CONFUSABLES, (char) => CONFUSABLE[char]!);
+  if (word.length > 64) {
+    // Only words that already hold Latin letters: Russian or Greek prose is left as it is.
+    return /[A-Za-z]/.test(word) ? word.replace(CONFUSABLES, (char) => CONFUSABLE[char]!) : word;
+  }
+  // A short word (text dense with them is built to be slow): one loop, no regular expression.
+  let latin = false;
+  let out = '';
+  for (let index = 0; index < word.length; index += 1) {
+    const code = word.charCodeAt(index) | 32;
+    if (code >= 97 && code <= 122) latin = true;
+    const char = word[index]!;
+    out += CONFUSABLE[char] ?? char;
+  }
+  return latin ? out : word;
 }
 
 /** Where the run of letters and marks starting at `from` ends. */
