@@ -98,8 +98,9 @@ export async function historyTargets(): Promise<void> {
   console.log(`\nSession growth (450-character free text): 2nd call ${atTwo.toFixed(1)} µs, after 1,000 calls ${atThousand.toFixed(1)} µs`);
   target({ name: 'call after 1,000 calls / 2nd call', floor: '2nd call of the tool', value: atThousand / atTwo, unit: 'x', limit: 1.5, kind: 'max' });
 
-  // A long session whose every result names a new id: the ledger fills to its bound (100,000 ids) and
-  // then keeps dropping the oldest. Calls 140,000-150,000 against calls 5,000-15,000 of the same session.
+  // A long session whose every result names a new id, a model call after each: the ledger fills to its
+  // bound (100,000 ids) and then keeps dropping the oldest; the burn-rate window holds every call of the
+  // last 15 minutes, here all of them. Calls 140,000-150,000 against calls 5,000-15,000 of the same session.
   const ids = await guard.startSession();
   const lookup = { name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } } } };
   await ids.defineTools([lookup]);
@@ -109,6 +110,7 @@ export async function historyTargets(): Promise<void> {
       const start = performance.now();
       await ids.beforeToolCall({ callId: `g${index}`, tool: 'get_order', arguments: {} });
       await ids.afterToolCall({ callId: `g${index}`, tool: 'get_order', result: { order_id: `ord_${index}`, status: 'shipped' } });
+      await ids.modelCall({ model: 'gpt-4o', inputTokens: 1_200, outputTokens: 40 });
       times.push(performance.now() - start);
     }
     return median(times) * 1_000;
@@ -117,7 +119,7 @@ export async function historyTargets(): Promise<void> {
   const early = await block(5_000, 15_000);
   await block(15_000, 140_000);
   const late = await block(140_000, 150_000);
-  console.log(`Long session, a new id in every result: calls 5,000-15,000 ${early.toFixed(1)} µs, calls 140,000-150,000 (the ledger at its bound) ${late.toFixed(1)} µs`);
+  console.log(`Long session, a new id in every result and a model call after each: calls 5,000-15,000 ${early.toFixed(1)} µs, calls 140,000-150,000 (the ledger at its bound) ${late.toFixed(1)} µs`);
   target({ name: 'call after 140,000 calls (new ids) / calls 5,000-15,000', floor: 'the same session, early', value: late / early, unit: 'x', limit: 1.5, kind: 'max' });
 }
 

@@ -1,19 +1,31 @@
 import { appendedNumber } from '../text/compact-array.js';
 
+/**
+ * Slices of the window its spend is kept in: calls within one slice share an entry, so a session
+ * holds at most this many (and a burst of calls, or a replayed trace, never more), and the rate is
+ * exact to a slice (3.5 s of the default 15 minutes).
+ */
+const WINDOW_SLICES = 256;
+
 /** Trailing statistics of model calls: input-token median and burn rate over a time window. */
 export class UsageStats {
   private inputTokens: number[] = [];
-  /** Model calls in the current window: times and tokens side by side (no object per call). */
+  /** Model calls in the current window, one entry per slice: its first call's time and the slice's tokens, side by side (no object per entry). */
   private times: number[] = [];
   private spends: number[] = [];
+  /** The tokens of the entries kept: the window's spend, without adding them up at every call. */
+  private windowSpend = 0;
   private firstAt: number | undefined;
   private totalTokens = 0;
   private largestOutput: number | undefined;
+  private readonly sliceMs: number;
 
   constructor(
     private readonly windowMs: number,
     private readonly maxSamples = 256,
-  ) {}
+  ) {
+    this.sliceMs = Math.max(1, windowMs / WINDOW_SLICES);
+  }
 
   medianInputTokens(): number | undefined {
     if (this.inputTokens.length === 0) return undefined;
@@ -42,6 +54,11 @@ export class UsageStats {
     return this.inputTokens.length;
   }
 
+  /** Entries the window holds: at most one per slice (WINDOW_SLICES of them, and the one a new call opens). */
+  get windowEntries(): number {
+    return this.times.length;
+  }
+
   /**
    * Tokens in the window ending at `at` (counting `tokens` now) against the session's average per
    * window before it. `undefined` until the session has a full window of history.
@@ -51,8 +68,7 @@ export class UsageStats {
     const windowStart = at - this.windowMs;
     const history = windowStart - this.firstAt;
     if (history < this.windowMs) return undefined;
-    let windowTokens = tokens;
-    for (let index = this.times.length - 1; index >= 0 && this.times[index]! > windowStart; index -= 1) windowTokens += this.spends[index]!;
+    const windowTokens = tokens + this.spentAfter(windowStart);
     const before = this.totalTokens + tokens - windowTokens;
     if (before <= 0) return undefined;
     return { windowTokens, trailingAverage: (before / history) * this.windowMs };
@@ -62,8 +78,7 @@ export class UsageStats {
   ratePerMinute(at: number | undefined): number | undefined {
     if (at === undefined || this.firstAt === undefined) return undefined;
     const windowStart = at - this.windowMs;
-    let tokens = 0;
-    for (let index = this.times.length - 1; index >= 0 && this.times[index]! > windowStart; index -= 1) tokens += this.spends[index]!;
+    const tokens = this.spentAfter(windowStart);
     const span = Math.max(at - Math.max(windowStart, this.firstAt), 60_000);
     return (tokens / span) * 60_000;
   }
@@ -76,12 +91,24 @@ export class UsageStats {
     if (at === undefined) return;
     this.firstAt ??= at;
     this.totalTokens += tokens;
-    this.times = appendedNumber(this.times, at);
-    this.spends = appendedNumber(this.spends, tokens);
-    // Only the current window is needed item by item; older spend lives on in totalTokens.
+    this.windowSpend += tokens;
+    const last = this.times.length - 1;
+    if (last >= 0 && Math.floor(this.times[last]! / this.sliceMs) === Math.floor(at / this.sliceMs)) this.spends[last]! += tokens;
+    else {
+      this.times = appendedNumber(this.times, at);
+      this.spends = appendedNumber(this.spends, tokens);
+    }
+    // Only the current window is needed entry by entry; older spend lives on in totalTokens.
     while (this.times.length > 0 && this.times[0]! <= at - this.windowMs) {
       this.times.shift();
-      this.spends.shift();
+      this.windowSpend -= this.spends.shift()!;
     }
+  }
+
+  /** Tokens of the entries after `windowStart`: the window's spend less what has left it since the last call was recorded. */
+  private spentAfter(windowStart: number): number {
+    let tokens = this.windowSpend;
+    for (let index = 0; index < this.times.length && this.times[index]! <= windowStart; index += 1) tokens -= this.spends[index]!;
+    return tokens;
   }
 }
