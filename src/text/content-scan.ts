@@ -307,6 +307,8 @@ class ContentScanner {
     const strings = this.textParts;
     let joined: string | undefined;
     const list = this.table.tokens;
+    // The scan is over: the table's arrays go to the next scan's table.
+    this.table.release();
     let tokens: Set<string> | undefined;
     return {
       get tokens() {

@@ -22,13 +22,41 @@ export function tokenHash(token: string): number {
   return hash;
 }
 
+const FIRST_SLOTS = 64;
+const FIRST_HASHES = 32;
+/**
+ * Typed arrays of the first size, given back by tables done with them (`release`): most results are
+ * small, and allocating two typed arrays cost more than the rest of a small table's life.
+ */
+const spare: Array<{ slots: Int32Array; hashes: Int32Array }> = [];
+const MAX_SPARE = 8;
+
 export class TokenTable {
   /** Entry index + 1 per slot, 0 for an empty slot (open addressing, linear probing). */
-  private slots = new Int32Array(64);
-  private mask = 63;
+  private slots: Int32Array;
+  private mask = FIRST_SLOTS - 1;
   /** Each entry's hash (typed: 32-bit hashes would not all fit V8's small integers). */
-  private hashes = new Int32Array(32);
+  private hashes: Int32Array;
   private readonly entries: string[] = [];
+
+  constructor() {
+    const reused = spare.pop();
+    this.slots = reused?.slots ?? new Int32Array(FIRST_SLOTS);
+    this.hashes = reused?.hashes ?? new Int32Array(FIRST_HASHES);
+  }
+
+  /**
+   * Gives the table's arrays back for the next table, when they are still of the first size (cleared:
+   * a spare table is empty). The table answers nothing after this; its tokens stay readable.
+   */
+  release(): void {
+    if (this.slots.length === FIRST_SLOTS && this.hashes.length === FIRST_HASHES && spare.length < MAX_SPARE) {
+      this.slots.fill(0);
+      spare.push({ slots: this.slots, hashes: this.hashes });
+    }
+    this.slots = RELEASED;
+    this.mask = 0;
+  }
 
   get size(): number {
     return this.entries.length;
@@ -87,6 +115,7 @@ export class TokenTable {
 
   /** Adds a token known not to be in the table. */
   add(token: string, hash: number): void {
+    if (this.slots === RELEASED) throw new Error('token table: added to after release');
     if (this.entries.length === this.hashes.length) {
       const hashes = new Int32Array(this.hashes.length * 2);
       hashes.set(this.hashes);
@@ -110,6 +139,9 @@ export class TokenTable {
     for (let index = 0; index < this.entries.length; index += 1) this.place(index + 1, this.hashes[index]!);
   }
 }
+
+/** A released table's slots: one, empty, so a lookup finds nothing (and `add` refuses). */
+const RELEASED = new Int32Array(1);
 
 /** FNV's low bits are weak for short keys: mixed before they pick a slot. */
 function spread(hash: number): number {

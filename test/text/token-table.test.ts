@@ -27,4 +27,20 @@ describe('the token table of a content scan', () => {
     expect(table.hasUnits(units, 0, 3, tokenHash('see'))).toBe(false);
     expect(table.tokens.slice(0, 3)).toEqual(['ord_0', 'ord_1', 'ord_2']);
   });
+
+  it('gives its arrays to the next table when released: that one starts empty, and the released one finds nothing', async () => {
+    const { TokenTable, tokenHash } = await import('../../src/text/token-table.js');
+    for (let round = 0; round < 20; round += 1) {
+      const table = new TokenTable();
+      expect(table.has('ord_1', tokenHash('ord_1'))).toBe(false);
+      // A few tokens (the arrays stay of their first size, and are reused) or many (they grew, and are not).
+      const count = round % 2 === 0 ? 5 : 200;
+      for (let index = 0; index < count; index += 1) table.add(`ord_${index}`, tokenHash(`ord_${index}`));
+      expect(table.has('ord_1', tokenHash('ord_1'))).toBe(true);
+      table.release();
+      expect(table.tokens).toHaveLength(count);
+      expect(table.has('ord_1', tokenHash('ord_1'))).toBe(false);
+      expect(() => table.add('ord_x', tokenHash('ord_x'))).toThrow(/after release/);
+    }
+  });
 });
