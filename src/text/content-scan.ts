@@ -558,10 +558,11 @@ class ContentScanner {
   }
 
   /**
-   * A character outside ASCII that a token may hold (TOKEN_CHARS 3) at `at` in `source`: the run of token
-   * characters around it (`[\p{L}\p{N}_\-.#@]+`, back to `floor`: where the last one ended, up to `limit`) is read as `forEachToken`
-   * reads it, and its tokens kept. Returns where the run ends (past `at`: the caller hashes up to there
-   * and reads on). The run may start before `at` (ASCII token characters the caller read, not yet kept).
+   * A character outside ASCII that a token may hold (TOKEN_CHARS 3) at `at` in `source`: the run of
+   * token characters around it (`[\p{L}\p{N}_\-.#@]+`, back to `floor`, where the last run ended, and
+   * up to `limit`) is read as `forEachToken` reads it, and its tokens kept. Returns where the run ends,
+   * past `at` (the caller hashes up to there and reads on). The run may start before `at`: ASCII token
+   * characters the caller read and has not kept yet.
    */
   private unicodeToken(source: string, at: number, floor: number, limit: number): number {
     classifyNonAscii();
