@@ -581,8 +581,10 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     high: group.high.length > 0 ? compileTier(group.high, 'high', HIGH) : undefined,
     low: group.low.length > 0 ? compileTier(group.low, 'low', LOW) : undefined,
   }));
-  /** Large text: each group's rules around its own anchors (or over the whole text, where they cover most of it). */
-  /** Large text: false where reading it group by group would cost more than the tiers' alternations (the caller runs those). */
+  /**
+   * Large text: each group's rules around its own anchors (or over the whole text, where they cover
+   * most of it); false where that would cost more than the tiers' alternations (the caller runs those).
+   */
   const scanGroups = (text: string, findings: InjectionFinding[], offset: number, prefix: string, candidates: Candidates): boolean => {
     // Text dense with anchors (word salad built to be slow) costs less read once by both tiers: prose has
     // one candidate in about 50 characters, and its groups' windows are narrower than the whole.
