@@ -7,7 +7,6 @@
 
 // Zero-width and other invisible format characters (not variation selectors or tags: those are detected, not dropped).
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
-const SCRIPT_MIX = /[\u0370-\u03FF\u0400-\u04FF\u0500-\u052F]/;
 /** Each Greek or Cyrillic character: the words around them are the ones that may mix scripts. */
 const MIXED_SCRIPT = /[\u0370-\u052F]/g;
 /** The run of letters and marks from `lastIndex`, and one letter or mark at `lastIndex`. */
@@ -140,7 +139,7 @@ const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s/;
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
-  let normalized = text.normalize('NFKC').replace(INVISIBLE, '');
-  if (SCRIPT_MIX.test(normalized)) normalized = replaceMixedWords(normalized, unconfuse);
-  return collapseWhitespace(normalized);
+  const normalized = text.normalize('NFKC').replace(INVISIBLE, '');
+  // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
+  return collapseWhitespace(replaceMixedWords(normalized, unconfuse));
 }
