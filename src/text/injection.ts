@@ -265,21 +265,23 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
 const WORD_HASH_MASKS = new Map<number, number>();
 for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(wordHash(form) >>> 0, (WORD_HASH_MASKS.get(wordHash(form) >>> 0) ?? 0) | mask);
 const A_HASH = wordHash('a') >>> 0;
+const A_I_MASK = ANCHOR_MASKS.get('a.i') ?? 0;
+const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
 
 /**
- * Where anchors may start (`at`, in order) and, for a word start, the anchor pass's hash of the word
- * (`hashes`, parallel; NOT_A_WORD for a mark or a foreign word): large text learns which rule groups a
- * word opens windows for from its hash, without trying the anchor expression at every word of prose.
+ * Where anchors may start (`at`, in order) and the rule groups each opens windows for (`masks`,
+ * parallel): a word's, read off its hash by the anchor pass, so large text never tries the anchor
+ * expression at a word of prose; UNRESOLVED for a mark or a foreign word (confirmed by the expression).
  */
 interface Candidates {
   at: number[];
-  hashes: number[];
+  masks: number[];
 }
-const NOT_A_WORD = -1;
+const UNRESOLVED = -1;
 
 /**
- * Positions where an anchor may start, in order: word starts whose word may be an anchor word (by
- * hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
+ * Positions where an anchor may start, in order, with their groups: word starts whose word is an
+ * anchor word (by its hash) or opens `[A-Z]{2}\d{2}`, characters a mark starts with, and every match of the foreign
  * words. A superset of where ANCHORS matches (each is confirmed with ANCHOR_AT), found in one pass
  * by character code: the alternation itself is tried at every character and costs more.
  * The same pass gathers into `base64`, when given, every run of at least 24 base64 characters (with
@@ -287,7 +289,7 @@ const NOT_A_WORD = -1;
  */
 function anchorCandidates(text: string, base64?: Array<[number, number]>, unlessNormalizing = false): Candidates | undefined {
   const found: number[] = [];
-  const hashes: number[] = [];
+  const masks: number[] = [];
   const codes = codeUnits(text);
   const length = codes.length;
   let wordStart = -1;
@@ -312,15 +314,18 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
       const key = hash >>> 16;
-      if ((index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0) || opensCode(codes, wordStart, index)) {
+      // The bitmap rules most words out at once; a word it lets through is looked up by its whole hash.
+      let mask = index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 ? wordMask(hash >>> 0, codes, index) : 0;
+      if (opensCode(codes, wordStart, index)) mask |= CODE_MASK;
+      if (mask !== 0) {
         found.push(wordStart);
-        hashes.push(hash >>> 0);
+        masks.push(mask);
       }
       wordStart = -1;
     }
     if ((kind & 2) !== 0) {
       found.push(index);
-      hashes.push(NOT_A_WORD);
+      masks.push(UNRESOLVED);
     }
     if ((kind & 4) === 0) {
       if (base64 !== undefined && index - runStart >= MIN_BASE64_RUN) base64.push([runStart, paddedEnd(codes, index)]);
@@ -329,7 +334,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if (index >= length) break;
   }
   // The foreign anchors are not ASCII: ASCII text holds none.
-  if (all < 128) return { at: found, hashes };
+  if (all < 128) return { at: found, masks };
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
   for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
@@ -337,7 +342,13 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     // Overlapping: a foreign word may start inside another one.
     FOREIGN_ANCHORS.lastIndex = match.index + 1;
   }
-  return foreign.length === 0 ? { at: found, hashes } : withForeign({ at: found, hashes }, foreign);
+  return foreign.length === 0 ? { at: found, masks } : withForeign({ at: found, masks }, foreign);
+}
+
+/** The groups of the word that ends at `end` with the anchor pass's hash `hash`: `a` is an anchor only as `a.i` (then no word character). */
+function wordMask(hash: number, codes: Uint16Array, end: number): number {
+  if (hash !== A_HASH) return WORD_HASH_MASKS.get(hash) ?? 0;
+  return codes[end] === 46 && (codes[end + 1]! | 32) === 105 && (ANCHOR_CHARS[codes[end + 2] ?? 0]! & 1) === 0 ? A_I_MASK : 0;
 }
 
 /** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
@@ -352,17 +363,17 @@ function opensCode(codes: Uint16Array, start: number, end: number): boolean {
 
 /** The candidates with the foreign words' positions merged in, in order. */
 function withForeign(candidates: Candidates, foreign: readonly number[]): Candidates {
-  const { at, hashes } = candidates;
-  const merged: Candidates = { at: [], hashes: [] };
+  const { at, masks } = candidates;
+  const merged: Candidates = { at: [], masks: [] };
   let i = 0;
   let j = 0;
   while (i < at.length || j < foreign.length) {
     if (j >= foreign.length || (i < at.length && at[i]! <= foreign[j]!)) {
       merged.at.push(at[i]!);
-      merged.hashes.push(hashes[i++]!);
+      merged.masks.push(masks[i++]!);
     } else {
       merged.at.push(foreign[j++]!);
-      merged.hashes.push(NOT_A_WORD);
+      merged.masks.push(UNRESOLVED);
     }
   }
   return merged;
@@ -399,20 +410,16 @@ function windowsAt(text: string, candidates: readonly number[]): Array<[number, 
  * Per anchor group (ANCHOR_GROUPS), the windows around its own anchors among the candidates:
  * `undefined` where they cover most of the text (the group reads it whole), empty where it has none.
  */
-function groupWindowsAt(text: string, { at, hashes }: Candidates): Array<Array<[number, number]> | undefined> {
+function groupWindowsAt(text: string, { at, masks }: Candidates): Array<Array<[number, number]> | undefined> {
   const windows = ANCHOR_GROUPS.map((): Array<[number, number]> => []);
   // Where the global ANCHORS search would resume: a candidate inside an anchor's match is not one.
   let next = 0;
   for (let index = 0; index < at.length; index += 1) {
     const candidate = at[index]!;
-    const hash = hashes[index]!;
-    let mask: number;
-    if (hash !== NOT_A_WORD) {
-      // A whole word (`\b` on both sides): its groups by its hash. (A word sharing an anchor word's hash
-      // opens windows it did not need: more reading, never less.) `a` alone is an anchor only as `a.i`.
-      mask = hash === A_HASH ? (abbreviatesAi(text, candidate) ? (ANCHOR_MASKS.get('a.i') ?? 0) : 0) : (WORD_HASH_MASKS.get(hash) ?? 0);
-      if (opensCodeAt(text, candidate)) mask |= ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
-    } else {
+    // A whole word's groups came with it. (A word sharing an anchor word's hash opens windows it did
+    // not need: more reading, never less.)
+    let mask = masks[index]!;
+    if (mask === UNRESOLVED) {
       if (candidate < next) continue;
       ANCHOR_AT.lastIndex = candidate;
       const match = ANCHOR_AT.exec(text);
@@ -423,21 +430,6 @@ function groupWindowsAt(text: string, { at, hashes }: Candidates): Array<Array<[
     for (let group = 0; mask !== 0; mask >>>= 1, group += 1) if ((mask & 1) !== 0) widen(windows[group]!, candidate, text.length);
   }
   return windows.map((list) => (mostOf(list, text.length) ? undefined : list));
-}
-
-/** `a.i` (then no word character) at `at`. */
-function abbreviatesAi(text: string, at: number): boolean {
-  const after = text.charCodeAt(at + 3);
-  return text.charCodeAt(at + 1) === 46 && (text.charCodeAt(at + 2) | 32) === 105 && !(ANCHOR_CHARS[after]! & 1);
-}
-
-/** `[A-Za-z]{2}[0-9]{2}` at `at`. */
-function opensCodeAt(text: string, at: number): boolean {
-  const a = text.charCodeAt(at) | 32;
-  const b = text.charCodeAt(at + 1) | 32;
-  const c = text.charCodeAt(at + 2);
-  const d = text.charCodeAt(at + 3);
-  return a >= 97 && a <= 122 && b >= 97 && b <= 122 && c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
 /** Adds the window around the anchor at `at` to `windows` (merged with the last one when they touch); returns its end. */
