@@ -41,7 +41,7 @@ const VERB: Record<Action, string> = {
 
 export function buildRefusal(action: Action, flags: readonly Flag[], subject: string): Refusal {
   const listed = flags.length > 0 ? flags : [{ code: AnomalyCode.GUARD_ERROR, message: 'No reason recorded.', step: -1 }];
-  const hints = [...new Set(listed.map((flag) => HINTS[flag.code]).filter((hint): hint is string => hint !== undefined))];
+  const hints = [...new Set(listed.map((flag) => (Object.hasOwn(HINTS, flag.code) ? HINTS[flag.code] : undefined)).filter((hint): hint is string => hint !== undefined))];
   return {
     error: 'agent_warden_refused',
     action,

@@ -472,7 +472,7 @@ export class GuardSession {
   private report(event: TraceEvent, decision: Decision, recordStep?: number): void {
     for (const flag of decision.flags) {
       this.runtime.emit('flag', { sessionId: this.id, flag });
-      const kind = ALERTING[flag.code];
+      const kind = Object.hasOwn(ALERTING, flag.code) ? ALERTING[flag.code] : undefined;
       // A spike alerts once, when it begins; its later calls are on the trace, not on the pager.
       const repeatedSpike = flag.code === AnomalyCode.BURN_RATE_SPIKE && this.state.spikeStartStep !== event.step;
       if (kind !== undefined && !repeatedSpike) this.alert(kind, flag, event);

@@ -57,7 +57,7 @@ function outputOf(content: readonly ContentPart[], finish: string, usage: Usage)
   return {
     ...(usage.inputTokens.total !== undefined ? { inputTokens: usage.inputTokens.total } : {}),
     ...(usage.outputTokens.total !== undefined ? { outputTokens: usage.outputTokens.total } : {}),
-    finishReasons: [FINISH[finish] ?? finish],
+    finishReasons: [(Object.hasOwn(FINISH, finish) ? FINISH[finish] : undefined) ?? finish],
     ...(text !== undefined ? { text } : {}),
     toolCalls: toolCallsOf(content),
   };

@@ -34,7 +34,7 @@ const ROLES: Record<string, string> = { human: 'user', system: 'system', ai: 'as
 
 function conversationOf(system: BaseMessage | undefined, messages: readonly BaseMessage[]): ConversationMessage[] {
   const all = system && messageText(system) !== '' ? [system, ...messages] : messages;
-  return all.map((message) => ({ role: ROLES[message.type] ?? message.type, text: messageText(message) }));
+  return all.map((message) => ({ role: (Object.hasOwn(ROLES, message.type) ? ROLES[message.type] : undefined) ?? message.type, text: messageText(message) }));
 }
 
 /** The model's name as configured (`model` or `modelName` on the chat model), else its class name. */

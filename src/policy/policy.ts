@@ -266,11 +266,11 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
   }
   const defaults = DEFAULT_POLICY;
   const policy: Policy = {
-    actions: { ...defaults.actions, ...document.actions },
-    destructiveActions: { ...defaults.destructiveActions, ...document.destructiveActions },
+    actions: byName(defaults.actions, document.actions),
+    destructiveActions: byName(defaults.destructiveActions, document.destructiveActions),
     onCheckError: document.onCheckError ?? defaults.onCheckError,
-    tools: { ...document.tools },
-    entities: { ...document.entities },
+    tools: toolPolicies(document.tools),
+    entities: byName(document.entities),
     resolverTimeoutMs: document.resolverTimeoutMs ?? defaults.resolverTimeoutMs,
     escalationTimeoutMs: document.escalationTimeoutMs ?? defaults.escalationTimeoutMs,
     pauseTimeoutMs: document.pauseTimeoutMs ?? defaults.pauseTimeoutMs,
@@ -278,7 +278,7 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     loop: { ...defaults.loop, ...document.loop },
     budget: mergeBudget(defaults.budget, document.budget),
     alerts: mergeAlerts(defaults.alerts, document.alerts),
-    sessionTypes: {},
+    sessionTypes: byName(),
     injection: { ...defaults.injection, ...document.injection, extraPatterns: [...(document.injection?.extraPatterns ?? [])] },
     classifyUnannotatedTools: document.classifyUnannotatedTools ?? defaults.classifyUnannotatedTools,
     limits: { ...defaults.limits, ...document.limits },
@@ -293,7 +293,7 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
       loop: { ...policy.loop, ...overrides.loop },
       budget: mergeBudget(policy.budget, overrides.budget),
       alerts: mergeAlerts(policy.alerts, overrides.alerts),
-      sessionTypes: {},
+      sessionTypes: byName(),
     };
     RESOLVED.add(typed);
     policy.sessionTypes[type] = typed;
@@ -302,8 +302,22 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
   return policy;
 }
 
+/**
+ * A record looked up by names from outside (a tool's, a flag code, a model): no prototype, so a tool
+ * called `constructor` or `__proto__` finds no policy rather than one of Object's members.
+ */
+function byName<T>(...records: Array<Readonly<Record<string, T>> | undefined>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, ...records);
+}
+
+function toolPolicies(tools: Record<string, ToolPolicy> | undefined): Record<string, ToolPolicy> {
+  const out = byName<ToolPolicy>();
+  for (const [name, tool] of Object.entries(tools ?? {})) out[name] = tool.actions === undefined ? { ...tool } : { ...tool, actions: byName(tool.actions) };
+  return out;
+}
+
 function mergeBudget(base: BudgetPolicy, document: BudgetPolicyDocument | undefined): BudgetPolicy {
-  return { ...base, ...document, prices: { ...base.prices, ...document?.prices }, throttle: { ...base.throttle, ...document?.throttle } };
+  return { ...base, ...document, prices: byName(base.prices, document?.prices), throttle: { ...base.throttle, ...document?.throttle } };
 }
 
 /** Levels sorted ascending and deduplicated, so "once per level" is well defined. */

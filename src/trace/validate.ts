@@ -21,7 +21,7 @@ const oneOf = (...allowed: string[]) => rule(`one of ${allowed.map((value) => `"
 const tools = rule('an array of tool objects, each with a string name', (value) => Array.isArray(value) && value.every((tool) => isObjectValue(tool) && typeof (tool as Record<string, unknown>).name === 'string'));
 
 /** Required fields per event type (docs/trace-format.md); optional fields are checked when present. */
-const SHAPES: Record<string, { required: Record<string, FieldRule>; optional?: Record<string, FieldRule> }> = {
+const SHAPE_FIELDS: Record<string, { required: Record<string, FieldRule>; optional?: Record<string, FieldRule> }> = {
   'session.start': { required: {}, optional: { session_type: string, goal: string, entities: object, metadata: object } },
   'tool.definitions': { required: { tools } },
   message: { required: { role: oneOf('system', 'user', 'assistant'), content: string } },
@@ -37,6 +37,14 @@ const SHAPES: Record<string, { required: Record<string, FieldRule>; optional?: R
   'guard.decision': { required: { target_step: count, action: oneOf(...ACTIONS), flags: array } },
   'session.end': { required: { status: oneOf('completed', 'paused', 'killed', 'error') } },
 };
+
+/**
+ * The same, as lists of fields, by type: every line of a trace is checked against one. A Map, so a
+ * line's `type` is never looked up on an object's prototype (`constructor`, `__proto__`).
+ */
+const SHAPES = new Map<string, { required: Array<[string, FieldRule]>; optional: Array<[string, FieldRule]> }>(
+  Object.entries(SHAPE_FIELDS).map(([type, { required, optional }]) => [type, { required: Object.entries(required), optional: Object.entries(optional ?? {}) }]),
+);
 
 /** The JSON type of a value, as a message names it: `a string`, `null`, `a number (-1)`. */
 function describeValue(value: unknown): string {
@@ -72,13 +80,13 @@ export function eventProblem(value: unknown): string | undefined {
   if (!count.test(event.step)) return `step must be an integer >= 0, got ${describeValue(event.step)}`;
   if (event.type === undefined) return 'missing type';
   if (typeof event.type !== 'string') return `type must be a string, got ${describeValue(event.type)}`;
-  const shape = SHAPES[event.type];
+  const shape = SHAPES.get(event.type);
   if (!shape) return undefined;
-  for (const [field, check] of Object.entries(shape.required)) {
+  for (const [field, check] of shape.required) {
     const problem = fieldProblem(event.type, field, event[field], check);
     if (problem) return problem;
   }
-  for (const [field, check] of Object.entries(shape.optional ?? {})) {
+  for (const [field, check] of shape.optional) {
     if (event[field] === undefined) continue;
     const problem = fieldProblem(event.type, field, event[field], check);
     if (problem) return problem;
@@ -87,5 +95,5 @@ export function eventProblem(value: unknown): string | undefined {
 }
 
 export function isKnownEvent(event: { type: string }): event is TraceEvent {
-  return event.type in SHAPES;
+  return SHAPES.has(event.type);
 }

@@ -51,4 +51,22 @@ describe('policy', () => {
     const resolved = resolvePolicy({ budget: { maxTokens: 9 } });
     expect(createGuard({ policy: resolved }).policy).toBe(resolved);
   });
+
+  it('finds no tool policy for a tool named like an Object member, and the one written for it when there is one', async () => {
+    const policy = resolvePolicy(JSON.parse('{"tools":{"__proto__":{"kind":"destructive"},"toString":{"actions":{"LOOP_DETECTED":"kill"}}}}'));
+    expect(policy.tools.constructor).toBeUndefined();
+    expect(policy.tools.valueOf).toBeUndefined();
+    expect(policy.tools.__proto__).toEqual({ kind: 'destructive' });
+    expect(policy.tools['toString']!.actions!.constructor).toBeUndefined();
+    expect(policy.actions.constructor).toBeUndefined();
+    expect(policy.budget.prices.constructor).toBeUndefined();
+    // A tool named `constructor` is treated as any tool without a policy; `__proto__` gets the policy written for it.
+    const tools = ['constructor', '__proto__'].map((name) => ({ name, description: 'A tool.', input_schema: { type: 'object', properties: { order_id: { type: 'string' } } } }));
+    const guard = createGuard({ tools, policy });
+    const session = await guard.startSession({ entities: { order_id: 'ord_1001' } });
+    await session.message('user', 'Please look at ord_1001.');
+    expect((await session.beforeToolCall({ tool: 'constructor', arguments: { order_id: 'ord_1001' } })).action).toBe('allow');
+    expect((await session.beforeToolCall({ tool: '__proto__', arguments: { order_id: 'ord_1001' } })).proceed).toBe(true);
+    expect((await session.beforeToolCall({ tool: '__proto__', arguments: { order_id: 'ord_9999' } })).action).toBe('block');
+  });
 });

@@ -35,4 +35,12 @@ describe('trace reader', () => {
     const text = ['{"session_id":"a","step":0,"type":"session.start"}', '{"session_id":"b","step":0,"type":"session.start"}', '{"session_id":"a","step":1,"type":"session.end","status":"completed"}'].join('\n');
     expect((await read(text)).every((line) => line.error === undefined)).toBe(true);
   });
+
+  it('skips a type named like an Object member (constructor, __proto__) as an unknown type, and goes on', async () => {
+    const text = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']
+      .map((type, index) => `{"session_id":"a","step":${index},"type":"${type}"}`)
+      .concat('{"session_id":"a","step":9,"type":"session.end","status":"completed"}')
+      .join('\n');
+    expect((await read(text)).map((line) => line.error ?? `${line.line}: ${line.event!.type}`)).toEqual(['6: session.end']);
+  });
 });
