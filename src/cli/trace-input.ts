@@ -2,7 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InputError, readInputLines, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
+import { BatchedLines, InputError, readInputLineBatches, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
 import type { TraceProblem } from '../trace/reader.js';
 import { printable } from '../trace/printable.js';
 import { position } from './position.js';
@@ -24,7 +24,7 @@ export const MAX_REPORTED_PROBLEMS = 20;
 
 export interface OpenTraces {
   /** Opens the lines afresh (triage and postmortem read twice). */
-  lines(): AsyncIterable<SourceLine>;
+  lines(): BatchedLines;
   /** The names given, for messages. */
   label: string;
   close(): void;
@@ -58,16 +58,16 @@ export async function openTraces(args: readonly string[], options: { rereadable?
   const names = (list: TraceInput[]) => list.map((input) => (input.kind === 'file' ? (spool && input.path.startsWith(spool) ? 'stdin' : input.path) : input.name));
   const shown = names(inputs);
   return {
-    lines: () => renamed(readInputLines(inputs, { cursor: position }), spool ? join(spool, 'stdin.jsonl') : undefined),
+    lines: () => new BatchedLines(renamed(readInputLineBatches(inputs), spool ? join(spool, 'stdin.jsonl') : undefined), position),
     label: args.length === 1 ? args[0]! === '-' ? 'stdin' : args[0]! : `${shown.length} files`,
     close: cleanup,
   };
 }
 
 /** Lines of the stdin spool file go by the name `stdin`. */
-async function* renamed(lines: AsyncIterable<SourceLine>, spoolFile: string | undefined): AsyncGenerator<SourceLine> {
-  if (!spoolFile) return yield* lines;
-  for await (const line of lines) yield line.source === spoolFile ? { ...line, source: 'stdin' } : line;
+async function* renamed(batches: AsyncIterable<SourceLine[]>, spoolFile: string | undefined): AsyncGenerator<SourceLine[]> {
+  if (!spoolFile) return yield* batches;
+  for await (const batch of batches) yield batch.map((line) => (line.source === spoolFile ? { ...line, source: 'stdin' } : line));
 }
 
 /**

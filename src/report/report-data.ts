@@ -10,7 +10,7 @@ import { createRedactor, type RedactionOptions } from '../trace/redact.js';
 import { isResolvedPolicy, resolvePolicy, type Policy } from '../policy/policy.js';
 import { priceFor } from '../state/budget.js';
 import { AnomalyCode } from '../codes.js';
-import { readInputLines } from '../trace/input.js';
+import { BatchedLines, readInputLineBatches } from '../trace/input.js';
 import type { TraceProblem } from '../trace/reader.js';
 import { strongerAction, worstFirst } from './session-rank.js';
 import { viewStep } from './step-view.js';
@@ -102,7 +102,7 @@ function timeOf(ts: string | undefined): number | undefined {
 function sourceOf(traces: TraceSource | readonly string[]): TraceSource {
   if (!Array.isArray(traces)) return traces as TraceSource;
   const inputs = (traces as readonly string[]).map((path) => ({ kind: 'file' as const, path }));
-  return () => readInputLines(inputs);
+  return () => new BatchedLines(readInputLineBatches(inputs));
 }
 
 /**

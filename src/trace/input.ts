@@ -148,11 +148,49 @@ async function* chunksOf(input: TraceInput): AsyncGenerator<Buffer | string> {
   yield* file.pipe(gunzip);
 }
 
+/** Hands out one line: the cursor (if there is one) follows it. */
+export function handOut(line: SourceLine, cursor: LineOptions['cursor']): SourceLine {
+  if (cursor) {
+    cursor.source = line.source;
+    cursor.line = line.line;
+    cursor.text = line.text;
+  }
+  return line;
+}
+
+/**
+ * Lines that can also be read a chunk at a time: iterated, they come one by one as from any
+ * iterable; a reader that knows them (`readTrace`) takes `batches()` and waits once per chunk, not
+ * once per line. `cursor` follows each line as it is handed out. Read once, either way.
+ */
+export class BatchedLines implements AsyncIterable<SourceLine> {
+  constructor(
+    private readonly source: AsyncIterable<SourceLine[]>,
+    readonly cursor?: LineOptions['cursor'],
+  ) {}
+
+  batches(): AsyncIterable<SourceLine[]> {
+    return this.source;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SourceLine> {
+    for await (const batch of this.source) for (const line of batch) yield handOut(line, this.cursor);
+  }
+}
+
 /**
  * Splits chunks into lines (`\n`, a trailing `\r` dropped), numbered from 1, blank ones included.
  * Memory stays bounded by `maxLineLength`: a longer line is dropped as it streams in and reported.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source: string, options: LineOptions = {}): AsyncGenerator<SourceLine> {
+  for await (const batch of splitLineBatches(chunks, source, options)) for (const line of batch) yield handOut(line, options.cursor);
+}
+
+/**
+ * `splitLines`, a chunk's lines at a time (never an empty batch): a reader of a million-line trace
+ * waits once per chunk, not once per line. The cursor is not moved: the reader hands the lines out.
+ */
+export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string>, source: string, options: LineOptions = {}): AsyncGenerator<SourceLine[]> {
   const max = options.maxLineLength ?? DEFAULT_MAX_LINE;
   const decoder = new StringDecoder('utf8');
   let parts: string[] = [];
@@ -173,14 +211,6 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source
     length = 0;
     if (text.endsWith('\r')) text = text.slice(0, -1);
     return { source, line: number, text };
-  };
-  const emit = (line: SourceLine): SourceLine => {
-    if (options.cursor) {
-      options.cursor.source = line.source;
-      options.cursor.line = line.line;
-      options.cursor.text = line.text;
-    }
-    return line;
   };
   const take = (text: string): SourceLine[] => {
     const out: SourceLine[] = [];
@@ -203,10 +233,12 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source
     return out;
   };
   for await (const chunk of chunks) {
-    for (const line of take(typeof chunk === 'string' ? chunk : decoder.write(chunk))) yield emit(line);
+    const batch = take(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    if (batch.length > 0) yield batch;
   }
-  for (const line of take(decoder.end())) yield emit(line);
-  if (length > 0 || overflow) yield emit(finish(''));
+  const rest = take(decoder.end());
+  if (length > 0 || overflow) rest.push(finish(''));
+  if (rest.length > 0) yield rest;
 }
 
 /** The raw text chunks of one input, gzip undone; a read failure is an `InputError` naming it. */
@@ -224,10 +256,15 @@ export async function* readInputChunks(input: TraceInput): AsyncGenerator<Buffer
  * the fly. A read failure (a file removed meanwhile, corrupt gzip) is an `InputError` naming the input.
  */
 export async function* readInputLines(inputs: readonly TraceInput[], options: LineOptions = {}): AsyncGenerator<SourceLine> {
+  for await (const batch of readInputLineBatches(inputs, options)) for (const line of batch) yield handOut(line, options.cursor);
+}
+
+/** `readInputLines`, a chunk's lines at a time (see `splitLineBatches`). */
+export async function* readInputLineBatches(inputs: readonly TraceInput[], options: LineOptions = {}): AsyncGenerator<SourceLine[]> {
   for (const input of inputs) {
     const name = inputName(input);
     try {
-      yield* splitLines(chunksOf(input), name, options);
+      yield* splitLineBatches(chunksOf(input), name, options);
     } catch (error) {
       if (error instanceof InputError) throw error;
       if ((error as NodeJS.ErrnoException)?.code === undefined) throw error;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { TraceEvent } from './events.js';
-import { readInputLines, splitLines, type LineOptions, type SourceLine } from './input.js';
+import { BatchedLines, handOut, readInputLineBatches, splitLineBatches, type LineOptions, type SourceLine } from './input.js';
 import { printable } from './printable.js';
 import { eventProblem, isKnownEvent } from './validate.js';
 import { quickSessionId } from './session-id.js';
@@ -45,11 +45,24 @@ function isByteStream(input: unknown): input is Readable {
   return input instanceof Readable || (typeof input === 'object' && input !== null && typeof (input as Readable).pipe === 'function');
 }
 
-/** The items of any trace input, as `readTrace` reads them one by one. */
+/**
+ * The items of any trace input, as `readTrace` reads them: a file's or a byte stream's lines as
+ * `BatchedLines` (a chunk's lines at a time to a reader that knows them), any other input as it is.
+ */
 export function traceItems(input: TraceInput, options: LineOptions = {}): AsyncIterable<TraceItem> | Iterable<TraceItem> {
-  if (typeof input === 'string') return readInputLines([{ kind: 'file', path: input }], options);
-  if (isByteStream(input)) return splitLines(input as Readable, 'stream', options);
+  if (typeof input === 'string') return new BatchedLines(readInputLineBatches([{ kind: 'file', path: input }], options), options.cursor);
+  if (isByteStream(input)) return new BatchedLines(splitLineBatches(input as Readable, 'stream', options), options.cursor);
   return input as AsyncIterable<TraceItem>;
+}
+
+/**
+ * Calls `each` with every item of a trace input, in order. Lines read a chunk at a time are handed
+ * out from their batch: a million-line trace is not a million waits for the next line.
+ */
+export async function forEachTraceItem(items: AsyncIterable<TraceItem> | Iterable<TraceItem>, each: (item: TraceItem) => void): Promise<void> {
+  if (items instanceof BatchedLines) {
+    for await (const batch of items.batches()) for (const line of batch) each(handOut(line, items.cursor));
+  } else for await (const item of items) each(item);
 }
 
 /** A numbered line (the CLI's `SourceLine`, or a `TraceLine` read elsewhere), not an event. */
@@ -66,11 +79,30 @@ export function numbered(item: object): { line: number; source?: string; text?: 
  * session's previous step). Events of unknown types are skipped silently, as docs/trace-format.md asks.
  */
 export async function* readTrace(input: TraceInput, options: ReadTraceOptions = {}): AsyncGenerator<TraceLine> {
+  const read = lineReader(typeof input !== 'string' && !isByteStream(input), options);
+  const items = traceItems(input, options);
+  if (items instanceof BatchedLines) {
+    // A chunk's lines at a time: one wait per chunk, not per line.
+    for await (const batch of items.batches()) {
+      for (const line of batch) {
+        const result = read(handOut(line, items.cursor));
+        if (result !== undefined) yield result;
+      }
+    }
+  } else {
+    for await (const item of items) {
+      const result = read(item);
+      if (result !== undefined) yield result;
+    }
+  }
+}
+
+/** What `readTrace` makes of each item in turn: an event, a skipped line and why, or nothing (blank, unknown type, not wanted). */
+function lineReader(named: boolean, options: ReadTraceOptions): (item: TraceItem) => TraceLine | undefined {
   const { position, only } = options;
   const lastStep = options.lastStep ?? new Map<string, number>();
-  const named = typeof input !== 'string' && !isByteStream(input);
   let count = 0;
-  for await (const item of traceItems(input, options)) {
+  return (item) => {
     count += 1;
     if (position) position.item = count;
     let number = count;
@@ -82,44 +114,33 @@ export async function* readTrace(input: TraceInput, options: ReadTraceOptions = 
     else if (line) {
       number = line.line;
       source = line.source;
-      if (line.error !== undefined) {
-        if (only) continue;
-        yield { line: number, ...(named && source !== undefined ? { source } : {}), error: line.error };
-        continue;
-      }
+      if (line.error !== undefined) return only ? undefined : { line: number, ...(named && source !== undefined ? { source } : {}), error: line.error };
       if (line.text !== undefined) text = line.text;
       else parsed = line.event;
     } else parsed = item;
     const where = named && source !== undefined ? { source } : {};
     if (text !== undefined) {
-      if (text.trim() === '') continue;
+      if (text.trim() === '') return undefined;
       if (only) {
         const sessionId = quickSessionId(text);
-        if (sessionId !== undefined && !only(sessionId)) continue;
+        if (sessionId !== undefined && !only(sessionId)) return undefined;
       }
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        if (only) continue;
         // V8's message quotes the input: shown escaped and short, never raw bytes.
-        yield { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
-        continue;
+        return only ? undefined : { line: number, ...where, error: `not valid JSON (${printable((error as Error).message, 160)})` };
       }
     }
     const problem = eventProblem(parsed);
-    if (problem) {
-      if (!only) yield { line: number, ...where, error: problem };
-      continue;
-    }
+    if (problem) return only ? undefined : { line: number, ...where, error: problem };
     const event = parsed as TraceEvent;
-    if (only && !only(event.session_id)) continue;
+    if (only && !only(event.session_id)) return undefined;
     const previous = lastStep.get(event.session_id);
     if (previous !== undefined && event.step <= previous) {
-      if (only) continue;
-      yield { line: number, ...where, error: `step ${event.step} is not after step ${previous} of session ${printable(event.session_id, 80)}` };
-      continue;
+      return only ? undefined : { line: number, ...where, error: `step ${event.step} is not after step ${previous} of session ${printable(event.session_id, 80)}` };
     }
     lastStep.set(event.session_id, event.step);
-    if (isKnownEvent(event)) yield { line: number, ...where, event };
-  }
+    return isKnownEvent(event) ? { line: number, ...where, event } : undefined;
+  };
 }

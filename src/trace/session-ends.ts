@@ -1,4 +1,4 @@
-import { numbered, traceItems, type TraceInput, type TraceItem } from './reader.js';
+import { forEachTraceItem, numbered, traceItems, type TraceInput, type TraceItem } from './reader.js';
 import { detached, quickSessionId } from './session-id.js';
 
 /** The session an item of a trace names, if any: read without parsing when that is certain. */
@@ -41,14 +41,14 @@ export class SessionEnds {
   static async of(input: TraceInput): Promise<SessionEnds> {
     const last = new Map<string, number>();
     let position = 0;
-    for await (const item of traceItems(input)) {
+    await forEachTraceItem(traceItems(input), (item) => {
       position += 1;
       const sessionId = sessionOf(item);
-      if (sessionId === undefined) continue;
+      if (sessionId === undefined) return;
       // A key is stored when first set: only then is the id copied off its line.
       if (last.has(sessionId)) last.set(sessionId, position);
       else last.set(detached(sessionId), position);
-    }
+    });
     const ids = [...last.keys()];
     const ends = Float64Array.from(last.values());
     const byEnd = Uint32Array.from(ids.keys()).sort((a, b) => ends[a]! - ends[b]!);
