@@ -2,24 +2,24 @@ import type { FailureMode, Flag } from '../trace/events.js';
 import { AnomalyCode } from '../codes.js';
 import { normalizeId } from '../text/tokens.js';
 import type { FaultOrigin } from './triage-types.js';
+import type { StepLog } from './step-log.js';
 
 /** What pass 1 learned about a session, enough to walk back from any flag to where its premise entered. */
 export interface SessionFacts {
   flags: Flag[];
-  /** Event type at each step that carries a flag or may be an origin. */
-  typeAt: Map<number, string>;
-  /** The agent that produced each step, in multi-agent sessions. */
-  agentAt: Map<number, string>;
-  /** Token -> the first model output (llm.call) that said it. */
-  modelMentions: Map<string, number>;
+  /**
+   * Each step's event type, its agent (in multi-agent sessions), and for a tool.call or tool.result
+   * its call id and tool.
+   */
+  steps: StepLog;
+  /** Token -> the first model output (llm.call) that said it; made when the first is seen. */
+  modelMentions: Map<string, number> | undefined;
   /** Tool-call id -> the llm.call step that produced it. */
-  callOrigins: Map<string, number>;
-  /** Step of a tool.call or tool.result -> its call id and tool. */
-  calls: Map<number, { callId: string; tool: string }>;
+  callOrigins: Map<string, number> | undefined;
   /** Tool-call ids whose arguments used an id with no trusted provenance. */
-  suspectCalls: Set<string>;
+  suspectCalls: Set<string> | undefined;
   /** Tool -> steps where its definition changed. */
-  definitionChanges: Map<string, number[]>;
+  definitionChanges: Map<string, number[]> | undefined;
   /** Whether the session ended with a final answer (`session.end` completed, with output). */
   answered: boolean;
 }
@@ -45,8 +45,8 @@ function candidate(step: number, type: string, reason: string, mode: FailureMode
 /** Walks back from one flag to where the premise it rests on first entered the session. */
 export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undefined {
   const evidence = flag.evidence ?? {};
-  const typeAt = (step: number) => facts.typeAt.get(step) ?? 'unknown';
-  const call = facts.calls.get(flag.step);
+  const typeAt = (step: number) => facts.steps.typeAt(step) ?? 'unknown';
+  const call = facts.steps.callAt(flag.step);
   switch (flag.code) {
     case AnomalyCode.ENTITY_HALLUCINATION: {
       const id = String(evidence.id ?? '');
@@ -54,7 +54,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
       if (evidence.in === 'model_text') {
         return candidate(flag.step, 'llm.call', `${id} first appears in a model output; it was in no prior trusted context.`, 'hallucination_propagation', [token]);
       }
-      const said = facts.modelMentions.get(token);
+      const said = facts.modelMentions?.get(token);
       if (said !== undefined && said < flag.step) {
         return candidate(said, 'llm.call', `${id} first appears in the model output at step ${said}; it was in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
       }
@@ -71,7 +71,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     case AnomalyCode.UNTRUSTED_OUTPUT:
       return candidate(flag.step, typeAt(flag.step), `A subagent's output failed validation: ${flag.message}`, 'hallucination_propagation');
     case AnomalyCode.ENTITY_MISMATCH: {
-      if (call && facts.suspectCalls.has(call.callId)) return undefined;
+      if (call && facts.suspectCalls?.has(call.callId)) return undefined;
       const found = String(evidence.found ?? '');
       return candidate(flag.step, 'tool.result', flag.message, 'tool_misfire', [normalizeId(found) ?? found], call ? [call.callId] : []);
     }
@@ -80,17 +80,17 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
         const ids = Array.isArray(evidence.toolCalls) ? (evidence.toolCalls as Array<{ id: string }>).map((toolCall) => toolCall.id) : [];
         return candidate(flag.step, 'llm.call', 'The model output hit its length limit while producing tool calls: their arguments were cut off.', 'tool_misfire', [], ids);
       }
-      const origin = call ? facts.callOrigins.get(call.callId) : undefined;
+      const origin = call ? facts.callOrigins?.get(call.callId) : undefined;
       return origin === undefined ? candidate(flag.step, typeAt(flag.step), flag.message, 'tool_misfire', [], call ? [call.callId] : []) : undefined;
     }
     case AnomalyCode.TOOL_ARG_MISMATCH:
     case AnomalyCode.TOOL_UNKNOWN: {
       const tool = call?.tool ?? String(evidence.tool ?? '');
-      const changed = (facts.definitionChanges.get(tool) ?? []).filter((step) => step < flag.step);
+      const changed = (facts.definitionChanges?.get(tool) ?? []).filter((step) => step < flag.step);
       if (flag.code === AnomalyCode.TOOL_ARG_MISMATCH && changed.length > 0) {
         return candidate(changed[0]!, 'tool.definitions', `The definition of ${tool} changed at step ${changed[0]}; calls no longer matched its schema.`, 'tool_misfire', [], call ? [call.callId] : []);
       }
-      const produced = call ? facts.callOrigins.get(call.callId) : undefined;
+      const produced = call ? facts.callOrigins?.get(call.callId) : undefined;
       const step = produced ?? flag.step;
       return candidate(step, typeAt(step), flag.code === AnomalyCode.TOOL_UNKNOWN ? `The model called ${tool}, a tool that was never defined.` : `The model produced malformed arguments for ${tool}: ${flag.message}`, 'tool_misfire', [], call ? [call.callId] : []);
     }
@@ -101,7 +101,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     case AnomalyCode.LOOP_DETECTED: {
       const steps = Array.isArray(evidence.steps) ? (evidence.steps as number[]) : [flag.step];
       const entry = steps[0] ?? flag.step;
-      const callIds = steps.map((step) => facts.calls.get(step)?.callId).filter((id): id is string => id !== undefined);
+      const callIds = steps.map((step) => facts.steps.callAt(step)?.callId).filter((id): id is string => id !== undefined);
       return candidate(entry, typeAt(entry), `Loop entry: ${evidence.tool ?? 'a tool'} was called ${steps.length} times with near-identical arguments from step ${entry}, with no new information.`, 'cost_runaway', [], callIds);
     }
     case AnomalyCode.BURN_RATE_SPIKE:
@@ -126,7 +126,7 @@ function spikeCandidate(facts: SessionFacts): Candidate | undefined {
   if (spikes.length === 0 || (spikes.length < 2 && facts.answered)) return undefined;
   const first = spikes.reduce((earliest, flag) => (flag.step < earliest.step ? flag : earliest));
   const reason = `Token spend spiked from step ${first.step} (${spikes.length} spike${spikes.length > 1 ? 's' : ''}${facts.answered ? '' : ', and no final answer'}): ${first.message}`;
-  return candidate(first.step, facts.typeAt.get(first.step) ?? 'llm.call', reason, 'cost_runaway');
+  return candidate(first.step, facts.steps.typeAt(first.step) ?? 'llm.call', reason, 'cost_runaway');
 }
 
 /** The fault origin: the earliest step that introduced a wrong premise; at a tie, the most specific. */
@@ -139,7 +139,7 @@ export function locateOrigin(facts: SessionFacts): Candidate | undefined {
   }
   // Spikes are the weakest evidence: an origin only when nothing else explains the session.
   best ??= spikeCandidate(facts);
-  const agent = best === undefined ? undefined : facts.agentAt.get(best.origin.step);
+  const agent = best === undefined ? undefined : facts.steps.agentAt(best.origin.step);
   if (best && agent !== undefined) best.origin.agent = agent;
   return best;
 }

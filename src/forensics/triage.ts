@@ -9,6 +9,7 @@ import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
 import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
+import { StepLog } from './step-log.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
 import { TokenBudget } from '../state/budget.js';
@@ -51,7 +52,8 @@ const STOPPING = new Set(['block', 'pause', 'kill']);
 interface Pass1 extends SessionFacts {
   order: number;
   totals: SessionTriage['totals'];
-  flagKeys: Set<string>;
+  /** Flags kept, by code, step and id (made with the first flag). */
+  flagKeys: Set<string> | undefined;
   costNano: number;
   sessionType: string | null;
   firstAt: number | undefined;
@@ -74,6 +76,7 @@ const CONSEQUENCES = new Set<string>([AnomalyCode.SESSION_PAUSED, AnomalyCode.SE
 function addFlag(facts: Pass1, flag: Flag): void {
   if (CONSEQUENCES.has(flag.code)) return;
   const key = `${flag.code}\u0000${flag.step}\u0000${String(flag.evidence?.id ?? '')}`;
+  facts.flagKeys ??= new Set();
   if (facts.flagKeys.has(key) || facts.flags.length >= MAX_FLAGS) return;
   facts.flagKeys.add(key);
   facts.flags.push(flag);
@@ -119,14 +122,12 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       found = {
         order: triaged.length - 1,
         flags: [],
-        flagKeys: new Set(),
-        typeAt: new Map(),
-        agentAt: new Map(),
-        modelMentions: new Map(),
-        callOrigins: new Map(),
-        calls: new Map(),
-        suspectCalls: new Set(),
-        definitionChanges: new Map(),
+        flagKeys: undefined,
+        steps: new StepLog(MAX_INDEXED_STEPS),
+        modelMentions: undefined,
+        callOrigins: undefined,
+        suspectCalls: undefined,
+        definitionChanges: undefined,
         answered: false,
         totals: { llm_calls: 0, tool_calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, steps: 0 },
         costNano: 0,
@@ -160,8 +161,9 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
         if (session.firstAt === undefined || at < session.firstAt) session.firstAt = at;
         if (session.lastAt === undefined || at > session.lastAt) session.lastAt = at;
       }
-      if (decision.flags.length > 0 || event.type !== 'message') indexStep(session.typeAt, event.step, event.type);
-      if (typeof event.agent === 'string') indexStep(session.agentAt, event.step, event.agent);
+      const agent = typeof event.agent === 'string' ? event.agent : undefined;
+      if (event.type === 'tool.call' || event.type === 'tool.result') session.steps.add(event.step, event.type, agent, event.call_id, event.tool);
+      else session.steps.add(event.step, event.type, agent);
       switch (event.type) {
         case 'llm.call': {
           session.totals.llm_calls += 1;
@@ -169,22 +171,22 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
           session.totals.output_tokens += event.output_tokens ?? 0;
           if (typeof event.model === 'string') session.costNano += pricing.charge(event.model, { inputTokens: event.input_tokens ?? 0, outputTokens: event.output_tokens ?? 0 }).costNano;
           const remember = (token: string) => {
-            if (!session.modelMentions.has(token) && session.modelMentions.size < MAX_MENTIONS) session.modelMentions.set(token, event.step);
+            const mentions = (session.modelMentions ??= new Map());
+            if (!mentions.has(token) && mentions.size < MAX_MENTIONS) mentions.set(token, event.step);
           };
           for (const token of tokensOf(event.output?.text)) remember(token);
           for (const call of modelToolCalls(event.output)) {
-            indexStep(session.callOrigins, call.id, event.step);
+            indexStep((session.callOrigins ??= new Map()), call.id, event.step);
             for (const token of tokensOf(call.arguments)) remember(token);
           }
           break;
         }
         case 'tool.call':
           session.totals.tool_calls += 1;
-          indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
-          if (session.suspectCalls.size < MAX_INDEXED_STEPS && decision.flags.some((flag) => flag.code === AnomalyCode.ENTITY_HALLUCINATION || flag.code === AnomalyCode.UNTRUSTED_ENTITY)) session.suspectCalls.add(event.call_id);
-          break;
-        case 'tool.result':
-          indexStep(session.calls, event.step, { callId: event.call_id, tool: event.tool });
+          if (decision.flags.some((flag) => flag.code === AnomalyCode.ENTITY_HALLUCINATION || flag.code === AnomalyCode.UNTRUSTED_ENTITY)) {
+            const suspects = (session.suspectCalls ??= new Set());
+            if (suspects.size < MAX_INDEXED_STEPS) suspects.add(event.call_id);
+          }
           break;
         case 'session.start':
           if (typeof event.session_type === 'string') session.sessionType = event.session_type;
@@ -199,9 +201,10 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       }
       for (const flag of decision.flags) {
         if (flag.code === AnomalyCode.TOOL_DEFINITION_CHANGED && typeof flag.evidence?.tool === 'string') {
-          const steps = session.definitionChanges.get(flag.evidence.tool) ?? [];
+          const changes = (session.definitionChanges ??= new Map());
+          const steps = changes.get(flag.evidence.tool) ?? [];
           steps.push(flag.step);
-          session.definitionChanges.set(flag.evidence.tool, steps);
+          changes.set(flag.evidence.tool, steps);
         }
         addFlag(session, flag);
       }
