@@ -405,7 +405,8 @@ export class GuardSession {
         action = moreSevere(action, decide(flags, this.runtime.policy, tool));
       }
     }
-    const outcome: Pick<Decision, 'proceed' | 'escalation'> = standing ? { proceed: false } : await resolveAction(this.state, this.runtime, action, flags, event.step);
+    const resolved = standing ? { proceed: false } : resolveAction(this.state, this.runtime, action, flags, event.step);
+    const outcome: Pick<Decision, 'proceed' | 'escalation'> = resolved instanceof Promise ? await resolved : resolved;
     action = killWins(this.state, outcome, flags, event.step, action);
     // Definitions a human approved through the escalation handler take effect at once.
     if (event.type === 'tool.definitions' && outcome.escalation === 'approved') acceptPending(this.state, approvedDefinitions(this.state, flags));

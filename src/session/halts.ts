@@ -86,11 +86,22 @@ export async function escalationsSettled(state: SessionState): Promise<void> {
   }
 }
 
+/** What a decision's action comes to: whether the call proceeds, and how an escalation ended. */
+export type Outcome = Pick<Decision, 'proceed' | 'escalation'>;
+
 /**
  * Turns pause into a human's answer (or a refusal when no one is there), and kill into a stopped session.
  * `settle`: a shared session closes the question in its store before the answer takes effect.
  */
-export async function resolveAction(state: SessionState, runtime: GuardRuntime, action: Action, flags: readonly Flag[], step: number, settle?: SettleEscalation): Promise<Pick<Decision, 'proceed' | 'escalation'>> {
+export function resolveAction(
+  state: SessionState,
+  runtime: GuardRuntime,
+  action: Action,
+  flags: readonly Flag[],
+  step: number,
+  settle?: SettleEscalation,
+): Outcome | Promise<Outcome> {
+  // Synchronous unless a human is asked: every call waits for its outcome, and most are allowed.
   if (action === 'kill') {
     halt(state, runtime, 'killed', step, flags);
     return { proceed: false };
@@ -101,6 +112,11 @@ export async function resolveAction(state: SessionState, runtime: GuardRuntime, 
     halt(state, runtime, 'paused', step, flags);
     return { proceed: false, escalation: 'unavailable' };
   }
+  return escalated(state, runtime, escalate, flags, step, settle);
+}
+
+/** A pause put to the escalation handler: its answer, a timeout, or its failure decides. */
+async function escalated(state: SessionState, runtime: GuardRuntime, escalate: NonNullable<GuardRuntime['escalate']>, flags: readonly Flag[], step: number, settle: SettleEscalation | undefined): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
   state.escalating += 1;
   try {

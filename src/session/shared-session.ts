@@ -14,7 +14,7 @@ import type { GuardRuntime } from '../runtime.js';
 import { scanContentSliced, type ContentScan } from '../text/content-scan.js';
 import { buildCheckContext, contentOf, scanOptions } from './check-context.js';
 import type { ArgumentProblem } from '../state/argument-snapshot.js';
-import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAction, standingHalt, type SettleEscalation } from './halts.js';
+import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAction, standingHalt, type Outcome, type SettleEscalation } from './halts.js';
 import { acceptPending, actionOfFlag, approvedDefinitions } from './pins.js';
 import { estimateModelCall, unusableEstimate, type ModelCallEstimate } from './model-admission.js';
 import { unpricedFlag } from '../checks/budget.js';
@@ -462,7 +462,7 @@ export class SharedSession {
    * store while it waits (`question`: opened with the decision's entry), closed with the halt its answer ends
    * in, and any other halt written through to every process.
    */
-  private async resolve(action: Action, flags: readonly Flag[], step: number, question?: PendingEscalation): ReturnType<typeof resolveAction> {
+  private async resolve(action: Action, flags: readonly Flag[], step: number, question?: PendingEscalation): Promise<Outcome> {
     const { state, runtime } = this.session;
     let open = question;
     if (!open && action === 'pause' && runtime.escalate) {

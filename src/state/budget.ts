@@ -26,6 +26,17 @@ export interface Reservation extends Charge {
  * (`OpenAI/GPT-4o` and `gpt-4o` are one model; `models/gemini-1.5-pro`, `claude-3-5-sonnet@20240620`).
  */
 export function normalizeModelName(model: string): string {
+  const known = normalizedNames.get(model);
+  if (known !== undefined) return known;
+  const name = normalizedName(model);
+  // A process meets a handful of model names, on every model call: each is worked out once (bounded all the same).
+  if (normalizedNames.size >= 256) normalizedNames.clear();
+  if (typeof model === 'string' && model.length <= 256) normalizedNames.set(model, name);
+  return name;
+}
+const normalizedNames = new Map<string, string>();
+
+function normalizedName(model: string): string {
   let name = String(model).normalize('NFKC').trim().toLowerCase();
   const slash = name.lastIndexOf('/');
   if (slash >= 0) name = name.slice(slash + 1);

@@ -187,12 +187,18 @@ const MAX_OWN_LISTED = 8;
 interface IdForm {
   source: string;
   needsLetterAndDigit: boolean;
-  convention: { prefix: string; separator: string; digitCount: number; digits: string } | undefined;
+  /** `key`: the separator and digit count (`_4`), one convention per key. */
+  convention: { prefix: string; separator: string; digits: string; key: string } | undefined;
 }
 
-/** Forms of recently seen ids (the same ids recur in every call and result of a session), and forms by source. */
+/**
+ * Forms by digit skeleton (every ASCII digit read as `0`), and forms by source. An id's form depends
+ * on its digits only through the length of each digit run, so `cust_1001` and `cust_2002` share one
+ * entry: a trace of a million customers, each id new, finds its form here instead of re-deriving it.
+ */
 const formCache = new Map<string, IdForm | null>();
 const formsBySource = new Map<string, IdForm>();
+const ASCII_DIGIT = /[0-9]/g;
 
 function formOf(id: string): IdForm | null {
   const shape = shapeOfId(id);
@@ -203,7 +209,7 @@ function formOf(id: string): IdForm | null {
   const count = match?.[3]!.length ?? 0;
   const form: IdForm = {
     ...shape,
-    convention: match ? { prefix: match[1]!, separator: match[2]!, digitCount: count, digits: `\\d{${Math.max(1, count - 2)},${count + 2}}` } : undefined,
+    convention: match ? { prefix: match[1]!, separator: match[2]!, digits: `\\d{${Math.max(1, count - 2)},${count + 2}}`, key: `${match[2]!}${count}` } : undefined,
   };
   if (formsBySource.size >= 4_096) formsBySource.delete(formsBySource.keys().next().value!);
   formsBySource.set(shape.source, form);
@@ -211,11 +217,12 @@ function formOf(id: string): IdForm | null {
 }
 
 function cachedFormOf(id: string): IdForm | undefined {
-  let form = formCache.get(id);
+  const skeleton = id.replace(ASCII_DIGIT, '0');
+  let form = formCache.get(skeleton);
   if (form === undefined) {
-    form = formOf(id);
+    form = formOf(skeleton);
     if (formCache.size >= 4_096) formCache.delete(formCache.keys().next().value!);
-    formCache.set(id, form);
+    formCache.set(skeleton, form);
   }
   return form ?? undefined;
 }
@@ -332,10 +339,10 @@ export class IdShapeSet {
     for (const convention of this.conventions ?? []) this.addConventionShape(normalized, convention);
   }
 
-  private learnConvention(id: string, { prefix, separator, digitCount, digits }: NonNullable<IdForm['convention']>, origin: string): void {
-    if (!this.hasKindStarting(prefix)) return;
-    const key = `${separator}${digitCount}`;
+  private learnConvention(id: string, { prefix, separator, digits, key }: NonNullable<IdForm['convention']>, origin: string): void {
+    // Known already (every later id of a session's convention): nothing to build.
     if (this.conventions?.some((known) => known.key === key) || (this.conventions?.length ?? 0) >= 4) return;
+    if (!this.hasKindStarting(prefix)) return;
     const convention: Convention = { key, separator, digits, from: origin, id };
     this.conventions = appended([...(this.conventions ?? [])], convention);
     for (const kind of this.kinds ?? []) this.addConventionShape(kind, convention);
