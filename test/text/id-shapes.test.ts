@@ -63,4 +63,21 @@ describe('id shapes', () => {
     // The last three were learned after the first eight: found all the same.
     expect(session.find('see tkt_1234, bk_1000 and ref_002_003').map((match) => match.token)).toEqual(['tkt_1234', 'bk_1000', 'ref_002_003']);
   });
+
+  it('learns the shape of an id itself, whatever ids with the same digit runs were learned before it', () => {
+    // Forms are cached by digit skeleton: cust_1001 primes the entry cust_3107 then reads.
+    const ids = ['cust_1001', 'cust_3107', 'ord_9', 'ord_10', 'A1B2C3', 'Z9Y8X7', 'inv-2024-0042', 'inv-1999-0001', '#W2378156', '#W9999999', 'x1y2z3w4', 'a9b8c7d6', '12345678-aaaa-4bbb-8ccc-1234567890ab'];
+    const primed = new IdShapeSet();
+    for (const id of ids) primed.learnFrom(id, 'test');
+    let matched = 0;
+    for (const id of ids) {
+      const fresh = new IdShapeSet();
+      fresh.learnFrom(id, 'test');
+      const found = fresh.find(`see ${id} here`);
+      const expected = shapeOfId(id);
+      for (const match of found) expect([match.token, match.shape.source]).toEqual([id, expected?.source]);
+      matched += found.length;
+    }
+    expect(matched).toBeGreaterThanOrEqual(8);
+  });
 });
