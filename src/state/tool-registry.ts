@@ -61,8 +61,35 @@ const hashes = new WeakMap<ToolDefinition, string>();
 export function definitionHash(definition: ToolDefinition): string {
   let hash = hashes.get(definition);
   if (hash === undefined) {
-    hash = hashOf(definition);
+    hash = cachedHashOf(definition);
     hashes.set(definition, hash);
+  }
+  return hash;
+}
+
+/**
+ * Hashes by the JSON text of what is hashed. Every session of a trace, and every client of a proxy,
+ * lists the same definitions as new objects; the pinned canonical form costs ~12 µs even for a small
+ * one, the plain text ~1. Equal text is an equal value, so a text met again has the same hash (a key
+ * in another order only misses). Bounded: so many entries, of texts so long.
+ */
+const hashesByText = new Map<string, string>();
+const MAX_HASHED_TEXTS = 1_024;
+const MAX_HASHED_TEXT_CHARS = 65_536;
+
+function cachedHashOf(definition: ToolDefinition): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify([definition.name, definition.description, definition.input_schema, definition.output_schema, definition.annotations]);
+  } catch {
+    // A value JSON cannot take (a cycle, a BigInt): hashed, or refused, the way it always was.
+  }
+  if (text === undefined || text.length > MAX_HASHED_TEXT_CHARS) return hashOf(definition);
+  let hash = hashesByText.get(text);
+  if (hash === undefined) {
+    hash = hashOf(definition);
+    if (hashesByText.size >= MAX_HASHED_TEXTS) hashesByText.delete(hashesByText.keys().next().value!);
+    hashesByText.set(text, hash);
   }
   return hash;
 }
