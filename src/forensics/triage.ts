@@ -61,13 +61,14 @@ interface Pass1 extends SessionFacts {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
-const NO_TOKENS: ReadonlySet<string> = new Set();
+const NO_TOKENS: readonly string[] = [];
 
-/** The id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
-function tokensOf(value: unknown): ReadonlySet<string> {
+/** The distinct id-like tokens of any trace value, through the guard's own content scanner (iterative, bounded). */
+function tokensOf(value: unknown): readonly string[] {
   // Nothing to scan (a model output with tool calls and no text): no scanner set up for it.
   if (value === undefined || value === null || value === '') return NO_TOKENS;
-  return scanContent(value, { watchedKeys: NO_KEYS, maxDepth: 64, maxTokens: MAX_MENTIONS }).tokens;
+  // The list, not the set: every caller walks it once, and a set per model call is garbage at once.
+  return scanContent(value, { watchedKeys: NO_KEYS, maxDepth: 64, maxTokens: MAX_MENTIONS }).tokenList;
 }
 
 /** Refusals because the session was already halted restate an earlier finding; they are not findings of their own. */
