@@ -7,9 +7,37 @@ import { appendedNumber } from '../text/compact-array.js';
  */
 const WINDOW_SLICES = 256;
 
+/** The index of the first item of ascending `items` that is not below `value`. */
+function firstAtLeast(items: readonly number[], value: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Ascending `items` with `value` in its place: a copy of exactly the right size while small (as `appendedNumber`), else spliced in. */
+function insertedInOrder(items: number[], value: number): number[] {
+  const at = firstAtLeast(items, value);
+  if (items.length >= 16) {
+    items.splice(at, 0, value);
+    return items;
+  }
+  const copy = new Array<number>(items.length + 1);
+  for (let index = 0; index < at; index += 1) copy[index] = items[index]!;
+  copy[at] = value;
+  for (let index = at; index < items.length; index += 1) copy[index + 1] = items[index]!;
+  return copy;
+}
+
 /** Trailing statistics of model calls: input-token median and burn rate over a time window. */
 export class UsageStats {
   private inputTokens: number[] = [];
+  /** The same samples in ascending order, kept as they come and go: the median is read at every model call, never sorted for. */
+  private sortedInputs: number[] = [];
   /** Model calls in the current window, one entry per slice: its first call's time and the slice's tokens, side by side (no object per entry). */
   private times: number[] = [];
   private spends: number[] = [];
@@ -28,8 +56,8 @@ export class UsageStats {
   }
 
   medianInputTokens(): number | undefined {
-    if (this.inputTokens.length === 0) return undefined;
-    const sorted = [...this.inputTokens].sort((a, b) => a - b);
+    const sorted = this.sortedInputs;
+    if (sorted.length === 0) return undefined;
     const middle = sorted.length >> 1;
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   }
@@ -45,9 +73,7 @@ export class UsageStats {
 
   /** The largest input of the recent calls (the conservative default for a call with no estimate). */
   largestInputTokens(): number | undefined {
-    let largest: number | undefined;
-    for (const tokens of this.inputTokens) if (largest === undefined || tokens > largest) largest = tokens;
-    return largest;
+    return this.sortedInputs.at(-1);
   }
 
   get sampleCount(): number {
@@ -86,7 +112,8 @@ export class UsageStats {
   record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
     if (inputTokens !== undefined) {
       this.inputTokens = appendedNumber(this.inputTokens, inputTokens);
-      if (this.inputTokens.length > this.maxSamples) this.inputTokens.shift();
+      this.sortedInputs = insertedInOrder(this.sortedInputs, inputTokens);
+      if (this.inputTokens.length > this.maxSamples) this.sortedInputs.splice(firstAtLeast(this.sortedInputs, this.inputTokens.shift()!), 1);
     }
     if (at === undefined) return;
     this.firstAt ??= at;

@@ -43,4 +43,25 @@ describe('usage stats over the burn-rate window', () => {
       expect(stats.windowEntries).toBeLessThanOrEqual(257);
     }
   });
+
+  it('give the median and the largest of the last samples, as sorting them would (random inputs, with repeats, past the sample bound)', () => {
+    const stats = new UsageStats(WINDOW, 32);
+    const samples: number[] = [];
+    let state = 5;
+    const next = (below: number) => (state = (Math.imul(state ^ (state >>> 13), 1_103_515_245) + 12_345) >>> 0) % below;
+    for (let index = 0; index < 2_000; index += 1) {
+      const tokens = next(4) === 0 ? 1_000 : next(50_000);
+      stats.record(undefined, tokens, tokens);
+      samples.push(tokens);
+      const last = [...samples.slice(-32)].sort((a, b) => a - b);
+      const middle = last.length >> 1;
+      expect(stats.medianInputTokens()).toBe(last.length % 2 === 1 ? last[middle] : (last[middle - 1]! + last[middle]!) / 2);
+      expect(stats.largestInputTokens()).toBe(last.at(-1));
+      expect(stats.sampleCount).toBe(last.length);
+    }
+    // A call without an input count is no sample.
+    stats.record(undefined, undefined, 10);
+    expect(stats.sampleCount).toBe(32);
+    expect(new UsageStats(WINDOW).medianInputTokens()).toBeUndefined();
+  });
 });
