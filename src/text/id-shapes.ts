@@ -192,11 +192,13 @@ interface IdForm {
 }
 
 /**
- * Forms by digit skeleton (every ASCII digit read as `0`), and forms by source. An id's form depends
- * on its digits only through the length of each digit run, so `cust_1001` and `cust_2002` share one
- * entry: a trace of a million customers, each id new, finds its form here instead of re-deriving it.
+ * Forms of recently seen ids (the same ids recur in every call and result of a session), then by
+ * digit skeleton (every ASCII digit read as `0`): an id's form depends on its digits only through
+ * the length of each digit run, so a new id (`cust_2002`, after `cust_1001`) finds its form without
+ * re-deriving it (a trace of a million customers meets a new id at every session). Forms by source too.
  */
 const formCache = new Map<string, IdForm | null>();
+const formsBySkeleton = new Map<string, IdForm | null>();
 const formsBySource = new Map<string, IdForm>();
 const ASCII_DIGIT = /[0-9]/g;
 
@@ -217,12 +219,17 @@ function formOf(id: string): IdForm | null {
 }
 
 function cachedFormOf(id: string): IdForm | undefined {
-  const skeleton = id.replace(ASCII_DIGIT, '0');
-  let form = formCache.get(skeleton);
+  let form = formCache.get(id);
   if (form === undefined) {
-    form = formOf(skeleton);
+    const skeleton = id.replace(ASCII_DIGIT, '0');
+    form = formsBySkeleton.get(skeleton);
+    if (form === undefined) {
+      form = formOf(skeleton);
+      if (formsBySkeleton.size >= 4_096) formsBySkeleton.delete(formsBySkeleton.keys().next().value!);
+      formsBySkeleton.set(skeleton, form);
+    }
     if (formCache.size >= 4_096) formCache.delete(formCache.keys().next().value!);
-    formCache.set(skeleton, form);
+    formCache.set(id, form);
   }
   return form ?? undefined;
 }
