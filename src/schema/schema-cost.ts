@@ -46,7 +46,8 @@ function resolver(root: Node): (ref: string) => unknown {
     let node: unknown = root;
     for (const raw of ref.slice(2).split('/')) {
       const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-      if (node === null || typeof node !== 'object') return undefined;
+      // Own members only: `#/constructor` or `#/__proto__` names nothing in the schema.
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
       node = (node as Record<string, unknown>)[key];
     }
     return node;

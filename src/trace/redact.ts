@@ -153,7 +153,8 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
-      copy[key] = STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1);
+      // defineProperty, as below: a top-level `__proto__` key stays data.
+      Object.defineProperty(copy, key, { value: STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1), enumerable: true, writable: true, configurable: true });
     }
     return copy as T;
   };

@@ -91,6 +91,17 @@ describe('redaction: keys, fields and opt-in personal data', () => {
     expect(event.arguments).toEqual({ [key]: REDACTED });
   });
 
+  it('a `__proto__` key, at the top or inside, stays a data field of the copy and is cleaned like any other', () => {
+    const event = redact(JSON.parse(`{"type":"tool.result","__proto__":{"password":"hunter2-value","note":"x"},"result":{"__proto__":{"password":"p"}}}`)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(Object.hasOwn(event, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(event, '__proto__')!.value).toEqual({ password: REDACTED, note: 'x' });
+    expect((event as { password?: unknown }).password).toBeUndefined();
+    const result = event.result as Record<string, unknown>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')!.value).toEqual({ password: REDACTED });
+  });
+
   it('a secret used as an object key is masked, and distinct masked keys do not collide', () => {
     const a = fake('sk_live_', 24);
     const b = fake('sk_live_', 26);

@@ -24,4 +24,10 @@ describe('schema cost', () => {
     expect(schemaCost(tree, 64, 1_000)).toBeLessThan(10);
     expect(() => schemaCost({ $defs: { x: { $ref: '#/$defs/x' } }, $ref: '#/$defs/x' }, 8, 1_000)).toThrow(SchemaCostError);
   });
+
+  it('resolves a $ref to members of the schema only: #/constructor and #/__proto__ name nothing', () => {
+    const nothing = schemaCost({ $ref: '#/nothing' }, 8, 1_000);
+    for (const ref of ['#/constructor', '#/__proto__', '#/toString', '#/__proto__/constructor']) expect(schemaCost({ $ref: ref, properties: { a: { type: 'string' } } }, 8, 1_000)).toBe(schemaCost({ $ref: '#/nothing', properties: { a: { type: 'string' } } }, 8, 1_000));
+    expect(nothing).toBe(schemaCost({ $ref: '#/__proto__' }, 8, 1_000));
+  });
 });
