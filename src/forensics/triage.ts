@@ -84,6 +84,21 @@ function addFlag(facts: Pass1, flag: Flag): void {
 }
 
 /**
+ * A flag a trace's `guard.decision` holds, as triage keeps it: written by another process (or by
+ * hand), so only a string code is certain. A missing message or step is filled in, evidence that is
+ * not an object dropped: the postmortem and the report print these fields.
+ */
+function recordedFlag(flag: Flag, targetStep: number): Flag {
+  const { code, step, message, evidence } = flag as { code: string; step?: unknown; message?: unknown; evidence?: unknown };
+  return {
+    code,
+    step: typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : targetStep,
+    message: typeof message === 'string' ? message : `${code} (recorded without a message).`,
+    ...(evidence !== null && typeof evidence === 'object' && !Array.isArray(evidence) ? { evidence: evidence as Record<string, unknown> } : {}),
+  };
+}
+
+/**
  * Triage, as the playbook does it: classify the failure mode, find the fault origin by walking back
  * from each finding to where its premise entered, follow the cascade forward, and list the external
  * actions taken after the origin. Honest on clean sessions: mode `none`, no origin.
@@ -197,7 +212,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
           break;
         case 'guard.decision':
           // Decisions the trace already holds (a live guard's) count as well as the replay's own.
-          for (const flag of event.flags ?? []) if (flag && typeof flag.code === 'string') addFlag(session, { ...flag, step: typeof flag.step === 'number' ? flag.step : event.target_step });
+          for (const flag of event.flags ?? []) if (flag && typeof flag.code === 'string') addFlag(session, recordedFlag(flag, event.target_step));
           break;
       }
       for (const flag of decision.flags) {

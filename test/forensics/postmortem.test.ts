@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writePostmortem } from '../../src/forensics/index.js';
+import { buildReportData, triageTrace, writePostmortem } from '../../src/forensics/index.js';
 import { specExample } from '../helpers/trace-format.js';
 import { end, model, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
@@ -37,5 +37,25 @@ describe('postmortem', () => {
     expect(markdown).toContain('**No anomaly found**');
     expect(markdown).toContain('No fault origin');
     await expect(writePostmortem(path, { sessionId: 'nope' })).rejects.toThrow(/session nope is not in the trace/);
+  });
+
+  it("takes a recorded guard decision's flags as they come: no message, a step that is no step, evidence that is no object", async () => {
+    const path = writeTrace(
+      session('odd', [
+        start(),
+        tools(),
+        user('hello, I am cust_789'),
+        { type: 'guard.decision', target_step: 2, action: 'block', flags: [{ code: 'LOOP_DETECTED' }, { code: 'PROMPT_INJECTION', step: 'two', message: 7, evidence: 'x' }, null, { message: 'no code' }] },
+        end('Bye.'),
+      ]),
+    );
+    const triage = (await triageTrace(path)).sessions[0]!;
+    expect(triage.flags).toEqual([
+      { code: 'LOOP_DETECTED', step: 2, message: 'LOOP_DETECTED (recorded without a message).' },
+      { code: 'PROMPT_INJECTION', step: 2, message: 'PROMPT_INJECTION (recorded without a message).' },
+    ]);
+    const markdown = await writePostmortem(path, { sessionId: 'odd' });
+    expect(markdown).toContain('| 2 | `LOOP_DETECTED` | LOOP_DETECTED (recorded without a message). |');
+    expect((await buildReportData([path])).sessions.map((entry) => entry.id)).toEqual(['odd']);
   });
 });
