@@ -24,6 +24,22 @@ export interface SessionFacts {
   answered: boolean;
 }
 
+/**
+ * A field of a flag's evidence as text. Evidence can come from a trace (a recorded decision) or from
+ * what a session declared (an entity's value), so it may be any JSON: never converted with String(),
+ * which throws on an object whose `toString` is not a function.
+ */
+export function evidenceText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** A possible fault origin, with what to follow forward from it. */
 export interface Candidate {
   origin: FaultOrigin;
@@ -49,7 +65,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
   const call = facts.steps.callAt(flag.step);
   switch (flag.code) {
     case AnomalyCode.ENTITY_HALLUCINATION: {
-      const id = String(evidence.id ?? '');
+      const id = evidenceText(evidence.id);
       const token = normalizeId(id) ?? id;
       if (evidence.in === 'model_text') {
         return candidate(flag.step, 'llm.call', `${id} first appears in a model output; it was in no prior trusted context.`, 'hallucination_propagation', [token]);
@@ -61,10 +77,10 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
       return candidate(flag.step, typeAt(flag.step), `${evidence.tool ?? 'a tool'} was called with ${id}, an id in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
     }
     case AnomalyCode.UNTRUSTED_ENTITY: {
-      const id = String(evidence.id ?? '');
+      const id = evidenceText(evidence.id);
       const token = normalizeId(id) ?? id;
       const sourceStep = typeof evidence.sourceStep === 'number' ? evidence.sourceStep : flag.step;
-      const source = String(evidence.source ?? 'untrusted content');
+      const source = (evidenceText(evidence.source) || 'untrusted content');
       const fromSubagent = source.startsWith('subagent');
       return candidate(sourceStep, typeAt(sourceStep), `${id} came only from ${source} at step ${sourceStep}, untrusted input the agent acted on.`, fromSubagent ? 'hallucination_propagation' : 'context_poisoning', [token], call ? [call.callId] : []);
     }
@@ -72,7 +88,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
       return candidate(flag.step, typeAt(flag.step), `A subagent's output failed validation: ${flag.message}`, 'hallucination_propagation');
     case AnomalyCode.ENTITY_MISMATCH: {
       if (call && facts.suspectCalls?.has(call.callId)) return undefined;
-      const found = String(evidence.found ?? '');
+      const found = evidenceText(evidence.found);
       return candidate(flag.step, 'tool.result', flag.message, 'tool_misfire', [normalizeId(found) ?? found], call ? [call.callId] : []);
     }
     case AnomalyCode.OUTPUT_TRUNCATED: {
@@ -85,7 +101,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     }
     case AnomalyCode.TOOL_ARG_MISMATCH:
     case AnomalyCode.TOOL_UNKNOWN: {
-      const tool = call?.tool ?? String(evidence.tool ?? '');
+      const tool = call?.tool ?? evidenceText(evidence.tool);
       const changed = (facts.definitionChanges?.get(tool) ?? []).filter((step) => step < flag.step);
       if (flag.code === AnomalyCode.TOOL_ARG_MISMATCH && changed.length > 0) {
         return candidate(changed[0]!, 'tool.definitions', `The definition of ${tool} changed at step ${changed[0]}; calls no longer matched its schema.`, 'tool_misfire', [], call ? [call.callId] : []);
@@ -108,7 +124,7 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     case AnomalyCode.BUDGET_EXCEEDED:
       return candidate(flag.step, typeAt(flag.step), flag.message, 'cost_runaway');
     case AnomalyCode.ENTITY_UNVERIFIED:
-      return flag.step === 0 ? candidate(0, 'session.start', flag.message, 'hallucination_propagation', [normalizeId(String(evidence.id ?? '')) ?? '']) : undefined;
+      return flag.step === 0 ? candidate(0, 'session.start', flag.message, 'hallucination_propagation', [normalizeId(evidenceText(evidence.id)) ?? '']) : undefined;
     default:
       // STEP_BUDGET_EXCEEDED, CONTEXT_BLOAT, TOOL_DEFINITION_CHANGED, GUARD_ERROR, SESSION_*: signals, not premises.
       return undefined;

@@ -2,6 +2,7 @@ import type { FailureMode, TraceEvent } from '../trace/events.js';
 import { readTrace } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { previewJson } from '../trace/printable.js';
+import { evidenceText } from './origin.js';
 import type { ReplayDecision } from '../replay.js';
 import { triageTrace, type TriageOptions, type TriageReport } from './triage.js';
 import { openTrace, type ReopenableTrace } from '../replay.js';
@@ -37,8 +38,9 @@ const MODE_TEXT: Record<FailureMode, { name: string; signature: string; layer: s
   none: { name: 'No anomaly found', signature: 'no check raised a premise-changing flag.', layer: 'n/a' },
 };
 
-function clip(text: string, length = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+/** Text on one line, cut to `length`; a field a trace holds as something else (an array for a model's text) is shown as JSON. */
+function clip(text: unknown, length = 160): string {
+  const flat = (typeof text === 'string' ? text : previewJson(text, length * 2)).replace(/\s+/g, ' ').trim();
   return flat.length > length ? `${flat.slice(0, length)}…` : flat;
 }
 
@@ -164,7 +166,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
   out(`- **Tokens:** ${triage.totals.input_tokens} input, ${triage.totals.output_tokens} output`);
   out(`- **Intended behaviour:** ${start?.type === 'session.start' && start.goal ? `"${start.goal}"` : '_not recorded: state what the session was meant to do_'}`);
-  if (start?.type === 'session.start' && start.entities) out(`- **Key entities:** ${Object.entries(start.entities).map(([kind, id]) => `${kind} = ${Array.isArray(id) ? id.join(', ') : id}`).join('; ')}`);
+  if (start?.type === 'session.start' && start.entities) out(`- **Key entities:** ${Object.entries(start.entities).map(([kind, id]) => `${kind} = ${Array.isArray(id) ? id.map(evidenceText).join(', ') : evidenceText(id)}`).join('; ')}`);
   out(`- **Ended:** ${end?.type === 'session.end' ? `${end.status}${end.output !== undefined ? `, final output: "${show(end.output)}"` : ''}` : 'no session end recorded'}`, '');
 
   out('## 2. Failure classification', '');

@@ -8,7 +8,7 @@ import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
-import { locateOrigin, type Candidate, type SessionFacts } from './origin.js';
+import { evidenceText, locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import { StepLog } from './step-log.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
@@ -76,7 +76,7 @@ const CONSEQUENCES = new Set<string>([AnomalyCode.SESSION_PAUSED, AnomalyCode.SE
 
 function addFlag(facts: Pass1, flag: Flag): void {
   if (CONSEQUENCES.has(flag.code)) return;
-  const key = `${flag.code}\u0000${flag.step}\u0000${String(flag.evidence?.id ?? '')}`;
+  const key = `${flag.code}\u0000${flag.step}\u0000${evidenceText(flag.evidence?.id)}`;
   facts.flagKeys ??= new Set();
   if (facts.flagKeys.has(key) || facts.flags.length >= MAX_FLAGS) return;
   facts.flagKeys.add(key);

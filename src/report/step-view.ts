@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../trace/events.js';
 import type { ReportContent, ReportStep, StepKind } from './report-types.js';
 import { boundedJson, clipLine } from './bounded-json.js';
+import { modelToolCalls } from '../trace/model-tool-calls.js';
 
 /** A redacted event as the report keeps it: the timeline step, and a lighter copy of the event for the postmortem. */
 export interface StepView {
@@ -59,7 +60,8 @@ export function stepTitle(event: TraceEvent): string {
       title = `${event.role[0]!.toUpperCase()}${event.role.slice(1)} message: ${quoted(event.content) || '(empty)'}`;
       break;
     case 'llm.call': {
-      const calls = event.output?.tool_calls ?? [];
+      // Read as the guard reads them: a trace may hold anything under tool_calls.
+      const calls = modelToolCalls(event.output);
       const finish = event.finish_reasons?.filter((reason) => reason !== 'stop' && reason !== 'tool_calls') ?? [];
       title = `Model call (${event.model}${finish.length ? `, finish ${finish.join('/')}` : ''})`;
       if (event.output?.text) title += `: ${quoted(event.output.text, 80)}`;
@@ -135,8 +137,9 @@ export function viewStep(event: TraceEvent, contentChars: number, withContent: b
     case 'llm.call': {
       step.tokens = { input: event.input_tokens ?? 0, output: event.output_tokens ?? 0 };
       const text = add('text', event.output?.text);
-      const calls = event.output?.tool_calls;
-      add('tool calls', calls?.length ? calls : undefined);
+      const raw = event.output?.tool_calls as unknown;
+      add('tool calls', Array.isArray(raw) && raw.length > 0 ? raw : raw === undefined || Array.isArray(raw) ? undefined : raw);
+      const calls = raw === undefined ? undefined : modelToolCalls(event.output);
       add('context window (input messages)', event.input_messages);
       light = {
         ...event,
