@@ -3,6 +3,7 @@ import { AnomalyCode } from '../codes.js';
 import { normalizeId } from '../text/tokens.js';
 import type { FaultOrigin } from './triage-types.js';
 import type { StepLog } from './step-log.js';
+import { previewJson } from '../trace/printable.js';
 
 /** What pass 1 learned about a session, enough to walk back from any flag to where its premise entered. */
 export interface SessionFacts {
@@ -32,12 +33,13 @@ export interface SessionFacts {
 export function evidenceText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
-  if (typeof value !== 'object') return String(value);
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '';
-  }
+  // A preview, not the whole: evidence from a trace can be as large and as deep as its line.
+  return typeof value === 'object' ? previewJson(value, 200) : String(value);
+}
+
+/** Whether a value can be a step: a trace's own flags and evidence may hold anything there. */
+export function isStep(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 /** A possible fault origin, with what to follow forward from it. */
@@ -74,13 +76,13 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
       if (said !== undefined && said < flag.step) {
         return candidate(said, 'llm.call', `${id} first appears in the model output at step ${said}; it was in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
       }
-      return candidate(flag.step, typeAt(flag.step), `${evidence.tool ?? 'a tool'} was called with ${id}, an id in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
+      return candidate(flag.step, typeAt(flag.step), `${evidenceText(evidence.tool) || 'a tool'} was called with ${id}, an id in no prior trusted context.`, 'hallucination_propagation', [token], call ? [call.callId] : []);
     }
     case AnomalyCode.UNTRUSTED_ENTITY: {
       const id = evidenceText(evidence.id);
       const token = normalizeId(id) ?? id;
-      const sourceStep = typeof evidence.sourceStep === 'number' ? evidence.sourceStep : flag.step;
-      const source = (evidenceText(evidence.source) || 'untrusted content');
+      const sourceStep = isStep(evidence.sourceStep) ? evidence.sourceStep : flag.step;
+      const source = evidenceText(evidence.source) || 'untrusted content';
       const fromSubagent = source.startsWith('subagent');
       return candidate(sourceStep, typeAt(sourceStep), `${id} came only from ${source} at step ${sourceStep}, untrusted input the agent acted on.`, fromSubagent ? 'hallucination_propagation' : 'context_poisoning', [token], call ? [call.callId] : []);
     }
@@ -93,7 +95,8 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     }
     case AnomalyCode.OUTPUT_TRUNCATED: {
       if (typeAt(flag.step) === 'llm.call') {
-        const ids = Array.isArray(evidence.toolCalls) ? (evidence.toolCalls as Array<{ id: string }>).map((toolCall) => toolCall.id) : [];
+        const listed: unknown[] = Array.isArray(evidence.toolCalls) ? evidence.toolCalls : [];
+        const ids = listed.flatMap((toolCall) => (toolCall !== null && typeof toolCall === 'object' && typeof (toolCall as { id?: unknown }).id === 'string' ? [(toolCall as { id: string }).id] : []));
         return candidate(flag.step, 'llm.call', 'The model output hit its length limit while producing tool calls: their arguments were cut off.', 'tool_misfire', [], ids);
       }
       const origin = call ? facts.callOrigins?.get(call.callId) : undefined;
@@ -115,10 +118,11 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
     case AnomalyCode.CONTEXT_DRIFT:
       return candidate(flag.step, 'goal.update', flag.message, 'context_poisoning');
     case AnomalyCode.LOOP_DETECTED: {
-      const steps = Array.isArray(evidence.steps) ? (evidence.steps as number[]) : [flag.step];
-      const entry = steps[0] ?? flag.step;
+      const listed = Array.isArray(evidence.steps) ? evidence.steps.filter(isStep) : [];
+      const steps = listed.length > 0 ? listed : [flag.step];
+      const entry = steps[0]!;
       const callIds = steps.map((step) => facts.steps.callAt(step)?.callId).filter((id): id is string => id !== undefined);
-      return candidate(entry, typeAt(entry), `Loop entry: ${evidence.tool ?? 'a tool'} was called ${steps.length} times with near-identical arguments from step ${entry}, with no new information.`, 'cost_runaway', [], callIds);
+      return candidate(entry, typeAt(entry), `Loop entry: ${evidenceText(evidence.tool) || 'a tool'} was called ${steps.length} times with near-identical arguments from step ${entry}, with no new information.`, 'cost_runaway', [], callIds);
     }
     case AnomalyCode.BURN_RATE_SPIKE:
     case AnomalyCode.BUDGET_EXCEEDED:

@@ -8,7 +8,7 @@ import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
 import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
-import { evidenceText, locateOrigin, type Candidate, type SessionFacts } from './origin.js';
+import { evidenceText, isStep, locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import { StepLog } from './step-log.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
@@ -92,7 +92,7 @@ function recordedFlag(flag: Flag, targetStep: number): Flag {
   const { code, step, message, evidence } = flag as { code: string; step?: unknown; message?: unknown; evidence?: unknown };
   return {
     code,
-    step: typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : targetStep,
+    step: isStep(step) ? step : targetStep,
     message: typeof message === 'string' ? message : `${code} (recorded without a message).`,
     ...(evidence !== null && typeof evidence === 'object' && !Array.isArray(evidence) ? { evidence: evidence as Record<string, unknown> } : {}),
   };

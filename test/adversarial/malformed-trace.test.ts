@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReportData, replayTrace, triageTrace, writePostmortem } from '../../src/forensics/index.js';
 import { writeTrace } from '../helpers/trace.js';
+import { AnomalyCode } from '../../src/codes.js';
 
 // Names that meet Object's members when looked up on a plain object.
 const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'get_order', 'ord_1001', 'cust_789', ''];
@@ -14,7 +15,12 @@ const value = fc.letrec((tie) => ({
 
 /** A field's value: usually of the right kind, sometimes anything at all. */
 const field = (right: fc.Arbitrary<unknown>) => fc.oneof({ weight: 3, arbitrary: right }, { weight: 1, arbitrary: value });
-const flagLike = fc.oneof(value, fc.record({ code: fc.constantFrom('LOOP_DETECTED', 'ENTITY_HALLUCINATION', 'toString'), step: field(fc.nat(20)), message: field(fc.string()), evidence: value }, { requiredKeys: ['code'] }));
+// Evidence with the fields forensics read (ids, tools, steps, sources), each of any kind.
+const evidence = fc.dictionary(fc.constantFrom('id', 'tool', 'source', 'sourceStep', 'found', 'steps', 'toolCalls', 'in', 'final', 'stage', 'limit', 'limitUsd', 'metric', 'level'), value, { maxKeys: 5 });
+const flagLike = fc.oneof(
+  value,
+  fc.record({ code: fc.constantFrom(...Object.values(AnomalyCode), 'toString'), step: field(fc.nat(20)), message: field(fc.string()), evidence: fc.oneof(evidence, value) }, { requiredKeys: ['code'] }),
+);
 
 const event = fc.record(
   {

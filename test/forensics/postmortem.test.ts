@@ -58,4 +58,27 @@ describe('postmortem', () => {
     expect(markdown).toContain('| 2 | `LOOP_DETECTED` | LOOP_DETECTED (recorded without a message). |');
     expect((await buildReportData([path])).sessions.map((entry) => entry.id)).toEqual(['odd']);
   });
+
+  it("walks back from a recorded flag whatever its evidence holds: objects where text is read, junk where steps and calls are", async () => {
+    const odd = { toString: 1 };
+    const cases = [
+      { code: 'LOOP_DETECTED', evidence: { tool: odd, steps: [odd, null, -3, 1.5] } },
+      { code: 'ENTITY_HALLUCINATION', evidence: { tool: odd, id: 'ord_1' } },
+      { code: 'OUTPUT_TRUNCATED', evidence: { toolCalls: [null, 5, { id: 7 }] } },
+      { code: 'UNTRUSTED_ENTITY', evidence: { id: odd, source: odd, sourceStep: -5 } },
+    ];
+    for (const flag of cases) {
+      const path = writeTrace(
+        session('odd', [
+          start(),
+          { type: 'llm.call', model: 'gpt-4o', output: {}, finish_reasons: ['length'] },
+          { type: 'guard.decision', target_step: 1, action: 'block', flags: [{ ...flag, step: 1, message: 'Recorded.' }] },
+        ]),
+      );
+      const origin = (await triageTrace(path)).sessions[0]!.fault_origin;
+      expect(origin?.step, flag.code).toBe(1);
+      expect(origin?.reason).not.toMatch(/undefined|object Object/);
+      expect(await writePostmortem(path, { sessionId: 'odd' })).toContain('**Origin:** step 1');
+    }
+  });
 });
