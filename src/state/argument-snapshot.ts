@@ -5,6 +5,7 @@
  * on the way (values, depth, characters) so nothing downstream walks a million-element array.
  */
 import type { LimitsPolicy } from '../policy/policy.js';
+import { setDataProperty } from '../text/data-property.js';
 
 /** Why a tool call's arguments cannot be used. */
 export interface ArgumentProblem {
@@ -26,12 +27,6 @@ class SnapshotProblem extends Error {
   constructor(readonly problem: ArgumentProblem) {
     super(problem.detail);
   }
-}
-
-function setData(target: Record<string, unknown> | unknown[], key: string | number, value: unknown): void {
-  // defineProperty for `__proto__`: it stays data (the schema check refuses it later) and cannot reach the prototype.
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else (target as Record<string | number, unknown>)[key] = value;
 }
 
 /**
@@ -63,22 +58,22 @@ export function snapshotValue(input: unknown, limits: Limits): { value?: unknown
       }
       if (typeof node === 'string') {
         count(node.length);
-        setData(frame.parent, frame.key, node);
+        setDataProperty(frame.parent, frame.key, node);
         continue;
       }
       if (typeof node === 'number' || typeof node === 'boolean' || node === null) {
         count(8);
-        setData(frame.parent, frame.key, node);
+        setDataProperty(frame.parent, frame.key, node);
         continue;
       }
       if (typeof node === 'bigint') {
         count(node.toString().length);
-        setData(frame.parent, frame.key, node.toString());
+        setDataProperty(frame.parent, frame.key, node.toString());
         continue;
       }
       if (typeof node !== 'object') {
         // undefined, functions, symbols: JSON drops them from objects and writes null in arrays.
-        if (Array.isArray(frame.parent)) setData(frame.parent, frame.key, null);
+        if (Array.isArray(frame.parent)) setDataProperty(frame.parent, frame.key, null);
         continue;
       }
       if (frame.depth >= limits.maxDepth) {
@@ -91,13 +86,13 @@ export function snapshotValue(input: unknown, limits: Limits): { value?: unknown
           throw new SnapshotProblem({ reason: 'too_many_values', detail: `an array of ${length} items exceeds ${limits.maxArgumentNodes} values (limits.maxArgumentNodes)` });
         }
         const copy: unknown[] = new Array(length).fill(null);
-        setData(frame.parent, frame.key, copy);
+        setDataProperty(frame.parent, frame.key, copy);
         containers.push(copy);
         for (let index = length - 1; index >= 0; index -= 1) stack.push({ node: node[index], parent: copy, key: index, depth: frame.depth + 1 });
         continue;
       }
       const copy: Record<string, unknown> = {};
-      setData(frame.parent, frame.key, copy);
+      setDataProperty(frame.parent, frame.key, copy);
       containers.push(copy);
       const keys = Object.keys(node);
       if (keys.length > limits.maxArgumentNodes) {

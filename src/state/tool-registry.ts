@@ -7,6 +7,7 @@ import { isIdName } from '../text/id-names.js';
 import { classifyTool, type ToolKind } from '../tool-kind.js';
 import { definitionTexts } from '../text/definition-texts.js';
 import { forEachToken } from '../text/tokens.js';
+import { setDataProperty } from '../text/data-property.js';
 
 export interface RegisteredTool {
   definition: ToolDefinition;
@@ -41,7 +42,7 @@ export function pinnedForm(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     const sortable = (key === 'required' || key === 'type') && Array.isArray(child) && child.every((item) => typeof item === 'string');
-    Object.defineProperty(out, key, { value: sortable ? [...(child as string[])].sort() : pinnedForm(child), enumerable: true, writable: true, configurable: true });
+    setDataProperty(out, key, sortable ? [...(child as string[])].sort() : pinnedForm(child));
   }
   return out;
 }

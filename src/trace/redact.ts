@@ -3,6 +3,7 @@
  * can be kept for 30 days and shared in a postmortem. Strings are made well-formed UTF-16 (so they
  * encode to valid UTF-8) and oversized ones are truncated with a marker.
  */
+import { setDataProperty } from '../text/data-property.js';
 
 export const REDACTED = '[REDACTED]';
 export const MASK_FAILED = '[REDACTION FAILED]';
@@ -141,10 +142,9 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
       // Keys are content too: a secret used as an object key is masked like a value.
       const wellFormed = childKey.replace(LONE_SURROGATE, '\uFFFD');
       const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
-      // defineProperty: a `__proto__` key stays data and cannot reach the prototype.
       let uniqueKey = cleanKey;
       for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
-      Object.defineProperty(copy, uniqueKey, { value: clean(child, `${path}/${childKey}`, childKey, depth + 1), enumerable: true, writable: true, configurable: true });
+      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1));
     }
     return copy;
   }
@@ -153,8 +153,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
-      // defineProperty, as below: a top-level `__proto__` key stays data.
-      Object.defineProperty(copy, key, { value: STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1), enumerable: true, writable: true, configurable: true });
+      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1));
     }
     return copy as T;
   };
