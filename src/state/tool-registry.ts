@@ -69,28 +69,46 @@ export function definitionHash(definition: ToolDefinition): string {
 }
 
 /**
- * Hashes by the JSON text of what is hashed. Every session of a trace, and every client of a proxy,
- * lists the same definitions as new objects; the pinned canonical form costs ~12 µs even for a small
- * one, the plain text ~1. Equal text is an equal value, so a text met again has the same hash (a key
- * in another order only misses). Bounded: so many entries, of texts so long.
+ * A definition's JSON text, worked out once per object: the key the hash and registration caches
+ * below find a definition met again by. Every session of a trace, and every client of a proxy,
+ * lists the same definitions as new objects; equal text is an equal value, so what was worked out
+ * for it holds (a key in another order only misses). `undefined` for a value JSON cannot take (a
+ * cycle, a BigInt) and for one too long to keep as a key: those are worked out every time.
  */
+const texts = new WeakMap<ToolDefinition, string | null>();
+const MAX_CACHED_TEXTS = 1_024;
+const MAX_CACHED_TEXT_CHARS = 65_536;
+
+function definitionText(definition: ToolDefinition): string | undefined {
+  let text = texts.get(definition);
+  if (text === undefined) {
+    try {
+      text = JSON.stringify(definition) ?? null;
+    } catch {
+      text = null;
+    }
+    if (text !== null && text.length > MAX_CACHED_TEXT_CHARS) text = null;
+    texts.set(definition, text);
+  }
+  return text ?? undefined;
+}
+
+/** Keeps `value` under `text`, dropping the oldest entry when full. */
+function remember<V>(cache: Map<string, V>, text: string, value: V): void {
+  if (cache.size >= MAX_CACHED_TEXTS) cache.delete(cache.keys().next().value!);
+  cache.set(text, value);
+}
+
+/** Hashes by definition text: the pinned canonical form costs ~12 µs even for a small definition, its text ~1. */
 const hashesByText = new Map<string, string>();
-const MAX_HASHED_TEXTS = 1_024;
-const MAX_HASHED_TEXT_CHARS = 65_536;
 
 function cachedHashOf(definition: ToolDefinition): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify([definition.name, definition.description, definition.input_schema, definition.output_schema, definition.annotations]);
-  } catch {
-    // A value JSON cannot take (a cycle, a BigInt): hashed, or refused, the way it always was.
-  }
-  if (text === undefined || text.length > MAX_HASHED_TEXT_CHARS) return hashOf(definition);
+  const text = definitionText(definition);
+  if (text === undefined) return hashOf(definition);
   let hash = hashesByText.get(text);
   if (hash === undefined) {
     hash = hashOf(definition);
-    if (hashesByText.size >= MAX_HASHED_TEXTS) hashesByText.delete(hashesByText.keys().next().value!);
-    hashesByText.set(text, hash);
+    remember(hashesByText, text, hash);
   }
   return hash;
 }
@@ -113,19 +131,11 @@ const registered = new WeakMap<Policy, Map<string, RegisteredTool>>();
 export function registerTool(definition: ToolDefinition, policy: Policy): RegisteredTool {
   let byText = registered.get(policy);
   if (!byText) registered.set(policy, (byText = new Map()));
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(definition);
-  } catch {
-    text = undefined;
-  }
+  const text = definitionText(definition);
   const known = text === undefined ? undefined : byText.get(text);
   if (known) return known;
   const fresh = compileRegistration(definition, policy);
-  if (text !== undefined && text.length <= 65_536) {
-    if (byText.size >= 1_024) byText.delete(byText.keys().next().value!);
-    byText.set(text, fresh);
-  }
+  if (text !== undefined) remember(byText, text, fresh);
   return fresh;
 }
 
