@@ -1,4 +1,4 @@
-import { appendedNumber } from '../text/compact-array.js';
+import { appendedNumber, insertedNumber } from '../text/compact-array.js';
 
 /**
  * Slices of the window its spend is kept in: calls within one slice share an entry, so a session
@@ -17,20 +17,6 @@ function firstAtLeast(items: readonly number[], value: number): number {
     else high = middle;
   }
   return low;
-}
-
-/** Ascending `items` with `value` in its place: a copy of exactly the right size while small (as `appendedNumber`), else spliced in. */
-function insertedInOrder(items: number[], value: number): number[] {
-  const at = firstAtLeast(items, value);
-  if (items.length >= 16) {
-    items.splice(at, 0, value);
-    return items;
-  }
-  const copy = new Array<number>(items.length + 1);
-  for (let index = 0; index < at; index += 1) copy[index] = items[index]!;
-  copy[at] = value;
-  for (let index = at; index < items.length; index += 1) copy[index + 1] = items[index]!;
-  return copy;
 }
 
 /** Trailing statistics of model calls: input-token median and burn rate over a time window. */
@@ -112,7 +98,7 @@ export class UsageStats {
   record(at: number | undefined, inputTokens: number | undefined, tokens: number): void {
     if (inputTokens !== undefined) {
       this.inputTokens = appendedNumber(this.inputTokens, inputTokens);
-      this.sortedInputs = insertedInOrder(this.sortedInputs, inputTokens);
+      this.sortedInputs = insertedNumber(this.sortedInputs, firstAtLeast(this.sortedInputs, inputTokens), inputTokens);
       if (this.inputTokens.length > this.maxSamples) this.sortedInputs.splice(firstAtLeast(this.sortedInputs, this.inputTokens.shift()!), 1);
     }
     if (at === undefined) return;

@@ -22,12 +22,19 @@ export function appended<T extends object>(items: T[], item: T): T[] {
  * stores, and numbers made where objects are made are boxed (16 bytes more each).
  */
 export function appendedNumber(items: number[], item: number): number[] {
+  return insertedNumber(items, items.length, item);
+}
+
+/** `appendedNumber`, with `item` put at `at` (0 to the length): a copy of exactly the right size while small, else spliced in. */
+export function insertedNumber(items: number[], at: number, item: number): number[] {
   if (items.length >= SMALL) {
-    items.push(item);
+    if (at === items.length) items.push(item);
+    else items.splice(at, 0, item);
     return items;
   }
   const copy = new Array<number>(items.length + 1);
-  for (let index = 0; index < items.length; index += 1) copy[index] = items[index]!;
-  copy[items.length] = item;
+  for (let index = 0; index < at; index += 1) copy[index] = items[index]!;
+  copy[at] = item;
+  for (let index = at; index < items.length; index += 1) copy[index + 1] = items[index]!;
   return copy;
 }
