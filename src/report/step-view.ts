@@ -138,7 +138,8 @@ export function viewStep(event: TraceEvent, contentChars: number, withContent: b
       step.tokens = { input: event.input_tokens ?? 0, output: event.output_tokens ?? 0 };
       const text = add('text', event.output?.text);
       const raw = event.output?.tool_calls as unknown;
-      add('tool calls', Array.isArray(raw) && raw.length > 0 ? raw : raw === undefined || Array.isArray(raw) ? undefined : raw);
+      // Shown as the trace holds them (an empty list is nothing to show); read below as the guard reads them.
+      add('tool calls', Array.isArray(raw) && raw.length === 0 ? undefined : raw);
       const calls = raw === undefined ? undefined : modelToolCalls(event.output);
       add('context window (input messages)', event.input_messages);
       light = {
