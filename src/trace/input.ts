@@ -183,7 +183,7 @@ export class BatchedLines implements AsyncIterable<SourceLine> {
  * Memory stays bounded by `maxLineLength`: a longer line is dropped as it streams in and reported.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source: string, options: LineOptions = {}): AsyncGenerator<SourceLine> {
-  for await (const batch of splitLineBatches(chunks, source, options)) for (const line of batch) yield handOut(line, options.cursor);
+  yield* new BatchedLines(splitLineBatches(chunks, source, options), options.cursor);
 }
 
 /**
@@ -256,7 +256,7 @@ export async function* readInputChunks(input: TraceInput): AsyncGenerator<Buffer
  * the fly. A read failure (a file removed meanwhile, corrupt gzip) is an `InputError` naming the input.
  */
 export async function* readInputLines(inputs: readonly TraceInput[], options: LineOptions = {}): AsyncGenerator<SourceLine> {
-  for await (const batch of readInputLineBatches(inputs, options)) for (const line of batch) yield handOut(line, options.cursor);
+  yield* new BatchedLines(readInputLineBatches(inputs, options), options.cursor);
 }
 
 /** `readInputLines`, a chunk's lines at a time (see `splitLineBatches`). */
