@@ -255,6 +255,8 @@ class ContentScanner {
   private unitsStart = 0;
   private unitsEnd = 0;
   private position = 0;
+  /** Lexer: where the next backslash at or after some earlier position is (the text's length when none). */
+  private nextBackslash = -1;
   private rootValue: unknown;
   private lexed = false;
   /** Lexer: JSON text inside a string value is walked above this many (lexer) levels. */
@@ -763,13 +765,14 @@ class ContentScanner {
     const base = this.unitsStart;
     const end = Math.min(text.length, this.position + limit, this.unitsEnd);
     let index = this.position;
+    // The open level the lexer is in (the top of `levels`): kept as levels open and close, not read back each time.
+    let level = this.levels[this.levels.length - 1];
     while (index < end) {
       const code = units[index - base]!;
       if (code === 32 || code === 10 || code === 13 || code === 9) {
         index += 1;
         continue;
       }
-      const level = this.levels[this.levels.length - 1];
       if (code === 123 || code === 91) {
         // { or [
         const slot = this.slot(level);
@@ -777,6 +780,7 @@ class ContentScanner {
         // text nested deeper than that is read as plain text, so its levels never cost more than that.
         if (slot.depth > this.options.maxDepth && slot.depth > MAX_LEXER_DEPTH) return this.notJson();
         this.open(code === 91, slot, undefined, undefined);
+        level = this.levels[this.levels.length - 1];
         index += 1;
         continue;
       }
@@ -784,9 +788,10 @@ class ContentScanner {
         // } or ]
         if (!level || level.array !== (code === 93)) return this.notJson();
         this.levels.pop();
-        this.advance();
+        level = this.levels[this.levels.length - 1];
+        if (level?.array) level.index += 1;
         index += 1;
-        if (this.levels.length === 0) return this.lexDone(index);
+        if (level === undefined) return this.lexDone(index);
         continue;
       }
       if (!level) return this.notJson();
@@ -808,7 +813,7 @@ class ContentScanner {
           // position last time is tried in place first (no slice, no map lookup).
           const slot = level.depth * KEY_POSITIONS + level.index;
           const known = level.index < KEY_POSITIONS ? this.lexedKeys?.[slot] : undefined;
-          if (known !== undefined && text.charCodeAt(index + 1 + known.key.length) === 34 && text.startsWith(known.key, index + 1)) {
+          if (known !== undefined && keyAt(units, index + 1 - base, known.key, text, index + 1)) {
             level.member = known.key;
             level.memberInfo = known.info;
             level.index += 1;
@@ -821,7 +826,9 @@ class ContentScanner {
         let value = text.slice(index + 1, close);
         // Where the window holds the value as it is (not when escapes make it differ from its JSON).
         let from = close <= this.unitsEnd ? index + 1 : -1;
-        if (value.includes('\\')) {
+        // Backslashes are rare: where the next one is, is looked up again only once the lexer has passed it.
+        if (this.nextBackslash < index) this.nextBackslash = nextIndexOf(text, '\\', index);
+        if (this.nextBackslash < close) {
           from = -1;
           try {
             value = JSON.parse(text.slice(index, close + 1)) as string;
@@ -840,7 +847,7 @@ class ContentScanner {
           continue;
         }
         const slot = this.slot(level);
-        this.advance();
+        if (level.array) level.index += 1;
         this.lexedString(value, slot, from);
         if (this.nestedWalk || this.nextChunk < this.chunks.length) {
           // A nested value is walked (in slices), a long string's slices processed, before the lexer reads on.
@@ -865,7 +872,7 @@ class ContentScanner {
         if (literal === '' || Number.isNaN(number)) return this.notJson();
         this.leaf(String(number), number, slot);
       }
-      this.advance();
+      if (level.array) level.index += 1;
       index = stop;
     }
     this.position = index;
@@ -880,11 +887,6 @@ class ContentScanner {
     // (A value before any key, in text that is not quite JSON: an empty key with hash 0, as before.)
     const info = level.memberInfo ?? { hash: 0, kind: keyClass(''), idName: isIdName(''), normalized: undefined, remembered: false };
     return this.fill(member, info, level.key, level.depth + 1, combine(level.pathHash, info.hash), member);
-  }
-
-  private advance(): void {
-    const level = this.levels[this.levels.length - 1];
-    if (level?.array) level.index += 1;
   }
 
   /** A string value met by the lexer: JSON text inside it is walked now, like any nested JSON. */
@@ -941,6 +943,24 @@ function lastSeparatorAbove(text: string, from: number, floor: number): number {
     if (code < 128 && TOKEN_CHARS[code] === 0) return index;
   }
   return -1;
+}
+
+/**
+ * Whether the JSON text at `text[at]` (`units[from]` in the lexer's window) is `key` and a closing quote:
+ * compared in the window's code units where they hold it, by the text's own `startsWith` where they do not.
+ */
+function keyAt(units: Uint16Array, from: number, key: string, text: string, at: number): boolean {
+  const length = key.length;
+  if (from + length >= units.length) return text.charCodeAt(at + length) === 34 && text.startsWith(key, at);
+  if (units[from + length] !== 34) return false;
+  for (let index = 0; index < length; index += 1) if (units[from + index] !== key.charCodeAt(index)) return false;
+  return true;
+}
+
+/** `text.indexOf(search, from)`, or the text's length when it is not there. */
+function nextIndexOf(text: string, search: string, from: number): number {
+  const found = text.indexOf(search, from);
+  return found === -1 ? text.length : found;
 }
 
 /** A copy of a string that shares no memory with the string it was sliced from. */
