@@ -167,8 +167,10 @@ if (wanted('precision')) {
   console.table(precision.detectors);
   console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
   console.table(precision.heldOut);
-  console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts), written after all tuning and never tuned on');
+  console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts; measured once out of sample: both tiers 6/12, no false positive; then tuned on)');
   console.table(precision.unseen);
+  console.log('\nThe same on a fourth set (16 attacks, 16 look-alike benign texts, written blind; before the third set\'s generalization both tiers 7/16, after it 10/16, no false positive; then tuned on)');
+  console.table(precision.blind);
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
 }

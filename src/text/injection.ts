@@ -57,15 +57,31 @@ const FOREIGN_ANCHOR = '<foreign>';
 const OVERRIDE_ANCHORS = 'ignore|disregard|forget|override|bypass';
 /** The words of AI (`chat gpt` holds `gpt`, `the model` holds `model`). */
 const AI_ANCHORS = 'ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated';
+/** The words of AI_OR_BOT. */
+const AI_OR_BOT_ANCHORS = `${AI_ANCHORS}|bots?|crawlers?|scrapers?`;
 /** The words of SECRETS (`api key` holds `key`, `seed phrase` holds `phrase`, `personal data` holds `data`). */
+/**
+ * What an AI reader does to the content it is reading ("summarizes this", "evaluating this"): how an
+ * instruction names its reader when it cannot know which model will read it.
+ */
+const READS = '(?:reads?|reading|handl(?:es|ing)|answer(?:s|ing)|triag(?:es|ing)|process(?:es|ing)?|pars(?:es|ing)|summari[sz](?:es|ing)|analy[sz](?:es|ing)|evaluat(?:es|ing)|review(?:s|ing)|screen(?:s|ing)|scan(?:s|ning)|ingest(?:s|ing)|see(?:s|ing))';
+/** An AI, or a bot of any kind (only with READS or a vocative: "the bot must" is ordinary in a chat-bot's documentation). */
+const AI_OR_BOT = `(?:${AI}|(?:ai\\s+)?bots?|crawlers?|scrapers?)`;
+/** Who claims authority over the reader: its maker or operator ("this is your operator", "as your developer"). */
+const AUTHORITY = '(?:operator|developer|creator|programmer|maker|owner|admin|administrator|system\\s+administrator|supervisor)';
+/** Role words that make AUTHORITY a person's job title or a product ("your developer advocate", "your admin console"). */
+const AUTHORITY_NOUNS = '(?!\\s+(?:advocate|relations|experience|portal|console|panel|dashboard|account|team|community|program|tools?|docs|documentation|guide|conference|day|settings|license|key|edition|mode|rights|access|role|permissions?))';
+/** After AI: people who work on AI, not a model ("Attention AI team"). */
+const AI_COLLEAGUES = '(?!\\s+(?:team|group|department|lab|researchers?|engineers?|committee|community|working\\s+group|enthusiasts|staff|council|office|squad|guild))';
 const SECRET_ANCHORS = 'conversation|chat|history|transcript|prompt|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data';
 
 const HIGH: readonly Rule[] = [
   ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`, OVERRIDE_ANCHORS],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
-  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?)\\s+${AI}\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|seeing)\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_ANCHORS],
-  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?)\\s+${AI}(?:\\s+(?:reading|processing|parsing|summari[sz]ing)\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_ANCHORS],
+  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI_OR_BOT}\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
+  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?|whatever|whichever|every|each)\\s+${AI_OR_BOT}(?:\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
+  ['stop_following_user', `\\b(?:stop|quit|cease|no\\s+longer)\\s+(?:following|obeying|listening\\s+to)\\s+(?:the\\s+user'?s?|your\\s+user'?s?|your)\\s+(?:(?:previous|prior|original|system|earlier)\\s+)?${ORDERS}\\b`, 'following|obeying|listening'],
   ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`, MARKS_ANCHOR],
   [
     'role_marker',
@@ -80,7 +96,7 @@ const HIGH: readonly Rule[] = [
   ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`, AI_ANCHORS],
-  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`, AI_ANCHORS],
   [
     'exfiltration_instruction',
     `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b`,
@@ -88,16 +104,36 @@ const HIGH: readonly Rule[] = [
   ],
 ];
 
+/**
+ * The override verbs of the European languages, one anchor group for their rules: each rule runs around
+ * the others' verbs too (rare words in English text), and the rules fit the mask's 31 groups.
+ */
+const EUROPEAN_OVERRIDE_ANCHORS = `ignora|ignorar|olvida|olvidar|omite|ignore|ignorer|ignorez|oublie|oublier|oubliez|ignoriere|ignorieren|vergiss|vergessen|dimentica|esqueca|negeer|vergeet|zignoruj|ignoruj|zapomnij|${FOREIGN_ANCHOR}`;
+
 const LOW: readonly Rule[] = [
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
   ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`, AI_ANCHORS],
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`, 'forget|ignore|disregard|you'],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`, 'whoever|anyone|anybody'],
+  // (From the AI word: a determiner before it is optional, and a pattern that starts with an optional part is tried at every word.)
+  ['ai_reader_must', `\\b${AI_OR_BOT}\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this\\b${GAP}\\b${MODAL}\\b`, AI_OR_BOT_ANCHORS],
+  [
+    'vocative_then_command',
+    `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:assistants?|ai\\s+assistants?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*,[\\s\\S]{0,200}?(?:[.!?]\\s+|:\\s*)(?:please\\s+|quietly\\s+|now\\s+|immediately\\s+|just\\s+|also\\s+)?${ACTION}\\b`,
+    AI_ANCHORS,
+  ],
+  [
+    'addressed_then_command',
+    `\\b(?:attention|note\\s+(?:to|for)|message\\s+(?:to|for)|instructions?\\s+for)\\s*(?:the\\s+|an?\\s+|all\\s+|any\\s+)?${AI}\\b${AI_COLLEAGUES}[^.!?\\n]{0,40}[:,][\\s\\S]{0,200}?(?:[.!?]\\s+|:\\s*)(?:please\\s+|quietly\\s+|now\\s+|immediately\\s+|just\\s+|also\\s+)?${ACTION}\\b`,
+    AI_ANCHORS,
+  ],
+  ['authority_claim', `\\b(?:this\\s+is|i\\s+am|i'm|we\\s+are|as)\\s+your\\s+${AUTHORITY}\\b${AUTHORITY_NOUNS}(?:\\s+speaking)?[\\s\\S]{0,80}?\\b(?:(?:telling|instructing|ordering|commanding|authori[sz]ing|asking)\\s+you\\s+to|you\\s+(?:must|will|shall|are\\s+to|need\\s+to|have\\s+to)|${ACTION})\\b`, 'your'],
+  ['restrictions_lifted', `\\byour\\s+(?:(?:safety|content|previous|original|current|existing|usual|normal)\\s+)?(?:rules|guidelines|restrictions|guardrails|filters|instructions|policies|safeguards|limitations|constraints)\\s+(?:have|has)\\s+(?:been\\s+)?(?:lifted|disabled|removed|suspended|revoked|deactivated|turned\\s+off|waived|relaxed|overridden|replaced|superseded)\\b`, 'your'],
   ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`, 'your'],
   ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`, 'you'],
   ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`, 'ignore|disregard|forget'],
-  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`, 'you'],
+  ['pretend_role', `\\b(?:pretend|imagine|act\\s+as\\s+if)\\s+(?:that\\s+)?you\\s+are\\b|\\byou\\s+(?:are\\s+now|will\\s+act\\s+as|act\\s+as)\\s+(?:an?\\s+|the\\s+)?(?:system\\s+administrator|administrator|admin|root|developer|(?:account\\s+)?owner|\\w+\\s+bot)\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:\\w+\\s*,\\s*)?an?\\s+(?:assistant|ai|bot|model)\\s+(?:without|with\\s+no)\\s+(?:rules|restrictions|limits|filters)`, 'you'],
   ['you_must_send', `\\byou\\s+(?:must|should|need\\s+to|have\\s+to)\\s+(?:now\\s+|immediately\\s+|also\\s+)?(?:send|forward|transfer|wire|pay|e-?mail|share|post|upload)\\b${GAP}${DESTINATION}`, 'you'],
   ['keep_secret', `\\b(?:tell\\s+(?:nobody|no\\s+one)|without\\s+telling\\s+anyone|keep\\s+this\\s+(?:secret|between\\s+us)|must\\s+not\\s+mention\\s+this)\\b`, 'tell|telling|keep|mention'],
   ['tool_invocation', `\\b(?:call|invoke|run|execute)\\s+(?:the\\s+)?\`?[a-z]+_[a-z_]+\`?\\s+(?:tool|function)\\b|\\b(?:call|invoke)\\s+(?:the\\s+)?(?:tool|function)\\s+\`?[a-z]+_[a-z_]+`, 'tool|function'],
@@ -106,15 +142,21 @@ const LOW: readonly Rule[] = [
   ['send_secret', `\\b(?:send|forward|e-?mail|share|post|transfer|give)(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2}(?:send|forward|e-?mail|share|post|transfer|give))\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`, SECRET_ANCHORS],
   ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b`, CODE_ANCHOR],
   // Other languages: "ignore the previous instructions" and "the assistant must".
-  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`, 'ignora|ignorar|olvida|olvidar|omite'],
-  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:les\\s+)?(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)`, 'ignore|ignorer|ignorez|oublie|oublier|oubliez'],
-  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)`, 'ignoriere|ignorieren|vergiss|vergessen'],
-  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)`, `ignora|ignore|dimentica|esqueca|${FOREIGN_ANCHOR}`],
-  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:vorige|eerdere|voorgaande)\\s+(?:instructies|opdrachten)`, 'negeer|vergeet'],
+  ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+|tus\\s+|sus\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`, EUROPEAN_OVERRIDE_ANCHORS],
+  ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:(?:les|tes|vos)\\s+(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)|(?:tes|vos)\\s+(?:instructions|consignes|directives))`, EUROPEAN_OVERRIDE_ANCHORS],
+  ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:deine\\s+|ihre\\s+|eure\\s+|die\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)\\b(?!\\s+nicht)`, EUROPEAN_OVERRIDE_ANCHORS],
+  ['override_it_pt', `\\b(?:ignora|ignore|dimentica|esqueça|esqueca)\\s+(?:tutte\\s+|todas\\s+)?(?:(?:le\\s+|as\\s+)?(?:istruzioni|instruções|instrucoes)\\s+(?:precedenti|anteriores)|(?:le\\s+tue|le\\s+sue|suas|tuas|as\\s+suas|as\\s+tuas)\\s+(?:istruzioni|instruções|instrucoes))`, EUROPEAN_OVERRIDE_ANCHORS],
+  ['override_nl', `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:(?:vorige|eerdere|voorgaande)\\s+|je\\s+|jouw\\s+|uw\\s+)(?:instructies|opdrachten)`, EUROPEAN_OVERRIDE_ANCHORS],
+  ['override_pl', `\\b(?:zignoruj|ignoruj|zapomnij)\\s+(?:o\\s+)?(?:wszystkie\\s+|wszystkich\\s+)?(?:poprzednie|poprzednich|wcześniejsze|wcześniejszych|swoje|swoich|twoje|twoich)\\s+(?:instrukcje|instrukcjach|instrukcji|polecenia|poleceniach|poleceń)`, EUROPEAN_OVERRIDE_ANCHORS],
   ['override_ru', `(?:игнорируй|игнорируйте|забудь|забудьте|проигнорируй)\\s+(?:все\\s+)?(?:предыдущие\\s+|прежние\\s+)?(?:инструкции|указания|команды)`, FOREIGN_ANCHOR],
   ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`, FOREIGN_ANCHOR],
-  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)を(?:無視|忘れ)`, FOREIGN_ANCHOR],
+  ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)(?:を|は)(?:すべて|全て)?(?:無視|忘れ)`, FOREIGN_ANCHOR],
   ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`, FOREIGN_ANCHOR],
+  [
+    'instructions_changed_other',
+    `\\b(?:(?:vos|tes)\\s+(?:consignes|instructions|directives|règles)\\s+(?:ont\\s+été|sont)\\s+(?:mises?\\s+à\\s+jour|modifiée?s|changée?s|remplacée?s|levée?s|annulée?s)|(?:deine|ihre|eure)\\s+(?:anweisungen|regeln|instruktionen)\\s+(?:wurden|sind)\\s+(?:aktualisiert|geändert|ersetzt|aufgehoben)|(?:tus|sus)\\s+(?:instrucciones|reglas|normas)\\s+(?:han\\s+sido|fueron)\\s+(?:actualizadas|cambiadas|modificadas|reemplazadas|anuladas))\\b`,
+    'consignes|instructions|directives|anweisungen|regeln|instruktionen|instrucciones|reglas|normas',
+  ],
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`, 'debe|doit|muss|deve|jetzt|eres|maintenant'],
 ];
 
@@ -127,7 +169,8 @@ const LOW: readonly Rule[] = [
  */
 export const POISONING_RULES: ReadonlySet<string> = new Set([
   'override_instructions', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
-  'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
+  'stop_following_user', 'restrictions_lifted',
+  'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_pl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
   'chat_template_marker', 'role_link', 'jailbreak_role', 'pretend_role', 'goal_change', 'authorized_you',
   'conceal_from_user', 'conceal_from_person', 'keep_secret',
   'exfiltrate_prompt', 'exfiltrate_conversation', 'exfiltration_markup', 'exfiltration_markup_data', 'send_secret', 'pay_destination', 'you_must_send',
