@@ -46,7 +46,7 @@ async function compare(benign: CorpusItem[], attacks: CorpusItem[]): Promise<Det
 }
 
 /** Runs the comparison; returns the two tables `npm run bench` prints. */
-export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; unseen: DetectorRow[]; blind: DetectorRow[]; checks: RateRow[]; corpus: string }> {
+export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; unseen: DetectorRow[]; blind: DetectorRow[]; outOfSample: DetectorRow[]; checks: RateRow[]; corpus: string }> {
   const benign = [...benignItems(), ...packageDocs()];
   const attacks = attackItems();
   const benignOutcomes = await runThroughGuard(benign);
@@ -64,6 +64,7 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
     heldOut: await compare(heldOut().benign, heldOut().attacks),
     unseen: await compare(heldOut('unseen.json').benign, heldOut('unseen.json').attacks),
     blind: await compare(heldOut('blind.json').benign, heldOut('blind.json').attacks),
+    outOfSample: await compare(heldOut('out-of-sample.json').benign, heldOut('out-of-sample.json').attacks),
     checks: rates('benign corpus', benignOutcomes),
   };
 }

@@ -169,8 +169,10 @@ if (wanted('precision')) {
   console.table(precision.heldOut);
   console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts; measured once out of sample: both tiers 6/12, no false positive; then tuned on)');
   console.table(precision.unseen);
-  console.log('\nThe same on a fourth set (16 attacks, 16 look-alike benign texts, written blind; before the third set\'s generalization both tiers 7/16, after it 10/16, no false positive; then tuned on)');
+  console.log('\nThe same on a fourth set (16 attacks, 16 look-alike benign texts, written blind; before the third set\'s generalization both tiers 7/16, after it 10/16, no false positive; then tuned on, 14/16)');
   console.table(precision.blind);
+  console.log('\nThe same on a fifth set (20 attacks, 20 look-alikes, written blind in phrasings a detector might not expect; measured after all tuning, never tuned on: the out-of-sample figure)');
+  console.table(precision.outOfSample);
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
 }

@@ -61,35 +61,41 @@ const AI_ANCHORS = 'ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|cla
 const AI_OR_BOT_ANCHORS = `${AI_ANCHORS}|bots?|crawlers?|scrapers?`;
 /** The words of SECRETS (`api key` holds `key`, `seed phrase` holds `phrase`, `personal data` holds `data`). */
 /**
- * What an AI reader does to the content it is reading ("summarizes this", "evaluating this"): how an
- * instruction names its reader when it cannot know which model will read it.
+ * What an AI reader is doing to the content ("the assistant summarizing this"): how an instruction
+ * names a reader it cannot know. (Not "handling" or "answering": a support agent handles a ticket.)
  */
-const READS = '(?:reads?|reading|handl(?:es|ing)|answer(?:s|ing)|triag(?:es|ing)|process(?:es|ing)?|pars(?:es|ing)|summari[sz](?:es|ing)|analy[sz](?:es|ing)|evaluat(?:es|ing)|review(?:s|ing)|screen(?:s|ing)|scan(?:s|ning)|ingest(?:s|ing)|see(?:s|ing))';
-/** An AI, or a bot of any kind (only with READS or a vocative: "the bot must" is ordinary in a chat-bot's documentation). */
-const AI_OR_BOT = `(?:${AI}|(?:ai\\s+)?bots?|crawlers?|scrapers?)`;
+const READING = '(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|evaluating|reviewing|screening|scanning|ingesting|seeing)';
+/** The same as a present tense ("whatever bot summarizes this"): documentation's tense ("the bot reads this file on startup"), so only after UNKNOWN_READER. */
+const READS = '(?:reads|processes|parses|summari[sz]es|analy[sz]es|evaluates|reviews|screens|scans|ingests|sees)';
+/** Determiners for a reader the writer cannot know. */
+const UNKNOWN_READER = '(?:whatever|whichever|any|every|each)';
+/** Bots, crawlers and scrapers: named as a reader only after UNKNOWN_READER ("the bot must post" is ordinary in a chat bot's documentation). */
+const BOT = '(?:(?:ai\\s+)?bots?|crawlers?|scrapers?)';
+/** What a model is told to do to its answer ("must score it", "should describe it as"), besides ACTION. */
+const ANSWER_ACTION = '(?:score|rank|rate|describe|say|state|tell|classify|label|select|choose|prefer|omit|skip|treat|consider|present|portray|recommend|mark|list)';
 /** Who claims authority over the reader: its maker or operator ("this is your operator", "as your developer"). */
-const AUTHORITY = '(?:operator|developer|creator|programmer|maker|owner|admin|administrator|system\\s+administrator|supervisor)';
+const AUTHORITY = '(?:operator|developer|creator|programmer|maker|owner)';
 /** Role words that make AUTHORITY a person's job title or a product ("your developer advocate", "your admin console"). */
 const AUTHORITY_NOUNS = '(?!\\s+(?:advocate|relations|experience|portal|console|panel|dashboard|account|team|community|program|tools?|docs|documentation|guide|conference|day|settings|license|key|edition|mode|rights|access|role|permissions?))';
 /** After AI: people who work on AI, not a model ("Attention AI team"). */
-const AI_COLLEAGUES = '(?!\\s+(?:team|group|department|lab|researchers?|engineers?|committee|community|working\\s+group|enthusiasts|staff|council|office|squad|guild))';
+const AI_COLLEAGUES = '(?!\\s+(?:teams?|group|department|lab|researchers?|engineers?|committee|community|working\\s+group|enthusiasts|staff|council|office|squad|guild|users?|customers?|subscribers?|developers?|builders?|practitioners?|fans|readers|owners?|students?|course|class|newsletter|product|feature|roadmap|policy|vendors?))';
 const SECRET_ANCHORS = 'conversation|chat|history|transcript|prompt|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data';
 
 const HIGH: readonly Rule[] = [
   ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`, OVERRIDE_ANCHORS],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
-  ['addressed_ai_reader', `\\b(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI_OR_BOT}\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
-  ['addressed_to_model', `\\b(?:to|for)\\s+(?:the|this|any|all|an?|whatever|whichever|every|each)\\s+${AI_OR_BOT}(?:\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
-  ['stop_following_user', `\\b(?:stop|quit|cease|no\\s+longer)\\s+(?:following|obeying|listening\\s+to)\\s+(?:the\\s+user'?s?|your\\s+user'?s?|your)\\s+(?:(?:previous|prior|original|system|earlier)\\s+)?${ORDERS}\\b`, 'following|obeying|listening'],
+  ['addressed_ai_reader', `\\b(?:(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI}\\s+(?:that\\s+is\\s+)?${READING}|${UNKNOWN_READER}\\s+(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS}))\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
+  ['addressed_to_model', `\\b(?:to|for)\\s+(?:(?:the|this|any|all|an?|whatever|whichever|every|each)\\s+${AI}|${UNKNOWN_READER}\\s+${BOT})(?:\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS})\\s+this(?:\\s+\\w+)?)?\\s*[:,][\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
+  ['stop_following_user', `\\b(?:stop|quit|cease|no\\s+longer)\\s+(?:following|obeying|listening\\s+to)\\s+(?:the\\s+user'?s?|your\\s+user'?s?)\\s+(?:(?:previous|prior|original|system|earlier)\\s+)?${ORDERS}\\b`, 'following|obeying|listening'],
   ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`, MARKS_ANCHOR],
   [
     'role_marker',
     `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
     `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
   ],
-  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`, AI_ANCHORS],
-  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
   ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
@@ -117,10 +123,11 @@ const LOW: readonly Rule[] = [
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`, 'forget|ignore|disregard|you'],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`, 'whoever|anyone|anybody'],
   // (From the AI word: a determiner before it is optional, and a pattern that starts with an optional part is tried at every word.)
-  ['ai_reader_must', `\\b${AI_OR_BOT}\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?${READS}\\s+this\\b${GAP}\\b${MODAL}\\b`, AI_OR_BOT_ANCHORS],
+  ['ai_reader_must', `\\b(?:${AI}\\s+(?:that\\s+(?:is|are)\\s+)?${READING}|${BOT}\\s+(?:that|which|who)\\s+(?:is\\s+|are\\s+)?${READING})\\s+this\\b${GAP}\\b${MODAL}\\s+(?:now\\s+|immediately\\s+|also\\s+|always\\s+)?(?:${ACTION}|${ANSWER_ACTION})\\b`, AI_OR_BOT_ANCHORS],
   [
     'vocative_then_command',
-    `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:assistants?|ai\\s+assistants?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*,[\\s\\S]{0,200}?(?:[.!?]\\s+|:\\s*)(?:please\\s+|quietly\\s+|now\\s+|immediately\\s+|just\\s+|also\\s+)?${ACTION}\\b`,
+    // A vocative, a claim about the user, the owner or the operator ("the user has already approved this"), then an order: how the AI is talked past its checks.
+    `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:assistants?|ai\\s+assistants?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*,[^.!?\\n]{0,80}?\\b(?:the\\s+(?:user|customer|owner|operator|admin)|your\\s+(?:user|owner|operator|developer|admin))\\b[^.!?\\n]{0,80}[.!?]\\s+(?:please\\s+|quietly\\s+|now\\s+|immediately\\s+|just\\s+|also\\s+|silently\\s+)?${ACTION}\\b`,
     AI_ANCHORS,
   ],
   [
@@ -129,7 +136,7 @@ const LOW: readonly Rule[] = [
     AI_ANCHORS,
   ],
   ['authority_claim', `\\b(?:this\\s+is|i\\s+am|i'm|we\\s+are|as)\\s+your\\s+${AUTHORITY}\\b${AUTHORITY_NOUNS}(?:\\s+speaking)?[\\s\\S]{0,80}?\\b(?:(?:telling|instructing|ordering|commanding|authori[sz]ing|asking)\\s+you\\s+to|you\\s+(?:must|will|shall|are\\s+to|need\\s+to|have\\s+to)|${ACTION})\\b`, 'your'],
-  ['restrictions_lifted', `\\byour\\s+(?:(?:safety|content|previous|original|current|existing|usual|normal)\\s+)?(?:rules|guidelines|restrictions|guardrails|filters|instructions|policies|safeguards|limitations|constraints)\\s+(?:have|has)\\s+(?:been\\s+)?(?:lifted|disabled|removed|suspended|revoked|deactivated|turned\\s+off|waived|relaxed|overridden|replaced|superseded)\\b`, 'your'],
+  ['restrictions_lifted', `\\byour\\s+(?:(?:safety|content|ethical|original|system)\\s+(?:rules|guidelines|restrictions|guardrails|filters|instructions|policies|safeguards|limitations|constraints)|guardrails|safeguards|rules|guidelines|instructions)\\s+(?:have|has)\\s+(?:been\\s+)?(?:lifted|disabled|removed|suspended|revoked|deactivated|turned\\s+off|waived|relaxed|overridden)\\b`, 'your'],
   ['goal_change', `\\byour\\s+(?:(?:new|real|actual|true|only|primary)\\s+(?:task|goal|objective|purpose|job|role|mission|instructions?)\\s+(?:is|are|now)|(?:task|goal|objective|job|role|mission|instructions?)\\s+(?:has|have)\\s+(?:changed|been\\s+updated))\\b`, 'your'],
   ['authorized_you', `\\b(?:has|have)\\s+(?:authori[sz]ed|instructed|permitted|ordered)\\s+you\\s+to\\s+${ACTION}\\b`, 'you'],
   ['ignore_everything_above', `\\b(?:ignore|disregard|forget)${PERMITTED}\\s+(?:everything|anything|all(?:\\s+of)?\\s+the\\s+text|all)\\s+(?:above|before|prior|preceding|earlier)\\b`, 'ignore|disregard|forget'],
@@ -152,11 +159,6 @@ const LOW: readonly Rule[] = [
   ['override_zh', `(?:忽略|无视|忘记|忽视)(?:之前|以上|上面|先前|前面|所有)(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)`, FOREIGN_ANCHOR],
   ['override_ja', `(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール)(?:を|は)(?:すべて|全て)?(?:無視|忘れ)`, FOREIGN_ANCHOR],
   ['override_ko', `이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을)?\\s*(?:무시|잊)`, FOREIGN_ANCHOR],
-  [
-    'instructions_changed_other',
-    `\\b(?:(?:vos|tes)\\s+(?:consignes|instructions|directives|règles)\\s+(?:ont\\s+été|sont)\\s+(?:mises?\\s+à\\s+jour|modifiée?s|changée?s|remplacée?s|levée?s|annulée?s)|(?:deine|ihre|eure)\\s+(?:anweisungen|regeln|instruktionen)\\s+(?:wurden|sind)\\s+(?:aktualisiert|geändert|ersetzt|aufgehoben)|(?:tus|sus)\\s+(?:instrucciones|reglas|normas)\\s+(?:han\\s+sido|fueron)\\s+(?:actualizadas|cambiadas|modificadas|reemplazadas|anuladas))\\b`,
-    'consignes|instructions|directives|anweisungen|regeln|instruktionen|instrucciones|reglas|normas',
-  ],
   ['addressed_to_ai_other', `\\b(?:el\\s+asistente|la\\s+ia|l'assistant|l'ia|der\\s+assistent|die\\s+ki|l'assistente|o\\s+assistente)\\s+(?:debe|doit|muss|deve)\\b|\\b(?:sie\\s+sind|du\\s+bist)\\s+jetzt\\b|\\bahora\\s+eres\\b|\\btu\\s+es\\s+maintenant\\b`, 'debe|doit|muss|deve|jetzt|eres|maintenant'],
 ];
 

@@ -9,7 +9,7 @@
  */
 const ANCHORS = new RegExp(
   [
-    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated|you|mode|user|prompt|instructions|developer|conversation|chat|history|transcript|urls?|links?|images?|query|markdown|now|henceforth|whoever|anyone|anybody|your|tell|telling|keep|mention|tool|function|assistant|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data|ignora|ignorar|olvida|olvidar|omite|ignorer|ignorez|oublie|oublier|oubliez|ignoriere|ignorieren|vergiss|vergessen|dimentica|esqueca|negeer|vergeet|debe|doit|muss|deve|jetzt|eres|maintenant|bots?|crawlers?|scrapers?|following|obeying|listening|zignoruj|ignoruj|zapomnij|consignes|directives|anweisungen|regeln|instruktionen|instrucciones|reglas|normas)\\b',
+    '\\b(?:ignore|disregard|forget|override|bypass|ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated|you|mode|user|prompt|instructions|developer|conversation|chat|history|transcript|urls?|links?|images?|query|markdown|now|henceforth|whoever|anyone|anybody|your|tell|telling|keep|mention|tool|function|assistant|customer|human|owner|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data|ignora|ignorar|olvida|olvidar|omite|ignorer|ignorez|oublie|oublier|oubliez|ignoriere|ignorieren|vergiss|vergessen|dimentica|esqueca|negeer|vergeet|debe|doit|muss|deve|jetzt|eres|maintenant|bots?|crawlers?|scrapers?|following|obeying|listening|zignoruj|ignoruj|zapomnij)\\b',
     '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer)|\\]\\(|\\b[A-Z]{2}\\d{2}',
     'esqueça|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|이전',
   ].join('|'),
