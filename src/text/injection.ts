@@ -59,7 +59,6 @@ const OVERRIDE_ANCHORS = 'ignore|disregard|forget|override|bypass';
 const AI_ANCHORS = 'ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated';
 /** The words of AI_OR_BOT. */
 const AI_OR_BOT_ANCHORS = `${AI_ANCHORS}|bots?|crawlers?|scrapers?`;
-/** The words of SECRETS (`api key` holds `key`, `seed phrase` holds `phrase`, `personal data` holds `data`). */
 /**
  * What an AI reader is doing to the content ("the assistant summarizing this"): how an instruction
  * names a reader it cannot know. (Not "handling" or "answering": a support agent handles a ticket.)
@@ -79,6 +78,7 @@ const AUTHORITY = '(?:operator|developer|creator|programmer|maker|owner)';
 const AUTHORITY_NOUNS = '(?!\\s+(?:advocate|relations|experience|portal|console|panel|dashboard|account|team|community|program|tools?|docs|documentation|guide|conference|day|settings|license|key|edition|mode|rights|access|role|permissions?))';
 /** After AI: people who work on AI, not a model ("Attention AI team"). */
 const AI_COLLEAGUES = '(?!\\s+(?:teams?|group|department|lab|researchers?|engineers?|committee|community|working\\s+group|enthusiasts|staff|council|office|squad|guild|users?|customers?|subscribers?|developers?|builders?|practitioners?|fans|readers|owners?|students?|course|class|newsletter|product|feature|roadmap|policy|vendors?))';
+/** The words of SECRETS (`api key` holds `key`, `seed phrase` holds `phrase`, `personal data` holds `data`). */
 const SECRET_ANCHORS = 'conversation|chat|history|transcript|prompt|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data';
 
 const HIGH: readonly Rule[] = [
