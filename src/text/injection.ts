@@ -57,7 +57,7 @@ const FOREIGN_ANCHOR = '<foreign>';
 const OVERRIDE_ANCHORS = 'ignore|disregard|forget|override|bypass';
 /** The words of AI (`chat gpt` holds `gpt`, `the model` holds `model`). */
 const AI_ANCHORS = 'ai|a\\.i|assistants?|models?|llms?|chatbots?|chatgpt|gpt|claude|gemini|copilot|agents?|automated';
-/** The words of AI_OR_BOT. */
+/** The words of AI and BOT. */
 const AI_OR_BOT_ANCHORS = `${AI_ANCHORS}|bots?|crawlers?|scrapers?`;
 /**
  * What an AI reader is doing to the content ("the assistant summarizing this"): how an instruction
@@ -74,7 +74,7 @@ const BOT = '(?:(?:ai\\s+)?bots?|crawlers?|scrapers?)';
 const ANSWER_ACTION = '(?:score|rank|rate|describe|say|state|tell|classify|label|select|choose|prefer|omit|skip|treat|consider|present|portray|recommend|mark|list)';
 /** Who claims authority over the reader: its maker or operator ("this is your operator", "as your developer"). */
 const AUTHORITY = '(?:operator|developer|creator|programmer|maker|owner)';
-/** Role words that make AUTHORITY a person's job title or a product ("your developer advocate", "your admin console"). */
+/** Role words that make AUTHORITY a person's job title or a product ("your developer advocate", "your developer console"). */
 const AUTHORITY_NOUNS = '(?!\\s+(?:advocate|relations|experience|portal|console|panel|dashboard|account|team|community|program|tools?|docs|documentation|guide|conference|day|settings|license|key|edition|mode|rights|access|role|permissions?))';
 /** After AI: people who work on AI, not a model ("Attention AI team"). */
 const AI_COLLEAGUES = '(?!\\s+(?:teams?|group|department|lab|researchers?|engineers?|committee|community|working\\s+group|enthusiasts|staff|council|office|squad|guild|users?|customers?|subscribers?|developers?|builders?|practitioners?|fans|readers|owners?|students?|course|class|newsletter|product|feature|roadmap|policy|vendors?))';
