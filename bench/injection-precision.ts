@@ -45,6 +45,12 @@ async function compare(benign: CorpusItem[], attacks: CorpusItem[]): Promise<Det
   ];
 }
 
+/** `compare` on one of the held-out sets (test/fixtures/precision/NAME), read once. */
+async function compareSet(name: string): Promise<DetectorRow[]> {
+  const { benign, attacks } = heldOut(name);
+  return compare(benign, attacks);
+}
+
 /** Runs the comparison; returns the two tables `npm run bench` prints. */
 export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; unseen: DetectorRow[]; blind: DetectorRow[]; outOfSample: DetectorRow[]; checks: RateRow[]; corpus: string }> {
   const benign = [...benignItems(), ...packageDocs()];
@@ -61,10 +67,10 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
       row('agent-warden, both tiers (blocks or warns)', count(attackOutcomes, 'any'), attacks.length, count(benignOutcomes, 'any')),
       row('@andersmyrmel/vard (moderate)', vardAttacks, attacks.length, vardBenign),
     ],
-    heldOut: await compare(heldOut().benign, heldOut().attacks),
-    unseen: await compare(heldOut('unseen.json').benign, heldOut('unseen.json').attacks),
-    blind: await compare(heldOut('blind.json').benign, heldOut('blind.json').attacks),
-    outOfSample: await compare(heldOut('out-of-sample.json').benign, heldOut('out-of-sample.json').attacks),
+    heldOut: await compareSet('held-out.json'),
+    unseen: await compareSet('unseen.json'),
+    blind: await compareSet('blind.json'),
+    outOfSample: await compareSet('out-of-sample.json'),
     checks: rates('benign corpus', benignOutcomes),
   };
 }
