@@ -1,4 +1,6 @@
 import { hasDigit } from '../text/has-digit.js';
+import { tokenHash } from '../text/token-table.js';
+import { TokenMap } from './token-map.js';
 
 export type Trust = 'trusted' | 'untrusted';
 
@@ -30,39 +32,42 @@ export interface DroppedTokens {
  * a lookup or two. (A single Map kept in recency order, a hit moved to its end and the oldest read
  * with `keys().next()`, slowed every call once the ledger was three quarters full: the moved and
  * evicted entries leave holes V8 walks until it rehashes, 25 to 650 µs a call from 75,000 ids on.)
- * Created on first use, so an idle session pays for none of it.
+ * A large generation is a token table keyed by the scans' own seeded hash (TokenMap), not a Map: a 1 MB
+ * result brings 10,000 new ids at once, and a Map took about 300 ns to insert each, a quarter of the
+ * result's whole scan. Created on first use, so an idle session pays for none of it.
  */
 class RecentIds {
-  private young: Map<string, Provenance> | undefined;
-  private old: Map<string, Provenance> | undefined;
+  private young: TokenMap<Provenance> | undefined;
+  private old: TokenMap<Provenance> | undefined;
   private readonly generation: number;
 
   constructor(capacity: number) {
     this.generation = Math.max(1, Math.floor(capacity / 2));
   }
 
-  get(token: string): Provenance | undefined {
-    const found = this.young?.get(token);
+  /** `hash`: `tokenHash(token)`. */
+  get(token: string, hash: number): Provenance | undefined {
+    const found = this.young?.get(token, hash);
     if (found !== undefined || this.old === undefined) return found;
-    const aged = this.old.get(token);
+    const aged = this.old.get(token, hash);
     if (aged !== undefined) {
-      this.old.delete(token);
-      this.keep(token, aged);
+      this.old.delete(token, hash);
+      this.keep(token, hash, aged);
     }
     return aged;
   }
 
   /** Keeps the first sighting: an id already present keeps its provenance (and is refreshed). */
-  add(token: string, provenance: Provenance): void {
-    if (this.get(token) === undefined) this.keep(token, provenance);
+  add(token: string, hash: number, provenance: Provenance): void {
+    if (this.get(token, hash) === undefined) this.keep(token, hash, provenance);
   }
 
-  private keep(token: string, provenance: Provenance): void {
-    const young = (this.young ??= new Map());
-    young.set(token, provenance);
+  private keep(token: string, hash: number, provenance: Provenance): void {
+    const young = (this.young ??= new TokenMap());
+    young.add(token, hash, provenance);
     if (young.size >= this.generation) {
       this.old = young;
-      this.young = new Map();
+      this.young = new TokenMap();
     }
   }
 
@@ -122,7 +127,8 @@ export class EntityLedger {
     const target = provenance.trust === 'untrusted' ? this.untrusted : anchoredSource ? this.anchored : this.trusted;
     for (const token of tokens) {
       if (exclude?.has(token)) continue;
-      target.add(intern(token), provenance);
+      const kept = intern(token);
+      target.add(kept, tokenHash(kept), provenance);
     }
   }
 
@@ -140,8 +146,9 @@ export class EntityLedger {
   }
 
   lookup(token: string): ProvenanceLookup {
-    const trusted = this.anchored.get(token) ?? this.trusted.get(token) ?? this.base?.get(token);
-    const untrusted = this.untrusted.get(token);
+    const hash = tokenHash(token);
+    const trusted = this.anchored.get(token, hash) ?? this.trusted.get(token, hash) ?? this.base?.get(token);
+    const untrusted = this.untrusted.get(token, hash);
     return { trusted, untrusted };
   }
 

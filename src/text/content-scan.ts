@@ -221,6 +221,8 @@ class ContentScanner {
   dropped = 0;
   hash = 0;
   private readonly levels: Level[] = [];
+  /** Closed levels, reused by `open`: at most as many as were ever open at once. */
+  private readonly spareLevels: Level[] = [];
   /** Keys met so far and their hashes: a key's text is tokenized once per scan, however often it repeats. */
   private keyInfos: Map<string, KeyInfo> | undefined;
   /** Lexer: the key last read at each depth and member position (`depth * KEY_POSITIONS + position`). */
@@ -228,6 +230,10 @@ class ContentScanner {
   private readonly here: Slot = { key: undefined, info: undefined, parentKey: undefined, depth: 0, pathHash: 0, segment: undefined };
   /** String fields not yet sealed into a chunk for the injection rules (which read them joined by line breaks, so a split instruction is still seen). */
   private readonly strings: string[] = [];
+  /** Entries of `strings` in use: the array is refilled in place, not emptied (emptied, it would grow again for every chunk). */
+  private stringCount = 0;
+  /** 1 when `strings[0]` is the tail of the last chunk (`stringsTail`), 0 before the first chunk. */
+  private firstField: 0 | 1 = 0;
   private stringChars = 0;
   /**
    * The start of the string fields joined, for `text` (what detectors read): at most MAX_TEXT_CHARS. Keeping
@@ -372,7 +378,34 @@ class ContentScanner {
 
   private open(array: boolean, slot: Slot, node: unknown, keys: string[] | undefined): void {
     this.hash = (this.hash + combine(slot.pathHash, array ? ARRAY_HASH : OBJECT_HASH)) | 0;
-    this.levels.push({ array, key: slot.key, info: slot.info, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberInfo: undefined, expectKey: !array });
+    const level = this.spareLevels.pop();
+    if (level === undefined) {
+      this.levels.push({ array, key: slot.key, info: slot.info, parentKey: slot.parentKey, depth: slot.depth, pathHash: slot.pathHash, segment: slot.segment, node, keys, index: 0, member: undefined, memberInfo: undefined, expectKey: !array });
+      return;
+    }
+    level.array = array;
+    level.key = slot.key;
+    level.info = slot.info;
+    level.parentKey = slot.parentKey;
+    level.depth = slot.depth;
+    level.pathHash = slot.pathHash;
+    level.segment = slot.segment;
+    level.node = node;
+    level.keys = keys;
+    level.index = 0;
+    level.member = undefined;
+    level.memberInfo = undefined;
+    level.expectKey = !array;
+    this.levels.push(level);
+  }
+
+  /** Closes the innermost level; its object is kept for the next `open` (a result of records opens two per record). */
+  private close(): void {
+    const level = this.levels.pop()!;
+    // Nothing of the value stays reachable from a spare level.
+    level.node = undefined;
+    level.keys = undefined;
+    this.spareLevels.push(level);
   }
 
   /** Visits up to `limit` values of the walk, never below level `floor` (the lexer's own levels). */
@@ -382,7 +415,7 @@ class ContentScanner {
       if (level.array) {
         const items = level.node as unknown[];
         if (level.index >= items.length) {
-          this.levels.pop();
+          this.close();
           continue;
         }
         const index = level.index++;
@@ -391,7 +424,7 @@ class ContentScanner {
       } else {
         const keys = level.keys!;
         if (level.index >= keys.length) {
-          this.levels.pop();
+          this.close();
           continue;
         }
         const member = keys[level.index++]!;
@@ -467,7 +500,7 @@ class ContentScanner {
   }
 
   private addString(text: string): void {
-    this.strings.push(text);
+    this.strings[this.stringCount++] = text;
     this.stringChars += text.length + 1;
     if (this.textChars < MAX_TEXT_CHARS) {
       const room = MAX_TEXT_CHARS - this.textChars;
@@ -477,19 +510,36 @@ class ContentScanner {
     if (this.stringChars >= CHUNK_CHARS) this.sealStrings();
   }
 
-  /** The string fields not yet checked for injections, as one chunk (a long field in slices). */
+  /**
+   * The string fields not yet checked for injections, as one chunk (a long field in slices), the tail of
+   * the chunk before first (fields go on joined by a line break across chunks, as inside one).
+   */
   private sealStrings(): void {
-    if (this.strings.length === 0) return;
-    const text = this.strings.join('\n');
-    this.strings.length = 0;
-    this.stringChars = 0;
-    for (let start = 0; start < text.length; start += CHUNK_CHARS) {
-      // Fields go on joined by a line break across chunks, as inside one; a long field cut in two goes on as it is.
-      const before = start === 0 && this.stringsTail !== '' ? `${this.stringsTail}\n` : this.stringsTail;
-      const chunk = before + text.slice(start, start + CHUNK_CHARS);
-      this.chunks.push({ text: chunk, strings: true, overlap: before.length });
-      this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
+    if (this.stringCount === this.firstField) return;
+    const strings = this.strings;
+    // (Entries past the count are fields of an earlier chunk; the array keeps its capacity.)
+    strings.length = this.stringCount;
+    const text = strings.join('\n');
+    const overlap = this.firstField === 1 ? strings[0]!.length + 1 : 0;
+    if (text.length - overlap < 2 * CHUNK_CHARS) {
+      // The usual case: one chunk, joined in one copy.
+      this.chunks.push({ text, strings: true, overlap });
+      this.stringsTail = text.slice(-STRINGS_OVERLAP);
+    } else {
+      for (let start = overlap; start < text.length; ) {
+        // A long field is cut in chunks; the last one takes the rest when it is short (no chunk of a few characters).
+        const end = text.length - start < 2 * CHUNK_CHARS ? text.length : start + CHUNK_CHARS;
+        // The first chunk starts with the tail joined above; a long field cut in two goes on as it is.
+        const chunk = start === overlap ? text.slice(0, end) : this.stringsTail + text.slice(start, end);
+        this.chunks.push({ text: chunk, strings: true, overlap: start === overlap ? overlap : this.stringsTail.length });
+        this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
+        start = end;
+      }
     }
+    strings[0] = this.stringsTail;
+    this.stringCount = 1;
+    this.firstField = 1;
+    this.stringChars = 0;
   }
 
   /** A leaf longer than a chunk: tokenized and hashed slice by slice, before any later value (the walk pauses for it). */
@@ -787,7 +837,7 @@ class ContentScanner {
       if (code === 125 || code === 93) {
         // } or ]
         if (!level || level.array !== (code === 93)) return this.notJson();
-        this.levels.pop();
+        this.close();
         level = this.levels[this.levels.length - 1];
         if (level?.array) level.index += 1;
         index += 1;
@@ -842,7 +892,17 @@ class ContentScanner {
           level.memberInfo = this.keyInfo(value);
           // Only a key without a quote or backslash is matched in place later (its text in the JSON is then itself), and only
           // one the key map kept (one past its cap is tokenized again each time it is met, and so must be here).
-          if (level.memberInfo.remembered && level.index < KEY_POSITIONS && level.depth < MAX_KEY_DEPTH && !QUOTE_OR_BACKSLASH.test(value)) (this.lexedKeys ??= [])[level.depth * KEY_POSITIONS + level.index] = { key: value, info: level.memberInfo };
+          if (level.memberInfo.remembered && level.index < KEY_POSITIONS && level.depth < MAX_KEY_DEPTH && !QUOTE_OR_BACKSLASH.test(value)) {
+            const keys = (this.lexedKeys ??= []);
+            const at = level.depth * KEY_POSITIONS + level.index;
+            // Changed in place: a key met once per record (`item_17`) replaces the last one at every record.
+            const entry = keys[at];
+            if (entry === undefined) keys[at] = { key: value, info: level.memberInfo };
+            else {
+              entry.key = value;
+              entry.info = level.memberInfo;
+            }
+          }
           level.index += 1;
           continue;
         }
@@ -923,6 +983,8 @@ class ContentScanner {
     this.idValues.length = 0;
     this.injections.length = 0;
     this.strings.length = 0;
+    this.stringCount = 0;
+    this.firstField = 0;
     this.stringChars = 0;
     this.textParts.length = 0;
     this.textChars = 0;

@@ -113,6 +113,18 @@ export class TokenTable {
     return this.hasSpan(token, 0, token.length, hash);
   }
 
+  /** The entry index of `token` (compared as it is, with `hash` = `tokenHash(token)`), or -1: for a map kept beside the table. */
+  indexOf(token: string, hash: number): number {
+    const length = token.length;
+    for (let slot = spread(hash) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return -1;
+      if (this.hashes[entry - 1] !== hash) continue;
+      const known = this.entries[entry - 1]!;
+      if (known.length === length && known === token) return entry - 1;
+    }
+  }
+
   /** Adds a token known not to be in the table. */
   add(token: string, hash: number): void {
     if (this.slots === RELEASED) throw new Error('token table: added to after release');
