@@ -73,8 +73,17 @@ const MAX_INJECTIONS = 16;
  * across two fields) is still read whole.
  */
 const STRINGS_OVERLAP = 2_048;
-/** String fields gathered before the injection rules read them (one pass per chunk, not per value); the slice a long leaf is cut in. */
+/** The slice a long leaf is cut in for the token pass (slices of it: no copy). */
 const CHUNK_CHARS = 64 * 1024;
+/**
+ * The most characters of string fields one chunk for the injection rules holds, past the overlap with
+ * the one before: with it, under 128 KiB even as two-byte text. A string that size or larger is a large
+ * object to V8, allocated on pages of its own, and on this kind of machine that costs about 4 ns a byte
+ * (page faults), more than scanning it: a 1 MB page of prose once spent a third of its scan copying.
+ */
+export const STRING_CHUNK_CHARS = 60 * 1024;
+/** String fields gathered before the injection rules read them (one pass per chunk, not per value). */
+export const SEAL_CHARS = 48 * 1024;
 /** JSON text at least this long is read by the streaming lexer (no JSON.parse block, no object tree). */
 const LEX_THRESHOLD = 256 * 1024;
 /** Strings inside a value expanded as JSON only up to this length; longer ones are scanned as text. */
@@ -93,6 +102,12 @@ const KEY_POSITIONS = 16;
 const MAX_KEY_DEPTH = 64;
 /** Time one synchronous slice of a scan may take before it yields (async scans only). */
 export const SCAN_SLICE_MS = 5;
+
+/**
+ * Distinct member keys a scan remembers. Records repeat a few dozen keys; past that, keys are mostly
+ * met once (ids as keys: `item_17`), and remembering each cost more (a Map insert) than reading it again.
+ */
+const MAX_KEY_INFOS = 1_024;
 
 const QUOTE_OR_BACKSLASH = /["\\]/;
 const PROSE = /\s/;
@@ -441,10 +456,10 @@ class ContentScanner {
     let info = known.get(key);
     if (info === undefined) {
       const hash = this.tokenize(key, STRING_SEED);
-      info = { hash, kind: keyClass(key), idName: isIdName(key), normalized: undefined, remembered: known.size < 4_096 };
+      info = { hash, kind: keyClass(key), idName: isIdName(key), normalized: undefined, remembered: known.size < MAX_KEY_INFOS };
       if (info.remembered) known.set(key, info);
       // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
-      if (PROSE.test(key)) this.addString(key);
+      if (hasSpace(key)) this.addString(key);
     }
     return info;
   }
@@ -507,7 +522,7 @@ class ContentScanner {
       this.textParts.push(text.length > room ? text.slice(0, room) : text);
       this.textChars += Math.min(text.length, room) + 1;
     }
-    if (this.stringChars >= CHUNK_CHARS) this.sealStrings();
+    if (this.stringChars >= SEAL_CHARS) this.sealStrings();
   }
 
   /**
@@ -517,20 +532,32 @@ class ContentScanner {
   private sealStrings(): void {
     if (this.stringCount === this.firstField) return;
     const strings = this.strings;
-    // (Entries past the count are fields of an earlier chunk; the array keeps its capacity.)
-    strings.length = this.stringCount;
-    const text = strings.join('\n');
     const overlap = this.firstField === 1 ? strings[0]!.length + 1 : 0;
-    if (text.length - overlap < 2 * CHUNK_CHARS) {
-      // The usual case: one chunk, joined in one copy.
+    if (this.stringChars - 1 <= STRING_CHUNK_CHARS) {
+      // The usual case: one chunk, joined in one copy. (Entries past the count are fields of an earlier
+      // chunk: the array keeps its capacity.)
+      strings.length = this.stringCount;
+      const text = strings.join('\n');
       this.chunks.push({ text, strings: true, overlap });
       this.stringsTail = text.slice(-STRINGS_OVERLAP);
     } else {
-      for (let start = overlap; start < text.length; ) {
-        // A long field is cut in chunks; the last one takes the rest when it is short (no chunk of a few characters).
-        const end = text.length - start < 2 * CHUNK_CHARS ? text.length : start + CHUNK_CHARS;
-        // The first chunk starts with the tail joined above; a long field cut in two goes on as it is.
-        const chunk = start === overlap ? text.slice(0, end) : this.stringsTail + text.slice(start, end);
+      // A long field: the list is sealed as soon as it passes SEAL_CHARS, so only its last field can be
+      // long. The others are joined; the long one is read in slices of its own, never copied whole.
+      const last = strings[this.stringCount - 1]!;
+      strings.length = this.stringCount - 1;
+      const head = strings.join('\n');
+      // Where `last` starts in the fields joined (head, a line break, last).
+      const base = strings.length === 0 ? 0 : head.length + 1;
+      const total = base + last.length;
+      const piece = (from: number, to: number): string => {
+        if (from >= base) return last.slice(from - base, to - base);
+        const fromHead = head.slice(from, Math.min(to, head.length));
+        return to <= head.length ? fromHead : `${fromHead}\n${last.slice(0, to - base)}`;
+      };
+      for (let start = overlap; start < total; ) {
+        const end = Math.min(total, start + STRING_CHUNK_CHARS);
+        // The first chunk starts with the tail of the one before; a long field cut in two goes on as it is.
+        const chunk = start === overlap ? piece(0, end) : this.stringsTail + piece(start, end);
         this.chunks.push({ text: chunk, strings: true, overlap: start === overlap ? overlap : this.stringsTail.length });
         this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
         start = end;
@@ -996,6 +1023,15 @@ class ContentScanner {
     this.rootValue = text;
     this.leaf(text, text, this.slot(undefined));
   }
+}
+
+/** Whether `text` holds white space (`\s`): printable ASCII is told by its code, anything else by the expression. */
+function hasSpace(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code <= 32 || code >= 127) return PROSE.test(text);
+  }
+  return false;
 }
 
 /** The last ASCII character no token holds (a space, a comma, a quote) at or before `from` and after `floor`, or -1. */
