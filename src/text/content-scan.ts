@@ -1,4 +1,4 @@
-import { normalizeId, tokenRunAt, visitToken } from './tokens.js';
+import { tokenRunAt, visitToken } from './tokens.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
@@ -720,7 +720,7 @@ class ContentScanner {
         }
       }
       if (end === -1 || end - start > 256) continue;
-      if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash);
+      if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
       else this.addSpan(text, start, end, endHash, upper);
     }
     this.wholeHash = whole;
@@ -781,19 +781,42 @@ class ContentScanner {
       }
       if (end === -1 || end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
-      if (dottedBeforeEnd) this.addDottedToken(source, base + start, base + end, endHash);
+      if (dottedBeforeEnd) this.addDottedToken(source, base + start, base + end, endHash, upper);
       else if (!this.table.hasUnits(units, start, end, endHash)) this.addNewSpan(source, base + start, base + end, endHash, upper);
     }
     this.wholeHash = whole;
   }
 
-  /** A token holding `.` or `@` (an address, a domain, a dotted id), `text[start, end)`: kept whole and in its parts. */
-  private addDottedToken(text: string, start: number, end: number, hash: number): void {
-    const token = text.slice(start, end).toLowerCase();
-    this.addToken(token, hash);
-    for (const part of token.split(/[.@]/)) {
-      const normalized = normalizeId(part);
-      if (normalized !== undefined && normalized !== token) this.addToken(normalized);
+  /**
+   * A token holding `.` or `@` (an address, a domain, a dotted id, a price), ASCII, `text[start, end)`:
+   * kept whole and in its parts (split at `.` and `@`, edge `-` and `#` trimmed, as `visitToken` does).
+   * Read in place: nothing is sliced unless it is kept.
+   */
+  private addDottedToken(text: string, start: number, end: number, hash: number, upper: boolean): void {
+    // Met before while the table had room: its parts were kept then too (a table never loses a token).
+    if (this.table.size < this.options.maxTokens && this.table.hasSpan(text, start, end, hash)) return;
+    this.addSpan(text, start, end, hash, upper);
+    let from = start;
+    for (let index = start; index <= end; index += 1) {
+      const code = index < end ? text.charCodeAt(index) : 46;
+      if (code !== 46 && code !== 64) continue;
+      let partStart = from;
+      let partEnd = index;
+      from = index + 1;
+      while (partStart < partEnd && isDash(text.charCodeAt(partStart))) partStart += 1;
+      while (partEnd > partStart && isDash(text.charCodeAt(partEnd - 1))) partEnd -= 1;
+      if (partEnd === partStart) continue;
+      let partHash = TOKEN_HASH_SEED;
+      let partUpper = false;
+      for (let at = partStart; at < partEnd; at += 1) {
+        let unit = text.charCodeAt(at);
+        if (unit >= 65 && unit <= 90) {
+          unit += 32;
+          partUpper = true;
+        }
+        partHash = Math.imul(partHash ^ unit, 0x01000193);
+      }
+      this.addSpan(text, partStart, partEnd, partHash, partUpper);
     }
   }
 
@@ -957,7 +980,9 @@ class ContentScanner {
       else {
         const number = Number(literal);
         if (literal === '' || Number.isNaN(number)) return this.notJson();
-        this.leaf(String(number), number, slot);
+        // The text of a number is how JavaScript writes it (the walk's `String(value)`): the literal itself when it is
+        // already written that way, as JSON.stringify writes numbers (turning a double into text costs more than the rest of its scan).
+        this.leaf(isShortestForm(literal) ? literal : String(number), number, slot);
       }
       if (level.array) level.index += 1;
       index = stop;
@@ -1059,6 +1084,42 @@ function keyAt(units: Uint16Array, from: number, key: string, text: string, at: 
 function nextIndexOf(text: string, search: string, from: number): number {
   const found = text.indexOf(search, from);
   return found === -1 ? text.length : found;
+}
+
+/**
+ * Whether the number literal `literal` (valid JSON) is `String(Number(literal))`: plain decimal, at most 15
+ * significant digits (a decimal that short names one double, whose shortest form is that decimal), no
+ * trailing zero after the point, no exponent, not `-0`, and not so small that JavaScript writes an exponent.
+ */
+function isShortestForm(literal: string): boolean {
+  const negative = literal.charCodeAt(0) === 45;
+  const intStart = negative ? 1 : 0;
+  let index = intStart;
+  while (index < literal.length && isDigit(literal.charCodeAt(index))) index += 1;
+  const intDigits = index - intStart;
+  const intIsZero = literal.charCodeAt(intStart) === 48;
+  if (intDigits === 0 || intDigits > 15 || (intIsZero && intDigits > 1)) return false;
+  if (index === literal.length) return !(negative && intIsZero);
+  if (literal.charCodeAt(index) !== 46) return false;
+  const fracStart = index + 1;
+  for (index = fracStart; index < literal.length; index += 1) if (!isDigit(literal.charCodeAt(index))) return false;
+  if (index === fracStart || literal.charCodeAt(index - 1) === 48) return false;
+  let leadingZeros = 0;
+  if (intIsZero) {
+    while (literal.charCodeAt(fracStart + leadingZeros) === 48) leadingZeros += 1;
+    // 0.000001 is written so, 0.0000001 as 1e-7.
+    if (leadingZeros > 5) return false;
+  }
+  return (intIsZero ? 0 : intDigits) + (index - fracStart) - leadingZeros <= 15;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** `-` or `#`: trimmed at the edges of a dotted token's parts (the parts hold no `.` or `@`). */
+function isDash(code: number): boolean {
+  return code === 45 || code === 35;
 }
 
 /** A copy of a string that shares no memory with the string it was sliced from. */

@@ -160,6 +160,18 @@ describe('content scan', () => {
     }
   });
 
+  it('reads a number in large JSON text as JavaScript writes it, however the text wrote it', () => {
+    // Large enough for the lexer. Each literal alone, and a result holding it, hash and tokenize as the parsed value does.
+    const literals = ['1.50', '1E3', '1e-7', '-0', '0.0000001', '0.000001', '123456789012345678', '1.0', '0.1', '12.5', '-0.5', '1e21', '7661609223', '0.30000000000000004', '100', '-12.340'];
+    const pad = '"filler text",'.repeat(20_000);
+    for (const literal of literals) {
+      const text = `[${pad}{"amount":${literal}},${literal}]`;
+      const [lexed, walked] = [scanContent(text, options), scanContent(JSON.parse(text), options)];
+      expect(lexed.hash, literal).toBe(walked.hash);
+      expect(lexed.tokenList, literal).toEqual(walked.tokenList);
+    }
+  });
+
   it('keeps at most maxTokens distinct tokens and counts what it dropped', () => {
     const scan = scanContent(Array.from({ length: 500 }, (_, index) => `id_${index}`), { ...options, maxTokens: 100 });
     expect(scan.tokens.size).toBe(100);
