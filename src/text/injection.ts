@@ -33,6 +33,19 @@ const AI = `(?:ai|a\\.i\\.|ai\\s+(?:assistant|agent|model|system|bot)s?|assistan
 const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
 const ACTION =
   '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|recommend|mark|use\\s+the\\s+\\w+\\s+tool)';
+/**
+ * The actions of ACTION that move money or data, destroy, grant or override: "the assistant must send"
+ * is an order, where "the assistant should respond politely", "the LLM should output JSON" and "the
+ * agent must run the tests" are how documentation about assistants reads (a low-confidence finding).
+ */
+const CONSEQUENTIAL_VERB = '(?:send|forward|transfer|wire|pay|charge|book|e-?mail|upload|export|delete|remove|erase|wipe|cancel|refund|grant|reset|disable|approve|purchase|buy|reveal|leak|exfiltrate|ignore|disregard|publish)';
+/** A shell command that destroys or runs code fetched from elsewhere (`rm -rf`, `curl ... | sh`). */
+const DESTRUCTIVE_COMMAND = '(?:rm\\s+-[a-z]*[rf]|mkfs|dd\\s+if=|chmod\\s+(?:-r\\s+)?777|(?:curl|wget)\\b[^|\\n]{0,120}\\|\\s*(?:sudo\\s+)?(?:ba|z)?sh\\b)';
+/**
+ * Or a call of a tool whose (snake_case) name holds one ("must call refund_order", "invoke `bulk_delete`"),
+ * or running such a command.
+ */
+const CONSEQUENTIAL_ACTION = `(?:${CONSEQUENTIAL_VERB}|(?:call|invoke|run|execute|use)\\s+(?:the\\s+)?\`?(?:[a-z0-9]+_)*${CONSEQUENTIAL_VERB}(?:_[a-z0-9]+)*\`?(?<=_[a-z0-9]+\`?|_${CONSEQUENTIAL_VERB}\`?)|(?:run|execute)\\b[^.!?\\n]{0,60}?${DESTRUCTIVE_COMMAND})`;
 /** Placed right after an override verb: "you can now ignore", "never ignore" grant or forbid, they do not command. */
 const PERMITTED = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+[a-z]+)';
 const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
@@ -95,7 +108,7 @@ const HIGH: readonly Rule[] = [
     `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
   ],
   ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`, AI_ANCHORS],
-  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${CONSEQUENTIAL_ACTION}\\b`, AI_ANCHORS],
   ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
@@ -119,6 +132,8 @@ const EUROPEAN_OVERRIDE_ANCHORS = `ignora|ignorar|olvida|olvidar|omite|ignore|ig
 const LOW: readonly Rule[] = [
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
+  // ai_must_act with any action: "the assistant should respond with: 'your account is locked'" is an order too, but reads like documentation.
+  ['ai_must_act_routine', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
   ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`, AI_ANCHORS],
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`, 'forget|ignore|disregard|you'],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`, 'whoever|anyone|anybody'],
