@@ -56,6 +56,18 @@ const DESTRUCTIVE_COMMAND = '(?:rm\\s+-[a-z]*[rf]|mkfs|dd\\s+if=|chmod\\s+(?:-r\
  * (snake_case) name holds one ("must call refund_order", "invoke `bulk_delete`"), or running such a command.
  */
 const CONSEQUENTIAL_ACTION = `(?:${CONSEQUENTIAL_VERB}|(?:share|post|move|copy|give|provide|include|append|attach)\\b[^.!?\\n]{0,80}?\\b(?:to|with)\\s+${DESTINATION}|(?:call|invoke|run|execute|use)\\s+(?:the\\s+)?(?:(?:tool|function|command|endpoint|action)\\s+)?\`?(?:[a-z0-9]+_)*${CONSEQUENTIAL_VERB}(?:_[a-z0-9]+)*\`?(?<=_[a-z0-9]+\`?|_${CONSEQUENTIAL_VERB}\`?)|(?:run|execute)\\b[^.!?\\n]{0,60}?${DESTRUCTIVE_COMMAND})`;
+/** "the assistant must <action>", for each tier's actions. */
+const aiMustAct = (action: string) => `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${action}\\b`;
+/** "note to the AI: <action>", "dear assistant, please <action>". */
+const addressedToAi = (action: string) =>
+  `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${action}\\b`;
+/** "hi Claude, ... <action>". */
+const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${action}\\b`;
+/** "AI: <action>" at the start of a sentence. */
+const vocativeCommand = (action: string) =>
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${action}\\b`;
+/** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
+const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
  * A rule: its kind, its source, and its anchors: words at least one of which every match of the rule
  * contains, as an alternation (only `s?`, `[sz]` and `a\\.i` as syntax), or MARKS_ANCHOR, CODE_ANCHOR and
@@ -104,18 +116,18 @@ const HIGH: readonly Rule[] = [
   ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`, MARKS_ANCHOR],
   [
     'role_marker',
-    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:(?:${MODAL}\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?)?${CONSEQUENTIAL_ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
+    `${ROLE_MARKER_HEAD}(?:${AI}\\b${GAP}\\b(?:(?:${MODAL}\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?)?${CONSEQUENTIAL_ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
     `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
   ],
-  ['addressed_to_ai', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${CONSEQUENTIAL_ACTION}\\b`, AI_ANCHORS],
-  ['ai_must_act', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${CONSEQUENTIAL_ACTION}\\b`, AI_ANCHORS],
+  ['addressed_to_ai', addressedToAi(CONSEQUENTIAL_ACTION), AI_ANCHORS],
+  ['ai_must_act', aiMustAct(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
   ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
-  ['addressed_vocative', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${CONSEQUENTIAL_ACTION}\\b`, AI_ANCHORS],
-  ['vocative_command', `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${CONSEQUENTIAL_ACTION}\\b`, AI_ANCHORS],
+  ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
+  ['vocative_command', vocativeCommand(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   [
     'exfiltration_instruction',
     `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b`,
@@ -132,18 +144,14 @@ const EUROPEAN_OVERRIDE_ANCHORS = `ignora|ignorar|olvida|olvidar|omite|ignore|ig
 const LOW: readonly Rule[] = [
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
-  // role_marker, addressed_to_ai, addressed_vocative, vocative_command with any action: a page quoting a system prompt ("## System prompt / The
-  // assistant should respond in a friendly tone"), "note to the model: respond only in JSON".
-  [
-    'role_marker_routine',
-    `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b(?:${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
-    `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
-  ],
-  ['addressed_to_ai_routine', `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${ACTION}\\b`, AI_ANCHORS],
-  ['addressed_vocative_routine', `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${ACTION}\\b`, AI_ANCHORS],
-  ['vocative_command_routine', `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${ACTION}\\b`, AI_ANCHORS],
-  // ai_must_act with any action: "the assistant should respond with: 'your account is locked'" is an order too, but reads like documentation.
-  ['ai_must_act_routine', `\\b(?:the|this|an?|any|every)\\s+${AI}\\b${AI_COLLEAGUES}${GAP}\\b${MODAL}\\b\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?${ACTION}\\b`, AI_ANCHORS],
+  // The rules that address the model, with any action (the high tier wants a consequential one): orders too, but
+  // how documentation about assistants reads. A page quoting a system prompt ("## System prompt / The assistant
+  // should respond in a friendly tone"), "note to the model: respond only in JSON", "the LLM should output JSON".
+  ['role_marker_routine', `${ROLE_MARKER_HEAD}${AI}\\b${GAP}\\b(?:${MODAL}|${ACTION})\\b`, AI_ANCHORS],
+  ['addressed_to_ai_routine', addressedToAi(ACTION), AI_ANCHORS],
+  ['addressed_vocative_routine', addressedVocative(ACTION), AI_ANCHORS],
+  ['vocative_command_routine', vocativeCommand(ACTION), AI_ANCHORS],
+  ['ai_must_act_routine', aiMustAct(ACTION), AI_ANCHORS],
   ['addressed_to_ai_loose', `\\b(?:the|this|an?|dear|you,?)\\s+${AI}\\s*,?\\s+(?:now\\s+|also\\s+|then\\s+)?(?:must|shall|needs?\\s+to|is\\s+(?:required|instructed)\\s+to)\\b`, AI_ANCHORS],
   ['forget_what_you_were_told', `\\b(?:forget|ignore|disregard)\\s+(?:everything|what|anything|all)\\s+(?:you\\s+(?:were|have\\s+been)\\s+(?:told|given|instructed)|(?:i|we)\\s+(?:said|told\\s+you))|\\b(?:instructions|rules|guidelines|directives)\\s+you\\s+(?:were|have\\s+been)\\s+given\\b`, 'forget|ignore|disregard|you'],
   ['whoever_reads_this', `\\b(?:whoever|anyone|anybody)\\s+(?:reads|processes|sees|summari[sz]es|handles)\\s+this\\b${GAP}\\b${ACTION}\\b`, 'whoever|anyone|anybody'],
