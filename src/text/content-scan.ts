@@ -4,7 +4,7 @@ import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
-import type { InjectionFinding, InjectionScanner } from './injection.js';
+import { ANCHOR_WORD_RUNS, MIN_BASE64_RUN, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -114,16 +114,23 @@ const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
  * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII and for surrogates (a token may hold
- * it: `unicodeToken` reads that token), 0 otherwise: ASCII punctuation and spaces, and outside ASCII
- * punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a token as
- * a comma does. Every code unit outside ASCII is 3 until the first one met classifies them
- * (`classifyNonAscii`); `unicodeToken` reads a separator right too, only more slowly.
+ * it: `unicodeToken` reads that token), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
+ * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
+ * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
+ * hold (`<`, `[`, `]`, `+`, `/`) and every one outside ASCII (`mayHoldAnchor`). Every code unit outside
+ * ASCII is 3 until the first one met classifies them (`classifyNonAscii`); `unicodeToken` reads a
+ * separator right too, only more slowly.
  */
 const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
+  else if (code === 60 || code === 91 || code === 93 || code === 43 || code === 47) TOKEN_CHARS[code] = 4;
 }
+/** A separator kind (TOKEN_CHARS 0 or 4) has neither of these bits. */
+const IN_TOKEN = 3;
+/** TOKEN_CHARS' bit of the separators an anchor may start with, and of text outside ASCII. */
+const ANCHOR_SEPARATOR = 4;
 let nonAsciiClassified = false;
 
 /**
@@ -139,7 +146,7 @@ function classifyNonAscii(): void {
     const units = new Uint16Array(to - from);
     for (let index = 0; index < units.length; index += 1) units[index] = from + index;
     const text = Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
-    for (let match = separators.exec(text); match !== null; match = separators.exec(text)) TOKEN_CHARS.fill(0, from + match.index, from + match.index + match[0].length);
+    for (let match = separators.exec(text); match !== null; match = separators.exec(text)) TOKEN_CHARS.fill(ANCHOR_SEPARATOR, from + match.index, from + match.index + match[0].length);
     separators.lastIndex = 0;
   }
 }
@@ -204,6 +211,8 @@ interface Chunk {
   strings?: true;
   /** For string chunks: how many characters at the start repeat the end of the chunk before (`STRINGS_OVERLAP`). */
   overlap?: number;
+  /** A string chunk whose fields hold no injection anchor (or that no injection rules read): not joined (`text` is empty), not scanned. */
+  anchorFree?: true;
   /** For slices of one long leaf: the leaf's path hash, and whether this is its last slice. */
   leafPath?: number;
   last?: boolean;
@@ -258,6 +267,10 @@ class ContentScanner {
   private textChars = 0;
   /** The end of the last string chunk: the next one starts with it, so a rule match across the cut is whole in one of them. */
   private stringsTail = '';
+  /** `stringChars` after the last field gathered that may hold an injection anchor (-1: none since the last seal). */
+  private anchoredUpTo = -1;
+  /** Whether `stringsTail` may hold an injection anchor. */
+  private tailAnchored = false;
   /** Findings of the last string chunk (`kind@position`, positions counted from its overlap's start): met again in the overlap, not kept twice. */
   private tailFindings: Set<string> | undefined;
   private chunks: Chunk[] = [];
@@ -265,6 +278,14 @@ class ContentScanner {
   private leafHash = 0;
   /** The tokenizers' hash of the text they last read whole (FNV-1a state, not finalized). */
   private wholeHash = 0;
+  /**
+   * Whether the tokenizers look for injection anchors in the next text (`mayHoldAnchor`, a separator
+   * TOKEN_CHARS marks 4), and whether the text they last read may hold one (true when they did not look).
+   */
+  private anchorCheck = false;
+  private mayAnchor = true;
+  /** Whether the injection scanner reads only text holding an anchor (`InjectionScanner.onlyAnchored`): then chunks without one are skipped. */
+  private readonly skipsAnchorFree: boolean;
   private text: string | undefined;
   /**
    * Lexer: a window of the JSON text's code units, [unitsStart, unitsEnd): the lexer reads the text, and
@@ -288,6 +309,7 @@ class ContentScanner {
     value: unknown,
     private readonly options: ScanOptions,
   ) {
+    this.skipsAnchorFree = options.injection?.onlyAnchored === true;
     if (typeof value === 'string' && value.length >= LEX_THRESHOLD && /^\s*[[{]/.test(value.slice(0, 64))) {
       this.text = value;
       this.lexed = true;
@@ -455,11 +477,13 @@ class ContentScanner {
     const known = (this.keyInfos ??= new Map());
     let info = known.get(key);
     if (info === undefined) {
+      // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
+      const prose = hasSpace(key);
+      this.anchorCheck = prose && this.needsAnchorCheck(key.length);
       const hash = this.tokenize(key, STRING_SEED);
       info = { hash, kind: keyClass(key), idName: isIdName(key), normalized: undefined, remembered: known.size < MAX_KEY_INFOS };
       if (info.remembered) known.set(key, info);
-      // A key that is prose (it has a space) is read by the injection rules like a value: a model reads keys too.
-      if (hasSpace(key)) this.addString(key);
+      if (prose) this.addString(key, this.mayAnchor);
     }
     return info;
   }
@@ -483,12 +507,15 @@ class ContentScanner {
   private leaf(text: string, value: string | number, slot: Slot, from = -1): void {
     const { key } = slot;
     const info = slot.info ?? NO_KEY;
-    if (typeof value === 'string') this.addString(text);
     if (text.length > CHUNK_CHARS) {
-      // A long leaf: hashed slice by slice as its chunks are processed, never in one block.
+      // A long leaf: hashed slice by slice as its chunks are processed, never in one block (so it is
+      // read by the injection rules before its slices are read for anchors).
+      if (typeof value === 'string') this.addString(text, true);
       this.gatherLong(text, slot.pathHash);
     } else {
+      this.anchorCheck = typeof value === 'string' && this.needsAnchorCheck(text.length);
       const textHash = this.tokenize(text, typeof value === 'number' ? NUMBER_SEED : STRING_SEED, from);
+      if (typeof value === 'string') this.addString(text, this.mayAnchor);
       // As isVolatile(key, value): noise by its key, or by its look unless its key names an entity.
       const valueHash = info.kind === 1 || (info.kind === 0 && looksVolatile(value)) ? MASKED : textHash;
       this.hash = (this.hash + combine(slot.pathHash, valueHash)) | 0;
@@ -514,9 +541,21 @@ class ContentScanner {
     return segment === undefined ? path : `${path}/${segment}`;
   }
 
-  private addString(text: string): void {
+  /**
+   * Whether it is worth looking for anchors in the next string field, `length` long: the injection rules
+   * skip chunks without any, and when the chunk being gathered already holds one, only a field that may
+   * end in its last STRINGS_OVERLAP characters (where the next chunk starts) is worth it.
+   */
+  private needsAnchorCheck(length: number): boolean {
+    if (!this.skipsAnchorFree) return false;
+    return (this.anchoredUpTo < 0 && !this.tailAnchored) || this.stringChars + length + 1 > SEAL_CHARS - STRINGS_OVERLAP;
+  }
+
+  /** A string field for the injection rules; `mayAnchor`: whether the token pass saw it may hold an anchor. */
+  private addString(text: string, mayAnchor: boolean): void {
     this.strings[this.stringCount++] = text;
     this.stringChars += text.length + 1;
+    if (mayAnchor) this.anchoredUpTo = this.stringChars;
     if (this.textChars < MAX_TEXT_CHARS) {
       const room = MAX_TEXT_CHARS - this.textChars;
       this.textParts.push(text.length > room ? text.slice(0, room) : text);
@@ -533,13 +572,23 @@ class ContentScanner {
     if (this.stringCount === this.firstField) return;
     const strings = this.strings;
     const overlap = this.firstField === 1 ? strings[0]!.length + 1 : 0;
-    if (this.stringChars - 1 <= STRING_CHUNK_CHARS) {
+    const reads = this.options.injection !== undefined;
+    if (!reads || (this.skipsAnchorFree && !this.tailAnchored && this.anchoredUpTo < 0)) {
+      // No field holds an anchor (nor the tail it starts with): the rules would find nothing. (Or no rules
+      // read it: triage.) Nothing is joined; the next chunk starts with this one's end all the same, in case it holds one.
+      strings.length = this.stringCount;
+      this.chunks.push({ text: '', strings: true, anchorFree: true });
+      this.stringsTail = reads ? this.lastCharacters(STRINGS_OVERLAP) : '';
+    } else if (this.stringChars - 1 <= STRING_CHUNK_CHARS) {
       // The usual case: one chunk, joined in one copy. (Entries past the count are fields of an earlier
       // chunk: the array keeps its capacity.)
       strings.length = this.stringCount;
       const text = strings.join('\n');
       this.chunks.push({ text, strings: true, overlap });
       this.stringsTail = text.slice(-STRINGS_OVERLAP);
+      // The next chunk's overlap may hold an anchor if the last field that may, or the tail this one started with, reaches into it.
+      const tailStart = text.length - STRINGS_OVERLAP;
+      this.tailAnchored = (this.anchoredUpTo >= 0 && overlap + this.anchoredUpTo - 1 > tailStart) || (this.tailAnchored && overlap - 1 > tailStart);
     } else {
       // A long field: the list is sealed as soon as it passes SEAL_CHARS, so only its last field can be
       // long. The others are joined; the long one is read in slices of its own, never copied whole.
@@ -562,11 +611,23 @@ class ContentScanner {
         this.stringsTail = chunk.slice(-STRINGS_OVERLAP);
         start = end;
       }
+      this.tailAnchored = true;
     }
     strings[0] = this.stringsTail;
     this.stringCount = 1;
     this.firstField = 1;
     this.stringChars = 0;
+    this.anchoredUpTo = -1;
+  }
+
+  /** The last `count` characters of the string fields not yet sealed, joined by line breaks: only the last fields are joined. */
+  private lastCharacters(count: number): string {
+    const strings = this.strings;
+    let first = this.stringCount - 1;
+    for (let size = strings[first]!.length; size < count && first > 0; ) size += strings[--first]!.length + 1;
+    let text = strings[first]!;
+    for (let index = first + 1; index < this.stringCount; index += 1) text += `\n${strings[index]!}`;
+    return text.length > count ? text.slice(-count) : text;
   }
 
   /** A leaf longer than a chunk: tokenized and hashed slice by slice, before any later value (the walk pauses for it). */
@@ -588,10 +649,17 @@ class ContentScanner {
   private process(chunk: Chunk): void {
     const { text } = chunk;
     if (chunk.strings) {
+      if (chunk.anchorFree) {
+        // Nothing found here: the next chunk has no finding in its overlap to meet again.
+        this.tailFindings = undefined;
+        return;
+      }
       const injection = this.options.injection;
       if (injection && this.injections.length < MAX_INJECTIONS) this.stringFindings(injection.scan(text), chunk.overlap ?? 0, text.length);
       return;
     }
+    // (A long leaf's string chunks were sealed before its slices are read: no anchor to look for.)
+    this.anchorCheck = false;
     const sliceHash = this.tokenize(text, this.leafHash === 0 ? STRING_SEED : this.leafHash);
     if (chunk.leafPath !== undefined) {
       this.leafHash = sliceHash;
@@ -671,15 +739,19 @@ class ContentScanner {
     let index = 0;
     // Where the last token `unicodeToken` read ends: the next one does not start before it.
     let floor = 0;
+    // The kinds of the separators read, OR-ed: ANCHOR_SEPARATOR once the text may hold an injection anchor (or when not looking).
+    let seen = this.anchorCheck ? 0 : ANCHOR_SEPARATOR;
     while (index < length) {
       let code = text.charCodeAt(index);
       let kind = TOKEN_CHARS[code]!;
       if (kind === 3) {
+        seen = ANCHOR_SEPARATOR;
         for (floor = this.unicodeToken(text, index, floor, length); index < floor; index += 1) whole = Math.imul(whole ^ text.charCodeAt(index), 0x01000193);
         continue;
       }
       if (kind !== 1) {
         // Not in a token; edge punctuation (`.`, `-`, `@`, `#`) before the first letter or digit is trimmed, as normalizeId does.
+        seen |= kind;
         whole = Math.imul(whole ^ code, 0x01000193);
         index += 1;
         continue;
@@ -693,6 +765,8 @@ class ContentScanner {
       let dotted = false;
       let dottedBeforeEnd = false;
       let upper = false;
+      // The first edge punctuation inside the run: a token without one before its end is one word run.
+      let punctuation = -1;
       for (;;) {
         whole = Math.imul(whole ^ code, 0x01000193);
         if (kind === 1) {
@@ -706,24 +780,29 @@ class ContentScanner {
           dottedBeforeEnd = dotted;
         } else {
           if (code === 46 || code === 64) dotted = true;
+          if (punctuation < 0) punctuation = index;
           hash = Math.imul(hash ^ code, 0x01000193);
         }
         if (++index >= length) break;
         kind = TOKEN_CHARS[(code = text.charCodeAt(index))]!;
         // (The character that ends the token is read again, and hashed, by the outer loop.)
-        if (kind === 0) break;
+        if ((kind & IN_TOKEN) === 0) break;
         if (kind === 3) {
           // A letter outside ASCII may continue the token: the token is read whole from where it starts.
+          seen = ANCHOR_SEPARATOR;
           for (floor = this.unicodeToken(text, index, floor, length); index < floor; index += 1) whole = Math.imul(whole ^ text.charCodeAt(index), 0x01000193);
           end = -1;
           break;
         }
       }
-      if (end === -1 || end - start > 256) continue;
+      if (end === -1) continue;
+      if (seen < ANCHOR_SEPARATOR && mayHoldAnchor(text, start, end, endHash, punctuation < 0 || punctuation >= end)) seen = ANCHOR_SEPARATOR;
+      if (end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
       else this.addSpan(text, start, end, endHash, upper);
     }
     this.wholeHash = whole;
+    this.mayAnchor = (seen & ANCHOR_SEPARATOR) !== 0;
   }
 
   /**
@@ -736,14 +815,17 @@ class ContentScanner {
     let whole = seed | 0;
     let index = from;
     let floor = from;
+    let seen = this.anchorCheck ? 0 : ANCHOR_SEPARATOR;
     while (index < to) {
       let code = units[index]!;
       let kind = TOKEN_CHARS[code]!;
       if (kind === 3) {
+        seen = ANCHOR_SEPARATOR;
         for (floor = this.unicodeToken(source, base + index, base + floor, base + to) - base; index < floor; index += 1) whole = Math.imul(whole ^ units[index]!, 0x01000193);
         continue;
       }
       if (kind !== 1) {
+        seen |= kind;
         whole = Math.imul(whole ^ code, 0x01000193);
         index += 1;
         continue;
@@ -755,6 +837,8 @@ class ContentScanner {
       let dotted = false;
       let dottedBeforeEnd = false;
       let upper = false;
+      // The first edge punctuation inside the run: a token without one before its end is one word run.
+      let punctuation = -1;
       for (;;) {
         whole = Math.imul(whole ^ code, 0x01000193);
         if (kind === 1) {
@@ -768,23 +852,31 @@ class ContentScanner {
           dottedBeforeEnd = dotted;
         } else {
           if (code === 46 || code === 64) dotted = true;
+          if (punctuation < 0) punctuation = index;
           hash = Math.imul(hash ^ code, 0x01000193);
         }
         if (++index >= to) break;
         kind = TOKEN_CHARS[(code = units[index]!)]!;
-        if (kind === 0) break;
+        if ((kind & IN_TOKEN) === 0) break;
         if (kind === 3) {
+          seen = ANCHOR_SEPARATOR;
           for (floor = this.unicodeToken(source, base + index, base + floor, base + to) - base; index < floor; index += 1) whole = Math.imul(whole ^ units[index]!, 0x01000193);
           end = -1;
           break;
         }
       }
-      if (end === -1 || end - start > 256) continue;
+      if (end === -1) continue;
+      if (seen < ANCHOR_SEPARATOR) {
+        // mayHoldAnchor, its common case (one word run) read from the code units.
+        if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash) : mayHoldAnchor(source, base + start, base + end, endHash, false)) seen = ANCHOR_SEPARATOR;
+      }
+      if (end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
       if (dottedBeforeEnd) this.addDottedToken(source, base + start, base + end, endHash, upper);
       else if (!this.table.hasUnits(units, start, end, endHash)) this.addNewSpan(source, base + start, base + end, endHash, upper);
     }
     this.wholeHash = whole;
+    this.mayAnchor = (seen & ANCHOR_SEPARATOR) !== 0;
   }
 
   /**
@@ -1041,6 +1133,8 @@ class ContentScanner {
     this.textParts.length = 0;
     this.textChars = 0;
     this.stringsTail = '';
+    this.anchoredUpTo = -1;
+    this.tailAnchored = false;
     this.tailFindings = undefined;
     this.truncated = false;
     this.dropped = 0;
@@ -1048,6 +1142,66 @@ class ContentScanner {
     this.rootValue = text;
     this.leaf(text, text, this.slot(undefined));
   }
+}
+
+/**
+ * The word runs an injection anchor can be, by the tokenizer's hash of them (`tokenHash`): as a bitmap
+ * over 16 bits of it, which rules most words out with one load, and whole; the longest's length.
+ */
+const { bits: ANCHOR_RUN_BITS, hashes: ANCHOR_RUN_HASHES, longest: LONGEST_ANCHOR_RUN } = (() => {
+  const bits = new Uint8Array(8_192);
+  const hashes = new Set<number>();
+  for (const word of ANCHOR_WORD_RUNS) {
+    const hash = tokenHash(word);
+    bits[(hash >>> 16) >>> 3]! |= 1 << ((hash >>> 16) & 7);
+    hashes.add(hash);
+  }
+  return { bits, hashes, longest: Math.max(...ANCHOR_WORD_RUNS.map((word) => word.length)) };
+})();
+
+/**
+ * Whether the token `text[start, end)` (ASCII, its tokenizer hash `hash`) may hold an injection anchor
+ * or an encoding: a word run (`[A-Za-z0-9_]+`) that is an anchor word's (by its hash: a word sharing it
+ * is a false alarm, never a miss; the hash is seeded per process, so no text is built to share it),
+ * opens `[A-Za-z]{2}[0-9]{2}`, or is MIN_BASE64_RUN long or longer. `wordRun`: the token holds no `.`, `-`, `@` or `#`, so it is one word run, whose hash the
+ * tokenizer took; otherwise its runs are read here.
+ */
+function mayHoldAnchor(text: string, start: number, end: number, hash: number, wordRun: boolean): boolean {
+  if (wordRun) return runMayAnchor(text, start, end, hash);
+  for (let index = start; index < end; ) {
+    const runStart = index;
+    let runHash = TOKEN_HASH_SEED;
+    for (let code = text.charCodeAt(index); index < end && TOKEN_CHARS[code] === 1; code = text.charCodeAt(++index)) runHash = Math.imul(runHash ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
+    if (index > runStart && runMayAnchor(text, runStart, index, runHash)) return true;
+    index += 1;
+  }
+  return false;
+}
+
+/** `mayHoldAnchor` for one word run. */
+function runMayAnchor(text: string, start: number, end: number, hash: number): boolean {
+  const length = end - start;
+  if (length >= MIN_BASE64_RUN || isAnchorRun(hash, length)) return true;
+  // (The third character first: most words have no digit there.)
+  return length >= 4 && isDigit(text.charCodeAt(start + 2)) && isDigit(text.charCodeAt(start + 3)) && isLetter(text.charCodeAt(start)) && isLetter(text.charCodeAt(start + 1));
+}
+
+/** `runMayAnchor` for a word run in code units. */
+function wordRunMayAnchor(units: Uint16Array, start: number, end: number, hash: number): boolean {
+  const length = end - start;
+  if (length >= MIN_BASE64_RUN || isAnchorRun(hash, length)) return true;
+  return length >= 4 && isDigit(units[start + 2]!) && isDigit(units[start + 3]!) && isLetter(units[start]!) && isLetter(units[start + 1]!);
+}
+
+/** Whether the word run of this length and tokenizer hash is an anchor word's. */
+function isAnchorRun(hash: number, length: number): boolean {
+  const key = hash >>> 16;
+  return length <= LONGEST_ANCHOR_RUN && (ANCHOR_RUN_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 && ANCHOR_RUN_HASHES.has(hash);
+}
+
+function isLetter(code: number): boolean {
+  const lower = code | 32;
+  return lower >= 97 && lower <= 122;
 }
 
 /** Whether `text` holds white space (`\s`): printable ASCII is told by its code, anything else by the expression. */
@@ -1063,7 +1217,7 @@ function hasSpace(text: string): boolean {
 function lastSeparatorAbove(text: string, from: number, floor: number): number {
   for (let index = Math.min(from, text.length - 1); index > floor; index -= 1) {
     const code = text.charCodeAt(index);
-    if (code < 128 && TOKEN_CHARS[code] === 0) return index;
+    if (code < 128 && (TOKEN_CHARS[code]! & IN_TOKEN) === 0) return index;
   }
   return -1;
 }

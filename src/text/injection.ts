@@ -327,10 +327,17 @@ function wordHash(word: string): number {
   return hash;
 }
 
-/** The word runs an anchor word can be (`a\.i` starts with the run `a`), as a bitmap over 16 bits of their hashes; the longest's length. */
+/**
+ * The word runs (`[A-Za-z0-9_]+`, lower case) an anchor word can be: `a.i` starts with the run `a`. Text
+ * that is ASCII and holds none of them, no `<`, `[` or `]`, no `[A-Za-z]{2}[0-9]{2}` opening a word and no
+ * base64 run (MIN_BASE64_RUN) holds no anchor: the content scan tells that from its own token pass and
+ * does not call `scan` for such text (`InjectionScanner.onlyAnchored`).
+ */
+export const ANCHOR_WORD_RUNS: readonly string[] = [...new Set(ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!))];
+
+/** The word runs an anchor word can be, as a bitmap over 16 bits of their hashes; the longest's length. */
 const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
-  // The word run each form starts with: `a.i` starts with the run `a`.
-  const words = ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!);
+  const words = ANCHOR_WORD_RUNS;
   const bits = new Uint8Array(8_192);
   for (const word of words) {
     const key = wordHash(word) >>> 16;
@@ -543,7 +550,7 @@ const FLAG_TAGS = /^[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}$/u;
 // Variation selectors carry one byte each: a run of them after one visible character is smuggled data.
 const SMUGGLED_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{4,}/gu;
 /** Base64 runs shorter than this are words, not encodings. */
-const MIN_BASE64_RUN = 24;
+export const MIN_BASE64_RUN = 24;
 const MAX_ENCODED_LENGTH = 8_192;
 const MAX_FINDINGS = 16;
 const MAX_ENCODED = 16;
@@ -573,6 +580,12 @@ export interface InjectionScanner {
   scan(text: string): InjectionFinding[];
   /** Detectors added with the guard, run by the prompt-injection check. */
   readonly detectors: readonly InjectionDetector[];
+  /**
+   * True when every finding `scan` can return needs an anchor of the built-in rules in the text (no
+   * policy patterns, which may match anything): the content scan then skips `scan` for text it saw hold
+   * none (ANCHOR_WORD_RUNS). A scanner of your own leaves it unset, and reads every text.
+   */
+  readonly onlyAnchored?: boolean;
 }
 
 interface Tier {
@@ -706,6 +719,7 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
   };
   return {
     detectors,
+    onlyAnchored: policy.length === 0,
     scan(raw) {
       const findings: InjectionFinding[] = [];
       hiddenCharacters(raw, findings);
