@@ -200,6 +200,15 @@ export async function largeResultTargets(): Promise<void> {
   for (let round = 0; round < 9; round += 1) proseRuns.push(await once(page));
   const proseMs = median(proseRuns.slice(2));
   console.log(`1 MB of documentation prose (READMEs under node_modules): scan ${proseMs.toFixed(1)} ms (${(1 / (proseMs / 1_000)).toFixed(0)} MB/s)`);
+
+  // The records above hold no injection anchor, and the rules skip string chunks without one. The same
+  // records with an anchor word in every third note: every chunk is read by the rules, as before that skip.
+  const anchored = value.map((record, index) => (index % 3 === 0 ? { ...record, note: `${record.note as string} Thank you.` } : record));
+  const anchoredText = JSON.stringify(anchored);
+  const anchoredRuns: number[] = [];
+  for (let round = 0; round < 11; round += 1) anchoredRuns.push(await once(anchoredText));
+  const anchoredMs = median(anchoredRuns.slice(2));
+  console.log(`1 MB of the same records, "you" in every third note (no chunk skipped): scan as text ${anchoredMs.toFixed(1)} ms (${(anchoredText.length / 1e6 / (anchoredMs / 1_000)).toFixed(0)} MB/s)`);
 }
 
 /**
