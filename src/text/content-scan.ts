@@ -3,7 +3,7 @@ import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
-import { TokenTable, TOKEN_HASH_SEED, tokenHash } from './token-table.js';
+import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
 import { ANCHOR_WORD_RUNS, MIN_BASE64_RUN, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
 
@@ -898,17 +898,8 @@ class ContentScanner {
       while (partStart < partEnd && isDash(text.charCodeAt(partStart))) partStart += 1;
       while (partEnd > partStart && isDash(text.charCodeAt(partEnd - 1))) partEnd -= 1;
       if (partEnd === partStart) continue;
-      let partHash = TOKEN_HASH_SEED;
-      let partUpper = false;
-      for (let at = partStart; at < partEnd; at += 1) {
-        let unit = text.charCodeAt(at);
-        if (unit >= 65 && unit <= 90) {
-          unit += 32;
-          partUpper = true;
-        }
-        partHash = Math.imul(partHash ^ unit, 0x01000193);
-      }
-      this.addSpan(text, partStart, partEnd, partHash, partUpper);
+      // (A part of a token without upper case letters has none either.)
+      this.addSpan(text, partStart, partEnd, spanHash(text, partStart, partEnd), upper);
     }
   }
 
@@ -1168,12 +1159,10 @@ const { bits: ANCHOR_RUN_BITS, hashes: ANCHOR_RUN_HASHES, longest: LONGEST_ANCHO
  */
 function mayHoldAnchor(text: string, start: number, end: number, hash: number, wordRun: boolean): boolean {
   if (wordRun) return runMayAnchor(text, start, end, hash);
-  for (let index = start; index < end; ) {
+  for (let index = start; index < end; index += 1) {
     const runStart = index;
-    let runHash = TOKEN_HASH_SEED;
-    for (let code = text.charCodeAt(index); index < end && TOKEN_CHARS[code] === 1; code = text.charCodeAt(++index)) runHash = Math.imul(runHash ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
-    if (index > runStart && runMayAnchor(text, runStart, index, runHash)) return true;
-    index += 1;
+    while (index < end && TOKEN_CHARS[text.charCodeAt(index)] === 1) index += 1;
+    if (index > runStart && runMayAnchor(text, runStart, index, spanHash(text, runStart, index))) return true;
   }
   return false;
 }

@@ -22,6 +22,16 @@ export function tokenHash(token: string): number {
   return hash;
 }
 
+/** The table's hash of the token `text[start, end)` lower-cased (ASCII letters only, as the tokenizer lower-cases them): `tokenHash` of it, without slicing it out. */
+export function spanHash(text: string, start: number, end: number): number {
+  let hash = TOKEN_HASH_SEED;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    hash = Math.imul(hash ^ (code >= 65 && code <= 90 ? code + 32 : code), FNV_PRIME);
+  }
+  return hash;
+}
+
 const FIRST_SLOTS = 64;
 const FIRST_HASHES = 32;
 /**
