@@ -796,7 +796,10 @@ class ContentScanner {
         }
       }
       if (end === -1) continue;
-      if (seen < ANCHOR_SEPARATOR && mayHoldAnchor(text, start, end, endHash, punctuation < 0 || punctuation >= end)) seen = ANCHOR_SEPARATOR;
+      if (seen < ANCHOR_SEPARATOR) {
+        // mayHoldAnchor, its common case (one word run) without the call.
+        if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash) : mayHoldAnchor(text, start, end, endHash, false)) seen = ANCHOR_SEPARATOR;
+      }
       if (end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
       else this.addSpan(text, start, end, endHash, upper);
