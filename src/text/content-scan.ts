@@ -117,7 +117,7 @@ const PROSE = /\s/;
  * it: `unicodeToken` reads that token), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
  * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
  * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
- * hold (`<`, `[`, `]`, `+`, `/`) and every one outside ASCII (`mayHoldAnchor`). Every code unit outside
+ * hold (`<`, `[`, `]`, `+`, `/`) and every one outside ASCII (`runMayAnchor`). Every code unit outside
  * ASCII is 3 until the first one met classifies them (`classifyNonAscii`); `unicodeToken` reads a
  * separator right too, only more slowly.
  */
@@ -279,7 +279,7 @@ class ContentScanner {
   /** The tokenizers' hash of the text they last read whole (FNV-1a state, not finalized). */
   private wholeHash = 0;
   /**
-   * Whether the tokenizers look for injection anchors in the next text (`mayHoldAnchor`, a separator
+   * Whether the tokenizers look for injection anchors in the next text (`runMayAnchor`, a separator
    * TOKEN_CHARS marks 4), and whether the text they last read may hold one (true when they did not look).
    */
   private anchorCheck = false;
@@ -797,8 +797,7 @@ class ContentScanner {
       }
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
-        // mayHoldAnchor, its common case (one word run) without the call.
-        if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash) : mayHoldAnchor(text, start, end, endHash, false)) seen = ANCHOR_SEPARATOR;
+        if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash) : punctuatedMayAnchor(text, start, end)) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
@@ -870,8 +869,7 @@ class ContentScanner {
       }
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
-        // mayHoldAnchor, its common case (one word run) read from the code units.
-        if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash) : mayHoldAnchor(source, base + start, base + end, endHash, false)) seen = ANCHOR_SEPARATOR;
+        if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash) : punctuatedMayAnchor(source, base + start, base + end)) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
@@ -1154,14 +1152,11 @@ const { bits: ANCHOR_RUN_BITS, hashes: ANCHOR_RUN_HASHES, longest: LONGEST_ANCHO
 })();
 
 /**
- * Whether the token `text[start, end)` (ASCII, its tokenizer hash `hash`) may hold an injection anchor
- * or an encoding: a word run (`[A-Za-z0-9_]+`) that is an anchor word's (by its hash: a word sharing it
- * is a false alarm, never a miss; the hash is seeded per process, so no text is built to share it),
- * opens `[A-Za-z]{2}[0-9]{2}`, or is MIN_BASE64_RUN long or longer. `wordRun`: the token holds no `.`, `-`, `@` or `#`, so it is one word run, whose hash the
- * tokenizer took; otherwise its runs are read here.
+ * Whether the ASCII token `text[start, end)`, which holds `.`, `-`, `@` or `#` before its end, may hold
+ * an injection anchor or an encoding: whether one of its word runs may (`runMayAnchor`). A token without
+ * them is one word run, whose hash the tokenizer took: the tokenizers ask `runMayAnchor` for it directly.
  */
-function mayHoldAnchor(text: string, start: number, end: number, hash: number, wordRun: boolean): boolean {
-  if (wordRun) return runMayAnchor(text, start, end, hash);
+function punctuatedMayAnchor(text: string, start: number, end: number): boolean {
   for (let index = start; index < end; index += 1) {
     const runStart = index;
     while (index < end && TOKEN_CHARS[text.charCodeAt(index)] === 1) index += 1;
@@ -1170,7 +1165,12 @@ function mayHoldAnchor(text: string, start: number, end: number, hash: number, w
   return false;
 }
 
-/** `mayHoldAnchor` for one word run. */
+/**
+ * Whether the word run (`[A-Za-z0-9_]+`) `text[start, end)`, its tokenizer hash `hash`, may be or hold an
+ * injection anchor or an encoding: an anchor word's run (by its hash: a word sharing it is a false alarm,
+ * never a miss; the hash is seeded per process, so no text is built to share it), `[A-Za-z]{2}[0-9]{2}`
+ * at its start, or MIN_BASE64_RUN characters or more.
+ */
 function runMayAnchor(text: string, start: number, end: number, hash: number): boolean {
   const length = end - start;
   if (length >= MIN_BASE64_RUN || isAnchorRun(hash, length)) return true;
