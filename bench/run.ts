@@ -129,6 +129,13 @@ if (wanted('percall')) {
   report('Per tool call (1,000 ids in the ledger, destructive tool, schema with pattern)', await perCallOverhead());
   await perCallTargets(ORDER_TOOL, argsFor, IDS.map((index) => `ord_${index} credit_card_${index} item_${index}`).join(' '));
 }
+if (wanted('percall')) {
+  // Fresh processes, alternated: the first call at once after createGuard, and after three turns of the event loop.
+  const runs = { 0: [] as Array<{ create: number; first: number; second: number }>, 3: [] as Array<{ create: number; first: number; second: number }> };
+  for (let round = 0; round < 5; round += 1) for (const turns of [0, 3] as const) runs[turns].push(child('./first-call.js', [String(turns)]));
+  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!.toFixed(1);
+  console.log(`\nFirst calls of a fresh process (medians of 5): createGuard ${mid(runs[0].map((run) => run.create))} ms; first call at once ${mid(runs[0].map((run) => run.first))} ms, after three turns of the event loop ${mid(runs[3].map((run) => run.first))} ms; second call ${mid(runs[3].map((run) => run.second))} ms`);
+}
 if (wanted('history')) await historyTargets();
 if (wanted('scan')) {
   report('One 1 MB tool result (ids, keys, prose; injection scan; one pass)', await largeResultScan());

@@ -594,6 +594,8 @@ interface Tier {
   /** Each rule's place in its tier's list: the order a single alternation would try them in. */
   orders: number[];
   confidence: InjectionConfidence;
+  /** Whether V8 has compiled `regex` to machine code (`compiled`). */
+  native: boolean;
 }
 
 function compileTier(rules: readonly Rule[], confidence: InjectionConfidence, all: readonly Rule[] = rules): Tier {
@@ -602,7 +604,57 @@ function compileTier(rules: readonly Rule[], confidence: InjectionConfidence, al
     kinds: rules.map(([kind]) => kind),
     orders: rules.map((rule) => all.indexOf(rule)),
     confidence,
+    native: false,
   };
+}
+
+/**
+ * A subject this long makes V8 compile a regular expression to machine code on its first run. A shorter
+ * one (a tool result of a line) first goes through V8's regexp bytecode, which for the tiers'
+ * alternations costs 100-300 ms to produce, and the run after that compiles them again, to machine code
+ * (30-50 ms): about half a second on the first call of a process. Compiled at once, the two whole tiers
+ * cost 28 and 38 ms, all the groups' tiers 49 (Node 20 on the 2-core machine). (V8's
+ * `kTierUpForSubjectLengthValue`; with another engine the run below costs one more ordinary run.)
+ */
+const MACHINE_CODE_SUBJECT = ' '.repeat(1_000);
+
+/** Has V8 compile the tier's expression to machine code now, once (`MACHINE_CODE_SUBJECT`). */
+function compiled(tier: Tier): Tier {
+  if (!tier.native) {
+    tier.regex.lastIndex = 0;
+    tier.regex.exec(MACHINE_CODE_SUBJECT);
+    tier.native = true;
+  }
+  return tier;
+}
+
+/**
+ * The rules' tiers, built once per process and shared by every scanner (a scanner's policy patterns are
+ * its own): each compiled by V8 when first needed, which costs tens of milliseconds, never again per guard.
+ */
+let sharedTiers: { high: Tier; low: Tier; groups: Array<{ high: Tier | undefined; low: Tier | undefined }> } | undefined;
+function tiers(): NonNullable<typeof sharedTiers> {
+  if (sharedTiers === undefined) {
+    sharedTiers = {
+      high: compileTier(HIGH, 'high'),
+      low: compileTier(LOW, 'low'),
+      groups: ANCHOR_GROUPS.map((group) => ({
+        high: group.high.length > 0 ? compileTier(group.high, 'high', HIGH) : undefined,
+        low: group.low.length > 0 ? compileTier(group.low, 'low', LOW) : undefined,
+      })),
+    };
+    // The whole tiers read every short text, the first tool result's too: compiled in the turns after
+    // the first scanner is made, one a turn (each blocks 30-40 ms), unless a scan needs one first.
+    const { high, low } = sharedTiers;
+    for (const tier of [high, low]) inALaterTurn(() => compiled(tier));
+  }
+  return sharedTiers;
+}
+
+/** Runs `work` in a later turn of the event loop, without keeping the process alive for it. */
+function inALaterTurn(work: () => void): void {
+  const handle = typeof setImmediate === 'function' ? setImmediate(work) : setTimeout(work, 0);
+  (handle as { unref?: () => void }).unref?.();
 }
 
 /** What the merge of a tier's groups needs of each finding: its rule's place in the tier and the length of its match. */
@@ -613,7 +665,7 @@ interface MatchPlaces {
 
 /** A tier's matches in `text`, up to `limit` findings in all (with their places in `places`, when given). */
 function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = '', places?: MatchPlaces, limit = MAX_FINDINGS): void {
-  const { regex, kinds } = tier;
+  const { regex, kinds } = compiled(tier);
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
     const groups = match.groups ?? {};
@@ -658,12 +710,7 @@ function mergeTier(found: InjectionFinding[], { orders, lengths }: MatchPlaces, 
  * few linear passes. Detectors are carried along for the prompt-injection check.
  */
 export function createInjectionScanner(extraPatterns: readonly string[] = [], detectors: readonly InjectionDetector[] = []): InjectionScanner {
-  const high = compileTier(HIGH, 'high');
-  const low = compileTier(LOW, 'low');
-  const groupTiers = ANCHOR_GROUPS.map((group) => ({
-    high: group.high.length > 0 ? compileTier(group.high, 'high', HIGH) : undefined,
-    low: group.low.length > 0 ? compileTier(group.low, 'low', LOW) : undefined,
-  }));
+  const { high, low, groups: groupTiers } = tiers();
   /**
    * Large text: each group's rules around its own anchors (or over the whole text, where they cover
    * most of it); false where that would cost more than the tiers' alternations (the caller runs those).

@@ -29,6 +29,9 @@ describe('session memory', () => {
       await session.message('user', 'Export all my orders');
       const rows = Array.from({ length: 60000 }, (_, i) => ({ order_id: 'ord_' + i, note: 'parcel ' + i + ' left at the depot number ' + (i * 7) }));
       const text = JSON.stringify(rows);
+      // The injection rules' expressions are compiled in the turns after the first guard is made (about
+      // 2 MB of machine code, once per process, shared by every guard): not what this session keeps.
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
       const before = heap();
       await session.beforeToolCall({ callId: 'e', tool: 'export_orders', arguments: {} });
       await session.afterToolCall({ callId: 'e', tool: 'export_orders', result: text });
