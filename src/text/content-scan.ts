@@ -4,7 +4,7 @@ import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
-import { ANCHOR_WORD_RUNS, MIN_BASE64_RUN, type InjectionFinding, type InjectionScanner } from './injection.js';
+import { isAnchorWordRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -1137,21 +1137,6 @@ class ContentScanner {
 }
 
 /**
- * The word runs an injection anchor can be, by the tokenizer's hash of them (`tokenHash`): as a bitmap
- * over 16 bits of it, which rules most words out with one load, and whole; the longest's length.
- */
-const { bits: ANCHOR_RUN_BITS, hashes: ANCHOR_RUN_HASHES, longest: LONGEST_ANCHOR_RUN } = (() => {
-  const bits = new Uint8Array(8_192);
-  const hashes = new Set<number>();
-  for (const word of ANCHOR_WORD_RUNS) {
-    const hash = tokenHash(word);
-    bits[(hash >>> 16) >>> 3]! |= 1 << ((hash >>> 16) & 7);
-    hashes.add(hash);
-  }
-  return { bits, hashes, longest: Math.max(...ANCHOR_WORD_RUNS.map((word) => word.length)) };
-})();
-
-/**
  * Whether the ASCII token `text[start, end)`, which holds `.`, `-`, `@` or `#` before its end, may hold
  * an injection anchor or an encoding: whether one of its word runs may (`runMayAnchor`). A token without
  * them is one word run, whose hash the tokenizer took: the tokenizers ask `runMayAnchor` for it directly.
@@ -1167,28 +1152,19 @@ function punctuatedMayAnchor(text: string, start: number, end: number): boolean 
 
 /**
  * Whether the word run (`[A-Za-z0-9_]+`) `text[start, end)`, its tokenizer hash `hash`, may be or hold an
- * injection anchor or an encoding: an anchor word's run (by its hash: a word sharing it is a false alarm,
- * never a miss; the hash is seeded per process, so no text is built to share it), `[A-Za-z]{2}[0-9]{2}`
- * at its start, or MIN_BASE64_RUN characters or more.
+ * injection anchor or an encoding: an anchor word's run (`isAnchorWordRun`), `[A-Za-z]{2}[0-9]{2}` at its
+ * start (`opensCode`, read here by `charCodeAt`), or MIN_BASE64_RUN characters or more.
  */
 function runMayAnchor(text: string, start: number, end: number, hash: number): boolean {
   const length = end - start;
-  if (length >= MIN_BASE64_RUN || isAnchorRun(hash, length)) return true;
-  // (The third character first: most words have no digit there.)
-  return length >= 4 && isDigit(text.charCodeAt(start + 2)) && isDigit(text.charCodeAt(start + 3)) && isLetter(text.charCodeAt(start)) && isLetter(text.charCodeAt(start + 1));
+  if (length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length)) return true;
+  return length >= 4 && isLetter(text.charCodeAt(start)) && isLetter(text.charCodeAt(start + 1)) && isDigit(text.charCodeAt(start + 2)) && isDigit(text.charCodeAt(start + 3));
 }
 
 /** `runMayAnchor` for a word run in code units. */
 function wordRunMayAnchor(units: Uint16Array, start: number, end: number, hash: number): boolean {
   const length = end - start;
-  if (length >= MIN_BASE64_RUN || isAnchorRun(hash, length)) return true;
-  return length >= 4 && isDigit(units[start + 2]!) && isDigit(units[start + 3]!) && isLetter(units[start]!) && isLetter(units[start + 1]!);
-}
-
-/** Whether the word run of this length and tokenizer hash is an anchor word's. */
-function isAnchorRun(hash: number, length: number): boolean {
-  const key = hash >>> 16;
-  return length <= LONGEST_ANCHOR_RUN && (ANCHOR_RUN_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 && ANCHOR_RUN_HASHES.has(hash);
+  return length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length) || opensCode(units, start, end);
 }
 
 function isLetter(code: number): boolean {

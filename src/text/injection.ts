@@ -20,6 +20,7 @@ import { normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
+import { TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -320,36 +321,41 @@ for (let code = 0; code < 128; code += 1) {
   if (alphanumeric || code === 43 || code === 47) ANCHOR_CHARS[code]! |= 4;
 }
 
-/** The anchor pass's hash of a word, letters read as lower case (`| 32`: exact for letters, and anchor words are all letters). */
-function wordHash(word: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < word.length; index += 1) hash = Math.imul(hash ^ (word.charCodeAt(index) | 32), 0x01000193);
-  return hash;
-}
-
 /**
- * The word runs (`[A-Za-z0-9_]+`, lower case) an anchor word can be: `a.i` starts with the run `a`. Text
- * that is ASCII and holds none of them, no `<`, `[` or `]`, no `[A-Za-z]{2}[0-9]{2}` opening a word and no
- * base64 run (MIN_BASE64_RUN) holds no anchor: the content scan tells that from its own token pass and
- * does not call `scan` for such text (`InjectionScanner.onlyAnchored`).
+ * The word runs an anchor word can be (`a.i` starts with the run `a`), as a bitmap over 16 bits of their
+ * hashes; the longest's length. Word runs are hashed as the content scan's tokenizer hashes a token
+ * (`tokenHash`: FNV-1a from the process's seed, letters lower-cased), so its hash of a run is looked up
+ * here as it is. (The anchor pass lower-cases with `| 32`, which differs only for `_`, in no anchor word.)
  */
-export const ANCHOR_WORD_RUNS: readonly string[] = [...new Set(ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!))];
-
-/** The word runs an anchor word can be, as a bitmap over 16 bits of their hashes; the longest's length. */
 const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
-  const words = ANCHOR_WORD_RUNS;
+  const words = ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!);
   const bits = new Uint8Array(8_192);
   for (const word of words) {
-    const key = wordHash(word) >>> 16;
+    const key = tokenHash(word) >>> 16;
     bits[key >>> 3]! |= 1 << (key & 7);
   }
   return { bits, longest: Math.max(...words.map((word) => word.length)) };
 })();
 
-/** The groups (ANCHOR_MASKS) of each anchor word, by the anchor pass's hash of it; and the hash of `a` (`a.i` starts with it). */
+/** The groups (ANCHOR_MASKS) of each anchor word, by its hash; and the hash of `a` (`a.i` starts with it). */
 const WORD_HASH_MASKS = new Map<number, number>();
-for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(wordHash(form) >>> 0, (WORD_HASH_MASKS.get(wordHash(form) >>> 0) ?? 0) | mask);
-const A_HASH = wordHash('a') >>> 0;
+for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(tokenHash(form) >>> 0, (WORD_HASH_MASKS.get(tokenHash(form) >>> 0) ?? 0) | mask);
+const A_HASH = tokenHash('a') >>> 0;
+
+/**
+ * Whether a word run (`[A-Za-z0-9_]+`) of this length, its tokenizer hash `hash`, is a run an anchor word
+ * can be (by its hash: a word sharing it is a false alarm, never a miss; the hash is seeded per process,
+ * so no text is built to share it). ASCII text none of whose word runs is one, with no `<`, `[` or `]`,
+ * no `[A-Za-z]{2}[0-9]{2}` opening a word run (`opensCode`) and no base64 run (MIN_BASE64_RUN), holds no
+ * anchor: the content scan tells that from its own token pass and does not call `scan` for such text
+ * (`InjectionScanner.onlyAnchored`).
+ */
+export function isAnchorWordRun(hash: number, length: number): boolean {
+  const key = hash >>> 16;
+  if (length > LONGEST_ANCHOR_WORD || (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) === 0) return false;
+  const unsigned = hash >>> 0;
+  return unsigned === A_HASH || WORD_HASH_MASKS.has(unsigned);
+}
 const A_I_MASK = ANCHOR_MASKS.get('a.i') ?? 0;
 const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
 
@@ -394,7 +400,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if ((kind & 1) !== 0) {
       if (wordStart < 0) {
         wordStart = index;
-        hash = 0x811c9dc5;
+        hash = TOKEN_HASH_SEED;
       }
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
@@ -437,7 +443,7 @@ function wordMask(hash: number, codes: Uint16Array, end: number): number {
 }
 
 /** `[A-Za-z]{2}[0-9]{2}` at the start of the word run [start, end). */
-function opensCode(codes: Uint16Array, start: number, end: number): boolean {
+export function opensCode(codes: Uint16Array, start: number, end: number): boolean {
   if (end - start < 4) return false;
   const a = codes[start]! | 32;
   const b = codes[start + 1]! | 32;
@@ -583,7 +589,7 @@ export interface InjectionScanner {
   /**
    * True when every finding `scan` can return needs an anchor of the built-in rules in the text (no
    * policy patterns, which may match anything): the content scan then skips `scan` for text it saw hold
-   * none (ANCHOR_WORD_RUNS). A scanner of your own leaves it unset, and reads every text.
+   * none (`isAnchorWordRun`). A scanner of your own leaves it unset, and reads every text.
    */
   readonly onlyAnchored?: boolean;
 }
