@@ -64,9 +64,22 @@ const addressedToAi = (action: string) =>
   `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${action}\\b`;
 /** "hi Claude, ... <action>". */
 const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${action}\\b`;
-/** "AI: <action>" at the start of a sentence. */
+/** The words a vocative calls the model by ("Assistant, ...", "AI agent: ..."). */
+const VOCATIVE = '(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)';
+/**
+ * A person's turn in a written conversation: their label at the start of a line ("Customer:", "[10:02]
+ * Caller:", "**User**:", "You:"). Beside one, "Agent: please send us a photo" and "Assistant: reset it
+ * from Settings" are what a support agent or a chat assistant said in a transcript, not orders to the model.
+ */
+const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2}:\\d{2}(?::\\d{2})?\\)?[ \\t]*)?[*_]{0,2}(?:customer|user|client|caller|visitor|guest|member|patient|human|me|you|buyer|shopper|passenger|travell?er|tenant|student|employee|requester)(?:[ \\t]*\\([^)\\n]{1,30}\\))?[*_]{0,2}[ \\t]*:';
+/**
+ * "AI: <action>" at the start of a sentence: "Assistant, please <action>", "**AI assistant**: before
+ * answering, <action>", "AI agent: you must <action>". With a colon the word is a speaker's label unless
+ * no person's turn (PERSON_TURN) lies within 400 characters before or after it: in a transcript the
+ * agent's lines are said to the customer.
+ */
 const vocativeCommand = (action: string) =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)\\s*[,:]\\s*(?:please\\s+)?${action}\\b`;
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b`;
 /** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
 const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
