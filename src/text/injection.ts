@@ -76,10 +76,11 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * "AI: <action>" at the start of a sentence: "Assistant, please <action>", "**AI assistant**: before
  * answering, <action>", "AI agent: you must <action>". With a colon the word is a speaker's label unless
  * no person's turn (PERSON_TURN) lies within 400 characters before or after it: in a transcript the
- * agent's lines are said to the customer.
+ * agent's lines are said to the customer. An action followed by `:` or `=`, or joined by a hyphen, is a
+ * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
 const vocativeCommand = (action: string) =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b`;
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w)`;
 /** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
 const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
