@@ -64,8 +64,13 @@ const addressedToAi = (action: string) =>
   `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${action}\\b`;
 /** "hi Claude, ... <action>". */
 const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${action}\\b`;
-/** The words a vocative calls the model by ("Assistant, ...", "AI agent: ..."). */
-const VOCATIVE = '(?:ai|assistants?|ai\\s+assistants?|agents?|ai\\s+agents?|llms?|claude|chatgpt|gpt|copilot|gemini)';
+/**
+ * The words a vocative calls the model by ("Assistant, ...", "AI agent: ..."): one assistant or agent (the
+ * plural, "Agents: please send your timesheets", calls the staff), and a model's name only before a comma
+ * ("Copilot: Remove the unused variable" is a review comment by Copilot, a label like a speaker's).
+ */
+const VOCATIVE_LABEL = '(?:ai|assistant|ai\\s+assistants?|agent|ai\\s+agents?|llms?)';
+const VOCATIVE = `(?:${VOCATIVE_LABEL.slice(3, -1)}|claude|chatgpt|gpt|copilot|gemini)`;
 /**
  * A person's turn in a written conversation: their label at the start of a line ("Customer:", "[10:02]
  * Caller:", "**User**:", "You:"). Beside one, "Agent: please send us a photo" and "Assistant: reset it
@@ -80,7 +85,7 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
 const vocativeCommand = (action: string) =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w)`;
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w)`;
 /** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
 const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
@@ -139,7 +144,8 @@ const HIGH: readonly Rule[] = [
   ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
-  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
+  // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read.)
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't|\\bno\\s+one\\s+will)[\\s,]+(?:\\w+[\\s,]+){0,2}\\w+)${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   ['vocative_command', vocativeCommand(CONSEQUENTIAL_ACTION), AI_ANCHORS],
