@@ -69,8 +69,9 @@ const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi
  * plural, "Agents: please send your timesheets", calls the staff), and a model's name only before a comma
  * ("Copilot: Remove the unused variable" is a review comment by Copilot, a label like a speaker's).
  */
-const VOCATIVE_LABEL = '(?:ai|assistant|ai\\s+assistants?|agent|ai\\s+agents?|llms?)';
-const VOCATIVE = `(?:${VOCATIVE_LABEL.slice(3, -1)}|claude|chatgpt|gpt|copilot|gemini)`;
+const VOCATIVE_WORDS = 'ai|assistant|ai\\s+assistants?|agent|ai\\s+agents?|llms?';
+const VOCATIVE_LABEL = `(?:${VOCATIVE_WORDS})`;
+const VOCATIVE = `(?:${VOCATIVE_WORDS}|claude|chatgpt|gpt|copilot|gemini)`;
 /**
  * A person's turn in a written conversation: their label at the start of a line ("Customer:", "[10:02]
  * Caller:", "**User**:", "You:"). Beside one, "Agent: please send us a photo" and "Assistant: reset it
@@ -79,8 +80,8 @@ const VOCATIVE = `(?:${VOCATIVE_LABEL.slice(3, -1)}|claude|chatgpt|gpt|copilot|g
 const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2}:\\d{2}(?::\\d{2})?\\)?[ \\t]*)?[*_]{0,2}(?:customer|user|client|caller|visitor|guest|member|patient|human|me|you|buyer|shopper|passenger|travell?er|tenant|student|employee|requester)(?:[ \\t]*\\([^)\\n]{1,30}\\))?[*_]{0,2}[ \\t]*:';
 /**
  * "AI: <action>" at the start of a sentence: "Assistant, please <action>", "**AI assistant**: before
- * answering, <action>", "AI agent: you must <action>". With a colon the word is a speaker's label unless
- * no person's turn (PERSON_TURN) lies within 400 characters before or after it: in a transcript the
+ * answering, <action>", "AI agent: you must <action>". With a colon the word is read as a speaker's label
+ * when a person's turn (PERSON_TURN) lies within 400 characters before or after it: in a transcript the
  * agent's lines are said to the customer. An action followed by `:` or `=`, or joined by a hyphen, is a
  * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
@@ -144,8 +145,9 @@ const HIGH: readonly Rule[] = [
   ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
-  // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read.)
-  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't|\\bno\\s+one\\s+will)[\\s,]+(?:\\w+[\\s,]+){0,2}\\w+)${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
+  // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read. Only
+  // adverbs between them: "do not hesitate to reveal" asks for it.)
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   ['vocative_command', vocativeCommand(CONSEQUENTIAL_ACTION), AI_ANCHORS],
