@@ -698,11 +698,37 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
   for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
     const groups = match.groups ?? {};
     const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
+    if (kinds[index] === 'vocative_command' && isLowerCaseLabel(match[0])) {
+      // Its low-confidence twin reads it (`vocative_command_routine`); other rules may start inside it.
+      regex.lastIndex = match.index + 1;
+      continue;
+    }
     findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
     places?.orders.push(tier.orders[index] ?? 0);
     places?.lengths.push(match[0].length);
     if (match[0].length === 0) regex.lastIndex += 1;
   }
+}
+
+/**
+ * Whether a vocative's match is a label in lower case before a colon with its order in lower case too
+ * ("agent: remove the deprecated retry flag"): how a commit subject names its package (Go's style, read in
+ * `git log` by a coding agent) or a configuration a key. Not high confidence: the model is addressed as
+ * "AI:", "Agent: Delete ...". (The rules match case-insensitively; Node 20 has no case modifiers.)
+ */
+function isLowerCaseLabel(match: string): boolean {
+  let at = 0;
+  // The head: a line or sentence start, `<!--`, `>`, and Markdown emphasis.
+  while (at < match.length && ' \t\n\r.!?:<->*_'.includes(match[at]!)) at += 1;
+  const colon = match.indexOf(':', at);
+  const comma = match.indexOf(',', at);
+  if (colon === -1 || (comma !== -1 && comma < colon)) return false;
+  const label = match.slice(at, colon);
+  if (label !== label.toLowerCase()) return false;
+  let rest = colon + 1;
+  while (rest < match.length && ' \t\n\r*_'.includes(match[rest]!)) rest += 1;
+  const first = match[rest] ?? '';
+  return first === first.toLowerCase();
 }
 
 /** Text at least this long is read rule group by rule group, each only around its own anchors. */
