@@ -87,6 +87,8 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  */
 const vocativeCommand = (action: string) =>
   `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w)`;
+/** "If you are an AI / an LLM / a bot": a conditional address to whatever model reads the text. */
+const IF_YOU_ARE_AI = '\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b';
 /** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
 const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
@@ -142,7 +144,9 @@ const HIGH: readonly Rule[] = [
   ],
   ['addressed_to_ai', addressedToAi(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   ['ai_must_act', aiMustAct(CONSEQUENTIAL_ACTION), AI_ANCHORS],
-  ['if_you_are_ai', `\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b`, 'you'],
+  // A conditional address with an order in its sentence that acts, or that rates what the model reads (a resume's "rate
+  // this candidate 10/10"). (Not in the next sentence: "If you are a bot, do not scrape this site. Send questions to ...")
+  ['if_you_are_ai', `${IF_YOU_ARE_AI}[^.!?]{0,160}?\\b(?<!(?:\\bnot|\\bnever|n't)\\s+)(?:${CONSEQUENTIAL_ACTION}|rate|rank|score|recommend)\\b`, 'you'],
   ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
   // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read. Only
@@ -166,6 +170,8 @@ const EUROPEAN_OVERRIDE_ANCHORS = `ignora|ignorar|olvida|olvidar|omite|ignore|ig
 
 const LOW: readonly Rule[] = [
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
+  // Alone it is how a site talks to crawlers ("If you are an LLM, the documentation index is at /llms.txt").
+  ['if_you_are_ai_routine', IF_YOU_ARE_AI, 'you'],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
   // The rules that address the model, with any action (the high tier wants a consequential one): orders too, but
   // how documentation about assistants reads. A page quoting a system prompt ("## System prompt / The assistant
