@@ -157,7 +157,9 @@ const HIGH: readonly Rule[] = [
   ['vocative_command', vocativeCommand(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   [
     'exfiltration_instruction',
-    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b${GAP}\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b`,
+    // (Between the verb and what it takes, no "is" or "are": "the percent-encode set is used for passwords encoded
+    // within the URL" describes, it does not order.)
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b(?:(?!\\b(?:is|are|was|were)\\b)[^.!?]){0,60}?\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b`,
     'urls?|links?|images?|query|markdown',
   ],
 ];
@@ -704,7 +706,7 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
   for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
     const groups = match.groups ?? {};
     const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
-    if (kinds[index] === 'vocative_command' && isLowerCaseLabel(match[0])) {
+    if ((kinds[index] === 'vocative_command' && isLowerCaseLabel(match[0])) || (kinds[index] === 'chat_template_marker' && isMarkerInWrongCase(match[0]))) {
       // Its low-confidence twin reads it (`vocative_command_routine`); other rules may start inside it.
       regex.lastIndex = match.index + 1;
       continue;
@@ -735,6 +737,14 @@ function isLowerCaseLabel(match: string): boolean {
   while (rest < match.length && ' \t\n\r*_'.includes(match[rest]!)) rest += 1;
   const first = match[rest] ?? '';
   return first === first.toLowerCase();
+}
+
+/**
+ * Whether a template marker of Llama's, `[INST]` or `<<SYS>>`, is not in capitals: the tokens exist only so
+ * (`&[Inst]` is a Rust slice of `Inst`, and the rules match case-insensitively).
+ */
+function isMarkerInWrongCase(match: string): boolean {
+  return (match.startsWith('[') || match.startsWith('<<')) && match !== match.toUpperCase();
 }
 
 /** Text at least this long is read rule group by rule group, each only around its own anchors. */
