@@ -707,7 +707,8 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
     const groups = match.groups ?? {};
     const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
     if ((kinds[index] === 'vocative_command' && isLowerCaseLabel(match[0])) || (kinds[index] === 'chat_template_marker' && isMarkerInWrongCase(match[0]))) {
-      // Its low-confidence twin reads it (`vocative_command_routine`); other rules may start inside it.
+      // A vocative in lower case is left to its low-confidence twin (`vocative_command_routine`); a marker in the
+      // wrong case is no marker. Other rules may still match from inside it.
       regex.lastIndex = match.index + 1;
       continue;
     }
