@@ -6,6 +6,7 @@ import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
+import { forEachGroupedNumber } from '../text/grouped-numbers.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
@@ -130,6 +131,8 @@ export function applyEvent(
       if (event.role !== 'assistant' && typeof event.content === 'string') {
         const tokens: string[] = [];
         forEachToken(event.content, (token) => tokens.push(token));
+        // "Order 123-456-789" vouches for 123456789 too: the digits a model passes for what the user typed in groups.
+        forEachGroupedNumber(event.content, (digits) => tokens.push(digits));
         // Only known roles vouch for ids; any other role (`function`, `Human`, made up) is untrusted content.
         const trusted = TRUSTED_ROLES.has(event.role as string);
         state.ledger.record(tokens, { step: event.step, source: trusted ? event.role : `message:${String(event.role).slice(0, 32)}`, trust: trusted ? 'trusted' : 'untrusted' });

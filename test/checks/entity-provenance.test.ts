@@ -21,6 +21,17 @@ describe('entity provenance', () => {
     expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ZFA04Y' } })).action).toBe('allow');
   });
 
+  it('allows the digits of a number the user wrote in groups, and nothing near them', async () => {
+    const { session } = await orderSession({ userMessage: 'Order 123-456-789 never came; the other one is 4421 486 (ref 12.345.678), PIN 12 34.' });
+    for (const id of ['123456789', '123-456-789', '4421486', '12345678']) {
+      expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })).action, id).toBe('allow');
+    }
+    // A near miss is still invented, and a short grouped number ("12 34") vouches for nothing joined.
+    for (const id of ['123456780', '4421487', '1234']) {
+      expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })), id).toEqual(['ENTITY_HALLUCINATION']);
+    }
+  });
+
   it('counts ids a tool result introduced, in values, object keys and prose', async () => {
     const { session } = await orderSession();
     await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });

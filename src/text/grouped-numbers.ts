@@ -1,0 +1,27 @@
+/**
+ * Numbers people write in groups: "order 123-456-789", "account 4421 486", "ref 12.345.678". A model
+ * asked to look one up often passes the digits alone (`123456789`), which is the same id, not an
+ * invented one; the groups themselves are tokens already (`forEachToken`).
+ */
+
+/**
+ * Groups of digits joined by one space, `-` or `.` each, standing alone: not the end or the start of a
+ * longer token (`ord_123-456-789`, `123-456-abc`).
+ */
+const GROUPED = /(?<![\p{L}\p{N}_.-])\d+(?:[ .-]\d+)+(?![\p{L}\p{N}_]|[.-][\p{L}\p{N}_])/gu;
+/** Fewer digits than this joined are a short number ("12 34"), not an id a model would look up. */
+const MIN_DIGITS = 6;
+/** Longer runs are tables of numbers, not one id. */
+const MAX_DIGITS = 32;
+
+/**
+ * Calls `visit` with the digits of every grouped number in `text` written without its separators, in
+ * one linear pass (each repetition of the pattern needs a separator, so it never backtracks).
+ */
+export function forEachGroupedNumber(text: string, visit: (digits: string) => void): void {
+  GROUPED.lastIndex = 0;
+  for (let match = GROUPED.exec(text); match !== null; match = GROUPED.exec(text)) {
+    const digits = match[0].replace(/[ .-]/g, '');
+    if (digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS) visit(digits);
+  }
+}

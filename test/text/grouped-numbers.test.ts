@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { forEachGroupedNumber } from '../../src/text/grouped-numbers.js';
+
+const grouped = (text: string) => {
+  const found: string[] = [];
+  forEachGroupedNumber(text, (digits) => found.push(digits));
+  return found;
+};
+
+describe('grouped numbers', () => {
+  it('joins the digits of numbers written in groups', () => {
+    expect(grouped('order 123-456-789, account 4421 486, ref 12.345.678.')).toEqual(['123456789', '4421486', '12345678']);
+    expect(grouped('call (555) 123-4567 or 555.123.4567')).toEqual(['1234567', '5551234567']);
+  });
+
+  it('leaves alone short numbers, numbers inside words and plain numbers', () => {
+    expect(grouped('PIN 12 34, version 1.2.3, 3 - 4 = -1, total 1234567')).toEqual([]);
+    expect(grouped('ord_123-456-789 and 123-456-789-abc')).toEqual([]);
+  });
+
+  it('reads a long run of digits and separators in linear time', () => {
+    const hostile = `${'1-'.repeat(200_000)}x ${'9'.repeat(200_000)}x`;
+    expect(grouped(hostile)).toEqual([]);
+  });
+});
