@@ -147,7 +147,14 @@ const HIGH: readonly Rule[] = [
   // A conditional address with an order in its sentence that acts, or that rates what the model reads (a resume's "rate
   // this candidate 10/10"). (Not in the next sentence: "If you are a bot, do not scrape this site. Send questions to ...")
   ['if_you_are_ai', `${IF_YOU_ARE_AI}[^.!?]{0,160}?\\b(?<!(?:\\bnot|\\bnever|n't)\\s+)(?:${CONSEQUENTIAL_ACTION}|rate|rank|score|recommend)\\b`, 'you'],
-  ['jailbreak_role', `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|admin|god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil|root)\\b|\\b(?:enable|activate|enter)\\s+(?:developer|god|dan|jailbreak)\\s+mode\\b`, 'you|mode'],
+  // A developer, an admin or root is a role an app grants too ("You are now an admin of the #ops channel", "a root
+  // user on db-1"), and developer mode a phone's setting ("To enable developer mode on Android, tap Build number"):
+  // those only alone, or as the jailbreak names it ("ChatGPT with Developer Mode enabled").
+  [
+    'jailbreak_role',
+    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:(?:god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil)\\b|(?:developer|admin|root)\\b(?!\\s+(?:of|on|for|in|at|to|with|user|users|account|access|rights|privileges|permissions|role|mode|console|tools|options|settings|panel)\\b))|\\b(?:enable|activate|enter)\\s+(?:god|dan|jailbreak)\\s+mode\\b|\\b(?:chat\\s*gpt|gpt|claude|gemini|copilot|you|the\\s+(?:ai|assistant|model))\\s+with\\s+developer\\s+mode\\s+enabled\\b|\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b[^\\n]{0,100}?\\b(?:polic(?:y|ies)|restrictions?|rules|filters|guidelines|guardrails|safety|censor(?:ship|ed)?|anything)\\b`,
+    'you|mode|enabled',
+  ],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
   // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read. Only
   // adverbs between them: "do not hesitate to reveal" asks for it.)
@@ -172,6 +179,8 @@ const EUROPEAN_OVERRIDE_ANCHORS = `ignora|ignorar|olvida|olvidar|omite|ignore|ig
 
 const LOW: readonly Rule[] = [
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
+  // An app says it too ("You are now in developer mode. Debug logs are written to /tmp"): high with the rules it lifts.
+  ['developer_mode', `\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b`, 'you'],
   // Alone it is how a site talks to crawlers ("If you are an LLM, the documentation index is at /llms.txt").
   ['if_you_are_ai_routine', IF_YOU_ARE_AI, 'you'],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
@@ -237,7 +246,7 @@ export const POISONING_RULES: ReadonlySet<string> = new Set([
   'override_instructions', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
   'stop_following_user', 'restrictions_lifted',
   'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_pl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
-  'chat_template_marker', 'role_link', 'jailbreak_role', 'pretend_role', 'goal_change', 'authorized_you',
+  'chat_template_marker', 'role_link', 'jailbreak_role', 'developer_mode', 'pretend_role', 'goal_change', 'authorized_you',
   'conceal_from_user', 'conceal_from_person', 'keep_secret',
   'exfiltrate_prompt', 'exfiltrate_conversation', 'exfiltration_markup', 'exfiltration_markup_data', 'send_secret', 'pay_destination', 'you_must_send',
   'hidden_unicode_tags', 'variation_selector_smuggling',
