@@ -41,6 +41,8 @@ const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
 const STRICT_QUALIFIERS =
   '(?:(?:all|any|every|of|the|these|those|my|other)\\s+){0,3}(?:your|previous|prior|above|earlier|preceding|former|original|system|existing|initial|all|any|every)\\s+(?:(?:previous|prior|earlier|original|system|other|of\\s+the|of\\s+your)\\s+)?';
 const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails|commands|programming)';
+/** After ORDERS: instructions a person sent ("ignore the previous instructions in my last email"), not the model's own. */
+const SENT_BY_PERSON = '(?!\\s+(?:in|from|of|on)\\s+(?:my|our|the|this|that|his|her|their|your)\\s+(?:\\w+\\s+)?(?:e-?mail|message|letter|note|memo|post|comment|ticket|invoice|form|thread|reply|text|sms|voicemail|call)s?\\b)';
 const SECRETS =
   '(?:conversation|chat(?:\\s+history|\\s+log)?|message\\s+history|transcript|system\\s+prompt|passwords?|passcodes?|(?:verification|security|2fa|login|reset|one[-\\s]time)\\s+codes?|otp|api\\s*keys?|secret\\s+keys?|credentials|access\\s+tokens?|private\\s+keys?|seed\\s+phrase|user(?:\'s)?\\s+data|personal\\s+data)';
 const DESTINATION = '(?:[\\w.+-]+@[\\w-]+\\.[\\w.-]+|https?://\\S+|\\b[A-Z]{2}\\d{2}[A-Z0-9]{10,30}\\b)';
@@ -63,7 +65,7 @@ const aiMustAct = (action: string) => `\\b(?:the|this|an?|any|every)\\s+${AI}\\b
 const addressedToAi = (action: string) =>
   `\\b(?:dear|attention|hey|hi|hello|note\\s+to|message\\s+(?:to|for)|instructions?\\s+(?:to|for)|important(?:\\s+for)?|urgent(?:\\s+for)?)\\s*(?:the\\s+|an?\\s+|all\\s+)?${AI}\\b${AI_COLLEAGUES}[,:!]?${GAP}\\b(?:${MODAL}\\s+)?${action}\\b`;
 /** "hi Claude, ... <action>". */
-const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b[\\s\\S]{0,300}?\\b${action}\\b`;
+const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b${AI_COLLEAGUES}[\\s\\S]{0,300}?\\b${action}\\b`;
 /**
  * The words a vocative calls the model by ("Assistant, ...", "AI agent: ..."): one assistant or agent (the
  * plural, "Agents: please send your timesheets", calls the staff), and a model's name only before a comma
@@ -130,7 +132,7 @@ const AI_COLLEAGUES = '(?!\\s+(?:teams?|group|department|lab|researchers?|engine
 const SECRET_ANCHORS = 'conversation|chat|history|transcript|prompt|passwords?|passcodes?|codes?|otp|keys?|apikeys?|credentials|tokens?|phrase|data';
 
 const HIGH: readonly Rule[] = [
-  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b`, OVERRIDE_ANCHORS],
+  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b${SENT_BY_PERSON}`, OVERRIDE_ANCHORS],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
   ['addressed_ai_reader', `\\b(?:(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI}\\s+(?:that\\s+is\\s+)?${READING}|${UNKNOWN_READER}\\s+(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS}))\\s+this\\b[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
