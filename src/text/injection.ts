@@ -88,7 +88,12 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
 const vocativeCommand = (action: string) =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w)`;
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*|(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
+/**
+ * After an action word: it names a feature, as a bug report's title does ("Assistant: export fails", "Agent:
+ * delete button missing"), not an order.
+ */
+const ACTION_AS_NOUN = '\\s+(?:fails?|failed|failing|broken|breaks|crash(?:es|ed)?|hangs?|errors?|is|are|was|were|does|doesn\'?t|did|didn\'?t|no\\s+longer|never|button|buttons|page|dialog|menu|feature|option|flag|issue|bug|regression|works?|working|missing|returns?|times?\\s+out)\\b';
 /** "If you are an AI / an LLM / a bot": a conditional address to whatever model reads the text. */
 const IF_YOU_ARE_AI = '\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b';
 /** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
