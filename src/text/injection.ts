@@ -159,7 +159,7 @@ const HIGH: readonly Rule[] = [
   // those only alone, or as the jailbreak names it ("ChatGPT with Developer Mode enabled").
   [
     'jailbreak_role',
-    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:(?:god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil)\\b|(?:developer|admin|root)\\b(?!\\s+(?:of|on|for|in|at|to|with|user|users|account|access|rights|privileges|permissions|role|mode|console|tools|options|settings|panel)\\b))|\\b(?:enable|activate|enter)\\s+(?:god|dan|jailbreak)\\s+mode\\b|\\b(?:chat\\s*gpt|gpt|claude|gemini|copilot|you|the\\s+(?:ai|assistant|model))\\s+with\\s+developer\\s+mode\\s+enabled\\b|\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b[^\\n]{0,100}?\\b(?:polic(?:y|ies)|restrictions?|rules|filters|guidelines|guardrails|safety|censor(?:ship|ed)?|anything)\\b`,
+    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:(?:god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil)\\b|(?:developer|admin|root)\\b(?!\\s+(?:of|on|for|in|at|to|with|user|users|account|access|rights|privileges|permissions|role|mode|console|tools|options|settings|panel)\\b))|\\b(?:enable|activate|enter)\\s+(?:god|dan|jailbreak)\\s+mode\\b|\\b(?:chat\\s*gpt|gpt|claude|gemini|copilot|you|the\\s+(?:ai|assistant|model))\\s+with\\s+developer\\s+mode\\s+enabled\\b|\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b[^\\n]{0,100}?\\b(?:polic(?:y|ies)|restrictions?|rules|filters|guidelines|guardrails|safety|censor(?:ship|ed)?|(?:answer|respond\\s+to|reply\\s+to|do|say)\\s+(?:everything|anything))\\b`,
     'you|mode|enabled',
   ],
   ['conceal_from_user', `\\b(?:do\\s+not|don'?t|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\\s+(?:this\\s+to\\s+)?the\\s+user\\b`, 'user'],
