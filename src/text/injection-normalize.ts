@@ -1,5 +1,6 @@
 /**
- * Text as the model reads it, before injection rules match: compatibility forms folded (NFKC:
+ * Text as the model reads it, before injection rules match: HTML's numeric references of letters decoded,
+ * compatibility forms folded (NFKC:
  * full-width letters, ligatures), invisible format characters removed, Latin look-alikes from
  * Cyrillic and Greek mapped back inside mixed-script words, runs of spaces collapsed and runs of
  * line breaks kept as one line break. One linear pass per step.
@@ -134,12 +135,29 @@ function isMixedScript(code: number): boolean {
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
  * with no whitespace to collapse. One native pass tells, so data-heavy content skips the four.
  */
-const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s/;
+const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#/;
+
+/**
+ * HTML's numeric character references of letters, digits and spaces (`&#73;gnore`, `&#x49;gnore`): what a
+ * model reading a raw page reads as the characters, and how a filter is talked past. Markup (`&lt;`,
+ * `&#60;`) stays as written: a page quoting a tag is not one.
+ */
+const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?/g;
+const DECODED = /^[\p{L}\p{N}\p{M} ]$/u;
+function decodeReferences(text: string): string {
+  if (!text.includes('&#')) return text;
+  return text.replace(NUMERIC_REFERENCE, (reference: string, hex: string | undefined, decimal: string | undefined) => {
+    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
+    if (code > 0x10ffff) return reference;
+    const character = String.fromCodePoint(code);
+    return DECODED.test(character) ? character : reference;
+  });
+}
 
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
-  const normalized = text.normalize('NFKC').replace(INVISIBLE, '');
+  const normalized = decodeReferences(text).normalize('NFKC').replace(INVISIBLE, '');
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
   return collapseWhitespace(replaceMixedWords(normalized, unconfuse));
 }
