@@ -125,8 +125,8 @@ const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
-  // (`&`: `&#73;gnore` is `Ignore` once the injection rules' normalizing decodes it.)
-  else if (code === 60 || code === 91 || code === 93 || code === 43 || code === 47 || code === 38) TOKEN_CHARS[code] = 4;
+  // (`&` and `*`: `&#73;gnore` and `Ig**no**re` are `Ignore` once the injection rules' normalizing reads them.)
+  else if (code === 60 || code === 91 || code === 93 || code === 43 || code === 47 || code === 38 || code === 42) TOKEN_CHARS[code] = 4;
 }
 /** A separator kind (TOKEN_CHARS 0 or 4) has neither of these bits. */
 const IN_TOKEN = 3;

@@ -1,5 +1,6 @@
 /**
  * Text as the model reads it, before injection rules match: HTML's numeric references of letters decoded,
+ * inline markup inside a word removed,
  * compatibility forms folded (NFKC:
  * full-width letters, ligatures), invisible format characters removed, Latin look-alikes from
  * Cyrillic and Greek mapped back inside mixed-script words, runs of spaces collapsed and runs of
@@ -135,7 +136,17 @@ function isMixedScript(code: number): boolean {
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
  * with no whitespace to collapse. One native pass tells, so data-heavy content skips the four.
  */
-const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#/;
+const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#|\w[<*]/;
+
+/**
+ * Inline markup between two letters of one word: HTML tags (`Ig<b>no</b>re`) and Markdown emphasis
+ * (`Ig**no**re`). A reader sees one word; a filter reading the raw text sees three. Markup next to a
+ * space or a punctuation mark (`<b>Note</b>:`, `**bold**`) is left as it is.
+ */
+const IN_WORD_MARKUP = /(?<=\p{L})(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,80})?>|\*{1,3})+(?=\p{L})/gu;
+function joinMarkedUpWords(text: string): string {
+  return text.includes('<') || text.includes('*') ? text.replace(IN_WORD_MARKUP, '') : text;
+}
 
 /**
  * HTML's numeric character references of letters, digits and spaces (`&#73;gnore`, `&#x49;gnore`): what a
@@ -157,7 +168,7 @@ function decodeReferences(text: string): string {
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
-  const normalized = decodeReferences(text).normalize('NFKC').replace(INVISIBLE, '');
+  const normalized = joinMarkedUpWords(decodeReferences(text).normalize('NFKC').replace(INVISIBLE, ''));
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
   return collapseWhitespace(replaceMixedWords(normalized, unconfuse));
 }

@@ -356,12 +356,15 @@ function anchorMask(matched: string): number {
  * By UTF-16 code unit, bits: 1 a word character (`\b` reads `[A-Za-z0-9_]`), 2 a character a mark
  * starts with, 4 a base64 character; for the normalization test, 8 a character normalizing may change
  * (not ASCII; whitespace other than a space or a line break), 16 a space or a line break (two in a row are collapsed),
- * 32 `&` (before `#` it opens a numeric reference, which normalizing decodes).
+ * 32 `&` (before `#` it opens a numeric reference, which normalizing decodes), 64 `<` and `*` (right after a
+ * letter they may be markup inside a word, which normalizing removes).
  */
 const ANCHOR_CHARS = new Uint8Array(65_536).fill(8, 128);
 ANCHOR_CHARS[9] = ANCHOR_CHARS[11] = ANCHOR_CHARS[12] = ANCHOR_CHARS[13] = 8;
 ANCHOR_CHARS[10] = ANCHOR_CHARS[32] = 16;
 ANCHOR_CHARS[38] = 32;
+ANCHOR_CHARS[42] = 64;
+ANCHOR_CHARS[60]! |= 64;
 for (let code = 0; code < 128; code += 1) {
   const alphanumeric = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
   if (alphanumeric || code === 95) ANCHOR_CHARS[code]! |= 1;
@@ -440,12 +443,15 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     const code = index < length ? codes[index]! : 0;
     all |= code;
     const kind = ANCHOR_CHARS[code]!;
-    if (unlessNormalizing && (kind & 56) !== 0) {
+    if (unlessNormalizing && (kind & 120) !== 0) {
       // As NEEDS_NORMALIZING matches: normalizing would change this text, so its candidates are not the ones wanted.
       if ((kind & 8) !== 0) return undefined;
       // `&#`: a numeric reference, which normalizing decodes (`&#73;gnore`).
       if ((kind & 32) !== 0) {
         if (codes[index + 1] === 35) return undefined;
+      } else if ((kind & 64) !== 0) {
+        // `<` or `*` right after a word character: markup inside a word, which normalizing removes (`Ig**no**re`).
+        if (wordStart >= 0) return undefined;
       } else {
         if (lastSpace === index - 1) return undefined;
         lastSpace = index;

@@ -53,3 +53,15 @@ describe('HTML numeric references', () => {
     expect(normalizeForInjection(kept)).toBe(kept);
   });
 });
+
+describe('markup inside a word', () => {
+  it('removes HTML tags and Markdown emphasis between two letters of a word', () => {
+    expect(normalizeForInjection('Ig<b>no</b>re a<span class="x">l</span>l pre<i><u>vi</u></i>ous')).toBe('Ignore all previous');
+    expect(normalizeForInjection('Ig**no**re in*struc*tions, zwölf**e**r')).toBe('Ignore instructions, zwölfer');
+  });
+
+  it('leaves markup between words, at their edges, and what only looks like a tag', () => {
+    const kept = "Click <a href='/reset'>here</a> now. **Bold** and *this*, a<b, x*2, <b>Note</b>: ok";
+    expect(normalizeForInjection(kept)).toBe(kept);
+  });
+});
