@@ -143,7 +143,9 @@ const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#|\w[<*]/;
  * (`Ig**no**re`). A reader sees one word; a filter reading the raw text sees three. Markup next to a
  * space or a punctuation mark (`<b>Note</b>:`, `**bold**`) is left as it is.
  */
-const IN_WORD_MARKUP = /(?<=\p{L})(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,80})?>|\*{1,3})+(?=\p{L})/gu;
+// (A run of `*` is taken whole, `\*+(?!\*)`: split into parts, `(?:\*{1,3})+`, a long run not followed by a
+// letter would be tried in every split, exponentially.)
+const IN_WORD_MARKUP = /(?<=\p{L})(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,80})?>|\*+(?!\*))+(?=\p{L})/gu;
 function joinMarkedUpWords(text: string): string {
   return text.includes('<') || text.includes('*') ? text.replace(IN_WORD_MARKUP, '') : text;
 }

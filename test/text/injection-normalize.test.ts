@@ -60,6 +60,14 @@ describe('markup inside a word', () => {
     expect(normalizeForInjection('Ig**no**re in*struc*tions, zwölf**e**r')).toBe('Ignore instructions, zwölfer');
   });
 
+  it('reads long runs of asterisks and tags in linear time (a run split every way would be exponential)', () => {
+    const stars = `a${'*'.repeat(200_000)} b`;
+    expect(normalizeForInjection(stars)).toBe(stars);
+    expect(normalizeForInjection(`${'a<b>'.repeat(100_000)}a`)).toBe('a'.repeat(100_001));
+    const open = `a<${'b'.repeat(200_000)}`;
+    expect(normalizeForInjection(open)).toBe(open);
+  });
+
   it('leaves markup between words, at their edges, and what only looks like a tag', () => {
     const kept = "Click <a href='/reset'>here</a> now. **Bold** and *this*, a<b, x*2, <b>Note</b>: ok";
     expect(normalizeForInjection(kept)).toBe(kept);
