@@ -1,10 +1,9 @@
 /**
  * Text as the model reads it, before injection rules match: HTML's numeric references of letters decoded,
- * inline markup inside a word removed,
- * compatibility forms folded (NFKC:
- * full-width letters, ligatures), invisible format characters removed, Latin look-alikes from
- * Cyrillic and Greek mapped back inside mixed-script words, runs of spaces collapsed and runs of
- * line breaks kept as one line break. One linear pass per step.
+ * compatibility forms folded (NFKC: full-width letters, ligatures), invisible format characters removed,
+ * inline markup inside a word removed, Latin look-alikes from Cyrillic and Greek mapped back inside
+ * mixed-script words, runs of spaces collapsed and runs of line breaks kept as one line break. One linear
+ * pass per step.
  */
 
 // Zero-width and other invisible format characters (not variation selectors or tags: those are detected, not dropped).
@@ -134,17 +133,18 @@ function isMixedScript(code: number): boolean {
 
 /**
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
- * with no whitespace to collapse. One native pass tells, so data-heavy content skips the four.
+ * with no whitespace to collapse, no `&#` and no `<` or `*` right after a word character. One native
+ * pass tells, so data-heavy content skips the steps.
  */
 const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#|\w[<*]/;
 
 /**
  * Inline markup between two letters of one word: HTML tags (`Ig<b>no</b>re`) and Markdown emphasis
  * (`Ig**no**re`). A reader sees one word; a filter reading the raw text sees three. Markup next to a
- * space or a punctuation mark (`<b>Note</b>:`, `**bold**`) is left as it is.
+ * space or a punctuation mark (`<b>Note</b>:`, `**bold**`) is left as it is. A run of `*` is taken
+ * whole (`\*+(?!\*)`): split into parts (`(?:\*{1,3})+`), a long run with no letter after it would be
+ * tried in every split, exponentially.
  */
-// (A run of `*` is taken whole, `\*+(?!\*)`: split into parts, `(?:\*{1,3})+`, a long run not followed by a
-// letter would be tried in every split, exponentially.)
 const IN_WORD_MARKUP = /(?<=\p{L})(?:<\/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,80})?>|\*+(?!\*))+(?=\p{L})/gu;
 function joinMarkedUpWords(text: string): string {
   return text.includes('<') || text.includes('*') ? text.replace(IN_WORD_MARKUP, '') : text;
