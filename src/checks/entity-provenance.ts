@@ -4,6 +4,7 @@ import type { Flag } from '../trace/events.js';
 import type { Provenance } from '../state/ledger.js';
 import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
+import { groupedDigits } from '../text/grouped-numbers.js';
 import type { CheckContext } from './check.js';
 import type { EntityReference } from './prepared-call.js';
 
@@ -44,6 +45,15 @@ function calledWith(tool: string, reference: EntityReference, named: boolean): s
   return named ? `${tool} was called with ${reference.path.slice(1) || 'an id'}=${reference.value}` : `${tool} was called with ${reference.value}`;
 }
 
+/**
+ * Whether an id written as a number in groups (`123-456-789`, `123 456 789`) names one whose digits came
+ * together from trusted context (a user typed `123456789`): the same record.
+ */
+function joinedDigitsTrusted(context: CheckContext, value: string): boolean {
+  const digits = groupedDigits(value.trim());
+  return digits !== undefined && context.session.provenanceOf(digits).trusted !== undefined;
+}
+
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
 }
@@ -71,6 +81,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     }
     // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).
     if (missing === undefined && !untrustedSource) continue;
+    if (joinedDigitsTrusted(context, reference.value)) continue;
     const key = `${reference.path}\u0000${reference.value}`;
     reported ??= new Set();
     if (reported.has(key)) continue;

@@ -25,3 +25,15 @@ export function forEachGroupedNumber(text: string, visit: (digits: string) => vo
     if (digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS) visit(digits);
   }
 }
+
+const WHOLE_GROUPED = /^\d+(?:[ .-]\d+)+$/;
+
+/**
+ * The digits of an id that is itself a number in groups (`123-456-789` gives `123456789`), or undefined:
+ * the id a model wrote in groups names the same record as the digits a user typed without them.
+ */
+export function groupedDigits(id: string): string | undefined {
+  if (id.length > MAX_DIGITS * 2 || !WHOLE_GROUPED.test(id)) return undefined;
+  const digits = id.replace(/[ .-]/g, '');
+  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS ? digits : undefined;
+}

@@ -32,6 +32,16 @@ describe('entity provenance', () => {
     }
   });
 
+  it('allows an id written in groups whose digits the user typed together, and nothing near it', async () => {
+    const { session } = await orderSession({ userMessage: 'My order number is 123456789.' });
+    for (const id of ['123-456-789', '123 456 789', '123.456.789']) {
+      expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })).action, id).toBe('allow');
+    }
+    for (const id of ['123-456-780', '12-34', '123-456-789-0']) {
+      expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })), id).toEqual(['ENTITY_HALLUCINATION']);
+    }
+  });
+
   it('counts ids a tool result introduced, in values, object keys and prose', async () => {
     const { session } = await orderSession();
     await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachGroupedNumber } from '../../src/text/grouped-numbers.js';
+import { forEachGroupedNumber, groupedDigits } from '../../src/text/grouped-numbers.js';
 
 const grouped = (text: string) => {
   const found: string[] = [];
@@ -21,5 +21,11 @@ describe('grouped numbers', () => {
   it('reads a long run of digits and separators in linear time', () => {
     const hostile = `${'1-'.repeat(200_000)}x ${'9'.repeat(200_000)}x`;
     expect(grouped(hostile)).toEqual([]);
+  });
+
+  it('tells the digits of an id that is a number in groups, and nothing for any other id', () => {
+    expect(groupedDigits('123-456-789')).toBe('123456789');
+    expect(groupedDigits('4421 486')).toBe('4421486');
+    for (const id of ['123456789', '12-34', 'ord_123-456', '123-456-abc', '-123-456', `${'1-'.repeat(40)}1`]) expect(groupedDigits(id), id).toBeUndefined();
   });
 });
