@@ -21,9 +21,15 @@ const MAX_DIGITS = 32;
 export function forEachGroupedNumber(text: string, visit: (digits: string) => void): void {
   GROUPED.lastIndex = 0;
   for (let match = GROUPED.exec(text); match !== null; match = GROUPED.exec(text)) {
-    const digits = match[0].replace(/[ .-]/g, '');
-    if (digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS) visit(digits);
+    const digits = joined(match[0]);
+    if (digits !== undefined) visit(digits);
   }
+}
+
+/** The digits of a grouped number without its separators, when there are as many as an id has. */
+function joined(grouped: string): string | undefined {
+  const digits = grouped.replace(/[ .-]/g, '');
+  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS ? digits : undefined;
 }
 
 const WHOLE_GROUPED = /^\d+(?:[ .-]\d+)+$/;
@@ -33,7 +39,5 @@ const WHOLE_GROUPED = /^\d+(?:[ .-]\d+)+$/;
  * the id a model wrote in groups names the same record as the digits a user typed without them.
  */
 export function groupedDigits(id: string): string | undefined {
-  if (id.length > MAX_DIGITS * 2 || !WHOLE_GROUPED.test(id)) return undefined;
-  const digits = id.replace(/[ .-]/g, '');
-  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS ? digits : undefined;
+  return id.length <= MAX_DIGITS * 2 && WHOLE_GROUPED.test(id) ? joined(id) : undefined;
 }

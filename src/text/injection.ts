@@ -662,12 +662,25 @@ interface Tier {
   confidence: InjectionConfidence;
   /** Whether V8 has compiled `regex` to machine code (`compiled`). */
   native: boolean;
+  /** Each rule's REJECTS check, if it has one. */
+  rejects: Array<((match: string) => boolean) | undefined>;
 }
+
+/**
+ * Matches of a rule's expression that are not its findings, told by code where the expression cannot:
+ * the tiers match case-insensitively (Node 20 has no case modifiers), and these differ in case only.
+ */
+const REJECTS: ReadonlyMap<string, (match: string) => boolean> = new Map([
+  // Left to its low-confidence twin, `vocative_command_routine`.
+  ['vocative_command', isLowerCaseLabel],
+  ['chat_template_marker', isMarkerInWrongCase],
+]);
 
 function compileTier(rules: readonly Rule[], confidence: InjectionConfidence, all: readonly Rule[] = rules): Tier {
   return {
     regex: new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi'),
     kinds: rules.map(([kind]) => kind),
+    rejects: rules.map(([kind]) => REJECTS.get(kind)),
     orders: rules.map((rule) => all.indexOf(rule)),
     confidence,
     native: false,
@@ -736,9 +749,8 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
   for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
     const groups = match.groups ?? {};
     const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
-    if ((kinds[index] === 'vocative_command' && isLowerCaseLabel(match[0])) || (kinds[index] === 'chat_template_marker' && isMarkerInWrongCase(match[0]))) {
-      // A vocative in lower case is left to its low-confidence twin (`vocative_command_routine`); a marker in the
-      // wrong case is no marker. Other rules may still match from inside it.
+    if (tier.rejects[index]?.(match[0])) {
+      // Not this rule's finding; other rules may still match from inside it.
       regex.lastIndex = match.index + 1;
       continue;
     }
