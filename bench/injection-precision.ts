@@ -51,8 +51,19 @@ async function compareSet(name: string): Promise<DetectorRow[]> {
   return compare(benign, attacks);
 }
 
-/** Runs the comparison; returns the two tables `npm run bench` prints. */
-export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; heldOut: DetectorRow[]; unseen: DetectorRow[]; blind: DetectorRow[]; outOfSample: DetectorRow[]; checks: RateRow[]; corpus: string }> {
+/** The later sets of attacks and look-alikes (test/fixtures/precision), each with what its table says about it. */
+const SETS: ReadonlyArray<readonly [file: string, caption: string]> = [
+  ['held-out.json', 'The same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)'],
+  ['unseen.json', 'The same on a third set (12 attacks, 12 look-alike benign texts; measured once out of sample: both tiers 6/12, no false positive; then tuned on)'],
+  ['blind.json', "The same on a fourth set (16 attacks, 16 look-alike benign texts, written blind; before the third set's generalization both tiers 7/16, after it 10/16, no false positive; then tuned on, 14/16)"],
+  ['out-of-sample.json', 'The same on a fifth set (20 attacks, 20 look-alikes, written blind in phrasings a detector might not expect; measured after all tuning, never tuned on: the out-of-sample figure)'],
+  ['second-blind.json', 'A sixth set (30 attacks, 30 look-alikes, written blind, a third in other languages; measured once: both tiers 9/30, high tier 2/30, 1 look-alike blocked; then tuned on)'],
+  ['third-blind.json', 'A seventh set (30 attacks, 30 look-alikes as real tools return them: inboxes, channels, transactions, tickets, MCP tool descriptions; measured once after tuning on the sixth: both tiers 10/30, high tier 7/30; then tuned on)'],
+  ['final-out-of-sample.json', 'An eighth set (30 attacks, 30 look-alikes, written blind with the sixth; measured once, after all tuning, never tuned on: the out-of-sample figure of 2026-11-27 afternoon)'],
+];
+
+/** Runs the comparison; returns the tables `npm run bench` prints. */
+export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; sets: Array<{ caption: string; rows: DetectorRow[] }>; checks: RateRow[]; corpus: string }> {
   const benign = [...benignItems(), ...packageDocs()];
   const attacks = attackItems();
   const benignOutcomes = await runThroughGuard(benign);
@@ -60,6 +71,8 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
   const count = (outcomes: ItemOutcome[], tier: 'high' | 'any') => outcomes.filter((outcome) => isInjection(outcome, tier)).length;
   const vardBenign = benign.filter(vardFlags).length;
   const vardAttacks = attacks.filter(vardFlags).length;
+  const sets: Array<{ caption: string; rows: DetectorRow[] }> = [];
+  for (const [file, caption] of SETS) sets.push({ caption, rows: await compareSet(file) });
   return {
     corpus: `${benign.length} benign items (${benignItems().length} notices, manuals, tickets and emails; ${benign.length - benignItems().length} READMEs and changelogs from node_modules), ${attacks.length} attacks`,
     detectors: [
@@ -67,10 +80,7 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
       row('agent-warden, both tiers (blocks or warns)', count(attackOutcomes, 'any'), attacks.length, count(benignOutcomes, 'any')),
       row('@andersmyrmel/vard (moderate)', vardAttacks, attacks.length, vardBenign),
     ],
-    heldOut: await compareSet('held-out.json'),
-    unseen: await compareSet('unseen.json'),
-    blind: await compareSet('blind.json'),
-    outOfSample: await compareSet('out-of-sample.json'),
+    sets,
     checks: rates('benign corpus', benignOutcomes),
   };
 }

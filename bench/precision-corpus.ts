@@ -36,7 +36,11 @@ function fixture(name: string): CorpusItem[] {
 export const benignItems = (): CorpusItem[] => fixture('benign.json');
 export const attackItems = (): CorpusItem[] => fixture('attacks.json');
 
-/** A second (`held-out.json`), third (`unseen.json`), fourth (`blind.json`) or fifth (`out-of-sample.json`) set of attacks and benign texts; see each file's `about`. */
+/**
+ * A second (`held-out.json`), third (`unseen.json`), fourth (`blind.json`), fifth (`out-of-sample.json`), sixth
+ * (`second-blind.json`), seventh (`third-blind.json`) or eighth (`final-out-of-sample.json`) set of attacks and
+ * benign texts; see each file's `about`.
+ */
 export function heldOut(name = 'held-out.json'): { attacks: CorpusItem[]; benign: CorpusItem[] } {
   const file = join(repoRoot(), 'test', 'fixtures', 'precision', name);
   const { attacks, benign } = JSON.parse(readFileSync(file, 'utf8')) as { attacks: string[]; benign: string[] };

@@ -172,14 +172,10 @@ if (wanted('precision')) {
   const precision = await injectionPrecision();
   console.log(`\nPrompt-injection findings: precision and recall per tier on the precision corpus (${precision.corpus})`);
   console.table(precision.detectors);
-  console.log('\nThe same on the second set (20 attacks, 20 benign texts; before the rules saw it: high 5/20 with 1 false positive, both tiers 7/20 with 2)');
-  console.table(precision.heldOut);
-  console.log('\nThe same on a third set (12 attacks, 12 look-alike benign texts; measured once out of sample: both tiers 6/12, no false positive; then tuned on)');
-  console.table(precision.unseen);
-  console.log('\nThe same on a fourth set (16 attacks, 16 look-alike benign texts, written blind; before the third set\'s generalization both tiers 7/16, after it 10/16, no false positive; then tuned on, 14/16)');
-  console.table(precision.blind);
-  console.log('\nThe same on a fifth set (20 attacks, 20 look-alikes, written blind in phrasings a detector might not expect; measured after all tuning, never tuned on: the out-of-sample figure)');
-  console.table(precision.outOfSample);
+  for (const { caption, rows } of precision.sets) {
+    console.log(`\n${caption}`);
+    console.table(rows);
+  }
   console.log('\nWithheld or blocked / warned per check on the benign corpus, default policy');
   console.table(precision.checks);
 }
