@@ -6,7 +6,7 @@ import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
-import { forEachGroupedNumber } from '../text/grouped-numbers.js';
+import { forEachGroupedNumber, joinedGroupedTokens } from '../text/grouped-numbers.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
@@ -189,6 +189,8 @@ export function applyEvent(
         const trust = external || flagged ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
         state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
+        // A result's "123-456-789" vouches for 123456789, as a user's does.
+        state.ledger.record(joinedGroupedTokens(content.tokenList, pending?.echo), { step: event.step, source, trust });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
@@ -203,6 +205,7 @@ export function applyEvent(
         const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.record(joinedGroupedTokens(content.tokenList), { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
       }
       break;

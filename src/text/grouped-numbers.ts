@@ -41,3 +41,20 @@ const WHOLE_GROUPED = /^\d+(?:[ .-]\d+)+$/;
 export function groupedDigits(id: string): string | undefined {
   return id.length <= MAX_DIGITS * 2 && WHOLE_GROUPED.test(id) ? joined(id) : undefined;
 }
+
+/**
+ * The digits joined of each token that is a number in groups (`123-456-789`, `12.345.678`: one token each,
+ * as content is tokenized), for ids a tool result wrote in groups and a model passes as digits alone. Tokens
+ * in `except` are left out, and so are their digits (a result echoing the call's own argument vouches for
+ * neither). Tokens that do not start with a digit are passed over at one character's cost.
+ */
+export function joinedGroupedTokens(tokens: readonly string[], except?: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  for (const token of tokens) {
+    const first = token.charCodeAt(0);
+    if (first < 48 || first > 57 || except?.has(token)) continue;
+    const digits = groupedDigits(token);
+    if (digits !== undefined && !except?.has(digits)) found.push(digits);
+  }
+  return found;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachGroupedNumber, groupedDigits } from '../../src/text/grouped-numbers.js';
+import { forEachGroupedNumber, groupedDigits, joinedGroupedTokens } from '../../src/text/grouped-numbers.js';
 
 const grouped = (text: string) => {
   const found: string[] = [];
@@ -27,5 +27,12 @@ describe('grouped numbers', () => {
     expect(groupedDigits('123-456-789')).toBe('123456789');
     expect(groupedDigits('4421 486')).toBe('4421486');
     for (const id of ['123456789', '12-34', 'ord_123-456', '123-456-abc', '-123-456', `${'1-'.repeat(40)}1`]) expect(groupedDigits(id), id).toBeUndefined();
+  });
+
+  it('joins the tokens of content that are numbers in groups, except those echoed and their digits', () => {
+    const tokens = ['ord_1', '123-456-789', '555.123.4567', '2024-05-20', '19.99', '12-34', 'a-123-456', '987-654-321'];
+    expect(joinedGroupedTokens(tokens)).toEqual(['123456789', '5551234567', '20240520', '987654321']);
+    // What the call itself sent, written in groups or joined, is not vouched for by its result.
+    expect(joinedGroupedTokens(tokens, new Set(['123-456-789', '5551234567']))).toEqual(['20240520', '987654321']);
   });
 });
