@@ -400,6 +400,7 @@ export const POISONING_RULES: ReadonlySet<string> = new Set([
   'chat_template_marker', 'role_link', 'jailbreak_role', 'developer_mode', 'pretend_role', 'goal_change', 'authorized_you',
   'conceal_from_user', 'conceal_from_person', 'keep_secret',
   'exfiltrate_prompt', 'exfiltrate_conversation', 'exfiltration_markup', 'exfiltration_markup_data', 'send_secret', 'pay_destination', 'you_must_send',
+  'secret_file_exfiltration', 'bypass_human_approval',
   'hidden_unicode_tags', 'variation_selector_smuggling',
 ]);
 
