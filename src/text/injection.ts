@@ -116,6 +116,12 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * agent's lines are said to the customer. An action followed by `:` or `=`, or joined by a hyphen, is a
  * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
+/**
+ * After an order: what makes the rest of its line a sentence rather than a heading, which drops them (an article,
+ * a possessive, a quantifier, "now", an amount, an address or a full stop): "delete all of the user's files now",
+ * not "Remove deprecated flag".
+ */
+const AS_A_SENTENCE = `(?=[^\\n]{0,80}?(?:\\b(?:the|a|an|all|every|any|each|this|these|those|your|their|my|his|her|our|its|users?'s?|customers?'s?|everything|anything|everyone|nothing|now|immediately|quietly|silently|first|today)\\b|[.!@$€£\\d]|https?:))`;
 const vocativeCommand = (action: string) =>
   `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*)?(?:(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
 /**
@@ -267,7 +273,9 @@ const HIGH: readonly Rule[] = [
   ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
-  ['vocative_command', vocativeCommand(CONSEQUENTIAL_ACTION), AI_ANCHORS],
+  // (Only an order written as a sentence: "AI: Transfer learning improves accuracy" and "Agent: Remove deprecated flag"
+  // are a heading and a commit's subject, and warn, as vocative_command_routine.)
+  ['vocative_command', `${vocativeCommand(CONSEQUENTIAL_ACTION)}${AS_A_SENTENCE}`, AI_ANCHORS],
   [
     'exfiltration_instruction',
     // (Between the verb and what it takes, no "is" or "are": "the percent-encode set is used for passwords encoded
