@@ -2,8 +2,8 @@
  * Text as the model reads it, before injection rules match: HTML's numeric references of letters decoded,
  * compatibility forms folded (NFKC: full-width letters, ligatures), invisible format characters removed,
  * inline markup inside a word removed, Latin look-alikes from Cyrillic and Greek mapped back inside
- * mixed-script words, runs of spaces collapsed and runs of line breaks kept as one line break. One linear
- * pass per step.
+ * mixed-script words, words spaced out letter by letter joined, runs of spaces collapsed and runs of line
+ * breaks kept as one line break. One linear pass per step.
  */
 
 // Zero-width and other invisible format characters (not variation selectors or tags: those are detected, not dropped).
@@ -167,10 +167,53 @@ function decodeReferences(text: string): string {
   });
 }
 
+/**
+ * Letters spaced out, words two or more spaces apart ("I g n o r e   a l l   p r e v i o u s"): a run of three or
+ * more single letters one space apart, not next to a letter or a digit, read as the word. (Text with one space
+ * between all words is not read: where its words end cannot be told.) One pass by character code, looking at
+ * letters only where a space follows them and another two characters on: an expression trying `\p{L}` at every
+ * letter doubled the cost of normalizing prose.
+ */
+function joinSpacedLetters(text: string): string {
+  if (!text.includes('  ')) return text;
+  let out = '';
+  let copied = 0;
+  const length = text.length;
+  for (let index = 0; index + 4 < length; index += 1) {
+    if (text.charCodeAt(index + 1) !== 32 || text.charCodeAt(index + 3) !== 32 || !isLetterAt(text, index) || (index > 0 && isLetterOrDigitAt(text, index - 1))) continue;
+    // The run: letters one space apart, from `index` to `end` (its last letter).
+    let end = index;
+    while (end + 2 < length && text.charCodeAt(end + 1) === 32 && isLetterAt(text, end + 2)) end += 2;
+    // It ends before a letter or a digit ("s and" after a run): that last letter begins a word, not the run's.
+    while (end > index && end + 1 < length && isLetterOrDigitAt(text, end + 1)) end -= 2;
+    if (end - index >= 4) {
+      out += text.slice(copied, index) + text.slice(index, end + 1).replaceAll(' ', '');
+      copied = end + 1;
+    }
+    index = Math.max(index, end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+const LETTER = /^\p{L}$/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+/** Whether the code unit at `index` is a letter (ASCII by its code; others, rarer, by the expression). */
+function isLetterAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code < 128) return (code | 32) >= 97 && (code | 32) <= 122;
+  return LETTER.test(text[index]!);
+}
+
+function isLetterOrDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code < 128) return ((code | 32) >= 97 && (code | 32) <= 122) || (code >= 48 && code <= 57);
+  return LETTER_OR_DIGIT.test(text[index]!);
+}
+
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
   const normalized = joinMarkedUpWords(decodeReferences(text).normalize('NFKC').replace(INVISIBLE, ''));
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
-  return collapseWhitespace(replaceMixedWords(normalized, unconfuse));
+  return collapseWhitespace(joinSpacedLetters(replaceMixedWords(normalized, unconfuse)));
 }

@@ -187,19 +187,19 @@ const STEERING = '(?:omit|exclude|state\\s+that|say\\s+that|claim\\s+that|tell\\
  * with a word that says AI: an assistant alone is a person as often ("note pour l'assistante").
  */
 const FOREIGN_AI_ADDRESS = [
-  `\\b(?:hinweis|anweisung|nachricht|notiz|info|achtung|wichtig)\\s+(?:an|f(?:ü|ue)r)\\s+(?:den\\s+|die\\s+|das\\s+|alle\\s+|jeden\\s+)?(?:ki|ai)(?:-(?:assistent(?:en|in)?|agent(?:en)?|modell|system|bot))?\\b(?!-)`,
-  `\\b(?:liebe[rs]?|hallo|hey)\\s+(?:ki|ai)(?:-(?:assistent(?:in)?|agent))?\\s*[,:!]`,
-  `\\b(?:instructions?|note|message|consignes?|remarque|avis)\\s+(?:pour|à|aux?)\\s+(?:l['’]\\s*ia\\b|(?:l['’]|les\\s+)(?:assistants?|agents?)\\s+(?:ia|ai)\\b)`,
-  `\\b(?:nota|instrucci[oó]n(?:es)?|instru[cç](?:[aã]o|[oõ]es)|istruzion[ei]|mensaje|mensagem|messaggio|aviso|avviso|atenci[oó]n|aten[cç][aã]o|attenzione)\\s+(?:para|a|ao|à|al|per|all['’])\\s*(?:(?:el|la|lo|o|a|l['’])\\s*)?(?:ia\\b|(?:asistente|assistente|agente)\\s+(?:de\\s+|di\\s+)?(?:ia|ai)\\b)`,
-  `\\b(?:opdracht|notitie|bericht|instructies?|let\\s+op)\\s+(?:voor|aan)\\s+(?:de\\s+)?(?:ai|ai-assistent|ai-agent)\\b`,
+  `\\b(?:hinweis|anweisung|nachricht|notiz|info|achtung|wichtig)\\s+(?:an|f(?:ü|ue)r)\\s+(?:den\\s+|die\\s+|das\\s+|alle\\s+|jeden\\s+)?ki(?:-(?:assistent(?:en|in)?|agent(?:en)?|modell|system|bot))?\\b(?!-)`,
+  `\\b(?:liebe[rs]?|hallo|hey)\\s+ki(?:-(?:assistent(?:in)?|agent))?\\s*[,:!]`,
+  `\\b(?:instructions?|note|message|consignes?|remarque|avis)\\s+(?:pour|à|aux?)\\s+(?:l['’]\\s*ia\\b|(?:l['’]|les\\s+)(?:assistants?|agents?)\\s+ia\\b)`,
+  `\\b(?:nota|instrucci[oó]n(?:es)?|instru[cç](?:[aã]o|[oõ]es)|istruzion[ei]|mensaje|mensagem|messaggio|aviso|avviso|atenci[oó]n|aten[cç][aã]o|attenzione)\\s+(?:para|a|ao|à|al|per|all['’])\\s*(?:(?:el|la|lo|o|a|l['’])\\s*)?(?:ia\\b|(?:asistente|assistente|agente)\\s+(?:de\\s+|di\\s+)?ia\\b)`,
+  `\\b(?:opdracht|notitie|bericht|instructies?)\\s+(?:voor|aan)\\s+(?:de\\s+)?(?:ai|ai-assistent|ai-agent)\\b`,
   `\\b(?:do|dla)\\s+(?:asystenta|modelu|agenta)\\s+(?:ai|si)\\b|\\b(?:asystencie|agencie)\\s+(?:ai|si)\\s*[,:!]`,
   `\\byapay\\s+zek[aâ]\\s+(?:asistan[ıi]|ajan[ıi])(?:n[ae])?\\s+i[çc]in\\b`,
-  `(?:внимание|для|к)\\s*,?\\s*(?:ии|ai)-?\\s*(?:ассистент|помощник|агент)|(?:сообщение|инструкция|указание|заметка|примечание)\\s+(?:для|к)\\s+(?:ии|ai|нейросети|модели|(?:ии-|ai-)?(?:ассистент|помощник|агент)[а-я]*)|(?:ии|ai)-(?:ассистент|помощник|агент)[а-я]*\\s*[,:!]`,
+  `(?:внимание|для|к)\\s*,?\\s*(?:ии|ai)-?\\s*(?:ассистент|помощник|агент)|(?:сообщение|инструкция|указание|заметка|примечание)\\s+(?:для|к)\\s+(?:ии|ai|нейросети|модели|(?:ии-|ai-)?(?:ассистент|помощник|агент)[а-я]*)|(?:ии|\\bai)-(?:ассистент|помощник|агент)[а-я]*\\s*[,:!]`,
   `(?:致|给|對|对)\\s*(?:ai|人工智能|智能)\\s*(?:助手|助理|代理|模型)(?:的[^。！？\\n]{1,10})?`,
-  `(?:ai|ＡＩ)\\s*(?:アシスタント|エージェント)(?:へ|に|さん)`,
-  `(?:ai|인공지능)\\s*(?:(?:비서|어시스턴트|에이전트)(?:에게|님|께)|에게|한테)`,
+  `(?:\\bai|ＡＩ)\\s*(?:アシスタント|エージェント)(?:へ|に|さん)`,
+  `(?:\\bai|인공지능)\\s*(?:(?:비서|어시스턴트|에이전트)(?:에게|님|께)|에게|한테)`,
   `إلى\\s+(?:المساعد|الوكيل|مساعد)\\s+(?:الذكي|الآلي)|إلى\\s+الذكاء\\s+الاصطناعي`,
-  `(?:एआई|ai)\\s+(?:सहायक|असिस्टेंट)\\s+(?:के\\s+लिए|को)`,
+  `(?:एआई|\\bai)\\s+(?:सहायक|असिस्टेंट)\\s+(?:के\\s+लिए|को)`,
 ].join('|');
 /**
  * An assistant or an agent addressed without a word that says AI ("nota para el asistente", "Instrução para o
@@ -223,8 +223,12 @@ const FOREIGN_SYSTEM_MARKER = `[\\[(<]\\s*(?:(?:mensagem|mensaje|message|messagg
  * senha expira" is said to a person).
  */
 const FOREIGN_ADDRESSED = `(?:(?:(?:${FOREIGN_AI_ADDRESS})(?:${FOREIGN_READER}|${FOREIGN_FROM})?|${FOREIGN_ASSISTANT_ADDRESS}${FOREIGN_READER})(?:\\s+not)?\\s*[:,：，】\\]]|${FOREIGN_SYSTEM_MARKER}[^\\n]{0,120}?\\b(?:agente|agent|asistente|assistente|assistent|ia|ki|ai)\\b)`;
-/** Its anchors: the ASCII words every address holds one of, and its non-ASCII words (FOREIGN_ANCHOR). */
-const FOREIGN_AI_ANCHORS = `ki|ia|ai|asystenta|asystencie|yapay|assistente|asistente|assistant|assistenten|assistent|agente|agenten|agent|agenta|sistema|systeme|systeem|systemu|systemnachricht|systemmeldung|${FOREIGN_ANCHOR}`;
+/**
+ * Its anchors: the ASCII words every address holds one of, and its non-ASCII words (FOREIGN_ANCHOR). Not `ai`,
+ * `agent` or `assistant`, everywhere in English about AI: the languages that write AI (Dutch) are anchored on the
+ * word before it, French on `pour` (German writes KI; French, Spanish, Italian and Portuguese IA).
+ */
+const FOREIGN_AI_ANCHORS = `ki|ia|opdracht|notitie|bericht|instructies?|asystenta|asystencie|agencie|modelu|agenta|yapay|assistente|asistente|assistenten|assistent|agente|agenten|pour|sistema|systeme|systeem|systemu|systemnachricht|systemmeldung|${FOREIGN_ANCHOR}`;
 /**
  * Overrides in the languages of FOREIGN_AI_ADDRESS, the verb alone, and a new role ("a partir de ahora eres",
  * "du bist jetzt"): after an address to the model, an order.
@@ -431,7 +435,7 @@ const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|d
  * the Japanese one ends with, and Portuguese `esqueça` (the overrides in Latin script start with
  * ASCII words, anchored as words). Text that is ASCII holds none, and is not searched for them.
  */
-const ANCHOR_FOREIGN = 'système|esqueça|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|이전|ассистент|помощник|агент|助手|助理|代理|模型|人工智能|アシスタント|エージェント|ＡＩ|비서|어시스턴트|에이전트|인공지능|المساعد|الوكيل|الذكاء|सहायक|असिस्टेंट|एआई';
+const ANCHOR_FOREIGN = 'système|esqueça|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|이전|ассистент|помощник|агент|助手|助理|代理|模型|人工智能|アシスタント|エージェント|ＡＩ|비서|어시스턴트|에이전트|인공지능|المساعد|الوكيل|الذكاء|सहायक|असिस्टेंट|एआई|сообщение|инструкция|указание|заметка|примечание|에게|한테';
 
 /**
  * Words at least one of which every rule's match contains. The rules run only in windows around
@@ -526,13 +530,18 @@ for (let code = 0; code < 128; code += 1) {
 }
 
 /**
+ * Lone letters that may be letters of a word spaced out ("I g n o r e   y o u r   r u l e s", which normalizing
+ * joins): `i` and `a`, in most of the words an override spells. Runs the content scan reads, not anchors.
+ */
+const SPACED_OUT_LETTERS = ['i', 'a'];
+/**
  * The word runs an anchor word can be (`a.i` starts with the run `a`), as a bitmap over 16 bits of their
  * hashes; the longest's length. Word runs are hashed as the content scan's tokenizer hashes a token
  * (`tokenHash`: FNV-1a from the process's seed, letters lower-cased), so its hash of a run is looked up
  * here as it is. (The anchor pass lower-cases with `| 32`, which differs only for `_`, in no anchor word.)
  */
 const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
-  const words = ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!);
+  const words = [...ANCHOR_WORDS.split('|').flatMap(anchorWordForms).map((form) => form.split('.')[0]!), ...SPACED_OUT_LETTERS];
   const bits = new Uint8Array(8_192);
   for (const word of words) {
     const key = tokenHash(word) >>> 16;
@@ -545,6 +554,7 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
 const WORD_HASH_MASKS = new Map<number, number>();
 for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(tokenHash(form) >>> 0, (WORD_HASH_MASKS.get(tokenHash(form) >>> 0) ?? 0) | mask);
 const A_HASH = tokenHash('a') >>> 0;
+const I_HASH = tokenHash('i') >>> 0;
 
 /**
  * Whether a word run (`[A-Za-z0-9_]+`) of this length, its tokenizer hash `hash`, is a run an anchor word
@@ -558,7 +568,7 @@ export function isAnchorWordRun(hash: number, length: number): boolean {
   const key = hash >>> 16;
   if (length > LONGEST_ANCHOR_WORD || (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) === 0) return false;
   const unsigned = hash >>> 0;
-  return unsigned === A_HASH || WORD_HASH_MASKS.has(unsigned);
+  return unsigned === A_HASH || unsigned === I_HASH || WORD_HASH_MASKS.has(unsigned);
 }
 const A_I_MASK = ANCHOR_MASKS.get('a.i') ?? 0;
 const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
