@@ -189,8 +189,11 @@ export function applyEvent(
         const trust = external || flagged ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
         state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
-        // A result's "123-456-789" vouches for 123456789, as a user's does.
-        state.ledger.record(joinedGroupedTokens(content.tokenList, pending?.echo), { step: event.step, source, trust });
+        // A result's "123-456-789" vouches for 123456789, as a user's does (and "4421 486", two tokens, for 4421486: read
+        // in the start of its text that detectors read too, MAX_TEXT_CHARS).
+        const joined = joinedGroupedTokens(content.tokenList, pending?.echo);
+        forEachGroupedNumber(content.text, (digits) => joined.push(digits));
+        state.ledger.record(joined, { step: event.step, source, trust }, pending?.echo);
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
@@ -205,7 +208,9 @@ export function applyEvent(
         const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
-        state.ledger.record(joinedGroupedTokens(content.tokenList), { step: event.step, source, trust: 'untrusted' });
+        const joined = joinedGroupedTokens(content.tokenList);
+        forEachGroupedNumber(content.text, (digits) => joined.push(digits));
+        state.ledger.record(joined, { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
       }
       break;

@@ -9,6 +9,8 @@
  * longer token (`ord_123-456-789`, `123-456-abc`).
  */
 const GROUPED = /(?<![\p{L}\p{N}_.-])\d+(?:[ .-]\d+)+(?![\p{L}\p{N}_]|[.-][\p{L}\p{N}_])/gu;
+/** What every grouped number holds: the cheap test before the expression above. */
+const MAY_HOLD_GROUPS = /\d[ .-]\d/;
 /** Fewer digits than this joined are a short number ("12 34"), not an id a model would look up. */
 const MIN_DIGITS = 6;
 /** Longer runs are tables of numbers, not one id. */
@@ -19,6 +21,8 @@ const MAX_DIGITS = 32;
  * one linear pass (each repetition of the pattern needs a separator, so it never backtracks).
  */
 export function forEachGroupedNumber(text: string, visit: (digits: string) => void): void {
+  // Most text holds none: one native search for two digits around a separator tells.
+  if (!MAY_HOLD_GROUPS.test(text)) return;
   GROUPED.lastIndex = 0;
   for (let match = GROUPED.exec(text); match !== null; match = GROUPED.exec(text)) {
     const digits = joined(match[0]);

@@ -45,14 +45,19 @@ describe('entity provenance', () => {
   it('allows the digits of a number a tool result wrote in groups, not near misses, and not what the result echoed of the call', async () => {
     const { session } = await orderSession({ policy: { actions: { ENTITY_HALLUCINATION: 'warn' } } });
     await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });
-    await session.afterToolCall({ callId: 'c1', tool: 'list_orders', result: { orders: [{ number: '123-456-789', phone: '555-123-4567', ref: '12.345.678' }] } });
-    for (const id of ['123456789', '5551234567', '12345678']) expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })), id).toEqual([]);
+    await session.afterToolCall({ callId: 'c1', tool: 'list_orders', result: { orders: [{ number: '123-456-789', phone: '555-123-4567', ref: '12.345.678', account: '4421 486' }] } });
+    for (const id of ['123456789', '5551234567', '12345678', '4421486']) expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })), id).toEqual([]);
     expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: '123456780' } }))).toEqual(['ENTITY_HALLUCINATION']);
     // An invented id the result only echoes back in groups is still invented.
     const invented = await session.beforeToolCall({ callId: 'c2', tool: 'get_order', arguments: { order_id: '777888999' } });
     expect(codes(invented)).toEqual(['ENTITY_HALLUCINATION']);
     await session.afterToolCall({ callId: 'c2', tool: 'get_order', result: { error: 'order 777-888-999 not found' } });
     expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: '777888999', amount: 1 } }))).toEqual(['ENTITY_HALLUCINATION']);
+    // Nor one the call wrote in groups and the result repeats ("6612 907" asked, "6612 907" answered).
+    const grouped = await session.beforeToolCall({ callId: 'c3', tool: 'get_order', arguments: { order_id: '6612 907' } });
+    expect(codes(grouped)).toEqual(['ENTITY_HALLUCINATION']);
+    await session.afterToolCall({ callId: 'c3', tool: 'get_order', result: { error: 'no order 6612 907' } });
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: '6612907', amount: 1 } }))).toEqual(['ENTITY_HALLUCINATION']);
   });
 
   it('counts ids a tool result introduced, in values, object keys and prose', async () => {

@@ -18,6 +18,11 @@ describe('grouped numbers', () => {
     expect(grouped('ord_123-456-789 and 123-456-789-abc')).toEqual([]);
   });
 
+  it('reads text with no digits around a separator without the expression, and finds a number at its very end', () => {
+    expect(grouped('x'.repeat(100_000))).toEqual([]);
+    expect(grouped(`${'word '.repeat(20_000)}ref 4421 486`)).toEqual(['4421486']);
+  });
+
   it('reads a long run of digits and separators in linear time', () => {
     const hostile = `${'1-'.repeat(200_000)}x ${'9'.repeat(200_000)}x`;
     expect(grouped(hostile)).toEqual([]);
