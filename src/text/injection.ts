@@ -117,13 +117,18 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
 /**
+ * After a bare "Agent" label: an order about the customer, the caller or the guest is a support macro's line to a
+ * person ("Agent: Send the customer the self-service reset link"); it warns (vocative_command_routine).
+ */
+const STAFF_ORDER = `(?!(?<=(?<!\\bai\\s+)\\bagent)[*_]{0,3}\\s*:[^\\n]{0,100}?\\bthe\\s+(?:customer|caller|client|guest|member|patient|shopper|buyer|passenger|tenant|requester)s?\\b)`;
+/**
  * After an order: what makes the rest of its line a sentence rather than a heading, which drops them (an article,
  * a possessive, a quantifier, "now", an amount, an address or a full stop): "delete all of the user's files now",
  * not "Remove deprecated flag".
  */
 const AS_A_SENTENCE = `(?=[^\\n]{0,80}?(?:\\b(?:the|a|an|all|every|any|each|this|these|those|your|their|my|his|her|our|its|users?'s?|customers?'s?|everything|anything|everyone|nothing|now|immediately|quietly|silently|first|today)\\b|[.!@$€£\\d]|https?:))`;
-const vocativeCommand = (action: string) =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*)?(?:(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
+const vocativeCommand = (action: string, staff = '') =>
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}${staff}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*)?(?:(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
 /**
  * After an action word: it names a feature, as a bug report's title does ("Assistant: export fails", "Agent:
  * delete button missing"), not an order.
@@ -279,7 +284,7 @@ const HIGH: readonly Rule[] = [
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   // (Only an order written as a sentence: "AI: Transfer learning improves accuracy" and "Agent: Remove deprecated flag"
   // are a heading and a commit's subject, and warn, as vocative_command_routine.)
-  ['vocative_command', `${vocativeCommand(CONSEQUENTIAL_ACTION)}${AS_A_SENTENCE}`, AI_ANCHORS],
+  ['vocative_command', `${vocativeCommand(CONSEQUENTIAL_ACTION, STAFF_ORDER)}${AS_A_SENTENCE}`, AI_ANCHORS],
   [
     'exfiltration_instruction',
     // (Between the verb and what it takes, no "is" or "are": "the percent-encode set is used for passwords encoded
