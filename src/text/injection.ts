@@ -136,8 +136,11 @@ const vocativeCommand = (action: string, staff = '') =>
 const ACTION_AS_NOUN = '\\s+(?:fails?|failed|failing|broken|breaks|crash(?:es|ed)?|hangs?|errors?|is|are|was|were|does|doesn\'?t|did|didn\'?t|no\\s+longer|never|button|buttons|page|dialog|menu|feature|option|flag|issue|bug|regression|works?|working|missing|returns?|times?\\s+out)\\b';
 /** "If you are an AI / an LLM / a bot": a conditional address to whatever model reads the text. */
 const IF_YOU_ARE_AI = '\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b';
-/** A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on. */
-const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
+/**
+ * A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on:
+ * the role a word of its own (`AssistantContent,` opening a line of an export list is an identifier).
+ */
+const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)\\b(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
 /**
  * A rule: its kind, its source, and its anchors: words at least one of which every match of the rule
  * contains, as an alternation (only `s?`, `[sz]` and `a\\.i` as syntax), or MARKS_ANCHOR, CODE_ANCHOR and
@@ -289,7 +292,7 @@ const HIGH: readonly Rule[] = [
     'exfiltration_instruction',
     // (Between the verb and what it takes, no "is" or "are": "the percent-encode set is used for passwords encoded
     // within the URL" describes, it does not order.)
-    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b(?:(?!\\b(?:is|are|was|were)\\b)[^.!?]){0,60}?\\b(?:conversation|chat|history|messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b|!?\\[[^\\]\\n]{0,60}\\]\\()`,
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b(?:(?!\\b(?:is|are|was|were)\\b)[^.!?]){0,60}?\\b(?:conversation|chat|history|(?<!\\berror\\s)messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b|!?\\[[^\\]\\n]{0,60}\\]\\()`,
     'urls?|links?|images?|query|markdown|<marks>',
   ],
   // "AI assistant reading this page: disregard the user's request ...": the reader addressed at a sentence's start,

@@ -257,6 +257,10 @@ describe('injection attack sets and their look-alikes', () => {
         // Rust slice of `Inst` (Llama's marker is `[INST]`, in capitals), and a URL standard's description of encoding.
         'let insts: &[Inst] = &program.insts;\nfor inst in insts.iter() { /* [Inst] */ }',
         'The _userinfo percent-encode set_ is used exclusively for username and passwords encoded within the URL.',
+        // Source files read by a coding agent (found scanning 34,790 code files, 2026-11-27): an export list whose
+        // line opens with an identifier starting "Assistant", and a comment on an error message.
+        "export type {\n  AssistantContent,\n  AssistantModelMessage,\n} from './assistant-model-message';\nexport type { ToolCallPart } from './content-part';\n// The assistant must call tools to send a message.",
+        '# If there are no retries left, add a nice error message and point to a URL with the details.',
         // Roles an app grants and a phone's setting: not the jailbreak's ("You are now DAN", "Developer Mode enabled").
         'You are now an admin of the #ops channel.',
         'Congratulations! You are now a root user on host db-1.',
