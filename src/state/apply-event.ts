@@ -6,7 +6,7 @@ import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
-import { forEachGroupedNumber, joinedGroupedTokens } from '../text/grouped-numbers.js';
+import { forEachGroupedNumber, joinedNumbersOf } from '../text/grouped-numbers.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
@@ -189,11 +189,8 @@ export function applyEvent(
         const trust = external || flagged ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
         state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
-        // A result's "123-456-789" vouches for 123456789, as a user's does (and "4421 486", two tokens, for 4421486: read
-        // in the start of its text that detectors read too, MAX_TEXT_CHARS).
-        const joined = joinedGroupedTokens(content.tokenList, pending?.echo);
-        forEachGroupedNumber(content.text, (digits) => joined.push(digits));
-        state.ledger.record(joined, { step: event.step, source, trust }, pending?.echo);
+        // A result's "123-456-789" and "4421 486" vouch for 123456789 and 4421486, as a user's do.
+        state.ledger.record(joinedNumbersOf(content, pending?.echo), { step: event.step, source, trust }, pending?.echo);
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
@@ -208,9 +205,7 @@ export function applyEvent(
         const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
-        const joined = joinedGroupedTokens(content.tokenList);
-        forEachGroupedNumber(content.text, (digits) => joined.push(digits));
-        state.ledger.record(joined, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.record(joinedNumbersOf(content), { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
       }
       break;

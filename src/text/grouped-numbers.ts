@@ -62,3 +62,14 @@ export function joinedGroupedTokens(tokens: readonly string[], except?: Readonly
   }
   return found;
 }
+
+/**
+ * The digits joined of every number in groups a content holds: its tokens that are one (`joinedGroupedTokens`, the
+ * whole content) and those written with spaces, whose groups are separate tokens (read in `text`, the start of the
+ * content that is kept as text).
+ */
+export function joinedNumbersOf(content: { tokenList: readonly string[]; text: string }, except?: ReadonlySet<string>): string[] {
+  const found = joinedGroupedTokens(content.tokenList, except);
+  forEachGroupedNumber(content.text, (digits) => found.push(digits));
+  return found;
+}
