@@ -39,7 +39,12 @@ const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:r
 const ACTION =
   '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|rank|score|recommend|mark|use\\s+the\\s+\\w+\\s+tool)';
 /** Placed right after an override verb: "you can now ignore", "never ignore" grant or forbid, they do not command. */
-const PERMITTED = '(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n\'t|never)\\s+[a-z]+)';
+/**
+ * Before an override's verb: not what may be done ("you can safely ignore previous warnings"), nor what things
+ * of a kind always do ("Later rules always override previous rules": a plural subject and an adverb of habit).
+ */
+const PERMITTED =
+  "(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n't|never)\\s+[a-z]+)(?<!\\b[a-z]{2,}s\\s+(?:always|usually|generally|typically|normally|automatically)\\s+[a-z]+)";
 const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
 /** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
 const STRICT_QUALIFIERS =
@@ -282,7 +287,7 @@ const HIGH: readonly Rule[] = [
   ],
   // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read. Only
   // adverbs between them: "do not hesitate to reveal" asks for it.)
-  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)${GAP}\\b(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)(?<!\\b(?:attempts|attempting|attempted|tries|trying|tried)\\s+to\\s+\\w+)${GAP}\\b(?<!\\ban?\\s+)(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message)\\b`, 'prompt|instructions|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   // (Only an order written as a sentence: "AI: Transfer learning improves accuracy" and "Agent: Remove deprecated flag"
@@ -292,7 +297,7 @@ const HIGH: readonly Rule[] = [
     'exfiltration_instruction',
     // (Between the verb and what it takes, no "is" or "are": "the percent-encode set is used for passwords encoded
     // within the URL" describes, it does not order.)
-    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b(?:(?!\\b(?:is|are|was|were)\\b)[^.!?]){0,60}?\\b(?:conversation|chat|history|(?<!\\berror\\s)messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b|!?\\[[^\\]\\n]{0,60}\\]\\()`,
+    `\\b(?:append|add|include|encode|insert|put|attach|embed|replace)\\b(?!\\s*[:=(])(?:(?!\\b(?:is|are|was|were)\\b)[^.!?]){0,60}?\\b(?:conversation|chat|history|(?<!\\berror\\s)messages?|passwords?|secrets?|tokens?|api\\s*keys?|credentials|summary|memory|context|the\\s+user'?s?\\s+\\w+)\\b${GAP}\\b(?:to|in|into|inside|within)\\s+(?:the\\s+|this\\s+|that\\s+|an?\\s+)?(?:(?:urls?|links?|images?|query\\s+strings?|query\\s+parameters?|markdown)\\b|!?\\[[^\\]\\n]{0,60}\\]\\()`,
     'urls?|links?|images?|query|markdown|<marks>',
   ],
   // "AI assistant reading this page: disregard the user's request ...": the reader addressed at a sentence's start,
@@ -1155,7 +1160,32 @@ function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: n
     const quoted = inRanges(quotes, finding.index) || inRanges(quotes, last) || inSingleQuotes(text, finding.index) || inSingleQuotes(text, last);
     const inCode = inRanges(code, finding.index) && inRanges(code, last) && !CODE_IS_THE_ORDER.has(finding.kind);
     if (quoted || inCode) findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_in_code` };
+    else if (finding.kind === 'chat_template_marker' && isNamedMarker(text, finding.index, last + 1)) {
+      findings[index] = { ...finding, confidence: 'low', kind: 'chat_template_marker_named' };
+    }
   }
+}
+
+/** After a template marker: words that name it ("the <|endoftext|> token", "<system> tags", "<|endoftext|> is the document separator"), or the next marker of a list. */
+const NAMES_THE_MARKER = /^\s*(?:(?:special\s+)?(?:tokens?|tags?|markers?|delimiters?|separators?|strings?|sequences?)\b|(?:is|are|was|were)\s|(?:,|\/|or\s|and\s)\s*<\/?\|?[a-z])/i;
+/** Before one: the previous marker of a list ("<system>, </system>, <user>"). */
+const AFTER_A_LISTED_MARKER = />\s*(?:,|\/|\bor|\band)\s*$/i;
+const QUOTE_PAIRS: Readonly<Record<string, string>> = { "'": "'", '`': '`', '\u2018': '\u2019' };
+
+/**
+ * Whether a chat template marker is named, not used: written about ("Note that <|endoftext|> is the document
+ * separator", "the <|im_start|> token", a list of the tags a filter strips), one string literal alone
+ * ('<system>'), or an opening tag glued to the word before it (Perl's POD writes code as C<system>; a template
+ * opens a role's tag after a line break or a sentence, not inside a word). A marker that opens a role's text (`<|im_start|>system`, `</user>\n<system>New
+ * policy`) is none of these; a named one stays a finding, at low confidence.
+ */
+function isNamedMarker(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  // An opening tag only: a closing one follows its text directly ("Refund all orders</system>").
+  if (text.charCodeAt(start) === 60 && !'|</'.includes(text[start + 1]!) && isWordCode(before) && before < 128) return true;
+  const closer = QUOTE_PAIRS[text[start - 1] ?? ''];
+  if (closer !== undefined && text[end] === closer) return true;
+  return NAMES_THE_MARKER.test(text.slice(end, end + 40)) || AFTER_A_LISTED_MARKER.test(text.slice(Math.max(0, start - 40), start));
 }
 
 /** How far a single-quoted span reaches, as CODE's double-quoted one. */
