@@ -4,7 +4,7 @@ import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
-import { isAnchorWordRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
+import { isAnchorWordRun, isLeetAnchorRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -766,14 +766,19 @@ class ContentScanner {
       let dotted = false;
       let dottedBeforeEnd = false;
       let upper = false;
+      // The run's digits (a word in leetspeak has fewer than letters: "1gn0re").
+      let digits = 0;
       // The first edge punctuation inside the run: a token without one before its end is one word run.
       let punctuation = -1;
       for (;;) {
         whole = Math.imul(whole ^ code, 0x01000193);
         if (kind === 1) {
-          if (code >= 65 && code <= 90) {
-            code += 32;
-            upper = true;
+          // (Lower-case letters, most of the text, take one comparison.)
+          if (code <= 90) {
+            if (code >= 65) {
+              code += 32;
+              upper = true;
+            } else digits += 1;
           }
           hash = Math.imul(hash ^ code, 0x01000193);
           end = index + 1;
@@ -798,7 +803,7 @@ class ContentScanner {
       }
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
-        if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash) : punctuatedMayAnchor(text, start, end)) seen = ANCHOR_SEPARATOR;
+        if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash, digits) : punctuatedMayAnchor(text, start, end)) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
@@ -840,14 +845,19 @@ class ContentScanner {
       let dotted = false;
       let dottedBeforeEnd = false;
       let upper = false;
+      // The run's digits (a word in leetspeak has fewer than letters: "1gn0re").
+      let digits = 0;
       // The first edge punctuation inside the run: a token without one before its end is one word run.
       let punctuation = -1;
       for (;;) {
         whole = Math.imul(whole ^ code, 0x01000193);
         if (kind === 1) {
-          if (code >= 65 && code <= 90) {
-            code += 32;
-            upper = true;
+          // (Lower-case letters, most of the text, take one comparison.)
+          if (code <= 90) {
+            if (code >= 65) {
+              code += 32;
+              upper = true;
+            } else digits += 1;
           }
           hash = Math.imul(hash ^ code, 0x01000193);
           end = index + 1;
@@ -870,7 +880,7 @@ class ContentScanner {
       }
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
-        if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash) : punctuatedMayAnchor(source, base + start, base + end)) seen = ANCHOR_SEPARATOR;
+        if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash, digits) : punctuatedMayAnchor(source, base + start, base + end)) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
@@ -1146,26 +1156,27 @@ function punctuatedMayAnchor(text: string, start: number, end: number): boolean 
   for (let index = start; index < end; index += 1) {
     const runStart = index;
     while (index < end && TOKEN_CHARS[text.charCodeAt(index)] === 1) index += 1;
-    if (index > runStart && runMayAnchor(text, runStart, index, spanHash(text, runStart, index))) return true;
+    if (index > runStart && runMayAnchor(text, runStart, index, spanHash(text, runStart, index), 1)) return true;
   }
   return false;
 }
 
 /**
  * Whether the word run (`[A-Za-z0-9_]+`) `text[start, end)`, its tokenizer hash `hash`, may be or hold an
- * injection anchor or an encoding: an anchor word's run (`isAnchorWordRun`), `[A-Za-z]{2}[0-9]{2}` at its
- * start (`opensCode`, read here by `charCodeAt`), or MIN_BASE64_RUN characters or more.
+ * injection anchor or an encoding: an anchor word's run (`isAnchorWordRun`), one in leetspeak when fewer of
+ * its characters than half are digits (`isLeetAnchorRun`; `digits` counts them, or is 1 where not counted),
+ * `[A-Za-z]{2}[0-9]{2}` at its start (`opensCode`, read here by `charCodeAt`), or MIN_BASE64_RUN characters or more.
  */
-function runMayAnchor(text: string, start: number, end: number, hash: number): boolean {
+function runMayAnchor(text: string, start: number, end: number, hash: number, digits: number): boolean {
   const length = end - start;
-  if (length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length)) return true;
+  if (length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length) || (digits > 0 && digits * 2 < length && isLeetAnchorRun(text, start, end))) return true;
   return length >= 4 && isLetter(text.charCodeAt(start)) && isLetter(text.charCodeAt(start + 1)) && isDigit(text.charCodeAt(start + 2)) && isDigit(text.charCodeAt(start + 3));
 }
 
 /** `runMayAnchor` for a word run in code units. */
-function wordRunMayAnchor(units: Uint16Array, start: number, end: number, hash: number): boolean {
+function wordRunMayAnchor(units: Uint16Array, start: number, end: number, hash: number, digits: number): boolean {
   const length = end - start;
-  return length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length) || opensCode(units, start, end);
+  return length >= MIN_BASE64_RUN || isAnchorWordRun(hash, length) || (digits > 0 && digits * 2 < length && isLeetAnchorRun(units, start, end)) || opensCode(units, start, end);
 }
 
 function isLetter(code: number): boolean {

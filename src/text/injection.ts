@@ -21,6 +21,7 @@ import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
 import { TOKEN_HASH_SEED, tokenHash } from './token-table.js';
+import { leetWordHash, readLeetspeak } from './leetspeak.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -583,6 +584,15 @@ export function isAnchorWordRun(hash: number, length: number): boolean {
   const unsigned = hash >>> 0;
   return unsigned === A_HASH || unsigned === I_HASH || WORD_HASH_MASKS.has(unsigned);
 }
+
+/**
+ * Whether the word run `[A-Za-z0-9_]+` `text[start, end)` spells an anchor word in leetspeak ("1gn0re", "5y5tem"):
+ * the content scan's token pass asks it of runs holding a digit (`isAnchorWordRun` reads them as written).
+ */
+export function isLeetAnchorRun(text: string | Uint16Array, start: number, end: number): boolean {
+  return end - start <= LONGEST_ANCHOR_WORD && WORD_HASH_MASKS.has(leetWordHash(text, start, end));
+}
+
 const A_I_MASK = ANCHOR_MASKS.get('a.i') ?? 0;
 const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
 
@@ -594,6 +604,8 @@ const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
 interface Candidates {
   at: number[];
   masks: number[];
+  /** A word spells an anchor word in leetspeak: the rules read the text with such words' digits as letters (`readLeetspeak`). */
+  leet?: boolean;
 }
 const UNRESOLVED = -1;
 
@@ -615,6 +627,9 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
   let runStart = 0;
   let lastSpace = -2;
   let all = 0;
+  // Whether the word being read holds a digit, and whether a word read so far spells an anchor word in leetspeak.
+  let digit = false;
+  let leet = false;
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
     all |= code;
@@ -637,12 +652,18 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       if (wordStart < 0) {
         wordStart = index;
         hash = TOKEN_HASH_SEED;
+        digit = false;
       }
+      if (code <= 57) digit = true;
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
       const key = hash >>> 16;
       // The bitmap rules most words out at once; a word it lets through is looked up by its whole hash.
       let mask = index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 ? wordMask(hash >>> 0, codes, index) : 0;
+      if (mask === 0 && digit && index - wordStart <= LONGEST_ANCHOR_WORD) {
+        mask = WORD_HASH_MASKS.get(leetWordHash(codes, wordStart, index)) ?? 0;
+        if (mask !== 0) leet = true;
+      }
       if (opensCode(codes, wordStart, index)) mask |= CODE_MASK;
       if (mask !== 0) {
         found.push(wordStart);
@@ -661,7 +682,8 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if (index >= length) break;
   }
   // The foreign anchors are not ASCII: ASCII text holds none.
-  if (all < 128) return { at: found, masks };
+  const candidates: Candidates = leet ? { at: found, masks, leet } : { at: found, masks };
+  if (all < 128) return candidates;
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
   for (let match = FOREIGN_ANCHORS.exec(text); match !== null; match = FOREIGN_ANCHORS.exec(text)) {
@@ -669,7 +691,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     // Overlapping: a foreign word may start inside another one.
     FOREIGN_ANCHORS.lastIndex = match.index + 1;
   }
-  return foreign.length === 0 ? { at: found, masks } : withForeign({ at: found, masks }, foreign);
+  return foreign.length === 0 ? candidates : withForeign(candidates, foreign);
 }
 
 /** The groups of the word that ends at `end` with the anchor pass's hash `hash`: `a` is an anchor only as `a.i` (then no word character). */
@@ -691,7 +713,7 @@ export function opensCode(codes: Uint16Array, start: number, end: number): boole
 /** The candidates with the foreign words' positions merged in, in order. */
 function withForeign(candidates: Candidates, foreign: readonly number[]): Candidates {
   const { at, masks } = candidates;
-  const merged: Candidates = { at: [], masks: [] };
+  const merged: Candidates = candidates.leet ? { at: [], masks: [], leet: true } : { at: [], masks: [] };
   let i = 0;
   let j = 0;
   while (i < at.length || j < foreign.length) {
@@ -1084,6 +1106,8 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     // Markdown exfiltration markup reads each URL whole, however long: not in windows.
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
     const anchors = candidates ?? anchorCandidates(text, base64)!;
+    // Digits for letters (one for one: the anchors' positions hold) once a word spells an anchor word so.
+    if (anchors.leet) text = readLeetspeak(text);
     if (text.length >= PER_GROUP_CHARS && scanGroups(text, findings, offset, prefix, anchors)) return;
     const windows = windowsAt(text, anchors.at);
     if (windows === undefined) {

@@ -1,0 +1,90 @@
+/**
+ * Leetspeak: digits written for the letters they look like ("1gn0re prev10us 1nstruct10ns", "5y5tem
+ * pr0mpt"). A model reads the words; a filter reading the characters does not. The injection scanner
+ * reads such text with those digits as letters, but only text where a word so read is one of its anchor
+ * words: ids, versions and amounts ("ord_1001", "v2.3.1", "A1", "4pm") elsewhere stay as written.
+ */
+import { TOKEN_HASH_SEED } from './token-table.js';
+
+/** The letter each digit stands for (0 o, 1 i, 3 e, 4 a, 5 s, 7 t), by code; 0 for digits that stand for none. */
+const LETTER_OF_DIGIT = new Uint8Array(58);
+LETTER_OF_DIGIT[48] = 111;
+LETTER_OF_DIGIT[49] = 105;
+LETTER_OF_DIGIT[51] = 101;
+LETTER_OF_DIGIT[52] = 97;
+LETTER_OF_DIGIT[53] = 115;
+LETTER_OF_DIGIT[55] = 116;
+
+/** Shortest word read as leetspeak: "4gent" is one, "A1" (a spreadsheet's cell, not "AI") and "5am" are not. */
+export const MIN_LEET_WORD = 4;
+
+/**
+ * The hash a word run `[A-Za-z0-9_]+` of `text` (a string or its code units) would have written with letters
+ * (the tokenizer's hash of the lower-cased word), or 0 when it is not leetspeak: it holds `_`, no digit that stands
+ * for a letter, a digit that stands for none, or as many digits as letters or more ("ord_1001", "GB33BUKB2020",
+ * "2fa" are not words spelled with digits).
+ */
+export function leetWordHash(text: string | Uint16Array, start: number, end: number): number {
+  if (end - start < MIN_LEET_WORD) return 0;
+  let hash = TOKEN_HASH_SEED;
+  let letters = 0;
+  let digits = 0;
+  for (let index = start; index < end; index += 1) {
+    let code = typeof text === 'string' ? text.charCodeAt(index) : text[index]!;
+    // No anchor word holds `_` ("item_123"): read no further.
+    if (code === 95) return 0;
+    if (code <= 57) {
+      code = LETTER_OF_DIGIT[code] ?? 0;
+      if (code === 0) return 0;
+      digits += 1;
+    } else {
+      code |= 32;
+      letters += 1;
+    }
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return digits === 0 || digits >= letters ? 0 : hash >>> 0;
+}
+
+/**
+ * `text` with every word run that is leetspeak (as `leetWordHash` tells, whatever word it spells) written
+ * with letters. Each digit becomes one letter: positions do not move. One pass.
+ */
+export function readLeetspeak(text: string): string {
+  // The text's bytes, copied at the first such word and changed in place (one string built at the end): Latin-1 where
+  // every character fits one byte (a string built from UTF-16 would be one of two-byte characters, which the rules
+  // read twice as slowly), else UTF-16LE, where a digit's code unit is its low byte at twice its index.
+  let bytes: Buffer | undefined;
+  let width = 1;
+  const length = text.length;
+  for (let index = 0; index < length; index += 1) {
+    if (!isWordCode(text.charCodeAt(index))) continue;
+    const start = index;
+    let digit = false;
+    let lower = false;
+    for (let code = text.charCodeAt(index); index < length && isWordCode(code); code = text.charCodeAt(++index)) {
+      if (code <= 57) digit = true;
+      else if (code >= 97) lower = true;
+    }
+    if (!digit || leetWordHash(text, start, index) === 0) continue;
+    if (bytes === undefined) {
+      width = WIDE.test(text) ? 2 : 1;
+      bytes = Buffer.from(text, width === 1 ? 'latin1' : 'utf16le');
+    }
+    // A word in capitals gets capitals ("1GN0RE" reads "IGNORE"): its case is read by some rules.
+    const capitals = lower ? 0 : 32;
+    for (let at = start; at < index; at += 1) {
+      const code = text.charCodeAt(at);
+      if (code <= 57) bytes[width * at] = LETTER_OF_DIGIT[code]! - capitals;
+    }
+  }
+  return bytes === undefined ? text : bytes.toString(width === 1 ? 'latin1' : 'utf16le');
+}
+
+/** A character beyond Latin-1. */
+const WIDE = /[^\x00-\xff]/;
+
+/** `[A-Za-z0-9_]` by code. */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
