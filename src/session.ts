@@ -15,8 +15,7 @@ import { SessionState, type DefinitionChange, type SessionStatus } from './state
 import { createSessionView, type SessionView } from './state/session-view.js';
 import { applyEvent } from './state/apply-event.js';
 import { isoTime } from './trace/iso-time.js';
-import { buildCheckContext, contentOf, scanOptions } from './session/check-context.js';
-import { scanContentSliced } from './text/content-scan.js';
+import { buildCheckContext, scanEventContent, unreadableContentFlag } from './session/check-context.js';
 import { escalationsSettled, haltFlag, killSession, killWins, resolveAction, resumeSession, standingHalt } from './session/halts.js';
 import { acceptanceOf, acceptPending, actionOfFlag, approvedDefinitions } from './session/pins.js';
 import { snapshotArguments, type ArgumentProblem } from './state/argument-snapshot.js';
@@ -378,12 +377,14 @@ export class GuardSession {
     // but the model would never have seen it, so nothing in it enters the session's state.
     const ofRefusedCall = event.type === 'tool.result' && this.state.forgetRefusal(event.call_id);
     // Large content is scanned in slices with yields between them; small content stays synchronous.
-    const content = contentOf(event);
-    const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, this.state, this.runtime));
+    const sliced = scanEventContent(event, this.state, this.runtime);
+    const scan = sliced instanceof Promise ? await sliced : sliced;
     const at = event.ts === undefined ? undefined : this.placedTs === event.ts ? this.placedAt : Date.parse(event.ts);
-    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan: sliced instanceof Promise ? await sliced : sliced, argumentProblem });
+    const context = buildCheckContext(event, this.state, this.view, this.runtime, { at, scan, argumentProblem });
     const found = runChecks(this.runtime.checks, event, context, this.runtime.policy.checkTimeoutMs);
     const flags = Array.isArray(found) ? found : await found;
+    const unreadable = unreadableContentFlag(event, scan);
+    if (unreadable) flags.push(unreadable);
     if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
       // A call the trace cannot show must not run (policy `onRecordError`).
       flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });

@@ -1,10 +1,11 @@
-import type { SubagentOutputEvent, TraceEvent } from '../trace/events.js';
+import type { Flag, SubagentOutputEvent, TraceEvent } from '../trace/events.js';
+import { AnomalyCode } from '../codes.js';
 import type { CheckContext } from '../checks/check.js';
 import { prepareCall, unusableCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
-import { MAX_CONTENT_TOKENS, scanContent, type ContentScan, type ScanOptions } from '../text/content-scan.js';
+import { MAX_CONTENT_TOKENS, scanContent, scanContentSliced, type ContentScan, type ScanOptions } from '../text/content-scan.js';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
@@ -29,6 +30,35 @@ export function scanOptions(event: TraceEvent, state: SessionState, runtime: Gua
     maxDepth: runtime.policy.limits.maxDepth,
     maxTokens: Math.min(runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
   };
+}
+
+/**
+ * The scan of an event's content (in slices with yields between them when large; small content synchronously), or
+ * undefined for an event without content. Content the scan could not read whole (`ContentScan.problem`: an object
+ * holding itself, shared references written out too large, a getter or Proxy that throws) is replaced in the event
+ * by a note saying why, and the scan is the note's: no check, listener or store walks it again. The decision then
+ * carries GUARD_ERROR (`unreadableContentFlag`).
+ */
+export function scanEventContent(event: TraceEvent, state: SessionState, runtime: GuardRuntime): ContentScan | Promise<ContentScan> | undefined {
+  const content = contentOf(event);
+  if (content === undefined) return undefined;
+  const options = scanOptions(event, state, runtime);
+  const scan = scanContentSliced(content, options);
+  return scan instanceof Promise ? scan.then((done) => readable(event, done, options)) : readable(event, scan, options);
+}
+
+function readable(event: TraceEvent, scan: ContentScan, options: ScanOptions): ContentScan {
+  if (scan.problem === undefined) return scan;
+  const note = `[content not read: ${scan.problem}]`;
+  if (event.type === 'tool.result') event.result = note;
+  else if (event.type === 'subagent.output' || event.type === 'context.add') event.content = note;
+  return { ...scanContent(note, options), problem: scan.problem };
+}
+
+/** GUARD_ERROR for content the scan could not read whole (fail closed: the content is withheld by default). */
+export function unreadableContentFlag(event: TraceEvent, scan: ContentScan | undefined): Flag | undefined {
+  if (scan?.problem === undefined) return undefined;
+  return { code: AnomalyCode.GUARD_ERROR, message: `The ${event.type}'s content could not be read: ${scan.problem}.`, step: event.step, evidence: { stage: 'content', problem: scan.problem } };
 }
 
 /**

@@ -11,8 +11,8 @@ import type { Charge } from '../state/budget.js';
 import type { AppendRequest, HaltRecord, LogEntry, LogRead, PendingEscalation, SessionLog, SharedLogEntry, SharedStatus } from '../state/session-log.js';
 import type { Decision, ModelAdmission } from '../decision.js';
 import type { GuardRuntime } from '../runtime.js';
-import { scanContentSliced, type ContentScan } from '../text/content-scan.js';
-import { buildCheckContext, contentOf, scanOptions } from './check-context.js';
+import type { ContentScan } from '../text/content-scan.js';
+import { buildCheckContext, scanEventContent, unreadableContentFlag } from './check-context.js';
 import type { ArgumentProblem } from '../state/argument-snapshot.js';
 import { escalatingFlag, escalationsSettled, halt, haltFlag, killWins, resolveAction, standingHalt, type Outcome, type SettleEscalation } from './halts.js';
 import { acceptPending, actionOfFlag, approvedDefinitions } from './pins.js';
@@ -250,11 +250,13 @@ export class SharedSession {
     const event = { session_id: session.id, ...input, step } as TraceEvent;
     event.session_id = session.id;
     // Large content is scanned in slices with yields between them, as in a memory session.
-    const content = contentOf(event);
-    const sliced = content === undefined ? undefined : scanContentSliced(content, scanOptions(event, state, runtime));
-    const context = this.contextFor(event, sliced instanceof Promise ? await sliced : sliced, argumentProblem);
+    const sliced = scanEventContent(event, state, runtime);
+    const scan = sliced instanceof Promise ? await sliced : sliced;
+    const context = this.contextFor(event, scan, argumentProblem);
     const found = runChecks(runtime.checks, event, context, runtime.policy.checkTimeoutMs);
     const flags = Array.isArray(found) ? [...found] : await found;
+    const unreadable = unreadableContentFlag(event, scan);
+    if (unreadable) flags.push(unreadable);
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;
     let action = decide(flags, runtime.policy, tool);
     const status = state.status;

@@ -41,6 +41,12 @@ export interface ContentScan {
   hash: number;
   /** Token occurrences left out because the token cap was reached (0 when none). */
   droppedTokens: number;
+  /**
+   * Why the content could not be read whole, when it could not: an object holding itself (a back-reference of an
+   * ORM row or an HTTP response), more values than MAX_WALKED_VALUES (references shared so often that the
+   * content, written out, is that large), or a getter or Proxy that throws. What was read before is in the rest.
+   */
+  problem?: string;
 }
 
 export interface ScanOptions {
@@ -232,6 +238,20 @@ interface Slot {
 const NO_KEY: KeyInfo = { hash: 0, kind: 0, idName: false, normalized: undefined, remembered: false };
 
 /**
+ * Containers opened deeper than this are remembered while open: an object met again inside itself is a cycle (found
+ * within its length past this depth), which the walk would follow forever. Shallower, no data pays for the check.
+ */
+const CYCLE_CHECK_DEPTH = 32;
+/**
+ * Values an object's walk reads at most (a 10 MB result of records holds about a million): an object can share one
+ * child under many keys at every level, and its written-out size, what the walk reads, doubles with each.
+ */
+export const MAX_WALKED_VALUES = 4_000_000;
+
+/** A problem that stops the walk (`ContentScan.problem`). */
+class UnreadableContent extends Error {}
+
+/**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
  * JSON text) and tokenized as they are met, by character code; string fields are gathered into
  * chunks the injection rules read with one pass each, and a leaf longer than a chunk is tokenized
@@ -245,6 +265,11 @@ class ContentScanner {
   truncated = false;
   dropped = 0;
   hash = 0;
+  problem: string | undefined;
+  /** Values the walk has visited (bounded by MAX_WALKED_VALUES). */
+  private walked = 0;
+  /** Containers open deeper than CYCLE_CHECK_DEPTH. */
+  private openDeep: Set<object> | undefined;
   private readonly levels: Level[] = [];
   /** Closed levels, reused by `open`: at most as many as were ever open at once. */
   private readonly spareLevels: Level[] = [];
@@ -318,12 +343,35 @@ class ContentScanner {
     } else {
       const root = typeof value === 'string' ? (parseJsonText(value) ?? value) : value;
       this.rootValue = root;
-      this.visit(root, this.slot(undefined), true);
+      try {
+        this.visit(root, this.slot(undefined), true);
+      } catch (error) {
+        this.stop(error);
+      }
     }
   }
 
-  /** Works until done (true) or until `deadline` (performance-clock ms) passes (false). */
+  /** Works until done (true) or until `deadline` (performance-clock ms) passes (false). A problem ends the work (`problem`). */
   run(deadline = Infinity): boolean {
+    try {
+      return this.runSome(deadline);
+    } catch (error) {
+      this.stop(error);
+      return true;
+    }
+  }
+
+  /** Ends the walk on a problem: what was read stays; nothing more is read. */
+  private stop(error: unknown): void {
+    this.problem =
+      error instanceof UnreadableContent ? error.message : `a value could not be read (${(error as Error)?.message ?? String(error)})`;
+    this.levels.length = 0;
+    this.openDeep = undefined;
+    this.text = undefined;
+    this.nestedWalk = false;
+  }
+
+  private runSome(deadline: number): boolean {
     for (;;) {
       if (this.nextChunk < this.chunks.length) this.process(this.chunks[this.nextChunk++]!);
       else if (this.nestedWalk && this.levels.length > this.walkFloor) this.walkSome(WALK_BATCH, this.walkFloor);
@@ -377,6 +425,7 @@ class ContentScanner {
       truncated: this.truncated,
       hash: this.hash,
       droppedTokens: this.dropped,
+      ...(this.problem === undefined ? {} : { problem: this.problem }),
     };
   }
 
@@ -388,6 +437,7 @@ class ContentScanner {
     // give no keyed values or id examples: their paths would cost the depth each. (JSON text that deep is
     // read as plain text by the lexer instead.)
     if (slot.depth > this.options.maxDepth) this.truncated = true;
+    if (++this.walked > MAX_WALKED_VALUES) throw new UnreadableContent(`it holds more than ${MAX_WALKED_VALUES} values, counting each shared reference as often as it is written out`);
     switch (typeof node) {
       case 'string': {
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
@@ -405,8 +455,15 @@ class ContentScanner {
         this.hash = (this.hash + combine(slot.pathHash, node ? TRUE_HASH : FALSE_HASH)) | 0;
         return;
       case 'object':
-        if (node === null) this.hash = (this.hash + combine(slot.pathHash, NULL_HASH)) | 0;
-        else if (Array.isArray(node)) this.open(true, slot, node, undefined);
+        if (node === null) {
+          this.hash = (this.hash + combine(slot.pathHash, NULL_HASH)) | 0;
+          return;
+        }
+        if (slot.depth > CYCLE_CHECK_DEPTH) {
+          if (this.openDeep?.has(node)) throw new UnreadableContent(`it holds itself (a reference cycle, met at depth ${slot.depth})`);
+          (this.openDeep ??= new Set()).add(node);
+        }
+        if (Array.isArray(node)) this.open(true, slot, node, undefined);
         else this.open(false, slot, node, Object.keys(node));
         return;
       default:
@@ -440,6 +497,7 @@ class ContentScanner {
   /** Closes the innermost level; its object is kept for the next `open` (a result of records opens two per record). */
   private close(): void {
     const level = this.levels.pop()!;
+    if (level.depth > CYCLE_CHECK_DEPTH && level.node !== undefined) this.openDeep?.delete(level.node as object);
     // Nothing of the value stays reachable from a spare level.
     level.node = undefined;
     level.keys = undefined;

@@ -113,6 +113,9 @@ export function maskSecrets(text: string, options: Pick<RedactionOptions, 'email
   return masked;
 }
 
+/** What a record holds where the event held an object or array a second time (see `clean`). */
+export const REPEATED = '[repeated reference: written once above]';
+
 export function createRedactor(options: RedactionOptions = {}): <T>(event: T) => T {
   const secrets = options.secrets ?? true;
   const maxLength = options.maxStringLength ?? 65_536;
@@ -132,11 +135,17 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     return text;
   }
 
-  function clean(value: unknown, path: string, key: string | undefined, depth: number): unknown {
+  /**
+   * `seen`: the objects and arrays of this event met so far. One met again (a cycle, or one child shared under many
+   * keys, whose written-out size doubles with each level) is written once: what it holds is already in the record.
+   */
+  function clean(value: unknown, path: string, key: string | undefined, depth: number, seen: Set<object>): unknown {
     if (typeof value === 'string') return cleanString(value, path, key);
     if (value === null || typeof value !== 'object') return value;
     if (depth > maxDepth) return `[truncated: nested deeper than ${maxDepth}]`;
-    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1));
+    if (seen.has(value)) return REPEATED;
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, seen));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
       // Keys are content too: a secret used as an object key is masked like a value.
@@ -144,7 +153,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
       const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
       let uniqueKey = cleanKey;
       for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
-      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1));
+      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, seen));
     }
     return copy;
   }
@@ -152,8 +161,9 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
   return function redact<T>(event: T): T {
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
+    const seen = new Set<object>();
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
-      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1));
+      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, seen));
     }
     return copy as T;
   };

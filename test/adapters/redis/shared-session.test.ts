@@ -29,6 +29,12 @@ describeWithRedis('Redis session store, several replicas', () => {
     await getOrder(shifty);
     expect(seen).toEqual([{ order_id: 'ord_100' }]);
     expect(Object.isFrozen(seen[0])).toBe(true);
+    // A result holding itself is a GUARD_ERROR decision, stored as the note that says why (not walked, not thrown).
+    const row: Record<string, unknown> = { order_id: 'ord_100' };
+    row.self = row;
+    await session.beforeToolCall({ tool: 'get_order', callId: 'cyclic', arguments: { order_id: 'ord_100' } });
+    const cyclic = await session.afterToolCall({ tool: 'get_order', callId: 'cyclic', result: row });
+    expect({ proceed: cyclic.proceed, codes: codes(cyclic) }).toEqual({ proceed: false, codes: ['GUARD_ERROR'] });
   });
 
   it('two replicas fed one session decide exactly as one process does', async () => {
