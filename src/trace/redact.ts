@@ -113,8 +113,11 @@ export function maskSecrets(text: string, options: Pick<RedactionOptions, 'email
   return masked;
 }
 
-/** What a record holds where the event held an object or array a second time (see `clean`). */
-export const REPEATED = '[repeated reference: written once above]';
+/** What a record holds where an object or array of the event holds itself (see `clean`). */
+export const CIRCULAR = '[circular reference]';
+/** Values one record writes out at most (a 10 MB result of records holds about a million). */
+export const MAX_RECORDED_VALUES = 1_000_000;
+const TOO_MANY_VALUES = `[truncated: more than ${MAX_RECORDED_VALUES} values]`;
 
 export function createRedactor(options: RedactionOptions = {}): <T>(event: T) => T {
   const secrets = options.secrets ?? true;
@@ -136,16 +139,27 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
   }
 
   /**
-   * `seen`: the objects and arrays of this event met so far. One met again (a cycle, or one child shared under many
-   * keys, whose written-out size doubles with each level) is written once: what it holds is already in the record.
+   * `walk`: the objects and arrays open on the way to `value` (one met again inside itself is a cycle, written as
+   * CIRCULAR), and the values written so far: past MAX_RECORDED_VALUES (one child shared under two keys at every
+   * level doubles what is written out with each) the rest is left out, saying so. A value shared without a cycle is
+   * written out wherever it is, as JSON.stringify would.
    */
-  function clean(value: unknown, path: string, key: string | undefined, depth: number, seen: Set<object>): unknown {
+  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
+    if (++walk.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
     if (typeof value === 'string') return cleanString(value, path, key);
     if (value === null || typeof value !== 'object') return value;
     if (depth > maxDepth) return `[truncated: nested deeper than ${maxDepth}]`;
-    if (seen.has(value)) return REPEATED;
-    seen.add(value);
-    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, seen));
+    if (walk.open.has(value)) return CIRCULAR;
+    walk.open.add(value);
+    try {
+      return cleanContainer(value, path, key, depth, walk);
+    } finally {
+      walk.open.delete(value);
+    }
+  }
+
+  function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
+    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, walk));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
       // Keys are content too: a secret used as an object key is masked like a value.
@@ -153,7 +167,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
       const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
       let uniqueKey = cleanKey;
       for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
-      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, seen));
+      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, walk));
     }
     return copy;
   }
@@ -161,9 +175,9 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
   return function redact<T>(event: T): T {
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
-    const seen = new Set<object>();
+    const walk = { open: new Set<object>(), values: 0 };
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
-      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, seen));
+      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, walk));
     }
     return copy as T;
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGuard, type GuardSession } from '../../src/index.js';
 import { JsonlFileSink } from '../../src/trace/sinks.js';
-import { REPEATED } from '../../src/trace/redact.js';
+import { CIRCULAR, MAX_RECORDED_VALUES } from '../../src/trace/redact.js';
 import { codes, ORDER_TOOLS } from './helpers.js';
 
 async function orderSession(options: Parameters<typeof createGuard>[0] = {}) {
@@ -81,15 +81,19 @@ describe('content that cannot be read whole: a decision, never a hang, a crash o
     expect(codes(decision)).not.toContain('GUARD_ERROR');
   });
 
-  it('a trace file records such a result without walking it forever: each object once', async () => {
+  it('a trace file records such a result without walking it forever: a cycle marked, the values bounded', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'warden-unreadable-')), 'trace.jsonl');
     const sink = new JsonlFileSink(path);
     const session = await orderSession({ sink });
     expect(codes(await resultOf(session, cyclic()))).toEqual(['GUARD_ERROR']);
     expect(codes(await resultOf(session, sharedEverywhere(), 'c2'))).toEqual(['GUARD_ERROR']);
+    const customer = { customer_id: 'cust_789' };
+    await resultOf(session, { billing: customer, shipping: customer }, 'c3');
     sink.close();
     const results = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; result?: Record<string, unknown> }).filter((event) => event.type === 'tool.result');
-    expect(results[0]!.result).toEqual({ order_id: 'ord_1001', status: 'shipped', self: REPEATED });
-    expect(JSON.stringify(results[1]!.result).length).toBeLessThan(10_000);
+    expect(results[0]!.result).toEqual({ order_id: 'ord_1001', status: 'shipped', self: CIRCULAR });
+    expect(JSON.stringify(results[1]!.result)).toContain(`[truncated: more than ${MAX_RECORDED_VALUES} values]`);
+    // Shared without a cycle: written out wherever it is, as JSON.stringify would.
+    expect(results[2]!.result).toEqual({ billing: { customer_id: 'cust_789' }, shipping: { customer_id: 'cust_789' } });
   }, 60_000);
 });
