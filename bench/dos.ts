@@ -78,6 +78,11 @@ export async function dosWorstCase(): Promise<DosRow[]> {
     ['policy injection pattern (x+x+)+y over a 1 MB result', asResult(resultX)],
     ['100,000 tag characters behind a flag emoji in a result', asResult(flagTags)],
     ['a 250,000-letter word ending in a Greek letter in a result', asResult(greekWord)],
+    // A label on every line: each made its rules read 300 to 800 characters on (~10 ms per KB).
+    ...(['AI:\n', 'Assistant:\n', '致AI助手：'] as const).map((line): [string, Parameters<typeof worst>[1]] => [
+      `64 KB of ${JSON.stringify(line)} in a result`,
+      asResult(line.repeat(Math.ceil(65_536 / line.length))),
+    ]),
   ];
   const measured: Array<[string, number]> = [];
   for (const [name, make] of classes) measured.push([name, await worst(session, make)]);

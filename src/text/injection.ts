@@ -119,8 +119,10 @@ const PERSON_TURN = '(?:^|\\n)[ \\t]*(?:\\[[^\\]\\n]{1,24}\\][ \\t]*|\\(?\\d{1,2
  * "AI: <action>" at the start of a sentence: "Assistant, please <action>", "**AI assistant**: before
  * answering, <action>", "AI agent: you must <action>". With a colon the word is read as a speaker's label
  * when a person's turn (PERSON_TURN) lies within 400 characters before or after it: in a transcript the
- * agent's lines are said to the customer. An action followed by `:` or `=`, or joined by a hyphen, is a
- * key or a setting of a configuration file (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
+ * agent's lines are said to the customer (told by code after a match, `isTranscriptLine`: as lookarounds
+ * of the expression they read 800 characters at every label, and "AI:" on every line of 32 KB took 300 ms).
+ * An action followed by `:` or `=`, or joined by a hyphen, is a key or a setting of a configuration file
+ * (`agent:` / `  delete: false`, `gpt: delete-after=7d`).
  */
 /**
  * After a bare "Agent" label: an order about the customer, the caller or the guest is a support macro's line to a
@@ -134,7 +136,7 @@ const STAFF_ORDER = `(?!(?<=(?<!\\bai\\s+)\\bagent)[*_]{0,3}\\s*:[^\\n]{0,100}?\
  */
 const AS_A_SENTENCE = `(?=[^\\n]{0,80}?(?:\\b(?:the|a|an|all|every|any|each|this|these|those|your|their|my|his|her|our|its|users?'s?|customers?'s?|everything|anything|everyone|nothing|now|immediately|quietly|silently|first|today)\\b|[.!@$€£\\d]|https?:))`;
 const vocativeCommand = (action: string, staff = '') =>
-  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}${staff}[*_]{0,3}\\s*:[*_]{0,3}(?<!${PERSON_TURN}[\\s\\S]{0,400})(?![\\s\\S]{0,400}?${PERSON_TURN}))\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*)?(?:(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
+  `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?:${VOCATIVE}\\s*,|[*_]{0,3}${VOCATIVE_LABEL}${staff}[*_]{0,3}\\s*:[*_]{0,3})\\s*(?:please\\s+)?(?:(?:before|after|when|once|while)\\s+[^,.!?\\n]{1,40},\\s*)?(?:(?:first|now|immediately|quietly|also|then|next)\\s*,?\\s+)?(?:you\\s+(?:must|should|need\\s+to|have\\s+to|are\\s+to|will\\s+now)\\s+)?(?:please\\s+)?${action}\\b(?![ \\t]*[:=]|-\\w|${ACTION_AS_NOUN})`;
 /**
  * After an action word: it names a feature, as a bug report's title does ("Assistant: export fails", "Agent:
  * delete button missing"), not an order.
@@ -142,11 +144,15 @@ const vocativeCommand = (action: string, staff = '') =>
 const ACTION_AS_NOUN = '\\s+(?:fails?|failed|failing|broken|breaks|crash(?:es|ed)?|hangs?|errors?|is|are|was|were|does|doesn\'?t|did|didn\'?t|no\\s+longer|never|button|buttons|page|dialog|menu|feature|option|flag|issue|bug|regression|works?|working|missing|returns?|times?\\s+out)\\b';
 /** "If you are an AI / an LLM / a bot": a conditional address to whatever model reads the text. */
 const IF_YOU_ARE_AI = '\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|ai\\s+assistant|ai\\s+agent|language\\s+model|llm|chatbot|bot)\\b';
+/** A line opening with a role's name as a heading, a bracket or emphasis ("SYSTEM", "## System", "[assistant", "**Admin"). */
+const ROLE_LINE = `(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)\\b`;
 /**
  * A line opening as a role's message ("SYSTEM:", "## System prompt", "[assistant notice]"), up to where it goes on:
- * the role a word of its own (`AssistantContent,` opening a line of an export list is an identifier).
+ * the role a word of its own (`AssistantContent,` opening a line of an export list is an identifier). What it goes
+ * on to is read up to the next such line, not past it: a text of "Assistant:" lines had each head read the next
+ * ten heads' words (200 ms per 64 KB); the next head is read as its own.
  */
-const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*(?:#{1,3}\\s*|\\[|\\(|\\*\\*)?\\s*(?:system|assistant|developer|admin|administrator)\\b(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?[\\s\\S]{0,120}?\\b`;
+const ROLE_MARKER_HEAD = `(?:^|\\n)\\s*${ROLE_LINE}(?:\\s+(?:message|notice|override|note|prompt|instructions?|update|alert))?\\s*(?:\\]|\\)|\\*\\*|\\s*#{1,3})?\\s*[:\\-]?(?:(?!\\n[ \\t]*${ROLE_LINE})[\\s\\S]){0,120}?\\b`;
 /**
  * A rule: its kind, its source, and its anchors: words at least one of which every match of the rule
  * contains, as an alternation (only `s?`, `[sz]` and `a\\.i` as syntax), or MARKS_ANCHOR, CODE_ANCHOR and
@@ -339,8 +345,10 @@ const HIGH: readonly Rule[] = [
     `\\b(?:before\\s+(?:you\\s+)?(?:can\\s+)?(?:solve|finish|complete|answer|continue\\s+with|proceed\\s+with|do|start)|(?:in\\s+order\\s+)?to\\s+(?:finish|complete|solve))\\s+(?:the\\s+user'?s\\s+(?:task|request)|the\\s+(?:original\\s+)?task\\s+(?:that\\s+)?(?:i|the\\s+user|they|we)\\s+gave\\s+you|your\\s+(?:original|current|actual)\\s+task)\\b[^.!?\\n]{0,80}?[,:]?\\s*(?:you\\s+)?(?:(?:first\\s+)?(?:must|need\\s+to|have\\s+to|should)\\s+|please\\s+)(?:first\\s+)?(?:do\\s+the\\s+following|${CONSEQUENTIAL_ACTION})`,
     'task',
   ],
-  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters.
-  ['addressed_to_ai_foreign', `${FOREIGN_ADDRESSED}[\\s\\S]{0,300}?(?:${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB})`, FOREIGN_AI_ANCHORS],
+  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters
+  // (told by code after a match, `withoutFollowUp`: as `[\s\S]{0,300}?` in the expression, every address read the
+  // next 300 characters, and a text of addresses took 80 ms per 64 KB).
+  ['addressed_to_ai_foreign', FOREIGN_ADDRESSED, FOREIGN_AI_ANCHORS],
 ];
 
 /**
@@ -860,17 +868,26 @@ interface Tier {
   confidence: InjectionConfidence;
   /** Whether V8 has compiled `regex` to machine code (`compiled`). */
   native: boolean;
+  /** Each rule's group number in `regex`: the rule that matched is the one whose group holds text. */
+  groups: number[];
   /** Each rule's REJECTS check, if it has one. */
-  rejects: Array<((match: string) => boolean) | undefined>;
+  rejects: Array<Reject | undefined>;
+  /** Each rule's EXCERPTS reader, if it has one. */
+  excerpts: Array<((match: string, text: string, index: number) => string) | undefined>;
 }
+
+/** Whether a match (`match`, at `index` of the `text` the tier read) is not its rule's finding. */
+type Reject = (match: string, text: string, index: number) => boolean;
 
 /**
  * Matches of a rule's expression that are not its findings, told by code where the expression cannot:
  * the tiers match case-insensitively (Node 20 has no case modifiers), and these differ in case only.
  */
-const REJECTS: ReadonlyMap<string, (match: string) => boolean> = new Map([
-  // Left to its low-confidence twin, `vocative_command_routine`.
-  ['vocative_command', isLowerCaseLabel],
+const REJECTS: ReadonlyMap<string, Reject> = new Map<string, Reject>([
+  // A lower-case label is left to its low-confidence twin, `vocative_command_routine`.
+  ['vocative_command', (match, text, index) => isLowerCaseLabel(match) || isTranscriptLine(match, text, index)],
+  ['vocative_command_routine', isTranscriptLine],
+  ['addressed_to_ai_foreign', (match, text, index) => followUpAfter(text, index + match.length) < 0],
   ['chat_template_marker', isMarkerInWrongCase],
 ]);
 
@@ -901,14 +918,43 @@ function compileTier(rules: readonly Rule[], confidence: InjectionConfidence, al
 }
 
 function compilePart(rules: readonly Rule[], confidence: InjectionConfidence, all: readonly Rule[]): Tier {
+  // Each rule's group `(?<rN>` is numbered after the groups of the rules before it and their own groups.
+  const groups: number[] = [];
+  let group = 1;
+  for (const [, source] of rules) {
+    groups.push(group);
+    group += 1 + capturingGroups(source);
+  }
   return {
     regex: new RegExp(rules.map(([, source], index) => `(?<r${index}>${source})`).join('|'), 'gi'),
     kinds: rules.map(([kind]) => kind),
+    groups,
     rejects: rules.map(([kind]) => REJECTS.get(kind)),
+    excerpts: rules.map(([kind]) => EXCERPTS.get(kind)),
     orders: rules.map((rule) => all.indexOf(rule)),
     confidence,
     native: false,
   };
+}
+
+/**
+ * How many capturing groups an expression's source opens: `(` not escaped, not in a class, and not `(?:`, `(?=`,
+ * `(?!`, `(?<=` or `(?<!` (a named group `(?<name>` captures).
+ */
+export function capturingGroups(source: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index];
+    if (char === '\\') index += 1;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') {
+      if (source[index + 1] !== '?') count += 1;
+      else if (source[index + 2] === '<' && source[index + 3] !== '=' && source[index + 3] !== '!') count += 1;
+    }
+  }
+  return count;
 }
 
 /**
@@ -986,17 +1032,20 @@ function runParts(parts: readonly Tier[], text: string, findings: InjectionFindi
 
 /** A tier's matches in `text`, up to `limit` findings in all (with their places in `places`, when given). */
 function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset = 0, prefix = '', places?: MatchPlaces, limit = MAX_FINDINGS): void {
-  const { regex, kinds } = compiled(tier);
+  const { regex, kinds, groups } = compiled(tier);
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null && findings.length < limit; match = regex.exec(text)) {
-    const groups = match.groups ?? {};
-    const index = kinds.findIndex((_, i) => groups[`r${i}`] !== undefined);
-    if (tier.rejects[index]?.(match[0])) {
+    // (By number: `match.groups` builds an object of every rule's group for each match, which a text matching on
+    // every line paid 10 ms per 64 KB for.)
+    let index = 0;
+    while (index < groups.length && match[groups[index]!] === undefined) index += 1;
+    if (tier.rejects[index]?.(match[0], text, match.index)) {
       // Not this rule's finding; other rules may still match from inside it.
       regex.lastIndex = match.index + 1;
       continue;
     }
-    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
+    const excerpt = tier.excerpts[index]?.(match[0], text, match.index) ?? match[0];
+    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: excerpt.trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
     places?.orders.push(tier.orders[index] ?? 0);
     places?.lengths.push(match[0].length);
     if (match[0].length === 0) regex.lastIndex += 1;
@@ -1022,6 +1071,84 @@ function isLowerCaseLabel(match: string): boolean {
   while (rest < match.length && ' \t\n\r*_'.includes(match[rest]!)) rest += 1;
   const first = match[rest] ?? '';
   return first === first.toLowerCase();
+}
+
+/** What makes a foreign address an order (`addressed_to_ai_foreign`): an email address, an IBAN, an override. */
+const FOLLOW_UPS = new RegExp(`${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB}`, 'gi');
+/** The follow-ups of the text last asked about: starts and ends, in order, found by one search. */
+let followUpsOf: { text: string; found: number[] } | undefined;
+
+/** The end of the first follow-up starting within 300 characters after `from` in `text`, or -1. */
+function followUpAfter(text: string, from: number): number {
+  if (followUpsOf?.text !== text) {
+    const found: number[] = [];
+    FOLLOW_UPS.lastIndex = 0;
+    for (let match = FOLLOW_UPS.exec(text); match !== null; match = FOLLOW_UPS.exec(text)) {
+      found.push(match.index, match.index + match[0].length);
+      if (match[0].length === 0) FOLLOW_UPS.lastIndex += 1;
+    }
+    followUpsOf = { text, found };
+  }
+  const { found } = followUpsOf;
+  let low = 0;
+  let high = found.length / 2;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (found[2 * middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  return 2 * low < found.length && found[2 * low]! <= from + 300 ? found[2 * low + 1]! : -1;
+}
+
+/** What a finding of these rules quotes, where it reaches past the match: a foreign address, up to its follow-up. */
+const EXCERPTS: ReadonlyMap<string, (match: string, text: string, index: number) => string> = new Map([
+  ['addressed_to_ai_foreign', (match: string, text: string, index: number) => text.slice(index, Math.max(index + match.length, followUpAfter(text, index + match.length)))],
+]);
+
+/** PERSON_TURN, each of them in a text. */
+const PERSON_TURNS = new RegExp(PERSON_TURN, 'gi');
+/** The person's turns of the text last asked about, as [start, end) pairs: a text's labels are told by one search. */
+let turnsOf: { text: string; turns: number[] } | undefined;
+
+/**
+ * Whether a vocative's match labels a line of a transcript: its label ends in a colon (not "Assistant, ..."), and a
+ * person's turn (PERSON_TURN) ends within 400 characters before the colon (and the emphasis after it) or starts
+ * within 400 after. The text's turns are found once, by one search, and each match looks them up.
+ */
+function isTranscriptLine(match: string, text: string, index: number): boolean {
+  let at = 0;
+  while (at < match.length && ' \t\n\r.!?:<->*_'.includes(match[at]!)) at += 1;
+  const colon = match.indexOf(':', at);
+  const comma = match.indexOf(',', at);
+  if (colon === -1 || (comma !== -1 && comma < colon)) return false;
+  let point = colon + 1;
+  for (let stars = 0; stars < 3 && (match[point] === '*' || match[point] === '_'); stars += 1) point += 1;
+  point += index;
+  if (turnsOf?.text !== text) {
+    const turns: number[] = [];
+    PERSON_TURNS.lastIndex = 0;
+    for (let turn = PERSON_TURNS.exec(text); turn !== null; turn = PERSON_TURNS.exec(text)) {
+      turns.push(turn.index, turn.index + turn[0].length);
+      if (turn[0].length === 0) PERSON_TURNS.lastIndex += 1;
+    }
+    turnsOf = { text, turns };
+  }
+  // The first turn ending at or after 400 characters before the point (turns do not overlap: their ends are in order).
+  const { turns } = turnsOf;
+  let low = 0;
+  let high = turns.length / 2;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (turns[2 * middle + 1]! < point - 400) low = middle + 1;
+    else high = middle;
+  }
+  for (let turn = 2 * low; turn < turns.length; turn += 2) {
+    const start = turns[turn]!;
+    const end = turns[turn + 1]!;
+    if (end <= point || (start >= point && start <= point + 400)) return true;
+    if (start > point) return false;
+  }
+  return false;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attackItems, benignItems, heldOut, packageDocs } from '../../bench/precision-corpus.js';
-import { createInjectionScanner, INJECTION_RULES } from '../../src/text/injection.js';
+import { capturingGroups, createInjectionScanner, INJECTION_RULES } from '../../src/text/injection.js';
 import { normalizeForInjection } from '../../src/text/injection-normalize.js';
 
 /** At least one text per rule that the rule matches (the attack sets do not use every rule). */
@@ -159,5 +159,14 @@ describe('injection rules and their anchors', () => {
       expect(scanner.scan(text).map((finding) => finding.kind)).toContain(kind);
       expect(scanner.scan(`${filler}${text} ${filler}`).map((finding) => finding.kind)).toContain(kind);
     }
+  });
+});
+
+describe('which rule matched', () => {
+  it('is read by group number: every rule opens as many groups as V8 counts in it', () => {
+    for (const { kind, pattern } of INJECTION_RULES) {
+      expect(capturingGroups(pattern), kind).toBe(new RegExp(`${pattern}|`).exec('')!.length - 1);
+    }
+    expect(capturingGroups('(a)(?:b)(?<n>c)(?<=d)(?<!e)(?=f)(?!g)[(]\\(')).toBe(2);
   });
 });
