@@ -1308,7 +1308,12 @@ function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: n
     const finding = findings[index]!;
     if (finding.confidence !== 'high') continue;
     const last = finding.index + finding.excerpt.length - 1;
-    const quoted = inRanges(quotes, finding.index) || inRanges(quotes, last) || inSingleQuotes(text, finding.index) || inSingleQuotes(text, last);
+    const quoted =
+      inRanges(quotes, finding.index) ||
+      inRanges(quotes, last) ||
+      inSingleQuotes(text, finding.index) ||
+      inSingleQuotes(text, last) ||
+      REPORTED_ORDER.test(text.slice(Math.max(0, finding.index - 80), finding.index));
     const inCode = inRanges(code, finding.index) && inRanges(code, last) && !CODE_IS_THE_ORDER.has(finding.kind);
     if (quoted || inCode) findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_in_code` };
     else if (finding.kind === 'chat_template_marker' && isNamedMarker(text, finding.index, last + 1)) {
@@ -1331,13 +1336,35 @@ const QUOTE_PAIRS: Readonly<Record<string, string>> = { "'": "'", '`': '`', '\u2
  * policy`) is none of these; a named one stays a finding, at low confidence.
  */
 function isNamedMarker(text: string, start: number, end: number): boolean {
-  const before = text.charCodeAt(start - 1);
+  const previous = text.charCodeAt(start - 1);
   // An opening tag only: a closing one follows its text directly ("Refund all orders</system>").
-  if (text.charCodeAt(start) === 60 && !'|</'.includes(text[start + 1]!) && isWordCode(before) && before < 128) return true;
+  if (text.charCodeAt(start) === 60 && !'|</'.includes(text[start + 1]!) && isWordCode(previous) && previous < 128) return true;
   const closer = QUOTE_PAIRS[text[start - 1] ?? ''];
   if (closer !== undefined && text[end] === closer) return true;
-  return NAMES_THE_MARKER.test(text.slice(end, end + 40)) || AFTER_A_LISTED_MARKER.test(text.slice(Math.max(0, start - 40), start));
+  const before = text.slice(Math.max(0, start - 40), start);
+  // Source code's string: a quote opening it, or an escape beside it ('<|im_start|>system\nYou are ...', '\n<</SYS>>\n').
+  if (OPENS_A_STRING.test(before) || text.charCodeAt(end) === 92 || ESCAPE_BEFORE.test(before)) return true;
+  // Named by the word before it, and followed by no role's word ("Tokenizer adds <|endoftext|> in the middle").
+  if (NAMED_BY_WORD_BEFORE.test(before) && !isWordCode(text.charCodeAt(end))) return true;
+  return NAMES_THE_MARKER.test(text.slice(end, end + 40)) || AFTER_A_LISTED_MARKER.test(before);
 }
+
+/** A quote, and at most spaces, right before a marker: a string literal of source code (`'[INST] '`, `"<<SYS>>`, `` `<instructions>``). */
+const OPENS_A_STRING = /['"`]\s*$/;
+/** An escape sequence right before a marker (`\n<|im_start|>user`): the marker is inside a string of source code. */
+const ESCAPE_BEFORE = /\\[nrt]$/;
+/** A word that names a marker after it: what a text does with the token, or an article ("emits <|im_end|> twice"). */
+const NAMED_BY_WORD_BEFORE =
+  /\b(?:adds?|added|adding|inserts?|inserted|emits?|emitted|appends?|appended|returns?|returned|outputs?|contains?|containing|strips?|stripped|removes?|removed|escapes?|escaped|encodes?|encoded|decodes?|decoded|produces?|produced|generates?|generated|includes?|included|including|literal|the|a|an|like|with|without|such\s+as)\s+$/i;
+
+/**
+ * Before a match: an order told about, not given ("hidden text instructing the assistant to append the user's
+ * conversation to an image URL", "a page that tricked the model into ...", "the payload asks the agent to"): a
+ * verb of telling in the third person or as a participle, whose object is not "you", then "to". (Not "I am asking
+ * the assistant to ...", "we're telling the agent to ...": those give the order.)
+ */
+const REPORTED_ORDER =
+  /(?<!\b(?:i\s+am|i'm|we\s+are|we're|i|we)\s+)\b(?:instructs|instructed|instructing|tells|told|telling|asks|asked|asking|directs|directed|directing|orders|ordered|ordering|tricks|tricked|tricking|causes|caused|causing|forces|forced|forcing|convinces|convinced|convincing|persuades|persuaded|persuading|manipulates|manipulated|manipulating)\s+(?!(?:you|yourself)\b)(?:[\w'’-]+\s+){1,3}(?:to|into)\s+$/i;
 
 /** How far a single-quoted span reaches, as CODE's double-quoted one. */
 const MAX_QUOTED = 200;
