@@ -76,7 +76,8 @@ function checkedArguments(decision: Decision): Readonly<Record<string, unknown>>
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
-function errorResult(error: unknown): { error: string } {
+/** A tool's error as a result the model is shown: its message (an `Error`'s own fields are not enumerable, so it reads as `{}`). */
+export function errorResult(error: unknown): { error: string } {
   return { error: (error as Error)?.message ?? String(error) };
 }
 
