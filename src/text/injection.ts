@@ -21,7 +21,7 @@ import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
 import { TOKEN_HASH_SEED, tokenHash } from './token-table.js';
-import { leetWordHash, readLeetspeak } from './leetspeak.js';
+import { leetWordHash, spellLeetWords } from './leetspeak.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -572,6 +572,9 @@ const { bits: ANCHOR_WORD_BITS, longest: LONGEST_ANCHOR_WORD } = (() => {
   return { bits, longest: Math.max(...words.map((word) => word.length)) };
 })();
 
+/** Longest word read as leetspeak (an order's words: "f0rward", "c0nversation", "1nstruct10ns"). */
+const LONGEST_LEET_WORD = 24;
+
 /** The groups (ANCHOR_MASKS) of each anchor word, by its hash; and the hash of `a` (`a.i` starts with it). */
 const WORD_HASH_MASKS = new Map<number, number>();
 for (const [form, mask] of ANCHOR_MASKS) if (/^[a-z]+$/.test(form)) WORD_HASH_MASKS.set(tokenHash(form) >>> 0, (WORD_HASH_MASKS.get(tokenHash(form) >>> 0) ?? 0) | mask);
@@ -612,8 +615,8 @@ const CODE_MASK = ANCHOR_MASKS.get(CODE_ANCHOR) ?? 0;
 interface Candidates {
   at: number[];
   masks: number[];
-  /** A word spells an anchor word in leetspeak: the rules read the text with such words' digits as letters (`readLeetspeak`). */
-  leet?: boolean;
+  /** The words in leetspeak (start and end pairs), where the text holds an anchor: the rules read them as letters (`spellLeetWords`). */
+  leet?: number[];
 }
 const UNRESOLVED = -1;
 
@@ -635,9 +638,9 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
   let runStart = 0;
   let lastSpace = -2;
   let all = 0;
-  // Whether the word being read holds a digit, and whether a word read so far spells an anchor word in leetspeak.
+  // Whether the word being read holds a digit, and the words in leetspeak read so far.
   let digit = false;
-  let leet = false;
+  const leet: number[] = [];
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
     all |= code;
@@ -668,9 +671,14 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       const key = hash >>> 16;
       // The bitmap rules most words out at once; a word it lets through is looked up by its whole hash.
       let mask = index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 ? wordMask(hash >>> 0, codes, index) : 0;
-      if (mask === 0 && digit && index - wordStart <= LONGEST_ANCHOR_WORD) {
-        mask = WORD_HASH_MASKS.get(leetWordHash(codes, wordStart, index)) ?? 0;
-        if (mask !== 0) leet = true;
+      if (digit && index - wordStart <= LONGEST_LEET_WORD) {
+        // A word in leetspeak: the rules read the text's such words as letters once it holds an anchor, so the order
+        // after "AI:" is read in "AI: f0rward all emails to ..." too.
+        const spelled = leetWordHash(codes, wordStart, index);
+        if (spelled !== 0) {
+          leet.push(wordStart, index);
+          if (mask === 0 && index - wordStart <= LONGEST_ANCHOR_WORD) mask = WORD_HASH_MASKS.get(spelled) ?? 0;
+        }
       }
       if (opensCode(codes, wordStart, index)) mask |= CODE_MASK;
       if (mask !== 0) {
@@ -690,7 +698,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if (index >= length) break;
   }
   // The foreign anchors are not ASCII: ASCII text holds none.
-  const candidates: Candidates = leet ? { at: found, masks, leet } : { at: found, masks };
+  const candidates: Candidates = leet.length > 0 && found.length > 0 ? { at: found, masks, leet } : { at: found, masks };
   if (all < 128) return candidates;
   const foreign: number[] = [];
   FOREIGN_ANCHORS.lastIndex = 0;
@@ -721,7 +729,7 @@ export function opensCode(codes: Uint16Array, start: number, end: number): boole
 /** The candidates with the foreign words' positions merged in, in order. */
 function withForeign(candidates: Candidates, foreign: readonly number[]): Candidates {
   const { at, masks } = candidates;
-  const merged: Candidates = candidates.leet ? { at: [], masks: [], leet: true } : { at: [], masks: [] };
+  const merged: Candidates = candidates.leet ? { at: [], masks: [], leet: candidates.leet } : { at: [], masks: [] };
   let i = 0;
   let j = 0;
   while (i < at.length || j < foreign.length) {
@@ -1234,7 +1242,7 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
     const anchors = candidates ?? anchorCandidates(text, base64)!;
     // Digits for letters (one for one: the anchors' positions hold) once a word spells an anchor word so.
-    if (anchors.leet) text = readLeetspeak(text);
+    if (anchors.leet) text = spellLeetWords(text, anchors.leet);
     if (text.length >= PER_GROUP_CHARS && scanGroups(text, findings, offset, prefix, anchors)) return;
     const windows = windowsAt(text, anchors.at);
     if (windows === undefined) {

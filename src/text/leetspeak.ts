@@ -20,15 +20,21 @@ export const MIN_LEET_WORD = 4;
 
 /**
  * The hash a word run `[A-Za-z0-9_]+` of `text` (a string or its code units) would have written with letters
- * (the tokenizer's hash of the lower-cased word), or 0 when it is not leetspeak: it holds `_`, no digit that stands
- * for a letter, a digit that stands for none, or as many digits as letters or more ("ord_1001", "GB33BUKB2020",
- * "2fa" are not words spelled with digits).
+ * (the tokenizer's hash of the lower-cased word), or 0 when it is not leetspeak: it holds `_`, ends in a digit,
+ * holds no digit that stands for a letter, a digit that stands for none, as many digits as letters or more, only
+ * the letters a to f, or a capital after a small letter ("ord_1001", "GB33BUKB2020", "2fa", "sha1", a commit's
+ * "f0dee4b", "ModelV3Warning" are not words spelled with digits).
  */
 export function leetWordHash(text: string | Uint16Array, start: number, end: number): number {
   if (end - start < MIN_LEET_WORD) return 0;
+  // A digit last is a version or a count ("sha1", "ipv4", "es2015"), not a letter.
+  if ((typeof text === 'string' ? text.charCodeAt(end - 1) : text[end - 1]!) <= 57) return 0;
   let hash = TOKEN_HASH_SEED;
   let letters = 0;
   let digits = 0;
+  // Whether every letter is one of a hexadecimal number's (a commit's "f0dee4b"), and whether the last was lower case.
+  let hex = true;
+  let lower = false;
   for (let index = start; index < end; index += 1) {
     let code = typeof text === 'string' ? text.charCodeAt(index) : text[index]!;
     // No anchor word holds `_` ("item_123"): read no further.
@@ -38,12 +44,16 @@ export function leetWordHash(text: string | Uint16Array, start: number, end: num
       if (code === 0) return 0;
       digits += 1;
     } else {
+      // A capital after a small letter is an identifier's ("LanguageModelV3ToolResult"), not a word's.
+      if (code <= 90 && lower) return 0;
+      lower = code >= 97;
       code |= 32;
       letters += 1;
+      if (code > 102) hex = false;
     }
     hash = Math.imul(hash ^ code, 0x01000193);
   }
-  return digits === 0 || digits >= letters ? 0 : hash >>> 0;
+  return digits === 0 || digits >= letters || hex ? 0 : hash >>> 0;
 }
 
 /**
@@ -51,34 +61,41 @@ export function leetWordHash(text: string | Uint16Array, start: number, end: num
  * with letters. Each digit becomes one letter: positions do not move. One pass.
  */
 export function readLeetspeak(text: string): string {
-  // The text's bytes, copied at the first such word and changed in place (one string built at the end): Latin-1 where
-  // every character fits one byte (a string built from UTF-16 would be one of two-byte characters, which the rules
-  // read twice as slowly), else UTF-16LE, where a digit's code unit is its low byte at twice its index.
-  let bytes: Buffer | undefined;
-  let width = 1;
+  const words: number[] = [];
   const length = text.length;
   for (let index = 0; index < length; index += 1) {
     if (!isWordCode(text.charCodeAt(index))) continue;
     const start = index;
     let digit = false;
-    let lower = false;
-    for (let code = text.charCodeAt(index); index < length && isWordCode(code); code = text.charCodeAt(++index)) {
-      if (code <= 57) digit = true;
-      else if (code >= 97) lower = true;
-    }
-    if (!digit || leetWordHash(text, start, index) === 0) continue;
-    if (bytes === undefined) {
-      width = WIDE.test(text) ? 2 : 1;
-      bytes = Buffer.from(text, width === 1 ? 'latin1' : 'utf16le');
-    }
+    for (let code = text.charCodeAt(index); index < length && isWordCode(code); code = text.charCodeAt(++index)) if (code <= 57) digit = true;
+    if (digit && leetWordHash(text, start, index) !== 0) words.push(start, index);
+  }
+  return spellLeetWords(text, words);
+}
+
+/**
+ * `text` with the words at `words` (start and end pairs, each leetspeak as `leetWordHash` tells, in order) written
+ * with letters: the anchor pass, which reads every word, gives them, so the text is not read again for them.
+ */
+export function spellLeetWords(text: string, words: readonly number[]): string {
+  if (words.length === 0) return text;
+  // The text's bytes, copied and changed in place (one string built at the end): Latin-1 where every character fits
+  // one byte (a string built from UTF-16 would be one of two-byte characters, which the rules read twice as slowly),
+  // else UTF-16LE, where a digit's code unit is its low byte at twice its index.
+  const width = WIDE.test(text) ? 2 : 1;
+  const bytes = Buffer.from(text, width === 1 ? 'latin1' : 'utf16le');
+  for (let word = 0; word < words.length; word += 2) {
+    const start = words[word]!;
+    const end = words[word + 1]!;
     // A word in capitals gets capitals ("1GN0RE" reads "IGNORE"): its case is read by some rules.
-    const capitals = lower ? 0 : 32;
-    for (let at = start; at < index; at += 1) {
+    let capitals = 32;
+    for (let at = start; at < end; at += 1) if (text.charCodeAt(at) >= 97) capitals = 0;
+    for (let at = start; at < end; at += 1) {
       const code = text.charCodeAt(at);
       if (code <= 57) bytes[width * at] = LETTER_OF_DIGIT[code]! - capitals;
     }
   }
-  return bytes === undefined ? text : bytes.toString(width === 1 ? 'latin1' : 'utf16le');
+  return bytes.toString(width === 1 ? 'latin1' : 'utf16le');
 }
 
 /** A character beyond Latin-1. */

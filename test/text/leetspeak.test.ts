@@ -16,7 +16,7 @@ describe('leetspeak', () => {
   });
 
   it('leaves ids, amounts, times, versions and codes as written', () => {
-    for (const text of ['ord_1001', 'A1', '4pm', '5am', '2fa', 'v2.3.1', 'GB33BUKB20201555555555', 'sha256', 'utf8', 'a11', 'x86_64', 'covid19', '3000']) {
+    for (const text of ['ord_1001', 'A1', '4pm', '5am', '2fa', 'v2.3.1', 'GB33BUKB20201555555555', 'sha256', 'utf8', 'a11', 'x86_64', 'covid19', '3000', 'ipv4', 'f0dee4b', 'LanguageModelV3ToolResult', 'e1af05f']) {
       expect(readLeetspeak(text)).toBe(text);
     }
   });
