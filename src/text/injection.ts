@@ -1082,30 +1082,49 @@ function isLowerCaseLabel(match: string): boolean {
 }
 
 /** What makes a foreign address an order (`addressed_to_ai_foreign`): an email address, an IBAN, an override. */
-const FOLLOW_UPS = new RegExp(`${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB}`, 'gi');
-/** The follow-ups of the text last asked about: starts and ends, in order, found by one search. */
-let followUpsOf: { text: string; found: number[] } | undefined;
+/**
+ * The matches of one expression in the text last asked about, as start and end pairs in order: found by one search
+ * per text, however many matches of a rule ask (a rule's far reach, told by code after its match, costs one pass).
+ */
+class MatchSpans {
+  private text: string | undefined;
+  private spans: number[] = [];
+  constructor(private readonly regex: RegExp) {}
+
+  in(text: string): readonly number[] {
+    if (this.text !== text) {
+      const spans: number[] = [];
+      this.regex.lastIndex = 0;
+      for (let match = this.regex.exec(text); match !== null; match = this.regex.exec(text)) {
+        spans.push(match.index, match.index + match[0].length);
+        if (match[0].length === 0) this.regex.lastIndex += 1;
+      }
+      this.text = text;
+      this.spans = spans;
+    }
+    return this.spans;
+  }
+}
+
+/** The first pair of `spans` whose start (`side` 0) or end (1) is at or after `at`, by its index in pairs (`spans.length / 2` if none). */
+function firstSpanFrom(spans: readonly number[], side: 0 | 1, at: number): number {
+  let low = 0;
+  let high = spans.length / 2;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (spans[2 * middle + side]! < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const FOLLOW_UPS = new MatchSpans(new RegExp(`${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB}`, 'gi'));
 
 /** The end of the first follow-up starting within 300 characters after `from` in `text`, or -1. */
 function followUpAfter(text: string, from: number): number {
-  if (followUpsOf?.text !== text) {
-    const found: number[] = [];
-    FOLLOW_UPS.lastIndex = 0;
-    for (let match = FOLLOW_UPS.exec(text); match !== null; match = FOLLOW_UPS.exec(text)) {
-      found.push(match.index, match.index + match[0].length);
-      if (match[0].length === 0) FOLLOW_UPS.lastIndex += 1;
-    }
-    followUpsOf = { text, found };
-  }
-  const { found } = followUpsOf;
-  let low = 0;
-  let high = found.length / 2;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (found[2 * middle]! < from) low = middle + 1;
-    else high = middle;
-  }
-  return 2 * low < found.length && found[2 * low]! <= from + 300 ? found[2 * low + 1]! : -1;
+  const found = FOLLOW_UPS.in(text);
+  const first = firstSpanFrom(found, 0, from);
+  return 2 * first < found.length && found[2 * first]! <= from + 300 ? found[2 * first + 1]! : -1;
 }
 
 /** What a finding of these rules quotes, where it reaches past the match: a foreign address, up to its follow-up. */
@@ -1113,10 +1132,7 @@ const EXCERPTS: ReadonlyMap<string, (match: string, text: string, index: number)
   ['addressed_to_ai_foreign', (match: string, text: string, index: number) => text.slice(index, Math.max(index + match.length, followUpAfter(text, index + match.length)))],
 ]);
 
-/** PERSON_TURN, each of them in a text. */
-const PERSON_TURNS = new RegExp(PERSON_TURN, 'gi');
-/** The person's turns of the text last asked about, as [start, end) pairs: a text's labels are told by one search. */
-let turnsOf: { text: string; turns: number[] } | undefined;
+const PERSON_TURNS = new MatchSpans(new RegExp(PERSON_TURN, 'gi'));
 
 /**
  * Whether a vocative's match labels a line of a transcript: its label ends in a colon (not "Assistant, ..."), and a
@@ -1132,25 +1148,9 @@ function isTranscriptLine(match: string, text: string, index: number): boolean {
   let point = colon + 1;
   for (let stars = 0; stars < 3 && (match[point] === '*' || match[point] === '_'); stars += 1) point += 1;
   point += index;
-  if (turnsOf?.text !== text) {
-    const turns: number[] = [];
-    PERSON_TURNS.lastIndex = 0;
-    for (let turn = PERSON_TURNS.exec(text); turn !== null; turn = PERSON_TURNS.exec(text)) {
-      turns.push(turn.index, turn.index + turn[0].length);
-      if (turn[0].length === 0) PERSON_TURNS.lastIndex += 1;
-    }
-    turnsOf = { text, turns };
-  }
-  // The first turn ending at or after 400 characters before the point (turns do not overlap: their ends are in order).
-  const { turns } = turnsOf;
-  let low = 0;
-  let high = turns.length / 2;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (turns[2 * middle + 1]! < point - 400) low = middle + 1;
-    else high = middle;
-  }
-  for (let turn = 2 * low; turn < turns.length; turn += 2) {
+  // From the first turn ending at or after 400 characters before the point (turns do not overlap: their ends are in order).
+  const turns = PERSON_TURNS.in(text);
+  for (let turn = 2 * firstSpanFrom(turns, 1, point - 400); turn < turns.length; turn += 2) {
     const start = turns[turn]!;
     const end = turns[turn + 1]!;
     if (end <= point || (start >= point && start <= point + 400)) return true;
