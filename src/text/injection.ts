@@ -346,7 +346,7 @@ const HIGH: readonly Rule[] = [
     'task',
   ],
   // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters
-  // (told by code after a match, `withoutFollowUp`: as `[\s\S]{0,300}?` in the expression, every address read the
+  // (told by code after a match, `followUpAfter`: as `[\s\S]{0,300}?` in the expression, every address read the
   // next 300 characters, and a text of addresses took 80 ms per 64 KB).
   ['addressed_to_ai_foreign', FOREIGN_ADDRESSED, FOREIGN_AI_ANCHORS],
 ];
