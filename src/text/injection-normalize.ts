@@ -131,12 +131,15 @@ function isMixedScript(code: number): boolean {
   return code >= 0x370 && code <= 0x52f;
 }
 
+/** HTML's named references of invisible characters (its whole list of them: soft hyphen, joiners, marks, zero widths). */
+export const NAMED_INVISIBLE = '&(?:shy|zwj|zwnj|lrm|rlm|ZeroWidthSpace|NoBreak|NegativeVeryThinSpace|NegativeThinSpace|NegativeMediumSpace|NegativeThickSpace|InvisibleTimes|InvisibleComma|ApplyFunction|it|ic|af);';
+
 /**
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
  * with no whitespace to collapse, no `&#` and no `<` or `*` right after a word character. One native
  * pass tells, so data-heavy content skips the steps.
  */
-const NEEDS_NORMALIZING = /[^\x00-\x7f]|[^\S \n]|\s\s|&#|\w[<*]/;
+const NEEDS_NORMALIZING = new RegExp(`[^\\x00-\\x7f]|[^\\S \\n]|\\s\\s|&#|${NAMED_INVISIBLE}|\\w[<*]`);
 
 /**
  * Inline markup between two letters of one word: HTML tags (`Ig<b>no</b>re`) and Markdown emphasis
@@ -151,19 +154,25 @@ function joinMarkedUpWords(text: string): string {
 }
 
 /**
- * HTML's numeric character references of letters, digits and spaces (`&#73;gnore`, `&#x49;gnore`): what a
- * model reading a raw page reads as the characters, and how a filter is talked past. Markup (`&lt;`,
- * `&#60;`) stays as written: a page quoting a tag is not one.
+ * HTML's numeric character references of letters, digits, spaces and invisible format characters (`&#73;gnore`,
+ * `&#x49;gnore`, `Ig&#8203;nore`), and the named ones of invisible characters (`Ig&shy;nore`, `&zwj;`,
+ * `&ZeroWidthSpace;`): what a model reading a raw page reads as the characters (or as nothing), and how a filter
+ * is talked past. Markup (`&lt;`, `&#60;`) stays as written: a page quoting a tag is not one.
  */
 const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?/g;
 const DECODED = /^[\p{L}\p{N}\p{M} ]$/u;
+/** An invisible format character, alone (as INVISIBLE removes them). */
+const INVISIBLE_CHARACTER = new RegExp(`^${INVISIBLE.source}$`);
+const NAMED_INVISIBLE_REFERENCES = new RegExp(NAMED_INVISIBLE, 'g');
 function decodeReferences(text: string): string {
-  if (!text.includes('&#')) return text;
-  return text.replace(NUMERIC_REFERENCE, (reference: string, hex: string | undefined, decimal: string | undefined) => {
+  if (!text.includes('&')) return text;
+  const named = text.replace(NAMED_INVISIBLE_REFERENCES, '');
+  if (!named.includes('&#')) return named;
+  return named.replace(NUMERIC_REFERENCE, (reference: string, hex: string | undefined, decimal: string | undefined) => {
     const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
     if (code > 0x10ffff) return reference;
     const character = String.fromCodePoint(code);
-    return DECODED.test(character) ? character : reference;
+    return DECODED.test(character) || INVISIBLE_CHARACTER.test(character) ? character : reference;
   });
 }
 

@@ -16,7 +16,7 @@
  * text, each group of rules sharing anchors around its own in large text (prose is full of `you`,
  * which few rules need), so content is scanned in a few linear passes.
  */
-import { normalizeForInjection } from './injection-normalize.js';
+import { NAMED_INVISIBLE, normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
@@ -538,6 +538,8 @@ function anchorMask(matched: string): number {
  * 32 `&` (before `#` it opens a numeric reference, which normalizing decodes), 64 `<` and `*` (right after a
  * letter they may be markup inside a word, which normalizing removes).
  */
+/** A named reference of an invisible character at `lastIndex` (the anchor pass meets `&`). */
+const NAMED_INVISIBLE_AT = new RegExp(NAMED_INVISIBLE, 'y');
 const ANCHOR_CHARS = new Uint8Array(65_536).fill(8, 128);
 ANCHOR_CHARS[9] = ANCHOR_CHARS[11] = ANCHOR_CHARS[12] = ANCHOR_CHARS[13] = 8;
 ANCHOR_CHARS[10] = ANCHOR_CHARS[32] = 16;
@@ -648,9 +650,11 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     if (unlessNormalizing && (kind & 120) !== 0) {
       // As NEEDS_NORMALIZING matches: normalizing would change this text, so its candidates are not the ones wanted.
       if ((kind & 8) !== 0) return undefined;
-      // `&#`: a numeric reference, which normalizing decodes (`&#73;gnore`).
+      // `&#`: a numeric reference, which normalizing decodes (`&#73;gnore`); a named one of an invisible character (`Ig&shy;nore`).
       if ((kind & 32) !== 0) {
         if (codes[index + 1] === 35) return undefined;
+        NAMED_INVISIBLE_AT.lastIndex = index;
+        if (NAMED_INVISIBLE_AT.test(text)) return undefined;
       } else if ((kind & 64) !== 0) {
         // `<` or `*` right after a word character: markup inside a word, which normalizing removes (`Ig**no**re`).
         if (wordStart >= 0) return undefined;
