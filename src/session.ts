@@ -22,7 +22,7 @@ import { snapshotArguments, type ArgumentProblem } from './state/argument-snapsh
 import { admitModelCall, type ModelCallEstimate } from './session/model-admission.js';
 import type { BudgetAlert, GuardRuntime } from './runtime.js';
 import { toToolDefinition, type ToolDefinitionLike } from './tool-definition.js';
-import { errorResult, guardToolCall, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
+import { errorResult, guardToolCall, isError, openToolCall, type ToolCallHost, type ToolCallOptions, type ToolCallOutcome, type ToolCallTicket } from './protocol/tool-call.js';
 import { guardModelCall, openModelCall, type ModelCallHost, type ModelCallOutcome, type ModelCallTicket, type ModelOutput, type ModelRequestInput } from './protocol/model-call.js';
 import type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
 import { SharedSession, type SessionReplica } from './session/shared-session.js';
@@ -132,11 +132,11 @@ export class GuardSession {
   }
 
   subagentOutput(content: unknown, options: { agent?: string; callId?: string } = {}): Promise<Decision> {
-    return this.ingest({ type: 'subagent.output', content: content instanceof Error ? errorResult(content) : content, ...(options.callId ? { call_id: options.callId } : {}), ...(options.agent ? { agent: options.agent } : {}) });
+    return this.ingest({ type: 'subagent.output', content: isError(content) ? errorResult(content) : content, ...(options.callId ? { call_id: options.callId } : {}), ...(options.agent ? { agent: options.agent } : {}) });
   }
 
   contextAdd(source: string, content: unknown): Promise<Decision> {
-    return this.ingest({ type: 'context.add', source, content: content instanceof Error ? errorResult(content) : content });
+    return this.ingest({ type: 'context.add', source, content: isError(content) ? errorResult(content) : content });
   }
 
   goalUpdate(goal: string, source: string): Promise<Decision> {
@@ -157,7 +157,7 @@ export class GuardSession {
   /** Report a tool's answer; a result that must be withheld from the model comes back with `proceed: false`. */
   afterToolCall(result: ToolResultInput): Promise<Decision> {
     // A thrown Error handed over as the result is read as what the model is shown of it: its message.
-    const failed = result.result instanceof Error;
+    const failed = isError(result.result);
     return this.ingest({ type: 'tool.result', call_id: result.callId, tool: result.tool, result: failed ? errorResult(result.result) : result.result, ...(result.isError || failed ? { is_error: true } : {}) });
   }
 

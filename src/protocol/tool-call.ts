@@ -76,6 +76,15 @@ function checkedArguments(decision: Decision): Readonly<Record<string, unknown>>
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** Whether `value` is an Error; false for what cannot be asked (a revoked Proxy throws on `instanceof`: the scan reports it). */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
 /** A tool's error as a result the model is shown: its message (an `Error`'s own fields are not enumerable, so it reads as `{}`). */
 export function errorResult(error: unknown): { error: string } {
   return { error: (error as Error)?.message ?? String(error) };
