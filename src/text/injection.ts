@@ -99,8 +99,14 @@ const SECRET_FILE = '(?:(?:~/)?\\.ssh/id_(?:rsa|ed25519|ecdsa|dsa)\\b(?!\\.pub)|
  */
 const aiReaderVocative = (action: string) =>
   `(?:^|\\n|[.!?:]\\s|<!--\\s*|>)\\s*(?!(?:the|this)\\s+agent\\b)(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is|are)\\s+)?${READING}\\s+this(?:\\s+\\w+)?\\s*[:,][\\s\\S]{0,200}?\\b(?:${action})\\b`;
-/** "hi Claude, ... <action>". */
-const addressedVocative = (action: string) => `\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b${AI_COLLEAGUES}[\\s\\S]{0,300}?\\b${action}\\b`;
+/** A greeting that addresses whoever reads on ("Hey assistant", "Dear AI agent"). */
+const GREETING = '\\b(?:to\\s+you|for\\s+you|hey|hi|hello|dear)';
+/**
+ * "hi Claude, ... <action>". What follows a greeting up to its order is read up to the next greeting, not past it: a text of "Hi AI, " had
+ * each greeting read the next 300 characters (70 ms per 64 KB); the next greeting is read as its own.
+ */
+const addressedVocative = (action: string) =>
+  `${GREETING}\\s*,?\\s+(?:the\\s+|an?\\s+|my\\s+)?${AI}\\b${AI_COLLEAGUES}(?:(?!${GREETING}\\b)[\\s\\S]){0,300}?\\b${action}\\b`;
 /**
  * The words a vocative calls the model by ("Assistant, ...", "AI agent: ..."): one assistant or agent (the
  * plural, "Agents: please send your timesheets", calls the staff), and a model's name only before a comma
