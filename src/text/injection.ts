@@ -351,10 +351,8 @@ const HIGH: readonly Rule[] = [
     `\\b(?:before\\s+(?:you\\s+)?(?:can\\s+)?(?:solve|finish|complete|answer|continue\\s+with|proceed\\s+with|do|start)|(?:in\\s+order\\s+)?to\\s+(?:finish|complete|solve))\\s+(?:the\\s+user'?s\\s+(?:task|request)|the\\s+(?:original\\s+)?task\\s+(?:that\\s+)?(?:i|the\\s+user|they|we)\\s+gave\\s+you|your\\s+(?:original|current|actual)\\s+task)\\b[^.!?\\n]{0,80}?[,:]?\\s*(?:you\\s+)?(?:(?:first\\s+)?(?:must|need\\s+to|have\\s+to|should)\\s+|please\\s+)(?:first\\s+)?(?:do\\s+the\\s+following|${CONSEQUENTIAL_ACTION})`,
     'task',
   ],
-  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters
-  // (told by code after a match, `followUpAfter`: as `[\s\S]{0,300}?` in the expression, every address read the
-  // next 300 characters, and a text of addresses took 80 ms per 64 KB).
-  ['addressed_to_ai_foreign', FOREIGN_ADDRESSED, FOREIGN_AI_ANCHORS],
+  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters.
+  ['addressed_to_ai_foreign', `${FOREIGN_ADDRESSED}[\\s\\S]{0,300}?(?:${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB})`, FOREIGN_AI_ANCHORS],
 ];
 
 /**
@@ -890,8 +888,6 @@ interface Tier {
   groups: number[];
   /** Each rule's REJECTS check, if it has one. */
   rejects: Array<Reject | undefined>;
-  /** Each rule's EXCERPTS reader, if it has one. */
-  excerpts: Array<((match: string, text: string, index: number) => string) | undefined>;
 }
 
 /** Whether a match (`match`, at `index` of the `text` the tier read) is not its rule's finding. */
@@ -905,7 +901,6 @@ const REJECTS: ReadonlyMap<string, Reject> = new Map<string, Reject>([
   // A lower-case label is left to its low-confidence twin, `vocative_command_routine`.
   ['vocative_command', (match, text, index) => isLowerCaseLabel(match) || isTranscriptLine(match, text, index)],
   ['vocative_command_routine', isTranscriptLine],
-  ['addressed_to_ai_foreign', (match, text, index) => followUpAfter(text, index + match.length) < 0],
   ['chat_template_marker', isMarkerInWrongCase],
 ]);
 
@@ -948,7 +943,6 @@ function compilePart(rules: readonly Rule[], confidence: InjectionConfidence, al
     kinds: rules.map(([kind]) => kind),
     groups,
     rejects: rules.map(([kind]) => REJECTS.get(kind)),
-    excerpts: rules.map(([kind]) => EXCERPTS.get(kind)),
     orders: rules.map((rule) => all.indexOf(rule)),
     confidence,
     native: false,
@@ -1062,8 +1056,7 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
       regex.lastIndex = match.index + 1;
       continue;
     }
-    const excerpt = tier.excerpts[index]?.(match[0], text, match.index) ?? match[0];
-    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: excerpt.trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
+    findings.push({ kind: `${prefix}${kinds[index] ?? 'unknown'}`, excerpt: match[0].trim().slice(0, 160), index: offset + match.index, confidence: tier.confidence });
     places?.orders.push(tier.orders[index] ?? 0);
     places?.lengths.push(match[0].length);
     if (match[0].length === 0) regex.lastIndex += 1;
@@ -1091,7 +1084,6 @@ function isLowerCaseLabel(match: string): boolean {
   return first === first.toLowerCase();
 }
 
-/** What makes a foreign address an order (`addressed_to_ai_foreign`): an email address, an IBAN, an override. */
 /**
  * The matches of one expression in the text last asked about, as start and end pairs in order: found by one search
  * per text, however many matches of a rule ask (a rule's far reach, told by code after its match, costs one pass).
@@ -1116,31 +1108,18 @@ class MatchSpans {
   }
 }
 
-/** The first pair of `spans` whose start (`side` 0) or end (1) is at or after `at`, by its index in pairs (`spans.length / 2` if none). */
-function firstSpanFrom(spans: readonly number[], side: 0 | 1, at: number): number {
+/** The first pair of `spans` whose end is at or after `at`, by its index in pairs (`spans.length / 2` if none). */
+function firstSpanEndingFrom(spans: readonly number[], at: number): number {
   let low = 0;
   let high = spans.length / 2;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (spans[2 * middle + side]! < at) low = middle + 1;
+    if (spans[2 * middle + 1]! < at) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-const FOLLOW_UPS = new MatchSpans(new RegExp(`${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB}`, 'gi'));
-
-/** The end of the first follow-up starting within 300 characters after `from` in `text`, or -1. */
-function followUpAfter(text: string, from: number): number {
-  const found = FOLLOW_UPS.in(text);
-  const first = firstSpanFrom(found, 0, from);
-  return 2 * first < found.length && found[2 * first]! <= from + 300 ? found[2 * first + 1]! : -1;
-}
-
-/** What a finding of these rules quotes, where it reaches past the match: a foreign address, up to its follow-up. */
-const EXCERPTS: ReadonlyMap<string, (match: string, text: string, index: number) => string> = new Map([
-  ['addressed_to_ai_foreign', (match: string, text: string, index: number) => text.slice(index, Math.max(index + match.length, followUpAfter(text, index + match.length)))],
-]);
 
 const PERSON_TURNS = new MatchSpans(new RegExp(PERSON_TURN, 'gi'));
 
@@ -1160,7 +1139,7 @@ function isTranscriptLine(match: string, text: string, index: number): boolean {
   point += index;
   // From the first turn ending at or after 400 characters before the point (turns do not overlap: their ends are in order).
   const turns = PERSON_TURNS.in(text);
-  for (let turn = 2 * firstSpanFrom(turns, 1, point - 400); turn < turns.length; turn += 2) {
+  for (let turn = 2 * firstSpanEndingFrom(turns, point - 400); turn < turns.length; turn += 2) {
     const start = turns[turn]!;
     const end = turns[turn + 1]!;
     if (end <= point || (start >= point && start <= point + 400)) return true;
