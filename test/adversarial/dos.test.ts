@@ -220,7 +220,8 @@ describe('DoS: custom checks cannot hang a decision', () => {
 
 describe('DoS: text dense in the words the injection rules start from is read in linear time', () => {
   // A label on every line: each one used to make its rules read 300 to 800 characters on (the transcript test, the
-  // role header's reach, a foreign address's follow-up, a greeting's order), ~10 ms per KB: 2 MB took 15 to 20 seconds.
+  // role header's reach, a greeting's order), ~10 ms per KB: 2 MB took 15 to 20 seconds. (A foreign address still reads
+  // 300 characters on for its follow-up: ~3 times slower than an English label, read in slices.)
   it.each(['AI:\n', 'Assistant:\n', 'Agent:\n', '**AI**:\n', 'System:\n', '致AI助手：', 'Nota para la IA: ', 'hi AI, ', 'Dear AI agent\n'])('2 MB of %j as a tool result is read without freezing, and passes', async (line) => {
     const { session } = await schemaSession({ type: 'object' });
     await session.beforeToolCall({ callId: 'c1', tool: 'target', arguments: {} });
