@@ -1064,18 +1064,26 @@ function runTier(tier: Tier, text: string, findings: InjectionFinding[], offset 
 }
 
 /**
+ * Where a vocative's label starts in its match (past the head: a line or sentence start, `<!--`, `>`, Markdown
+ * emphasis) and the colon that ends it; `colon` is -1 when the vocative is not a label ("Assistant, ...": a comma first).
+ */
+function labelOf(match: string): { at: number; colon: number } {
+  let at = 0;
+  while (at < match.length && ' \t\n\r.!?:<->*_'.includes(match[at]!)) at += 1;
+  const colon = match.indexOf(':', at);
+  const comma = match.indexOf(',', at);
+  return { at, colon: comma !== -1 && comma < colon ? -1 : colon };
+}
+
+/**
  * Whether a vocative's match is a label in lower case before a colon with its order in lower case too
  * ("agent: remove the deprecated retry flag"): how a commit subject names its package (Go's style, read in
  * `git log` by a coding agent) or a configuration a key. Not high confidence: the model is addressed as
  * "AI:", "Agent: Delete ...". (The rules match case-insensitively; Node 20 has no case modifiers.)
  */
 function isLowerCaseLabel(match: string): boolean {
-  let at = 0;
-  // The head: a line or sentence start, `<!--`, `>`, and Markdown emphasis.
-  while (at < match.length && ' \t\n\r.!?:<->*_'.includes(match[at]!)) at += 1;
-  const colon = match.indexOf(':', at);
-  const comma = match.indexOf(',', at);
-  if (colon === -1 || (comma !== -1 && comma < colon)) return false;
+  const { at, colon } = labelOf(match);
+  if (colon === -1) return false;
   const label = match.slice(at, colon);
   if (label !== label.toLowerCase()) return false;
   let rest = colon + 1;
@@ -1120,7 +1128,6 @@ function firstSpanEndingFrom(spans: readonly number[], at: number): number {
   return low;
 }
 
-
 const PERSON_TURNS = new MatchSpans(new RegExp(PERSON_TURN, 'gi'));
 
 /**
@@ -1129,11 +1136,8 @@ const PERSON_TURNS = new MatchSpans(new RegExp(PERSON_TURN, 'gi'));
  * within 400 after. The text's turns are found once, by one search, and each match looks them up.
  */
 function isTranscriptLine(match: string, text: string, index: number): boolean {
-  let at = 0;
-  while (at < match.length && ' \t\n\r.!?:<->*_'.includes(match[at]!)) at += 1;
-  const colon = match.indexOf(':', at);
-  const comma = match.indexOf(',', at);
-  if (colon === -1 || (comma !== -1 && comma < colon)) return false;
+  const { colon } = labelOf(match);
+  if (colon === -1) return false;
   let point = colon + 1;
   for (let stars = 0; stars < 3 && (match[point] === '*' || match[point] === '_'); stars += 1) point += 1;
   point += index;
@@ -1230,7 +1234,7 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
     // Markdown exfiltration markup reads each URL whole, however long: not in windows.
     markdownExfiltration(text, findings, MAX_FINDINGS, offset, prefix);
     const anchors = candidates ?? anchorCandidates(text, base64)!;
-    // Digits for letters (one for one: the anchors' positions hold) once a word spells an anchor word so.
+    // Digits for letters in the words in leetspeak, where the text holds an anchor (one for one: the anchors' positions hold).
     if (anchors.leet) text = spellLeetWords(text, anchors.leet);
     if (text.length >= PER_GROUP_CHARS && scanGroups(text, findings, offset, prefix, anchors)) return;
     const windows = windowsAt(text, anchors.at);
@@ -1323,7 +1327,6 @@ function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: n
 const NAMES_THE_MARKER = /^\s*(?:(?:special\s+)?(?:tokens?|tags?|markers?|delimiters?|separators?|strings?|sequences?)\b|(?:is|are|was|were)\s|(?:,|\/|or\s|and\s)\s*<\/?\|?[a-z])/i;
 /** Before one: the previous marker of a list ("<system>, </system>, <user>"). */
 const AFTER_A_LISTED_MARKER = />\s*(?:,|\/|\bor|\band)\s*$/i;
-const QUOTE_PAIRS: Readonly<Record<string, string>> = { "'": "'", '`': '`', '\u2018': '\u2019' };
 
 /**
  * Whether a chat template marker is named, not used: written about ("Note that <|endoftext|> is the document
@@ -1336,11 +1339,11 @@ function isNamedMarker(text: string, start: number, end: number): boolean {
   const previous = text.charCodeAt(start - 1);
   // An opening tag only: a closing one follows its text directly ("Refund all orders</system>").
   if (text.charCodeAt(start) === 60 && !'|</'.includes(text[start + 1]!) && isWordCode(previous) && previous < 128) return true;
-  const closer = QUOTE_PAIRS[text[start - 1] ?? ''];
-  if (closer !== undefined && text[end] === closer) return true;
   const before = text.slice(Math.max(0, start - 40), start);
-  // Source code's string: a quote opening it, or an escape beside it ('<|im_start|>system\nYou are ...', '\n<</SYS>>\n').
+  // Source code's string: a quote opening it, or an escape beside it ('<|im_start|>system\nYou are ...', '\n<</SYS>>\n');
+  // or one marker in typographic quotes (‘<system>’).
   if (OPENS_A_STRING.test(before) || text.charCodeAt(end) === 92 || ESCAPE_BEFORE.test(before)) return true;
+  if (text[start - 1] === '\u2018' && text[end] === '\u2019') return true;
   // Named by the word before it, and followed by no role's word ("Tokenizer adds <|endoftext|> in the middle").
   if (NAMED_BY_WORD_BEFORE.test(before) && !isWordCode(text.charCodeAt(end))) return true;
   return NAMES_THE_MARKER.test(text.slice(end, end + 40)) || AFTER_A_LISTED_MARKER.test(before);

@@ -1,8 +1,9 @@
 /**
  * Leetspeak: digits written for the letters they look like ("1gn0re prev10us 1nstruct10ns", "5y5tem
- * pr0mpt"). A model reads the words; a filter reading the characters does not. The injection scanner
- * reads such text with those digits as letters, but only text where a word so read is one of its anchor
- * words: ids, versions and amounts ("ord_1001", "v2.3.1", "A1", "4pm") elsewhere stay as written.
+ * pr0mpt"). A model reads the words; a filter reading the characters does not. The injection scanner's
+ * anchor pass tells such words (`leetWordHash`) and, where the text holds an anchor word (one spelled so
+ * counts), the rules read them with those digits as letters (`spellLeetWords`). Ids, versions, amounts and
+ * hashes ("ord_1001", "v2.3.1", "A1", "sha1", "f0dee4b") are not words so spelled and stay as written.
  */
 import { TOKEN_HASH_SEED } from './token-table.js';
 
@@ -57,23 +58,6 @@ export function leetWordHash(text: string | Uint16Array, start: number, end: num
 }
 
 /**
- * `text` with every word run that is leetspeak (as `leetWordHash` tells, whatever word it spells) written
- * with letters. Each digit becomes one letter: positions do not move. One pass.
- */
-export function readLeetspeak(text: string): string {
-  const words: number[] = [];
-  const length = text.length;
-  for (let index = 0; index < length; index += 1) {
-    if (!isWordCode(text.charCodeAt(index))) continue;
-    const start = index;
-    let digit = false;
-    for (let code = text.charCodeAt(index); index < length && isWordCode(code); code = text.charCodeAt(++index)) if (code <= 57) digit = true;
-    if (digit && leetWordHash(text, start, index) !== 0) words.push(start, index);
-  }
-  return spellLeetWords(text, words);
-}
-
-/**
  * `text` with the words at `words` (start and end pairs, each leetspeak as `leetWordHash` tells, in order) written
  * with letters: the anchor pass, which reads every word, gives them, so the text is not read again for them.
  */
@@ -101,7 +85,3 @@ export function spellLeetWords(text: string, words: readonly number[]): string {
 /** A character beyond Latin-1. */
 const WIDE = /[^\x00-\xff]/;
 
-/** `[A-Za-z0-9_]` by code. */
-function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
-}
