@@ -1,5 +1,6 @@
 import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
+import { SchemaRejectedError } from '../schema/compile.js';
 
 const MAX_LISTED_TOOLS = 20;
 
@@ -22,7 +23,14 @@ export const argumentSchema = defineCheck('argument-schema', ['tool.call'], (eve
     // An unusable schema is the guard's problem, not the model's: fail closed through the error path.
     throw new Error(`the input schema of ${event.tool} cannot be used: ${call.tool.schemaError ?? 'unknown reason'}`);
   }
-  const problems = call.tool.validate(call.arguments);
+  let problems;
+  try {
+    problems = call.tool.validate(call.arguments);
+  } catch (error) {
+    // A schema compiles on first use; one that cannot is reported as above, naming the tool.
+    if (error instanceof SchemaRejectedError) throw new Error(`the input schema of ${event.tool} cannot be used: ${error.message}`);
+    throw error;
+  }
   if (problems.length === 0) return [];
   const first = problems[0]!;
   return [

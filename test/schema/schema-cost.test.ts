@@ -30,4 +30,13 @@ describe('schema cost', () => {
     for (const ref of ['#/constructor', '#/__proto__', '#/toString', '#/__proto__/constructor']) expect(schemaCost({ $ref: ref, properties: { a: { type: 'string' } } }, 8, 1_000)).toBe(schemaCost({ $ref: '#/nothing', properties: { a: { type: 'string' } } }, 8, 1_000));
     expect(nothing).toBe(schemaCost({ $ref: '#/__proto__' }, 8, 1_000));
   });
+
+  it('finds a multiplication however deep in the value it lands, through levels that add nothing', () => {
+    const leaf = { anyOf: Array.from({ length: 40 }, () => ({ anyOf: [{ type: 'string' }, { type: 'number' }] })) };
+    let deep: Record<string, unknown> = leaf;
+    for (let level = 0; level < 30; level += 1) deep = level % 2 === 0 ? { type: 'object', properties: { next: deep } } : { type: 'array', items: deep };
+    expect(schemaCost(deep, 64, 100)).toBe(101);
+    // Deeper than the value may nest: out of reach, so it costs nothing.
+    expect(schemaCost(deep, 20, 100)).toBe(1);
+  });
 });
