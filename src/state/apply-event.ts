@@ -177,16 +177,20 @@ export function applyEvent(
     case 'tool.result': {
       const record = state.calls.get(event.call_id);
       const pending = record?.pending;
+      // A result for a call the guard never admitted ran without its check: what it holds vouches for nothing
+      // (its echo of invented arguments cannot be told apart, as it is for an admitted call).
+      const admitted = record !== undefined || state.calls.admitted(event.call_id);
       if (record) {
         record.resultHash = context.content().hash;
         record.pending = undefined;
       }
       if (proceeds) {
         const content = context.content();
-        // Third-party content (a web page, an email) and content flagged as injection introduce untrusted ids.
+        // Third-party content (a web page, an email), content flagged as injection and the result of a call
+        // never admitted introduce untrusted ids.
         const external = state.tools.get(event.tool)?.externalContent === true;
         const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
-        const trust = external || flagged ? 'untrusted' : 'trusted';
+        const trust = external || flagged || !admitted ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
         state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
         // A result's "123-456-789" and "4421 486" vouch for 123456789 and 4421486, as a user's do.

@@ -13,6 +13,8 @@ export interface CallRecord {
 }
 
 const NONE: readonly CallRecord[] = [];
+/** Calls awaiting their result remembered past the history; a fan-out wider than this is rare. */
+const MAX_EVICTED_PENDING = 1_024;
 
 /**
  * The session's recent tool calls, oldest first, bounded to `capacity`; nothing allocated until the
@@ -21,12 +23,29 @@ const NONE: readonly CallRecord[] = [];
  */
 export class CallHistory {
   private records: CallRecord[] | undefined;
+  /** Ids of calls that left the history while their result was still to come (a wide fan-out). */
+  private evictedPending: Set<string> | undefined;
 
   constructor(private readonly capacity: number) {}
 
   add(record: CallRecord): void {
     const records = (this.records = appended(this.records ?? [], record));
-    if (records.length > this.capacity) records.shift();
+    if (records.length > this.capacity) {
+      const evicted = records.shift()!;
+      if (evicted.pending !== undefined) {
+        const ids = (this.evictedPending ??= new Set());
+        if (ids.size >= MAX_EVICTED_PENDING) ids.delete(ids.values().next().value!);
+        ids.add(evicted.callId);
+      }
+    }
+  }
+
+  /**
+   * Whether a result with this id answers a call the session admitted: one in the history, or one
+   * that left it before its result came. A result for any other id ran without the guard's check.
+   */
+  admitted(callId: string): boolean {
+    return this.get(callId) !== undefined || this.evictedPending?.has(callId) === true;
   }
 
   setResult(callId: string, resultHash: number | 'refused'): void {

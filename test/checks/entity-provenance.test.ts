@@ -83,6 +83,30 @@ describe('entity provenance', () => {
     expect(codes(again)).toEqual(['ENTITY_HALLUCINATION']);
   });
 
+  it('does not let a result for a call the guard never admitted vouch for its ids (the call ran unchecked)', async () => {
+    const { session } = await orderSession();
+    // ord_555 was invented and fetched around the guard: the lookup's echo is all that "confirms" it.
+    await session.afterToolCall({ callId: 'never-asked', tool: 'get_order', result: { order_id: 'ord_555', status: 'shipped' } });
+    const refund = await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_555', amount: 5 } });
+    expect(refund.proceed).toBe(false);
+    expect(codes(refund)).toEqual(['UNTRUSTED_ENTITY']);
+    expect(refund.flags[0]!.evidence).toMatchObject({ source: 'tool:get_order' });
+  });
+
+  it('lets the results of a fan-out wider than the call history vouch for their ids, as any admitted call\'s', async () => {
+    const { session } = await orderSession({ userMessage: 'I am cust_789: check all my orders.' });
+    // 100 lookups admitted before any result comes: the history keeps 64 calls, the rest are remembered as pending.
+    for (let index = 0; index < 100; index += 1) {
+      expect((await session.beforeToolCall({ callId: `fan${index}`, tool: 'list_orders', arguments: { customer_id: 'cust_789', status: `s${index}` } })).action).toBe('allow');
+    }
+    for (let index = 0; index < 100; index += 1) {
+      await session.afterToolCall({ callId: `fan${index}`, tool: 'list_orders', result: { orders: [`ord_${9000 + index}`] } });
+    }
+    for (const index of [0, 50, 99]) {
+      expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: `ord_${9000 + index}`, amount: 5 } })), `ord_${9000 + index}`).toEqual([]);
+    }
+  });
+
   it('compares whole ids: gift_card_5634230 does not vouch for credit_card_5634230', async () => {
     const { session } = await orderSession();
     await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });
