@@ -30,10 +30,34 @@ export function forEachGroupedNumber(text: string, visit: (digits: string) => vo
   }
 }
 
-/** The digits of a grouped number without its separators, when there are as many as an id has. */
+/** The digits of a grouped number without its separators, when there are as many as an id has and it is not a date or an address. */
 function joined(grouped: string): string | undefined {
   const digits = grouped.replace(/[ .-]/g, '');
-  return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS ? digits : undefined;
+  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
+  const groups = grouped.split(/[ .-]/);
+  if (startsWithDate(groups)) return undefined;
+  return grouped.includes('.') && !dottedId(groups) ? undefined : digits;
+}
+
+/** 2024-05-20, 20.05.2024, 05 20 2024, and a build number or timestamp opening with one (2024.05.20.1137). */
+function startsWithDate(groups: readonly string[]): boolean {
+  if (groups.length < 3) return false;
+  const [a, b, c] = groups as [string, string, string];
+  const year = (group: string) => group.length === 4 && (group.startsWith('19') || group.startsWith('20'));
+  const dayOrMonth = (group: string) => group.length <= 2 && Number(group) >= 1 && Number(group) <= 31;
+  return (year(a) && dayOrMonth(b) && dayOrMonth(c)) || (dayOrMonth(a) && dayOrMonth(b) && year(c));
+}
+
+/**
+ * Dots join an id's groups less often than they write other numbers: a decimal (1234.56), a version
+ * (10.0.19045.2006), an IP address (10.20.30.40). They are an id's groups in thousands (12.345.678)
+ * and in a phone number's or account's groups of two to four digits (555.123.4567, 01.23.45.67.89),
+ * never in four groups that read as an IP address.
+ */
+function dottedId(groups: readonly string[]): boolean {
+  if (groups.length === 4 && groups.every((group) => group.length <= 3 && Number(group) <= 255)) return false;
+  const thousands = groups[0]!.length <= 3 && groups.slice(1).every((group) => group.length === 3);
+  return thousands || (groups.length >= 3 && groups.every((group) => group.length >= 2 && group.length <= 4));
 }
 
 const WHOLE_GROUPED = /^\d+(?:[ .-]\d+)+$/;

@@ -83,6 +83,16 @@ describe('entity provenance', () => {
     expect(codes(again)).toEqual(['ENTITY_HALLUCINATION']);
   });
 
+  it('takes no id from the digits of a date, an IP address or a build number a result wrote', async () => {
+    const { session } = await orderSession();
+    await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { order_id: 'ord_1001', placed: '2024-05-20', host: '10.20.30.40', build: '2024.05.20.1137', total: '1234.56', ref: '555.123.4567' } });
+    for (const invented of ['20240520', '10203040', '202405201137', '123456']) {
+      expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: invented, amount: 5 } })), invented).toEqual(['ENTITY_HALLUCINATION']);
+    }
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: '5551234567', amount: 5 } }))).toEqual([]);
+  });
+
   it('does not let a result for a call the guard never admitted vouch for its ids (the call ran unchecked)', async () => {
     const { session } = await orderSession();
     // ord_555 was invented and fetched around the guard: the lookup's echo is all that "confirms" it.

@@ -36,8 +36,19 @@ describe('grouped numbers', () => {
 
   it('joins the tokens of content that are numbers in groups, except those echoed and their digits', () => {
     const tokens = ['ord_1', '123-456-789', '555.123.4567', '2024-05-20', '19.99', '12-34', 'a-123-456', '987-654-321'];
-    expect(joinedGroupedTokens(tokens)).toEqual(['123456789', '5551234567', '20240520', '987654321']);
+    expect(joinedGroupedTokens(tokens)).toEqual(['123456789', '5551234567', '987654321']);
     // What the call itself sent, written in groups or joined, is not vouched for by its result.
-    expect(joinedGroupedTokens(tokens, new Set(['123-456-789', '5551234567']))).toEqual(['20240520', '987654321']);
+    expect(joinedGroupedTokens(tokens, new Set(['123-456-789', '5551234567']))).toEqual(['987654321']);
+  });
+
+  it('joins no date, decimal, version, build number or IP address: their digits together name nothing', () => {
+    const notIds = ['2024-05-20', '20.05.2024', '05-20-2024', '2024 05 20', '2024.05.20.1137', '2024-05-20-0930', '1234.56', '3.14159', '10.20.30.40', '192.168.100.200', '10.0.19045.2006', '1.2.345678'];
+    for (const text of notIds) {
+      expect(grouped(`value ${text} here`), text).toEqual([]);
+      expect(groupedDigits(text), text).toBeUndefined();
+    }
+    expect(joinedGroupedTokens(notIds)).toEqual([]);
+    // Ids in groups beside them still join: thousands, a phone number's groups, a French number, a long id.
+    expect(grouped('ref 1.234.567, call 555.123.4567 or 01.23.45.67.89, order 2024-5678-90')).toEqual(['1234567', '5551234567', '0123456789', '2024567890']);
   });
 });
