@@ -1,4 +1,5 @@
 import type { Flag, SubagentOutputEvent, TraceEvent } from '../trace/events.js';
+import { CIRCULAR } from '../trace/redact.js';
 import { AnomalyCode } from '../codes.js';
 import type { CheckContext } from '../checks/check.js';
 import { prepareCall, unusableCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
@@ -29,8 +30,14 @@ export function scanOptions(event: TraceEvent, state: SessionState, runtime: Gua
     injection: runtime.injection,
     maxDepth: runtime.policy.limits.maxDepth,
     maxTokens: Math.min(runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
+    // Replay reads what a recorder wrote: a cycle the live guard could not read is written as a marker.
+    ...(runtime.live ? {} : { unreadableMarkers: RECORDED_UNREADABLE }),
   };
 }
+
+const RECORDED_UNREADABLE: ReadonlySet<string> = new Set([CIRCULAR]);
+/** How the guard's note on unreadable content begins (`readable`): a sink keeping events as objects holds the note. */
+const NOTE_PREFIX = '[content not read: ';
 
 /**
  * The scan of an event's content (in slices with yields between them when large; small content synchronously), or
@@ -43,13 +50,17 @@ export function scanEventContent(event: TraceEvent, state: SessionState, runtime
   const content = contentOf(event);
   if (content === undefined) return undefined;
   const options = scanOptions(event, state, runtime);
+  if (!runtime.live && typeof content === 'string' && content.startsWith(NOTE_PREFIX) && content.endsWith(']')) {
+    // Replay of the note written in place of unreadable content: as unreadable as it was live.
+    return { ...scanContent(content, options), problem: content.slice(NOTE_PREFIX.length, -1) };
+  }
   const scan = scanContentSliced(content, options);
   return scan instanceof Promise ? scan.then((done) => readable(event, done, options)) : readable(event, scan, options);
 }
 
 function readable(event: TraceEvent, scan: ContentScan, options: ScanOptions): ContentScan {
   if (scan.problem === undefined) return scan;
-  const note = `[content not read: ${scan.problem}]`;
+  const note = `${NOTE_PREFIX}${scan.problem}]`;
   if (event.type === 'tool.result') event.result = note;
   else if (event.type === 'subagent.output' || event.type === 'context.add') event.content = note;
   return { ...scanContent(note, options), problem: scan.problem };

@@ -55,6 +55,11 @@ export interface ScanOptions {
   injection?: InjectionScanner;
   maxDepth: number;
   maxTokens: number;
+  /**
+   * Strings a recorder writes in place of what it could not write out (a reference cycle): content read
+   * back from a trace that holds one was unreadable when it was live, and is reported so again.
+   */
+  unreadableMarkers?: ReadonlySet<string>;
 }
 
 /** `customer_id`, `customerId`, `Customer-ID` all become `customerid`. */
@@ -440,6 +445,7 @@ class ContentScanner {
     if (++this.walked > MAX_WALKED_VALUES) throw new UnreadableContent(`it holds more than ${MAX_WALKED_VALUES} values, counting each shared reference as often as it is written out`);
     switch (typeof node) {
       case 'string': {
+        if (this.options.unreadableMarkers?.has(node)) throw new UnreadableContent(`it was recorded as unreadable ("${node}" in the trace)`);
         const nested = !root && node.length <= MAX_NESTED_JSON ? parseJsonText(node) : undefined;
         if (nested !== undefined) {
           slot.depth += 1;

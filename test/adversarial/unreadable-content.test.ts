@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGuard, type GuardSession } from '../../src/index.js';
-import { JsonlFileSink } from '../../src/trace/sinks.js';
+import { JsonlFileSink, MemorySink, teeSinks } from '../../src/trace/sinks.js';
+import { replayTrace } from '../../src/replay.js';
 import { CIRCULAR, MAX_RECORDED_VALUES } from '../../src/trace/redact.js';
 import { codes, ORDER_TOOLS } from './helpers.js';
 
@@ -96,4 +97,28 @@ describe('content that cannot be read whole: a decision, never a hang, a crash o
     // Shared without a cycle: written out wherever it is, as JSON.stringify would.
     expect(results[2]!.result).toEqual({ billing: { customer_id: 'cust_789' }, shipping: { customer_id: 'cust_789' } });
   }, 60_000);
+
+  it('replay withholds what live withheld: the recorded cycle marker and the note in place of the content read as unreadable again', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'warden-unreadable-')), 'trace.jsonl');
+    const file = new JsonlFileSink(path);
+    const memory = new MemorySink();
+    const session = await orderSession({ sink: teeSinks(file, memory) });
+    const live = [await resultOf(session, cyclic()), await session.subagentOutput(cyclic(), { agent: 'researcher' }), await resultOf(session, { order_id: 'ord_1001', status: 'shipped' }, 'c2')];
+    expect(live.map(codes)).toEqual([['GUARD_ERROR'], ['GUARD_ERROR'], []]);
+    file.close();
+    const liveResults = [{ step: live[0]!.step, action: 'block', flags: ['GUARD_ERROR'] }, { step: live[2]!.step, action: 'allow', flags: [] }];
+    // From the file (the cycle written as a marker) and from events kept as objects (the content replaced by the guard's note).
+    for (const trace of [path, () => memory.events]) {
+      const steps: Record<number, { action: string; flags: string[] }> = {};
+      await replayTrace(trace, { tools: ORDER_TOOLS }, { onEvent: (event, decision) => void (steps[event.step] = { action: decision.action, flags: codes(decision) }) });
+      for (const { step, action, flags } of liveResults) expect(steps[step], `step ${step}`).toEqual({ action, flags });
+      expect(steps[live[1]!.step]).toMatchObject({ action: 'block', flags: ['GUARD_ERROR'] });
+    }
+  });
+
+  it('benign: live, a result quoting the marker or the note is read as text', async () => {
+    const session = await orderSession();
+    expect(await resultOf(session, { order_id: 'ord_1001', log: CIRCULAR })).toMatchObject({ action: 'allow', flags: [] });
+    expect(await resultOf(session, '[content not read: it holds itself]', 'c2')).toMatchObject({ action: 'allow', flags: [] });
+  });
 });
