@@ -94,7 +94,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       // Content too large to keep whole may have carried it: say so, with where and how much was dropped.
       const dropped = context.session.droppedFromContent();
       const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
-      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${calledWith(event.tool, reference, true)}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
+      flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${calledWith(event.tool, reference, true)}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result or message; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
     } else if (untrustedSource) {
       reported.add(key);
       flags.push(

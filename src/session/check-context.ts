@@ -6,7 +6,8 @@ import { prepareCall, unusableCall, type ArgumentProblem, type PreparedCall } fr
 import type { GuardRuntime } from '../runtime.js';
 import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
-import { MAX_CONTENT_TOKENS, scanContent, scanContentSliced, type ContentScan, type ScanOptions } from '../text/content-scan.js';
+import { contentTokenCap, scanContent, scanContentSliced, SCAN_SLICE_MS, type ContentScan, type ScanOptions } from '../text/content-scan.js';
+import { readMessageAhead } from '../text/message-tokens.js';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
@@ -29,7 +30,7 @@ export function scanOptions(event: TraceEvent, state: SessionState, runtime: Gua
     watchedKeys: event.type === 'tool.result' ? state.sessionEntities : NO_KEYS,
     injection: runtime.injection,
     maxDepth: runtime.policy.limits.maxDepth,
-    maxTokens: Math.min(runtime.policy.limits.ledgerSize, MAX_CONTENT_TOKENS),
+    maxTokens: contentTokenCap(runtime.policy.limits.ledgerSize),
     // Replay reads what a recorder wrote: a cycle the live guard could not read is written as a marker.
     ...(runtime.live ? {} : { unreadableMarkers: RECORDED_UNREADABLE }),
   };
@@ -46,7 +47,12 @@ const NOTE_PREFIX = '[content not read: ';
  * by a note saying why, and the scan is the note's: no check, listener or store walks it again. The decision then
  * carries GUARD_ERROR (`unreadableContentFlag`).
  */
-export function scanEventContent(event: TraceEvent, state: SessionState, runtime: GuardRuntime): ContentScan | Promise<ContentScan> | undefined {
+export function scanEventContent(event: TraceEvent, state: SessionState, runtime: GuardRuntime): ContentScan | Promise<ContentScan | undefined> | undefined {
+  if (event.type === 'message' && event.role !== 'assistant' && typeof event.content === 'string') {
+    // No check reads a message's content as a scan; the ids it vouches for are read ahead, in slices when long.
+    const read = readMessageAhead(event, event.content, contentTokenCap(runtime.policy.limits.ledgerSize), SCAN_SLICE_MS);
+    return read instanceof Promise ? read.then(() => undefined) : undefined;
+  }
   const content = contentOf(event);
   if (content === undefined) return undefined;
   const options = scanOptions(event, state, runtime);

@@ -1,12 +1,13 @@
 import type { Action, Flag, TraceEvent } from '../trace/events.js';
 import type { Policy } from '../policy/policy.js';
-import type { ContentScan } from '../text/content-scan.js';
+import { contentTokenCap, type ContentScan } from '../text/content-scan.js';
 import type { CanonicalArguments } from '../text/canonical-args.js';
 import type { RegisteredTool } from './tool-registry.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
-import { forEachGroupedNumber, joinedNumbersOf } from '../text/grouped-numbers.js';
+import { joinedNumbersOf } from '../text/grouped-numbers.js';
+import { messageTokensOf } from '../text/message-tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
@@ -129,13 +130,13 @@ export function applyEvent(
     }
     case 'message':
       if (event.role !== 'assistant' && typeof event.content === 'string') {
-        const tokens: string[] = [];
-        forEachToken(event.content, (token) => tokens.push(token));
-        // "Order 123-456-789" vouches for 123456789 too: the digits a model passes for what the user typed in groups.
-        forEachGroupedNumber(event.content, (digits) => tokens.push(digits));
+        // Its tokens and, as "Order 123-456-789" vouches for 123456789 too, the digits of its numbers in groups.
+        const { tokens, dropped } = messageTokensOf(event, event.content, contentTokenCap(policy.limits.ledgerSize));
         // Only known roles vouch for ids; any other role (`function`, `Human`, made up) is untrusted content.
         const trusted = TRUSTED_ROLES.has(event.role as string);
-        state.ledger.record(tokens, { step: event.step, source: trusted ? event.role : `message:${String(event.role).slice(0, 32)}`, trust: trusted ? 'trusted' : 'untrusted' });
+        const source = trusted ? event.role : `message:${String(event.role).slice(0, 32)}`;
+        state.ledger.record(tokens, { step: event.step, source, trust: trusted ? 'trusted' : 'untrusted' });
+        state.ledger.recordDropped(event.step, source, dropped);
       }
       break;
     case 'llm.call': {

@@ -74,6 +74,11 @@ export function normalizeKey(key: string): string {
  */
 export const MAX_CONTENT_TOKENS = 10_000;
 
+/** Distinct tokens one piece of content (a result, a message) may add to a ledger of `ledgerSize` ids. */
+export function contentTokenCap(ledgerSize: number): number {
+  return Math.min(ledgerSize, MAX_CONTENT_TOKENS);
+}
+
 const MAX_ID_VALUES = 256;
 /** Characters of the string fields `ContentScan.text` keeps: twice what a detector is given (32,768). */
 export const MAX_TEXT_CHARS = 65_536;

@@ -30,6 +30,25 @@ export function forEachGroupedNumber(text: string, visit: (digits: string) => vo
   }
 }
 
+/** Whether `text` may hold a number in groups (two digits around a separator): most text does not. */
+export function mayHoldGroupedNumbers(text: string): boolean {
+  return MAY_HOLD_GROUPS.test(text);
+}
+
+/**
+ * `forEachGroupedNumber` over part of a long text, resumable: reads on from `from` until a number ends
+ * at or past `until` (each whole), and returns where the next call starts.
+ */
+export function forEachGroupedNumberBetween(text: string, from: number, until: number, visit: (digits: string) => void): number {
+  GROUPED.lastIndex = from;
+  for (let match = GROUPED.exec(text); match !== null; match = GROUPED.exec(text)) {
+    const digits = joined(match[0]);
+    if (digits !== undefined) visit(digits);
+    if (GROUPED.lastIndex >= until) return GROUPED.lastIndex;
+  }
+  return text.length;
+}
+
 /** The digits of a grouped number without its separators, when there are as many as an id has and it is not a date or an address. */
 function joined(grouped: string): string | undefined {
   const digits = grouped.replace(/[ .-]/g, '');

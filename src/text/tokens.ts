@@ -31,6 +31,19 @@ export function forEachToken(text: string, visit: (token: string) => void): void
   for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) visitToken(match[0], visit);
 }
 
+/**
+ * `forEachToken` over part of a long text, resumable: reads on from `from` until a token ends at or
+ * past `until` (each token whole), and returns where the next call starts.
+ */
+export function forEachTokenBetween(text: string, from: number, until: number, visit: (token: string) => void): number {
+  TOKEN.lastIndex = from;
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
+    visitToken(match[0], visit);
+    if (TOKEN.lastIndex >= until) return TOKEN.lastIndex;
+  }
+  return text.length;
+}
+
 /** Calls `visit` with the normalized form of one run of token characters, and of its parts when it holds `.` or `@`. */
 export function visitToken(run: string, visit: (token: string) => void): void {
   const token = normalizeId(run);

@@ -83,6 +83,24 @@ describe('entity provenance', () => {
     expect(codes(again)).toEqual(['ENTITY_HALLUCINATION']);
   });
 
+  it('reads a pasted document of a user message whole: an id at its end vouches, a number in groups too', async () => {
+    const filler = 'The shipment left the warehouse on time and the carrier confirmed the route. '.repeat(14_000);
+    const { session } = await orderSession({ userMessage: `${filler} My order is ord_8841 and my account 4421 486.` });
+    expect(codes(await session.beforeToolCall({ tool: 'refund_order', arguments: { order_id: 'ord_8841', amount: 5 } }))).toEqual([]);
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: '4421486' } }))).toEqual([]);
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_8842' } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('keeps the first 10,000 distinct ids of one message, and a flag on a dropped one says the message dropped ids', async () => {
+    const ids = Array.from({ length: 12_000 }, (_, index) => `ord_${100_000 + index}`);
+    const { session } = await orderSession({ userMessage: `Please check these: ${ids.join(', ')}` });
+    expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: ids[9_000]! } }))).toEqual([]);
+    const dropped = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: ids[11_999]! } });
+    expect(codes(dropped)).toEqual(['ENTITY_HALLUCINATION']);
+    expect(dropped.flags[0]!.evidence).toMatchObject({ droppedFromContent: [{ source: 'user', dropped: expect.any(Number) }] });
+    expect(dropped.flags[0]!.message).toContain('of each result or message');
+  });
+
   it('takes no id from the digits of a date, an IP address or a build number a result wrote', async () => {
     const { session } = await orderSession();
     await session.beforeToolCall({ callId: 'c1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
