@@ -22,6 +22,7 @@ import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
 import { TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import { leetWordHash, spellLeetWords } from './leetspeak.js';
+import { foldLatinLetters } from './latin-fold.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -1267,11 +1268,40 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       const before = findings.length;
       scanPlain(text, findings, 0, '', base64, candidates);
       downgradeQuotedCode(text, findings, before);
+      // Text that needed normalizing may hold Latin letters dressed up with marks ("Ïgnörë"): read again folded.
+      if (candidates === undefined && findings.length < MAX_FINDINGS) foldedPass(text, findings, scanPlain);
       if (findings.length < MAX_FINDINGS) encodedInstructions(text, base64, findings, scanPlain);
       // High-confidence findings first: they decide, and they are what the evidence quotes.
       return withoutOverlaps(findings).sort((a, b) => (a.confidence === b.confidence ? a.index - b.index : a.confidence === 'high' ? -1 : 1));
     },
   };
+}
+
+/**
+ * Rules written in another language than English, with its accents ("précédentes", "órdenes"): their
+ * words folded are that language's words unaccented, and a folded reading of its prose ("J'ai ignoré tes
+ * instructions": I ignored your instructions) would read as the order. The folded pass keeps none of them.
+ */
+const ACCENTED_LANGUAGE_RULE = /^override_(?:es|fr|de|it_pt|nl|pl|ru|zh|ja|ko)$|_foreign|_other$/;
+
+/**
+ * The text read again with its dressed-up Latin letters folded to base letters (`foldLatinLetters`), when
+ * folding makes words anchors that were not ("Ïgnörë", "ɪɢɴᴏʀᴇ", "I̶g̶n̶o̶r̶e̶"): findings it adds that the first
+ * reading did not make (by rule and excerpt) are kept, quoting the folded words.
+ */
+function foldedPass(text: string, findings: InjectionFinding[], scanPlain: (text: string, findings: InjectionFinding[], offset: number, prefix: string, base64?: Array<[number, number]>, candidates?: Candidates) => void): void {
+  const folded = foldLatinLetters(text);
+  if (folded === text) return;
+  const anchors = anchorCandidates(folded)!;
+  if (anchors.at.length <= anchorCandidates(text)!.at.length) return;
+  const found: InjectionFinding[] = [];
+  scanPlain(folded, found, 0, '', undefined, anchors);
+  downgradeQuotedCode(folded, found, 0);
+  for (const finding of found) {
+    if (findings.length >= MAX_FINDINGS) return;
+    if (ACCENTED_LANGUAGE_RULE.test(finding.kind) || findings.some((known) => known.kind === finding.kind && known.excerpt === finding.excerpt)) continue;
+    findings.push(finding);
+  }
 }
 
 /** A lower-confidence match of the same words as a high-confidence one adds nothing. */
