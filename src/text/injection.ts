@@ -275,7 +275,7 @@ const HIGH: readonly Rule[] = [
     AI_OR_BOT_ANCHORS,
   ],
   ['stop_following_user', `\\b(?:stop|quit|cease|no\\s+longer)\\s+(?:following|obeying|listening\\s+to)\\s+(?:the\\s+user'?s?|your\\s+user'?s?)\\s+(?:(?:previous|prior|original|system|earlier)\\s+)?${ORDERS}\\b`, 'following|obeying|listening'],
-  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system|system[-_]prompt|sys|instructions?|developer)\\s*>`, MARKS_ANCHOR],
+  ['chat_template_marker', `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\\|>|\\[/?INST\\]|<<\\s*/?SYS\\s*>>|<\\s*/?\\s*(?:system(?:[-_]?(?:prompt|instructions?|message|directives?|override))?|sys|instructions?|developer(?:[-_]?(?:instructions?|message))?)\\s*>`, MARKS_ANCHOR],
   [
     'role_marker',
     `${ROLE_MARKER_HEAD}(?:${AI}\\b${GAP}\\b(?:(?:${MODAL}\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?)?${CONSEQUENTIAL_ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
