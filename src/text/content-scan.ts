@@ -1,4 +1,5 @@
 import { tokenRunAt, visitToken } from './tokens.js';
+import { runInSlices } from './in-slices.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
 import { combine, finalize } from './hash.js';
@@ -1358,17 +1359,5 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
  * and returned as is (no promise), so small results stay on the fast path.
  */
 export function scanContentSliced(value: unknown, options: ScanOptions, sliceMs = SCAN_SLICE_MS): ContentScan | Promise<ContentScan> {
-  const scanner = new ContentScanner(value, options);
-  if (scanner.run(performance.now() + sliceMs)) return scanner.result();
-  return new Promise<ContentScan>((resolve, reject) => {
-    const step = () => {
-      try {
-        if (scanner.run(performance.now() + sliceMs)) resolve(scanner.result());
-        else setImmediate(step);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    setImmediate(step);
-  });
+  return runInSlices(new ContentScanner(value, options), sliceMs);
 }

@@ -1,5 +1,6 @@
 import { forEachTokenBetween } from './tokens.js';
 import { forEachGroupedNumberBetween, mayHoldGroupedNumbers } from './grouped-numbers.js';
+import { runInSlices } from './in-slices.js';
 
 /** The ids a message vouches for: its distinct tokens and the digits of its numbers in groups, up to a cap. */
 export interface MessageTokens {
@@ -68,19 +69,7 @@ export function messageTokens(text: string, maxTokens: number): MessageTokens {
 
 /** The same, in slices of about `sliceMs` with a yield between them when the text is long. */
 export function messageTokensSliced(text: string, maxTokens: number, sliceMs: number): MessageTokens | Promise<MessageTokens> {
-  const tokenizer = new MessageTokenizer(text, maxTokens);
-  if (tokenizer.run(performance.now() + sliceMs)) return tokenizer.result();
-  return new Promise<MessageTokens>((resolve, reject) => {
-    const step = () => {
-      try {
-        if (tokenizer.run(performance.now() + sliceMs)) resolve(tokenizer.result());
-        else setImmediate(step);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    setImmediate(step);
-  });
+  return runInSlices(new MessageTokenizer(text, maxTokens), sliceMs);
 }
 
 /** Messages read ahead (`readMessageAhead`), by event object, until their event is applied. */
