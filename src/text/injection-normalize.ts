@@ -134,12 +134,17 @@ function isMixedScript(code: number): boolean {
 /** HTML's named references of invisible characters (its whole list of them: soft hyphen, joiners, marks, zero widths). */
 export const NAMED_INVISIBLE = '&(?:shy|zwj|zwnj|lrm|rlm|ZeroWidthSpace|NoBreak|NegativeVeryThinSpace|NegativeThinSpace|NegativeMediumSpace|NegativeThickSpace|InvisibleTimes|InvisibleComma|ApplyFunction|it|ic|af);';
 
+/** Separators a word is spelled out with, letter by letter ("I-g-n-o-r-e", "I.g.n.o.r.e", "I g n o r e all"). */
+const LETTER_SEPARATORS = ' -./*|~+';
+/** Three single letters, one separator between each, the same twice: where `joinSeparatedLetters` has work. */
+const SEPARATED_LETTERS = /(?<![A-Za-z0-9])[A-Za-z](?<separator>[ \-./*|~+])[A-Za-z]\k<separator>[A-Za-z](?![A-Za-z0-9])/;
+
 /**
  * Text no step changes: ASCII (NFKC, the invisible characters and the look-alikes are all outside it)
  * with no whitespace to collapse, no `&#` and no `<` or `*` right after a word character. One native
  * pass tells, so data-heavy content skips the steps.
  */
-const NEEDS_NORMALIZING = new RegExp(`[^\\x00-\\x7f]|[^\\S \\n]|\\s\\s|&#|${NAMED_INVISIBLE}|\\w[<*]`);
+const NEEDS_NORMALIZING = new RegExp(`[^\\x00-\\x7f]|[^\\S \\n]|\\s\\s|&#|${NAMED_INVISIBLE}|\\w[<*]|${SEPARATED_LETTERS.source}`);
 
 /**
  * Inline markup between two letters of one word: HTML tags (`Ig<b>no</b>re`) and Markdown emphasis
@@ -204,6 +209,34 @@ function joinSpacedLetters(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/**
+ * A word spelled out letter by letter with one separator between letters, the same throughout ("I-g-n-o-r-e",
+ * "I.g.n.o.r.e", "I/g/n/o/r/e", "I g n o r e all previous"): three or more single letters, none next to another
+ * letter or a digit, written as the word. An abbreviation ("U.S.A.") is joined too, harmlessly: this text is
+ * only what the rules read. One pass by character code.
+ */
+function joinSeparatedLetters(text: string): string {
+  if (!SEPARATED_LETTERS.test(text)) return text;
+  let out = '';
+  let copied = 0;
+  const length = text.length;
+  for (let index = 0; index + 4 < length; index += 1) {
+    const separator = text.charCodeAt(index + 1);
+    if (!LETTER_SEPARATORS.includes(text[index + 1]!) || !isLetterAt(text, index) || (index > 0 && isLetterOrDigitAt(text, index - 1))) continue;
+    // The run: single letters `separator` apart, from `index` to `end` (its last letter).
+    let end = index;
+    while (end + 2 < length && text.charCodeAt(end + 1) === separator && isLetterAt(text, end + 2) && !(end + 3 < length && isLetterOrDigitAt(text, end + 3))) end += 2;
+    if (end - index >= 4) {
+      let word = '';
+      for (let at = index; at <= end; at += 2) word += text[at];
+      out += text.slice(copied, index) + word;
+      copied = end + 1;
+    }
+    index = Math.max(index, end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 const LETTER = /^\p{L}$/u;
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 /** Whether the code unit at `index` is a letter (ASCII by its code; others, rarer, by the expression). */
@@ -224,5 +257,5 @@ export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
   const normalized = joinMarkedUpWords(decodeReferences(text).normalize('NFKC').replace(INVISIBLE, ''));
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
-  return collapseWhitespace(joinSpacedLetters(replaceMixedWords(normalized, unconfuse)));
+  return collapseWhitespace(joinSeparatedLetters(joinSpacedLetters(replaceMixedWords(normalized, unconfuse))));
 }

@@ -648,6 +648,10 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
   // Whether the word being read holds a digit, and the words in leetspeak read so far.
   let digit = false;
   const leet: number[] = [];
+  // Single letters one separator apart so far ("I-g-n"), and where the last of them is: three make a word spelled out.
+  let spelledLetters = 0;
+  let lastLetter = -3;
+  let runSeparator = 0;
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
     all |= code;
@@ -677,6 +681,15 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       if (code <= 57) digit = true;
       hash = Math.imul(hash ^ (code | 32), 0x01000193);
     } else if (wordStart >= 0) {
+      if (unlessNormalizing && index - wordStart === 1 && !digit && codes[wordStart] !== 95) {
+        // A letter alone, one separator after another one, the same separator as between the run's letters before:
+        // three spell a word out, which normalizing joins.
+        const separator = codes[wordStart - 1] ?? 0;
+        spelledLetters = lastLetter === wordStart - 2 && isLetterSeparator(separator) && (spelledLetters === 1 || separator === runSeparator) ? spelledLetters + 1 : 1;
+        runSeparator = separator;
+        lastLetter = wordStart;
+        if (spelledLetters >= 3) return undefined;
+      }
       const key = hash >>> 16;
       // The bitmap rules most words out at once; a word it lets through is looked up by its whole hash.
       let mask = index - wordStart <= LONGEST_ANCHOR_WORD && (ANCHOR_WORD_BITS[key >>> 3]! & (1 << (key & 7))) !== 0 ? wordMask(hash >>> 0, codes, index) : 0;
@@ -717,6 +730,11 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     FOREIGN_ANCHORS.lastIndex = match.index + 1;
   }
   return foreign.length === 0 ? candidates : withForeign(candidates, foreign);
+}
+
+/** The separators a word is spelled out with, letter by letter (as `joinSeparatedLetters` reads them): ` -./*|~+`. */
+function isLetterSeparator(code: number): boolean {
+  return code === 32 || code === 45 || code === 46 || code === 47 || code === 42 || code === 124 || code === 126 || code === 43;
 }
 
 /** The groups of the word that ends at `end` with the anchor pass's hash `hash`: `a` is an anchor only as `a.i` (then no word character). */
