@@ -1308,18 +1308,38 @@ const ACCENTED_LANGUAGE_RULE = /^override_(?:es|fr|de|it_pt|nl|pl|ru|zh|ja|ko)$|
  * reading did not make (by rule and excerpt) are kept, quoting the folded words.
  */
 function foldedPass(text: string, findings: InjectionFinding[], scanPlain: (text: string, findings: InjectionFinding[], offset: number, prefix: string, base64?: Array<[number, number]>, candidates?: Candidates) => void): void {
-  const folded = foldLatinLetters(text);
+  const changed: number[] = [];
+  const folded = foldLatinLetters(text, changed);
   if (folded === text) return;
-  const anchors = anchorCandidates(folded)!;
-  if (anchors.at.length <= anchorCandidates(text)!.at.length) return;
+  const near = nearChanges(anchorCandidates(folded)!, changed);
+  if (near.at.length === 0) return;
   const found: InjectionFinding[] = [];
-  scanPlain(folded, found, 0, '', undefined, anchors);
+  scanPlain(folded, found, 0, '', undefined, near);
   downgradeQuotedCode(folded, found, 0);
   for (const finding of found) {
     if (findings.length >= MAX_FINDINGS) return;
     if (ACCENTED_LANGUAGE_RULE.test(finding.kind) || findings.some((known) => known.kind === finding.kind && known.excerpt === finding.excerpt)) continue;
     findings.push(finding);
   }
+}
+
+/**
+ * The anchors a match holding a folded character can have: those within a window of one. The rest of the
+ * text reads as it did the first time (French prose with a word or two dressed up is not read again whole).
+ */
+function nearChanges(anchors: Candidates, changed: readonly number[]): Candidates {
+  const near: Candidates = anchors.leet ? { at: [], masks: [], leet: anchors.leet } : { at: [], masks: [] };
+  const reach = Math.max(WINDOW_BEFORE, WINDOW_AFTER);
+  let next = 0;
+  for (let index = 0; index < anchors.at.length; index += 1) {
+    const at = anchors.at[index]!;
+    while (next < changed.length && changed[next]! < at - reach) next += 1;
+    if (next < changed.length && changed[next]! <= at + reach) {
+      near.at.push(at);
+      near.masks.push(anchors.masks[index]!);
+    }
+  }
+  return near;
 }
 
 /** A lower-confidence match of the same words as a high-confidence one adds nothing. */

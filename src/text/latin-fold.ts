@@ -41,13 +41,13 @@ const MAY_FOLD = /[\u00C0-\u024F\u0250-\u02AF\u1D00-\u1D2B\u1E00-\u1EFF\uA730\uA
 /**
  * `text` with dressed-up Latin letters written as their base letters and the combining marks on a Latin
  * letter dropped (marks on any other letter, which its script needs, stay); `text` itself when nothing changes.
- * One pass by character code.
+ * `changed`, when given, receives where in the result each change is (in order). One pass by character code.
  */
-export function foldLatinLetters(text: string): string {
+export function foldLatinLetters(text: string, changed?: number[]): string {
   if (!MAY_FOLD.test(text)) return text;
   let out = '';
   let copied = 0;
-  let changed = false;
+  let any = false;
   // Whether the last character kept is a Latin letter (its marks are dropped).
   let afterLatin = false;
   for (let index = 0; index < text.length; index += 1) {
@@ -56,15 +56,17 @@ export function foldLatinLetters(text: string): string {
     if (base !== 0) {
       out += text.slice(copied, index) + String.fromCharCode(base);
       copied = index + 1;
-      changed = true;
+      any = true;
       afterLatin = true;
+      changed?.push(out.length - 1);
     } else if (isCombiningMark(code)) {
       if (afterLatin) {
         out += text.slice(copied, index);
         copied = index + 1;
-        changed = true;
+        any = true;
+        changed?.push(out.length);
       }
     } else afterLatin = isAsciiLetter(code);
   }
-  return changed ? out + text.slice(copied) : text;
+  return any ? out + text.slice(copied) : text;
 }

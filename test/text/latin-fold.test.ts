@@ -19,4 +19,10 @@ describe('folding dressed-up Latin letters', () => {
     const text = 'Plain ASCII, Ελληνικά, Русский, 中文, Æsir & straße ×÷';
     expect(foldLatinLetters(text)).toBe(text);
   });
+
+  it('tells where each change is in the folded text, a dropped mark where it was', () => {
+    const changed: number[] = [];
+    expect(foldLatinLetters('aé b ı c̶d', changed)).toBe('ae b i cd');
+    expect(changed).toEqual([1, 5, 8]);
+  });
 });
