@@ -134,7 +134,7 @@ const PROSE = /\s/;
  * it: `unicodeToken` reads that token), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
  * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
  * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
- * hold (`<`, `[`, `]`, `+`, `/`) and every one outside ASCII (`runMayAnchor`). Every code unit outside
+ * hold (`<`, `[`, `]`, `+`, `/`; `&`, `*` and `%`, which normalizing may decode or remove) and every one outside ASCII (`runMayAnchor`). Every code unit outside
  * ASCII is 3 until the first one met classifies them (`classifyNonAscii`); `unicodeToken` reads a
  * separator right too, only more slowly.
  */
@@ -142,8 +142,8 @@ const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) TOKEN_CHARS[code] = 1;
   else if (code === 46 || code === 45 || code === 64 || code === 35) TOKEN_CHARS[code] = 2;
-  // (`&` and `*`: `&#73;gnore` and `Ig**no**re` are `Ignore` once the injection rules' normalizing reads them.)
-  else if (code === 60 || code === 91 || code === 93 || code === 43 || code === 47 || code === 38 || code === 42) TOKEN_CHARS[code] = 4;
+  // (`&`, `*` and `%`: `&#73;gnore`, `Ig**no**re` and `%49gnore` are `Ignore` once the injection rules' normalizing reads them.)
+  else if (code === 60 || code === 91 || code === 93 || code === 43 || code === 47 || code === 38 || code === 42 || code === 37) TOKEN_CHARS[code] = 4;
 }
 /** A separator kind (TOKEN_CHARS 0 or 4) has neither of these bits. */
 const IN_TOKEN = 3;

@@ -134,6 +134,26 @@ function isMixedScript(code: number): boolean {
 /** HTML's named references of invisible characters (its whole list of them: soft hyphen, joiners, marks, zero widths). */
 export const NAMED_INVISIBLE = '&(?:shy|zwj|zwnj|lrm|rlm|ZeroWidthSpace|NoBreak|NegativeVeryThinSpace|NegativeThinSpace|NegativeMediumSpace|NegativeThickSpace|InvisibleTimes|InvisibleComma|ApplyFunction|it|ic|af);';
 
+/**
+ * A letter or a digit percent-encoded, which no URL needs, or an angle bracket: text holding one was written to
+ * be decoded (`%49gnore`, `%3Csystem%3E`).
+ */
+const PERCENT_ENCODED_WORD_CHARACTER = /%(?:3[0-9CcEe]|[46][1-9A-Fa-f]|[57][0-9Aa])/;
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/**
+ * Percent-escapes of printable ASCII decoded (`%49%67%6E%6F%72%65%20all` is "Ignore all"), in text that encodes a
+ * letter, a digit or an angle bracket somewhere: a URL escapes what it must (`%20`, `%2F`), and text with only
+ * those is left as written. Decoded once: `%2541` becomes `%41`, not `A`.
+ */
+function decodePercentEscapes(text: string): string {
+  if (!PERCENT_ENCODED_WORD_CHARACTER.test(text)) return text;
+  return text.replace(PERCENT_ESCAPE, (escape: string, hex: string) => {
+    const code = Number.parseInt(hex, 16);
+    return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : escape;
+  });
+}
+
 /** Separators a word is spelled out with, letter by letter ("I-g-n-o-r-e", "I.g.n.o.r.e", "I g n o r e all"). */
 const LETTER_SEPARATORS = ' -./*|~+';
 /** Three single letters, one separator between each, the same twice: where `joinSeparatedLetters` has work. */
@@ -144,7 +164,7 @@ const SEPARATED_LETTERS = /(?<![A-Za-z0-9])[A-Za-z](?<separator>[ \-./*|~+])[A-Z
  * with no whitespace to collapse, no `&#` and no `<` or `*` right after a word character. One native
  * pass tells, so data-heavy content skips the steps.
  */
-const NEEDS_NORMALIZING = new RegExp(`[^\\x00-\\x7f]|[^\\S \\n]|\\s\\s|&#|${NAMED_INVISIBLE}|\\w[<*]|${SEPARATED_LETTERS.source}`);
+const NEEDS_NORMALIZING = new RegExp(`[^\\x00-\\x7f]|[^\\S \\n]|\\s\\s|&#|${NAMED_INVISIBLE}|\\w[<*]|${SEPARATED_LETTERS.source}|${PERCENT_ENCODED_WORD_CHARACTER.source}`);
 
 /**
  * Inline markup between two letters of one word: HTML tags (`Ig<b>no</b>re`) and Markdown emphasis
@@ -255,7 +275,7 @@ function isLetterOrDigitAt(text: string, index: number): boolean {
 /** Normalizes text for injection matching; the result is what findings quote. */
 export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
-  const normalized = joinMarkedUpWords(decodeReferences(text).normalize('NFKC').replace(INVISIBLE, ''));
+  const normalized = joinMarkedUpWords(decodeReferences(decodePercentEscapes(text)).normalize('NFKC').replace(INVISIBLE, ''));
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
   return collapseWhitespace(joinSeparatedLetters(joinSpacedLetters(replaceMixedWords(normalized, unconfuse))));
 }

@@ -548,6 +548,7 @@ const NAMED_INVISIBLE_AT = new RegExp(NAMED_INVISIBLE, 'y');
 const ANCHOR_CHARS = new Uint8Array(65_536).fill(8, 128);
 ANCHOR_CHARS[9] = ANCHOR_CHARS[11] = ANCHOR_CHARS[12] = ANCHOR_CHARS[13] = 8;
 ANCHOR_CHARS[10] = ANCHOR_CHARS[32] = 16;
+ANCHOR_CHARS[37] = 128;
 ANCHOR_CHARS[38] = 32;
 ANCHOR_CHARS[42] = 64;
 ANCHOR_CHARS[60]! |= 64;
@@ -656,7 +657,7 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     const code = index < length ? codes[index]! : 0;
     all |= code;
     const kind = ANCHOR_CHARS[code]!;
-    if (unlessNormalizing && (kind & 120) !== 0) {
+    if (unlessNormalizing && (kind & 248) !== 0) {
       // As NEEDS_NORMALIZING matches: normalizing would change this text, so its candidates are not the ones wanted.
       if ((kind & 8) !== 0) return undefined;
       // `&#`: a numeric reference, which normalizing decodes (`&#73;gnore`); a named one of an invisible character (`Ig&shy;nore`).
@@ -667,6 +668,9 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
       } else if ((kind & 64) !== 0) {
         // `<` or `*` right after a word character: markup inside a word, which normalizing removes (`Ig**no**re`).
         if (wordStart >= 0) return undefined;
+      } else if ((kind & 128) !== 0) {
+        // `%` before a letter or a digit percent-encoded, which no URL needs: normalizing decodes it (`%49gnore`).
+        if (encodesWordCharacter(codes, index)) return undefined;
       } else {
         if (lastSpace === index - 1) return undefined;
         lastSpace = index;
@@ -730,6 +734,19 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
     FOREIGN_ANCHORS.lastIndex = match.index + 1;
   }
   return foreign.length === 0 ? candidates : withForeign(candidates, foreign);
+}
+
+/** Whether the `%` at `index` percent-encodes a letter, a digit or an angle bracket (`%49`, `%6e`, `%3C`), as normalizing decodes. */
+function encodesWordCharacter(codes: Uint16Array, index: number): boolean {
+  const value = hexValue(codes[index + 1] ?? 0) * 16 + hexValue(codes[index + 2] ?? 0);
+  return value >= 0 && ((value >= 48 && value <= 57) || value === 60 || value === 62 || ((value | 32) >= 97 && (value | 32) <= 122));
+}
+
+/** A hexadecimal digit's value, or -256 for any other character (so a pair holding one is negative). */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -256;
 }
 
 /** The separators a word is spelled out with, letter by letter (as `joinSeparatedLetters` reads them): ` -./*|~+`. */
