@@ -134,9 +134,9 @@ const PROSE = /\s/;
  * it: `unicodeToken` reads that token), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
  * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
  * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
- * hold (`<`, `[`, `]`, `+`, `/`; `&`, `*` and `%`, which normalizing may decode or remove) and every one outside ASCII (`runMayAnchor`). Every code unit outside
- * ASCII is 3 until the first one met classifies them (`classifyNonAscii`); `unicodeToken` reads a
- * separator right too, only more slowly.
+ * hold (`<`, `[`, `]`, `+`, `/`; `&`, `*` and `%`, which normalizing may decode or remove) and every one
+ * outside ASCII (`runMayAnchor`). Every code unit outside ASCII is 3 until the first one met classifies
+ * them (`classifyNonAscii`); `unicodeToken` reads a separator right too, only more slowly.
  */
 const TOKEN_CHARS = new Uint8Array(65_536).fill(3, 128);
 for (let code = 0; code < 128; code += 1) {

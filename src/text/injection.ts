@@ -1320,9 +1320,9 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
 const ACCENTED_LANGUAGE_RULE = /^override_(?:es|fr|de|it_pt|nl|pl|ru|zh|ja|ko)$|_foreign|_other$/;
 
 /**
- * The text read again with its dressed-up Latin letters folded to base letters (`foldLatinLetters`), when
- * folding makes words anchors that were not ("Ïgnörë", "ɪɢɴᴏʀᴇ", "I̶g̶n̶o̶r̶e̶"): findings it adds that the first
- * reading did not make (by rule and excerpt) are kept, quoting the folded words.
+ * The text read again with its dressed-up Latin letters folded to base letters (`foldLatinLetters`: "Ïgnörë",
+ * "ɪɢɴᴏʀᴇ", "I̶g̶n̶o̶r̶e̶"), around the characters folding changed only: findings it adds that the first reading
+ * did not make (by rule and excerpt) are kept, quoting the folded words.
  */
 function foldedPass(text: string, findings: InjectionFinding[], scanPlain: (text: string, findings: InjectionFinding[], offset: number, prefix: string, base64?: Array<[number, number]>, candidates?: Candidates) => void): void {
   const changed: number[] = [];
