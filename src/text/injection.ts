@@ -412,6 +412,10 @@ const LOW: readonly Rule[] = [
   ['send_secret', `\\b(?:send|forward|e-?mail|share|post|transfer|give)(?<!\\b(?:never|not|n't|no\\s+one\\s+will)\\s+(?:\\w+\\s+){0,2}(?:send|forward|e-?mail|share|post|transfer|give))\\b${GAP}\\b${SECRETS}\\b${GAP}\\b(?:to|with)\\s+${DESTINATION}`, SECRET_ANCHORS],
   ['pay_destination', `\\b(?:send|transfer|wire|pay)\\b${GAP}\\b(?:money|funds|payment|\\$?\\d[\\d,.]*|(?:usd|eur|gbp)\\s*\\d[\\d,.]*|\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros))\\b${GAP}\\bto\\s+(?:the\\s+)?(?:account|iban|wallet|address)?\\s*${IBAN}`, CODE_ANCHOR],
   // Other languages: "ignore the previous instructions" and "the assistant must".
+  // A chat message object in data ({"role": "system", "content": "..."}, which the content scan reads as "system" on a
+  // line of its own, then the text): a system or developer message opening with an order to act on something. Warned:
+  // an agent's own configuration, read by a coding agent, says so too.
+  ['role_message_order', `(?:^|\\n)[ \\t]*(?:system|developer)[ \\t]*\\n[ \\t]*(?:[A-Za-z][A-Za-z ]{0,23}:[ \\t]*)?${CONSEQUENTIAL_VERB}\\s+(?:all|every|each|any|the|this|these|those|your|their|his|her|our|my|\\$|\\d)`, 'system|admin|administrator|developer|operator'],
   ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+|tus\\s+|sus\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`, EUROPEAN_OVERRIDE_ANCHORS],
   ['override_fr', `\\b(?:ignore[rz]?|oublie[rz]?)\\s+(?:toutes\\s+)?(?:(?:les|tes|vos)\\s+(?:instructions|consignes|directives)\\s+(?:précédentes|antérieures|ci-dessus)|(?:tes|vos)\\s+(?:instructions|consignes|directives))`, EUROPEAN_OVERRIDE_ANCHORS],
   ['override_de', `\\b(?:ignoriere|ignorieren(?:\\s+sie)?|vergiss|vergessen\\s+sie)\\s+(?:alle\\s+)?(?:deine\\s+|ihre\\s+|eure\\s+|die\\s+)?(?:vorherigen|bisherigen|obigen|vorigen|früheren)?\\s*(?:anweisungen|instruktionen|befehle|regeln)\\b(?!\\s+nicht)`, EUROPEAN_OVERRIDE_ANCHORS],
