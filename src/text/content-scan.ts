@@ -1228,7 +1228,21 @@ function punctuatedMayAnchor(text: string, start: number, end: number): boolean 
     while (index < end && TOKEN_CHARS[text.charCodeAt(index)] === 1) index += 1;
     if (index > runStart && runMayAnchor(text, runStart, index, spanHash(text, runStart, index), 1)) return true;
   }
-  return false;
+  return hyphenatedMayAnchor(text, start, end);
+}
+
+/** Whether a token of letters joined by hyphens ("Ig-nore", "in-struc-tions") is an anchor word once joined, as the injection scan joins it. */
+function hyphenatedMayAnchor(text: string, start: number, end: number): boolean {
+  let hash = TOKEN_HASH_SEED;
+  let letters = 0;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 45) continue;
+    if (!isLetter(code)) return false;
+    hash = Math.imul(hash ^ (code | 32), 0x01000193);
+    letters += 1;
+  }
+  return isAnchorWordRun(hash, letters);
 }
 
 /**

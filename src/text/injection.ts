@@ -657,6 +657,10 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
   let spelledLetters = 0;
   let lastLetter = -3;
   let runSeparator = 0;
+  // Letter words joined by hyphens so far: their hash as one word, its length, and where the last hyphen is.
+  let chainHash = 0;
+  let chainLength = 0;
+  let chainEnd = -2;
   for (let index = 0; ; index += 1) {
     const code = index < length ? codes[index]! : 0;
     all |= code;
@@ -697,6 +701,20 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
         runSeparator = separator;
         lastLetter = wordStart;
         if (spelledLetters >= 3) return undefined;
+      }
+      if (unlessNormalizing && !digit) {
+        // Words joined by hyphens ("Ig-nore", "in-struc-tions"): the chain so far, hashed as one word.
+        const chained = wordStart === chainEnd + 1;
+        let joined = chained ? chainHash : hash;
+        if (chained) for (let at = wordStart; at < index; at += 1) joined = Math.imul(joined ^ (codes[at]! | 32), 0x01000193);
+        const joinedLength = (chained ? chainLength : 0) + index - wordStart;
+        // An anchor word split by hyphens is one after `joinHyphenatedAnchors`, which normalizing's caller runs.
+        if (chained && joinedLength <= LONGEST_ANCHOR_WORD && WORD_HASH_MASKS.has(joined >>> 0)) return undefined;
+        if (code === 45 && joinedLength < LONGEST_ANCHOR_WORD && (ANCHOR_CHARS[codes[index + 1] ?? 0]! & 1) !== 0) {
+          chainHash = joined;
+          chainLength = joinedLength;
+          chainEnd = index;
+        }
       }
       const key = hash >>> 16;
       // The bitmap rules most words out at once; a word it lets through is looked up by its whole hash.
@@ -751,6 +769,26 @@ function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   const lower = code | 32;
   return lower >= 97 && lower <= 102 ? lower - 87 : -256;
+}
+
+/** Letter words joined by hyphens, whole: `Ig-nore`, `in-struc-tions`, `well-known`. */
+const HYPHENATED = /(?<![A-Za-z0-9_-])[A-Za-z]+(?:-[A-Za-z]+)+(?![A-Za-z0-9_])/g;
+
+/**
+ * Words split by hyphens written whole ("Ig-nore all prev-ious in-struc-tions": the reader sees the words, a
+ * filter their halves), in text where an anchor word is so split: then every hyphenated word is joined (as
+ * leetspeak is read, the order's other words are split too). Text with none ("a well-known e-mail flow") stays
+ * as written.
+ */
+function joinHyphenatedAnchors(text: string): string {
+  if (!text.includes('-')) return text;
+  let splitAnchor = false;
+  HYPHENATED.lastIndex = 0;
+  for (let match = HYPHENATED.exec(text); match !== null && !splitAnchor; match = HYPHENATED.exec(text)) {
+    const joined = match[0].replaceAll('-', '');
+    splitAnchor = joined.length <= LONGEST_ANCHOR_WORD && WORD_HASH_MASKS.has(tokenHash(joined.toLowerCase()) >>> 0);
+  }
+  return splitAnchor ? text.replace(HYPHENATED, (words) => words.replaceAll('-', '')) : text;
 }
 
 /** The separators a word is spelled out with, letter by letter (as `joinSeparatedLetters` reads them): ` -./*|~+`. */
@@ -1302,7 +1340,7 @@ export function createInjectionScanner(extraPatterns: readonly string[] = [], de
       let text = raw;
       if (candidates === undefined) {
         base64 = [];
-        text = normalizeForInjection(raw);
+        text = joinHyphenatedAnchors(normalizeForInjection(raw));
       }
       const before = findings.length;
       scanPlain(text, findings, 0, '', base64, candidates);
