@@ -180,7 +180,7 @@ export function applyEvent(
       const pending = record?.pending;
       // A result for a call the guard never admitted ran without its check: what it holds vouches for nothing
       // (its echo of invented arguments cannot be told apart, as it is for an admitted call).
-      const admitted = record !== undefined || state.calls.admitted(event.call_id);
+      const admitted = record !== undefined || state.calls.leftPending(event.call_id);
       if (record) {
         record.resultHash = context.content().hash;
         record.pending = undefined;

@@ -41,11 +41,11 @@ export class CallHistory {
   }
 
   /**
-   * Whether a result with this id answers a call the session admitted: one in the history, or one
-   * that left it before its result came. A result for any other id ran without the guard's check.
+   * Whether a call with this id left the history before its result came: with the calls `get` finds,
+   * the calls a result may answer. A result for any other id ran without the guard's check.
    */
-  admitted(callId: string): boolean {
-    return this.get(callId) !== undefined || this.evictedPending?.has(callId) === true;
+  leftPending(callId: string): boolean {
+    return this.evictedPending?.has(callId) === true;
   }
 
   setResult(callId: string, resultHash: number | 'refused'): void {
