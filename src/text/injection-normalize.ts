@@ -154,9 +154,11 @@ function decodePercentEscapes(text: string): string {
   });
 }
 
-/** Separators a word is spelled out with, letter by letter ("I-g-n-o-r-e", "I.g.n.o.r.e", "I g n o r e all"). */
-const LETTER_SEPARATORS = ' -./*|~+';
-/** Three single letters, one separator between each, the same twice: where `joinSeparatedLetters` has work. */
+/** A separator a word is spelled out with, letter by letter ("I-g-n-o-r-e", "I.g.n.o.r.e", "I g n o r e all"): ` -./*|~+`. */
+export function isLetterSeparator(code: number): boolean {
+  return code === 32 || code === 45 || code === 46 || code === 47 || code === 42 || code === 124 || code === 126 || code === 43;
+}
+/** Three single ASCII letters, one separator between each, the same twice: ASCII text `joinSeparatedLetters` changes. */
 const SEPARATED_LETTERS = /(?<![A-Za-z0-9])[A-Za-z](?<separator>[ \-./*|~+])[A-Za-z]\k<separator>[A-Za-z](?![A-Za-z0-9])/;
 
 /**
@@ -202,47 +204,22 @@ function decodeReferences(text: string): string {
 }
 
 /**
- * Letters spaced out, words two or more spaces apart ("I g n o r e   a l l   p r e v i o u s"): a run of three or
- * more single letters one space apart, not next to a letter or a digit, read as the word. (Text with one space
- * between all words is not read: where its words end cannot be told.) One pass by character code, looking at
- * letters only where a space follows them and another two characters on: an expression trying `\p{L}` at every
- * letter doubled the cost of normalizing prose.
- */
-function joinSpacedLetters(text: string): string {
-  if (!text.includes('  ')) return text;
-  let out = '';
-  let copied = 0;
-  const length = text.length;
-  for (let index = 0; index + 4 < length; index += 1) {
-    if (text.charCodeAt(index + 1) !== 32 || text.charCodeAt(index + 3) !== 32 || !isLetterAt(text, index) || (index > 0 && isLetterOrDigitAt(text, index - 1))) continue;
-    // The run: letters one space apart, from `index` to `end` (its last letter).
-    let end = index;
-    while (end + 2 < length && text.charCodeAt(end + 1) === 32 && isLetterAt(text, end + 2)) end += 2;
-    // It ends before a letter or a digit ("s and" after a run): that last letter begins a word, not the run's.
-    while (end > index && end + 1 < length && isLetterOrDigitAt(text, end + 1)) end -= 2;
-    if (end - index >= 4) {
-      out += text.slice(copied, index) + text.slice(index, end + 1).replaceAll(' ', '');
-      copied = end + 1;
-    }
-    index = Math.max(index, end);
-  }
-  return copied === 0 ? text : out + text.slice(copied);
-}
-
-/**
  * A word spelled out letter by letter with one separator between letters, the same throughout ("I-g-n-o-r-e",
- * "I.g.n.o.r.e", "I/g/n/o/r/e", "I g n o r e all previous"): three or more single letters, none next to another
- * letter or a digit, written as the word. An abbreviation ("U.S.A.") is joined too, harmlessly: this text is
- * only what the rules read. One pass by character code.
+ * "I.g.n.o.r.e", "I/g/n/o/r/e", "I g n o r e all previous", "I g n o r e   a l l   p r e v i o u s"): three or
+ * more single letters, none next to another letter or a digit, written as the word. An abbreviation ("U.S.A.")
+ * is joined too, harmlessly: this text is only what the rules read. One pass by character code, looking at
+ * letters only where the same separator follows them and another two characters on: an expression trying
+ * `\p{L}` at every letter doubled the cost of normalizing prose.
  */
 function joinSeparatedLetters(text: string): string {
-  if (!SEPARATED_LETTERS.test(text)) return text;
+  // Letters are spelled out where words stand two spaces apart, or where three ASCII letters are: most text has neither.
+  if (!text.includes('  ') && !SEPARATED_LETTERS.test(text)) return text;
   let out = '';
   let copied = 0;
   const length = text.length;
   for (let index = 0; index + 4 < length; index += 1) {
     const separator = text.charCodeAt(index + 1);
-    if (!LETTER_SEPARATORS.includes(text[index + 1]!) || !isLetterAt(text, index) || (index > 0 && isLetterOrDigitAt(text, index - 1))) continue;
+    if (!isLetterSeparator(separator) || text.charCodeAt(index + 3) !== separator || !isLetterAt(text, index) || (index > 0 && isLetterOrDigitAt(text, index - 1))) continue;
     // The run: single letters `separator` apart, from `index` to `end` (its last letter).
     let end = index;
     while (end + 2 < length && text.charCodeAt(end + 1) === separator && isLetterAt(text, end + 2) && !(end + 3 < length && isLetterOrDigitAt(text, end + 3))) end += 2;
@@ -277,5 +254,5 @@ export function normalizeForInjection(text: string): string {
   if (!NEEDS_NORMALIZING.test(text)) return text;
   const normalized = joinMarkedUpWords(decodeReferences(decodePercentEscapes(text)).normalize('NFKC').replace(INVISIBLE, ''));
   // (Text without Greek or Cyrillic comes back as it is, after the one native search for them.)
-  return collapseWhitespace(joinSeparatedLetters(joinSpacedLetters(replaceMixedWords(normalized, unconfuse))));
+  return collapseWhitespace(joinSeparatedLetters(replaceMixedWords(normalized, unconfuse)));
 }

@@ -16,7 +16,7 @@
  * text, each group of rules sharing anchors around its own in large text (prose is full of `you`,
  * which few rules need), so content is scanned in a few linear passes.
  */
-import { NAMED_INVISIBLE, normalizeForInjection } from './injection-normalize.js';
+import { isLetterSeparator, NAMED_INVISIBLE, normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
@@ -789,11 +789,6 @@ function joinHyphenatedAnchors(text: string): string {
     splitAnchor = joined.length <= LONGEST_ANCHOR_WORD && WORD_HASH_MASKS.has(tokenHash(joined.toLowerCase()) >>> 0);
   }
   return splitAnchor ? text.replace(HYPHENATED, (words) => words.replaceAll('-', '')) : text;
-}
-
-/** The separators a word is spelled out with, letter by letter (as `joinSeparatedLetters` reads them): ` -./*|~+`. */
-function isLetterSeparator(code: number): boolean {
-  return code === 32 || code === 45 || code === 46 || code === 47 || code === 42 || code === 124 || code === 126 || code === 43;
 }
 
 /** The groups of the word that ends at `end` with the anchor pass's hash `hash`: `a` is an anchor only as `a.i` (then no word character). */
