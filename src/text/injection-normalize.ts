@@ -139,7 +139,13 @@ export const NAMED_INVISIBLE = '&(?:shy|zwj|zwnj|lrm|rlm|ZeroWidthSpace|NoBreak|
  * be decoded (`%49gnore`, `%3Csystem%3E`).
  */
 const PERCENT_ENCODED_WORD_CHARACTER = /%(?:3[0-9CcEe]|[46][1-9A-Fa-f]|[57][0-9Aa])/;
-const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/** A hexadecimal digit's value, or -256 for any other character (so a pair holding one is negative). */
+export function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -256;
+}
 
 /**
  * Percent-escapes of printable ASCII decoded (`%49%67%6E%6F%72%65%20all` is "Ignore all"), in text that encodes a
@@ -148,10 +154,17 @@ const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
  */
 function decodePercentEscapes(text: string): string {
   if (!PERCENT_ENCODED_WORD_CHARACTER.test(text)) return text;
-  return text.replace(PERCENT_ESCAPE, (escape: string, hex: string) => {
-    const code = Number.parseInt(hex, 16);
-    return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : escape;
-  });
+  // By character code from one `%` to the next: a replace calling back per escape took ~1.3 µs each (26 ms for 64 KB of them).
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf('%'); at >= 0 && at + 2 < text.length; at = text.indexOf('%', at + 1)) {
+    const code = hexValue(text.charCodeAt(at + 1)) * 16 + hexValue(text.charCodeAt(at + 2));
+    if (code < 0x20 || code >= 0x7f) continue;
+    out += text.slice(copied, at) + String.fromCharCode(code);
+    copied = at + 3;
+    at += 2;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** A separator a word is spelled out with, letter by letter ("I-g-n-o-r-e", "I.g.n.o.r.e", "I g n o r e all"): ` -./*|~+`. */

@@ -16,7 +16,7 @@
  * text, each group of rules sharing anchors around its own in large text (prose is full of `you`,
  * which few rules need), so content is scanned in a few linear passes.
  */
-import { isLetterSeparator, NAMED_INVISIBLE, normalizeForInjection } from './injection-normalize.js';
+import { hexValue, isLetterSeparator, NAMED_INVISIBLE, normalizeForInjection } from './injection-normalize.js';
 import { compileLinear, firstMatch } from './linear-regex.js';
 import { markdownExfiltration } from './markdown-exfiltration.js';
 import { codeUnits } from './code-units.js';
@@ -762,13 +762,6 @@ function anchorCandidates(text: string, base64?: Array<[number, number]>, unless
 function encodesWordCharacter(codes: Uint16Array, index: number): boolean {
   const value = hexValue(codes[index + 1] ?? 0) * 16 + hexValue(codes[index + 2] ?? 0);
   return value >= 0 && ((value >= 48 && value <= 57) || value === 60 || value === 62 || ((value | 32) >= 97 && (value | 32) <= 122));
-}
-
-/** A hexadecimal digit's value, or -256 for any other character (so a pair holding one is negative). */
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  const lower = code | 32;
-  return lower >= 97 && lower <= 102 ? lower - 87 : -256;
 }
 
 /** Letter words joined by hyphens, whole: `Ig-nore`, `in-struc-tions`, `well-known`. */
