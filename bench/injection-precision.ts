@@ -59,7 +59,8 @@ const SETS: ReadonlyArray<readonly [file: string, caption: string]> = [
   ['out-of-sample.json', 'The same on a fifth set (20 attacks, 20 look-alikes, written blind in phrasings a detector might not expect; measured after all tuning, never tuned on: the out-of-sample figure)'],
   ['second-blind.json', 'A sixth set (30 attacks, 30 look-alikes, written blind, a third in other languages; measured once: both tiers 9/30, high tier 2/30, 1 look-alike blocked; then tuned on)'],
   ['third-blind.json', 'A seventh set (30 attacks, 30 look-alikes as real tools return them: inboxes, channels, transactions, tickets, MCP tool descriptions; measured once after tuning on the sixth: both tiers 10/30, high tier 7/30; then tuned on)'],
-  ['final-out-of-sample.json', 'An eighth set (30 attacks, 30 look-alikes, written blind with the sixth; measured once, after all tuning, never tuned on: the out-of-sample figure of 2026-11-27 afternoon)'],
+  ['final-out-of-sample.json', 'An eighth set (30 attacks, 30 look-alikes, written blind with the sixth; measured once after all tuning: both tiers 2/30, high tier 1/30; then tuned on, the evening of 2026-11-27)'],
+  ['ninth-blind.json', 'A ninth set (40 attacks, 40 look-alikes, written blind on 2026-11-27 evening; never tuned on: the out-of-sample figure. With the rules before that evening: both tiers 14/40, high tier 7/40, 1 look-alike warned)'],
 ];
 
 /** Runs the comparison; returns the tables `npm run bench` prints. */

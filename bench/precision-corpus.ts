@@ -38,7 +38,7 @@ export const attackItems = (): CorpusItem[] => fixture('attacks.json');
 
 /**
  * A second (`held-out.json`), third (`unseen.json`), fourth (`blind.json`), fifth (`out-of-sample.json`), sixth
- * (`second-blind.json`), seventh (`third-blind.json`) or eighth (`final-out-of-sample.json`) set of attacks and
+ * (`second-blind.json`), seventh (`third-blind.json`), eighth (`final-out-of-sample.json`) or ninth (`ninth-blind.json`) set of attacks and
  * benign texts; see each file's `about`.
  */
 export function heldOut(name = 'held-out.json'): { attacks: CorpusItem[]; benign: CorpusItem[] } {

@@ -7,7 +7,7 @@
  */
 import { TOKEN_HASH_SEED } from './token-table.js';
 
-/** The letter each digit stands for (0 o, 1 i, 3 e, 4 a, 5 s, 7 t), by code; 0 for digits that stand for none. */
+/** The letter each digit stands for (0 o, 1 i, 3 e, 4 a, 5 s, 7 t; `1` is `l` in places, `letterOfOne`), by code; 0 for digits that stand for none. */
 const LETTER_OF_DIGIT = new Uint8Array(58);
 LETTER_OF_DIGIT[48] = 111;
 LETTER_OF_DIGIT[49] = 105;
@@ -15,6 +15,23 @@ LETTER_OF_DIGIT[51] = 101;
 LETTER_OF_DIGIT[52] = 97;
 LETTER_OF_DIGIT[53] = 115;
 LETTER_OF_DIGIT[55] = 116;
+
+/** Vowels by lower-case code, the digits that stand for one included (0 o, 3 e, 4 a). */
+const VOWEL = new Uint8Array(123);
+for (const char of 'aeiou034') VOWEL[char.charCodeAt(0)] = 1;
+
+/**
+ * The letter the digit `1` at `index` of the word `[start, end)` stands for: `l` between two vowels or beside
+ * another `1` ("ru1es", "de1ete", "a11", "fo11ow": a vowel pair around an `i` is rare in English, around an `l` common),
+ * else `i` ("1gn0re", "prev10us", "ema1l").
+ */
+function letterOfOne(text: string | Uint16Array, index: number, start: number, end: number): number {
+  const at = (offset: number) => (typeof text === 'string' ? text.charCodeAt(offset) : text[offset]!) | 32;
+  const before = index > start ? at(index - 1) : 0;
+  const after = index + 1 < end ? at(index + 1) : 0;
+  if (before === 49 || after === 49) return 108;
+  return VOWEL[before] === 1 && VOWEL[after] === 1 ? 108 : 105;
+}
 
 /** Shortest word read as leetspeak: "4gent" is one, "A1" (a spreadsheet's cell, not "AI") and "5am" are not. */
 export const MIN_LEET_WORD = 4;
@@ -41,7 +58,7 @@ export function leetWordHash(text: string | Uint16Array, start: number, end: num
     // No anchor word holds `_` ("item_123"): read no further.
     if (code === 95) return 0;
     if (code <= 57) {
-      code = LETTER_OF_DIGIT[code] ?? 0;
+      code = code === 49 ? letterOfOne(text, index, start, end) : (LETTER_OF_DIGIT[code] ?? 0);
       if (code === 0) return 0;
       digits += 1;
     } else {
@@ -76,7 +93,7 @@ export function spellLeetWords(text: string, words: readonly number[]): string {
     for (let at = start; at < end; at += 1) if (text.charCodeAt(at) >= 97) capitals = 0;
     for (let at = start; at < end; at += 1) {
       const code = text.charCodeAt(at);
-      if (code <= 57) bytes[width * at] = LETTER_OF_DIGIT[code]! - capitals;
+      if (code <= 57) bytes[width * at] = (code === 49 ? letterOfOne(text, at, start, end) : LETTER_OF_DIGIT[code]!) - capitals;
     }
   }
   return bytes.toString(width === 1 ? 'latin1' : 'utf16le');

@@ -16,6 +16,12 @@ describe('leetspeak', () => {
     expect(read.length).toBe(text.length);
   });
 
+  it('reads a 1 as an l between two vowels or beside another 1, elsewhere as an i', () => {
+    expect(readLeetspeak('1gn0re y0ur ru1es, de1ete it, fo11ow me, ema1l us, RU1ES')).toBe('ignore your rules, delete it, follow me, email us, RULES');
+    const word = 'ru1es';
+    expect(leetWordHash(word, 0, word.length)).toBe(tokenHash('rules') >>> 0);
+  });
+
   it('keeps every other character as it is, in text beyond Latin-1 too', () => {
     expect(readLeetspeak('Café — 1gn0re “prev10us” 指令 z1gnoruj 🙂')).toBe('Café — ignore “previous” 指令 zignoruj 🙂');
     expect(readLeetspeak('Café: 1gn0re prev10us')).toBe('Café: ignore previous');
