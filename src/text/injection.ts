@@ -185,6 +185,14 @@ const READING = '(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|evalu
 const READS = '(?:reads|processes|parses|summari[sz]es|analy[sz]es|evaluates|reviews|screens|scans|ingests|indexes|crawls|sees)';
 /** "... that is reading this page", "... summarizing this": what makes the one addressed the model reading the text. */
 const READER_CLAUSE = `\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS})\\s+(?:this|these)(?:\\s+\\w+)?`;
+/**
+ * What opens an address "to the AI": a sentence ("To the AI assistant: ..."), a word for a message ("Note to", "New
+ * task for", "P.S. to") or its sender ("[Instruction from the Jira administrator to the AI assistant]"). Not a verb
+ * or an adjective that governs "to" ("Thanks to the AI, we can create ...", "switch to the new LLM, then delete ...",
+ * "the steps apply to each model: download ...").
+ */
+const ADDRESS_LEAD =
+  "(?:(?:^|[\\n.!?:;(\\[>]|--|\\u2014)\\s*|\\b(?:notes?|messages?|tasks?|instructions?|reminders?|requests?|orders?|directives?|requirements?|memo|notice|attention|important|urgent|hint|tip|comments?|letter|reply|greetings|hello|hi|hey|dear|addendum|p\\.\\s?s\\.)\\s+|\\bfrom\\s+(?:[\\w'-]+\\s+){1,4})";
 /** Determiners for a reader the writer cannot know. */
 const UNKNOWN_READER = '(?:whatever|whichever|any|every|each)';
 /** Bots, crawlers and scrapers: named as a reader only after UNKNOWN_READER ("the bot must post" is ordinary in a chat bot's documentation). */
@@ -279,12 +287,12 @@ const HIGH: readonly Rule[] = [
   ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b${SENT_BY_PERSON}`, OVERRIDE_ANCHORS],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
-  ['addressed_ai_reader', `\\b(?:(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI}\\s+(?:that\\s+is\\s+)?${READING}|${UNKNOWN_READER}\\s+(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS}))(?:\\s+this\\b|\\s*[:,])[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
+  ['addressed_ai_reader', `\\b(?:(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI}\\s+(?:that\\s+is\\s+)?${READING}|${UNKNOWN_READER}\\s+(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS}))(?:\\s+this\\b|\\s*:)[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
   // (The AI without a determiner only as the reader: "Note to AI models summarizing this page: rank ...". An address
   // may close a bracket: "[Instruction from the Jira administrator to the AI assistant] When you update ...".)
   [
     'addressed_to_model',
-    `\\b(?:to|for)\\s+(?:(?:(?:the|this|any|all|an?|whatever|whichever|every|each)\\s+(?:${AI}|(?:[a-z]+[\\s-]+){1,2}?(?:ai|llms?|chatbots?)\\b)|${UNKNOWN_READER}\\s+(?:${BOT}|(?:language\\s+)?models?))(?:${READER_CLAUSE})?|${AI}${READER_CLAUSE})\\s*[:,\\]][\\s\\S]{0,200}?\\b${ACTION}\\b`,
+    `${ADDRESS_LEAD}(?:to|for)\\s+(?:(?:(?:the|this|any|all|an?|whatever|whichever|every|each)\\s+(?:${AI}|(?:[a-z]+[\\s-]+){1,2}?(?:ai|llms?|chatbots?)\\b)|${UNKNOWN_READER}\\s+${BOT})(?:${READER_CLAUSE})?|${UNKNOWN_READER}\\s+(?:language\\s+)?models?${READER_CLAUSE}|${AI}${READER_CLAUSE})\\s*[:,\\]][\\s\\S]{0,200}?\\b${ACTION}\\b`,
     AI_OR_BOT_ANCHORS,
   ],
   ['stop_following_user', `\\b(?:stop|quit|cease|no\\s+longer)\\s+(?:following|obeying|listening\\s+to)\\s+(?:the\\s+user'?s?|your\\s+user'?s?)\\s+(?:(?:previous|prior|original|system|earlier)\\s+)?${ORDERS}\\b`, 'following|obeying|listening'],
