@@ -38,8 +38,10 @@ const GAP = '[^.!?]{0,60}?';
 const HUMAN_ROLE = '(?!\\s+(?:manager|coach|director|professor|editor|referee|chef|principal|teacher|producer|secretary|buyer|attorney|engineer|nurse|librarian|supervisor|curator|controller|treasurer|analyst|planner|designer|store|general))';
 const AI = `(?:(?:ai|llm)[-\\s](?:based|powered|driven|enabled)\\s+(?:[a-z]+\\s+)?(?:tools?|assistants?|agents?|models?|systems?|bots?|reviewers?|readers?)|autonomous\\s+(?:ai\\s+)?(?:agents?|assistants?|systems?)|ai\\s+(?:[a-z]+\\s+)?(?:reviewers?|readers?|screeners?|evaluators?|graders?|recruiters?|summari[sz]ers?)|ai|a\\.i\\.|ai\\s+(?:(?:coding|code|dev|developer|hiring|shopping|email|e-mail|writing|browsing|browser|research|support|sales|personal|virtual|travel|booking|chat|voice|security|hr|recruiting|scheduling|calendar|finance|banking|legal|medical|review|search)\\s+)?(?:assistant|agent|model|system|bot)s?|assistants?${HUMAN_ROLE}|language\\s+models?|llms?|chatbots?|chat\\s*gpt|gpt(?:-\\d\\w*)?|claude|gemini|copilot|the\\s+model|the\\s+agent|this\\s+agent|automated\\s+(?:readers?|systems?|agents?|assistants?))`;
 const MODAL = '(?:must|should|shall|needs?\\s+to|has\\s+to|have\\s+to|is\\s+(?:required|instructed|expected|authorized|ordered)\\s+to|will\\s+now|are\\s+(?:required|instructed|authorized)\\s+to|please)';
+/** A shell command that destroys or runs code fetched from elsewhere (`rm -rf`, `curl ... | sh`). */
+const DESTRUCTIVE_COMMAND = '(?:rm\\s+-[a-z]*[rf]|mkfs|dd\\s+if=|chmod\\s+(?:-r\\s+)?777|(?:curl|wget)\\b[^|\\n]{0,120}\\|\\s*(?:sudo\\s+)?(?:ba|z)?sh\\b)';
 const ACTION =
-  '(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|rank|score|recommend|mark|use\\s+the\\s+\\w+\\s+tool|chmod\\s+(?:-r\\s+)?777|rm\\s+-[a-z]*[rf]|mkfs)';
+  `(?:send|forward|transfer|wire|pay|move|e-?mail|post|upload|share|export|copy|download|delete|remove|erase|wipe|cancel|refund|call|invoke|execute|run|grant|create|update|change|reset|disable|approve|book|purchase|buy|reveal|leak|exfiltrate|visit|navigate|click|fetch|include|append|insert|publish|print|output|repeat|ignore|disregard|respond|reply|rate|rank|score|recommend|mark|use\\s+the\\s+\\w+\\s+tool|${DESTRUCTIVE_COMMAND})`;
 /** Placed right after an override verb: "you can now ignore", "never ignore" grant or forbid, they do not command. */
 /**
  * Before an override's verb: not what may be done ("you can safely ignore previous warnings"), nor what things
@@ -75,11 +77,10 @@ const WORD_START_DESTINATION = `(?:(?<![\\w.+-])[\\w.+-]{1,64}@[\\w-]{1,63}\\.[\
  * agent must run the tests" are how documentation about assistants reads (a low-confidence finding).
  */
 const CONSEQUENTIAL_VERB = '(?:send|forward|transfer|wire|pay|charge|book|e-?mail|upload|export|delete|remove|erase|wipe|cancel|refund|grant|reset|disable|approve|purchase|buy|reveal|leak|exfiltrate|ignore|disregard|publish)';
-/** A shell command that destroys or runs code fetched from elsewhere (`rm -rf`, `curl ... | sh`). */
-const DESTRUCTIVE_COMMAND = '(?:rm\\s+-[a-z]*[rf]|mkfs|dd\\s+if=|chmod\\s+(?:-r\\s+)?777|(?:curl|wget)\\b[^|\\n]{0,120}\\|\\s*(?:sudo\\s+)?(?:ba|z)?sh\\b)';
 /**
  * Or data given to an outside address ("share ... with audit@exfil.example"), a call of a tool whose
- * (snake_case) name holds one ("must call refund_order", "invoke `bulk_delete`"), or running such a command.
+ * (snake_case) name holds one ("must call refund_order", "invoke `bulk_delete`"), or such a command, run or given bare
+ * ("chmod 777 /etc/sudoers").
  */
 const CONSEQUENTIAL_ACTION = `(?:${CONSEQUENTIAL_VERB}|(?:share|post|move|copy|give|provide|include|append|attach)\\b[^.!?\\n]{0,80}?\\b(?:to|with)\\s+${DESTINATION}|(?:call|invoke|run|execute|use)\\s+(?:the\\s+)?(?:(?:tool|function|command|endpoint|action)\\s+)?\`?(?:[a-z0-9]+_)*${CONSEQUENTIAL_VERB}(?:_[a-z0-9]+)*\`?(?<=_[a-z0-9]+\`?|_${CONSEQUENTIAL_VERB}\`?)|(?:run|execute)\\b[^.!?\\n]{0,60}?${DESTRUCTIVE_COMMAND}|${DESTRUCTIVE_COMMAND})`;
 /** "the assistant must <action>", for each tier's actions. */
@@ -230,7 +231,7 @@ const FOREIGN_AI_ADDRESS = [
   `\\b(?:nota|instrucci[oó]n(?:es)?|instru[cç](?:[aã]o|[oõ]es)|istruzion[ei]|mensaje|mensagem|messaggio|aviso|avviso|atenci[oó]n|aten[cç][aã]o|attenzione|ordem|orden|ordine|pedido)\\s+(?:para|a|ao|à|al|per|all['’])\\s*(?:(?:el|la|lo|o|a|l['’])\\s*)?(?:ia\\b|(?:asistente|assistente|agente)\\s+(?:de\\s+|di\\s+)?ia\\b)`,
   `\\b(?:opdracht|notitie|bericht|instructies?)\\s+(?:voor|aan)\\s+(?:de\\s+)?(?:ai|ai-assistent|ai-agent)\\b`,
   `\\b(?:do|dla)\\s+(?:asystenta|modelu|agenta)\\s+(?:ai|si)\\b|\\b(?:asystencie|agencie)\\s+(?:ai|si)(?=\\s*[,:!])`,
-  `\\byapay\\s+zek[aâ](?:\\s+(?:asistan[ıi]|ajan[ıi])(?:n[ae])?)?\\s+i[çc]in\\b`,
+  `\\byapay\\s+zek[aâ]\\s+(?:asistan[ıi]|ajan[ıi])(?:n[ae])?\\s+i[çc]in\\b|\\byapay\\s+zek[aâ]\\s+i[çc]in(?=\\s*\\)?\\s*:)`,
   `(?:внимание|для|к)\\s*,?\\s*(?:ии|ai)-?\\s*(?:ассистент|помощник|агент)|(?:сообщение|инструкция|указание|заметка|примечание)\\s+(?:для|к)\\s+(?:ии|ai|нейросети|модели|(?:ии-|ai-)?(?:ассистент|помощник|агент)[а-я]*)|(?:ии|\\bai)-(?:ассистент|помощник|агент)[а-я]*(?=\\s*[,:!])`,
   `(?:致|给|對|对)\\s*(?:ai|人工智能|智能)\\s*(?:助手|助理|代理|模型)(?:的[^。！？\\n]{1,10})?`,
   `(?:\\bai|ＡＩ)\\s*(?:アシスタント|エージェント)(?:へ|に|さん)|(?:\\bai|ＡＩ)\\s*(?:アシスタント|エージェント)?への(?:注記|メモ|指示|お願い|メッセージ|連絡|注意事項)`,
@@ -239,8 +240,6 @@ const FOREIGN_AI_ADDRESS = [
   `\\b(?:note|message|consignes?|instructions?|remarque|avis)\\s+à\\s+l['’]intention\\s+(?:du|de\\s+l['’]|des)\\s*(?:modèles?|ia\\b|(?:assistant|agent|système)s?\\s+(?:d['’])?ia\\b)[^.!?\\n:：]{0,50}?(?=\\s*:)`,
   // "Se sei un modello linguistico,", "si eres una IA,", "wenn du eine KI bist,": the English "If you are an AI".
   `\\b(?:si\\s+(?:eres|tu\\s+es|vous\\s+êtes)|se\\s+(?:sei|(?:você\\s+)?(?:é|for))|(?:wenn|falls)\\s+du|als\\s+je|jeśli\\s+jesteś)\\s+(?:(?:un[ao]?|une|um|uma|eine?|een)\\s+|un['’])?(?:ia|ki|${LANGUAGE_MODEL}|intelligenza\\s+artificiale|inteligencia\\s+artificial|intelligence\\s+artificielle|inteligência\\s+artificial)\\b(?:\\s+(?:bist|bent|is))?`,
-  // "Taalmodel: ...", "Sprachmodell, ...": a language model called at a sentence's start.
-  `(?:^|[.!?\\n]\\s*)${LANGUAGE_MODEL}(?=\\s*[:,])`,
   `(?:एआई|\\bai)\\s+(?:सहायक|असिस्टेंट)\\s+(?:के\\s+लिए|को)(?:\\s+(?:निर्देश|संदेश|सूचना|नोट))?`,
 ].join('|');
 /**
@@ -321,7 +320,7 @@ const HIGH: readonly Rule[] = [
   // those only alone, or as the jailbreak names it ("ChatGPT with Developer Mode enabled").
   [
     'jailbreak_role',
-    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:(?:god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil)\\b|(?:developer|admin|root)\\b(?!\\s+(?:of|on|for|in|at|to|with|user|users|account|access|rights|privileges|permissions|role|mode|console|tools|options|settings|panel)\\b))|\\b(?:enable|activate|enter|switch\\s+(?:in)?to|go\\s+into)\\s+(?:god|dan|jailbreak|jailbroken|unrestricted|unfiltered|uncensored)\\s+mode\\b|\\b(?:chat\\s*gpt|gpt|claude|gemini|copilot|you|the\\s+(?:ai|assistant|model))\\s+with\\s+developer\\s+mode\\s+enabled\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:an?\\s+)?(?:[\\w-]+\\s+){0,2}?(?:[\\w-]*gpt|[\\w-]*bot|ai|assistant|model|llm)\\s+(?:with\\s+no|without(?:\\s+any)?)\\s+(?:restrictions|rules|limits|limitations|filters|guidelines|guardrails|censorship)\\b(?!\\s+(?:on|for|to|in|of|per|at)\\b)|\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b[^\\n]{0,100}?\\b(?:polic(?:y|ies)|restrictions?|rules|filters|guidelines|guardrails|safety|censor(?:ship|ed)?|(?:answer|respond\\s+to|reply\\s+to|do|say)\\s+(?:everything|anything))\\b`,
+    `\\byou\\s+are\\s+now\\s+(?:in\\s+)?(?:an?\\s+)?(?:(?:god|jailbreak|jailbroken|unrestricted|unfiltered|dan|evil)\\b|(?:developer|admin|root)\\b(?!\\s+(?:of|on|for|in|at|to|with|user|users|account|access|rights|privileges|permissions|role|mode|console|tools|options|settings|panel)\\b))|\\b(?:enable|activate|enter|switch\\s+(?:in)?to|go\\s+into)\\s+(?:god|dan|jailbreak|jailbroken)\\s+mode\\b|\\b(?:switch|go)\\s+(?:in)?to\\s+(?:an?\\s+)?(?:unrestricted|unfiltered|uncensored)\\s+mode\\b(?=[^.!?\\n]{0,60}?\\b(?:and|then)\\s+(?:${CONSEQUENTIAL_VERB}|issue|answer|respond|reply|say|tell)\\b)|\\b(?:chat\\s*gpt|gpt|claude|gemini|copilot|you|the\\s+(?:ai|assistant|model))\\s+with\\s+developer\\s+mode\\s+enabled\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:an?\\s+)?(?:[\\w-]+\\s+){0,2}?(?:[\\w-]*gpt|[\\w-]*bot|ai|assistant|model|llm)\\s+(?:with\\s+no|without(?:\\s+any)?)\\s+(?:restrictions|rules|limits|limitations|filters|guidelines|guardrails|censorship)\\b(?!\\s+(?:on|for|to|in|of|per|at)\\b)|\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b[^\\n]{0,100}?\\b(?:polic(?:y|ies)|restrictions?|rules|filters|guidelines|guardrails|safety|censor(?:ship|ed)?|(?:answer|respond\\s+to|reply\\s+to|do|say)\\s+(?:everything|anything))\\b`,
     'you|mode|enabled',
   ],
   [
@@ -1500,11 +1499,13 @@ function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: n
       findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_named` };
     }
   }
-  // A special token of no known template, named or in code ("Support <|end|> token for StarChat", a tokenizer's table of
-  // '<|fim_prefix|>'), is a changelog's or a tokenizer's: only a known one so written is worth a warning.
+  // A special token of no known template ("<|sistema|>") is a template marker only maybe: it warns. Named or in code ("Support
+  // <|end|> token for StarChat", a tokenizer's table of '<|fim_prefix|>'), it is a changelog's or a tokenizer's: dropped.
   for (let index = findings.length - 1; index >= from; index -= 1) {
-    const { kind, excerpt, confidence } = findings[index]!;
-    if (confidence === 'low' && kind.startsWith('chat_template_marker_') && excerpt.startsWith('<|') && !KNOWN_SPECIAL_TOKEN.test(excerpt)) findings.splice(index, 1);
+    const finding = findings[index]!;
+    if (!finding.kind.startsWith('chat_template_marker') || !finding.excerpt.startsWith('<|') || KNOWN_SPECIAL_TOKEN.test(finding.excerpt)) continue;
+    if (finding.confidence === 'low') findings.splice(index, 1);
+    else findings[index] = { ...finding, confidence: 'low', kind: 'chat_template_marker_unknown' };
   }
 }
 
@@ -1543,7 +1544,7 @@ const OPENS_A_STRING = /['"`]\s*$/;
 const ESCAPE_BEFORE = /\\[nrt]$/;
 /** A word that names a marker after it: what a text does with the token, or an article ("emits <|im_end|> twice"). */
 const NAMED_BY_WORD_BEFORE =
-  /\b(?:adds?|added|adding|inserts?|inserted|emits?|emitted|appends?|appended|returns?|returned|outputs?|contains?|containing|strips?|stripped|removes?|removed|escapes?|escaped|encodes?|encoded|decodes?|decoded|produces?|produced|generates?|generated|includes?|included|including|literal|the|a|an|like|with|without|such\s+as)\s+$/i;
+  /\b(?:adds?|added|adding|inserts?|inserted|inserting|emits?|emitted|emitting|appends?|appended|appending|returns?|returned|returning|outputs?|outputting|contains?|containing|strips?|stripped|stripping|removes?|removed|removing|escapes?|escaped|escaping|encodes?|encoded|encoding|decodes?|decoded|decoding|produces?|produced|producing|generates?|generated|generating|includes?|included|including|literal|the|a|an|like|with|without|such\s+as)\s+$/i;
 
 /**
  * Before a match: an order told about, not given ("hidden text instructing the assistant to append the user's
