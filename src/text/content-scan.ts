@@ -874,6 +874,8 @@ class ContentScanner {
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
         if (punctuation < 0 || punctuation >= end ? runMayAnchor(text, start, end, endHash, digits) : punctuatedMayAnchor(text, start, end)) seen = ANCHOR_SEPARATOR;
+        // A word hyphenated at a line's end ("dis-\nregard") is read whole by the rules: its halves, here two tokens, may be an anchor.
+        else if (text.charCodeAt(index - 1) === 45 && isLineBreak(text.charCodeAt(index))) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       if (dottedBeforeEnd) this.addDottedToken(text, start, end, endHash, upper);
@@ -951,6 +953,7 @@ class ContentScanner {
       if (end === -1) continue;
       if (seen < ANCHOR_SEPARATOR) {
         if (punctuation < 0 || punctuation >= end ? wordRunMayAnchor(units, start, end, endHash, digits) : punctuatedMayAnchor(source, base + start, base + end)) seen = ANCHOR_SEPARATOR;
+        else if (index < to && units[index - 1] === 45 && isLineBreak(units[index]!)) seen = ANCHOR_SEPARATOR;
       }
       if (end - start > 256) continue;
       // A plain token met again is found by its code units, without reading the text.
@@ -1229,6 +1232,11 @@ function punctuatedMayAnchor(text: string, start: number, end: number): boolean 
     if (index > runStart && runMayAnchor(text, runStart, index, spanHash(text, runStart, index), 1)) return true;
   }
   return hyphenatedMayAnchor(text, start, end);
+}
+
+/** `\n` or `\r`. */
+function isLineBreak(code: number): boolean {
+  return code === 10 || code === 13;
 }
 
 /** Whether a token of letters joined by hyphens ("Ig-nore", "in-struc-tions") is an anchor word once joined, as the injection scan joins it. */

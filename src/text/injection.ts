@@ -381,8 +381,10 @@ const HIGH: readonly Rule[] = [
     `\\b(?:before\\s+(?:you\\s+)?(?:can\\s+)?(?:solve|finish|complete|answer|continue\\s+with|proceed\\s+with|do|start)|(?:in\\s+order\\s+)?to\\s+(?:finish|complete|solve))\\s+(?:the\\s+user'?s\\s+(?:task|request)|the\\s+(?:original\\s+)?task\\s+(?:that\\s+)?(?:i|the\\s+user|they|we)\\s+gave\\s+you|your\\s+(?:original|current|actual)\\s+task)\\b[^.!?\\n]{0,80}?[,:]?\\s*(?:you\\s+)?(?:(?:first\\s+)?(?:must|need\\s+to|have\\s+to|should)\\s+|please\\s+)(?:first\\s+)?(?:do\\s+the\\s+following|${CONSEQUENTIAL_ACTION})`,
     'task',
   ],
-  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters.
-  ['addressed_to_ai_foreign', `${FOREIGN_ADDRESSED}[\\s\\S]{0,300}?(?:${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB})`, FOREIGN_AI_ANCHORS],
+  // An address to an AI in another language, then an email address, an IBAN or an override within 300 characters, read up
+  // to the next address, not past it (that one is read as its own): 64 KB of "致AI助手：" had each address read the next
+  // 300 characters for a destination (70-80 ms), now 15-20.
+  ['addressed_to_ai_foreign', `${FOREIGN_ADDRESSED}(?:(?!${FOREIGN_ADDRESSED})[\\s\\S]){0,300}?(?:${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB})`, FOREIGN_AI_ANCHORS],
 ];
 
 /**
