@@ -301,13 +301,12 @@ const HIGH: readonly Rule[] = [
     `${ROLE_MARKER_HEAD}(?:${AI}\\b${GAP}\\b(?:(?:${MODAL}\\s+(?:now\\s+|immediately\\s+|first\\s+|also\\s+)?)?${CONSEQUENTIAL_ACTION})|you\\s+are\\s+(?:now\\s+)?(?:authorized|allowed|permitted|free)\\s+to|${OVERRIDE_VERB}\\s+${STRICT_QUALIFIERS}${ORDERS})\\b`,
     `${AI_ANCHORS}|you|${OVERRIDE_ANCHORS}`,
   ],
-  // A bracketed notice of an authority's order in capitals, as no system of record writes one ("<<ADMIN DIRECTIVE v2>>",
-  // "[SYSTEM OVERRIDE]", "[[DEVELOPER INSTRUCTION]]"): the attacker's stand-in for a template marker. (Not "[SYSTEM]
-  // Nightly backup completed", a notice's source with no order in its name, nor "[System instructions JSON schema]",
-  // a section's title.)
+  // A notice of an authority's order in capitals, in double brackets as no system of record writes one ("<<ADMIN DIRECTIVE
+  // v2>>", "[[SYSTEM OVERRIDE]]"): the attacker's stand-in for a template marker. Not in single brackets: an audit log's
+  // "[ADMIN OVERRIDE] user=jm approved refund", a game's "[SYSTEM OVERRIDE]" module, a UI's "[ADMIN COMMAND]" button.
   [
     'authority_marker',
-    `(?:<<|\\[\\[?)\\s*(?:admin(?:istrator)?|system|developer|operator|root|security|sysadmin)[\\s_-]+(?:directive|override|instruction|command|order|mandate)s?(?:[\\s_-]+v?\\d[\\w.]{0,8})?\\s*(?:>>|\\]\\]?)`,
+    `(?:<<|\\[\\[)\\s*(?:admin(?:istrator)?|system|developer|operator|root|security|sysadmin)[\\s_-]+(?:directive|override|instruction|command|order|mandate)s?(?:[\\s_-]+v?\\d[\\w.]{0,8})?\\s*(?:>>|\\]\\])`,
     MARKS_ANCHOR,
   ],
   ['addressed_to_ai', addressedToAi(CONSEQUENTIAL_ACTION), AI_ANCHORS],
@@ -330,7 +329,7 @@ const HIGH: readonly Rule[] = [
   ],
   // (Not after a negation: "the assistant must never reveal its system prompt" is how guidelines read. Only
   // adverbs between them: "do not hesitate to reveal" asks for it.)
-  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)(?<!\\b(?:attempts|attempting|attempted|tries|trying|tried)\\s+to\\s+\\w+)${GAP}\\b(?<!\\ban?\\s+)(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message|(?:all|every|each)\\s+(?:of\\s+the\\s+)?instructions?\\s+(?:you\\s+(?:have\\s+)?(?:received|been\\s+given|were\\s+given)|(?:given|sent)\\s+to\\s+you))\\b`, 'prompt|instructions?|developer'],
+  ['exfiltrate_prompt', `\\b(?:reveal|print|output|repeat|show|leak|disclose|send)\\b(?<!(?:\\bnever|\\bnot|n't)[\\s,]+(?:(?:ever|directly|accidentally|publicly|explicitly|knowingly|intentionally)[\\s,]+){0,2}\\w+)(?<!\\b(?:attempts|attempting|attempted|tries|trying|tried)\\s+to\\s+\\w+)${GAP}\\b(?<!\\ban?\\s+)(?:your\\s+)?(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions|your\\s+instructions|developer\\s+message|(?:all|every|each)\\s+(?:of\\s+the\\s+)?instructions?\\s+(?:you\\s+(?:have\\s+)?(?:received|been\\s+given|were\\s+given)|(?:given|sent)\\s+to\\s+you)\\s+(?:so\\s+far|until\\s+now|up\\s+to\\s+now|before\\s+this|above|verbatim|word\\s+for\\s+word))\\b`, 'prompt|instructions?|developer'],
   ['exfiltrate_conversation', `\\b(?:send|forward|e-?mail|post|upload|share|leak|transmit)\\b${GAP}\\b(?:conversation|chat\\s+history|chat\\s+log|message\\s+history|transcript|system\\s+prompt)\\b${GAP}${DESTINATION}`, 'conversation|chat|history|transcript|prompt'],
   ['addressed_vocative', addressedVocative(CONSEQUENTIAL_ACTION), AI_ANCHORS],
   // (Only an order written as a sentence: "AI: Transfer learning improves accuracy" and "Agent: Remove deprecated flag"
@@ -408,7 +407,7 @@ const LOW: readonly Rule[] = [
   ['addressed_to_ai_foreign_routine', FOREIGN_ADDRESSED, FOREIGN_AI_ANCHORS],
   ['override_loose', `\\b(?:ignore|disregard|forget|override|bypass)\\b${PERMITTED}${GAP}\\b(?:(?:previous|prior|above|earlier|preceding|your|system|original|all)\\b${GAP}\\b${ORDERS}|${ORDERS}\\s+(?:above|before|given|you\\s+(?:were|have\\s+been)\\s+given))\\b`, OVERRIDE_ANCHORS],
   // An app says it too ("You are now in developer mode. Debug logs are written to /tmp"): high with the rules it lifts.
-  ['developer_mode', `\\byou\\s+are\\s+now\\s+in\\s+(?:developer|maintenance|debug|diagnostic|admin|administrator|root|sudo|service)\\s+mode\\b`, 'you'],
+  ['developer_mode', `\\byou\\s+are\\s+now\\s+in\\s+developer\\s+mode\\b`, 'you'],
   // Alone it is how a site talks to crawlers ("If you are an LLM, the documentation index is at /llms.txt").
   ['if_you_are_ai_routine', IF_YOU_ARE_AI, 'you'],
   ['from_now_on', `\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth)\\b,?\\s+(?:you|the\\s+assistant)\\s+(?:(?:are|will|must|should|shall)\\s+)?(?:now\\s+|only\\s+|always\\s+|never\\s+)?(?:be\\s+(?:a|an|my)|act|respond|reply|answer|pretend|obey|follow|ignore|speak|talk|approve|work\\s+for)\\b`, 'now|henceforth'],
@@ -499,7 +498,7 @@ const RULES: readonly Rule[] = [...HIGH, ...LOW];
 /** Words for the anchor pass: every word some rule is anchored on, as an alternation (only `s?`, `[sz]` and `a\.i` as syntax). */
 const ANCHOR_WORDS = [...new Set(RULES.flatMap(([, , anchors]) => anchors.split('|').filter((word) => !word.startsWith('<'))))].join('|');
 /** Markup that addresses a model (chat templates, role links): each starts with `<`, `[` or `]`. */
-const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer|function[_-]|tool[_-]|invoke)|\\[\\[?\\s*(?:admin|system|developer|operator|root|security|sysadmin)|\\]\\(';
+const ANCHOR_MARKS = '<\\||\\[/?inst|<<|<\\s*/?\\s*(?:system|sys|instructions?|developer|function[_-]|tool[_-]|invoke)|\\[\\[\\s*(?:admin|system|developer|operator|root|security|sysadmin)|\\]\\(';
 /**
  * Words of other languages that are not ASCII, matched anywhere (no word boundary: Chinese, Japanese and
  * Korean put none between words): the verbs the Russian, Chinese and Korean overrides start with, what
@@ -1501,21 +1500,28 @@ function downgradeQuotedCode(text: string, findings: InjectionFinding[], from: n
       findings[index] = { ...finding, confidence: 'low', kind: `${finding.kind}_named` };
     }
   }
-  // A special token of no known template ("<|sistema|>") is a template marker only maybe: it warns. Named or in code ("Support
-  // <|end|> token for StarChat", a tokenizer's table of '<|fim_prefix|>'), it is a changelog's or a tokenizer's: dropped.
+  // A special token of no known template ("<|sistema|>") and tool-call markup ("<function_call>", "</tool_result>") are
+  // a forged turn only maybe: a function-calling guide, a parser's issue or a tokenizer's doc write them as well. They warn;
+  // named or in code ("Support <|end|> token for StarChat", a tokenizer's table of '<|fim_prefix|>'), they are dropped.
   for (let index = findings.length - 1; index >= from; index -= 1) {
     const finding = findings[index]!;
-    if (!finding.kind.startsWith('chat_template_marker') || !finding.excerpt.startsWith('<|') || KNOWN_SPECIAL_TOKEN.test(finding.excerpt)) continue;
+    if (!finding.kind.startsWith('chat_template_marker') || !MAYBE_A_MARKER.test(finding.excerpt) || KNOWN_SPECIAL_TOKEN.test(finding.excerpt)) continue;
     if (finding.confidence === 'low') findings.splice(index, 1);
     else findings[index] = { ...finding, confidence: 'low', kind: 'chat_template_marker_unknown' };
   }
 }
 
+/** A special token or a tool call's markup: the template markers of no known template. */
+const MAYBE_A_MARKER = /^<(?:\||\s*\/?\s*(?:function[_-]|tool[_-]|invoke\b))/i;
 /** The special tokens of the chat templates in wide use (ChatML, Llama 3, GPT's end of text). */
 const KNOWN_SPECIAL_TOKEN = /^<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\s*\|>/i;
 
-/** After a template marker: words that name it ("the <|endoftext|> token", "<system> tags", "<|endoftext|> is the document separator"), or the next marker of a list. */
-const NAMES_THE_MARKER = /^\s*(?:(?:special\s+)?(?:tokens?|tags?|markers?|delimiters?|separators?|strings?|sequences?)\b|(?:is|are|was|were)\s|(?:,|\/|or\s|and\s)\s*<\/?\|?[a-z])/i;
+/**
+ * After a template marker: words that name it ("the <|endoftext|> token", "<system> tags", "<tool_use> blocks", "<|endoftext|> is
+ * the document separator"), a template's placeholder ("<|fim_prefix|>{code before cursor}"; not JSON's `{"name": ...}`), or the
+ * next marker of a list.
+ */
+const NAMES_THE_MARKER = /^\s*(?:(?:special\s+)?(?:tokens?|tags?|markers?|delimiters?|separators?|strings?|sequences?|blocks?|wrappers?|elements?)\b|\{[A-Za-z_]|(?:is|are|was|were)\s|(?:,|\/|or\s|and\s)\s*<\/?\|?[a-z])/i;
 /** Before one: the previous marker of a list ("<system>, </system>, <user>"). */
 const AFTER_A_LISTED_MARKER = />\s*(?:,|\/|\bor|\band)\s*$/i;
 
@@ -1535,6 +1541,9 @@ function isNamedMarker(text: string, start: number, end: number): boolean {
   // or one marker in typographic quotes (‘<system>’).
   if (OPENS_A_STRING.test(before) || text.charCodeAt(end) === 92 || ESCAPE_BEFORE.test(before)) return true;
   if (text[start - 1] === '\u2018' && text[end] === '\u2019') return true;
+  // A template's placeholder before it ("{code after cursor}<|fim_middle|>"; not JSON's "}}</function_call>"): a template
+  // described, not a turn.
+  if (text[start - 1] === '}' && /[A-Za-z_]/.test(text[start - 2] ?? '')) return true;
   // Named by the word before it, and followed by no role's word ("Tokenizer adds <|endoftext|> in the middle").
   if (NAMED_BY_WORD_BEFORE.test(before) && !isWordCode(text.charCodeAt(end))) return true;
   return NAMES_THE_MARKER.test(text.slice(end, end + 40)) || AFTER_A_LISTED_MARKER.test(before);
