@@ -26,11 +26,15 @@ for (const char of 'aeiou034') VOWEL[char.charCodeAt(0)] = 1;
  * else `i` ("1gn0re", "prev10us", "ema1l").
  */
 function letterOfOne(text: string | Uint16Array, index: number, start: number, end: number): number {
-  const at = (offset: number) => (typeof text === 'string' ? text.charCodeAt(offset) : text[offset]!) | 32;
-  const before = index > start ? at(index - 1) : 0;
-  const after = index + 1 < end ? at(index + 1) : 0;
+  const before = index > start ? codeAt(text, index - 1) | 32 : 0;
+  const after = index + 1 < end ? codeAt(text, index + 1) | 32 : 0;
   if (before === 49 || after === 49) return 108;
   return VOWEL[before] === 1 && VOWEL[after] === 1 ? 108 : 105;
+}
+
+/** The code unit at `offset` of a string or of its code units. */
+function codeAt(text: string | Uint16Array, offset: number): number {
+  return typeof text === 'string' ? text.charCodeAt(offset) : text[offset]!;
 }
 
 /** Shortest word read as leetspeak: "4gent" is one, "A1" (a spreadsheet's cell, not "AI") and "5am" are not. */
@@ -46,7 +50,7 @@ export const MIN_LEET_WORD = 4;
 export function leetWordHash(text: string | Uint16Array, start: number, end: number): number {
   if (end - start < MIN_LEET_WORD) return 0;
   // A digit last is a version or a count ("sha1", "ipv4", "es2015"), not a letter.
-  if ((typeof text === 'string' ? text.charCodeAt(end - 1) : text[end - 1]!) <= 57) return 0;
+  if (codeAt(text, end - 1) <= 57) return 0;
   let hash = TOKEN_HASH_SEED;
   let letters = 0;
   let digits = 0;
@@ -54,7 +58,7 @@ export function leetWordHash(text: string | Uint16Array, start: number, end: num
   let hex = true;
   let lower = false;
   for (let index = start; index < end; index += 1) {
-    let code = typeof text === 'string' ? text.charCodeAt(index) : text[index]!;
+    let code = codeAt(text, index);
     // No anchor word holds `_` ("item_123"): read no further.
     if (code === 95) return 0;
     if (code <= 57) {
