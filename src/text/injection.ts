@@ -23,6 +23,7 @@ import { codeUnits } from './code-units.js';
 import { TOKEN_HASH_SEED, tokenHash } from './token-table.js';
 import { leetWordHash, spellLeetWords } from './leetspeak.js';
 import { foldLatinLetters } from './latin-fold.js';
+import { isOneEditApart } from './one-edit.js';
 
 import type { InjectionConfidence, InjectionFinding } from './injection-finding.js';
 
@@ -384,6 +385,10 @@ const HIGH: readonly Rule[] = [
   // to the next address, not past it (that one is read as its own): 64 KB of "致AI助手：" had each address read the next
   // 300 characters for a destination (70-80 ms), now 15-20.
   ['addressed_to_ai_foreign', `${FOREIGN_ADDRESSED}(?:(?!${FOREIGN_ADDRESSED})[\\s\\S]){0,300}?(?:${WORD_START_DESTINATION}|${FOREIGN_OVERRIDE_VERB})`, FOREIGN_AI_ANCHORS],
+  // An override with its noun misspelled to slip past filters ("Ignore your previous iunstructions. Do ... instead", a
+  // published benchmark's template; "insrtuctions"): any long word where ORDERS stands, kept only when it is one edit
+  // from one of them (`isMisspelledOrder`). Last in its tier: a match it rejects hides no rule's match at that place.
+  ['override_misspelled', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}[a-z]{9,13}\\b${SENT_BY_PERSON}`, OVERRIDE_ANCHORS],
 ];
 
 /**
@@ -476,7 +481,7 @@ const LOW: readonly Rule[] = [
  * findings; checked when the module loads, so a renamed rule cannot drop out of the list unnoticed).
  */
 export const POISONING_RULES: ReadonlySet<string> = new Set([
-  'override_instructions', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
+  'override_instructions', 'override_misspelled', 'override_above', 'override_loose', 'forget_what_you_were_told', 'ignore_everything_above',
   'stop_following_user', 'override_user_request', 'restrictions_lifted',
   'override_es', 'override_fr', 'override_de', 'override_it_pt', 'override_nl', 'override_pl', 'override_ru', 'override_zh', 'override_ja', 'override_ko',
   'chat_template_marker', 'role_link', 'jailbreak_role', 'developer_mode', 'pretend_role', 'goal_change', 'authorized_you',
@@ -1027,6 +1032,7 @@ const REJECTS: ReadonlyMap<string, Reject> = new Map<string, Reject>([
   ['vocative_command_routine', isTranscriptLine],
   ['chat_template_marker', isMarkerInWrongCase],
   ['authority_marker', isAuthorityInWrongCase],
+  ['override_misspelled', (match) => !isMisspelledOrder(match)],
 ]);
 
 /**
@@ -1283,6 +1289,19 @@ function isTranscriptLine(match: string, text: string, index: number): boolean {
  */
 function isMarkerInWrongCase(match: string): boolean {
   return (match.startsWith('[') || match.startsWith('<<')) && match !== match.toUpperCase();
+}
+
+/**
+ * The long nouns of ORDERS, and the words one edit from them that are words of their own ("ignore the previous
+ * direction and turn left" is a route; "guideline" and "instruction" are ORDERS' own forms, matched as written).
+ */
+const MISSPELLABLE_ORDERS = ['instructions', 'directions', 'directives', 'guidelines', 'guardrails', 'programming'];
+const ORDERS_NEIGHBOURS = new Set(['instruction', 'direction', 'directive', 'guideline', 'guardrail']);
+
+/** Whether the last word of an override's match is one of the long nouns of ORDERS misspelled by one edit. */
+function isMisspelledOrder(match: string): boolean {
+  const word = /[a-z]+$/i.exec(match)![0].toLowerCase();
+  return !ORDERS_NEIGHBOURS.has(word) && MISSPELLABLE_ORDERS.some((order) => isOneEditApart(word, order));
 }
 
 /** Whether an authority's bracketed notice is written in small letters (its version aside: "<<ADMIN DIRECTIVE v2>>" is in capitals). */
