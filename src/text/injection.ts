@@ -51,9 +51,21 @@ const ACTION =
 const PERMITTED =
   "(?<!\\b(?:can|may|could|might|to|now|safely|also|will|not|n't|never)\\s+[a-z]+)(?<!\\b[a-z]{2,}s\\s+(?:always|usually|generally|typically|normally|automatically)\\s+[a-z]+)";
 const OVERRIDE_VERB = '(?:ignore|disregard|forget|override|bypass)';
-/** "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. */
+/**
+ * Before an override's verb, on its line: a subject, so the verb says what something does ("these override any previous
+ * instructions on the order", "These directions override any previous instructions from your doctor"), not an order,
+ * when the instructions are someone's or something's (a phrase after them). "These instructions override all previous
+ * instructions." names none: the attacker's way to claim precedence, still high.
+ */
+const DESCRIBED =
+  '(?<!\\b(?:these|those|they|which|who|(?:instructions|directions|rules|settings|values|options|changes|updates|policies|preferences|terms))[ \\t]+[a-z]+)';
+/**
+ * "all previous", "your", "the above", "any prior": wording that points at the model's own instructions. Not "my": the
+ * writer's own ("please disregard my previous instructions, leave the parcel with the neighbour" is a customer's email),
+ * which warns as `override_loose`.
+ */
 const STRICT_QUALIFIERS =
-  '(?:(?:all|any|every|of|the|these|those|my|other)\\s+){0,3}(?:your|previous|prior|above|earlier|preceding|former|original|system|existing|initial|all|any|every)\\s+(?:(?:previous|prior|earlier|original|system|other|of\\s+the|of\\s+your)\\s+)?';
+  '(?:(?:all|any|every|of|the|these|those|other)\\s+){0,3}(?:your|previous|prior|above|earlier|preceding|former|original|system|existing|initial|all|any|every)\\s+(?:(?:previous|prior|earlier|original|system|other|of\\s+the|of\\s+your)\\s+)?';
 const ORDERS = '(?:instructions?|prompts?|directions|directives?|rules|guidelines|guardrails|commands|programming)';
 /** After ORDERS: instructions a person sent ("ignore the previous instructions in my last email"), not the model's own. */
 const SENT_BY_PERSON = '(?!\\s+(?:in|from|of|on)\\s+(?:my|our|the|this|that|his|her|their|your)\\s+(?:\\w+\\s+)?(?:e-?mail|message|letter|note|memo|post|comment|ticket|invoice|form|thread|reply|text|sms|voicemail|call)s?\\b)';
@@ -284,7 +296,7 @@ const FOREIGN_AI_ANCHORS = `ki|ia|modello|modelo|sprachmodell|taalmodel|opdracht
 const FOREIGN_OVERRIDE_VERB = '(?:\\b(?:ignora|ignorar|olvida|omite|ignore[rz]?|oublie[rz]?|ignoriere|ignorieren|vergiss|dimentica|esque[cç]a|negeer|vergeet|zignoruj|ignoruj|zapomnij|disregard|forget)\\b|игнорируй|забудь|проигнорируй|忽略|无视|忘记|忽视|無視|忘れ|무시|dikkate\\s+alma|yok\\s+say|g(?:ö|o)rmezden\\s+gel|تجاهل|अनदेखा|\\b(?:ahora\\s+eres|a\\s+partir\\s+de\\s+(?:ahora|agora)|du\\s+bist\\s+jetzt|ab\\s+sofort|tu\\s+es\\s+maintenant|(?:à|a)\\s+partir\\s+de\\s+maintenant|d[\'’]ora\\s+in\\s+poi|agora\\s+(?:você\\s+)?(?:é|és)|vanaf\\s+nu|od\\s+teraz|bundan\\s+sonra)\\b|теперь\\s+ты|从现在开始|今から|지금부터|من\\s+الآن)';
 
 const HIGH: readonly Rule[] = [
-  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}\\s+${STRICT_QUALIFIERS}${ORDERS}\\b${SENT_BY_PERSON}`, OVERRIDE_ANCHORS],
+  ['override_instructions', `\\b${OVERRIDE_VERB}${PERMITTED}(?:${DESCRIBED}|(?=\\s+${STRICT_QUALIFIERS}${ORDERS}\\b(?!\\s+(?:on|from|for|in|of|about|regarding|given|issued|by)\\b)))\\s+${STRICT_QUALIFIERS}${ORDERS}\\b${SENT_BY_PERSON}`, OVERRIDE_ANCHORS],
   ['override_above', `\\b(?:ignore|disregard)${PERMITTED}\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+)?(?:above|preceding)\\s+(?:and|instead)\\b`, 'ignore|disregard'],
   ['role_link', `\\[(?:assistant|system|developer)\\]\\(#[\\w-]{0,40}\\)`, MARKS_ANCHOR],
   ['addressed_ai_reader', `\\b(?:(?:any|every|all|each|the|an?|whatever|whichever)\\s+${AI}\\s+(?:that\\s+is\\s+)?${READING}|${UNKNOWN_READER}\\s+(?:${AI}|${BOT})\\s+(?:(?:that|which|who)\\s+(?:is\\s+|are\\s+)?)?(?:${READING}|${READS}))(?:\\s+this\\b|\\s*:)[\\s\\S]{0,200}?\\b${ACTION}\\b`, AI_OR_BOT_ANCHORS],
