@@ -22,8 +22,8 @@ export const LOOKUP_VERBS: ReadonlySet<string> = new Set([
   'get', 'list', 'read', 'search', 'find', 'query', 'describe', 'fetch', 'lookup', 'show', 'view', 'open', 'retrieve', 'browse', 'count', 'check', 'inspect', 'peek', 'load', 'download', 'export', 'summarize', 'preview', 'explain', 'validate', 'verify', 'calculate', 'compute', 'estimate', 'resolve', 'locate', 'scan', 'status', 'info', 'stat', 'head', 'tail', 'whoami',
 ]);
 
-/** Verbs of tools that make a new record. */
-export const CREATE_VERBS: ReadonlySet<string> = new Set(['create', 'add', 'new', 'insert', 'register', 'make', 'generate', 'start', 'request', 'open_new', 'book', 'schedule', 'draft', 'upload', 'post', 'append', 'init', 'initialize', 'plan']);
+/** Verbs of tools that make a new record (or make it when it is not there: `upsert_contact`, `save_note`, `put_object`). */
+export const CREATE_VERBS: ReadonlySet<string> = new Set(['create', 'add', 'new', 'insert', 'register', 'make', 'generate', 'start', 'request', 'open_new', 'book', 'schedule', 'draft', 'upload', 'post', 'append', 'init', 'initialize', 'plan', 'upsert', 'save', 'store', 'put', 'remember']);
 
 /** Verbs of tools whose effect cannot be taken back or reaches someone else. */
 export const DESTRUCTIVE_VERBS: ReadonlySet<string> = new Set([

@@ -6,13 +6,17 @@
  * Arguments the policy lists (`entityArguments`) are always references.
  */
 import { nameWords } from '../tool-kind.js';
+import { isVolatileName } from '../text/volatile.js';
 
 export { definitionTexts } from '../text/definition-texts.js';
 
 /** Words in an argument name that mark a locale, language, region, currency or time zone. */
 const LOCALE_KEY = /(?:^|[_\-.]|[a-z](?=[A-Z]))(?:locale|lang|language|languages|region|country|currency|timezone|tz|market|dialect|script|charset|encoding)(?:$|[_\-.A-Z])/i;
-/** BCP 47 tags (`en`, `en-US`, `zh-Hant-TW`, `pt_BR`), ISO 4217 currencies, IANA zones. */
-const LOCALE_VALUE = /^(?:[a-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Z]{2}|\d{3}))?|[A-Z]{3}|[A-Z][a-z]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC|GMT)$/;
+/**
+ * BCP 47 tags (`en`, `en-US`, `zh-Hant-TW`, `pt_BR`), ISO 3166 countries and ISO 4217 currencies (`DE`, `EUR`), IANA
+ * zones, cloud regions (`us-east-1`, `europe-west4`).
+ */
+const LOCALE_VALUE = /^(?:[a-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Z]{2}|\d{3}))?|[A-Z]{2,3}|[a-z]{2,12}(?:-[a-z]+){1,2}-?\d{1,2}|[A-Z][a-z]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?|UTC|GMT)$/;
 /** A language and region tag reads as a locale whatever the argument is called. */
 const REGION_TAG = /^[a-z]{2,3}[-_][A-Z]{2}$/;
 
@@ -64,21 +68,33 @@ export function isPagingValue(key: string, value: string | number): boolean {
 }
 
 /** Why an id-named argument is not an entity reference, or `undefined` when it is one. */
-export type NotAReference = 'locale' | 'paging' | 'word' | 'own_id';
+export type NotAReference = 'locale' | 'paging' | 'word' | 'own_id' | 'request_token';
 
 /**
  * Decides whether an argument found by its id-like name refers to an entity.
  * @param key the argument's own name (for array items, the array's name)
  * @param createdNoun for a tool that creates a record, the record's noun (`order` for `create_order`)
  */
-export function notAReference(key: string, value: string | number, createdNoun?: string): NotAReference | undefined {
+export function notAReference(key: string, value: string | number, createdNoun?: string, toolName?: string): NotAReference | undefined {
   const text = String(value);
   if (createdNoun !== undefined && isOwnId(key, createdNoun)) return 'own_id';
+  if (toolName !== undefined && isRequestToken(key, toolName)) return 'request_token';
   if (isPagingValue(key, value)) return 'paging';
   if (typeof value !== 'string') return undefined;
   if (isLocaleValue(key, text)) return 'locale';
   if (isPlainWord(text)) return 'word';
   return undefined;
+}
+
+/**
+ * A token the caller makes for this request (`request_id`, `correlation_id`, `trace_id`, `client_msg_id`, `dedupe_id`:
+ * names loop detection masks as per-request noise): a fresh UUID there names no record, unless the tool's own name
+ * says the request is what it acts on (`approve_request({request_id})`, `get_trace({trace_id})`).
+ */
+function isRequestToken(key: string, toolName: string): boolean {
+  if (!isVolatileName(key)) return false;
+  const noun = nameWords(key)[0];
+  return noun === undefined || !nameWords(toolName).includes(noun);
 }
 
 /** The noun a create tool makes: the word after its verb, singular (`add_tasks_to_request` -> task). */

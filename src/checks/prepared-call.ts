@@ -186,6 +186,7 @@ export function prepareCall(
   const { entity: entityPaths, ignored: ignoredPaths } = pathsOf(toolPolicy);
   const inText = textPatterns(patterns);
   const noun = nounOf(tool);
+  const toolName = event.tool;
   let bytes = 0;
   let budget: ScanBudget | undefined;
   const findPatterns = (text: string, path: string, key?: true) => {
@@ -245,7 +246,7 @@ export function prepareCall(
     // An argument the tool's policy ignores is read for nothing else (ids, patterns, free text), nested values included.
     if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
-    if (idVia === 'name' && notAReference(idKey, node, noun) !== undefined) continue;
+    if (idVia === 'name' && notAReference(idKey, node, noun, toolName) !== undefined) continue;
     if (idVia !== undefined) {
       const reference = idReference(pathOf(frame) || '/', text, idVia);
       if (reference) references.push(reference);
@@ -263,7 +264,7 @@ export function prepareCall(
       if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node });
       // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
       for (const [name, value] of idParameters(node)) {
-        if (notAReference(name, value, noun) !== undefined) continue;
+        if (notAReference(name, value, noun, toolName) !== undefined) continue;
         const reference = idReference(`${pathOf(frame) || ''}?${name}`, value, 'name');
         if (reference) references.push(reference);
       }

@@ -10,7 +10,8 @@ import { hasDigit } from './has-digit.js';
 /** Normalized key names (lower case, letters and digits only) that hold per-request noise. */
 const VOLATILE_NAMES = new Set([
   'nonce', 'salt', 'rand', 'random', 'cachebuster', 'cachebust', 'bust', '_', 'noise',
-  'requestid', 'reqid', 'clientrequestid', 'traceid', 'spanid', 'correlationid', 'idempotencykey', 'dedupekey', 'dedupid',
+  'requestid', 'reqid', 'clientrequestid', 'traceid', 'spanid', 'correlationid', 'idempotencykey', 'idempotencyid', 'dedupekey', 'dedupid', 'dedupeid',
+  'clientmsgid', 'clientmessageid', 'nonceid',
   'attempt', 'attempts', 'attemptnumber', 'retry', 'retries', 'retrycount', 'retryattempt', 'try', 'tries', 'iteration', 'counter', 'seq', 'seqno', 'sequence',
   'ts', 'timestamp', 'now', 'requestedat', 'requesttime', 'sentat', 'clienttime', 'currenttime', 'nowms',
 ]);

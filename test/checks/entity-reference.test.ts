@@ -16,6 +16,13 @@ const TOOLS: ToolDefinition[] = [
   },
   { name: 'create_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' }, customer_id: { type: 'string' } } } },
   { name: 'get_user', input_schema: { type: 'object', properties: { user_id: { type: 'string' } } }, annotations: { readOnlyHint: true } },
+  {
+    name: 'send_notification',
+    input_schema: { type: 'object', properties: { user_id: { type: 'string' }, text: { type: 'string' }, request_id: { type: 'string' }, correlation_id: { type: 'string' }, client_msg_id: { type: 'string' }, dedupe_id: { type: 'string' } } },
+  },
+  { name: 'approve_request', input_schema: { type: 'object', properties: { request_id: { type: 'string' } } } },
+  { name: 'upsert_contact', input_schema: { type: 'object', properties: { contact_id: { type: 'string' }, account_id: { type: 'string' } } } },
+  { name: 'list_instances', input_schema: { type: 'object', properties: { region_id: { type: 'string' }, country_id: { type: 'string' } } }, annotations: { readOnlyHint: true } },
 ];
 
 async function session(policy = {}) {
@@ -50,6 +57,30 @@ describe('which id-named arguments are entity references', () => {
     const s = await session();
     expect((await s.beforeToolCall({ tool: 'create_order', arguments: { order_id: 'ord_new_1', customer_id: 'cust_789' } })).flags).toEqual([]);
     expect(codes(await s.beforeToolCall({ tool: 'create_order', arguments: { order_id: 'ord_new_2', customer_id: 'cust_000' } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('passes a token the caller makes for its request, unless the tool acts on that request', async () => {
+    const s = await session();
+    const uuid = '3f2b8c1e-7a6d-4e5f-8a9b-0c1d2e3f4a5b';
+    for (const key of ['request_id', 'correlation_id', 'client_msg_id', 'dedupe_id']) {
+      expect((await s.beforeToolCall({ tool: 'send_notification', arguments: { user_id: 'cust_789', text: 'Your export is done', [key]: uuid } })).flags).toEqual([]);
+    }
+    // The request acted on is a record: approve_request({request_id}) must name a known one; the user named beside it still must be known.
+    expect(codes(await s.beforeToolCall({ tool: 'approve_request', arguments: { request_id: 'req_4242' } }))).toEqual(['ENTITY_HALLUCINATION']);
+    expect(codes(await s.beforeToolCall({ tool: 'send_notification', arguments: { user_id: 'cust_000', request_id: uuid } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('an upsert may name the record it makes; what it refers to must be known', async () => {
+    const s = await session();
+    expect((await s.beforeToolCall({ tool: 'upsert_contact', arguments: { contact_id: 'ct_new_1' } })).flags).toEqual([]);
+    expect(codes(await s.beforeToolCall({ tool: 'upsert_contact', arguments: { contact_id: 'ct_new_2', account_id: 'acc_404' } }))).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it('passes country codes and cloud regions under region- and country-named arguments, not codes elsewhere', async () => {
+    const s = await session();
+    expect((await s.beforeToolCall({ tool: 'list_instances', arguments: { region_id: 'us-east-1', country_id: 'DE' } })).flags).toEqual([]);
+    expect((await s.beforeToolCall({ tool: 'list_instances', arguments: { region_id: 'europe-west4' } })).flags).toEqual([]);
+    expect(codes(await s.beforeToolCall({ tool: 'get_user', arguments: { user_id: 'DE' } }))).toEqual(['ENTITY_HALLUCINATION']);
   });
 
   it('checks any argument the policy lists, words included', async () => {
