@@ -160,3 +160,34 @@ describe('agent-warden/ai-sdk', () => {
     });
   });
 });
+
+describe('agent-warden/ai-sdk in a chat route that gets the whole history with every request', () => {
+  // Request 1 listed the orders; request 2 resends the history (user, assistant, tool turns) and the model acts on the
+  // listed order. The route starts the session by the chat's id: request 2 joins the session request 1 fed.
+  async function twoRequests(sessionIdOfRequest: (request: number) => string) {
+    const guard = createGuard();
+    const executed: string[] = [];
+    const first = await guard.startSession({ sessionId: sessionIdOfRequest(1), entities: { customer_id: 'cust_789' } });
+    const one = await generateText({
+      prompt: 'Hi, I am cust_789. What orders do I have?',
+      ...guardAiSdk(first, { model: new MockLanguageModelV3({ doGenerate: [callTool('c1', 'list_orders', { customer_id: 'cust_789' }), say('You have ord_1001.')] }), tools: orderTools(executed), stopWhen: stepCountIs(5) }),
+    });
+    const second = await guard.startSession({ sessionId: sessionIdOfRequest(2), entities: { customer_id: 'cust_789' } });
+    const two = await generateText({
+      messages: [{ role: 'user', content: 'Hi, I am cust_789. What orders do I have?' }, ...one.response.messages, { role: 'user', content: 'Show me the first one.' }],
+      ...guardAiSdk(second, { model: new MockLanguageModelV3({ doGenerate: [callTool('c2', 'get_order', { order_id: 'ord_1001' }), say('It has shipped.')] }), tools: orderTools(executed), stopWhen: stepCountIs(5) }),
+    });
+    return { executed, two };
+  }
+
+  it('acts on an id an earlier request listed when the requests share the session (started by the chat id)', async () => {
+    const { executed } = await twoRequests(() => 'chat-42');
+    expect(executed).toEqual(['list_orders:cust_789', 'get_order:ord_1001']);
+  });
+
+  it('a session per request knows only the history its user typed: the listed id is refused (the docs say to key the session by chat)', async () => {
+    const { executed, two } = await twoRequests((request) => `chat-42-request-${request}`);
+    expect(executed).toEqual(['list_orders:cust_789']);
+    expect(JSON.stringify(two.steps[0]!.toolResults[0]!.output)).toContain('ENTITY_HALLUCINATION');
+  });
+});
