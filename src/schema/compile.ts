@@ -40,8 +40,11 @@ export const DEFAULT_MAX_SCHEMA_COST = 256;
 // `$data` is never enabled: a server's schema must not choose what to compare against (ReDoS, ajv < 8.18).
 // Patterns run on RE2 (linear time); `$ref`s are compiled as functions, never inlined, so nested
 // references cannot blow up the generated code exponentially.
+// No logger: a format ajv does not know (`phone`) is ignored, as in strict: false it must be, without a warning on stderr
+// per schema (an MCP server's stderr is its client's log).
 const options = {
   strict: false,
+  logger: false,
   allErrors: false,
   useDefaults: false,
   coerceTypes: false,
@@ -201,6 +204,38 @@ function vetUntrustedSchema(schema: unknown, canonical: string, limits: SchemaLi
   }
 }
 
+/** A `type` written in capitals, as Gemini's function declarations write them (`"type":"STRING"`, in canonical JSON). */
+const UPPER_CASE_TYPE = /"type":(?:\[[^\]]*)?"(?:STRING|NUMBER|INTEGER|BOOLEAN|ARRAY|OBJECT|NULL)"/;
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object', 'null']);
+
+/**
+ * Gemini's schemas (OpenAPI's subset, `type: "STRING"`) name JSON Schema's types in capitals: its meta-schema would reject
+ * them and every call of the tool would fail closed. Each such `type` of the private copy is written as JSON Schema spells it.
+ */
+function lowerCaseTypes(schema: Record<string, unknown>): void {
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    for (const [key, child] of Object.entries(record)) {
+      // (Under `properties`, a property may be named `type`: its value is a schema, walked like the others.)
+      if (child !== null && typeof child === 'object' && !Array.isArray(child)) stack.push(child);
+      else if (key === 'type') record.type = lowerCaseType(child);
+      else if (Array.isArray(child)) stack.push(child);
+    }
+  }
+}
+
+function lowerCaseType(type: unknown): unknown {
+  const lower = (name: unknown) => (typeof name === 'string' && JSON_TYPES.has(name.toLowerCase()) ? name.toLowerCase() : name);
+  return Array.isArray(type) ? type.map(lower) : lower(type);
+}
+
 /**
  * Compiles a tool's input schema once, on its first use (cached by a hash of its canonical JSON, never
  * by object identity). Untrusted schemas are vetted and checked against their meta-schema here; a
@@ -217,6 +252,7 @@ export function compileToolSchema(schema: Record<string, unknown>, limits: Schem
   // Its `$id` is dropped: two servers may reuse one id for different schemas.
   const compiled = JSON.parse(canonical) as Record<string, unknown>;
   delete compiled.$id;
+  if (UPPER_CASE_TYPE.test(canonical)) lowerCaseTypes(compiled);
   const ajv = pickAjv(schema);
   try {
     // What compiling would say first, said now: a schema its meta-schema rejects is refused at registration.

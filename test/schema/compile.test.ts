@@ -55,3 +55,32 @@ describe('tool schemas compile on first use', () => {
     expect((await session.beforeToolCall({ tool: 'lookup_0', arguments: { record_id: 'dangling_1' } })).action).toBe('allow');
   });
 });
+
+describe('schemas as other dialects write them', () => {
+  it("validates Gemini's capitalised types as JSON Schema's (a property named type included), and still refuses a wrong value", async () => {
+    const gemini: ToolDefinition = {
+      name: 'find_flights',
+      input_schema: {
+        type: 'OBJECT',
+        properties: { origin: { type: 'STRING' }, passengers: { type: 'INTEGER' }, type: { type: 'STRING', enum: ['economy', 'business'] }, stops: { type: ['INTEGER', 'NULL'] }, legs: { type: 'ARRAY', items: { type: 'STRING' } } },
+        required: ['origin'],
+      },
+    };
+    const session = await createGuard({ tools: [gemini] }).startSession();
+    await session.message('user', 'Flights from SFO please.');
+    expect((await session.beforeToolCall({ tool: 'find_flights', arguments: { origin: 'SFO', passengers: 2, type: 'economy', stops: null, legs: ['SFO'] } })).flags).toEqual([]);
+    expect(codes(await session.beforeToolCall({ tool: 'find_flights', arguments: { origin: 'SFO', passengers: 'two' } }))).toEqual(['TOOL_ARG_MISMATCH']);
+    expect(codes(await session.beforeToolCall({ tool: 'find_flights', arguments: { origin: 'SFO', type: 'first' } }))).toEqual(['TOOL_ARG_MISMATCH']);
+  });
+
+  it('ignores a format it does not know without writing to stderr, and still checks the type', async () => {
+    const error = vi.spyOn(console, 'error');
+    const warn = vi.spyOn(console, 'warn');
+    const log = vi.spyOn(console, 'log');
+    const tool: ToolDefinition = { name: 'call_phone', input_schema: { type: 'object', properties: { number: { type: 'string', format: 'phone' } } } };
+    const session = await createGuard({ tools: [tool] }).startSession();
+    expect((await session.beforeToolCall({ tool: 'call_phone', arguments: { number: '+1 555 0100' } })).flags).toEqual([]);
+    expect(codes(await session.beforeToolCall({ tool: 'call_phone', arguments: { number: 5550100 } }))).toEqual(['TOOL_ARG_MISMATCH']);
+    expect([...error.mock.calls, ...warn.mock.calls, ...log.mock.calls]).toEqual([]);
+  });
+});
