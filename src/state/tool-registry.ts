@@ -143,6 +143,10 @@ function compileRegistration(definition: ToolDefinition, policy: Policy): Regist
   const toolPolicy = policy.tools[definition.name];
   const { readOnly, destructive, kind, source, externalContent } = classifyTool(definition, toolPolicy, { classifyByName: policy.classifyUnannotatedTools !== false });
   const registered: RegisteredTool = { definition, hash: definitionHash(definition), destructive, readOnly, kind, kindSource: source, externalContent, idPatterns: [], idKinds: [], definitionTokens: new Set() };
+  if (definition.unusable !== undefined) {
+    registered.schemaError = definition.unusable;
+    return registered;
+  }
   for (const text of definitionTexts(definition)) forEachToken(text, (token) => registered.definitionTokens.add(token));
   // A definition with no schema at all constrains nothing; a schema that is not an object is broken.
   const schema = definition.input_schema === undefined ? {} : definition.input_schema;

@@ -23,6 +23,11 @@ export interface ToolDefinition {
   input_schema: Record<string, unknown>;
   output_schema?: Record<string, unknown>;
   annotations?: ToolAnnotations;
+  /**
+   * Why the guard could not read the definition as given (nested too deep, too large, a getter that throws): what was
+   * kept is its name, and every call of the tool fails closed, naming this.
+   */
+  unusable?: string;
 }
 
 /** A tool call as the model emitted it, inside a model call. */
