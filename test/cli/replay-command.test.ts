@@ -35,6 +35,18 @@ describe('warden replay', () => {
     expect(JSON.parse(run.stdout)[0].decisions).toHaveLength(2);
   });
 
+  it('stops with the bound it reached and how to raise it, not as an internal error, when more sessions are open at once than allowed', () => {
+    const events = (session: string, step: number) => JSON.stringify({ session_id: session, step, type: 'message', role: 'user', content: `hi from ${session}` });
+    // Three sessions interleaved: each has an event still to come while the others open.
+    const lines = [events('a', 1), events('b', 1), events('c', 1), events('a', 2), events('b', 2), events('c', 2)];
+    for (const command of ['replay', 'triage']) {
+      const run = warden(command, file(`open-${command}.jsonl`, lines.join('\n')), '--max-open-sessions', '2');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^warden ${command}: more than 2 sessions are open at once at line 3: .*raise the bound with --max-open-sessions`));
+      expect(run.stderr).not.toMatch(/internal error|please report/);
+    }
+  });
+
   it('applies a policy file', () => {
     const policy = file('policy.json', JSON.stringify({ actions: { ENTITY_HALLUCINATION: 'warn', ENTITY_MISMATCH: 'warn' } }));
     const run = warden('replay', file('example2.jsonl', specExample()), '--policy', policy, '--json');
