@@ -73,6 +73,14 @@ export interface ToolPolicy {
   entityArguments?: string[];
   /** Argument paths never treated as entity ids, even when their name marks one. */
   ignoreArguments?: string[];
+  /** Loop limits for this tool's calls: a status poll may repeat more often than other calls. */
+  loop?: ToolLoopPolicy;
+}
+
+/** A tool's own loop limits (`tools.NAME.loop`). */
+export interface ToolLoopPolicy {
+  /** The (maxRepeats+1)th call of this tool in a row with near-identical arguments and the same result is a loop. Below `loop.history`. */
+  maxRepeats?: number;
 }
 
 /** An entity kind the policy knows (an id pattern, argument names that reference it). */
@@ -261,6 +269,14 @@ export function resolvePolicy(document: PolicyDocument = {}): Policy {
     const unsupported = typeof pattern === 'string' ? checkLinear(pattern, { ignoreCase: true }) : undefined;
     if (unsupported) problems.push(`/injection/extraPatterns/${index}: ${unsupported.message}`);
   }
+  // A tool's repeat limit must fit in the calls a session keeps, or its loop could never be seen.
+  const topHistory = document.loop?.history ?? DEFAULT_POLICY.loop.history;
+  const histories = [topHistory, ...Object.values(document.sessionTypes ?? {}).map((type) => type?.loop?.history ?? topHistory)];
+  const history = Math.min(...histories.filter((value) => typeof value === 'number'));
+  for (const [name, tool] of Object.entries(document.tools ?? {})) {
+    const limit = tool?.loop?.maxRepeats;
+    if (typeof limit === 'number' && limit >= history) problems.push(`/tools/${name}/loop/maxRepeats: must be below loop.history (${history}): a session keeps only that many calls`);
+  }
   if (problems.length > 0) {
     throw new PolicyError(`invalid policy:\n  ${problems.join('\n  ')}`, problems);
   }
@@ -312,7 +328,11 @@ function byName<T>(...records: Array<Readonly<Record<string, T>> | undefined>): 
 
 function toolPolicies(tools: Record<string, ToolPolicy> | undefined): Record<string, ToolPolicy> {
   const out = byName<ToolPolicy>();
-  for (const [name, tool] of Object.entries(tools ?? {})) out[name] = tool.actions === undefined ? { ...tool } : { ...tool, actions: byName(tool.actions) };
+  for (const [name, tool] of Object.entries(tools ?? {})) {
+    const copy: ToolPolicy = tool.actions === undefined ? { ...tool } : { ...tool, actions: byName(tool.actions) };
+    if (tool.loop !== undefined) copy.loop = { ...tool.loop };
+    out[name] = copy;
+  }
   return out;
 }
 

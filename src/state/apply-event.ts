@@ -168,7 +168,7 @@ export function applyEvent(
       const lookupIds = state.provenance === 'tool-results' && call.tool?.readOnly ? call.references.flatMap((reference) => reference.tokens) : [];
       // What its result may echo is kept on the call record until the result comes (bounded with the history).
       // The result's slot is there from the start (no property added later, which costs a record more memory).
-      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, resultHash: undefined, pending: { echo: call.echoTokens, lookupIds } });
+      state.calls.add({ step: event.step, callId: event.call_id, tool: event.tool, args: call.canonical, resultHash: undefined, pending: { echo: call.echoTokens, lookupIds }, repeat: false });
       // An id argument shows what ids look like even when this one was invented: shapes need no provenance.
       for (const reference of call.references) {
         if (reference.via === 'name' || reference.via === 'policy') state.idShapes.learnFrom(reference.value, sourceName('call:', event.tool));

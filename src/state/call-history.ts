@@ -1,4 +1,4 @@
-import type { CanonicalArguments } from '../text/canonical-args.js';
+import { sameArguments, type CanonicalArguments } from '../text/canonical-args.js';
 import { appended } from '../text/compact-array.js';
 
 export interface CallRecord {
@@ -10,9 +10,13 @@ export interface CallRecord {
   resultHash?: number | 'refused';
   /** While pending: the tokens its result may merely echo, and the ids a successful lookup vouches for. */
   pending?: { echo: ReadonlySet<string>; lookupIds: string[] };
+  /** Set by the history: its arguments equal those of its tool's call before it (a repeat changes nothing new). */
+  repeat?: boolean;
 }
 
 const NONE: readonly CallRecord[] = [];
+/** Records looked through for a tool's call before a new one: a call is a repeat only of a recent one. */
+const REPEAT_LOOKBACK = 64;
 /** Calls awaiting their result remembered past the history; a fan-out wider than this is rare. */
 const MAX_EVICTED_PENDING = 1_024;
 
@@ -29,7 +33,18 @@ export class CallHistory {
   constructor(private readonly capacity: number) {}
 
   add(record: CallRecord): void {
-    const records = (this.records = appended(this.records ?? [], record));
+    const previous = this.records;
+    let repeat = false;
+    if (previous !== undefined) {
+      for (let index = previous.length - 1; index >= Math.max(0, previous.length - REPEAT_LOOKBACK); index -= 1) {
+        const earlier = previous[index]!;
+        if (earlier.tool !== record.tool) continue;
+        repeat = sameArguments(earlier.args, record.args);
+        break;
+      }
+    }
+    record.repeat = repeat;
+    const records = (this.records = appended(previous ?? [], record));
     if (records.length > this.capacity) {
       const evicted = records.shift()!;
       if (evicted.pending !== undefined) {

@@ -12,7 +12,11 @@ import { isVolatile } from './volatile.js';
 export interface CanonicalArguments {
   /** `[pathHash, valueHash, ...]` pairs sorted by path hash; 30-bit hashes, so the array holds small integers. */
   leaves: number[];
-  /** Free-text leaves (holding a space) by leaf index: the text when short, a word sketch when long. */
+  /**
+   * Free-text leaves by leaf index: the text when short, a word sketch when long. Only a request's
+   * words (one line holding a space: a query, a question) are kept; a document (a file, a patch, a
+   * message body: text over several lines) is the same only when equal, so it matches by its hash alone.
+   */
   texts: Array<TextForm | undefined> | undefined;
   /** Order-independent hash of every leaf: equal arguments have equal hashes. */
   hash: number;
@@ -40,6 +44,25 @@ function hasWhitespaceRun(text: string): boolean {
     if (code !== 0x20) return true;
     const next = text.charCodeAt(index + 1);
     if (!(next > 0x20 && next < 0x7f)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a string argument is a document rather than a request: a line break between two non-blank
+ * characters. One line changed in a file is a new version of it, not the same request reworded.
+ */
+function isDocument(value: string): boolean {
+  if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) return false;
+  let text = false;
+  let broken = false;
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code === 10 || code === 13) broken = text;
+    else if (code > 32 && code !== 0xa0) {
+      if (broken) return true;
+      text = true;
+    }
   }
   return false;
 }
@@ -123,7 +146,7 @@ function walkArguments(args: unknown, maxDepth: number, work: Scratch): Canonica
       addLeaf(path, MASKED, undefined);
     } else if (typeof node === 'string') {
       const text = canonicalText(node);
-      addLeaf(path, hashString(text), text.includes(' ') ? textForm(text) : undefined);
+      addLeaf(path, hashString(text), text.includes(' ') && !isDocument(node) ? textForm(text) : undefined);
     } else {
       addLeaf(path, typeof node === 'number' || typeof node === 'boolean' || node === null ? hashString(String(node), 0x3c6ef372) : 0, undefined);
     }
@@ -161,6 +184,11 @@ function walkArguments(args: unknown, maxDepth: number, work: Scratch): Canonica
     }
   }
   return { leaves: sorted, texts, hash: hash & HASH_BITS };
+}
+
+/** Whether two calls' arguments are the same once canonicalized (noise masked): equal leaves, texts included. */
+export function sameArguments(a: CanonicalArguments, b: CanonicalArguments): boolean {
+  return sameLeaves(a, b);
 }
 
 function sameLeaves(a: CanonicalArguments, b: CanonicalArguments): boolean {

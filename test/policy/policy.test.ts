@@ -29,6 +29,22 @@ describe('policy', () => {
     expect(error!.problems.join('\n')).toMatch(/\/entities\/order\/pattern/);
   });
 
+  it('takes a per-tool loop limit below the history a session keeps, and names one that is not', () => {
+    expect(resolvePolicy({ tools: { get_job_status: { loop: { maxRepeats: 30 } } } }).tools.get_job_status!.loop).toEqual({ maxRepeats: 30 });
+    const problems = (document: unknown) => {
+      try {
+        resolvePolicy(document as never);
+        return [];
+      } catch (caught) {
+        return (caught as PolicyError).problems;
+      }
+    };
+    expect(problems({ tools: { poll: { loop: { maxRepeats: 64 } } } })).toEqual([expect.stringMatching(/^\/tools\/poll\/loop\/maxRepeats: must be below loop.history \(64\)/)]);
+    expect(problems({ tools: { poll: { loop: { maxRepeats: 20 } } }, sessionTypes: { batch: { loop: { history: 16 } } } })).toEqual([expect.stringMatching(/below loop.history \(16\)/)]);
+    expect(problems({ tools: { poll: { loop: { maxRepeats: 0 } } } }).join('\n')).toMatch(/\/tools\/poll\/loop\/maxRepeats/);
+    expect(problems({ tools: { poll: { loop: { minIntervalMs: 5 } } } }).join('\n')).toMatch(/\/tools\/poll\/loop/);
+  });
+
   it('loads a policy file, naming the file when it is broken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-policy-'));
     writeFileSync(join(dir, 'good.json'), JSON.stringify({ budget: { maxTokens: 5 } }));
