@@ -8,6 +8,7 @@ import { isIdName } from '../text/id-names.js';
 import { parseJsonText } from '../text/json-text.js';
 import type { EntityPattern } from './entity-patterns.js';
 import { idValueTokens } from '../text/id-tokens.js';
+import { foldFullWidth } from '../text/cjk-text.js';
 import type { ScanBudget } from '../text/linear-regex.js';
 import type { ArgumentProblem } from '../state/argument-snapshot.js';
 
@@ -191,8 +192,10 @@ export function prepareCall(
   let budget: ScanBudget | undefined;
   const findPatterns = (text: string, path: string, key?: true) => {
     budget ??= { chars: policy.limits.maxPatternScanChars };
+    // Full-width forms read as ASCII (`Ｗ２３７８１５６`), as tokens read them.
+    const folded = foldFullWidth(text);
     for (const pattern of inText) {
-      for (const match of pattern.inText!.find(text, budget)) {
+      for (const match of pattern.inText!.find(folded, budget)) {
         references.push({ path: path || '/', value: match.token, tokens: idTokens(match.token), via: 'pattern', kind: pattern.kind, ...(key ? { key } : {}) });
       }
     }

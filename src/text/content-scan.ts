@@ -1,4 +1,4 @@
-import { tokenRunAt, visitToken } from './tokens.js';
+import { TOKEN_CLASS, tokenRunAt, visitToken } from './tokens.js';
 import { runInSlices } from './in-slices.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
@@ -130,8 +130,9 @@ const QUOTE_OR_BACKSLASH = /["\\]/;
 const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
- * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII and for surrogates (a token may hold
- * it: `unicodeToken` reads that token), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
+ * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII, for the full-width `＃－．＠＿` and for
+ * surrogates (a token may hold it: `unicodeToken` reads that token, folded and cut at CJK letters as
+ * `visitToken` reads it), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
  * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
  * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
  * hold (`<`, `[`, `]`, `+`, `/`; `&`, `*` and `%`, which normalizing may decode or remove) and every one
@@ -152,14 +153,14 @@ const ANCHOR_SEPARATOR = 4;
 let nonAsciiClassified = false;
 
 /**
- * Marks the code units outside ASCII that no token holds (`[^\p{L}\p{N}]`, as `forEachToken` reads
- * tokens) 0 in TOKEN_CHARS, once per process. Run when first needed, not at load: it costs a few
+ * Marks the code units outside ASCII that no token holds (`[^${TOKEN_CLASS}]`, as `forEachToken` reads
+ * tokens) 4 in TOKEN_CHARS, once per process. Run when first needed, not at load: it costs a few
  * milliseconds, which ASCII-only work never pays.
  */
 function classifyNonAscii(): void {
   if (nonAsciiClassified) return;
   nonAsciiClassified = true;
-  const separators = /[^\p{L}\p{N}]+/gu;
+  const separators = new RegExp(`[^${TOKEN_CLASS}]+`, 'gu');
   for (const [from, to] of [[128, 0xd800], [0xe000, 0x10000]] as const) {
     const units = new Uint16Array(to - from);
     for (let index = 0; index < units.length; index += 1) units[index] = from + index;
@@ -777,8 +778,8 @@ class ContentScanner {
 
   /**
    * A character outside ASCII that a token may hold (TOKEN_CHARS 3) at `at` in `source`: the run of
-   * token characters around it (`[\p{L}\p{N}_\-.#@]+`, back to `floor`, where the last run ended, and
-   * up to `limit`) is read as `forEachToken` reads it, and its tokens kept. Returns where the run ends,
+   * token characters around it (`[${TOKEN_CLASS}]+`, back to `floor`, where the last run ended, and
+   * up to `limit`) is read as `forEachToken` reads it (folded, cut where CJK letters meet others), and its tokens kept. Returns where the run ends,
    * past `at` (the caller hashes up to there and reads on). The run may start before `at`: ASCII token
    * characters the caller read and has not kept yet.
    */

@@ -4,11 +4,15 @@
  * invented one; the groups themselves are tokens already (`forEachToken`).
  */
 
+import { CJK_CLASS } from './cjk-text.js';
+
+/** A token's letter or digit goes on a number written against it, unless it is CJK (`注文番号123-456-789です`), as in `tokens.ts`. */
+const NOT_CJK = `(?![${CJK_CLASS}])`;
 /**
  * Groups of digits joined by one space, `-` or `.` each, standing alone: not the end or the start of a
  * longer token (`ord_123-456-789`, `123-456-abc`).
  */
-const GROUPED = /(?<![\p{L}\p{N}_.-])\d+(?:[ .-]\d+)+(?![\p{L}\p{N}_]|[.-][\p{L}\p{N}_])/gu;
+const GROUPED = new RegExp(`(?<!${NOT_CJK}[\\p{L}\\p{N}_.-])\\d+(?:[ .-]\\d+)+(?!${NOT_CJK}[\\p{L}\\p{N}_]|[.-]${NOT_CJK}[\\p{L}\\p{N}_])`, 'gu');
 /** What every grouped number holds: the cheap test before the expression above. */
 const MAY_HOLD_GROUPS = /\d[ .-]\d/;
 /** Fewer digits than this joined are a short number ("12 34"), not an id a model would look up. */

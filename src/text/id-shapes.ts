@@ -6,6 +6,7 @@
  */
 import { LinearTokenFinder } from './linear-regex.js';
 import { appended } from './compact-array.js';
+import { CJK_CLASS, foldFullWidth } from './cjk-text.js';
 
 /** Finds a shape's tokens in text: V8 for shapes drawn from examples (ours), RE2 for declared patterns (untrusted). */
 export interface ShapeFinder {
@@ -44,8 +45,10 @@ const ORDINARY = [
   'COVID-19', 'Wi-Fi', 'iPhone', 'A4', 'MP3', 'B2B', '4K', 'x86_64', 'utf-8', 'UTF-8', 'ISO-8601', 'gpt-4o', 'GPT-4',
 ];
 
-const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}_#-])';
-const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])';
+/** Token edges, as `tokens.ts` reads them: a letter or digit goes on the token, unless one of the two is CJK (`注文W2378156です`). */
+const NOT_CJK = `(?![${CJK_CLASS}])`;
+const BOUNDARY_BEFORE = `(?<!${NOT_CJK}[\\p{L}\\p{N}_#-])`;
+const BOUNDARY_AFTER = `(?!${NOT_CJK}[\\p{L}\\p{N}_-]|\\.${NOT_CJK}[\\p{L}\\p{N}])`;
 
 /**
  * A compiled shape, shared by every session that learns it (finders hold no state between calls), with
@@ -403,8 +406,9 @@ export class IdShapeSet {
     return this.shapes.size + (this.own?.length ?? 0);
   }
 
-  /** Every token of `text` that has a known id shape, each once, in order. */
-  find(text: string): ShapeMatch[] {
+  /** Every token of `text` that has a known id shape, each once, in order; full-width forms read as ASCII (`Ｗ２３７８１５６`). */
+  find(written: string): ShapeMatch[] {
+    const text = foldFullWidth(written);
     const found = new Map<string, ShapeMatch>();
     const visit = (shape: IdShape) => {
       for (const match of shape.regex.find(text)) {

@@ -4,12 +4,12 @@
  * values (`*`, `%`, empty), and values too long to be one token (a comma list of invented ids).
  * Every id value becomes the tokens the ledger must know, whatever its length or form.
  */
-import { forEachToken, normalizeId } from './tokens.js';
+import { forEachToken, normalizeId, TOKEN_CLASS, wholeToken } from './tokens.js';
 
 /** Characters that render as nothing: zero-width, joiners, bidi controls, soft hyphen, variation selectors, tags. */
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E0FFF}]/gu;
-/** Same token rule as `tokens.ts`: ids are runs of letters, digits and `_-.#@`. */
-const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
+/** The runs of token characters of `tokens.ts`, for values too long to be one token. */
+const TOKEN = new RegExp(`[${TOKEN_CLASS}]+`, 'gu');
 const MAX_TOKEN_LENGTH = 256;
 const OTHER_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
 const LATIN = /\p{Script=Latin}/u;
@@ -79,9 +79,8 @@ export function idValueTokens(value: string): IdValueTokens {
   if (!ascii && visible !== value.normalize('NFC')) obfuscated = hasInvisible(value) ? 'invisible' : 'confusable';
   const tokens: string[] = [];
   const whole = normalizeId(visible);
-  TOKEN.lastIndex = 0;
-  const first = whole === undefined ? null : TOKEN.exec(whole);
-  if (whole !== undefined && first !== null && first[0].length === whole.length) tokens.push(whole);
+  const token = whole === undefined ? undefined : wholeToken(whole);
+  if (token !== undefined) tokens.push(token);
   else {
     forEachToken(visible, (token) => tokens.push(token));
     TOKEN.lastIndex = 0;

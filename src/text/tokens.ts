@@ -1,15 +1,34 @@
 /**
  * Id-like tokens in text. Ids are compared whole (never split on `_` or `-`), case-insensitively,
- * with a leading `#` optional (`#W2378156` and `W2378156` name the same order).
+ * with a leading `#` optional (`#W2378156` and `W2378156` name the same order). Text outside ASCII is
+ * read as CJK users write ids: full-width forms folded (NFKC), and the CJK letters written against an
+ * id a token of their own (`注文番号W2378156です` holds `w2378156`; see `cjk-text.ts`).
  */
+import { CJK_CLASS } from './cjk-text.js';
 
-const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
+/**
+ * What a run of token characters holds (a character class's body): letters, digits, `_-.#@`, and the
+ * full-width `＃－．＠＿` a CJK keyboard types (`ｏｒｄ＿１００１` is one run, `ord_1001` once folded).
+ */
+export const TOKEN_CLASS = '\\p{L}\\p{N}_\\-.#@\\uFF03\\uFF0D\\uFF0E\\uFF20\\uFF3F';
+const TOKEN = new RegExp(`[${TOKEN_CLASS}]+`, 'gu');
+/**
+ * The tokens of a run outside ASCII once folded: CJK letters apart from the letters, digits and `_-.#@`
+ * around them. A CJK run stays a token (a customer's name may be an id value, and must still be
+ * known); only where it meets other letters is a token cut.
+ */
+const PIECE = new RegExp(`[[\\p{L}\\p{N}]&&[${CJK_CLASS}]]+|[[\\p{L}\\p{N}_\\-.#@]--[${CJK_CLASS}]]+`, 'gv');
 const EDGE_TRIM = /^[.\-@#]+|[.\-@#]+$/g;
 const MAX_TOKEN_LENGTH = 256;
 
 /** `.`, `-`, `@`, `#`: what `EDGE_TRIM` trims. */
 function isEdge(code: number): boolean {
   return code === 46 || code === 45 || code === 64 || code === 35;
+}
+
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) >= 128) return false;
+  return true;
 }
 
 /** The ledger key of an id: lower case, edge punctuation trimmed. `undefined` when nothing is left. */
@@ -22,13 +41,25 @@ export function normalizeId(raw: string): string | undefined {
 }
 
 /**
+ * The tokens (not yet normalized) of one run of token characters outside ASCII: the run in NFKC
+ * (`Ｗ２３７８１５６` is `W2378156`), cut where CJK letters meet others. An ASCII run is its own one token.
+ */
+function piecesOf(run: string): readonly string[] {
+  return run.normalize('NFKC').match(PIECE) ?? [];
+}
+
+/**
  * Calls `visit` with the normalized form of every token in `text`, in one linear pass.
  * A token holding `.` or `@` (an email, a dotted path) is also visited in its parts, so
  * "reservation 8JX2WO." and "mia@example.com" both yield the id a user meant.
  */
 export function forEachToken(text: string, visit: (token: string) => void): void {
   TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) visitToken(match[0], visit);
+  let outside = -1;
+  for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
+    if (outside < match.index) outside = nonAsciiFrom(text, match.index);
+    visitRun(match[0], TOKEN.lastIndex <= outside, visit);
+  }
 }
 
 /**
@@ -37,16 +68,42 @@ export function forEachToken(text: string, visit: (token: string) => void): void
  */
 export function forEachTokenBetween(text: string, from: number, until: number, visit: (token: string) => void): number {
   TOKEN.lastIndex = from;
+  let outside = -1;
   for (let match = TOKEN.exec(text); match !== null; match = TOKEN.exec(text)) {
-    visitToken(match[0], visit);
+    if (outside < match.index) outside = nonAsciiFrom(text, match.index);
+    visitRun(match[0], TOKEN.lastIndex <= outside, visit);
     if (TOKEN.lastIndex >= until) return TOKEN.lastIndex;
   }
   return text.length;
 }
 
-/** Calls `visit` with the normalized form of one run of token characters, and of its parts when it holds `.` or `@`. */
+const NON_ASCII = /[^\x00-\x7f]/g;
+
+/**
+ * Where the first character outside ASCII at or after `from` is (the text's length when none): one
+ * native search tells the tokenizers that every token up to there is ASCII, so ASCII text, most of
+ * it, is searched once and its tokens are never looked at for what CJK text needs.
+ */
+function nonAsciiFrom(text: string, from: number): number {
+  NON_ASCII.lastIndex = from;
+  return NON_ASCII.exec(text)?.index ?? text.length;
+}
+
+/**
+ * Calls `visit` with the normalized form of one run of token characters, and of its parts when it holds
+ * `.` or `@`; a run outside ASCII is read in its tokens (`piecesOf`), each so.
+ */
 export function visitToken(run: string, visit: (token: string) => void): void {
-  const token = normalizeId(run);
+  visitRun(run, isAscii(run), visit);
+}
+
+function visitRun(run: string, ascii: boolean, visit: (token: string) => void): void {
+  if (ascii) visitPiece(run, visit);
+  else for (const piece of piecesOf(run)) visitPiece(piece, visit);
+}
+
+function visitPiece(piece: string, visit: (token: string) => void): void {
+  const token = normalizeId(piece);
   if (token === undefined) return;
   visit(token);
   if (token.includes('.') || token.includes('@')) {
@@ -65,14 +122,37 @@ export function tokenRunAt(text: string, start: number): number {
   return TOKEN_AT.test(text) ? TOKEN_AT.lastIndex - start : 0;
 }
 
+/** 1 for the ASCII characters a run of token characters holds: `[A-Za-z0-9_.#@-]`. */
+const ASCII_TOKEN_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) ASCII_TOKEN_CHARS[code] = /[\p{L}\p{N}_\-.#@]/u.test(String.fromCharCode(code)) ? 1 : 0;
+
+/**
+ * The one token an id value is, normalized (`normalizeId`) already, or `undefined` when it is several
+ * (spaces or separators between runs, or CJK letters against an id) or none.
+ */
+export function wholeToken(normalized: string): string | undefined {
+  // ASCII, most ids, is told by its codes: one run when every one is a token character.
+  let index = 0;
+  for (; index < normalized.length; index += 1) {
+    const code = normalized.charCodeAt(index);
+    if (code >= 128) break;
+    if (ASCII_TOKEN_CHARS[code] === 0) return undefined;
+  }
+  if (index === normalized.length) return normalized;
+  TOKEN.lastIndex = 0;
+  const first = TOKEN.exec(normalized);
+  if (first === null || first[0].length !== normalized.length) return undefined;
+  const pieces = piecesOf(normalized);
+  return pieces.length === 1 ? normalizeId(pieces[0]!) : undefined;
+}
+
 /** The tokens of an id value: one for a plain id, several for a value with spaces or separators. */
 export function idTokens(value: string): string[] {
   const whole = normalizeId(value);
   if (whole === undefined) return [];
-  TOKEN.lastIndex = 0;
-  const first = TOKEN.exec(whole);
-  if (first !== null && first[0].length === whole.length) return [whole];
+  const token = wholeToken(whole);
+  if (token !== undefined) return [token];
   const tokens: string[] = [];
-  forEachToken(value, (token) => tokens.push(token));
+  forEachToken(value, (found) => tokens.push(found));
   return tokens;
 }

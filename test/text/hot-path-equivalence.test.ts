@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { argumentSimilarity, canonicalArguments, nearIdentical, type CanonicalArguments } from '../../src/text/canonical-args.js';
 import { normalizeDate } from '../../src/text/dates.js';
 import { idValueTokens, visibleForm, hasInvisible, isMixedScript, isWildcardLike } from '../../src/text/id-tokens.js';
-import { forEachToken, normalizeId } from '../../src/text/tokens.js';
+import { forEachToken, normalizeId, TOKEN_CLASS } from '../../src/text/tokens.js';
+import { CJK_CLASS } from '../../src/text/cjk-text.js';
 import { isPlainWord } from '../../src/checks/entity-reference.js';
 import { combine, hashString } from '../../src/text/hash.js';
 import { textForm, type TextForm } from '../../src/text/similarity.js';
@@ -106,7 +107,9 @@ function oldIsPlainWord(value: string): boolean {
   });
 }
 
-const TOKEN = /[\p{L}\p{N}_\-.#@]+/gu;
+/** The token rule with CJK letters and full-width forms (`tokens.ts`), written plainly: a CJK letter beside another letter, digit or `_-.#@` marks a token's end. */
+const TOKEN = new RegExp(`[${TOKEN_CLASS}]+`, 'gu');
+const CJK_MEETS_OTHER = new RegExp(`(?<=[${CJK_CLASS}])(?![${CJK_CLASS}])|(?<![${CJK_CLASS}])(?=[${CJK_CLASS}])`, 'gu');
 function oldIdValueTokens(value: string) {
   const visible = visibleForm(value);
   let obfuscated: 'invisible' | 'confusable' | undefined;
@@ -115,7 +118,7 @@ function oldIdValueTokens(value: string) {
   const tokens: string[] = [];
   const whole = normalizeId(visible);
   TOKEN.lastIndex = 0;
-  const first = whole === undefined ? null : TOKEN.exec(whole);
+  const first = whole === undefined ? null : TOKEN.exec(whole.replace(CJK_MEETS_OTHER, ' '));
   if (whole !== undefined && first !== null && first[0].length === whole.length) tokens.push(whole);
   else {
     forEachToken(visible, (token) => tokens.push(token));
@@ -145,6 +148,7 @@ const PIECES = [
   'ord_1001', 'ORD_1001', ' ord_1001 ', 'cust_789', 'Leave at the door', 'leave  at\tthe door', 'May 20, 2024', '2024-05-20', '05/20/2024', '20th may 2024',
   'sept 3, 2023', 'Sept. 3, 2023', '2024-05-20T09:30:00Z', 'hello world', 'électricité', 'оrd_1001', 'ord_99\u200B99', '*', '%', '', 'all', 'x'.repeat(300),
   'a@b.com', 'dark-mode', 'New York', 'en-US', 'zh-Hant-TW', '4af46ef6-b065-46dc-9cf0-70f1274edb01', 'deadbeefdeadbeefdead', 'AbC123xyz987QWE0', '\u00a0padded\u00a0', 'line one\nline two', 'one line\n', '\r\n  indented text', 'a\r\nb c',
+  '注文W2378156', 'W2378156です', '山田太郎', 'Ｗ２３７８１５６', 'ｏｒｄ＿１００１', 'ord_1001の件', '주문번호 W2378156', 'ーW1ー', 'ｶﾞｲﾄﾞ',
   'two  spaces', 'line\nbreak', 'ＯＲＤ_1', 'W2378156', '#W2378156', 'credit_card_5634230', 'price 42.10 usd', 'Électricité', 'ΑΒΓ', 'mixed ord_1 and cust_2',
 ];
 const KEYS = ['order_id', 'customer_id', 'note', 'items', 'quantity', 'nonce', 'request_id', 'ts', 'date', 'page', 'locale', 'lang', 'query', 'filter', 'userId', 'x'];
