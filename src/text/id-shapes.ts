@@ -149,7 +149,8 @@ function letterClass(run: string): string {
   return '[A-Za-z]';
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Escapes what a pattern reads as syntax; `-` is literal outside a class, and escaped (`\-`) it is an error under the `u` flag. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * The shape of one example id, or `undefined` when no specific shape can be drawn from it

@@ -10,6 +10,12 @@ describe('id shapes', () => {
     expect(shapeOfId('3f2b8c1e-9d4a-4e5b-8c7d-1a2b3c4d5e6f')?.source).toMatch(/0-9a-fA-F/);
   });
 
+  it('finds ids written with a hyphen (ord-1001, UPS-123-45) in prose once one is learned, and not words with hyphens', () => {
+    const shapes = new IdShapeSet();
+    for (const id of ['ord-1001', 'UPS-123-45']) shapes.learnFrom(id, 'test');
+    expect(shapes.find('Your orders ord-555 and ord-98765 ship via UPS-777-12; a well-known e-mail flow, ord-x.').map((match) => match.token)).toEqual(['ord-555', 'ord-98765', 'UPS-777-12']);
+  });
+
   it('draws none from ids too plain to find in prose', () => {
     for (const id of ['7661609223', 'john', 'ABC', 'a1', 'some words 12']) expect(shapeOfId(id), id).toBeUndefined();
   });
