@@ -44,6 +44,8 @@ interface Session {
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 64;
+/** Sessions whose end is remembered, to tell a client that comes back why (the oldest is forgotten first). */
+const MAX_ENDED = 1_024;
 /** Beyond the frame limit, how much more of a body is read only to find the id to answer. */
 const SNIFF_FACTOR = 16;
 
@@ -57,11 +59,14 @@ export async function serveHttp(listen: { host: string; port: number }, context:
   const idleMs = context.sessionIdleMs ?? DEFAULT_IDLE_MS;
   const maxSessions = context.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessions = new Map<string, Session>();
+  const ended = new Map<string, string>();
   let starting = 0;
 
   const endSession = async (session: Session, why: string) => {
     if (!sessions.delete(session.id)) return;
     log(`session ${session.id} ended (${why})`);
+    if (ended.size >= MAX_ENDED) ended.delete(ended.keys().next().value as string);
+    ended.set(session.id, why);
     await session.relayed.end();
     await session.transport.close().catch(() => {});
   };
@@ -173,7 +178,10 @@ export async function serveHttp(listen: { host: string; port: number }, context:
     try {
       const header = request.headers['mcp-session-id'];
       const session = typeof header === 'string' ? sessions.get(header) : undefined;
-      if (typeof header === 'string' && !session) return reply(response, 404, null, INVALID_REQUEST, 'Session not found: it ended or never existed; start a new one with initialize');
+      if (typeof header === 'string' && !session) {
+        const why = ended.get(header);
+        return reply(response, 404, null, INVALID_REQUEST, why ? `Session not found: it ended (${why}); start a new one with initialize` : 'Session not found: it ended or never existed; start a new one with initialize');
+      }
       if (request.method !== 'POST') {
         if (!session) return reply(response, 400, null, INVALID_REQUEST, 'Bad Request: Mcp-Session-Id header is required');
         watch(session, response);

@@ -67,6 +67,9 @@ export class GuardedRelay {
   /** The server's sampling requests still being checked, and those it cancelled meanwhile (never forwarded). */
   private readonly samplingAdmitting = new Set<Id>();
   private readonly samplingCancelledEarly = new Set<Id>();
+  /** Client requests not answered yet (by the server or the proxy), for an orderly end. */
+  private readonly awaiting = new Set<Id>();
+  private idleWaiters: Array<() => void> = [];
   private serverGone: string | undefined;
   private closed = false;
   private readonly timeoutMs: number;
@@ -93,6 +96,8 @@ export class GuardedRelay {
   }
 
   private clientRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): void {
+    if (this.awaiting.size >= MAX_TRACKED) this.awaiting.delete(this.awaiting.values().next().value as Id);
+    this.awaiting.add(id);
     if (this.serverGone !== undefined) {
       void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server is not running (${this.serverGone}).`));
       return;
@@ -154,14 +159,14 @@ export class GuardedRelay {
     try {
       admission = await this.guard.admitCall(this.key, params, () => this.listTools());
     } catch (error) {
-      this.admitting.delete(id);
+      this.admitted(id);
       if (this.cancelledEarly.delete(id)) return;
       if (this.guard.guard.policy.onCheckError === 'allow') return this.forward(message, id, extra);
       this.settled(id);
       await this.sendToClient(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this call, so it did not run: ${(error as Error)?.message ?? String(error)}`));
       return;
     }
-    this.admitting.delete(id);
+    this.admitted(id);
     if (this.cancelledEarly.delete(id)) {
       // The client gave up before the call was forwarded: it never runs.
       if ('admitted' in admission) await this.guard.callFailed(this.key, admission.admitted, 'cancelled by the client').catch(() => {});
@@ -190,6 +195,8 @@ export class GuardedRelay {
         this.lists.delete(requestId);
         this.taskResults.delete(requestId);
         this.settled(requestId);
+        // A cancelled request need not be answered.
+        if (this.awaiting.delete(requestId)) this.checkIdle();
       }
     }
     if (this.serverGone !== undefined) return;
@@ -353,6 +360,7 @@ export class GuardedRelay {
 
   private async sendToClient(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) return;
+    const m = rpc(message);
     try {
       await this.options.toClient(message, options);
     } catch (error) {
@@ -361,6 +369,8 @@ export class GuardedRelay {
         return this.options.toClient(message).catch((again: unknown) => this.log(`could not reach the client: ${(again as Error)?.message}`));
       }
       this.log(`could not reach the client: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      if (m.method === undefined && m.id !== undefined && this.awaiting.delete(m.id)) this.checkIdle();
     }
   }
 
@@ -424,6 +434,35 @@ export class GuardedRelay {
 
   // ---- ends ------------------------------------------------------------------
 
+  private admitted(id: Id): void {
+    this.admitting.delete(id);
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || this.admitting.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  private whenIdle(done: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (done() ? resolve() : this.idleWaiters.push(check));
+      check();
+    });
+  }
+
+  /** Resolves once every message the client sent so far has gone to the server (or been answered in its place): no call is still being checked. */
+  forwarded(): Promise<void> {
+    return this.whenIdle(() => this.admitting.size === 0);
+  }
+
+  /** Resolves once every request the client sent so far has its answer written (or was cancelled). */
+  drained(): Promise<void> {
+    return this.whenIdle(() => this.admitting.size === 0 && (this.awaiting.size === 0 || this.closed));
+  }
+
   /** The server side is gone: every request waiting on it gets an error now, later ones at once. */
   serverClosed(reason: string): void {
     if (this.serverGone !== undefined) return;
@@ -444,6 +483,7 @@ export class GuardedRelay {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.checkIdle();
     for (const pending of this.own.values()) {
       clearTimeout(pending.timer);
       pending.reject(new Error('the connection is closed'));
