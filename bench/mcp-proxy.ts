@@ -186,7 +186,7 @@ export function reportProxyLatency(result: ProxyLatency): void {
   const rest = result.addedMicros - result.relayAddedMicros - result.guard.p50;
   console.log(
     `guard checks alone (admitCall + checkResult in this process, between round trips): p50 ${Math.round(result.guard.p50)} µs, p99 ${Math.round(result.guard.p99)} µs; ` +
-      `so the added p50 is about ${Math.round(result.relayAddedMicros)} µs hop + ${Math.round(result.guard.p50)} µs guard + ${Math.round(rest)} µs relay (framing, parsing, the checked call re-serialised)`,
+      `so the added p50 is about ${Math.round(result.relayAddedMicros)} µs hop + ${Math.round(result.guard.p50)} µs guard + ${Math.round(rest)} µs relay (framing, parsing, ordering; an allowed call goes on as the bytes read)`,
   );
   console.log(
     `proxy/direct p50 ratio ${result.ratio.toFixed(2)} (target <= 1.15), added p50 ${Math.round(result.addedMicros)} µs (target <= 100); ` +

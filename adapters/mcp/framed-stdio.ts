@@ -46,6 +46,7 @@ export class FramedStdioTransport implements Transport {
   private buffered = 0;
   private sniffer: FrameSniffer | undefined;
   private closed = false;
+  private inputEnded = false;
   private readonly maxFrameBytes: number;
   private readonly limitHint: string;
 
@@ -99,7 +100,11 @@ export class FramedStdioTransport implements Transport {
     this.buffered += data.length;
   };
 
-  private readonly onEnd = () => void this.close();
+  /** The input ended: nothing more to read, but what is still to be said can be written (a half-closed peer still reads). */
+  private readonly onEnd = () => {
+    this.stopReading();
+    this.onclose?.();
+  };
 
   private readonly onStreamError = (error: Error) => this.onerror?.(error);
 
@@ -170,12 +175,20 @@ export class FramedStdioTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const reading = this.stopReading();
+    this.output.off('error', this.onStreamError);
+    if (reading) this.onclose?.();
+  }
+
+  /** Stops reading; whether it was reading. */
+  private stopReading(): boolean {
+    if (this.inputEnded) return false;
+    this.inputEnded = true;
     this.input.off('data', this.onData);
     this.input.off('end', this.onEnd);
     this.input.off('error', this.onStreamError);
-    this.output.off('error', this.onStreamError);
     this.reset();
     this.sniffer = undefined;
-    this.onclose?.();
+    return true;
   }
 }

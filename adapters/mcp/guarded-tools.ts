@@ -34,7 +34,7 @@ export type PauseQuestion = (flags: Flag[]) => Promise<EscalationAnswer>;
 export interface AdmittedCall {
   callId: string;
   tool: string;
-  /** The deep-frozen snapshot of the arguments the guard checked: what the server must be sent. */
+  /** The deep-frozen snapshot of the arguments the guard checked and recorded (value-equal to what the server is sent). */
   arguments: Readonly<Record<string, unknown>>;
 }
 

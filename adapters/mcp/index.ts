@@ -10,4 +10,5 @@ export type { RelayOptions } from './relay.js';
 export { FramedStdioTransport, DEFAULT_MAX_FRAME_BYTES, FRAME_TOO_LARGE } from './framed-stdio.js';
 export type { FramedStdioOptions } from './framed-stdio.js';
 export { startProxy } from './proxy.js';
-export type { ProxyOptions, RunningProxy, ProxySession } from './proxy.js';
+export type { ProxyOptions, RunningProxy, ProxySession, ProxyEnd } from './proxy.js';
+export type { UpstreamExit } from './upstream.js';

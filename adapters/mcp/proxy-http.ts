@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { FrameSniffer } from './frame-sniffer.js';
 import { frameTooLargeError, INVALID_REQUEST, PARSE_ERROR } from './framed-stdio.js';
 import type { McpGuard } from './guarded-tools.js';
@@ -40,10 +40,20 @@ interface Session {
   /** HTTP requests of this session still open (an SSE stream counts): a session with one is not idle. */
   open: number;
   lastSeen: number;
+  /** Whether the client's standalone GET stream is open: a server message tied to no request can reach it. */
+  standalone: boolean;
+  /** Such messages sent before that stream opened (bounded), delivered when it does. */
+  early: JSONRPCMessage[];
+  /** How many were dropped past the bound. */
+  dropped: number;
 }
 
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 64;
+/** Server messages tied to no request kept until the client opens its GET stream (a client that never does loses the rest). */
+const MAX_EARLY = 256;
+/** Sessions whose end is remembered, to tell a client that comes back why (the oldest is forgotten first). */
+const MAX_ENDED = 1_024;
 /** Beyond the frame limit, how much more of a body is read only to find the id to answer. */
 const SNIFF_FACTOR = 16;
 
@@ -57,11 +67,14 @@ export async function serveHttp(listen: { host: string; port: number }, context:
   const idleMs = context.sessionIdleMs ?? DEFAULT_IDLE_MS;
   const maxSessions = context.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessions = new Map<string, Session>();
+  const ended = new Map<string, string>();
   let starting = 0;
 
   const endSession = async (session: Session, why: string) => {
     if (!sessions.delete(session.id)) return;
     log(`session ${session.id} ended (${why})`);
+    if (ended.size >= MAX_ENDED) ended.delete(ended.keys().next().value as string);
+    ended.set(session.id, why);
     await session.relayed.end();
     await session.transport.close().catch(() => {});
   };
@@ -125,6 +138,36 @@ export async function serveHttp(listen: { host: string; port: number }, context:
     return undefined;
   }
 
+  /**
+   * To the client: a message tied to no request goes on the standalone GET stream, and until the client
+   * has opened it (right after initialize, a server announces what changed) it is kept, not dropped.
+   */
+  function deliver(session: Session | undefined, transport: StreamableHTTPServerTransport, message: JSONRPCMessage, options?: { relatedRequestId?: string | number }): Promise<void> {
+    const unrouted = options?.relatedRequestId === undefined && (message as { method?: unknown }).method !== undefined;
+    if (!unrouted || session === undefined || session.standalone) return transport.send(message, options);
+    if (session.early.length < MAX_EARLY) session.early.push(message);
+    else if (session.dropped++ === 0) log(`session ${session.id}: the client has not opened its GET stream; server messages tied to no request are dropped past ${MAX_EARLY}`);
+    return Promise.resolve();
+  }
+
+  /** The client's GET stream is open (its head is being written): what was kept goes out on it, in order. */
+  function standaloneOpened(session: Session, response: ServerResponse): void {
+    session.standalone = true;
+    response.once('close', () => (session.standalone = false));
+    const early = session.early.splice(0);
+    for (const message of early) void session.transport.send(message).catch((error: unknown) => log(`could not reach the client: ${(error as Error)?.message}`));
+  }
+
+  /** Tells when the SDK answers a GET with its event stream (it writes the head once the stream is registered). */
+  function onStreamHead(session: Session, response: ServerResponse): void {
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    (response as { writeHead: unknown }).writeHead = (...args: unknown[]) => {
+      const written = writeHead(...args);
+      if (args[0] === 200) queueMicrotask(() => standaloneOpened(session, response));
+      return written;
+    };
+  }
+
   async function openSession(body: unknown, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const id = (body as { id?: string | number }).id ?? null;
     if (sessions.size + starting >= maxSessions) {
@@ -143,7 +186,7 @@ export async function serveHttp(listen: { host: string; port: number }, context:
     });
     let relayed: RelayedSession;
     try {
-      relayed = await relaySession(context.upstream, guard, () => key, (message, options) => transport.send(message, options), {
+      relayed = await relaySession(context.upstream, guard, () => key, (message, options) => deliver(session, transport, message, options), {
         routeServerMessages: true,
         onUpstreamExit: (reason) => {
           // Let the errors for what was waiting go out first.
@@ -155,7 +198,7 @@ export async function serveHttp(listen: { host: string; port: number }, context:
       return reply(response, 502, id, INTERNAL_ERROR, (error as Error).message);
     }
     starting -= 1;
-    session = { id: '', transport, relayed, open: 0, lastSeen: Date.now() };
+    session = { id: '', transport, relayed, open: 0, lastSeen: Date.now(), standalone: false, early: [], dropped: 0 };
     transport.onmessage = (message, extra) => relayed.relay.fromClient(message, extra);
     transport.onclose = () => {
       if (session!.id) void endSession(session!, 'closed by the client');
@@ -173,10 +216,14 @@ export async function serveHttp(listen: { host: string; port: number }, context:
     try {
       const header = request.headers['mcp-session-id'];
       const session = typeof header === 'string' ? sessions.get(header) : undefined;
-      if (typeof header === 'string' && !session) return reply(response, 404, null, INVALID_REQUEST, 'Session not found: it ended or never existed; start a new one with initialize');
+      if (typeof header === 'string' && !session) {
+        const why = ended.get(header);
+        return reply(response, 404, null, INVALID_REQUEST, why ? `Session not found: it ended (${why}); start a new one with initialize` : 'Session not found: it ended or never existed; start a new one with initialize');
+      }
       if (request.method !== 'POST') {
         if (!session) return reply(response, 400, null, INVALID_REQUEST, 'Bad Request: Mcp-Session-Id header is required');
         watch(session, response);
+        if (request.method === 'GET') onStreamHead(session, response);
         return await session.transport.handleRequest(request, response);
       }
       const raw = await readBody(request, response, session);

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { FramedStdioTransport, DEFAULT_MAX_FRAME_BYTES } from './framed-stdio.js';
 import { McpGuard, type McpGuardOptions } from './guarded-tools.js';
-import type { UpstreamOptions } from './upstream.js';
+import type { UpstreamExit, UpstreamOptions } from './upstream.js';
 import { relaySession } from './relayed-session.js';
 import { serveHttp, type HttpSessionOptions, type ProxySession } from './proxy-http.js';
 
@@ -30,9 +30,22 @@ export interface RunningProxy {
   guard: McpGuard;
   /** The client sessions open now, each with its own upstream server. */
   sessions(): ProxySession[];
-  close(): Promise<void>;
-  /** Resolves when the client side is gone (stdio closed) or `close` was called. */
-  closed: Promise<void>;
+  /**
+   * Stops: in stdio mode the client is told nothing more and the upstream is stopped (given a signal,
+   * it is sent that signal, as the proxy received it); over HTTP every session ends.
+   */
+  close(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Resolves when the proxy is done: in stdio mode once the client's input ended and every request was
+   * answered, the upstream exited, or `close` was called; with how the upstream ended (stdio mode).
+   */
+  closed: Promise<ProxyEnd>;
+}
+
+/** How a proxy ended. */
+export interface ProxyEnd {
+  /** Stdio mode: how the upstream server ended, the status a direct connection would have seen. */
+  upstream?: UpstreamExit;
 }
 
 /**
@@ -59,29 +72,45 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       guard: mcpGuard,
       sessions: http.sessions,
       close: () => (closing ??= http.close()),
-      closed: http.closed,
+      closed: http.closed.then(() => ({})),
     };
   }
 
   const key = McpGuard.connectionKey();
-  const client = new FramedStdioTransport(options.stdin ?? process.stdin, options.stdout ?? process.stdout, {
+  const input = options.stdin ?? process.stdin;
+  const client = new FramedStdioTransport(input, options.stdout ?? process.stdout, {
     maxFrameBytes,
     limitHint,
     onRejected: (reason) => log(`from client: ${reason}`),
   });
   client.onerror = () => {};
   const session = await relaySession(upstreamOptions, mcpGuard, () => key, (message) => client.send(message));
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let resolveClosed!: (end: ProxyEnd) => void;
+  const closed = new Promise<ProxyEnd>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      await session.end();
+  /** Ends the session once `settle` has; the client reads nothing after, and this process's stdin is let go. */
+  const finish = (settle: () => Promise<void>) =>
+    // Settles a microtask later, so `closing` is set before anything `settle` triggers asks for it.
+    (closing ??= Promise.resolve().then(async () => {
+      await settle();
       await client.close();
-      resolveClosed();
-    })());
+      // Reading stops, so nothing keeps a process whose client is done alive (its stdin may stay open).
+      if (!options.stdin) process.stdin.destroy();
+      resolveClosed({ upstream: await session.upstream.exit });
+    }));
+  // The client ended its input (it may still read): what it sent is answered first, as the server would.
+  client.onclose = () => void finish(() => session.finish());
+  // The server left: what waited on it is answered with an error, then the client sees the end, as it would directly.
+  void session.upstream.gone.then(() => finish(async () => {
+    await session.relay.drained();
+    await session.end();
+  }));
+  const close = (signal?: NodeJS.Signals) =>
+    finish(async () => {
+      await client.close();
+      await session.end(signal);
+    });
   client.onmessage = (message) => session.relay.fromClient(message);
-  client.onclose = () => void close();
   await client.start();
   return { guard: mcpGuard, sessions: () => (closing ? [] : [{ id: key, upstreamPid: session.upstream.child.pid }]), close, closed };
 }

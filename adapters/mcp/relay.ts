@@ -22,6 +22,12 @@ export interface RelayOptions {
    * when the server side cannot say (stdio). Off when the server side passes its own routing.
    */
   routeServerMessages?: boolean;
+  /**
+   * Hand an allowed tools/call to the server with a fresh, mutable copy of the arguments the guard checked
+   * (a server in this process, which would otherwise share objects with the client); off, the message goes
+   * on as it came.
+   */
+  copyArguments?: boolean;
   /** Longest the guard's own requests (a tools/list, a pause question) may wait. */
   requestTimeoutMs?: number;
   log?: (line: string) => void;
@@ -37,6 +43,8 @@ interface OwnRequest {
 const MAX_TRACKED = 4_096;
 /** Task-augmented calls whose results are still to be checked when fetched. */
 const MAX_TASKS = 1_024;
+/** Pages of a tool list kept for the client to fetch (a list longer than this is fetched twice past it). */
+const MAX_PAGES = 256;
 
 const SAMPLING_REFUSED = -1;
 const CANCELLED = 'notifications/cancelled';
@@ -61,12 +69,25 @@ export class GuardedRelay {
   private readonly taskResults = new Map<Id, string>();
   private readonly tasks = new Map<string, { call: AdmittedCall; checked?: Promise<CallToolResult> }>();
   private readonly samplings = new Map<Id, AdmittedSampling>();
+  /** Client messages waiting behind a tools/call being checked (undefined: none is). */
+  private clientHeld: Array<[JSONRPCMessage, MessageExtraInfo | undefined]> | undefined;
+  /** Server messages waiting behind one being checked (a result, a list, a sampling request). */
+  private serverHeld: Array<{ message: JSONRPCMessage; options: TransportSendOptions | undefined; done: () => void }> | undefined;
+  /** Pages of a list the guard fetched from the client's first page's cursor, by the cursor that fetches each. */
+  private readonly pages = new Map<string, Record<string, unknown>>();
+  /** The guard's own tools/list in flight. */
+  private listing: Promise<Tool[]> | undefined;
+  /** The client's first tools/list in flight, before anything was pinned: settled once its answer is. */
+  private clientListing: Deferred | undefined;
   /** tools/call requests still being checked, and those the client cancelled meanwhile (never forwarded). */
   private readonly admitting = new Set<Id>();
   private readonly cancelledEarly = new Set<Id>();
   /** The server's sampling requests still being checked, and those it cancelled meanwhile (never forwarded). */
   private readonly samplingAdmitting = new Set<Id>();
   private readonly samplingCancelledEarly = new Set<Id>();
+  /** Client requests not answered yet (by the server or the proxy), for an orderly end. */
+  private readonly awaiting = new Set<Id>();
+  private idleWaiters: Array<() => void> = [];
   private serverGone: string | undefined;
   private closed = false;
   private readonly timeoutMs: number;
@@ -84,15 +105,59 @@ export class GuardedRelay {
 
   // ---- from the client ------------------------------------------------------
 
-  /** A message the client sent. */
+  /**
+   * A message the client sent. Messages leave in the order they came: one behind a tools/call still
+   * being checked waits for it, except an answer to the guard's own question and the client giving up
+   * on that call (and, while the guard waits on its own tools/list, an answer the server may need first).
+   */
   fromClient(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     const m = rpc(message);
-    if (m.method === undefined) return this.clientResponse(message, m);
-    if (m.id === undefined) return this.clientNotification(message, m, extra);
-    this.clientRequest(message, m, m.id, extra);
+    if (m.method === undefined && m.id !== undefined && this.settleOwn(m)) return;
+    if (this.clientHeld !== undefined) {
+      const requestId = m.method === CANCELLED ? (m.params?.requestId as Id | undefined) : undefined;
+      if (requestId !== undefined && this.admitting.has(requestId)) return this.cancelEarly(requestId);
+      if (!(m.method === undefined && this.listing !== undefined)) {
+        this.clientHeld.push([message, extra]);
+        return;
+      }
+    }
+    this.dispatchClient(message, m, extra);
   }
 
-  private clientRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): void {
+  private dispatchClient(message: JSONRPCMessage, m: RpcMessage, extra?: MessageExtraInfo): void {
+    if (m.method === undefined) return this.clientResponse(message, m);
+    if (m.id === undefined) return this.clientNotification(message, m, extra);
+    const checking = this.clientRequest(message, m, m.id, extra);
+    if (checking) {
+      this.clientHeld ??= [];
+      void checking.finally(() => this.releaseClient());
+    }
+  }
+
+  /** The call ahead has gone on (or was answered): what waited behind it goes, until another call is to be checked. */
+  private releaseClient(): void {
+    const held = this.clientHeld ?? [];
+    this.clientHeld = undefined;
+    let next = 0;
+    while (next < held.length && this.clientHeld === undefined) {
+      const [message, extra] = held[next++]!;
+      this.dispatchClient(message, rpc(message), extra);
+    }
+    if (next < held.length) this.clientHeld!.unshift(...held.slice(next));
+    this.checkIdle();
+  }
+
+  /** The client gave up on a call still being checked: it is never forwarded, so the server need not hear of it. */
+  private cancelEarly(requestId: Id): void {
+    this.cancelledEarly.add(requestId);
+    this.settled(requestId);
+    if (this.awaiting.delete(requestId)) this.checkIdle();
+  }
+
+  /** Handles a client request; a promise while a tools/call is being checked (what comes after waits for it). */
+  private clientRequest(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): Promise<void> | undefined {
+    if (this.awaiting.size >= MAX_TRACKED) this.awaiting.delete(this.awaiting.values().next().value as Id);
+    this.awaiting.add(id);
     if (this.serverGone !== undefined) {
       void this.sendToClient(errorResponse(id, INTERNAL_ERROR, `The MCP server is not running (${this.serverGone}).`));
       return;
@@ -103,11 +168,20 @@ export class GuardedRelay {
         if (supportsFormElicitation(m.params?.capabilities)) this.guard.askOnPause(this.key, (flags) => this.askClient(flags));
         break;
       case 'tools/call':
-        void this.guardCall(message, m, id, extra);
-        return;
-      case 'tools/list':
+        return this.guardCall(message, m, id, extra);
+      case 'tools/list': {
+        const cursor = m.params?.cursor;
+        const page = typeof cursor === 'string' ? this.pages.get(cursor) : undefined;
+        if (page) {
+          // The guard fetched this page itself, from this very cursor, to pin the whole list: it is not fetched twice.
+          this.pages.delete(cursor as string);
+          return this.answerPage(id, page);
+        }
         this.lists.set(id, { paged: m.params?.cursor !== undefined, ...(m.params?._meta ? { meta: m.params._meta as Record<string, unknown> } : {}) });
+        // A call made before its answer is back is checked against it, rather than the guard listing again.
+        if (m.params?.cursor === undefined && !this.guard.hasListed(this.key)) this.clientListing ??= deferred();
         break;
+      }
       case 'tasks/result': {
         const taskId = m.params?.taskId;
         if (typeof taskId === 'string' && this.tasks.has(taskId)) this.taskResults.set(id, taskId);
@@ -115,6 +189,7 @@ export class GuardedRelay {
       }
     }
     this.forward(message, id, extra);
+    return undefined;
   }
 
   private track(id: Id, m: RpcMessage): void {
@@ -152,16 +227,19 @@ export class GuardedRelay {
     let admission: Awaited<ReturnType<McpGuard['admitCall']>>;
     this.admitting.add(id);
     try {
+      // A list in flight (the client's, or the guard's after list_changed) is what the call is checked against.
+      if (this.listing) await this.listing.catch(() => {});
+      if (this.clientListing && !this.guard.hasListed(this.key)) await this.waitForClientList();
       admission = await this.guard.admitCall(this.key, params, () => this.listTools());
     } catch (error) {
-      this.admitting.delete(id);
+      this.admitted(id);
       if (this.cancelledEarly.delete(id)) return;
       if (this.guard.guard.policy.onCheckError === 'allow') return this.forward(message, id, extra);
       this.settled(id);
       await this.sendToClient(errorResponse(id, INTERNAL_ERROR, `agent-warden could not check this call, so it did not run: ${(error as Error)?.message ?? String(error)}`));
       return;
     }
-    this.admitting.delete(id);
+    this.admitted(id);
     if (this.cancelledEarly.delete(id)) {
       // The client gave up before the call was forwarded: it never runs.
       if ('admitted' in admission) await this.guard.callFailed(this.key, admission.admitted, 'cancelled by the client').catch(() => {});
@@ -173,8 +251,9 @@ export class GuardedRelay {
       return;
     }
     this.calls.set(id, { ...admission.admitted, task: typeof (params as { task?: unknown }).task === 'object' });
-    // The server gets exactly what was checked: the frozen snapshot of the arguments.
-    this.forward({ ...message, params: { ...m.params, arguments: admission.admitted.arguments } } as JSONRPCMessage, id, extra);
+    // The guard checked a copy of what was parsed and changed nothing: the server gets the message as it came (over
+    // stdio, the very bytes), so it parses what the guard parsed. In process, the handler gets its own copy.
+    this.forward(this.options.copyArguments && params.arguments !== undefined ? withArguments(message, m, admission.admitted.arguments) : message, id, extra);
   }
 
   private clientNotification(message: JSONRPCMessage, m: RpcMessage, extra?: MessageExtraInfo): void {
@@ -190,6 +269,8 @@ export class GuardedRelay {
         this.lists.delete(requestId);
         this.taskResults.delete(requestId);
         this.settled(requestId);
+        // A cancelled request need not be answered.
+        if (this.awaiting.delete(requestId)) this.checkIdle();
       }
     }
     if (this.serverGone !== undefined) return;
@@ -211,18 +292,55 @@ export class GuardedRelay {
 
   // ---- from the server ------------------------------------------------------
 
-  /** A message the server sent; `options` is its own routing, when the server side has one (in process). */
+  /**
+   * A message the server sent; `options` is its own routing, when the server side has one (in process).
+   * Messages reach the client in the order they came: one behind a result (a list, a sampling request)
+   * being checked waits for it. Answers to the guard's own requests never wait.
+   */
   fromServer(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const m = rpc(message);
-    if (m.method === undefined) return this.serverResponse(message, m, options);
-    if (m.id === undefined) return this.serverNotification(message, m, options);
-    return this.serverRequest(message, m, m.id, options);
+    if (m.method === undefined && m.id !== undefined && m.id !== null && this.settleOwn(m)) return Promise.resolve();
+    if (this.serverHeld !== undefined) return new Promise((done) => this.serverHeld!.push({ message, options, done }));
+    return this.dispatchServer(message, m, options);
+  }
+
+  private dispatchServer(message: JSONRPCMessage, m: RpcMessage, options: TransportSendOptions | undefined): Promise<void> {
+    const checked = this.isChecked(m);
+    const handled = m.method === undefined ? this.serverResponse(message, m, options) : m.id === undefined ? this.serverNotification(message, m, options) : this.serverRequest(message, m, m.id, options);
+    if (checked) {
+      this.serverHeld ??= [];
+      void handled.finally(() => this.releaseServer());
+    }
+    return handled;
+  }
+
+  /** Whether the guard checks this server message before it goes on (so what comes after waits). */
+  private isChecked(m: RpcMessage): boolean {
+    if (m.method === undefined) return m.id !== undefined && m.id !== null && (this.calls.has(m.id) || this.lists.has(m.id) || this.taskResults.has(m.id));
+    return m.id !== undefined && m.method === 'sampling/createMessage';
+  }
+
+  private releaseServer(): void {
+    const held = this.serverHeld ?? [];
+    this.serverHeld = undefined;
+    let next = 0;
+    while (next < held.length && this.serverHeld === undefined) {
+      const { message, options, done } = held[next++]!;
+      void this.dispatchServer(message, rpc(message), options).then(done, done);
+    }
+    if (next < held.length) this.serverHeld!.unshift(...held.slice(next));
+    this.checkIdle();
+  }
+
+  /** The client's first tools/list has been answered (and pinned): calls waiting for it are checked now. */
+  private clientListed(): void {
+    this.clientListing?.resolve();
+    this.clientListing = undefined;
   }
 
   private async serverResponse(message: JSONRPCMessage, m: RpcMessage, options?: TransportSendOptions): Promise<void> {
     const id = m.id;
     if (id === undefined || id === null) return this.sendToClient(message, options);
-    if (this.settleOwn(m)) return;
     this.settled(id);
     const call = this.calls.get(id);
     if (call) {
@@ -233,13 +351,21 @@ export class GuardedRelay {
     if (list) {
       this.lists.delete(id);
       const tools = m.result?.tools;
-      if (!Array.isArray(tools)) return this.sendToClient(message, options);
+      if (!Array.isArray(tools)) {
+        this.clientListed();
+        return this.sendToClient(message, options);
+      }
       // Pin only complete lists: a page alone would make the tools on other pages look unknown. For a
       // page, the guard lists the whole once itself (as before a first call), so the page can be checked.
       const complete = !list.paged && m.result?.nextCursor === undefined;
+      // A first page: the guard fetches the rest from its cursor, and answers the client's next pages from them.
+      const next = !list.paged && typeof m.result?.nextCursor === 'string' ? m.result.nextCursor : undefined;
       if (complete || !this.guard.hasListed(this.key)) {
-        await (async () => this.guard.toolsListed(this.key, complete ? (tools as Tool[]) : await this.listTools(), list.meta))().catch((error: unknown) => this.log(`could not pin the tool list: ${(error as Error)?.message}`));
+        await (async () => this.guard.toolsListed(this.key, complete ? (tools as Tool[]) : next !== undefined ? await this.listRest(tools as Tool[], next) : await this.listTools(), list.meta))().catch((error: unknown) =>
+          this.log(`could not pin the tool list: ${(error as Error)?.message}`),
+        );
       }
+      this.clientListed();
       // A poisoned definition never reaches the client's model (its calls are refused anyway).
       const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
       if (poisoned.size > 0 && (tools as Tool[]).some((tool) => poisoned.has(tool.name))) {
@@ -324,12 +450,9 @@ export class GuardedRelay {
 
   private async serverNotification(message: JSONRPCMessage, m: RpcMessage, options?: TransportSendOptions): Promise<void> {
     if (m.method === 'notifications/tools/list_changed' && this.guard.hasListed(this.key)) {
-      // Re-pin first, so a call made on the strength of the notification is checked against the new list.
-      try {
-        await this.guard.toolsListed(this.key, await this.listTools());
-      } catch (error) {
-        this.log(`could not re-list tools after list_changed: ${(error as Error)?.message}`);
-      }
+      // Re-pin, without holding the notification: a call made meanwhile waits for the new list (guardCall).
+      this.pages.clear();
+      this.relist();
     } else if (m.method === CANCELLED) {
       const requestId = m.params?.requestId as Id | undefined;
       if (requestId !== undefined && this.samplingAdmitting.has(requestId)) this.samplingCancelledEarly.add(requestId);
@@ -353,6 +476,7 @@ export class GuardedRelay {
 
   private async sendToClient(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) return;
+    const m = rpc(message);
     try {
       await this.options.toClient(message, options);
     } catch (error) {
@@ -361,6 +485,8 @@ export class GuardedRelay {
         return this.options.toClient(message).catch((again: unknown) => this.log(`could not reach the client: ${(again as Error)?.message}`));
       }
       this.log(`could not reach the client: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      if (m.method === undefined && m.id !== undefined && this.awaiting.delete(m.id)) this.checkIdle();
     }
   }
 
@@ -371,8 +497,58 @@ export class GuardedRelay {
 
   // ---- the guard's own requests ---------------------------------------------
 
+  /** The guard's own listing of every page; one at a time, shared by whoever needs it meanwhile. */
   private listTools(): Promise<Tool[]> {
-    return listAllTools(async (cursor) => (await this.request('server', 'tools/list', cursor ? { cursor } : {}, this.timeoutMs)) as unknown as { tools: Tool[]; nextCursor?: string });
+    const listing = (this.listing ??= listAllTools(async (cursor) => (await this.request('server', 'tools/list', cursor ? { cursor } : {}, this.timeoutMs)) as unknown as { tools: Tool[]; nextCursor?: string }));
+    const done = () => {
+      if (this.listing === listing) this.listing = undefined;
+    };
+    listing.then(done, done);
+    return listing;
+  }
+
+  /** The rest of a list whose first page the client fetched, each page kept for the client's own request of it. */
+  private async listRest(first: Tool[], from: string): Promise<Tool[]> {
+    this.pages.clear();
+    const tools = [...first];
+    for (let cursor: string | undefined = from; cursor !== undefined; ) {
+      const page = (await this.request('server', 'tools/list', { cursor }, this.timeoutMs)) as unknown as { tools: Tool[]; nextCursor?: string };
+      if (this.pages.size < MAX_PAGES) this.pages.set(cursor, page as unknown as Record<string, unknown>);
+      tools.push(...(Array.isArray(page.tools) ? page.tools : []));
+      cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
+    }
+    return tools;
+  }
+
+  /** A page the guard fetched, as the answer to the client's request for it (poisoned definitions left out, as on any list). */
+  private async answerPage(id: Id, page: Record<string, unknown>): Promise<void> {
+    const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
+    const tools = (page.tools as Tool[]).filter((tool) => !poisoned.has(tool.name));
+    this.settled(id);
+    await this.sendToClient(resultResponse(id, { ...page, tools }));
+  }
+
+  /** Lists the tools again and pins them; calls made meanwhile are checked against the new list. */
+  private relist(): void {
+    const listing = this.listTools();
+    const pinned = listing.then((tools) => this.guard.toolsListed(this.key, tools)).then(() => listing);
+    // Calls wait for the pin too, not just the list.
+    this.listing = pinned;
+    const done = () => {
+      if (this.listing === pinned) this.listing = undefined;
+    };
+    pinned.then(done, (error: unknown) => {
+      done();
+      this.log(`could not re-list tools after list_changed: ${(error as Error)?.message}`);
+    });
+  }
+
+  /** Waits (as long as the guard would for its own list) for the client's tools/list in flight to be pinned. */
+  private async waitForClientList(): Promise<void> {
+    const pending = this.clientListing!;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   private async askClient(flags: Parameters<typeof pauseQuestion>[0]): Promise<ReturnType<typeof pauseAnswer>> {
@@ -424,6 +600,35 @@ export class GuardedRelay {
 
   // ---- ends ------------------------------------------------------------------
 
+  private admitted(id: Id): void {
+    this.admitting.delete(id);
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  private whenIdle(done: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (done() ? resolve() : this.idleWaiters.push(check));
+      check();
+    });
+  }
+
+  /** Resolves once every message the client sent so far has gone to the server (or been answered in its place): no call is still being checked. */
+  forwarded(): Promise<void> {
+    return this.whenIdle(() => this.admitting.size === 0 && this.clientHeld === undefined);
+  }
+
+  /** Resolves once every request the client sent so far has its answer written (or was cancelled). */
+  drained(): Promise<void> {
+    return this.whenIdle(() => (this.admitting.size === 0 && this.clientHeld === undefined && this.serverHeld === undefined && this.awaiting.size === 0) || this.closed);
+  }
+
   /** The server side is gone: every request waiting on it gets an error now, later ones at once. */
   serverClosed(reason: string): void {
     if (this.serverGone !== undefined) return;
@@ -444,6 +649,7 @@ export class GuardedRelay {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.checkIdle();
     for (const pending of this.own.values()) {
       clearTimeout(pending.timer);
       pending.reject(new Error('the connection is closed'));
@@ -460,8 +666,24 @@ function isIncomplete(result: Record<string, unknown>): boolean {
   return typeof result.resultType === 'string' && result.resultType !== 'complete';
 }
 
+/** The call with a copy of the checked arguments the handler may change without changing what the guard recorded. */
+function withArguments(message: JSONRPCMessage, m: RpcMessage, checked: Readonly<Record<string, unknown>>): JSONRPCMessage {
+  return { ...message, params: { ...m.params, arguments: structuredClone(checked) } } as JSONRPCMessage;
+}
+
 function lastKey<K>(map: Map<K, unknown>): K | undefined {
   let last: K | undefined;
   for (const key of map.keys()) last = key;
   return last;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

@@ -7,8 +7,17 @@ import { startUpstream, type Upstream, type UpstreamOptions } from './upstream.j
 export interface RelayedSession {
   readonly upstream: Upstream;
   readonly relay: GuardedRelay;
-  /** Answers what waits on the upstream, stops it and ends the guard session. */
-  end(): Promise<void>;
+  /**
+   * Stops the upstream (closes its stdin and terminates it if it stays; given a signal, sends it that
+   * signal at once) and ends the guard session.
+   */
+  end(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * The client has no more to say (its input ended): what it sent is forwarded (calls still being
+   * checked included), the server's stdin closed as the client's was, every request answered, then the
+   * session ends as with `end`.
+   */
+  finish(): Promise<void>;
 }
 
 /**
@@ -39,10 +48,18 @@ export async function relaySession(
   });
   await upstream.transport.start();
   let ending: Promise<void> | undefined;
-  const end = () =>
+  const end = (signal?: NodeJS.Signals) =>
     (ending ??= (async () => {
+      // The server's last words (a notification after its last answer) still reach the client.
+      await upstream.stop(signal);
       await relay.close();
-      await upstream.stop();
     })());
-  return { upstream, relay, end };
+  const finish = async () => {
+    await relay.forwarded();
+    upstream.endInput();
+    // A server that leaves at EOF is waited for (its exit answers what it left); one that stays is stopped once nothing waits on it.
+    await relay.drained();
+    await end();
+  };
+  return { upstream, relay, end, finish };
 }

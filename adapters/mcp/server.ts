@@ -32,6 +32,8 @@ function interpose(transport: Transport, mcpGuard: McpGuard): void {
     sessionKey: () => (key ??= transport.sessionId ?? McpGuard.connectionKey()),
     toClient: (message, options) => send(message, options),
     toServer: async (message, extra) => serverHandler?.(message, extra),
+    // The handler gets arguments it may change, as unguarded; the guard keeps its own frozen snapshot.
+    copyArguments: true,
   });
   transport.send = (message: JSONRPCMessage, options?: TransportSendOptions) => relay.fromServer(message, options);
   // The SDK's connect installs its handlers, then calls start(): take them over just before messages can flow.

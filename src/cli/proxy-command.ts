@@ -1,5 +1,6 @@
+import { constants } from 'node:os';
 import type { Command, CommandArgs } from './command.js';
-import { policyOption, stringOption, UsageError } from './options.js';
+import { CommandFailure, policyOption, stringOption, UsageError } from './options.js';
 import { outputFailure, prepareOutput } from './output.js';
 
 function parseListen(value: string): { host: string; port: number } {
@@ -111,21 +112,48 @@ export const command: Command = {
     } catch (error) {
       throw outputFailure(tracePath!, error);
     }
-    const proxy = await startProxy({
-      command: upstream[0]!,
-      args: upstream.slice(1),
-      guard: { ...policy, ...(sink ? { sink } : {}) },
-      ...(address ? { listen: address } : {}),
-      ...(maxFrameBytes ? { maxFrameBytes } : {}),
-      ...(sessionIdleMs ? { sessionIdleMs } : {}),
-      ...(maxSessions ? { maxSessions } : {}),
-    });
+    let proxy: Awaited<ReturnType<typeof startProxy>>;
+    try {
+      proxy = await startProxy({
+        command: upstream[0]!,
+        args: upstream.slice(1),
+        guard: { ...policy, ...(sink ? { sink } : {}) },
+        ...(address ? { listen: address } : {}),
+        ...(maxFrameBytes ? { maxFrameBytes } : {}),
+        ...(sessionIdleMs ? { sessionIdleMs } : {}),
+        ...(maxSessions ? { maxSessions } : {}),
+      });
+    } catch (error) {
+      sink?.close();
+      // A command that cannot be run is the user's to fix; a shell says 127 (not found) or 126 (not runnable).
+      if ((error as Error)?.name === 'UpstreamStartError') throw new CommandFailure((error as Error).message, (error as { code?: string }).code === 'ENOENT' ? 127 : 126);
+      throw error;
+    }
     if (proxy.address) process.stderr.write(`warden proxy: serving MCP over Streamable HTTP at http://${proxy.address.address}:${proxy.address.port}/mcp\n`);
-    const stop = () => void proxy.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    await proxy.closed;
+    let received: NodeJS.Signals | undefined;
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const stop = (signal: NodeJS.Signals) => {
+      received ??= signal;
+      void proxy.close(signal);
+    };
+    for (const signal of signals) process.once(signal, stop);
+    const end = await proxy.closed;
+    for (const signal of signals) process.off(signal, stop);
     sink?.close();
-    return 0;
+    return exitStatus(end.upstream, received);
   },
 };
+
+/**
+ * The status a direct connection would have left: the server's exit code, or 128 + the signal that ended
+ * it. Sent a signal, the proxy passed it on and dies by it once the server has gone (unless the server
+ * chose to exit with a code of its own); 0 when the proxy had to stop a server its client was done with.
+ */
+function exitStatus(upstream: { code: number | null; signal: NodeJS.Signals | null; terminated: boolean } | undefined, received: NodeJS.Signals | undefined): number {
+  if (received && (upstream === undefined || upstream.terminated || upstream.signal !== null)) {
+    process.kill(process.pid, received);
+    return 128 + (constants.signals[received] ?? 0);
+  }
+  if (upstream === undefined || upstream.terminated) return 0;
+  return upstream.signal !== null ? 128 + (constants.signals[upstream.signal] ?? 0) : (upstream.code ?? 0);
+}

@@ -1,5 +1,6 @@
 // Official MCP clients connected directly to a server, or through `warden proxy` over stdio or HTTP,
 // each recording what the server asked of it and told it, so tests can compare the two.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -138,3 +139,30 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, l
     }
   }
 }
+
+export interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The ids of the responses the client read, in order. */
+  answered: Array<string | number>;
+  lines: Array<Record<string, unknown>>;
+  stderr: string;
+}
+
+/** A client that writes its requests, closes its stdin (a pipeline, a batch runner), then reads to the end. */
+export function halfClosed(route: 'direct' | 'proxy', upstream: string[], messages: Array<object | string>, env?: NodeJS.ProcessEnv): Promise<Ended> {
+  const args = route === 'direct' ? upstream : [BIN, 'proxy', '--', process.execPath, ...upstream];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+  let out = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(messages.map((message) => `${typeof message === 'string' ? message : JSON.stringify(message)}\n`).join(''));
+  return new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      const lines = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ code, signal, lines, stderr, answered: lines.filter((line) => line.method === undefined).map((line) => line.id as string | number) });
+    }),
+  );
+}
+
