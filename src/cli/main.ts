@@ -4,7 +4,6 @@ import { COMMANDS } from './commands.js';
 import { commandHelp, DEBUG_OPTION, HELP_OPTION, type Command } from './command.js';
 import { CommandFailure, UsageError } from './options.js';
 import { describePosition } from './position.js';
-import { ClosedSessionError, OpenSessionsError } from '../replay.js';
 
 const EXIT_CODES = `Exit status: 0 done, 1 findings or failure (a regression under --expect, an unreadable input), 2 usage error.`;
 
@@ -147,9 +146,10 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof CommandFailure) {
       process.stderr.write(`${prefix}: ${error.message}\n`);
       process.exitCode = error.exitCode;
-    } else if (error instanceof OpenSessionsError || error instanceof ClosedSessionError) {
-      // A bound the user chose (or its default) was reached: the message says how to raise it; not a bug.
-      process.stderr.write(`${prefix}: ${error.message}\n`);
+    } else if ((error as Error)?.name === 'OpenSessionsError' || (error as Error)?.name === 'ClosedSessionError') {
+      // A bound the user chose (or its default) was reached: the message says how to raise it; not a bug. (By name:
+      // importing replay's errors here would load the guard, ajv included, for every command's --help.)
+      process.stderr.write(`${prefix}: ${(error as Error).message}\n`);
       process.exitCode = 1;
     } else if ((error as Error)?.name === 'InputError') {
       process.stderr.write(`${prefix}: cannot read ${(error as Error).message}\n`);
