@@ -230,10 +230,15 @@ export class McpGuard {
     return checked.proceed ? result : refusalResult(checked.refusal!, this.pauseNote(key, checked.refusal!));
   }
 
-  /** Records that an admitted call failed (a JSON-RPC error, a cancellation): nothing reached the model. */
-  async callFailed(key: string, call: AdmittedCall, message: string): Promise<void> {
+  /**
+   * Records that an admitted call failed (a JSON-RPC error, a thrown error, a cancellation). The error's text reaches
+   * the model as any result does (clients and frameworks hand it over), so it is checked as one: the refusal's text when
+   * it is withheld (it carried instructions for the model), else `undefined`.
+   */
+  async callFailed(key: string, call: AdmittedCall, message: string): Promise<string | undefined> {
     const session = await this.session(key);
-    await session.afterToolCall({ callId: call.callId, tool: call.tool, result: { error: message }, isError: true });
+    const checked = await session.afterToolCall({ callId: call.callId, tool: call.tool, result: { error: message }, isError: true });
+    return checked.proceed ? undefined : refusalText(checked.refusal!);
   }
 
   /**
@@ -248,7 +253,9 @@ export class McpGuard {
       // Forward exactly what was checked: the frozen snapshot of the arguments.
       result = await execute({ ...params, arguments: admission.admitted.arguments as Record<string, unknown> });
     } catch (error) {
-      await this.callFailed(key, admission.admitted, (error as Error)?.message ?? String(error));
+      const withheld = await this.callFailed(key, admission.admitted, (error as Error)?.message ?? String(error));
+      // The tool's error is rethrown unchanged, unless its text is withheld: then an error saying so, in its place.
+      if (withheld !== undefined) throw new Error(withheld);
       throw error;
     }
     return this.checkResult(key, admission.admitted, result);

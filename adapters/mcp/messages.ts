@@ -52,3 +52,5 @@ export function resultResponse(id: string | number, result: Record<string, unkno
 
 /** The JSON-RPC code for an internal error. */
 export const INTERNAL_ERROR = -32603;
+/** The JSON-RPC code for invalid method parameters. */
+export const INVALID_PARAMS = -32602;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, JSONRPCMessage, MessageExtraInfo, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { listAllTools, McpGuard, REFUSAL_META_KEY, type AdmittedCall, type AdmittedSampling, type CallToolParams } from './guarded-tools.js';
-import { errorResponse, INTERNAL_ERROR, resultResponse, rpc, type RpcMessage } from './messages.js';
+import { errorResponse, INTERNAL_ERROR, INVALID_PARAMS, resultResponse, rpc, type RpcMessage } from './messages.js';
 import { pauseAnswer, pauseQuestion, supportsFormElicitation } from './pause-question.js';
 import type { SamplingParams } from './sampling.js';
 
@@ -194,11 +194,14 @@ export class GuardedRelay {
 
   private track(id: Id, m: RpcMessage): void {
     if (this.inFlight.size >= MAX_TRACKED) {
+      // The oldest request is no longer tracked: its answer could not be checked, so it is dropped when it comes, and the
+      // client is told now rather than left waiting.
       const oldest = this.inFlight.keys().next().value as Id;
       this.settled(oldest);
       this.calls.delete(oldest);
       this.lists.delete(oldest);
       this.taskResults.delete(oldest);
+      void this.sendToClient(errorResponse(oldest, INTERNAL_ERROR, `agent-warden stopped waiting for this request: more than ${MAX_TRACKED} requests were in flight at once`));
     }
     this.inFlight.set(id, m.method!);
     const token = (m.params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
@@ -222,8 +225,13 @@ export class GuardedRelay {
 
   private async guardCall(message: JSONRPCMessage, m: RpcMessage, id: Id, extra?: MessageExtraInfo): Promise<void> {
     const params = m.params as unknown as CallToolParams | undefined;
-    // Not a call the guard can read: the server answers it with its own error.
-    if (!params || typeof params.name !== 'string') return this.forward(message, id, extra);
+    // Not a call the guard can read (no name, or one that is not a string: a server dispatching on `handlers[name]` would
+    // still run `["refund"]`): refused here, never forwarded unchecked.
+    if (!params || typeof params !== 'object' || typeof params.name !== 'string') {
+      this.settled(id);
+      await this.sendToClient(errorResponse(id, INVALID_PARAMS, 'Invalid params: tools/call needs params.name, a string (agent-warden checks every call it forwards).'));
+      return;
+    }
     let admission: Awaited<ReturnType<McpGuard['admitCall']>>;
     this.admitting.add(id);
     try {
@@ -341,6 +349,13 @@ export class GuardedRelay {
   private async serverResponse(message: JSONRPCMessage, m: RpcMessage, options?: TransportSendOptions): Promise<void> {
     const id = m.id;
     if (id === undefined || id === null) return this.sendToClient(message, options);
+    // Only an answer to a request the server was sent and has not answered goes on: a second answer to one already
+    // answered (the first is checked, the second would not be), or an answer to a call still being checked or refused,
+    // is dropped.
+    if (!this.inFlight.has(id) || this.admitting.has(id)) {
+      this.log(`dropped the server's answer to request ${JSON.stringify(id)}: no request of that id is waiting for the server's answer`);
+      return;
+    }
     this.settled(id);
     const call = this.calls.get(id);
     if (call) {
@@ -390,8 +405,9 @@ export class GuardedRelay {
 
   private async checkedCall(call: AdmittedCall & { task: boolean }, id: Id, m: RpcMessage, message: JSONRPCMessage): Promise<JSONRPCMessage> {
     if (m.error) {
-      await this.guard.callFailed(this.key, call, m.error.message).catch(() => {});
-      return message;
+      // The error's text reaches the model too (clients hand it over): checked as a result, withheld as one.
+      const withheld = await this.guard.callFailed(this.key, call, typeof m.error.message === 'string' ? m.error.message : JSON.stringify(m.error)).catch(() => undefined);
+      return withheld === undefined ? message : errorResponse(id, typeof m.error.code === 'number' ? m.error.code : INTERNAL_ERROR, withheld);
     }
     const result = m.result ?? {};
     const task = (result as { task?: { taskId?: unknown } }).task;
@@ -401,7 +417,8 @@ export class GuardedRelay {
       this.tasks.set(task.taskId, { call });
       return message;
     }
-    if (isIncomplete(result)) {
+    // A result that asks for more input first is no outcome, unless it carries content, which the model reads: then it is checked as one.
+    if (isIncomplete(result) && (result as { content?: unknown }).content === undefined && (result as { structuredContent?: unknown }).structuredContent === undefined) {
       await this.guard.callFailed(this.key, call, 'the server asked for more input first').catch(() => {});
       return message;
     }
