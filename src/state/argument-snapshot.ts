@@ -91,6 +91,11 @@ export function snapshotValue(input: unknown, limits: Limits): { value?: unknown
         for (let index = length - 1; index >= 0; index -= 1) stack.push({ node: node[index], parent: copy, key: index, depth: frame.depth + 1 });
         continue;
       }
+      // A typed array (JSON writes it as an object keyed by index): its length told first, never 5 million keys listed.
+      const length = ArrayBuffer.isView(node) ? (node as { length?: unknown }).length : undefined;
+      if (typeof length === 'number' && length > limits.maxArgumentNodes) {
+        throw new SnapshotProblem({ reason: 'too_many_values', detail: `a typed array of ${length} items exceeds ${limits.maxArgumentNodes} values (limits.maxArgumentNodes)` });
+      }
       const copy: Record<string, unknown> = {};
       setDataProperty(frame.parent, frame.key, copy);
       containers.push(copy);

@@ -173,6 +173,18 @@ const MASKED = 0x5bd1e995;
 /** `hashString` seeds: a string leaf (and a key) and a number leaf with the same text hash apart. */
 const STRING_SEED = 0x811c9dc5;
 const NUMBER_SEED = 0x3c6ef372;
+/** Bytes hashed, at most (then their length only): a result's identity for loop detection, not a digest. */
+const MAX_HASHED_BYTES = 1_048_576;
+const BYTES_SEED = 0x2545f491;
+
+/** A hash of a Buffer's or typed array's bytes (the first MAX_HASHED_BYTES) and its length, in one tight pass. */
+function bytesHash(view: ArrayBufferView): number {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, MAX_HASHED_BYTES));
+  let hash = BYTES_SEED ^ view.byteLength;
+  for (let index = 0; index < bytes.length; index += 1) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
+  return finalize(hash);
+}
+
 const TRUE_HASH = 0x27d4eb2f;
 const FALSE_HASH = 0x165667b1;
 const NULL_HASH = 0x61c88647;
@@ -470,6 +482,12 @@ class ContentScanner {
       case 'object':
         if (node === null) {
           this.hash = (this.hash + combine(slot.pathHash, NULL_HASH)) | 0;
+          return;
+        }
+        if (ArrayBuffer.isView(node)) {
+          // Bytes (a Buffer, a typed array): one value, hashed by its bytes, never walked index by index (Object.keys
+          // of a 2 MB Buffer held the event loop 700 ms). A model is handed them as numbers, if at all: no text to read.
+          this.hash = (this.hash + combine(slot.pathHash, bytesHash(node))) | 0;
           return;
         }
         if (slot.depth > CYCLE_CHECK_DEPTH) {

@@ -3,6 +3,7 @@ import { MAX_TEXT_CHARS, SEAL_CHARS, STRING_CHUNK_CHARS, scanContent, scanConten
 import { scanContent as scanBefore } from './reference/content-scan-before.js';
 import { anchorWindows, createInjectionScanner, type InjectionScanner } from '../../src/text/injection.js';
 import { normalizeForInjection } from '../../src/text/injection-normalize.js';
+import { codes, orderSession } from '../helpers/guard.js';
 
 const options: ScanOptions = { watchedKeys: new Set(['customerid']), injection: createInjectionScanner(), maxDepth: 64, maxTokens: 100_000 };
 
@@ -318,3 +319,26 @@ describe('content scan', () => {
 function kindsOf(scan: { injections: ReadonlyArray<{ kind: string }> }): string[] {
   return scan.injections.map((finding) => finding.kind);
 }
+
+describe('bytes in content', () => {
+  const call = { tool: 'get_order', arguments: { order_id: 'ord_1001' } };
+
+  it('reads a Buffer or a typed array as one value (a 2 MB file read is not walked byte by byte), and passes it', async () => {
+    const { session } = await orderSession();
+    await session.beforeToolCall({ callId: 'c1', ...call });
+    const decision = await session.afterToolCall({ callId: 'c1', tool: 'get_order', result: { order_id: 'ord_1001', file: Buffer.alloc(2_000_000, 7), samples: new Float64Array(1_000) } });
+    expect(decision).toMatchObject({ action: 'allow', flags: [] });
+  });
+
+  it('tells results apart by their bytes: the same bytes again and again are a loop, different bytes are not', async () => {
+    for (const [same, expected] of [[true, ['LOOP_DETECTED']], [false, []]] as const) {
+      const { session } = await orderSession();
+      let last: string[] = [];
+      for (let index = 1; index <= 4; index += 1) {
+        last = codes(await session.beforeToolCall({ callId: `c${index}`, ...call }));
+        await session.afterToolCall({ callId: `c${index}`, tool: 'get_order', result: { order_id: 'ord_1001', file: Buffer.alloc(1_000, same ? 1 : index) } });
+      }
+      expect(last, same ? 'same bytes' : 'different bytes').toEqual(expected);
+    }
+  });
+});
