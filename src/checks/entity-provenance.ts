@@ -54,6 +54,21 @@ function joinedDigitsTrusted(context: CheckContext, value: string): boolean {
   return digits !== undefined && context.session.provenanceOf(digits).trusted !== undefined;
 }
 
+/** A code's letters and its number, written together or with a hyphen between (`w2378156`, `inc-12345`). */
+const PREFIXED_NUMBER = /^([a-z]{1,8})(-?)(\d{3,})$/;
+
+/**
+ * Whether a code written as letters and a number names one trusted context wrote with the hyphen put in or left
+ * out (a user's `W-2378156` for `W2378156`, a ticket's `INC12345` for `INC-12345`): the same record, as a number
+ * in groups is (`joinedDigitsTrusted`).
+ */
+function prefixVariantTrusted(context: CheckContext, token: string): boolean {
+  const parts = PREFIXED_NUMBER.exec(token);
+  if (parts === null) return false;
+  const variant = parts[2] === '-' ? `${parts[1]}${parts[3]}` : `${parts[1]}-${parts[3]}`;
+  return context.session.provenanceOf(variant).trusted !== undefined;
+}
+
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
 }
@@ -77,7 +92,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       const { trusted, untrusted } = context.session.provenanceOf(token);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
-      else missing ??= token;
+      else if (!prefixVariantTrusted(context, token)) missing ??= token;
     }
     // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).
     if (missing === undefined && !untrustedSource) continue;

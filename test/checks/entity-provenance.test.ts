@@ -42,6 +42,16 @@ describe('entity provenance', () => {
     }
   });
 
+  it('allows a code the user wrote with a hyphen between its letters and its number, or without, as the other; not near misses', async () => {
+    const { session } = await orderSession({ userMessage: 'Order W-2378156 is late, see ticket INC12345.' });
+    for (const id of ['W2378156', 'w-2378156', 'INC-12345', 'inc12345']) {
+      expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })).action, id).toBe('allow');
+    }
+    for (const id of ['W2378157', 'X-2378156', 'INC-12346', 'W-23781560']) {
+      expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: id } })), id).toEqual(['ENTITY_HALLUCINATION']);
+    }
+  });
+
   it('allows the digits of a number a tool result wrote in groups, not near misses, and not what the result echoed of the call', async () => {
     const { session } = await orderSession({ policy: { actions: { ENTITY_HALLUCINATION: 'warn' } } });
     await session.beforeToolCall({ callId: 'c1', tool: 'list_orders', arguments: { customer_id: 'cust_789' } });
