@@ -49,6 +49,8 @@ function boundedCopy(value: unknown): Copied {
       else {
         if (depth >= MAX_DEFINITION_DEPTH) return { problem: `it nests deeper than ${MAX_DEFINITION_DEPTH} levels (or refers to itself)` };
         if (Array.isArray(from)) {
+          // Told by its length before it is allocated: `new Array(2 ** 32 - 1)` in code is one sparse array.
+          if (from.length > MAX_DEFINITION_VALUES - values) return { problem: `it holds more than ${MAX_DEFINITION_VALUES} values` };
           const array: unknown[] = new Array(from.length).fill(null);
           for (let index = from.length - 1; index >= 0; index -= 1) stack.push({ from: from[index], into: array, key: index, depth: depth + 1 });
           copy = array;

@@ -28,6 +28,7 @@ describe('tool definitions are read within bounds', () => {
     ['a schema that refers to itself', { name: 'cyclic', input_schema: cyclic }, 'refers to itself'],
     ['a getter that throws', { name: 'getter', input_schema: { type: 'object', get properties(): never { throw new Error('no properties today'); } } }, 'reading it threw: no properties today'],
     ['a 200,000-value enum', { name: 'enum', input_schema: { type: 'object', properties: { a: { enum: Array.from({ length: 200_000 }, (_, index) => index) } } } }, 'more than 100000 values'],
+    ['a sparse array of 2 ** 32 - 1 items', { name: 'sparse', input_schema: { type: 'object', properties: { a: { enum: new Array(2 ** 32 - 1) } } } }, 'more than 100000 values'],
     ['10 MB of description', { name: 'verbose', description: 'a b '.repeat(2_500_000), input_schema: { type: 'object' } }, 'text is over 262144 characters'],
   ];
 

@@ -18,16 +18,14 @@ export const CJK_CLASS = `${CJK_SCRIPTS.map((script) => `\\p{Script=${script}}`)
 /** The same class for RE2 (`linear-regex.ts`), which names scripts bare (`\p{Han}`). */
 export const CJK_CLASS_RE2 = `${CJK_SCRIPTS.map((script) => `\\p{${script}}`).join('')}${COMMON_CJK_LETTERS}`;
 
-/** `！` to `～`: the full-width forms of printable ASCII, each `0xFEE0` above it. */
-const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
+/** `！` to `～`: the full-width forms of printable ASCII, each `0xFEE0` above it (a test, then every one replaced). */
+const FULL_WIDTH_CHARACTER = /[\uFF01-\uFF5E]/;
+const FULL_WIDTH = new RegExp(FULL_WIDTH_CHARACTER.source, 'g');
 const FULL_WIDTH_OFFSET = 0xfee0;
 
 /** Whether `text` holds a full-width form of ASCII. */
 export function hasFullWidth(text: string): boolean {
-  FULL_WIDTH.lastIndex = 0;
-  const found = FULL_WIDTH.test(text);
-  FULL_WIDTH.lastIndex = 0;
-  return found;
+  return FULL_WIDTH_CHARACTER.test(text);
 }
 
 /**

@@ -2,7 +2,7 @@ import { TOKEN_CLASS, tokenRunAt, visitToken } from './tokens.js';
 import { runInSlices } from './in-slices.js';
 import { isIdName } from './id-names.js';
 import { parseJsonText } from './json-text.js';
-import { combine, finalize } from './hash.js';
+import { combine, finalize, hashBytes } from './hash.js';
 import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
 import { isAnchorWordRun, isLeetAnchorRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
@@ -176,14 +176,6 @@ const NUMBER_SEED = 0x3c6ef372;
 /** Bytes hashed, at most (then their length only): a result's identity for loop detection, not a digest. */
 const MAX_HASHED_BYTES = 1_048_576;
 const BYTES_SEED = 0x2545f491;
-
-/** A hash of a Buffer's or typed array's bytes (the first MAX_HASHED_BYTES) and its length, in one tight pass. */
-function bytesHash(view: ArrayBufferView): number {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, MAX_HASHED_BYTES));
-  let hash = BYTES_SEED ^ view.byteLength;
-  for (let index = 0; index < bytes.length; index += 1) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
-  return finalize(hash);
-}
 
 const TRUE_HASH = 0x27d4eb2f;
 const FALSE_HASH = 0x165667b1;
@@ -487,7 +479,7 @@ class ContentScanner {
         if (ArrayBuffer.isView(node)) {
           // Bytes (a Buffer, a typed array): one value, hashed by its bytes, never walked index by index (Object.keys
           // of a 2 MB Buffer held the event loop 700 ms). A model is handed them as numbers, if at all: no text to read.
-          this.hash = (this.hash + combine(slot.pathHash, bytesHash(node))) | 0;
+          this.hash = (this.hash + combine(slot.pathHash, hashBytes(node, MAX_HASHED_BYTES, BYTES_SEED))) | 0;
           return;
         }
         if (slot.depth > CYCLE_CHECK_DEPTH) {

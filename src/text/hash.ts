@@ -10,6 +10,17 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return finalize(hash);
 }
 
+/**
+ * FNV-1a over a Buffer's or typed array's bytes (the first `max`) and its length, with the murmur finalizer: one
+ * tight pass, no allocation but a view.
+ */
+export function hashBytes(view: ArrayBufferView, max: number, seed = 0x811c9dc5): number {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, max));
+  let hash = seed ^ view.byteLength;
+  for (let index = 0; index < bytes.length; index += 1) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
+  return finalize(hash);
+}
+
 /** Murmur3's finalizer: spreads every input bit over the output. */
 export function finalize(value: number): number {
   let hash = value | 0;
