@@ -14,6 +14,10 @@ export type MaskFunction = (value: string, path: string) => string;
 export interface RedactionOptions {
   /** Mask built-in secret patterns (default true). */
   secrets?: boolean;
+  /**
+   * Your own masking, after the built-in patterns. A string longer than `maxStringLength` reaches it cut to
+   * `maxStringLength` + 4,096 characters (only the first `maxStringLength` are kept either way).
+   */
   mask?: MaskFunction;
   /** Longest string kept whole (default 65,536 characters). */
   maxStringLength?: number;
@@ -25,7 +29,7 @@ export interface RedactionOptions {
   phones?: boolean;
 }
 
-const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
@@ -45,7 +49,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** Card-number candidates: 13-19 digits, optionally grouped by spaces or dashes; masked only when Luhn-valid. */
-const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+export const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[04-9]|6)/;
 const EMAIL = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}\b/g;
 const PHONE = /(?<![\w+])\+?\d{1,3}?[ .-]?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}(?!\w)/g;
@@ -76,7 +80,7 @@ function maskCards(text: string): string {
   });
 }
 
-const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,4})PRIVATE KEY( BLOCK)?-----/g;
+export const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,4})PRIVATE KEY( BLOCK)?-----/g;
 
 /** PEM private keys, found with indexOf (a lazy regex across a large text could go quadratic). */
 function maskPrivateKeys(text: string): string {
@@ -99,15 +103,41 @@ function maskPrivateKeys(text: string): string {
 const SECRET_KEY = /^(?:password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|x-api-key|access_?token|refresh_?token|auth_?token|session_?token|id_?token|token|authorization|proxy-authorization|cookie|set-cookie|private_?key|aws_?secret_?access_?key|secret_?access_?key|secretaccesskey|card_?number|cardnumber|cvv|cvc)$/i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** `text` with every lone surrogate written as U+FFFD, so it encodes to valid UTF-8 (a native check first: most text has none). */
+function wellFormed(text: string): string {
+  return isWellFormed(text) ? text : text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+/** `String.prototype.isWellFormed` (Node 20); the expression where it is missing. */
+const isWellFormed: (text: string) => boolean = nativeWellFormed
+  ? (text) => nativeWellFormed.call(text)
+  : (text) => {
+      LONE_SURROGATE.lastIndex = 0;
+      return !LONE_SURROGATE.test(text);
+    };
+
 /** Fields of an event that are structure, never content: left as they are. */
 // `agent` and `source` are free text a caller chooses: they are cleaned like content.
 const STRUCTURAL = new Set(['session_id', 'step', 'type', 'ts', 'call_id', 'tool', 'role', 'model', 'status', 'target_step', 'action', 'finish_reasons', 'input_tokens', 'output_tokens', 'duration_ms', 'is_error']);
 
+/**
+ * What every built-in secret pattern above needs somewhere in a text (a superset, case aside): a text
+ * without any of these holds no secret they mask, so it costs one search, not one per pattern. A
+ * result of a hundred thousand records is mostly such short texts (its redaction took ten times its
+ * scan). Keep it in step with SECRET_PATTERNS, PEM_BEGIN and CARD_CANDIDATE: test/trace/redact.test.ts
+ * checks every pattern's examples against it.
+ */
+export const SECRET_HINT = /bearer|basic|:\/\/|eyj|[spr]k[-_]|akia|asia|gh[opusr]_|github_pat_|xox[abposr]-|aiza|whsec_|gl(?:pat|dt|ptt|rt|oas|soat)-|gr1348941|hf_|npm_|[?&;][a-z_-]+=|key|token|secret|pass|pwd|\d(?:[ -]?\d){12}/i;
+
 /** Masks the built-in secret formats (and, when asked, emails and phone numbers) in a text. */
 export function maskSecrets(text: string, options: Pick<RedactionOptions, 'emails' | 'phones'> = {}): string {
-  let masked = maskPrivateKeys(text);
-  for (const [pattern, replacement] of SECRET_PATTERNS) masked = masked.replace(pattern, replacement);
-  masked = maskCards(masked);
+  let masked = text;
+  if (SECRET_HINT.test(text)) {
+    masked = maskPrivateKeys(masked);
+    for (const [pattern, replacement] of SECRET_PATTERNS) masked = masked.replace(pattern, replacement);
+    masked = maskCards(masked);
+  }
   if (options.emails) masked = masked.replace(EMAIL, REDACTED);
   if (options.phones) masked = masked.replace(PHONE, REDACTED);
   return masked;
@@ -119,13 +149,38 @@ export const CIRCULAR = '[circular reference]';
 export const MAX_RECORDED_VALUES = 1_000_000;
 const TOO_MANY_VALUES = `[truncated: more than ${MAX_RECORDED_VALUES} values]`;
 
+/** Characters past `maxStringLength` that masking still reads, so a secret cut by the limit is recognised. */
+const CUT_MARGIN = 4_096;
+
+/** Where to cut `text` at `at`: one further when that would split a surrogate pair. */
+function cutAfter(text: string, at: number): number {
+  const code = text.charCodeAt(at - 1);
+  return code >= 0xd800 && code <= 0xdbff ? at + 1 : at;
+}
+
+/** One event's redaction: the containers open on the way down, the values written, the keys already masked. */
+interface Walk {
+  open: Set<object>;
+  values: number;
+  keys: Map<string, string>;
+}
+const MAX_REMEMBERED_KEYS = 1_024;
+const MAX_REMEMBERED_KEY = 128;
+
 export function createRedactor(options: RedactionOptions = {}): <T>(event: T) => T {
   const secrets = options.secrets ?? true;
   const maxLength = options.maxStringLength ?? 65_536;
   const maxDepth = options.maxDepth ?? 64;
 
+  /** A child's JSON pointer: only a mask function reads it, so none is built per value without one. */
+  const pathOf = options.mask ? (path: string, key: string | number) => `${path}/${key}` : () => '';
+
   function cleanString(value: string, path: string, key: string | undefined): string {
-    let text = value.replace(LONE_SURROGATE, '\uFFFD');
+    // Only the first maxLength characters are kept: the patterns read them and a margin past them (a secret
+    // that starts before the cut is still seen whole enough to be masked), not a 10 MB page (100 ms a string).
+    const cut = value.length > maxLength + CUT_MARGIN ? cutAfter(value, maxLength + CUT_MARGIN) : value.length;
+    const dropped = value.length - cut;
+    let text = wellFormed(cut < value.length ? value.slice(0, cut) : value);
     if (secrets) text = key !== undefined && SECRET_KEY.test(key) ? REDACTED : maskSecrets(text, options);
     if (options.mask) {
       try {
@@ -134,7 +189,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
         return MASK_FAILED;
       }
     }
-    if (text.length > maxLength) text = `${text.slice(0, maxLength)}…[truncated ${text.length - maxLength} chars]`;
+    if (text.length + dropped > maxLength) text = `${text.slice(0, maxLength)}…[truncated ${text.length + dropped - maxLength} chars]`;
     return text;
   }
 
@@ -144,7 +199,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
    * level doubles what is written out with each) the rest is left out, saying so. A value shared without a cycle is
    * written out wherever it is, as JSON.stringify would.
    */
-  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
+  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: Walk): unknown {
     if (++walk.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
     if (typeof value === 'string') return cleanString(value, path, key);
     if (value === null || typeof value !== 'object') return value;
@@ -158,24 +213,34 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     }
   }
 
-  function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
-    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, walk));
+  function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: Walk): unknown {
+    if (Array.isArray(value)) return value.map((item, index) => clean(item, pathOf(path, index), key, depth + 1, walk));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
       // Keys are content too: a secret used as an object key is masked like a value.
-      const wellFormed = childKey.replace(LONE_SURROGATE, '\uFFFD');
-      const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
+      const formedKey = wellFormed(childKey);
+      const cleanKey = secrets ? maskedKey(formedKey, walk) : formedKey;
       let uniqueKey = cleanKey;
-      for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
-      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, walk));
+      for (let suffix = 2; uniqueKey !== formedKey && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
+      setDataProperty(copy, uniqueKey, clean(child, pathOf(path, childKey), childKey, depth + 1, walk));
     }
     return copy;
+  }
+
+  /** A key as masked: records repeat their keys, so each distinct short key is masked once per event. */
+  function maskedKey(key: string, walk: Walk): string {
+    let masked = walk.keys.get(key);
+    if (masked === undefined) {
+      masked = maskSecrets(key, options);
+      if (key.length <= MAX_REMEMBERED_KEY && walk.keys.size < MAX_REMEMBERED_KEYS) walk.keys.set(key, masked);
+    }
+    return masked;
   }
 
   return function redact<T>(event: T): T {
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
-    const walk = { open: new Set<object>(), values: 0 };
+    const walk: Walk = { open: new Set<object>(), values: 0, keys: new Map() };
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
       setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, walk));
     }
