@@ -6,6 +6,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createGuard, type ToolDefinition } from '../src/index.js';
 import { canonicalJson } from '../src/text/canonical-json.js';
+import { JsonlFileSink } from '../src/trace/sinks.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { packageDocs } from './precision-corpus.js';
 import { median, percentile, target } from './targets.js';
 
@@ -189,6 +193,32 @@ export async function largeResultTargets(): Promise<void> {
   console.log(`10 MB result: longest block ${blocks.map((ms) => ms.toFixed(1)).join(` ms ${clock.name} (text), `)} ms ${clock.name} (object); wall, with the machine's load: ${walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
   console.log(`  (first pass, which takes the pause of the major collection the 10 MB of setup made due: ${first.blocks.map((ms) => ms.toFixed(1)).join(' / ')} ms)`);
   target({ name: `longest event-loop block (${clock.name}), 10 MB result`, floor: 'absolute', value: Math.max(...blocks), unit: 'ms', limit: 20, kind: 'max' });
+
+  // The same with the recorder every production guard has: the result redacted and written to a JSONL file
+  // (a slice at a time since 2026-11-28; before, its redaction alone held the loop about 100 ms per MB of records).
+  const folder = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  const sink = new JsonlFileSink(join(folder, 'trace.jsonl'));
+  const recorded = createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink });
+  const onceRecorded = async (result: unknown) => {
+    const session = await recorded.startSession();
+    const callId = `r${calls++}`;
+    await session.beforeToolCall({ callId, tool: 'export_orders', arguments: {} });
+    const start = performance.now();
+    await session.afterToolCall({ callId, tool: 'export_orders', result });
+    const elapsed = performance.now() - start;
+    recorded.endSession(session.id);
+    return elapsed;
+  };
+  const recordedRuns: number[] = [];
+  const plainRuns: number[] = [];
+  for (let round = 0; round < 9; round += 1) recordedRuns.push(await onceRecorded(value)), plainRuns.push(await once(value));
+  await longestBlocks(clock, [bigText, big], onceRecorded);
+  const withSink = await longestBlocks(clock, [bigText, big], onceRecorded);
+  sink.close();
+  rmSync(folder, { recursive: true, force: true });
+  console.log(`1 MB object result recorded to a JSONL file (redacted): ${median(recordedRuns.slice(2)).toFixed(1)} ms, without a sink ${median(plainRuns.slice(2)).toFixed(1)} ms`);
+  console.log(`10 MB result recorded: longest block ${withSink.blocks.map((ms) => ms.toFixed(1)).join(' / ')} ms ${clock.name} (text / object); wall ${withSink.walls.map((ms) => ms.toFixed(1)).join(' / ')} ms`);
+  target({ name: `longest event-loop block (${clock.name}), 10 MB result recorded`, floor: 'absolute', value: Math.max(...withSink.blocks), unit: 'ms', limit: 20, kind: 'max' });
 
 
   // (After the blocks: its garbage would land in their measurement.) Prose costs more per MB than records: every word is a token, and the injection rules' anchor words

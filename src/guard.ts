@@ -124,12 +124,15 @@ export class Guard extends EventEmitter<GuardEvents> {
       recording: sink !== undefined,
       record(event) {
         if (!sink) return true;
-        try {
-          sink.write(event);
-          return true;
-        } catch (error) {
+        const failed = (error: unknown) => {
           emitter.emit('error', { sessionId: event.session_id, error: error instanceof Error ? error : new Error(String(error)) });
           return false;
+        };
+        try {
+          const written = sink.write(event);
+          return written instanceof Promise ? written.then(() => true, failed) : true;
+        } catch (error) {
+          return failed(error);
         }
       },
       emit(name, payload) {

@@ -60,8 +60,11 @@ export interface GuardRuntime {
   readonly clock: () => number;
   /** Live sessions place their own steps and times and record guard decisions; replay does neither. */
   readonly live: boolean;
-  /** Writes the event to the sink; false when the sink failed (reported as an `error` event). */
-  record(event: TraceEvent): boolean;
+  /**
+   * Writes the event to the sink; false when the sink failed (reported as an `error` event). A promise when
+   * the sink finishes the event later (a large one): wait for it before deciding on what it recorded.
+   */
+  record(event: TraceEvent): boolean | Promise<boolean>;
   /** Whether events are written anywhere: without a sink, the guard's own decision records are not built (their steps still count). */
   readonly recording: boolean;
   emit<K extends keyof GuardEvents>(name: K, payload: Parameters<GuardEvents[K]>[0]): void;

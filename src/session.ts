@@ -387,7 +387,9 @@ export class GuardSession {
     const flags = Array.isArray(found) ? found : await found;
     const unreadable = unreadableContentFlag(event, scan);
     if (unreadable) flags.push(unreadable);
-    if (!written && (event.type === 'tool.call' || event.type === 'tool.result')) {
+    // A large event is written while it is scanned (both in slices); its outcome counts from here.
+    const wasWritten = written instanceof Promise ? await written : written;
+    if (!wasWritten && (event.type === 'tool.call' || event.type === 'tool.result')) {
       // A call the trace cannot show must not run (policy `onRecordError`).
       flags.push({ code: AnomalyCode.GUARD_ERROR, message: `The ${event.type} could not be written to the trace.`, step: event.step, evidence: { stage: 'record' } });
     }

@@ -143,7 +143,8 @@ export class SharedSession {
     }
     const { event, flags, standing, entry, question } = evaluated;
     let action = evaluated.action;
-    const written = runtime.record(event);
+    const recording = runtime.record(event);
+    const written = recording instanceof Promise ? await recording : recording;
     if (evaluated.joined) return { step: event.step, action, flags, proceed: !NON_PROCEEDING.has(action) };
     const state = session.state;
     const tool = 'tool' in event && typeof event.tool === 'string' ? state.tools.get(event.tool) : undefined;

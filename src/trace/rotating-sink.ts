@@ -1,10 +1,12 @@
-import { closeSync, createReadStream, createWriteStream, fstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { TraceEvent } from './events.js';
 import type { TraceSink } from './sink.js';
-import { createRedactor } from './redact.js';
+import { redactorOf, type Redactor } from './redact.js';
+import { OrderedLines, writePart } from './ordered-lines.js';
+import { recordLine } from './record-line.js';
 import type { RecorderOptions } from './jsonl-sink.js';
 
 export interface RotatingSinkOptions extends RecorderOptions {
@@ -35,7 +37,8 @@ function dayOf(ms: number): string {
  * files compressed, and files past the retention deleted, so traces are kept (30 days by default:
  * incidents surface days later) without filling the disk. `warden replay`, `triage` and `report` read
  * the folder, compressed files included, in order. Each event is one synchronous write, as with
- * `JsonlFileSink`; redaction is on by default.
+ * `JsonlFileSink` (an event too large for a few milliseconds is finished between turns of the event loop,
+ * in order, as there); redaction is on by default.
  * @example
  * const sink = new RotatingJsonlSink({ directory: '/var/log/agent-warden', retentionDays: 30 });
  * const guard = createGuard({ tools, sink });
@@ -48,7 +51,8 @@ export class RotatingJsonlSink implements TraceSink {
   private readonly compress: boolean;
   private readonly clock: () => number;
   private readonly onError: (error: Error) => void;
-  private readonly redact: (<T>(event: T) => T) | undefined;
+  private readonly redactor: Redactor | undefined;
+  private readonly lines = new OrderedLines((part, lineStart) => this.append(part, lineStart));
   private readonly pattern: RegExp;
   private readonly background = new Set<Promise<void>>();
   private readonly gzipping = new Set<string>();
@@ -69,24 +73,31 @@ export class RotatingJsonlSink implements TraceSink {
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
     const redaction = options.redact ?? true;
-    this.redact = redaction === false ? undefined : createRedactor(redaction === true ? {} : redaction);
+    this.redactor = redaction === false ? undefined : redactorOf(redaction === true ? {} : redaction);
     this.pattern = new RegExp(`^${this.prefix}-(\\d{4}-\\d{2}-\\d{2})\\.(\\d{4,})\\.jsonl(\\.gz)?$`);
     mkdirSync(this.directory, { recursive: true });
     this.sweep();
   }
 
-  write(event: TraceEvent): void {
+  write(event: TraceEvent): void | Promise<void> {
     if (this.closed) throw new Error(`trace folder ${this.directory} is closed`);
-    const line = `${JSON.stringify(this.redact ? this.redact(event) : event)}\n`;
-    const day = dayOf(this.clock());
-    if (this.current === undefined || this.current.day !== day || this.current.bytes >= this.maxBytes) this.rotate(day);
-    writeSync(this.fd!, line);
-    this.current!.bytes += Buffer.byteLength(line);
+    return this.lines.add(recordLine(event, this.redactor));
+  }
+
+  /** Appends a line, or a part of a long one, to today's file; a line starts a new file when the day or the size calls for it. */
+  private append(part: string | Uint8Array, lineStart: boolean): void {
+    if (lineStart) {
+      const day = dayOf(this.clock());
+      if (this.current === undefined || this.current.day !== day || this.current.bytes >= this.maxBytes) this.rotate(day);
+    }
+    writePart(this.fd!, part);
+    this.current!.bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
   }
 
   /** Closes the current file (compressing it) and waits for every compression and deletion under way. */
   async close(): Promise<void> {
     if (!this.closed) {
+      this.lines.flush();
       this.closed = true;
       this.finishCurrent();
     }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGuard } from '../../src/index.js';
-import { JsonlFileSink, MASK_FAILED } from '../../src/trace/sinks.js';
+import { JsonlFileSink, MASK_FAILED, MemorySink, teeSinks, createRedactor } from '../../src/trace/sinks.js';
+import type { TraceEvent } from '../../src/trace/index.js';
 import { readTrace } from '../../src/trace/index.js';
 import { ORDER_TOOLS } from '../helpers/guard.js';
 
@@ -114,3 +115,90 @@ describe('recorder', () => {
     parsed.forEach((event, index) => expect(event.step).toBe(index));
   }, 30_000);
 });
+
+/** A result of `count` records, some with a secret in them: large enough to be redacted and written in slices. */
+function orderRecords(count: number, extra?: (index: number) => Record<string, unknown>) {
+  return Array.from({ length: count }, (_, index) => ({
+    order_id: `ord_${index}`,
+    status: 'shipped',
+    note: index % 1_000 === 0 ? `callback https://x.example/cb?access_token=tok${index}secret` : `left at the door ${index}`,
+    ...extra?.(index),
+  }));
+}
+
+describe('recorder: large events', () => {
+  it('a large result is written whole and in step order, with its secrets masked, before its decision returns', async () => {
+    const path = join(dir, 'large.jsonl');
+    const sink = new JsonlFileSink(path);
+    const session = await createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink }).startSession({ sessionId: 'big-1' });
+    const result = orderRecords(60_000);
+    await session.beforeToolCall({ callId: 'c1', tool: 'export_orders', arguments: {} });
+    const decision = await session.afterToolCall({ callId: 'c1', tool: 'export_orders', result });
+    expect(decision.proceed).toBe(true);
+    // Written by the time the decision is returned (the sink is not closed yet).
+    const events = lines(path).map((line) => JSON.parse(line) as { step: number; type: string; result?: unknown });
+    expect(events.map((event) => event.type)).toEqual(['session.start', 'tool.definitions', 'tool.call', 'guard.decision', 'tool.result', 'guard.decision']);
+    expect(events.map((event) => event.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    const recorded = events[4]!.result as Array<{ note: string }>;
+    expect(recorded).toHaveLength(60_000);
+    expect(recorded[1_000]!.note).toBe('callback https://x.example/cb?access_token=[REDACTED]');
+    expect(recorded).toEqual(createRedactor()({ result }).result);
+    sink.close();
+  });
+
+  it('events of other sessions written meanwhile follow it in the file, and each session keeps its step order', async () => {
+    const path = join(dir, 'interleaved.jsonl');
+    const sink = new JsonlFileSink(path);
+    const guard = createGuard({ tools: [...ORDER_TOOLS, { name: 'export_orders', input_schema: { type: 'object' } }], sink });
+    const big = await guard.startSession({ sessionId: 'big' });
+    const small = await guard.startSession({ sessionId: 'small' });
+    await big.beforeToolCall({ callId: 'b1', tool: 'export_orders', arguments: {} });
+    const pending = big.afterToolCall({ callId: 'b1', tool: 'export_orders', result: orderRecords(60_000) });
+    await small.message('user', 'Where is ord_1001?');
+    await small.beforeToolCall({ callId: 's1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    await pending;
+    sink.close();
+    const events = lines(path).map((line) => JSON.parse(line) as { session_id: string; step: number });
+    for (const id of ['big', 'small']) {
+      const steps = events.filter((event) => event.session_id === id).map((event) => event.step);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      expect(new Set(steps).size).toBe(steps.length);
+    }
+    expect(events.filter((event) => event.session_id === 'small').map((event) => (event as unknown as { type: string }).type)).toEqual(['session.start', 'tool.definitions', 'message', 'tool.call', 'guard.decision']);
+  });
+
+  it('a result the trace cannot take fails closed the same way, small or large (a BigInt in it)', async () => {
+    for (const count of [3, 60_000]) {
+      const path = join(dir, `bigint-${count}.jsonl`);
+      const sink = new JsonlFileSink(path);
+      const guard = createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink });
+      const errors: Error[] = [];
+      guard.on('error', ({ error }) => errors.push(error));
+      const session = await guard.startSession({ sessionId: `bigint-${count}` });
+      await session.beforeToolCall({ callId: 'c1', tool: 'export_orders', arguments: {} });
+      const result = orderRecords(count, (index) => (index === count - 1 ? { amount: 10n } : {}));
+      const decision = await session.afterToolCall({ callId: 'c1', tool: 'export_orders', result });
+      expect(decision.proceed).toBe(false);
+      expect(decision.flags).toContainEqual(expect.objectContaining({ code: 'GUARD_ERROR', evidence: { stage: 'record' } }));
+      expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/BigInt/)]);
+      sink.close();
+      expect(lines(path).map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['session.start', 'tool.definitions', 'tool.call', 'guard.decision', 'guard.decision']);
+    }
+  });
+
+  it('close writes what waits first; a tee waits for every sink and records the same event in each', async () => {
+    const path = join(dir, 'close.jsonl');
+    const file = new JsonlFileSink(path);
+    const memory = new MemorySink();
+    const tee = teeSinks(file, memory);
+    const large = { type: 'tool.result', session_id: 't', step: 1, ts: '2026-11-28T00:00:00.000Z', call_id: 'c', tool: 'export', result: orderRecords(60_000) } as TraceEvent;
+    const small = { type: 'session.end', session_id: 't', step: 2, ts: '2026-11-28T00:00:01.000Z', status: 'completed' } as TraceEvent;
+    const written = tee.write(large);
+    tee.write(small);
+    file.close();
+    await written;
+    expect(lines(path).map((line) => (JSON.parse(line) as { step: number }).step)).toEqual([1, 2]);
+    expect(memory.events).toEqual([large, small]);
+  });
+});
+

@@ -32,6 +32,24 @@ describe('rotating recorder', () => {
     expect(files.flatMap((file) => lines(file).map((line) => line.step))).toEqual([0, 1, 2]);
   });
 
+  it('a large event is written in parts but never split between files, and the events after it follow it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'warden-rotate-'));
+    const sink = new RotatingJsonlSink({ directory, maxBytes: 200, compress: false, clock: () => Date.parse('2026-11-25T10:00:00Z') });
+    const records = Array.from({ length: 40_000 }, (_, index) => ({ order_id: `ord_${index}`, note: `left at the door ${index}` }));
+    sink.write(event(0));
+    const large = sink.write({ session_id: 's1', step: 1, type: 'tool.result', call_id: 'c1', tool: 'export', result: records } as TraceEvent);
+    sink.write(event(2));
+    await large;
+    await sink.close();
+    const files = sink.files();
+    const read = files.map((file) => lines(file));
+    expect(read.flat().map((line) => line.step)).toEqual([0, 1, 2]);
+    const holding = read.find((fileLines) => fileLines.some((line) => line.step === 1))!;
+    // Whole in one file (each file's lines parse), and the file full after it: the next event starts the next file.
+    expect((holding.find((line) => line.step === 1) as { result: unknown }).result).toEqual(records);
+    expect(read.findIndex((fileLines) => fileLines.some((line) => line.step === 2))).toBe(read.indexOf(holding) + 1);
+  });
+
   it('starts a new file when the current one reaches maxBytes, and keeps them in order by name', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'warden-rotate-'));
     const sink = new RotatingJsonlSink({ directory, maxBytes: 200, compress: false, clock: () => Date.parse('2026-11-25T10:00:00Z') });
