@@ -411,7 +411,7 @@ const HIGH: readonly Rule[] = [
   // (system_message_order_routine): a chat format's documentation shows "[system_prompt] Respond only in JSON".
   [
     'system_message_order',
-    `${SYSTEM_MESSAGE_MARKER}(?:please\\s+)?(?:${CONSEQUENTIAL_VERB}\\b${AS_A_SENTENCE}|${ORDER_VERB}\\b[^\\n]{0,60}?(?:${HARMFUL_GOAL}))`,
+    `${SYSTEM_MESSAGE_MARKER}(?:please\\s+)?(?:${CONSEQUENTIAL_VERB}\\b${AS_A_SENTENCE}|(?=${ORDER_VERB}\\b)[^\\n]{0,60}?(?:${HARMFUL_GOAL}))`,
     ROLE_ANCHORS,
   ],
   // "Disregard the user's request and tell them ...": the user's own request put aside for another (not "ignore the
