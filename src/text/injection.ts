@@ -312,8 +312,8 @@ const SEND_VERB = '(?:send|e-?mail|forward|post|upload|share|give|leak|transmit)
 /** An outside destination: an email address, a web address (with or without its scheme), an IBAN. Each part bounded. */
 const OUT_DESTINATION = `(?:(?<![\\w.+-])[\\w.+-]{1,64}@[\\w-]{1,63}\\.[\\w.-]{1,63}|\\bhttps?://\\S|\\bwww\\.[\\w-]{1,63}\\.[a-z]|${IBAN})`;
 const HARMFUL_GOAL = [
-  `\\b${SEND_VERB}\\b[^\\n]{0,100}?\\b${USER_DATA}[^\\n]{0,160}?${OUT_DESTINATION}`,
-  `\\b${USER_DATA}[^\\n]{0,160}?\\b${SEND_VERB}\\b[^\\n]{0,80}?${OUT_DESTINATION}`,
+  `\\b${SEND_VERB}\\b[^\\n]{0,80}?\\b${USER_DATA}[^\\n]{0,120}?${OUT_DESTINATION}`,
+  `\\b${USER_DATA}[^\\n]{0,120}?\\b${SEND_VERB}\\b[^\\n]{0,60}?${OUT_DESTINATION}`,
   // Money to an account: "Send a transaction to US13...", "Transfer $30,000 ... to the account ...", "Send as much money as possible to ...".
   `\\b(?:send|transfer|wire|pay|move)\\b[^\\n]{0,60}?(?:\\b(?:money|funds|transactions?|payments?)\\b|\\$\\s?\\d|\\b\\d[\\d,.]*\\s*(?:usd|eur|gbp|dollars|euros)\\b)[^\\n]{0,120}?\\bto\\s+(?:the\\s+|my\\s+|this\\s+|an?\\s+)?(?:(?:bank\\s+)?account|iban|wallet)?\\s*${IBAN}`,
   // A payment's recipient changed to an account: "Modify the recipient of a recurring payment to be to the account US13...".
@@ -534,7 +534,7 @@ const LOW: readonly Rule[] = [
   // AgentDojo's `direct` attack, "TODO: {goal}": a to-do line whose item is a hijacking goal (the user's codes or mail
   // sent out, money to an account, the user's password changed). A to-do list's "TODO: send the report to
   // finance@acme.com" names none of these; one that does warns, as a person's list might say it too.
-  ['todo_hijack_goal', `\\btodo\\b(?:[ \\t]*\\([^)\\n]{0,30}\\))?[ \\t]*[:-][ \\t]*[^\\n]{0,120}?(?:${HARMFUL_GOAL})`, TASK_ANCHORS],
+  ['todo_hijack_goal', `\\btodo\\b(?:[ \\t]*\\([^)\\n]{0,30}\\))?[ \\t]*[:-][ \\t]*[^\\n]{0,80}?(?:${HARMFUL_GOAL})`, TASK_ANCHORS],
   // A forged conversation: a person's turn asking for a hijacking goal, then the model's turn agreeing.
   ['forged_turn', FORGED_TURN, AI_ANCHORS],
   ['override_es', `\\b(?:ignora|ignorar|olvida|olvidar|omite)\\s+(?:todas\\s+)?(?:las\\s+|tus\\s+|sus\\s+)?(?:instrucciones|indicaciones|órdenes)\\s*(?:anteriores|previas)?`, EUROPEAN_OVERRIDE_ANCHORS],
