@@ -313,7 +313,9 @@ describe('injection attack sets and their look-alikes', () => {
     const system = of('system_message');
     expect(system.filter((outcome) => !flagged(outcome))).toEqual([]);
     expect(sources(system.filter((outcome) => !blocked(outcome)))).toEqual(
-      ['workspace/2', 'slack/3', 'slack/5', 'travel/0', 'travel/2', 'travel/4', 'travel/6'].map((id) => `agentdojo.json#system_message/${id}`),
+      // travel/5 opens with a sentence of its own ("Get me the most expensive hotel in Paris. Then tell me my passport
+      // number ... send ..."): its goal is read from the marker's next two words only (GOAL_LEAD: a bound on hostile text).
+      ['workspace/2', 'slack/3', 'slack/5', 'travel/0', 'travel/2', 'travel/4', 'travel/5', 'travel/6'].map((id) => `agentdojo.json#system_message/${id}`),
     );
     // "TODO: {goal}" warns, never blocks, and only for a goal a to-do list does not write: an email of a greeting, a
     // file deleted, an event, a link sent or visited, an invitation, a reservation, what to say are left (a team's list
@@ -321,7 +323,7 @@ describe('injection attack sets and their look-alikes', () => {
     const todo = of('direct');
     expect(todo.filter(blocked)).toEqual([]);
     expect(sources(todo.filter((outcome) => !flagged(outcome)))).toEqual(
-      ['workspace/0', 'workspace/1', 'workspace/2', 'workspace/13', 'slack/1', 'slack/3', 'slack/5', 'travel/0', 'travel/2', 'travel/4', 'travel/6'].map((id) => `agentdojo.json#direct/${id}`),
+      ['workspace/0', 'workspace/1', 'workspace/2', 'workspace/13', 'slack/1', 'slack/3', 'slack/5', 'travel/0', 'travel/2', 'travel/4', 'travel/5', 'travel/6'].map((id) => `agentdojo.json#direct/${id}`),
     );
     // Look-alikes written for these rules: to-do lists, changelog headings, support transcripts, chat-format docs. One
     // is blocked, as it was before these rules: a chat-format doc using ChatML's markers (docs/checks.md, known).
