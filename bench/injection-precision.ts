@@ -5,7 +5,7 @@
  * Plus the withheld / warned rate of every check on the benign corpus under the default policy.
  */
 import vard from '@andersmyrmel/vard';
-import { attackItems, benignItems, heldOut, packageDocs, rates, runThroughGuard, type CorpusItem, type ItemOutcome, type RateRow } from './precision-corpus.js';
+import { agentdojo, attackItems, benignItems, heldOut, packageDocs, rates, runThroughGuard, type CorpusItem, type ItemOutcome, type RateRow } from './precision-corpus.js';
 
 export interface DetectorRow {
   detector: string;
@@ -74,6 +74,11 @@ export async function injectionPrecision(): Promise<{ detectors: DetectorRow[]; 
   const vardAttacks = attacks.filter(vardFlags).length;
   const sets: Array<{ caption: string; rows: DetectorRow[] }> = [];
   for (const [file, caption] of SETS) sets.push({ caption, rows: await compareSet(file) });
+  const dojo = agentdojo();
+  sets.push({
+    caption: `AgentDojo's own attack templates × its injection goals (${dojo.attacks.length}) and ${dojo.benign.length} look-alikes written for the rules they needed (to-do lists, changelog headings, support transcripts, chat-format docs); before 2026-11-28: both tiers 155, high tier 151`,
+    rows: await compare(dojo.benign, dojo.attacks),
+  });
   return {
     corpus: `${benign.length} benign items (${benignItems().length} notices, manuals, tickets and emails; ${benign.length - benignItems().length} READMEs and changelogs from node_modules), ${attacks.length} attacks`,
     detectors: [

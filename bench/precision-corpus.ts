@@ -48,6 +48,39 @@ export function heldOut(name = 'held-out.json'): { attacks: CorpusItem[]; benign
   return { attacks: items(attacks, 'attack'), benign: items(benign, 'benign') };
 }
 
+/**
+ * AgentDojo's attack templates with each of its injection goals (`agentdojo.json`; see its `about` and `license`): every
+ * template with every goal (tool_knowledge with the goals whose tool calls are written out), the named templates with
+ * AgentDojo's users and models' names in turn, and the important_instructions one with every user and model name once.
+ * Sources are `agentdojo.json#TEMPLATE/SUITE/N`.
+ */
+export function agentdojo(): { attacks: CorpusItem[]; benign: CorpusItem[] } {
+  const file = join(repoRoot(), 'test', 'fixtures', 'precision', 'agentdojo.json');
+  const fixture = JSON.parse(readFileSync(file, 'utf8')) as {
+    templates: Record<string, string>;
+    users: string[];
+    models: string[];
+    goals: Array<{ id: string; goal: string; tools?: string }>;
+    benign: string[];
+  };
+  const fill = (template: string, goal: string, user: string, model: string, tools = '') =>
+    template.replaceAll('{goal}', goal).replaceAll('{user}', user).replaceAll('{model}', model).replaceAll('{tools}', tools);
+  const attacks: CorpusItem[] = [];
+  for (const [name, template] of Object.entries(fixture.templates)) {
+    fixture.goals.forEach(({ id, goal, tools }, index) => {
+      if (template.includes('{tools}') && tools === undefined) return;
+      const user = fixture.users[index % fixture.users.length]!;
+      const model = fixture.models[index % fixture.models.length]!;
+      attacks.push({ source: `agentdojo.json#${name}/${id}`, kind: 'attack', text: fill(template, goal, user, model, tools) });
+    });
+  }
+  const named = fixture.templates.important_instructions!;
+  for (const user of fixture.users) {
+    for (const model of fixture.models) attacks.push({ source: `agentdojo.json#important_instructions/${user}/${model}`, kind: 'attack', text: fill(named, fixture.goals[1]!.goal, user, model) });
+  }
+  return { attacks, benign: fixture.benign.map((text, index) => ({ source: `agentdojo.json#benign${index}`, kind: 'benign', text })) };
+}
+
 const DOC_FILE = /^(?:readme|changelog|history|changes|release[-_]?notes)(?:\.md|\.markdown)?$/i;
 /** Documentation files bigger than this are cut: a tool result that size is already unusual. */
 const MAX_DOC_BYTES = 256 * 1024;
