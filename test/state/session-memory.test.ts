@@ -68,7 +68,7 @@ describe('session memory', () => {
     `);
     expect(found.count).toBe(200);
     // The 1,800 names past the bound cost what remembering 200 of them for their refusals does, not 1,800 tools.
-    expect(found.past).toBeLessThan(found.perTool * 40);
+    expect(found.past).toBeLessThan(found.perTool! * 40);
     expect(found.past).toBeLessThan(256 * 1024);
   }, 180_000);
 });
