@@ -28,6 +28,8 @@ export const AnomalyCode = {
   SESSION_KILLED: 'SESSION_KILLED',
   /** Added: a model with no configured price, in a session with a cost cap (charged at the dearest known price). */
   MODEL_UNPRICED: 'MODEL_UNPRICED',
+  /** Added: a tool list named new tools past the session's `limits.maxTools`; they were dropped, their calls refused. */
+  TOOL_LIMIT_EXCEEDED: 'TOOL_LIMIT_EXCEEDED',
 } as const;
 export type AnomalyCode = (typeof AnomalyCode)[keyof typeof AnomalyCode];
 
@@ -54,6 +56,7 @@ export const DEFAULT_ACTIONS: Readonly<Record<AnomalyCode, Action>> = {
   SESSION_PAUSED: 'pause',
   SESSION_KILLED: 'kill',
   MODEL_UNPRICED: 'pause',
+  TOOL_LIMIT_EXCEEDED: 'block',
 };
 
 /** Stricter defaults for tools annotated `destructiveHint: true`. */

@@ -95,6 +95,10 @@ export class Guard extends EventEmitter<GuardEvents> {
     this.policy = isResolvedPolicy(options.policy) ? options.policy : resolvePolicy(options.policy);
     const policy = this.policy;
     this.baseDefinitions = (options.tools ?? []).map(toToolDefinition);
+    const ownNames = new Set(this.baseDefinitions.map((definition) => definition.name)).size;
+    if (ownNames > policy.limits.maxTools) {
+      throw new RangeError(`createGuard: ${ownNames} tools are more than a session keeps (limits.maxTools: ${policy.limits.maxTools}); raise limits.maxTools in the policy`);
+    }
     const injection = createInjectionScanner(policy.injection.extraPatterns, options.injectionDetectors);
     // The guard's tools may come from anywhere (an MCP server's list, a registry): a definition carrying
     // poisoning is not registered up front, and each session's start then checks the whole list, as it

@@ -301,6 +301,14 @@ export class GuardSession {
     return this.ingest(acceptanceOf(this.state, names));
   }
 
+  /**
+   * How many tool names the session keeps: defined, or held back for acceptance. At most `limits.maxTools`:
+   * a list naming new tools past it drops them (`TOOL_LIMIT_EXCEEDED`).
+   */
+  get toolCount(): number {
+    return this.state.keptToolCount;
+  }
+
   /** Tool definitions awaiting acceptance, by name, with what changed. */
   pendingDefinitions(): Array<{ name: string; change: DefinitionChange; step: number }> {
     return [...this.state.pendingDefinitions.entries()].map(([name, pending]) => ({ name, change: pending.change, step: pending.step }));
@@ -318,16 +326,20 @@ export class GuardSession {
 
   /**
    * The tools a model call may be shown: `tools` (each named by its `name`) without those held back for
-   * tool poisoning (`poisonedTools()`); the same array when none of them is. The adapters filter with it.
+   * tool poisoning (`poisonedTools()`) and, once a list went past `limits.maxTools`, without those the
+   * session does not keep; the same array when none of them is left out. The adapters filter with it.
    */
   shownTools<T>(tools: readonly T[]): readonly T[] {
-    if (tools.length === 0 || this.state.pendingDefinitions.size === 0) return tools;
+    // Once a list went past limits.maxTools, only the tools the session keeps are shown: the dropped ones were
+    // never read for poisoning, and their calls are refused.
+    const bounded = this.state.droppedToolCount > 0;
+    if (tools.length === 0 || (this.state.pendingDefinitions.size === 0 && !bounded)) return tools;
     const poisoned = this.poisonedTools();
     const held = (tool: T) => {
       const name = (tool as { name?: unknown }).name;
-      return typeof name === 'string' && poisoned.has(name);
+      return typeof name === 'string' && (poisoned.has(name) || (bounded && !this.state.keepsTool(name)));
     };
-    return poisoned.size === 0 || !tools.some(held) ? tools : tools.filter((tool) => !held(tool));
+    return (poisoned.size === 0 && !bounded) || !tools.some(held) ? tools : tools.filter((tool) => !held(tool));
   }
 
   /** Lift a pause: later calls are decided normally again. */

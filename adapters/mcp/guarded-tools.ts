@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { CallToolResult, ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Guard, refusalText, type EscalationAnswer, type EscalationHandler, type Flag, type GuardOptions, type GuardSession, type Refusal } from '../../src/index.js';
 import { samplingModel, samplingText, type SamplingParams } from './sampling.js';
@@ -49,12 +49,23 @@ export interface AdmittedSampling {
 export async function listAllTools(page: (cursor: string | undefined) => Promise<ListToolsResult>): Promise<Tool[]> {
   const tools: Tool[] = [];
   let cursor: string | undefined;
+  let pages = 0;
   do {
+    // A server whose cursor never ends would grow the list without bound: it is not pinned (calls fail closed).
+    if (++pages > MAX_LIST_PAGES) throw new Error(`the server's tools/list did not end after ${MAX_LIST_PAGES} pages`);
     const result = await page(cursor);
     tools.push(...result.tools);
     cursor = result.nextCursor;
   } while (cursor);
   return tools;
+}
+
+/** Pages of one tools/list read, at most: real servers list 1-200 tools, in a page or a few. */
+export const MAX_LIST_PAGES = 1_024;
+
+/** What a session's pinned list is told by: a digest, not the list's text (a session keeps 32 bytes, however long the list). */
+function fingerprintOf(tools: readonly Tool[]): string {
+  return createHash('sha256').update(JSON.stringify(tools)).digest('base64');
 }
 
 /** The structured refusal as a tool result: `isError`, a text the model can act on, the refusal in `_meta`. */
@@ -166,7 +177,7 @@ export class McpGuard {
 
   /** Pins the definitions a client was shown; a changed one is flagged (TOOL_DEFINITION_CHANGED). */
   async toolsListed(key: string, tools: readonly Tool[], meta?: Record<string, unknown>): Promise<void> {
-    await this.pin(key, tools, JSON.stringify(tools), meta);
+    await this.pin(key, tools, fingerprintOf(tools), meta);
   }
 
   /**
@@ -178,9 +189,17 @@ export class McpGuard {
     return new Set(session.pendingDefinitions().filter((pending) => pending.change === 'injection').map((pending) => pending.name));
   }
 
+  /**
+   * The tools of a list a client may be shown: without those held back for tool poisoning and, once the
+   * session dropped tools past `limits.maxTools`, without those it does not keep (their calls are refused).
+   */
+  async shownTools(key: string, tools: readonly Tool[]): Promise<readonly Tool[]> {
+    return (await this.session(key)).shownTools(tools);
+  }
+
   /** Re-pins after a list_changed notification, in every live session. */
   async toolsChanged(tools: readonly Tool[]): Promise<void> {
-    const fingerprint = JSON.stringify(tools);
+    const fingerprint = fingerprintOf(tools);
     for (const key of this.sessions.keys()) await this.pin(key, tools, fingerprint);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, JSONRPCMessage, MessageExtraInfo, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { listAllTools, McpGuard, REFUSAL_META_KEY, type AdmittedCall, type AdmittedSampling, type CallToolParams } from './guarded-tools.js';
+import { listAllTools, MAX_LIST_PAGES, McpGuard, REFUSAL_META_KEY, type AdmittedCall, type AdmittedSampling, type CallToolParams } from './guarded-tools.js';
 import { errorResponse, INTERNAL_ERROR, INVALID_PARAMS, resultResponse, rpc, type RpcMessage } from './messages.js';
 import { pauseAnswer, pauseQuestion, supportsFormElicitation } from './pause-question.js';
 import type { SamplingParams } from './sampling.js';
@@ -381,13 +381,9 @@ export class GuardedRelay {
         );
       }
       this.clientListed();
-      // A poisoned definition never reaches the client's model (its calls are refused anyway).
-      const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
-      if (poisoned.size > 0 && (tools as Tool[]).some((tool) => poisoned.has(tool.name))) {
-        this.log(`withheld from the client's tool list, their definitions carry instructions aimed at the agent: ${[...poisoned].join(', ')} (accept them to show them)`);
-        return this.sendToClient(resultResponse(id, { ...m.result, tools: (tools as Tool[]).filter((tool) => !poisoned.has(tool.name)) }), options);
-      }
-      return this.sendToClient(message, options);
+      // A poisoned definition, or one dropped past limits.maxTools, never reaches the client's model (its calls are refused anyway).
+      const shown = await this.shown(tools as Tool[]);
+      return this.sendToClient(shown === tools ? message : resultResponse(id, { ...m.result, tools: shown }), options);
     }
     const taskId = this.taskResults.get(id);
     if (taskId !== undefined) {
@@ -528,7 +524,8 @@ export class GuardedRelay {
   private async listRest(first: Tool[], from: string): Promise<Tool[]> {
     this.pages.clear();
     const tools = [...first];
-    for (let cursor: string | undefined = from; cursor !== undefined; ) {
+    for (let cursor: string | undefined = from, pages = 1; cursor !== undefined; pages += 1) {
+      if (pages >= MAX_LIST_PAGES) throw new Error(`the server's tools/list did not end after ${MAX_LIST_PAGES} pages`);
       const page = (await this.request('server', 'tools/list', { cursor }, this.timeoutMs)) as unknown as { tools: Tool[]; nextCursor?: string };
       if (this.pages.size < MAX_PAGES) this.pages.set(cursor, page as unknown as Record<string, unknown>);
       tools.push(...(Array.isArray(page.tools) ? page.tools : []));
@@ -539,10 +536,21 @@ export class GuardedRelay {
 
   /** A page the guard fetched, as the answer to the client's request for it (poisoned definitions left out, as on any list). */
   private async answerPage(id: Id, page: Record<string, unknown>): Promise<void> {
-    const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
-    const tools = (page.tools as Tool[]).filter((tool) => !poisoned.has(tool.name));
+    const tools = await this.shown(page.tools as Tool[]);
     this.settled(id);
     await this.sendToClient(resultResponse(id, { ...page, tools }));
+  }
+
+  /** The tools of a list the client may see (`McpGuard.shownTools`), saying in the log what was left out and why. */
+  private async shown(tools: Tool[]): Promise<readonly Tool[]> {
+    const poisoned = await this.guard.poisonedTools(this.key).catch(() => new Set<string>());
+    const shown = await this.guard.shownTools(this.key, tools).catch(() => tools.filter((tool) => !poisoned.has(tool.name)));
+    if (shown.length === tools.length) return tools;
+    const withheld = tools.filter((tool) => poisoned.has(tool.name));
+    if (withheld.length > 0) this.log(`withheld from the client's tool list, their definitions carry instructions aimed at the agent: ${[...poisoned].join(', ')} (accept them to show them)`);
+    const dropped = tools.length - shown.length - withheld.length;
+    if (dropped > 0) this.log(`withheld from the client's tool list: ${dropped} tools past the session's limits.maxTools (their calls are refused)`);
+    return shown;
   }
 
   /** Lists the tools again and pins them; calls made meanwhile are checked against the new list. */

@@ -9,12 +9,20 @@ export const argumentSchema = defineCheck('argument-schema', ['tool.call'], (eve
   const call = context.call();
   if (!call.tool) {
     const known = context.session.toolNames();
-    return [
-      flag(AnomalyCode.TOOL_UNKNOWN, event.step, `Tool "${event.tool}" is not defined in this session.`, {
-        tool: event.tool,
-        knownTools: known.slice(0, MAX_LISTED_TOOLS),
-      }),
-    ];
+    const evidence: Record<string, unknown> = { tool: event.tool, knownTools: known.slice(0, MAX_LISTED_TOOLS) };
+    let message = `Tool "${event.tool}" is not defined in this session.`;
+    // A tool dropped past the session's bound is named as such: the fix is the bound, not the model's call.
+    const droppedAt = context.session.droppedToolAt(event.tool);
+    const droppedCount = context.session.droppedToolCount();
+    if (droppedCount > 0) {
+      const maxTools = context.policy.limits.maxTools;
+      Object.assign(evidence, { maxTools, knob: 'limits.maxTools', droppedTools: droppedCount }, droppedAt === undefined ? {} : { dropped: true, since: droppedAt });
+      message +=
+        droppedAt === undefined
+          ? ` This session dropped ${droppedCount} listed tool${droppedCount === 1 ? '' : 's'} past its bound of ${maxTools} tools (limits.maxTools); this may be one of them.`
+          : ` Its definition (step ${droppedAt}) came past the session's bound of ${maxTools} tools (limits.maxTools) and was dropped; raise limits.maxTools to keep it.`;
+    }
+    return [flag(AnomalyCode.TOOL_UNKNOWN, event.step, message, evidence)];
   }
   if (call.problem) {
     return [flag(AnomalyCode.TOOL_ARG_MISMATCH, event.step, `Arguments of ${event.tool} are unusable: ${call.problem.detail}.`, { tool: event.tool, ...call.problem })];

@@ -6,6 +6,7 @@ import type { ContentScan } from '../text/content-scan.js';
 import type { PreparedCall } from './prepared-call.js';
 import type { InjectionScanner } from '../text/injection.js';
 import type { EntityPattern } from './entity-patterns.js';
+import type { BoundedDefinitions } from '../state/tool-bound.js';
 
 /** What a check sees: a read-only view of the session, the policy, and values computed once per event. */
 export interface CheckContext {
@@ -25,6 +26,11 @@ export interface CheckContext {
   subagentSchema(event: SubagentOutputEvent): ArgumentValidator | undefined;
   /** The event's content (result, subagent output, retrieved text) scanned once. */
   content(): ContentScan;
+  /**
+   * A `tool.definitions` event's list split at the session's bound (`limits.maxTools`), once: the
+   * definitions the session keeps (its known names, and new ones while there is room) and the new names it drops.
+   */
+  definitions(): BoundedDefinitions;
 }
 
 /**

@@ -57,7 +57,8 @@ export const definitionInjection = defineCheck('definition-injection', ['tool.de
   // An acceptance recorded by `acceptDefinitions()`: the operator vouched for what it accepts.
   if (event.accepted === true) return [];
   const flags: Flag[] = [];
-  for (const definition of event.tools) {
+  // Definitions dropped past limits.maxTools are not read: the session never uses them, and lists shown to the model leave them out.
+  for (const definition of context.definitions().kept) {
     const hash = definitionHash(definition);
     if (context.session.tool(definition.name)?.hash === hash || context.session.pendingDefinition(definition.name)?.tool.hash === hash) continue;
     const findings = poisoningIn(definition, context.injection);

@@ -14,11 +14,13 @@ import { pendingDefinitionCall, toolDefinitionDrift } from './tool-definition-dr
 import { modelTextEntities } from './model-text-entities.js';
 import { hiddenIds } from './hidden-ids.js';
 import { definitionInjection } from './definition-injection.js';
+import { toolLimit } from './tool-limit.js';
 
 /** Every built-in check, in the order their flags are listed. */
 export const BUILT_IN_CHECKS: readonly Check[] = [
   entityVerification,
   unverifiedSession,
+  toolLimit,
   toolDefinitionDrift,
   definitionInjection,
   pendingDefinitionCall,

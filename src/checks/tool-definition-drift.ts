@@ -24,7 +24,8 @@ export const toolDefinitionDrift = defineCheck('tool-definition-drift', ['tool.d
   const { session } = context;
   const skeletons = new Map<string, string>();
   for (const name of session.toolNames()) skeletons.set(skeleton(name), name);
-  for (const definition of event.tools) {
+  // Names dropped past limits.maxTools are flagged once, together (tool-limit), not each as added.
+  for (const definition of context.definitions().kept) {
     const pinned = session.tool(definition.name);
     const hash = definitionHash(definition);
     if (pinned) {

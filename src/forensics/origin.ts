@@ -109,6 +109,10 @@ export function candidateFor(flag: Flag, facts: SessionFacts): Candidate | undef
       if (flag.code === AnomalyCode.TOOL_ARG_MISMATCH && changed.length > 0) {
         return candidate(changed[0]!, 'tool.definitions', `The definition of ${tool} changed at step ${changed[0]}; calls no longer matched its schema.`, 'tool_misfire', [], call ? [call.callId] : []);
       }
+      // A tool dropped past the session's bound: the premise entered with the list that went past it.
+      if (flag.code === AnomalyCode.TOOL_UNKNOWN && evidence.dropped === true && isStep(evidence.since) && evidence.since < flag.step) {
+        return candidate(evidence.since, 'tool.definitions', `The tool list at step ${evidence.since} named ${tool} past the session's bound of ${String(evidence.maxTools)} tools (limits.maxTools); it was dropped, so its calls were refused.`, 'tool_misfire', [], call ? [call.callId] : []);
+      }
       const produced = call ? facts.callOrigins?.get(call.callId) : undefined;
       const step = produced ?? flag.step;
       return candidate(step, typeAt(step), flag.code === AnomalyCode.TOOL_UNKNOWN ? `The model called ${tool}, a tool that was never defined.` : `The model produced malformed arguments for ${tool}: ${flag.message}`, 'tool_misfire', [], call ? [call.callId] : []);

@@ -125,7 +125,8 @@ function triageOf(sessionId: string, session: Pass1, origin: Candidate | undefin
 async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
   const sessionEnds = await SessionEnds.of(openTrace(source));
-  const pricing = new TokenBudget((isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy)).budget);
+  const policy = isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy);
+  const pricing = new TokenBudget(policy.budget);
   const sessions = new Map<string, Pass1>();
   /** Each session's triage, in order of first appearance (a place is kept at its first event); quiet ones packed. */
   const triaged: Array<SessionTriage | number | undefined> = [];
@@ -228,7 +229,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
   });
 
   // No origin, no cascade: a trace of clean sessions is not read a third time.
-  const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds);
+  const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds, policy.limits.maxTools);
   const report: SessionTriage[] = [];
   for (const triage of triaged) if (triage !== undefined) report.push(typeof triage === 'number' ? quiet.triageOf(triage) : triage);
   for (const triage of report) {
@@ -260,7 +261,7 @@ function reversible(annotations: ToolAnnotations | undefined): boolean | null {
 }
 
 /** The last pass: from each origin, the steps that carry its premise forward, and the actions taken after it. */
-async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, sessionEnds: SessionEnds): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
+async function followForward(source: ReopenableTrace, origins: Map<string, Candidate>, sessionEnds: SessionEnds, maxTools: number): Promise<Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>> {
   const states = new Map<string, Forward>();
   const result = new Map<string, { cascade: number[]; actions: ActionAfterOrigin[] }>();
   const finish = (sessionId: string, state: Forward) => {
@@ -298,7 +299,7 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
       };
       states.set(event.session_id, state);
     }
-    trackForward(event, origin, state);
+    trackForward(event, origin, state, maxTools);
     passed(position.item, ended);
   }
   for (const [sessionId, state] of [...states]) finish(sessionId, state);
@@ -311,10 +312,13 @@ function mentions(value: unknown, taint: ReadonlySet<string>): boolean {
   return false;
 }
 
-function trackForward(event: TraceEvent, origin: Candidate, state: Forward): void {
+function trackForward(event: TraceEvent, origin: Candidate, state: Forward, maxTools: number): void {
   const start = origin.origin.step;
   const poisoned = origin.mode === 'context_poisoning';
-  if (event.type === 'tool.definitions') for (const tool of event.tools) state.annotations.set(tool.name, tool.annotations);
+  if (event.type === 'tool.definitions') {
+    // As many tools as a session keeps (limits.maxTools): a tool dropped past it was never called.
+    for (const tool of event.tools) if (state.annotations.has(tool.name) || state.annotations.size < maxTools) state.annotations.set(tool.name, tool.annotations);
+  }
   if (event.type === 'guard.decision') {
     if (STOPPING.has(event.action)) {
       const refused = state.pendingActions.find((action) => action.step === event.target_step);

@@ -162,6 +162,8 @@ export interface LimitsPolicy {
   maxSchemaCost: number;
   /** Characters of one decision's text that untrusted patterns may search for positions. */
   maxPatternScanChars: number;
+  /** Tool names one session keeps (defined, or held back for acceptance); new names past it are dropped. */
+  maxTools: number;
 }
 
 /** A policy with every default filled in: what the checks read. */
@@ -226,6 +228,9 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
     maxArgumentNodes: 10_000,
     maxSchemaCost: 256,
     maxPatternScanChars: 131_072,
+    // Real MCP servers list 1-200 tools; 1,000 is five times the largest, and at about 8 KB a tool
+    // (definition, compiled schema, pin, id shapes) it keeps one session's tools under about 8 MB.
+    maxTools: 1_000,
   },
   checkTimeoutMs: 2_000,
   onRecordError: 'block' as const,

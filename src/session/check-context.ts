@@ -8,6 +8,7 @@ import type { SessionState } from '../state/session-state.js';
 import type { SessionView } from '../state/session-view.js';
 import { contentTokenCap, scanContent, scanContentSliced, SCAN_SLICE_MS, type ContentScan, type ScanOptions } from '../text/content-scan.js';
 import { readMessageAhead } from '../text/message-tokens.js';
+import { boundDefinitions, type BoundedDefinitions } from '../state/tool-bound.js';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
@@ -92,6 +93,7 @@ export function buildCheckContext(
 ): CheckContext {
   let prepared: PreparedCall | undefined;
   let scanned: ContentScan | undefined = known.scan;
+  let bounded: BoundedDefinitions | undefined;
   const at = known.at ?? (event.ts === undefined ? undefined : Date.parse(event.ts));
   return {
     policy: runtime.policy,
@@ -114,5 +116,11 @@ export function buildCheckContext(
       return scanned;
     },
     subagentSchema: (output: SubagentOutputEvent) => runtime.subagentSchema(output, view),
+    definitions: () => {
+      if (event.type !== 'tool.definitions') throw new TypeError(`definitions() read on a ${event.type} event`);
+      // Split once, before the event is applied: the checks and the session's update read the same split.
+      bounded ??= boundDefinitions(event.tools, { has: (name) => state.keepsTool(name), size: state.keptToolCount }, runtime.policy.limits.maxTools);
+      return bounded;
+    },
   };
 }

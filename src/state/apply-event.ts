@@ -3,6 +3,7 @@ import type { Policy } from '../policy/policy.js';
 import { contentTokenCap, type ContentScan } from '../text/content-scan.js';
 import type { CanonicalArguments } from '../text/canonical-args.js';
 import type { RegisteredTool } from './tool-registry.js';
+import type { BoundedDefinitions } from './tool-bound.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
@@ -27,6 +28,8 @@ export interface EventFacts {
   readonly at: number | undefined;
   call(): CallFacts;
   content(): ContentScan;
+  /** A tool list split at the session's bound: what it keeps, and the new names it drops. */
+  definitions(): BoundedDefinitions;
 }
 
 /** Message roles whose content is trusted context (assistant text is the model's own, checked elsewhere). */
@@ -100,7 +103,10 @@ export function applyEvent(
         else if (found.code === AnomalyCode.PROMPT_INJECTION && severity(actionOf(found)) >= severity('block')) poisoned.add(found.evidence.tool);
       }
       const accepted = event.accepted === true;
-      for (const definition of event.tools) {
+      // New names past limits.maxTools are dropped (flagged TOOL_LIMIT_EXCEEDED); their calls are refused.
+      const { kept, dropped } = context.definitions();
+      state.dropTools(dropped, event.step, policy.limits.maxTools);
+      for (const definition of kept) {
         const registered = registerTool(definition, policy);
         const finding = accepted ? undefined : held.get(definition.name);
         if (!accepted && poisoned.has(definition.name)) {

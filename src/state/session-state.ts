@@ -132,6 +132,8 @@ export class SessionState {
   private modelCalls: Map<string, { step: number }> | undefined;
   private unpriced: Set<string> | undefined;
   private pending: Map<string, PendingDefinition> | undefined;
+  /** Tool names dropped past `limits.maxTools`: the step of each (the latest, at most the bound's many), and how many in all. */
+  private dropped: { steps: Map<string, number>; count: number } | undefined;
   /** Whether the session has seen its first tool list: tools after it count as added. */
   toolsPinned: boolean;
   /** Escalations awaiting a human's answer. */
@@ -163,6 +165,39 @@ export class SessionState {
   /** Drops a held-back definition (accepted, or the pinned one listed again); says whether there was one. */
   releaseDefinition(name: string): boolean {
     return this.pending?.delete(name) ?? false;
+  }
+
+  /** Whether the session keeps a tool of this name: defined, or held back for acceptance. */
+  keepsTool(name: string): boolean {
+    return this.tools.has(name) || (this.pending?.has(name) ?? false);
+  }
+
+  /** How many tool names the session keeps: defined ones, and those held back under a name not defined. */
+  get keptToolCount(): number {
+    let count = this.tools.size;
+    if (this.pending) for (const name of this.pending.keys()) if (!this.tools.has(name)) count += 1;
+    return count;
+  }
+
+  /** Tool names a list named past the bound; the latest `cap` of them are remembered, with their step, for their calls' refusals. */
+  dropTools(names: readonly string[], step: number, cap: number): void {
+    if (names.length === 0) return;
+    const dropped = (this.dropped ??= { steps: new Map(), count: 0 });
+    for (const name of names) {
+      if (!dropped.steps.has(name)) dropped.count += 1;
+      dropped.steps.delete(name);
+      addBounded(dropped.steps, cap, name, step);
+    }
+  }
+
+  /** The step at which a tool name was dropped past the bound, if it was (and is still remembered). */
+  droppedAt(name: string): number | undefined {
+    return this.dropped?.steps.get(name);
+  }
+
+  /** How many tool names the session dropped past the bound (each once while remembered; one forgotten and dropped again counts again). */
+  get droppedToolCount(): number {
+    return this.dropped?.count ?? 0;
   }
 
   /** Whether a model was already flagged as unpriced under a cost cap (each is flagged once). */

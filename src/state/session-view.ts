@@ -42,6 +42,10 @@ export interface SessionView {
   toolNames(): string[];
   /** Whether the session has seen its first tool list (a tool defined after it counts as added). */
   readonly toolsPinned: boolean;
+  /** The step at which a list named this tool past the bound (`limits.maxTools`) and it was dropped, if it was (the latest names are remembered). */
+  droppedToolAt(name: string): number | undefined;
+  /** How many tool names the session dropped past the bound. */
+  droppedToolCount(): number;
   /** A tool's changed, added or confusably named definition that awaits acceptance, if any. */
   pendingDefinition(name: string): Readonly<PendingDefinition> | undefined;
   /** Whether a model was already flagged as unpriced under the cost cap (each model is flagged once). */
@@ -113,6 +117,12 @@ class StateView implements SessionView {
   }
   pendingDefinition(name: string) {
     return this.state.pendingDefinitions.get(name);
+  }
+  droppedToolAt(name: string) {
+    return this.state.droppedAt(name);
+  }
+  droppedToolCount() {
+    return this.state.droppedToolCount;
   }
   unpricedFlagged(model: string) {
     return this.state.isUnpricedKnown(model);

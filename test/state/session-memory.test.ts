@@ -49,4 +49,26 @@ describe('session memory', () => {
     expect(found.dropped).toBeGreaterThan(100_000);
     expect(found.droppedStep).toBeGreaterThan(0);
   }, 180_000);
+
+  it('stops growing at limits.maxTools however many fresh tool names a server lists', () => {
+    const found = measure(`
+      const { createGuard } = await import('./dist/src/index.js');
+      const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+      const list = (prefix) => Array.from({ length: 100 }, (_, i) => ({ name: prefix + '_' + i, description: 'Looks up record ' + prefix + i + ' by its id.', input_schema: { type: 'object', properties: { record_id: { type: 'string', pattern: '^rec_' + prefix + '_[0-9]+$' } } } }));
+      const session = await createGuard({ policy: { limits: { maxTools: 200 } } }).startSession({ sessionId: 'relister' });
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      const start = heap();
+      await session.defineTools(list('g0'));
+      await session.defineTools(list('g1'));
+      const full = heap();
+      // Eighteen more lists of fresh names: 2,000 in all, ten times the bound.
+      for (let n = 2; n < 20; n += 1) await session.defineTools(list('g' + n));
+      const after = heap();
+      console.log(JSON.stringify({ perTool: (full - start) / 200, past: after - full, count: session.toolCount }));
+    `);
+    expect(found.count).toBe(200);
+    // The 1,800 names past the bound cost what remembering 200 of them for their refusals does, not 1,800 tools.
+    expect(found.past).toBeLessThan(found.perTool! * 40);
+    expect(found.past).toBeLessThan(256 * 1024);
+  }, 180_000);
 });

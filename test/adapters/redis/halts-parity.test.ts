@@ -317,6 +317,20 @@ const SCENARIOS: Array<[string, Setup, (h: Harness) => Promise<unknown>]> = [
       return { call: seen(call), result: seen(result) };
     },
   ]),
+  [
+    'tools past limits.maxTools are dropped in every replica, and their calls refused naming the bound',
+    { policy: { limits: { maxTools: ORDER_TOOLS.length + 2 } } },
+    async ({ a, b }) => {
+      const fresh = (name: string) => ({ name, input_schema: { type: 'object' } });
+      const listed = await a.defineTools([fresh('one'), fresh('two'), fresh('three'), fresh('four')]);
+      expect(listed.flags.find((flag) => flag.code === 'TOOL_LIMIT_EXCEEDED')?.evidence).toMatchObject({ dropped: 2, kept: ORDER_TOOLS.length + 2 });
+      const dropped = await b.beforeToolCall({ tool: 'four', arguments: {} });
+      expect(dropped.refusal?.message).toMatch(/limits\.maxTools/);
+      const kept = await b.beforeToolCall({ tool: 'two', arguments: {} });
+      const again = await b.defineTools([fresh('five')]);
+      return { listed: seen(listed), dropped: seen(dropped), kept: seen(kept), again: seen(again), count: [a.toolCount, b.toolCount] };
+    },
+  ],
   ...(['approve', 'deny'] as const).map((reply): [string, Setup, (h: Harness) => Promise<unknown>] => [
     `a pause on a changed definition asks the handler; ${reply} ${reply === 'approve' ? 'accepts the change' : 'keeps the pin'} in every replica`,
     { escalate: true, policy: { actions: { TOOL_DEFINITION_CHANGED: 'pause' } } },
