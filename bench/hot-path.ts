@@ -139,14 +139,10 @@ export function records(bytes: number): Array<Record<string, unknown>> {
   return list;
 }
 
-/** A 1 MB result as JSON text and as an object: MB/s, ratio to JSON.parse, and the longest event-loop block. */
-export async function largeResultTargets(): Promise<void> {
-  const value = records(1_000_000);
-  const text = JSON.stringify(value);
-  const megabytes = text.length / 1e6;
-  const guard = createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }] });
+/** A call of `export_orders` in a session of its own: how long `afterToolCall` takes for the result given. */
+function timedResult(guard: ReturnType<typeof createGuard>): (result: unknown) => Promise<number> {
   let calls = 0;
-  const once = async (result: unknown) => {
+  return async (result) => {
     const session = await guard.startSession();
     const callId = `x${calls++}`;
     await session.beforeToolCall({ callId, tool: 'export_orders', arguments: {} });
@@ -156,6 +152,14 @@ export async function largeResultTargets(): Promise<void> {
     guard.endSession(session.id);
     return elapsed;
   };
+}
+
+/** A 1 MB result as JSON text and as an object: MB/s, ratio to JSON.parse, and the longest event-loop block. */
+export async function largeResultTargets(): Promise<void> {
+  const value = records(1_000_000);
+  const text = JSON.stringify(value);
+  const megabytes = text.length / 1e6;
+  const once = timedResult(createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }] }));
   const parse: number[] = [];
   const asText: number[] = [];
   const asObject: number[] = [];
@@ -198,17 +202,7 @@ export async function largeResultTargets(): Promise<void> {
   // (a slice at a time since 2026-11-28; before, its redaction alone held the loop about 100 ms per MB of records).
   const folder = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const sink = new JsonlFileSink(join(folder, 'trace.jsonl'));
-  const recorded = createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink });
-  const onceRecorded = async (result: unknown) => {
-    const session = await recorded.startSession();
-    const callId = `r${calls++}`;
-    await session.beforeToolCall({ callId, tool: 'export_orders', arguments: {} });
-    const start = performance.now();
-    await session.afterToolCall({ callId, tool: 'export_orders', result });
-    const elapsed = performance.now() - start;
-    recorded.endSession(session.id);
-    return elapsed;
-  };
+  const onceRecorded = timedResult(createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink }));
   const recordedRuns: number[] = [];
   const plainRuns: number[] = [];
   for (let round = 0; round < 9; round += 1) recordedRuns.push(await onceRecorded(value)), plainRuns.push(await once(value));
