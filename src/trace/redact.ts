@@ -118,6 +118,8 @@ export const CIRCULAR = '[circular reference]';
 /** Values one record writes out at most (a 10 MB result of records holds about a million). */
 export const MAX_RECORDED_VALUES = 1_000_000;
 const TOO_MANY_VALUES = `[truncated: more than ${MAX_RECORDED_VALUES} values]`;
+/** What a record holds where a value's `toJSON` threw (JSON.stringify would have thrown: the event is kept, saying so). */
+export const TO_JSON_FAILED = '[toJSON failed]';
 
 export function createRedactor(options: RedactionOptions = {}): <T>(event: T) => T {
   const secrets = options.secrets ?? true;
@@ -144,8 +146,19 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
    * level doubles what is written out with each) the rest is left out, saying so. A value shared without a cycle is
    * written out wherever it is, as JSON.stringify would.
    */
-  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
+  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }, property: string): unknown {
     if (++walk.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'bigint') {
+      // What is written is what JSON.stringify writes: what `toJSON` answers (a Date's text, a class's chosen fields), cleaned in turn.
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') {
+        try {
+          value = (toJSON as (key: string) => unknown).call(value, property);
+        } catch {
+          return TO_JSON_FAILED;
+        }
+      }
+    }
     if (typeof value === 'string') return cleanString(value, path, key);
     if (value === null || typeof value !== 'object') return value;
     if (depth > maxDepth) return `[truncated: nested deeper than ${maxDepth}]`;
@@ -159,7 +172,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
   }
 
   function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
-    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, walk));
+    if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, walk, String(index)));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
       // Keys are content too: a secret used as an object key is masked like a value.
@@ -167,7 +180,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
       const cleanKey = secrets ? maskSecrets(wellFormed, options) : wellFormed;
       let uniqueKey = cleanKey;
       for (let suffix = 2; uniqueKey !== wellFormed && Object.prototype.hasOwnProperty.call(copy, uniqueKey); suffix += 1) uniqueKey = `${cleanKey}#${suffix}`;
-      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, walk));
+      setDataProperty(copy, uniqueKey, clean(child, `${path}/${childKey}`, childKey, depth + 1, walk, childKey));
     }
     return copy;
   }
@@ -177,7 +190,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     const copy: Record<string, unknown> = {};
     const walk = { open: new Set<object>(), values: 0 };
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
-      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, walk));
+      setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, walk, key));
     }
     return copy as T;
   };
