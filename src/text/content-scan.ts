@@ -7,7 +7,7 @@ import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
 import { isAnchorWordRun, isLeetAnchorRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
-import { JsonFormBuilder } from './json-form.js';
+import { hasToJSON, JsonFormBuilder, prototypesHaveToJSON } from './json-form.js';
 import type { SlicedWork } from './in-slices.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
@@ -293,6 +293,7 @@ class ContentScanner {
   problem: string | undefined;
   /** Whether the walk stopped at a value with a `toJSON` (what is read is then the JSON form: `scanContentSliced`). */
   metToJson = false;
+  private readonly prototypesHaveToJSON = prototypesHaveToJSON();
   /** Values the walk has visited (bounded by MAX_WALKED_VALUES). */
   private walked = 0;
   /** Containers open deeper than CYCLE_CHECK_DEPTH. */
@@ -494,7 +495,7 @@ class ContentScanner {
           return;
         }
         // JSON.stringify, what a model is handed, writes what `toJSON` answers, not the object's own fields.
-        if (typeof (node as { toJSON?: unknown }).toJSON === 'function') throw MET_TO_JSON;
+        if (hasToJSON(node, this.prototypesHaveToJSON)) throw MET_TO_JSON;
         if (slot.depth > CYCLE_CHECK_DEPTH) {
           if (this.openDeep?.has(node)) throw new UnreadableContent(`it holds itself (a reference cycle, met at depth ${slot.depth})`);
           (this.openDeep ??= new Set()).add(node);

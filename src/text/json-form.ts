@@ -15,6 +15,27 @@ export const MAX_FORM_DEPTH = 1_024;
 /** Values built between two looks at the clock. */
 const BATCH = 256;
 
+/**
+ * Whether `Object.prototype` or `Array.prototype` has a `toJSON` (a polluted process): then every plain object
+ * has one. Asked once per walk, not per object (a load from a prototype costs more than the check it spares).
+ */
+export function prototypesHaveToJSON(): boolean {
+  return typeof (Object.prototype as { toJSON?: unknown }).toJSON === 'function' || typeof (Array.prototype as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/**
+ * Whether JSON.stringify would call a `toJSON` of the object `value`. A plain object or array has one only as its
+ * own property: told by its prototype and `Object.hasOwn`, which cost a few nanoseconds on any object, where reading
+ * `value.toJSON` from objects of ever new shapes (records keyed by id) costs about a hundred (a miss of the
+ * property cache every time). Anything else (a class instance, a Date, an object without prototype) is asked.
+ * A getter or Proxy trap that throws, throws.
+ */
+export function hasToJSON(value: object, prototypesHave: boolean): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if ((prototype === Object.prototype || prototype === Array.prototype) && !prototypesHave && !Object.hasOwn(value, 'toJSON')) return false;
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 /** The JSON form of a value, or why it has none (`problem`, worded as `ContentScan.problem`). */
 export type JsonForm = { value: unknown; problem?: undefined } | { value?: undefined; problem: string };
 

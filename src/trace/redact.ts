@@ -4,6 +4,7 @@
  * encode to valid UTF-8) and oversized ones are truncated with a marker.
  */
 import { setDataProperty } from '../text/data-property.js';
+import { hasToJSON, prototypesHaveToJSON } from '../text/json-form.js';
 
 export const REDACTED = '[REDACTED]';
 export const MASK_FAILED = '[REDACTION FAILED]';
@@ -121,6 +122,13 @@ const TOO_MANY_VALUES = `[truncated: more than ${MAX_RECORDED_VALUES} values]`;
 /** What a record holds where a value's `toJSON` threw (JSON.stringify would have thrown: the event is kept, saying so). */
 export const TO_JSON_FAILED = '[toJSON failed]';
 
+/** One record's walk: the containers open on the way to a value, the values written, and `prototypesHaveToJSON()`. */
+interface Walk {
+  open: Set<object>;
+  values: number;
+  prototypesHave: boolean;
+}
+
 export function createRedactor(options: RedactionOptions = {}): <T>(event: T) => T {
   const secrets = options.secrets ?? true;
   const maxLength = options.maxStringLength ?? 65_536;
@@ -146,17 +154,14 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
    * level doubles what is written out with each) the rest is left out, saying so. A value shared without a cycle is
    * written out wherever it is, as JSON.stringify would.
    */
-  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }, property: string): unknown {
+  function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: Walk, property: string): unknown {
     if (++walk.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'bigint') {
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
       // What is written is what JSON.stringify writes: what `toJSON` answers (a Date's text, a class's chosen fields), cleaned in turn.
-      const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') {
-        try {
-          value = (toJSON as (key: string) => unknown).call(value, property);
-        } catch {
-          return TO_JSON_FAILED;
-        }
+      try {
+        if (hasToJSON(value, walk.prototypesHave)) value = (value as { toJSON(key: string): unknown }).toJSON(property);
+      } catch {
+        return TO_JSON_FAILED;
       }
     }
     if (typeof value === 'string') return cleanString(value, path, key);
@@ -171,7 +176,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
     }
   }
 
-  function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: { open: Set<object>; values: number }): unknown {
+  function cleanContainer(value: object, path: string, key: string | undefined, depth: number, walk: Walk): unknown {
     if (Array.isArray(value)) return value.map((item, index) => clean(item, `${path}/${index}`, key, depth + 1, walk, String(index)));
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
@@ -188,7 +193,7 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
   return function redact<T>(event: T): T {
     if (event === null || typeof event !== 'object') return event;
     const copy: Record<string, unknown> = {};
-    const walk = { open: new Set<object>(), values: 0 };
+    const walk: Walk = { open: new Set<object>(), values: 0, prototypesHave: prototypesHaveToJSON() };
     for (const [key, value] of Object.entries(event as Record<string, unknown>)) {
       setDataProperty(copy, key, STRUCTURAL.has(key) ? value : clean(value, `/${key}`, key, 1, walk, key));
     }
