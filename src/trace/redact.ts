@@ -156,10 +156,10 @@ export function createRedactor(options: RedactionOptions = {}): <T>(event: T) =>
    */
   function clean(value: unknown, path: string, key: string | undefined, depth: number, walk: Walk, property: string): unknown {
     if (++walk.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
-      // What is written is what JSON.stringify writes: what `toJSON` answers (a Date's text, a class's chosen fields), cleaned in turn.
+    // What is written is what JSON.stringify writes: what `toJSON` answers (a Date's text, a class's chosen fields), cleaned in turn.
+    if (((typeof value === 'object' && value !== null) || typeof value === 'function') && hasToJSON(value, walk.prototypesHave)) {
       try {
-        if (hasToJSON(value, walk.prototypesHave)) value = (value as { toJSON(key: string): unknown }).toJSON(property);
+        value = (value as { toJSON(key: string): unknown }).toJSON(property);
       } catch {
         return TO_JSON_FAILED;
       }
