@@ -1,5 +1,5 @@
 import type { Flag, SubagentOutputEvent, TraceEvent } from '../trace/events.js';
-import { CIRCULAR } from '../trace/redact.js';
+import { CIRCULAR, TO_JSON_FAILED } from '../trace/redact.js';
 import { AnomalyCode } from '../codes.js';
 import type { CheckContext } from '../checks/check.js';
 import { prepareCall, unusableCall, type ArgumentProblem, type PreparedCall } from '../checks/prepared-call.js';
@@ -32,12 +32,12 @@ export function scanOptions(event: TraceEvent, state: SessionState, runtime: Gua
     injection: runtime.injection,
     maxDepth: runtime.policy.limits.maxDepth,
     maxTokens: contentTokenCap(runtime.policy.limits.ledgerSize),
-    // Replay reads what a recorder wrote: a cycle the live guard could not read is written as a marker.
+    // Replay reads what a recorder wrote: a cycle or a throwing toJSON the live guard could not read is written as a marker.
     ...(runtime.live ? {} : { unreadableMarkers: RECORDED_UNREADABLE }),
   };
 }
 
-const RECORDED_UNREADABLE: ReadonlySet<string> = new Set([CIRCULAR]);
+const RECORDED_UNREADABLE: ReadonlySet<string> = new Set([CIRCULAR, TO_JSON_FAILED]);
 /** How the guard's note on unreadable content begins (`readable`): a sink keeping events as objects holds the note. */
 const NOTE_PREFIX = '[content not read: ';
 
@@ -66,11 +66,18 @@ export function scanEventContent(event: TraceEvent, state: SessionState, runtime
 }
 
 function readable(event: TraceEvent, scan: ContentScan, options: ScanOptions): ContentScan {
+  // What was read is what the event carries from now on: a sink keeping events as objects records the JSON form
+  // a `toJSON` gave (a file sink writes it too, through JSON), and no listener or later reader calls `toJSON` again.
+  if (scan.jsonForm !== undefined && scan.problem === undefined) replaceContent(event, scan.jsonForm.value);
   if (scan.problem === undefined) return scan;
   const note = `${NOTE_PREFIX}${scan.problem}]`;
-  if (event.type === 'tool.result') event.result = note;
-  else if (event.type === 'subagent.output' || event.type === 'context.add') event.content = note;
+  replaceContent(event, note);
   return { ...scanContent(note, options), problem: scan.problem };
+}
+
+function replaceContent(event: TraceEvent, content: unknown): void {
+  if (event.type === 'tool.result') event.result = content;
+  else if (event.type === 'subagent.output' || event.type === 'context.add') event.content = content;
 }
 
 /** GUARD_ERROR for content the scan could not read whole (fail closed: the content is withheld by default). */

@@ -7,6 +7,8 @@ import { keyClass, looksVolatile } from './volatile.js';
 import { TokenTable, TOKEN_HASH_SEED, spanHash, tokenHash } from './token-table.js';
 import { isAnchorWordRun, isLeetAnchorRun, MIN_BASE64_RUN, opensCode, type InjectionFinding, type InjectionScanner } from './injection.js';
 import { CodeUnits, codeUnits } from './code-units.js';
+import { hasToJSON, JsonFormBuilder, prototypesHaveToJSON } from './json-form.js';
+import type { SlicedWork } from './in-slices.js';
 
 /** A value found under a key the session watches (an entity kind), for the entity-mismatch check. */
 export interface KeyedValue {
@@ -48,6 +50,11 @@ export interface ContentScan {
    * content, written out, is that large), or a getter or Proxy that throws. What was read before is in the rest.
    */
   problem?: string;
+  /**
+   * The content as JSON.stringify writes it, when a `toJSON` in it (a Date, a class instance) made that differ from
+   * the value given: what was scanned, and what the event must carry instead (so every sink records it).
+   */
+  jsonForm?: { value: unknown };
 }
 
 export interface ScanOptions {
@@ -266,6 +273,8 @@ export const MAX_WALKED_VALUES = 4_000_000;
 
 /** A problem that stops the walk (`ContentScan.problem`). */
 class UnreadableContent extends Error {}
+/** Thrown by the walk where a value has a `toJSON`: the scan goes on over the content's JSON form instead. */
+const MET_TO_JSON = Symbol('toJSON met');
 
 /**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
@@ -282,6 +291,9 @@ class ContentScanner {
   dropped = 0;
   hash = 0;
   problem: string | undefined;
+  /** Whether the walk stopped at a value with a `toJSON` (what is read is then the JSON form: `scanContentSliced`). */
+  metToJson = false;
+  private readonly prototypesHaveToJSON = prototypesHaveToJSON();
   /** Values the walk has visited (bounded by MAX_WALKED_VALUES). */
   private walked = 0;
   /** Containers open deeper than CYCLE_CHECK_DEPTH. */
@@ -379,8 +391,8 @@ class ContentScanner {
 
   /** Ends the walk on a problem: what was read stays; nothing more is read. */
   private stop(error: unknown): void {
-    this.problem =
-      error instanceof UnreadableContent ? error.message : `a value could not be read (${(error as Error)?.message ?? String(error)})`;
+    if (error === MET_TO_JSON) this.metToJson = true;
+    else this.problem = error instanceof UnreadableContent ? error.message : `a value could not be read (${(error as Error)?.message ?? String(error)})`;
     this.levels.length = 0;
     this.openDeep = undefined;
     this.text = undefined;
@@ -482,12 +494,18 @@ class ContentScanner {
           this.hash = (this.hash + combine(slot.pathHash, hashBytes(node, MAX_HASHED_BYTES, BYTES_SEED))) | 0;
           return;
         }
+        // JSON.stringify, what a model is handed, writes what `toJSON` answers, not the object's own fields.
+        if (hasToJSON(node, this.prototypesHaveToJSON)) throw MET_TO_JSON;
         if (slot.depth > CYCLE_CHECK_DEPTH) {
           if (this.openDeep?.has(node)) throw new UnreadableContent(`it holds itself (a reference cycle, met at depth ${slot.depth})`);
           (this.openDeep ??= new Set()).add(node);
         }
         if (Array.isArray(node)) this.open(true, slot, node, undefined);
         else this.open(false, slot, node, Object.keys(node));
+        return;
+      case 'function':
+        // (Left out by JSON, unless it has a `toJSON`.)
+        if (typeof (node as { toJSON?: unknown }).toJSON === 'function') throw MET_TO_JSON;
         return;
       default:
         return;
@@ -1381,9 +1399,9 @@ function closingQuote(text: string, from: number): number {
  * findings, a structural hash. Depth and token count are bounded; past them the scan stops and says so.
  */
 export function scanContent(value: unknown, options: ScanOptions): ContentScan {
-  const scanner = new ContentScanner(value, options);
-  scanner.run();
-  return scanner.result();
+  const scan = new ScanOfJsonForm(value, options);
+  scan.run(Infinity);
+  return scan.result();
 }
 
 /**
@@ -1392,5 +1410,55 @@ export function scanContent(value: unknown, options: ScanOptions): ContentScan {
  * and returned as is (no promise), so small results stay on the fast path.
  */
 export function scanContentSliced(value: unknown, options: ScanOptions, sliceMs = SCAN_SLICE_MS): ContentScan | Promise<ContentScan> {
-  return runInSlices(new ContentScanner(value, options), sliceMs);
+  return runInSlices(new ScanOfJsonForm(value, options), sliceMs);
+}
+
+/**
+ * The scan of what JSON.stringify makes of the content: the content itself while no `toJSON` is met (plain data
+ * is never copied); where one is, its JSON form is built (`JsonFormBuilder`, within the walk's bound) and scanned
+ * instead, and handed back (`ContentScan.jsonForm`). Both steps are done in slices.
+ */
+class ScanOfJsonForm implements SlicedWork<ContentScan> {
+  private scanner: ContentScanner;
+  private builder: JsonFormBuilder | undefined;
+  private form: { value: unknown } | undefined;
+
+  constructor(
+    private readonly value: unknown,
+    private readonly options: ScanOptions,
+  ) {
+    this.scanner = new ContentScanner(value, options);
+  }
+
+  run(deadline: number): boolean {
+    for (;;) {
+      if (this.builder !== undefined) {
+        if (!this.builder.run(deadline)) return false;
+        const built = this.builder.result();
+        this.builder = undefined;
+        if (built.problem !== undefined) {
+          // What was read before the first `toJSON` stays in the scan, as before any problem.
+          this.scanner.problem = built.problem;
+          return true;
+        }
+        this.form = { value: built.value };
+        this.scanner = new ContentScanner(built.value, this.options);
+        continue;
+      }
+      if (!this.scanner.run(deadline)) return false;
+      if (!this.scanner.metToJson) return true;
+      if (this.form !== undefined) {
+        // Only a `toJSON` on Object.prototype itself answers for the built form's plain objects too.
+        this.scanner.problem = 'its JSON form (toJSON) still holds a toJSON';
+        return true;
+      }
+      this.builder = new JsonFormBuilder(this.value, MAX_WALKED_VALUES);
+    }
+  }
+
+  result(): ContentScan {
+    const scan = this.scanner.result();
+    if (this.form !== undefined) scan.jsonForm = this.form;
+    return scan;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { setDataProperty } from '../text/data-property.js';
 import type { SlicedWork } from '../text/in-slices.js';
+import { hasToJSON, prototypesHaveToJSON } from '../text/json-form.js';
 
 export const REDACTED = '[REDACTED]';
 export const MASK_FAILED = '[REDACTION FAILED]';
@@ -149,6 +150,8 @@ export const CIRCULAR = '[circular reference]';
 /** Values one record writes out at most (a 10 MB result of records holds about a million). */
 export const MAX_RECORDED_VALUES = 1_000_000;
 const TOO_MANY_VALUES = `[truncated: more than ${MAX_RECORDED_VALUES} values]`;
+/** What a record holds where a value's `toJSON` threw (JSON.stringify would have thrown: the event is kept, saying so). */
+export const TO_JSON_FAILED = '[toJSON failed]';
 
 /** Characters past `maxStringLength` that masking still reads, so a secret cut by the limit is recognised. */
 const CUT_MARGIN = 4_096;
@@ -170,8 +173,9 @@ interface Frame {
   copy: Record<string, unknown> | unknown[] | undefined;
   /** Whether it may be written as it is when nothing in it changes: a plain object or array. */
   shareable: boolean;
-  /** Where its value goes in the container above it. */
+  /** Where its value goes in the container above it, and the value there it stands for (before `toJSON`). */
   slot: string | number;
+  original: unknown;
   path: string;
   /** The key its strings are read under (an array's items take the array's key). */
   key: string | undefined;
@@ -221,6 +225,8 @@ export class Redaction implements SlicedWork<unknown> {
   private readonly keys = new Map<string, string>();
   private values = 0;
   private out: unknown;
+  /** Whether Object.prototype or Array.prototype was given a `toJSON` (then every object is asked). */
+  private readonly prototypesHave = prototypesHaveToJSON();
   /** The containers of the result that hold more than LARGE_CONTAINER values (plain, copies or the event's own). */
   readonly large = new Set<object>();
 
@@ -233,7 +239,7 @@ export class Redaction implements SlicedWork<unknown> {
     if (event === null || typeof event !== 'object') return;
     const keys = Object.keys(event);
     // Depth 0: the event's own fields, whose keys are structure and some of whose values are (STRUCTURAL). Always copied.
-    this.stack.push({ source: event as Record<string, unknown>, keys, length: keys.length, index: 0, copy: {}, shareable: false, slot: '', path: '', key: undefined, depth: 0, valuesBefore: 0 });
+    this.stack.push({ source: event as Record<string, unknown>, keys, length: keys.length, index: 0, copy: {}, shareable: false, slot: '', original: event, path: '', key: undefined, depth: 0, valuesBefore: 0 });
   }
 
   run(deadline: number): boolean {
@@ -260,14 +266,14 @@ export class Redaction implements SlicedWork<unknown> {
       // A hole stays a hole (JSON writes null for it), as Array.prototype.map leaves it.
       if (!(index in source)) return;
       const item = source[index];
-      const value = this.clean(item, this.cleaner.pathOf(frame.path, index), frame.key, frame.depth + 1, index);
+      const value = this.clean(item, this.cleaner.pathOf(frame.path, index), frame.key, frame.depth + 1, index, String(index));
       if (value !== OPENED) this.give(frame, index, item, value);
       return;
     }
     const childKey = frame.keys[index]!;
     const child = (frame.source as Record<string, unknown>)[childKey];
     if (frame.depth === 0) {
-      const value = STRUCTURAL.has(childKey) ? child : this.clean(child, `/${childKey}`, childKey, 1, childKey);
+      const value = STRUCTURAL.has(childKey) ? child : this.clean(child, `/${childKey}`, childKey, 1, childKey, childKey);
       if (value !== OPENED) this.give(frame, childKey, child, value);
       return;
     }
@@ -279,7 +285,7 @@ export class Redaction implements SlicedWork<unknown> {
       const copy = this.copyOf(frame, index) as Record<string, unknown>;
       for (let suffix = 2; slot !== formedKey && Object.prototype.hasOwnProperty.call(copy, slot); suffix += 1) slot = `${cleanKey}#${suffix}`;
     }
-    const value = this.clean(child, this.cleaner.pathOf(frame.path, childKey), childKey, frame.depth + 1, slot);
+    const value = this.clean(child, this.cleaner.pathOf(frame.path, childKey), childKey, frame.depth + 1, slot, childKey);
     if (value !== OPENED) this.give(frame, slot, child, value);
   }
 
@@ -291,7 +297,7 @@ export class Redaction implements SlicedWork<unknown> {
     if (this.values - frame.valuesBefore > LARGE_CONTAINER) this.large.add(value);
     const parent = this.stack[this.stack.length - 1];
     if (parent === undefined) this.out = value;
-    else this.give(parent, frame.slot, frame.source, value);
+    else this.give(parent, frame.slot, frame.original, value);
   }
 
   /** Puts a member's value in `frame`: into its copy, made now if the value differs from the source's. */
@@ -319,9 +325,21 @@ export class Redaction implements SlicedWork<unknown> {
     return frame.copy;
   }
 
-  /** A value's redacted form: a string cleaned, a container opened (OPENED: it is given when it closes), anything else as it is. */
-  private clean(value: unknown, path: string, key: string | undefined, depth: number, slot: string | number): unknown {
+  /**
+   * A value's redacted form: a string cleaned, a container opened (OPENED: it is given when it closes), anything else as
+   * it is. What is written is what JSON.stringify writes: what `toJSON` answers (a Date's text, a class's chosen fields,
+   * called with the property's key), cleaned in turn.
+   */
+  private clean(original: unknown, path: string, key: string | undefined, depth: number, slot: string | number, property: string): unknown {
     if (++this.values > MAX_RECORDED_VALUES) return TOO_MANY_VALUES;
+    let value = original;
+    if (((typeof value === 'object' && value !== null) || typeof value === 'function') && hasToJSON(value, this.prototypesHave)) {
+      try {
+        value = (value as { toJSON(key: string): unknown }).toJSON(property);
+      } catch {
+        return TO_JSON_FAILED;
+      }
+    }
     if (typeof value === 'string') return this.cleaner.string(value, path, key);
     if (value === null || typeof value !== 'object') return value;
     if (depth > this.cleaner.maxDepth) return `[truncated: nested deeper than ${this.cleaner.maxDepth}]`;
@@ -329,9 +347,9 @@ export class Redaction implements SlicedWork<unknown> {
     this.open.add(value);
     const array = Array.isArray(value);
     const keys = array ? undefined : Object.keys(value);
-    const length = array ? value.length : keys!.length;
+    const length = array ? (value as unknown[]).length : keys!.length;
     const shareable = !this.copyAll && isPlain(value);
-    const frame: Frame = { source: value as Record<string, unknown>, keys, length, index: 0, copy: undefined, shareable, slot, path, key, depth, valuesBefore: this.values };
+    const frame: Frame = { source: value as Record<string, unknown>, keys, length, index: 0, copy: undefined, shareable, slot, original, path, key, depth, valuesBefore: this.values };
     if (!shareable) this.copyOf(frame, 0);
     this.stack.push(frame);
     return OPENED;
