@@ -5,6 +5,7 @@ import type { Provenance } from '../state/ledger.js';
 import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { groupedDigits } from '../text/grouped-numbers.js';
+import { codeVariants } from '../text/code-parts.js';
 import type { CheckContext } from './check.js';
 import type { EntityReference } from './prepared-call.js';
 
@@ -54,19 +55,15 @@ function joinedDigitsTrusted(context: CheckContext, value: string): boolean {
   return digits !== undefined && context.session.provenanceOf(digits).trusted !== undefined;
 }
 
-/** A code's letters and its number, written together or with a hyphen between (`w2378156`, `inc-12345`). */
-const PREFIXED_NUMBER = /^([a-z]{1,8})(-?)(\d{3,})$/;
-
 /**
- * Whether a code written as letters and a number names one trusted context wrote with the hyphen put in or left
- * out (a user's `W-2378156` for `W2378156`, a ticket's `INC12345` for `INC-12345`): the same record, as a number
- * in groups is (`joinedDigitsTrusted`).
+ * Whether a code names one trusted context wrote in other parts or with other separators (`code-parts.ts`):
+ * a user's `W-2378156` for `W2378156`, a ticket's `INC12345` for `INC-12345`, a user's `ORD 2024 000123` for
+ * `ORD-2024-000123` or `ORD2024000123`: the same record, as a number in groups is (`joinedDigitsTrusted`).
+ * `code` is a token or a whole value.
  */
-function prefixVariantTrusted(context: CheckContext, token: string): boolean {
-  const parts = PREFIXED_NUMBER.exec(token);
-  if (parts === null) return false;
-  const variant = parts[2] === '-' ? `${parts[1]}${parts[3]}` : `${parts[1]}-${parts[3]}`;
-  return context.session.provenanceOf(variant).trusted !== undefined;
+function codeVariantTrusted(context: CheckContext, code: string): boolean {
+  for (const variant of codeVariants(code)) if (context.session.provenanceOf(variant).trusted !== undefined) return true;
+  return false;
 }
 
 function describeSource(provenance: Provenance): string {
@@ -92,11 +89,11 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       const { trusted, untrusted } = context.session.provenanceOf(token);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
-      else if (!prefixVariantTrusted(context, token)) missing ??= token;
+      else if (!codeVariantTrusted(context, token)) missing ??= token;
     }
     // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).
     if (missing === undefined && !untrustedSource) continue;
-    if (joinedDigitsTrusted(context, reference.value)) continue;
+    if (joinedDigitsTrusted(context, reference.value) || (reference.tokens.length > 1 && codeVariantTrusted(context, reference.value))) continue;
     const key = `${reference.path}\u0000${reference.value}`;
     reported ??= new Set();
     if (reported.has(key)) continue;

@@ -4,6 +4,7 @@ import type { RegisteredTool } from '../state/tool-registry.js';
 import { canonicalArguments, type CanonicalArguments } from '../text/canonical-args.js';
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { forEachGroupedNumber } from '../text/grouped-numbers.js';
+import { forEachCodeInParts } from '../text/code-parts.js';
 import { isIdName } from '../text/id-names.js';
 import { parseJsonText } from '../text/json-text.js';
 import type { EntityPattern } from './entity-patterns.js';
@@ -244,8 +245,10 @@ export function prepareCall(
       return unusableCall(tool, { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` }, references, echoTokens);
     }
     forEachToken(text, echo);
-    // And its digits joined ("4421 486" echoed as "4421486", or back): a result repeating the call vouches for neither.
+    // And its digits joined ("4421 486" echoed as "4421486", or back), a code's parts run together ("ORD-2024-000123"
+    // echoed as "ORD 2024 000123"): a result repeating the call vouches for neither.
     forEachGroupedNumber(text, echo);
+    forEachCodeInParts(text, echo);
     // An argument the tool's policy ignores is read for nothing else (ids, patterns, free text), nested values included.
     if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.

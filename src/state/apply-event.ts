@@ -7,7 +7,7 @@ import type { BoundedDefinitions } from './tool-bound.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
-import { joinedNumbersOf } from '../text/grouped-numbers.js';
+import { joinedFormsOf } from '../text/joined-forms.js';
 import { messageTokensOf } from '../text/message-tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
@@ -200,8 +200,8 @@ export function applyEvent(
         const trust = external || flagged || !admitted ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);
         state.ledger.record(content.tokenList, { step: event.step, source, trust }, pending?.echo);
-        // A result's "123-456-789" and "4421 486" vouch for 123456789 and 4421486, as a user's do.
-        state.ledger.record(joinedNumbersOf(content, pending?.echo), { step: event.step, source, trust }, pending?.echo);
+        // A result's "123-456-789", "4421 486" and "ORD 2024 000123" vouch for 123456789, 4421486 and ORD2024000123, as a user's do.
+        state.ledger.record(joinedFormsOf(content, pending?.echo), { step: event.step, source, trust }, pending?.echo);
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
         if (pending && pending.lookupIds.length > 0 && event.is_error !== true) {
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
@@ -216,7 +216,7 @@ export function applyEvent(
         const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
-        state.ledger.record(joinedNumbersOf(content), { step: event.step, source, trust: 'untrusted' });
+        state.ledger.record(joinedFormsOf(content), { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
       }
       break;

@@ -1,22 +1,9 @@
 /**
  * Chinese, Japanese and Korean text is written without spaces, ids included (`注文番号W2378156です`,
  * `订单号W2378156还没到`, `주문번호W2378156`), and typed on a CJK keyboard in full-width forms
- * (`Ｗ２３７８１５６`). Where CJK letters meet other letters an id begins or ends, and a full-width
- * character is the ASCII one it stands for.
+ * (`Ｗ２３７８１５６`). Where CJK letters meet other letters an id begins or ends (`unspaced-scripts.ts`), and a
+ * full-width character is the ASCII one it stands for.
  */
-
-const CJK_SCRIPTS = ['Han', 'Hiragana', 'Katakana', 'Hangul', 'Bopomofo'] as const;
-/**
- * Letters of no script of their own that CJK text writes: Bopomofo's tone marks (`ㄓㄨˋ`), `〆`, the kana
- * repeat marks, `〼`, the prolonged sound mark `ー` and its half-width form, the half-width voiced marks.
- */
-const COMMON_CJK_LETTERS = '\\u02C7\\u02C9-\\u02CB\\u3006\\u3031-\\u3035\\u303C\\u30FC\\uFF70\\uFF9E\\uFF9F';
-
-/** The body of a character class (no brackets) of CJK characters, for V8 expressions (`u` or `v` flag). */
-export const CJK_CLASS = `${CJK_SCRIPTS.map((script) => `\\p{Script=${script}}`).join('')}${COMMON_CJK_LETTERS}`;
-
-/** The same class for RE2 (`linear-regex.ts`), which names scripts bare (`\p{Han}`). */
-export const CJK_CLASS_RE2 = `${CJK_SCRIPTS.map((script) => `\\p{${script}}`).join('')}${COMMON_CJK_LETTERS}`;
 
 /** `！` to `～`: the full-width forms of printable ASCII, each `0xFEE0` above it (a test, then every one replaced). */
 const FULL_WIDTH_CHARACTER = /[\uFF01-\uFF5E]/;

@@ -137,10 +137,10 @@ const QUOTE_OR_BACKSLASH = /["\\]/;
 const PROSE = /\s/;
 /**
  * By UTF-16 code unit: 1 for a token character (`[A-Za-z0-9_]`), 2 for one trimmed at a token's edges
- * (`.`, `-`, `@`, `#`), 3 for a letter or digit outside ASCII, for the full-width `＃－．＠＿` and for
- * surrogates (a token may hold it: `unicodeToken` reads that token, folded and cut at CJK letters as
- * `visitToken` reads it), 0 or 4 otherwise: ASCII punctuation and spaces, and outside
- * ASCII punctuation, symbols, marks and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
+ * (`.`, `-`, `@`, `#`), 3 for a letter, mark or digit outside ASCII, for the full-width `＃－．＠＿` and for
+ * surrogates (a token may hold it: `unicodeToken` reads that token, folded and cut at the letters of
+ * scripts written without spaces as `visitToken` reads it), 0 or 4 otherwise: ASCII punctuation and
+ * spaces, and outside ASCII punctuation, symbols and spaces (`—`, `’`, `…`, `→`, a no-break space), which end a
  * token as a comma does. 4 marks the separators an injection anchor or an encoding may start with or
  * hold (`<`, `[`, `]`, `+`, `/`; `&`, `*` and `%`, which normalizing may decode or remove) and every one
  * outside ASCII (`runMayAnchor`). Every code unit outside ASCII is 3 until the first one met classifies
@@ -807,7 +807,7 @@ class ContentScanner {
   /**
    * A character outside ASCII that a token may hold (TOKEN_CHARS 3) at `at` in `source`: the run of
    * token characters around it (`[${TOKEN_CLASS}]+`, back to `floor`, where the last run ended, and
-   * up to `limit`) is read as `forEachToken` reads it (folded, cut where CJK letters meet others), and its tokens kept. Returns where the run ends,
+   * up to `limit`) is read as `forEachToken` reads it (folded, cut where the letters of scripts written without spaces meet others), and its tokens kept. Returns where the run ends,
    * past `at` (the caller hashes up to there and reads on). The run may start before `at`: ASCII token
    * characters the caller read and has not kept yet.
    */

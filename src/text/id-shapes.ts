@@ -6,7 +6,8 @@
  */
 import { LinearTokenFinder } from './linear-regex.js';
 import { appended } from './compact-array.js';
-import { CJK_CLASS, foldFullWidth } from './cjk-text.js';
+import { foldFullWidth } from './cjk-text.js';
+import { MARK_CLASS, UNSPACED_CLASS } from './unspaced-scripts.js';
 
 /** Finds a shape's tokens in text: V8 for shapes drawn from examples (ours), RE2 for declared patterns (untrusted). */
 export interface ShapeFinder {
@@ -45,10 +46,14 @@ const ORDINARY = [
   'COVID-19', 'Wi-Fi', 'iPhone', 'A4', 'MP3', 'B2B', '4K', 'x86_64', 'utf-8', 'UTF-8', 'ISO-8601', 'gpt-4o', 'GPT-4',
 ];
 
-/** Token edges, as `tokens.ts` reads them: a letter or digit goes on the token, unless one of the two is CJK (`注文W2378156です`). */
-const NOT_CJK = `(?![${CJK_CLASS}])`;
-const BOUNDARY_BEFORE = `(?<!${NOT_CJK}[\\p{L}\\p{N}_#-])`;
-const BOUNDARY_AFTER = `(?!${NOT_CJK}[\\p{L}\\p{N}_-]|\\.${NOT_CJK}[\\p{L}\\p{N}])`;
+/**
+ * Token edges, as `tokens.ts` reads them: a letter (with its marks) or digit goes on the token, unless one
+ * of the two is of a script written without spaces (`注文W2378156です`, `คำสั่งซื้อW2378156`). A mark with no
+ * letter before it (after a space) is no part of a token.
+ */
+const NOT_UNSPACED = `(?![${UNSPACED_CLASS}])`;
+const BOUNDARY_BEFORE = `(?<!${NOT_UNSPACED}[\\p{L}\\p{N}_#-][${MARK_CLASS}]*)`;
+const BOUNDARY_AFTER = `(?!${NOT_UNSPACED}[\\p{L}${MARK_CLASS}\\p{N}_-]|\\.${NOT_UNSPACED}[\\p{L}\\p{N}])`;
 
 /**
  * A compiled shape, shared by every session that learns it (finders hold no state between calls), with
@@ -106,7 +111,7 @@ function compileOwn(source: string): ShapeFinder | undefined {
 /** A declared pattern (schema, policy): untrusted, so it runs on RE2, with the same token edges. */
 function compileDeclared(source: string): ShapeFinder | undefined {
   try {
-    const finder = new LinearTokenFinder(source, source, '[\\p{L}\\p{N}_#-]', '[^\\p{L}\\p{N}_.-]|\\.(?:[^\\p{L}\\p{N}]|$)');
+    const finder = new LinearTokenFinder(source, source, '[\\p{L}\\p{Mn}\\p{Mc}\\p{N}_#-]', '[^\\p{L}\\p{Mn}\\p{Mc}\\p{N}_.-]|\\.(?:[^\\p{L}\\p{N}]|$)');
     // Model text is short; the cap keeps a pathological one bounded all the same.
     return { find: (text) => finder.find(text, { chars: 131_072 }) };
   } catch {

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
-import { CJK_CLASS, CJK_CLASS_RE2 } from './cjk-text.js';
+import { UNSPACED_CLASS, UNSPACED_CLASS_RE2 } from './unspaced-scripts.js';
 
 // Loaded on the first untrusted pattern, not at import: most processes (the CLI, guards without
 // patterns) never pay for the engine.
@@ -142,8 +142,9 @@ const MATCH_COST = 128;
 
 /**
  * Finds every match of an untrusted pattern that stands alone between the given edges, in linear time.
- * A CJK letter is an edge too, whatever `before` and `after` say: CJK text writes ids against its
- * letters (`注文W2378156です`, see `cjk-text.ts`), and `tokens.ts` cuts a token there. Long texts are tested chunk by chunk with RE2's DFA (fast, no positions) and only matching chunks
+ * A letter of a script written without spaces (CJK, Thai, ...) is an edge too, whatever `before` and `after`
+ * say: such text writes ids against its letters (`注文W2378156です`, see `unspaced-scripts.ts`), and `tokens.ts`
+ * cuts a token there. Long texts are tested chunk by chunk with RE2's DFA (fast, no positions) and only matching chunks
  * are searched for positions, which costs the budget; exhausting it throws ScanBudgetError.
  */
 export class LinearTokenFinder {
@@ -166,9 +167,9 @@ export class LinearTokenFinder {
   ) {
     // The body is checked alone first, so an error names the caller's pattern, not the wrapper.
     compileLinear(body, options);
-    this.search = compileLinear(`(?:(?<!${before})|(?<=[${CJK_CLASS_RE2}]))(${body})(?:${after}|[${CJK_CLASS_RE2}]|$)`, options);
+    this.search = compileLinear(`(?:(?<!${before})|(?<=[${UNSPACED_CLASS_RE2}]))(${body})(?:${after}|[${UNSPACED_CLASS_RE2}]|$)`, options);
     this.probe = this.search;
-    this.edge = new RegExp(`[^${before.replace(/^\[|\]$/g, '')}]|[${CJK_CLASS}]`, 'gu');
+    this.edge = new RegExp(`[^${before.replace(/^\[|\]$/g, '')}]|[${UNSPACED_CLASS}]`, 'gu');
   }
 
   /** The first index at or after `from` (and before `to`) holding an edge character, or -1. */

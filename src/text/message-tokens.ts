@@ -1,8 +1,9 @@
 import { forEachTokenBetween } from './tokens.js';
 import { forEachGroupedNumberBetween, mayHoldGroupedNumbers } from './grouped-numbers.js';
+import { forEachCodeInPartsBetween, mayHoldCodesInParts } from './code-parts.js';
 import { runInSlices } from './in-slices.js';
 
-/** The ids a message vouches for: its distinct tokens and the digits of its numbers in groups, up to a cap. */
+/** The ids a message vouches for: its distinct tokens, the digits of its numbers in groups and the keys of its codes in parts, up to a cap. */
 export interface MessageTokens {
   tokens: string[];
   /** Token occurrences left out past the cap (0 when none). */
@@ -23,12 +24,14 @@ class MessageTokenizer {
   dropped = 0;
   private tokensAt = 0;
   private groupsAt: number;
+  private codesAt: number;
 
   constructor(
     private readonly text: string,
     private readonly maxTokens: number,
   ) {
     this.groupsAt = mayHoldGroupedNumbers(text) ? 0 : text.length;
+    this.codesAt = mayHoldCodesInParts(text) ? 0 : text.length;
   }
 
   private readonly add = (token: string): void => {
@@ -50,6 +53,10 @@ class MessageTokenizer {
     }
     while (this.groupsAt < text.length) {
       this.groupsAt = forEachGroupedNumberBetween(text, this.groupsAt, this.groupsAt + SLICE_CHARS, this.add);
+      if (performance.now() > deadline) return false;
+    }
+    while (this.codesAt < text.length) {
+      this.codesAt = forEachCodeInPartsBetween(text, this.codesAt, this.codesAt + SLICE_CHARS, this.add);
       if (performance.now() > deadline) return false;
     }
     return true;

@@ -1,23 +1,29 @@
 /**
  * Id-like tokens in text. Ids are compared whole (never split on `_` or `-`), case-insensitively,
  * with a leading `#` optional (`#W2378156` and `W2378156` name the same order). Text outside ASCII is
- * read as CJK users write ids: full-width forms folded (NFKC), and the CJK letters written against an
- * id a token of their own (`注文番号W2378156です` holds `w2378156`; see `cjk-text.ts`).
+ * read as its writers write ids: full-width forms folded (NFKC), the letters of a script written without
+ * spaces (CJK, Thai, ...) against an id a token of their own (`注文番号W2378156です` holds `w2378156`; see
+ * `unspaced-scripts.ts`), and a letter's marks (a decomposed accent, a vowel sign) part of its word.
  */
-import { CJK_CLASS } from './cjk-text.js';
+import { MARK_CLASS, UNSPACED_CLASS } from './unspaced-scripts.js';
 
 /**
- * What a run of token characters holds (a character class's body): letters, digits, `_-.#@`, and the
- * full-width `＃－．＠＿` a CJK keyboard types (`ｏｒｄ＿１００１` is one run, `ord_1001` once folded).
+ * What a run of token characters holds (a character class's body): letters, the marks on them, digits,
+ * `_-.#@`, and the full-width `＃－．＠＿` a CJK keyboard types (`ｏｒｄ＿１００１` is one run, `ord_1001` once folded).
  */
-export const TOKEN_CLASS = '\\p{L}\\p{N}_\\-.#@\\uFF03\\uFF0D\\uFF0E\\uFF20\\uFF3F';
+export const TOKEN_CLASS = `\\p{L}${MARK_CLASS}\\p{N}_\\-.#@\\uFF03\\uFF0D\\uFF0E\\uFF20\\uFF3F`;
 const TOKEN = new RegExp(`[${TOKEN_CLASS}]+`, 'gu');
 /**
- * The tokens of a run outside ASCII once folded: CJK letters apart from the letters, digits and `_-.#@`
- * around them. A CJK run stays a token (a customer's name may be an id value, and must still be
- * known); only where it meets other letters is a token cut.
+ * The tokens of a run outside ASCII once folded: letters of a script written without spaces apart from
+ * the letters, digits and `_-.#@` around them. Such a run stays a token (a customer's name may be an id
+ * value, and must still be known); only where it meets other letters is a token cut. A mark goes with
+ * the letter before it (`Nu\u0301mero` is `número`, one word) and starts no token: one standing alone
+ * before an id (after a space) is dropped, not glued to it.
  */
-const PIECE = new RegExp(`[[\\p{L}\\p{N}]&&[${CJK_CLASS}]]+|[[\\p{L}\\p{N}_\\-.#@]--[${CJK_CLASS}]]+`, 'gv');
+const PIECE = new RegExp(
+  `[[\\p{L}${MARK_CLASS}\\p{N}]&&[${UNSPACED_CLASS}]]+|[[\\p{L}\\p{N}_\\-.#@]--[${UNSPACED_CLASS}]][[\\p{L}${MARK_CLASS}\\p{N}_\\-.#@]--[${UNSPACED_CLASS}]]*`,
+  'gv',
+);
 const EDGE_TRIM = /^[.\-@#]+|[.\-@#]+$/g;
 const MAX_TOKEN_LENGTH = 256;
 
@@ -42,7 +48,7 @@ export function normalizeId(raw: string): string | undefined {
 
 /**
  * The tokens (not yet normalized) of one run of token characters outside ASCII: the run in NFKC
- * (`Ｗ２３７８１５６` is `W2378156`), cut where CJK letters meet others. An ASCII run is its own one token.
+ * (`Ｗ２３７８１５６` is `W2378156`), cut where the letters of a script written without spaces meet others. An ASCII run is its own one token.
  */
 function piecesOf(run: string): readonly string[] {
   return run.normalize('NFKC').match(PIECE) ?? [];
@@ -128,7 +134,7 @@ for (let code = 0; code < 128; code += 1) ASCII_TOKEN_CHARS[code] = /[\p{L}\p{N}
 
 /**
  * The one token an id value is, normalized (`normalizeId`) already, or `undefined` when it is several
- * (spaces or separators between runs, or CJK letters against an id) or none.
+ * (spaces or separators between runs, or Thai or CJK letters against an id) or none.
  */
 export function wholeToken(normalized: string): string | undefined {
   // ASCII, most ids, is told by its codes: one run when every one is a token character.

@@ -51,4 +51,27 @@ describe('grouped numbers', () => {
     // Ids in groups beside them still join: thousands, a phone number's groups, a French number, a long id.
     expect(grouped('ref 1.234.567, call 555.123.4567 or 01.23.45.67.89, order 2024-5678-90')).toEqual(['1234567', '5551234567', '0123456789', '2024567890']);
   });
+
+  it('joins a number written in thousands, as each language writes them', () => {
+    const written = ['account 1,234,567', 'invoice 12.345.678', 'ref 1 234 567', 'ref 1\u00A0234\u00A0567', 'ref 1\u202F234\u202F567', 'ref 1\u2009234\u2009567', "Konto 1'234'567", 'Konto 1\u2019234\u2019567', 'loan 12,34,567', 'loan 1,23,45,678'];
+    expect(written.map(grouped)).toEqual([['1234567'], ['12345678'], ['1234567'], ['1234567'], ['1234567'], ['1234567'], ['1234567'], ['1234567'], ['1234567'], ['12345678']]);
+    for (const id of ['1,234,567', '1.234.567', '1 234 567', '1\u202F234\u202F567', "1'234'567", '12,34,567']) expect(groupedDigits(id), id).toBe('1234567');
+  });
+
+  it('joins no list, decimal, amount or short number written with commas or apostrophes', () => {
+    // A list with spaces, or without ("12,34"), a decimal ("1,5"), groups of other sizes, an amount with cents.
+    const notIds = ['1, 2, 3, 4, 5, 6', 'ids 12,34', '1,5', '3,14159', '12,345,67', '1234,567', '1,2345,678', '12.345.678,90', '1,234,567.89', '1 234 567,89', "1'234'56", '1,234\'567', '1,234 567'];
+    for (const text of notIds) {
+      expect(grouped(`total ${text} here`), text).toEqual([]);
+      expect(groupedDigits(text), text).toBeUndefined();
+    }
+    // Nor a number's tail: the groups after "1," are the same number's, never one of their own.
+    expect(grouped('1,234,567,8')).toEqual([]);
+    // Beside them, the number written in thousands still joins.
+    expect(grouped('items 1, 2, 3; account 1,234,567; rate 1,5')).toEqual(['1234567']);
+  });
+
+  it('reads a long run of digits and commas in linear time', () => {
+    expect(grouped(`${'123,'.repeat(100_000)}x ${'1,'.repeat(200_000)}1`)).toEqual([]);
+  });
 });

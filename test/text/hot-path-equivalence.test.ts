@@ -7,7 +7,7 @@ import { argumentSimilarity, canonicalArguments, nearIdentical, type CanonicalAr
 import { normalizeDate } from '../../src/text/dates.js';
 import { idValueTokens, visibleForm, hasInvisible, isMixedScript, isWildcardLike } from '../../src/text/id-tokens.js';
 import { forEachToken, normalizeId, TOKEN_CLASS } from '../../src/text/tokens.js';
-import { CJK_CLASS } from '../../src/text/cjk-text.js';
+import { UNSPACED_CLASS } from '../../src/text/unspaced-scripts.js';
 import { isPlainWord } from '../../src/checks/entity-reference.js';
 import { combine, hashString } from '../../src/text/hash.js';
 import { textForm, type TextForm } from '../../src/text/similarity.js';
@@ -109,7 +109,7 @@ function oldIsPlainWord(value: string): boolean {
 
 /** The token rule with CJK letters and full-width forms (`tokens.ts`), written plainly: a CJK letter beside another letter, digit or `_-.#@` marks a token's end. */
 const TOKEN = new RegExp(`[${TOKEN_CLASS}]+`, 'gu');
-const CJK_MEETS_OTHER = new RegExp(`(?<=[${CJK_CLASS}])(?![${CJK_CLASS}])|(?<![${CJK_CLASS}])(?=[${CJK_CLASS}])`, 'gu');
+const UNSPACED_MEETS_OTHER = new RegExp(`(?<=[${UNSPACED_CLASS}])(?![${UNSPACED_CLASS}])|(?<![${UNSPACED_CLASS}])(?=[${UNSPACED_CLASS}])`, 'gu');
 function oldIdValueTokens(value: string) {
   const visible = visibleForm(value);
   let obfuscated: 'invisible' | 'confusable' | undefined;
@@ -118,7 +118,7 @@ function oldIdValueTokens(value: string) {
   const tokens: string[] = [];
   const whole = normalizeId(visible);
   TOKEN.lastIndex = 0;
-  const first = whole === undefined ? null : TOKEN.exec(whole.replace(CJK_MEETS_OTHER, ' '));
+  const first = whole === undefined ? null : TOKEN.exec(whole.replace(UNSPACED_MEETS_OTHER, ' '));
   if (whole !== undefined && first !== null && first[0].length === whole.length) tokens.push(whole);
   else {
     forEachToken(visible, (token) => tokens.push(token));
