@@ -14,14 +14,14 @@ const MEMBERS_PER_LOOK = 16;
 const ITEMS_PER_CALL = 64;
 
 /**
- * `JSON.stringify(value)`, a slice at a time: the containers in `large` are written member by member, with
+ * `JSON.stringify(value)`, a slice at a time, in parts: the containers in `large` are written member by member, with
  * a look at the clock between members, and every other value by `JSON.stringify` itself, whole. So a record
  * of ten million values is written without holding the event loop for its 30-40 ms, and what is written is
  * what `JSON.stringify` writes (its rules for undefined, functions, symbols, holes, numbers, `toJSON` and
  * BigInt apply to every value it writes). `large` must hold only plain objects and arrays (a redacted copy's
  * own containers: `Redaction.large`), whose own enumerable keys are what JSON writes of them.
  */
-export class JsonLine implements SlicedWork<string> {
+export class JsonLine implements SlicedWork<string[]> {
   private readonly parts: string[] = [];
   private readonly stack: Open[] = [];
 
@@ -86,8 +86,9 @@ export class JsonLine implements SlicedWork<string> {
     return true;
   }
 
-  result(): string {
-    return this.parts.join('');
+  /** The text, in the parts it was written in (joined, the JSON text; each part whole JSON tokens, no character cut). */
+  result(): string[] {
+    return this.parts;
   }
 
   /** Opens `value` when it is one of the large containers (its bracket written); false for any other value. */

@@ -4,12 +4,12 @@ import type { Redactor } from './redact.js';
 
 /**
  * An event's line in a JSONL trace, made a slice at a time: redacted (when `redactor` is given), then
- * written as JSON, then the newline. Without redaction the event is written by `JSON.stringify` whole:
+ * written as JSON, then the newline; in parts, which joined are the line. Without redaction the event is written by `JSON.stringify` whole:
  * raw recording is asked for, and nothing walked it to tell its large containers.
  */
-export function recordLine(event: unknown, redactor: Redactor | undefined): SlicedWork<string> {
+export function recordLine(event: unknown, redactor: Redactor | undefined): SlicedWork<string[]> {
   if (redactor === undefined) {
-    const line = `${JSON.stringify(event)}\n`;
+    const line = [`${JSON.stringify(event)}\n`];
     return { run: () => true, result: () => line };
   }
   const redaction = redactor.work(event);
@@ -22,6 +22,10 @@ export function recordLine(event: unknown, redactor: Redactor | undefined): Slic
       }
       return json.run(deadline);
     },
-    result: () => `${json!.result()}\n`,
+    result: () => {
+      const parts = json!.result();
+      if (parts[parts.length - 1] !== '\n') parts.push('\n');
+      return parts;
+    },
   };
 }

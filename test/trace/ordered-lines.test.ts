@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OrderedLines } from '../../src/trace/ordered-lines.js';
 
-/** Work that needs `slices` calls of `run` to finish, then gives `line` (or throws `error`). */
-function scripted(line: string, slices: number, error?: Error) {
+/** Work that needs `slices` calls of `run` to finish, then gives `line` (or its `parts`; or throws `error`). */
+function scripted(line: string, slices: number, error?: Error, parts: string[] = [line]) {
   let runs = 0;
   return {
     run: () => {
@@ -10,7 +10,7 @@ function scripted(line: string, slices: number, error?: Error) {
       if (runs >= slices && error) throw error;
       return runs >= slices;
     },
-    result: () => line,
+    result: () => parts,
     get runs() {
       return runs;
     },
@@ -96,5 +96,17 @@ describe('OrderedLines', () => {
     expect(parts.map((part) => part.lineStart)).toEqual([true, ...Array(parts.length - 2).fill(false), true]);
     expect(Buffer.concat(parts.slice(0, -1).map((part) => part.bytes)).toString('utf8')).toBe(line);
     expect(parts.at(-1)!.bytes.toString('utf8')).toBe('next\n');
+  });
+
+  it('a line made of many parts is written a piece at a time, each piece whole parts joined, never the line as one string', async () => {
+    const pieces: Array<{ text: string; lineStart: boolean }> = [];
+    const lines = new OrderedLines((piece, lineStart) => pieces.push({ text: text(piece), lineStart }), 0);
+    const parts = Array.from({ length: 3_000 }, (_, index) => `{"n":${index},"s":"${'é€😀'.repeat(100)}"},`);
+    parts.push('\n');
+    await lines.add(scripted('', 1, undefined, parts));
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.every((piece) => piece.text.length <= 262_144)).toBe(true);
+    expect(pieces.map((piece) => piece.lineStart)).toEqual([true, ...Array(pieces.length - 1).fill(false)]);
+    expect(pieces.map((piece) => piece.text).join('')).toBe(parts.join(''));
   });
 });
