@@ -26,7 +26,7 @@ export class PackedDecisions {
   private readonly toolActions = new NumberColumn('uint32');
   private readonly flagLists = new NumberColumn('uint32');
   private size = 0;
-  private readonly sessionStarts = new NumberColumn('float64');
+  private readonly sessionStarts = new NumberColumn('uint32');
   private readonly sessionCounts = new NumberColumn('uint32');
   private readonly toolNames: string[] = [];
   private readonly toolIndex = new Map<string, number>();
@@ -35,7 +35,8 @@ export class PackedDecisions {
 
   /** Packs the decisions of session `session` (a number the caller gives each session, from 0; packed again, the last ones count). */
   set(session: number, decisions: readonly Decided[]): void {
-    this.sessionStarts.set(session, this.size);
+    // A session without decisions needs no start: most short sessions cost nothing here.
+    this.sessionStarts.set(session, decisions.length === 0 ? 0 : this.size);
     this.sessionCounts.set(session, decisions.length);
     for (const decision of decisions) {
       const at = this.size++;

@@ -249,6 +249,8 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
 
   // No origin, no cascade: a trace of clean sessions is not read a third time.
   const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds);
+  // What the cascade was followed from is not in the report: the report's closures must not keep it.
+  origins.clear();
   for (const triage of kept) {
     const after = forward.get(triage.session_id);
     if (!after) continue;
