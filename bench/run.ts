@@ -163,6 +163,13 @@ if (wanted('replay') || wanted('triage')) {
     target({ name: `${mode} speed, ${EVENTS} events`, floor: 'absolute', value: run.eventsPerSecond, unit: 'events/s', limit: 50_000, kind: 'min' });
     target({ name: `${mode} peak RSS, ${EVENTS} events`, floor: 'absolute', value: run.maxRssMb, unit: 'MB', limit: 300, kind: 'max' });
   }
+  // Many short sessions: what a finished session keeps, a million times over.
+  for (const mode of ['replay', 'triage'].filter(wanted)) {
+    const run = child('./replay-scale.js', [EVENTS, mode, 'short']) as { eventsPerSecond: number; maxRssMb: number };
+    console.log(`${mode} of ${EVENTS} one-event sessions, printed a session at a time: ${run.eventsPerSecond.toFixed(0)} events/s, peak RSS ${run.maxRssMb.toFixed(0)} MB`);
+    target({ name: `${mode} speed, ${EVENTS} one-event sessions`, floor: 'absolute', value: run.eventsPerSecond, unit: 'events/s', limit: 50_000, kind: 'min' });
+    target({ name: `${mode} peak RSS, ${EVENTS} one-event sessions`, floor: 'absolute', value: run.maxRssMb, unit: 'MB', limit: 300, kind: 'max' });
+  }
 }
 if (wanted('proxy')) reportProxyLatency(await proxyLatency());
 if (wanted('adapters')) {

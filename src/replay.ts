@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Action, Flag, TraceEvent } from './trace/events.js';
 import { readTrace, type TraceInput, type TraceItem, type TraceProblem } from './trace/reader.js';
-import { SessionEnds } from './trace/session-ends.js';
+import { SessionEnds, sessionOf } from './trace/session-ends.js';
 import { NO_FLAGS, PackedDecisions } from './packed-decisions.js';
+import { PackedStrings } from './packed-strings.js';
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision, GuardSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -30,6 +31,18 @@ export interface ReplayReport {
   /** How many lines were skipped in all (`problems` keeps only the first ones: memory stays bounded). */
   skippedLines: number;
   validEvents: number;
+}
+
+/** The sessions of a long trace, kept packed: each becomes an object when iterated, one at a time. */
+export interface SessionList<T> extends Iterable<T> {
+  readonly size: number;
+}
+
+/** `ReplayReport` with its sessions packed (`replayTraceLazily`): memory for what the output lists, no object per session. */
+export interface LazyReplayReport extends Omit<ReplayReport, 'sessions'> {
+  sessions: SessionList<ReplaySession>;
+  /** The id of the session at this place in `sessions` (from 0), without its decisions. */
+  sessionIdAt(place: number): string;
 }
 
 export interface ReplayHooks {
@@ -118,16 +131,30 @@ const MAX_CLOSED_IDS = 1_000_000;
  * @example const report = await replayTrace('incident.jsonl', { policy });
  */
 export async function replayTrace(input: TraceInput | ReopenableTrace, options: ReplayOptions & { sessionEnds?: SessionEnds } = {}, hooks: ReplayHooks = {}): Promise<ReplayReport> {
+  const { sessions, problems, skippedLines, validEvents } = await replayTraceLazily(input, options, hooks);
+  return { sessions: [...sessions], problems, skippedLines, validEvents };
+}
+
+/**
+ * `replayTrace`, its sessions kept packed until iterated: what a finished session keeps is its id's
+ * characters and its decisions packed in typed arrays (a session with none, about 30 bytes), so a
+ * trace of a million short sessions can be replayed and printed without a million objects.
+ */
+export async function replayTraceLazily(input: TraceInput | ReopenableTrace, options: ReplayOptions & { sessionEnds?: SessionEnds } = {}, hooks: ReplayHooks = {}): Promise<LazyReplayReport> {
   const { maxOpenSessions = DEFAULT_MAX_OPEN_SESSIONS, sessionEnds, ...guardOptions } = options;
   const store = openStore();
   const guard = new Guard({ ...(guardOptions as GuardOptions), store, mode: 'replay' });
   const reopenable = isReopenable(input);
   /** A re-readable trace: sessions close right after their last line, learnt by a first, light pass. */
-  const passed = reopenable ? (sessionEnds ?? (await SessionEnds.of(openTrace(input)))).walk() : undefined;
+  const ends = reopenable ? (sessionEnds ?? (await SessionEnds.of(openTrace(input)))) : undefined;
   const lastStep = new Map<string, number>();
-  /** Each session's report, in order of first appearance: a finished session's decisions are packed. */
-  const reports = new Map<string, ReplaySession | number>();
+  /** Open sessions' reports, and the number each got at its first appearance (the order of the output). */
+  const open = new Map<string, { order: number; report: ReplaySession }>();
+  /** Every session's id, by that number; a finished session's decisions are packed under it. */
+  const ids = new PackedStrings();
   const packed = new PackedDecisions();
+  /** One-shot input: finished sessions by id, for one met again after its id left `closed`. */
+  const finished = reopenable ? undefined : new Map<string, number>();
   /** One-shot input: sessions whose session.end was seen, oldest first, closed when room is needed. */
   const ended = new Set<string>();
   const closed = new Set<string>();
@@ -139,8 +166,10 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     guard.endSession(sessionId);
     lastStep.delete(sessionId);
     ended.delete(sessionId);
-    const report = reports.get(sessionId) as ReplaySession;
-    reports.set(sessionId, packed.add(report.decisions));
+    const { order, report } = open.get(sessionId)!;
+    open.delete(sessionId);
+    packed.set(order, report.decisions);
+    finished?.set(sessionId, order);
     hooks.onSessionEnd?.(sessionId, report);
   };
   const closeIfOpen = (sessionId: string) => {
@@ -148,9 +177,13 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
   };
 
   const position = { item: 0 };
-  for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep, position })) {
-    // Sessions whose last line went by unreported (an event of an unknown type) close before this one opens.
-    passed?.(position.item - 1, closeIfOpen);
+  // A session whose last line is no event it can judge (broken, of an unknown type) closes as that line goes by.
+  const passedOver = ends && ((item: TraceItem) => {
+    if (!ends.isLast(position.item)) return;
+    const sessionId = sessionOf(item);
+    if (sessionId !== undefined) closeIfOpen(sessionId);
+  });
+  for await (const line of readTrace(reopenable ? openTrace(input) : (input as TraceInput), { lastStep, position, ...(passedOver ? { passedOver } : {}) })) {
     if (line.error !== undefined) {
       const problem: TraceProblem = { line: line.line, reason: line.error, ...(line.source !== undefined ? { source: line.source } : {}) };
       skippedLines += 1;
@@ -173,29 +206,35 @@ export async function replayTrace(input: TraceInput | ReopenableTrace, options: 
     if (!session) {
       if (store.size >= maxOpenSessions) {
         const oldestEnded = ended.values().next();
-        if (passed !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, passed === undefined);
+        if (ends !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, ends === undefined);
         close(oldestEnded.value);
         closed.add(oldestEnded.value);
         if (closed.size > MAX_CLOSED_IDS) closed.delete(closed.values().next().value!);
       }
       session = guard.openSession(sessionId);
     }
-    const known = reports.get(sessionId);
-    let report = typeof known === 'object' ? known : undefined;
+    let report = open.get(sessionId)?.report;
     if (!report) {
       // A session met again after it was closed (past the closed ids remembered) carries on its report.
-      report = { session_id: sessionId, decisions: typeof known === 'number' ? packed.decisionsOf(known) : [] };
-      reports.set(sessionId, report);
+      const known = finished?.get(sessionId);
+      report = { session_id: sessionId, decisions: known === undefined ? [] : packed.decisionsOf(known) };
+      open.set(sessionId, { order: known ?? ids.push(sessionId), report });
     }
     const decision = await session.ingest(event);
     hooks.onEvent?.(event, decision);
     if (!decision.ignored && (event.type === 'tool.call' || (event.type === 'tool.result' && decision.action !== 'allow'))) {
       report.decisions.push({ step: event.step, tool: event.tool, action: decision.action, flags: decision.flags.length === 0 ? NO_FLAGS : decision.flags.map((flag: Flag) => flag.code) });
     }
-    if (passed !== undefined) passed(position.item, closeIfOpen);
-    else if (event.type === 'session.end') ended.add(sessionId);
+    if (ends !== undefined) {
+      if (ends.isLast(position.item)) close(sessionId);
+    } else if (event.type === 'session.end') ended.add(sessionId);
   }
-  for (const sessionId of [...reports.keys()]) if (store.get(sessionId)) close(sessionId);
-  const sessions = Array.from(reports, ([sessionId, report]): ReplaySession => (typeof report === 'number' ? { session_id: sessionId, decisions: packed.decisionsOf(report) } : report));
-  return { sessions, problems, skippedLines, validEvents };
+  for (const sessionId of [...open.keys()]) close(sessionId);
+  const sessions: SessionList<ReplaySession> = {
+    size: ids.size,
+    *[Symbol.iterator]() {
+      for (let order = 0; order < ids.size; order += 1) yield { session_id: ids.get(order), decisions: packed.decisionsOf(order) };
+    },
+  };
+  return { sessions, problems, skippedLines, validEvents, sessionIdAt: (place) => ids.get(place) };
 }

@@ -101,7 +101,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src/protocol': ['src/decision.ts', 'src/refusal.ts', 'src/text', 'src/trace'],
   'src/otel': ['src/trace', 'src/text', 'src/codes.ts'],
   'src/convert': ['src/trace', 'src/text', 'src/tool-definition.ts'],
-  'src/forensics': ['src/trace', 'src/text', 'src/codes.ts', 'src/convert', 'src/replay.ts', 'src/guard.ts', 'src/decision.ts', 'src/policy', 'src/state'],
+  // number-column.ts imports nothing: typed storage the replay and triage pack finished sessions into.
+  'src/forensics': ['src/trace', 'src/text', 'src/codes.ts', 'src/convert', 'src/replay.ts', 'src/guard.ts', 'src/decision.ts', 'src/policy', 'src/state', 'src/number-column.ts'],
 };
 
 /** The only core modules an adapter may import: the package's own entry points, as a user would. */

@@ -48,3 +48,31 @@ export async function openOutputStream(path: string): Promise<WriteStream> {
 export async function writeChunk(stream: NodeJS.WritableStream, text: string): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }
+
+/** Bytes gathered before one write: a million short pieces are a few thousand writes, and memory holds one batch. */
+const BATCH_CHARS = 1 << 16;
+
+/**
+ * Output written piece by piece (a session at a time) in batches, with backpressure: what a command
+ * prints for a million sessions is never one string in memory.
+ */
+export class BatchedOutput {
+  private pieces: string[] = [];
+  private length = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  async write(text: string): Promise<void> {
+    this.pieces.push(text);
+    this.length += text.length;
+    if (this.length >= BATCH_CHARS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pieces.length === 0) return;
+    const text = this.pieces.join('');
+    this.pieces = [];
+    this.length = 0;
+    await writeChunk(this.stream, text);
+  }
+}

@@ -1,6 +1,6 @@
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
-import { terminalSafe } from './output.js';
+import { BatchedOutput, terminalSafe } from './output.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 const STOPPING = new Set(['block', 'pause', 'kill']);
@@ -26,12 +26,12 @@ export const command: Command = {
     const json = values.json === true;
     const quiet = values.quiet === true;
     const policy = await policyOption(stringOption(values.policy));
-    const { replayTrace } = await import('../replay.js');
+    const { replayTraceLazily } = await import('../replay.js');
     // Stops a guard recorded when the case was saved: session -> the first step it stopped.
     const savedStops = new Map<string, { step: number; codes: string[] }>();
     const { report, skipped, elapsed, label } = await readingTraces('replay', positionals, { json, quiet }, async (reading) => {
       const { traces } = reading;
-      const report = await replayTrace(positionals.includes('-') ? traces.lines() : traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])) }, {
+      const report = await replayTraceLazily(positionals.includes('-') ? traces.lines() : traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])) }, {
         onProblem: reading.onProblem,
         onEvent(event) {
           reading.onEvent(event);
@@ -42,33 +42,46 @@ export const command: Command = {
       reading.requireEvents(report.validEvents);
       return { report, skipped: reading.problems.count, elapsed: reading.progress.elapsed(), label: traces.label };
     });
-    if (json) process.stdout.write(`${JSON.stringify(report.sessions)}\n`);
-    else {
-      const lines: string[] = [];
-      for (const session of report.sessions) {
-        const stopped = session.decisions.filter((decision) => decision.action !== 'allow');
-        lines.push(`session ${session.session_id}: ${session.decisions.length} decisions, ${stopped.length} not allowed`);
+    // Written a session at a time, as the whole text would have been: a million sessions are never one string.
+    const out = new BatchedOutput(process.stdout);
+    const counts = new Map<string, number>();
+    /** Saved stops still holding, by session (the first report of a session id decides, as a search would). */
+    const holding = new Map<string, boolean>();
+    let first = true;
+    if (json) await out.write('[');
+    for (const session of report.sessions) {
+      let stoppedHere = 0;
+      for (const decision of session.decisions) {
+        counts.set(decision.action, (counts.get(decision.action) ?? 0) + 1);
+        if (decision.action !== 'allow') stoppedHere += 1;
+      }
+      const saved = savedStops.get(session.session_id);
+      if (saved && !holding.has(session.session_id)) holding.set(session.session_id, session.decisions.some((decision) => STOPPING.has(decision.action) && decision.step <= saved.step));
+      if (json) await out.write(`${first ? '' : ','}${JSON.stringify(session)}`);
+      else {
+        const lines = [`session ${session.session_id}: ${session.decisions.length} decisions, ${stoppedHere} not allowed`];
         for (const decision of session.decisions) {
           const flags = decision.flags.length > 0 ? `  ${decision.flags.join(', ')}` : '';
           lines.push(`  step ${String(decision.step).padStart(4)}  ${decision.action.padEnd(5)}  ${decision.tool}${flags}`);
         }
+        await out.write(terminalSafe(`${first ? '' : '\n'}${lines.join('\n')}`));
       }
-      process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+      first = false;
     }
-    const decisions = report.sessions.flatMap((session) => session.decisions);
-    const byAction = (action: string) => decisions.filter((decision) => decision.action === action).length;
+    await out.write(json ? ']\n' : '\n');
+    await out.flush();
+    const byAction = (action: string) => counts.get(action) ?? 0;
     const stopped = ['block', 'pause', 'kill'].map((action) => [action, byAction(action)] as const).filter(([, count]) => count > 0);
     if (!quiet) {
       process.stderr.write(
-        `warden replay: ${report.sessions.length} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${skipped} lines skipped, ${elapsed}\n`,
+        `warden replay: ${report.sessions.size} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${skipped} lines skipped, ${elapsed}\n`,
       );
     }
     if (values.expect !== true) return 0;
     // Regression library: every session stopped when it was saved must still be stopped, at that step or before.
     let regressions = 0;
     for (const [sessionId, saved] of savedStops) {
-      const kept = report.sessions.find((session) => session.session_id === sessionId)?.decisions ?? [];
-      if (kept.some((decision) => STOPPING.has(decision.action) && decision.step <= saved.step)) continue;
+      if (holding.get(sessionId) === true) continue;
       regressions += 1;
       process.stderr.write(terminalSafe(`warden: regression: session ${sessionId} was stopped at step ${saved.step} (${saved.codes.join(', ') || 'no flags'}) when saved, and is no longer stopped\n`));
     }

@@ -1,9 +1,9 @@
 import type { SessionTriage } from '../forensics/triage-types.js';
-import type { TriageReport } from '../forensics/triage.js';
+import type { LazyTriageReport } from '../forensics/triage.js';
 import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
-import { terminalSafe } from './output.js';
+import { BatchedOutput, terminalSafe } from './output.js';
 import { reportHint } from './report-hint.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -26,9 +26,9 @@ function readable(session: SessionTriage): string {
 }
 
 /** Failure patterns across sessions, worst first, with the playbook's escalation for each. */
-function incidents(report: TriageReport): string {
-  if (report.incidents.length === 0) return `incidents: none among ${report.sessions.length} session(s)`;
-  const lines = [`incidents: ${report.incidents.length} failure pattern(s) among ${report.sessions.length} session(s)`];
+function incidents(report: LazyTriageReport, sessions: number): string {
+  if (report.incidents.length === 0) return `incidents: none among ${sessions} session(s)`;
+  const lines = [`incidents: ${report.incidents.length} failure pattern(s) among ${sessions} session(s)`];
   for (const group of report.incidents) {
     const { mode, origin_check, tool, flags } = group.signature;
     lines.push(`  ${group.count} x ${mode.replace(/_/g, ' ')} (${origin_check ?? 'no flag'}${tool ? ` -> ${tool}` : ''}; flags ${flags.join(', ') || 'none'})`);
@@ -58,18 +58,28 @@ export const command: Command = {
     const json = values.json === true;
     const quiet = values.quiet === true;
     const policy = await policyOption(stringOption(values.policy));
-    const { triageTrace } = await import('../forensics/triage.js');
+    const { triageTraceLazily } = await import('../forensics/triage.js');
     const { report, skipped, elapsed } = await readingTraces('triage', positionals, { rereadable: true, json, quiet }, async (reading) => {
-      const report = await triageTrace(reading.traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])), onProblem: reading.onProblem, onEvent: reading.onEvent });
+      const report = await triageTraceLazily(reading.traces.lines, { ...policy, ...maxOpenSessionsOption(stringOption(values['max-open-sessions'])), onProblem: reading.onProblem, onEvent: reading.onEvent });
       reading.requireEvents(report.validEvents);
       return { report, skipped: reading.problems.count, elapsed: reading.progress.elapsed() };
     });
-    const { sessions, incidents: groups, baselines } = report;
-    process.stdout.write(json ? `${JSON.stringify({ sessions, incidents: groups, baselines })}\n` : terminalSafe(`${sessions.map(readable).join('\n\n')}\n\n${incidents(report)}\n\n${reportHint(positionals)}\n`));
+    // Written a session at a time, as the whole text would have been: a million sessions are never one string.
+    const out = new BatchedOutput(process.stdout);
+    let count = 0;
+    let failing = 0;
+    let flags = 0;
+    await out.write(json ? '{"sessions":[' : '');
+    for (const session of report.sessions) {
+      if (session.mode !== 'none') failing += 1;
+      flags += session.flags.length;
+      await out.write(json ? `${count === 0 ? '' : ','}${JSON.stringify(session)}` : terminalSafe(`${count === 0 ? '' : '\n\n'}${readable(session)}`));
+      count += 1;
+    }
+    await out.write(json ? `],"incidents":${JSON.stringify(report.incidents)},"baselines":${JSON.stringify(report.baselines)}}\n` : terminalSafe(`\n\n${incidents(report, count)}\n\n${reportHint(positionals)}\n`));
+    await out.flush();
     if (!quiet) {
-      const failing = report.sessions.filter((session) => session.mode !== 'none').length;
-      const flags = report.sessions.reduce((sum, session) => sum + session.flags.length, 0);
-      process.stderr.write(`warden triage: ${report.sessions.length} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${skipped} lines skipped, ${elapsed}\n`);
+      process.stderr.write(`warden triage: ${count} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${skipped} lines skipped, ${elapsed}\n`);
     }
     return 0;
   },

@@ -47,7 +47,7 @@ export function failureSignature(session: SessionTriage): FailureSignature {
  * 5x its type's baseline, or when the same pattern appears in more than one session; otherwise an eval.
  * Worst first: postmortems, then by count.
  */
-export function groupIncidents(sessions: readonly SessionTriage[], baselines: readonly SessionTypeBaseline[]): IncidentGroup[] {
+export function groupIncidents(sessions: Iterable<SessionTriage>, baselines: readonly SessionTypeBaseline[]): IncidentGroup[] {
   const groups = new Map<string, { group: IncidentGroup; external: string[]; costly: string[] }>();
   for (const session of sessions) {
     if (session.mode === 'none') continue;

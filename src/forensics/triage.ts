@@ -1,8 +1,8 @@
 import type { Flag, ToolAnnotations, TraceEvent } from '../trace/events.js';
-import { readTrace, type TraceProblem } from '../trace/reader.js';
+import { readTrace, type TraceItem, type TraceProblem } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
-import { SessionEnds } from '../trace/session-ends.js';
-import { openTrace, replayTrace, type ReopenableTrace, type ReplayOptions, type ReplaySession } from '../replay.js';
+import { SessionEnds, sessionOf } from '../trace/session-ends.js';
+import { openTrace, replayTraceLazily, type ReopenableTrace, type ReplayOptions, type ReplaySession, type SessionList } from '../replay.js';
 import type { Decision } from '../decision.js';
 import { withReopenable, type TraceSource } from './spool.js';
 import { AnomalyCode } from '../codes.js';
@@ -10,10 +10,11 @@ import { forEachToken } from '../text/tokens.js';
 import { scanContent } from '../text/content-scan.js';
 import { evidenceText, isStep, locateOrigin, type Candidate, type SessionFacts } from './origin.js';
 import { StepLog } from './step-log.js';
+import { NumberColumn } from '../number-column.js';
 import type { ActionAfterOrigin, SessionTriage } from './triage-types.js';
 import { isResolvedPolicy, resolvePolicy } from '../policy/policy.js';
 import { TokenBudget } from '../state/budget.js';
-import { computeBaselines, type SessionTypeBaseline } from './baselines.js';
+import { computeBaselines, visitSession, type SessionTypeBaseline } from './baselines.js';
 import { groupIncidents, type IncidentGroup } from './incidents.js';
 import { NONE, QuietSessions, quietTriage } from './quiet-sessions.js';
 
@@ -37,6 +38,12 @@ export interface TriageReport {
   incidents: IncidentGroup[];
 }
 
+/** `TriageReport` with its sessions and decisions packed (`triageTraceLazily`): each an object when iterated, one at a time. */
+export interface LazyTriageReport extends Omit<TriageReport, 'sessions' | 'decisions'> {
+  sessions: SessionList<SessionTriage>;
+  decisions: SessionList<ReplaySession>;
+}
+
 const MAX_MENTIONS = 50_000;
 const MAX_FLAGS = 1_000;
 /** Per-session step indexes keep their earliest entries (where fault origins are) up to this many. */
@@ -50,6 +57,7 @@ function indexStep<K, V>(map: Map<K, V>, key: K, value: V): void {
 const STOPPING = new Set(['block', 'pause', 'kill']);
 
 interface Pass1 extends SessionFacts {
+  /** The session's place in the report (order of first appearance). */
   order: number;
   totals: SessionTriage['totals'];
   /** Flags kept, by code, step and id (made with the first flag). */
@@ -108,6 +116,16 @@ function recordedFlag(flag: Flag, targetStep: number): Flag {
  * bounded by the sessions open at once. A one-shot input (stdin) is first copied to a temporary file.
  */
 export async function triageTrace(source: TraceSource, options: TriageOptions = {}): Promise<TriageReport> {
+  const report = await triageTraceLazily(source, options);
+  return { ...report, sessions: [...report.sessions], decisions: [...report.decisions] };
+}
+
+/**
+ * `triageTrace`, its sessions and decisions kept packed until iterated: a session triage found
+ * nothing in keeps its totals, times, type and id's characters (about 100 bytes with its replay's
+ * share), so a million short sessions are triaged and printed without a million objects.
+ */
+export async function triageTraceLazily(source: TraceSource, options: TriageOptions = {}): Promise<LazyTriageReport> {
   return withReopenable(source, (trace) => triageReopenable(trace, options));
 }
 
@@ -122,22 +140,24 @@ function triageOf(sessionId: string, session: Pass1, origin: Candidate | undefin
   };
 }
 
-async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<TriageReport> {
+async function triageReopenable(source: ReopenableTrace, options: TriageOptions): Promise<LazyTriageReport> {
   const { onProblem, onEvent: observe, ...guardOptions } = options;
   const sessionEnds = await SessionEnds.of(openTrace(source));
   const policy = isResolvedPolicy(guardOptions.policy) ? guardOptions.policy : resolvePolicy(guardOptions.policy);
   const pricing = new TokenBudget(policy.budget);
   const sessions = new Map<string, Pass1>();
-  /** Each session's triage, in order of first appearance (a place is kept at its first event); quiet ones packed. */
-  const triaged: Array<SessionTriage | number | undefined> = [];
+  /** Each session's triage, by its place: 2 + twice a quiet one's number in `quiet`, or 1 + twice its index in `kept`; 0 until it ends. */
+  const places = new NumberColumn('uint32');
+  let placed = 0;
   const quiet = new QuietSessions();
+  /** The triages of sessions with an origin or flags, as objects (the cascade pass completes them). */
+  const kept: SessionTriage[] = [];
   const origins = new Map<string, Candidate>();
   const facts = (sessionId: string): Pass1 => {
     let found = sessions.get(sessionId);
     if (!found) {
-      triaged.push(undefined);
       found = {
-        order: triaged.length - 1,
+        order: placed++,
         flags: [],
         flagKeys: undefined,
         steps: new StepLog(MAX_INDEXED_STEPS),
@@ -157,7 +177,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
     return found;
   };
 
-  const replay = await replayTrace(source, { ...guardOptions, sessionEnds }, {
+  const replay = await replayTraceLazily(source, { ...guardOptions, sessionEnds }, {
     ...(onProblem ? { onProblem } : {}),
     onSessionEnd(sessionId) {
       const session = sessions.get(sessionId);
@@ -166,7 +186,7 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
       const origin = locateOrigin(session);
       if (origin) origins.set(sessionId, origin);
       session.totals.cost_usd = session.costNano / 1e9;
-      triaged[session.order] = !origin && session.flags.length === 0 ? quiet.add(sessionId, session) : triageOf(sessionId, session, origin);
+      places.set(session.order, !origin && session.flags.length === 0 ? 2 + 2 * quiet.add(session) : 2 * kept.push(triageOf(sessionId, session, origin)) - 1);
       sessions.delete(sessionId);
     },
     onEvent(event, decision) {
@@ -230,16 +250,42 @@ async function triageReopenable(source: ReopenableTrace, options: TriageOptions)
 
   // No origin, no cascade: a trace of clean sessions is not read a third time.
   const forward = origins.size === 0 ? new Map<string, never>() : await followForward(source, origins, sessionEnds, policy.limits.maxTools);
-  const report: SessionTriage[] = [];
-  for (const triage of triaged) if (triage !== undefined) report.push(typeof triage === 'number' ? quiet.triageOf(triage) : triage);
-  for (const triage of report) {
+  // What the cascade was followed from is not in the report: the report's closures must not keep it.
+  origins.clear();
+  for (const triage of kept) {
     const after = forward.get(triage.session_id);
     if (!after) continue;
     triage.cascade = after.cascade;
     if (after.actions.length > 0) triage.actions_after_origin = after.actions;
   }
-  const baselines = computeBaselines(report);
-  return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents: groupIncidents(report, baselines) };
+  // A session's place is its place in the replay's report too (both in order of first appearance): its id is kept there.
+  function* inOrder(onlyKept: boolean): Generator<SessionTriage> {
+    for (let order = 0; order < placed; order += 1) {
+      const place = places.get(order);
+      if (place % 2 === 1) yield kept[(place - 1) / 2]!;
+      else if (place > 0 && !onlyKept) yield quiet.triageOf((place - 2) / 2, replay.sessionIdAt(order));
+    }
+  }
+  const report: SessionList<SessionTriage> = {
+    get size() {
+      let count = 0;
+      for (let order = 0; order < placed; order += 1) if (places.get(order) !== 0) count += 1;
+      return count;
+    },
+    [Symbol.iterator]: () => inOrder(false),
+  };
+  const baselines = computeBaselines({
+    forEach(visit) {
+      for (let order = 0; order < placed; order += 1) {
+        const place = places.get(order);
+        if (place % 2 === 1) visitSession(kept[(place - 1) / 2]!, visit);
+        else if (place > 0) quiet.visit((place - 2) / 2, visit);
+      }
+    },
+  });
+  // Quiet sessions have no failure mode: incidents are grouped from the kept ones, in the same order.
+  const incidents = groupIncidents(inOrder(true), baselines);
+  return { sessions: report, decisions: replay.sessions, problems: replay.problems, validEvents: replay.validEvents, baselines, incidents };
 }
 
 interface Forward {
@@ -273,15 +319,19 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
     states.delete(sessionId);
   };
   const lastStep = new Map<string, number>();
-  const passed = sessionEnds.walk();
   const ended = (sessionId: string) => {
     const state = states.get(sessionId);
     if (state) finish(sessionId, state);
     lastStep.delete(sessionId);
   };
   const position = { item: 0 };
+  const passedOver = (item: TraceItem) => {
+    if (states.size === 0 || !sessionEnds.isLast(position.item)) return;
+    const sessionId = sessionOf(item);
+    if (sessionId !== undefined) ended(sessionId);
+  };
   // Only sessions with an origin have a cascade: the lines of the others are skipped, mostly unparsed.
-  for await (const line of readTrace(openTrace(source), { lastStep, position, only: (sessionId) => origins.has(sessionId) })) {
+  for await (const line of readTrace(openTrace(source), { lastStep, position, passedOver, only: (sessionId) => origins.has(sessionId) })) {
     const event = line.event!;
     const origin = origins.get(event.session_id)!;
     let state = states.get(event.session_id);
@@ -300,7 +350,7 @@ async function followForward(source: ReopenableTrace, origins: Map<string, Candi
       states.set(event.session_id, state);
     }
     trackForward(event, origin, state, maxTools);
-    passed(position.item, ended);
+    if (sessionEnds.isLast(position.item)) ended(event.session_id);
   }
   for (const [sessionId, state] of [...states]) finish(sessionId, state);
   return result;

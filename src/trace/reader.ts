@@ -39,6 +39,12 @@ export interface ReadTraceOptions extends LineOptions {
    * yielded, and a line of another session is not even parsed when its session can be read without.
    */
   only?(sessionId: string): boolean;
+  /**
+   * Called with every item that gives no event (a line skipped or not wanted, a blank line, an event of
+   * an unknown type), after `position` is set and before anything for it is yielded: a reader that
+   * closes sessions by position (`SessionEnds`) learns the session such a line names from it.
+   */
+  passedOver?(item: TraceItem): void;
 }
 
 function isByteStream(input: unknown): input is Readable {
@@ -99,6 +105,18 @@ export async function* readTrace(input: TraceInput, options: ReadTraceOptions = 
 
 /** What `readTrace` makes of each item in turn: an event, a skipped line and why, or nothing (blank, unknown type, not wanted). */
 function lineReader(named: boolean, options: ReadTraceOptions): (item: TraceItem) => TraceLine | undefined {
+  const judge = lineJudge(named, options);
+  const { passedOver } = options;
+  if (!passedOver) return judge;
+  return (item) => {
+    const result = judge(item);
+    if (result?.event === undefined) passedOver(item);
+    return result;
+  };
+}
+
+/** The event, the reason for skipping, or nothing, for one item: `lineReader` without the hook. */
+function lineJudge(named: boolean, options: ReadTraceOptions): (item: TraceItem) => TraceLine | undefined {
   const { position, only } = options;
   const lastStep = options.lastStep ?? new Map<string, number>();
   let count = 0;

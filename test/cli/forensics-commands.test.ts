@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { specExample } from '../helpers/trace-format.js';
 import { file, scratch as dir, warden } from '../helpers/cli.js';
 import { AIRLINE_RUNS_GZ, AIRLINE_TOOLS } from '../helpers/tau-bench.js';
+import { cleanOrderChat, inventedRefundChat } from '../helpers/trace.js';
+import { replayTrace, triageTrace } from '../../src/forensics/index.js';
 
 // Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000 });
@@ -19,6 +21,21 @@ describe('warden triage', () => {
     expect(report.incidents).toMatchObject([{ count: 1, example_session: 's-0237', signature: { mode: 'hallucination_propagation' } }]);
     expect(triage).toMatchObject({ mode: 'hallucination_propagation', fault_origin: { step: 3, type: 'llm.call' }, cascade: [3, 4, 5, 6, 7] });
     expect(Object.keys(triage.flags[0])).toEqual(['code', 'step', 'message']);
+  });
+
+  it('prints many short sessions a session at a time, exactly as the whole report would print', async () => {
+    // Clean sessions cut short and invented refunds, interleaved: the output lists every one of them.
+    const sessions = Array.from({ length: 120 }, (_, index) => (index % 4 === 0 ? inventedRefundChat : cleanOrderChat)(`s${index}`, new Date(1_732_500_000_000 + index * 60_000).toISOString()).slice(0, 1 + (index % 6)));
+    const lines: string[] = [];
+    for (let step = 0; step < 6; step += 1) for (const events of sessions) if (events[step]) lines.push(JSON.stringify(events[step]));
+    const path = file('short-sessions.jsonl', `${lines.join('\n')}\n`);
+    const triaged = warden('triage', path, '--json');
+    expect(triaged.code).toBe(0);
+    const { sessions: listed, incidents, baselines } = await triageTrace(path);
+    expect(triaged.stdout).toBe(`${JSON.stringify({ sessions: listed, incidents, baselines })}\n`);
+    expect(listed.filter((triage) => triage.mode !== 'none').map((triage) => triage.session_id)).toEqual(sessions.flatMap((events, index) => (index % 4 === 0 && events.length >= 5 ? [`s${index}`] : [])));
+    const replayed = warden('replay', path, '--json');
+    expect(replayed.stdout).toBe(`${JSON.stringify((await replayTrace(path)).sessions)}\n`);
   });
 
   it('prints a readable report without --json, and reports broken lines', () => {

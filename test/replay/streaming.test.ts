@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { replayTrace, triageTrace } from '../../src/forensics/index.js';
+import { replayTraceLazily } from '../../src/replay.js';
+import { triageTraceLazily } from '../../src/forensics/triage.js';
 import type { TraceEvent } from '../../src/trace/events.js';
-import { call, end, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
+import { call, cleanOrderChat, end, inventedRefundChat, model, result, session, start, tools, user, writeTrace } from '../helpers/trace.js';
 
 /** One customer's session: a lookup of their own order, then one of an order nobody mentioned (a hallucination). */
 function customer(index: number): TraceEvent[] {
@@ -144,5 +146,71 @@ describe('streaming replay and triage', () => {
     expect(fromEvents.sessions).toEqual(fromFile.sessions);
     const triaged = await triageTrace(lines());
     expect(triaged.sessions).toEqual((await triageTrace(writeTrace(events))).sessions);
+  });
+
+  describe('many short sessions', () => {
+    /**
+     * Sessions of one to five events, of every kind a short session is: a lone start, message, model
+     * call or tool call (the last one invents an id), a clean lookup cut short, an invented refund cut
+     * short; typed and untyped, with and without times, ids of any characters.
+     */
+    function shortSession(index: number): TraceEvent[] {
+      const id = index % 13 === 0 ? `s-${index}-\u00e9\u65e5-${'x'.repeat(index % 40)}` : `s${index}`;
+      const ts = index % 5 === 0 ? {} : { ts: new Date(1_732_500_000_000 + index * 1_000).toISOString() };
+      switch (index % 6) {
+        case 0:
+          return session(id, [{ ...start({ customer_id: `cust_${index}` }), ...ts }]);
+        case 1:
+          return session(id, [{ ...user(`Where is ord_${index}?`), ...ts }]);
+        case 2:
+          return session(id, [{ ...model({ text: 'Hello.' }, { input_tokens: index }), ...ts }]);
+        case 3:
+          return session(id, [{ ...call('c1', 'get_order', { order_id: `ord_${index}` }), ...ts }]);
+        case 4:
+          return cleanOrderChat(id, new Date(1_732_500_000_000 + index * 1_000).toISOString(), 100 + index).slice(0, 1 + (index % 5));
+        default:
+          return inventedRefundChat(id, new Date(1_732_500_000_000 + index * 1_000).toISOString()).slice(0, 5);
+      }
+    }
+    const sessions = Array.from({ length: 240 }, (_, index) => shortSession(index));
+    /** Waves of 30 sessions open at once, interleaved within a wave. */
+    const trace = writeTrace(Array.from({ length: 8 }, (_, wave) => interleave(sessions.slice(wave * 30, wave * 30 + 30))).flat());
+
+    it('triages an interleaved trace of many short sessions exactly as it triages each alone, flagged and clean', async () => {
+      const together = await triageTrace(trace);
+      expect(together.sessions).toHaveLength(sessions.length);
+      for (const [index, events] of sessions.entries()) {
+        const alone = await triageTrace(writeTrace(events));
+        expect(together.sessions[index]).toEqual(alone.sessions[0]);
+      }
+      // What is flagged and what is not: a lone tool call invents its id, a refund of an order nobody named too; the rest are clean.
+      const modes = together.sessions.map((triage, index) => [index % 6, triage.mode] as const);
+      expect(modes.filter(([kind]) => kind === 3).every(([, mode]) => mode === 'hallucination_propagation')).toBe(true);
+      expect(modes.filter(([kind]) => kind === 5).every(([, mode]) => mode === 'hallucination_propagation')).toBe(true);
+      expect(modes.filter(([kind]) => kind !== 3 && kind !== 5).every(([, mode]) => mode === 'none')).toBe(true);
+      expect(together.sessions.filter((triage) => triage.mode === 'none').every((triage) => triage.flags.length === 0)).toBe(true);
+    });
+
+    it('gives the same decisions, baselines and incidents for them as the sessions read one after another', async () => {
+      const together = await triageTrace(trace);
+      const sequential = await triageTrace(writeTrace(sessions.flat()));
+      expect(together.decisions).toEqual(sequential.decisions);
+      expect(together.baselines).toEqual(sequential.baselines);
+      expect(together.incidents).toEqual(sequential.incidents);
+      expect(together.baselines.map((baseline) => baseline.session_type)).toEqual(['(untyped)', 'support-chat']);
+      expect((await replayTrace(trace)).sessions).toEqual(together.decisions);
+    });
+
+    it('gives the same sessions lazily, one at a time, as often as they are read', async () => {
+      const triaged = await triageTraceLazily(trace);
+      const listed = await triageTrace(trace);
+      expect(triaged.sessions.size).toBe(sessions.length);
+      expect([...triaged.sessions]).toEqual(listed.sessions);
+      expect([...triaged.sessions]).toEqual(listed.sessions);
+      expect([...triaged.decisions]).toEqual(listed.decisions);
+      const replayed = await replayTraceLazily(trace);
+      expect([...replayed.sessions]).toEqual(listed.decisions);
+      expect(replayed.sessionIdAt(13)).toBe(sessions[13]![0]!.session_id);
+    });
   });
 });
