@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition } from './trace/events.js';
+import type { SessionStartEvent, SubagentOutputEvent, ToolDefinition, TraceEvent } from './trace/events.js';
 import { isResolvedPolicy, policyForSessionType, resolvePolicy, type Policy, type PolicyDocument } from './policy/policy.js';
 import { BUILT_IN_CHECKS, type Check } from './checks/index.js';
 import { indexChecks } from './pipeline.js';
@@ -112,6 +112,11 @@ export class Guard extends EventEmitter<GuardEvents> {
     this.store = options.store ?? createMemoryStore(policy.limits);
     const sink = options.sink;
     const emitter = this;
+    /** A sink that failed: reported as the guard's `error` event, never to the agent (false: not written). */
+    const recordFailed = (event: TraceEvent, error: unknown): false => {
+      emitter.emit('error', { sessionId: event.session_id, error: error instanceof Error ? error : new Error(String(error)) });
+      return false;
+    };
     const subagentValidators = this.subagentValidators;
     const typed = new Map<string, GuardRuntime>();
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -128,15 +133,12 @@ export class Guard extends EventEmitter<GuardEvents> {
       recording: sink !== undefined,
       record(event) {
         if (!sink) return true;
-        const failed = (error: unknown) => {
-          emitter.emit('error', { sessionId: event.session_id, error: error instanceof Error ? error : new Error(String(error)) });
-          return false;
-        };
         try {
           const written = sink.write(event);
-          return written instanceof Promise ? written.then(() => true, failed) : true;
+          // (The closure only for a sink that finishes later: a written event costs no allocation here.)
+          return written instanceof Promise ? written.then(() => true, (error: unknown) => recordFailed(event, error)) : true;
         } catch (error) {
-          return failed(error);
+          return recordFailed(event, error);
         }
       },
       emit(name, payload) {

@@ -10,7 +10,8 @@ export const RECORD_SLICE_MS = 5;
  */
 const WRITE_CHARS = 262_144;
 
-interface Waiting {
+/** A line being made and written; waiting in the queue, with its promise's settlers. */
+interface Line {
   work: SlicedWork<string[]>;
   /** The line's parts (pieces of its JSON text; together, the line), once made. */
   parts?: string[];
@@ -20,6 +21,9 @@ interface Waiting {
   written: number;
   /** Whether the line's first piece was written (the only one written with `lineStart`). */
   started: boolean;
+}
+
+interface Waiting extends Line {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -64,15 +68,10 @@ export class OrderedLines {
   ) {}
 
   add(work: SlicedWork<string[]>): void | Promise<void> {
-    if (this.waiting.length === 0 && work.run(performance.now() + this.sliceMs)) {
-      const parts = work.result();
-      if (lengthOf(parts) <= WRITE_CHARS) {
-        this.write(parts.length === 1 ? parts[0]! : parts.join(''), true);
-        return;
-      }
-      return this.wait({ work, parts, next: 0, written: 0, started: false });
-    }
-    return this.wait({ work, next: 0, written: 0, started: false });
+    const entry: Line = { work, next: 0, written: 0, started: false };
+    // With nothing waiting, as much is done at once as a slice allows: a small line, all of it.
+    if (this.waiting.length === 0 && this.writeSome(entry, performance.now() + this.sliceMs)) return;
+    return this.wait(entry);
   }
 
   /** Finishes and writes every waiting line now, in order. */
@@ -80,7 +79,7 @@ export class OrderedLines {
     while (this.waiting.length > 0) this.finishHead(Infinity);
   }
 
-  private wait(entry: Omit<Waiting, 'resolve' | 'reject'>): Promise<void> {
+  private wait(entry: Line): Promise<void> {
     const written = new Promise<void>((resolve, reject) => this.waiting.push({ ...entry, resolve, reject }));
     // A caller that drops the promise (a sink used by hand) must not crash the process with an unhandled
     // rejection; one that awaits it still gets the error.
@@ -120,14 +119,14 @@ export class OrderedLines {
   }
 
   /** Makes the line, then writes it, whole or a piece at a time, until `deadline`; true when all of it is written. */
-  private writeSome(head: Waiting, deadline: number): boolean {
+  private writeSome(head: Line, deadline: number): boolean {
     if (head.parts === undefined) {
       if (!head.work.run(deadline)) return false;
       head.parts = head.work.result();
     }
     const parts = head.parts;
     if (!head.started && lengthOf(parts) <= WRITE_CHARS) {
-      this.write(parts.join(''), true);
+      this.write(parts.length === 1 ? parts[0]! : parts.join(''), true);
       return true;
     }
     while (head.next < parts.length) {
@@ -158,7 +157,7 @@ export class OrderedLines {
     return true;
   }
 
-  private piece(head: Waiting, piece: string | Uint8Array): void {
+  private piece(head: Line, piece: string | Uint8Array): void {
     this.write(piece, !head.started);
     head.started = true;
   }

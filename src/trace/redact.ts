@@ -107,17 +107,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** `text` with every lone surrogate written as U+FFFD, so it encodes to valid UTF-8 (a native check first: most text has none). */
 function wellFormed(text: string): string {
-  return isWellFormed(text) ? text : text.replace(LONE_SURROGATE, '\uFFFD');
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed() ? text : text.replace(LONE_SURROGATE, '\uFFFD');
 }
-
-const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-/** `String.prototype.isWellFormed` (Node 20); the expression where it is missing. */
-const isWellFormed: (text: string) => boolean = nativeWellFormed
-  ? (text) => nativeWellFormed.call(text)
-  : (text) => {
-      LONE_SURROGATE.lastIndex = 0;
-      return !LONE_SURROGATE.test(text);
-    };
 
 /** Fields of an event that are structure, never content: left as they are. */
 // `agent` and `source` are free text a caller chooses: they are cleaned like content.
@@ -169,10 +160,8 @@ interface Frame {
   keys: string[] | undefined;
   length: number;
   index: number;
-  /** Its copy, made once something in it differs from the source (or always, see `Redaction`). */
+  /** Its copy, made once something in it differs from the source (at once for all but plain containers, see `Redaction`). */
   copy: Record<string, unknown> | unknown[] | undefined;
-  /** Whether it may be written as it is when nothing in it changes: a plain object or array. */
-  shareable: boolean;
   /** Where its value goes in the container above it, and the value there it stands for (before `toJSON`). */
   slot: string | number;
   original: unknown;
@@ -190,6 +179,16 @@ const MAX_REMEMBERED_KEYS = 1_024;
 const MAX_REMEMBERED_KEY = 128;
 /** What `clean` returns for a container it opened: its value is given to its parent when it closes. */
 const OPENED = Symbol('opened');
+
+/** What `compute` gives for `key`, remembered in `memory` while it holds fewer than MAX_REMEMBERED_KEYS short keys. */
+function rememberedFor<V>(memory: Map<string, V>, key: string, compute: () => V): V {
+  let value = memory.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (key.length <= MAX_REMEMBERED_KEY && memory.size < MAX_REMEMBERED_KEYS) memory.set(key, value);
+  }
+  return value;
+}
 
 /** How strings and keys are cleaned: fixed per redactor. */
 interface Cleaner {
@@ -239,7 +238,7 @@ export class Redaction implements SlicedWork<unknown> {
     if (event === null || typeof event !== 'object') return;
     const keys = Object.keys(event);
     // Depth 0: the event's own fields, whose keys are structure and some of whose values are (STRUCTURAL). Always copied.
-    this.stack.push({ source: event as Record<string, unknown>, keys, length: keys.length, index: 0, copy: {}, shareable: false, slot: '', original: event, path: '', key: undefined, depth: 0, valuesBefore: 0 });
+    this.stack.push({ source: event as Record<string, unknown>, keys, length: keys.length, index: 0, copy: {}, slot: '', original: event, path: '', key: undefined, depth: 0, valuesBefore: 0 });
   }
 
   run(deadline: number): boolean {
@@ -263,8 +262,20 @@ export class Redaction implements SlicedWork<unknown> {
     const index = frame.index++;
     if (frame.keys === undefined) {
       const source = frame.source as unknown[];
-      // A hole stays a hole (JSON writes null for it), as Array.prototype.map leaves it.
-      if (!(index in source)) return;
+      if (this.values >= MAX_RECORDED_VALUES) {
+        // Past the bound an array ends with one marker: `new Array(2 ** 32 - 1)` holds nothing and takes no
+        // memory, and walking its places one by one, holes included, would never end.
+        const copy = this.copyOf(frame, index) as unknown[];
+        copy.length = index;
+        copy.push(TOO_MANY_VALUES);
+        frame.index = frame.length;
+        return;
+      }
+      // A hole stays a hole (JSON writes null for it), as Array.prototype.map leaves it; it counts toward the bound.
+      if (!(index in source)) {
+        this.values += 1;
+        return;
+      }
       const item = source[index];
       const value = this.clean(item, this.cleaner.pathOf(frame.path, index), frame.key, frame.depth + 1, index, String(index));
       if (value !== OPENED) this.give(frame, index, item, value);
@@ -348,9 +359,9 @@ export class Redaction implements SlicedWork<unknown> {
     const array = Array.isArray(value);
     const keys = array ? undefined : Object.keys(value);
     const length = array ? (value as unknown[]).length : keys!.length;
-    const shareable = !this.copyAll && isPlain(value);
-    const frame: Frame = { source: value as Record<string, unknown>, keys, length, index: 0, copy: undefined, shareable, slot, original, path, key, depth, valuesBefore: this.values };
-    if (!shareable) this.copyOf(frame, 0);
+    const frame: Frame = { source: value as Record<string, unknown>, keys, length, index: 0, copy: undefined, slot, original, path, key, depth, valuesBefore: this.values };
+    // Only a plain container may be written as it is when nothing in it changes.
+    if (this.copyAll || !isPlain(value)) this.copyOf(frame, 0);
     this.stack.push(frame);
     return OPENED;
   }
@@ -376,14 +387,7 @@ export function redactorOf(options: RedactionOptions = {}): Redactor {
 
   /** Whether a key names a secret, remembered per key: every string is read under its key, and keys repeat. */
   const secretKeys = new Map<string, boolean>();
-  function isSecretKey(key: string): boolean {
-    let secret = secretKeys.get(key);
-    if (secret === undefined) {
-      secret = SECRET_KEY.test(key);
-      if (key.length <= MAX_REMEMBERED_KEY && secretKeys.size < MAX_REMEMBERED_KEYS) secretKeys.set(key, secret);
-    }
-    return secret;
-  }
+  const isSecretKey = (key: string): boolean => rememberedFor(secretKeys, key, () => SECRET_KEY.test(key));
 
   function cleanString(value: string, path: string, key: string | undefined): string {
     // Only the first maxLength characters are kept: the patterns read them and a margin past them (a secret
@@ -405,14 +409,7 @@ export function redactorOf(options: RedactionOptions = {}): Redactor {
 
   const cleaner: Cleaner = {
     string: cleanString,
-    key(key, remembered) {
-      let masked = remembered.get(key);
-      if (masked === undefined) {
-        masked = maskSecrets(key, options);
-        if (key.length <= MAX_REMEMBERED_KEY && remembered.size < MAX_REMEMBERED_KEYS) remembered.set(key, masked);
-      }
-      return masked;
-    },
+    key: (key, remembered) => rememberedFor(remembered, key, () => maskSecrets(key, options)),
     // A child's JSON pointer: only a mask function reads it, so none is built per value without one.
     pathOf: options.mask ? (path, key) => `${path}/${key}` : () => '',
     maxDepth,

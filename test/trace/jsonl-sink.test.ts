@@ -186,6 +186,20 @@ describe('recorder: large events', () => {
     }
   });
 
+  it('a sparse array of 2^32 - 1 places in a result is recorded within the value bound, and the call still decided', async () => {
+    const path = join(dir, 'sparse.jsonl');
+    const sink = new JsonlFileSink(path);
+    const session = await createGuard({ tools: [{ name: 'export_orders', input_schema: { type: 'object' } }], sink }).startSession({ sessionId: 'sparse' });
+    await session.beforeToolCall({ callId: 'c1', tool: 'export_orders', arguments: {} });
+    const decision = await session.afterToolCall({ callId: 'c1', tool: 'export_orders', result: { rows: new Array(2 ** 32 - 1) } });
+    expect(decision.proceed).toBe(false);
+    sink.close();
+    const recorded = lines(path).map((line) => JSON.parse(line) as { type: string; result?: { rows: unknown[] } });
+    const rows = recorded.find((event) => event.type === 'tool.result')!.result!.rows;
+    expect(rows.length).toBeLessThanOrEqual(1_000_001);
+    expect(rows.at(-1)).toBe('[truncated: more than 1000000 values]');
+  });
+
   it('close writes what waits first; a tee waits for every sink and records the same event in each', async () => {
     const path = join(dir, 'close.jsonl');
     const file = new JsonlFileSink(path);
