@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { FrameSniffer, type FrameEnvelope } from './frame-sniffer.js';
-import { jsonRpcShape } from './messages.js';
+import { isRequestId, jsonRpcShape } from './messages.js';
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
@@ -141,10 +141,11 @@ export class FramedStdioTransport implements Transport {
     const shape = jsonRpcShape(parsed);
     if (shape === undefined) {
       const id = (parsed as { id?: unknown })?.id;
-      const hasId = typeof id === 'string' || typeof id === 'number';
-      // Only requests are answered: a broken response or notification has no one waiting for it.
-      if (hasId || (parsed as { method?: unknown })?.method !== undefined || parsed === null || typeof parsed !== 'object') {
-        this.reject(INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message', hasId ? (id as string | number) : null);
+      const hasId = isRequestId(id);
+      // Only requests are answered: a broken response or notification has no one waiting for it. An id
+      // that is not one (1.5, 2^60, an object) is answered as null, as JSON-RPC says for an id it cannot read.
+      if (hasId || (id !== undefined && id !== null) || (parsed as { method?: unknown })?.method !== undefined || parsed === null || typeof parsed !== 'object') {
+        this.reject(INVALID_REQUEST, 'Invalid Request: not an MCP JSON-RPC 2.0 message (ids are strings or integers up to 2^53, params an object)', hasId ? id : null);
       } else this.options.onRejected?.('invalid JSON-RPC message dropped');
       return;
     }

@@ -12,8 +12,14 @@ export interface RpcMessage {
 
 export type RpcShape = 'request' | 'notification' | 'response';
 
-const isId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-const isParams = (params: unknown) => params === undefined || (typeof params === 'object' && params !== null);
+/**
+ * MCP's request ids: strings or integers. The official SDKs ignore a request whose id is 1.5 or past
+ * 2^53 (JavaScript would round it: two requests could share one), or whose params are an array, as
+ * malformed: the relay must not take one as a request to track and answer later.
+ */
+export const isRequestId = (id: unknown): id is string | number => typeof id === 'string' || Number.isSafeInteger(id);
+const isId = isRequestId;
+const isParams = (params: unknown) => params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params));
 
 /**
  * Which kind of JSON-RPC 2.0 message a parsed value is, or `undefined` when it is none. Checks the

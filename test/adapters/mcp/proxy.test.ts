@@ -163,9 +163,20 @@ describe('warden proxy when things go wrong', () => {
     expect(await waitFor(2)).toMatchObject({ id: 7, error: { code: -32001, message: expect.stringMatching(/frame limit of 2000 bytes.*--max-frame-bytes/) } });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 'x', params: 5 })}\n`);
     expect(await waitFor(3)).toMatchObject({ id: 'x', error: { code: -32600 } });
+    // Not MCP requests (the SDKs ignore them): answered at once, never forwarded and tracked as pending.
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1.5, method: 'tools/list' })}\n`);
+    expect(await waitFor(4)).toMatchObject({ id: null, error: { code: -32600 } });
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: ['lookup', { record_id: 'r_1' }] })}\n`);
+    expect(await waitFor(5)).toMatchObject({ id: 9, error: { code: -32600 } });
+    child.stdin.write(`{"jsonrpc":"2.0","id":12345678901234567890,"method":"tools/list"}\n`);
+    expect(await waitFor(6)).toMatchObject({ id: null, error: { code: -32600 } });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
-    expect(await waitFor(4)).toMatchObject({ id: 1, result: { serverInfo: { name: 'misbehaving' } } });
-    child.kill();
+    expect(await waitFor(7)).toMatchObject({ id: 1, result: { serverInfo: { name: 'misbehaving' } } });
+    // At EOF nothing is left pending: no late answer for the requests the server never saw.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    await exited;
+    expect(lines).toHaveLength(7);
   }, 120_000);
 });
 
