@@ -230,7 +230,12 @@ export function prepareCall(
         // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
         const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${pathOf(frame)}/${key}`, key, idVia, true);
         if (keyReference) references.push(keyReference);
-        else if (idVia === undefined && inText.length > 0 && !frame.ignored) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+        else if (idVia === undefined && !frame.ignored) {
+          // A key under a plain name is searched as a plain value there is (`{"items": {"W1234567": 1}}` names
+          // W1234567 as surely as `{"items": ["W1234567"]}`): by the kinds' patterns, and, with a digit, the session's id shapes.
+          if (inText.length > 0) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+          if (key.length >= 2 && /\p{N}/u.test(key)) (freeText ??= []).push({ path: `${pathOf(frame)}/${key}`, text: key });
+        }
         const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = frame.ignored || (policyPaths && ignoredPaths.has(childPolicyPath));
         const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;

@@ -73,6 +73,42 @@ describe('ids cannot hide: type and position', () => {
   });
 });
 
+describe('ids cannot hide: id-shaped object keys under plain names', () => {
+  const BULK_UPDATE = { name: 'bulk_update', input_schema: { type: 'object' }, annotations: { destructiveHint: true } };
+  const session = async (userMessage = 'Hi, I am cust_789. Please ship ord_1001 and item W7654321.') => {
+    const guard = createGuard({ tools: [...ORDER_TOOLS, BULK_UPDATE] });
+    const started = await guard.startSession();
+    await started.message('user', userMessage);
+    // The session learns what its ids look like from an id argument and a first-party result.
+    await started.beforeToolCall({ callId: 'g1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+    await started.afterToolCall({ callId: 'g1', tool: 'get_order', result: { order_id: 'ord_1001', items: [{ item_id: 'W7654321', quantity: 1 }] } });
+    return started;
+  };
+
+  it.each([
+    ['an id as a top-level key', { ord_9002: { action: 'refund', amount: 500 } }, 'ord_9002'],
+    ['an id as a key of a plain container', { items: { W1234567: 1 } }, 'W1234567'],
+    ['an id as a key, nested', { changes: { batch: { ord_31337: 'refund' } } }, 'ord_31337'],
+  ])('%s is checked like an id value there', async (_, args, id) => {
+    const asValue = await (await session()).beforeToolCall({ tool: 'bulk_update', arguments: { target: id } });
+    const asKey = await (await session()).beforeToolCall({ tool: 'bulk_update', arguments: args });
+    expect(codes(asKey)).toEqual(codes(asValue));
+    expect(codes(asKey)).toContain('ENTITY_HALLUCINATION');
+    expect(asKey.proceed).toBe(false);
+  });
+
+  it('benign: keys the user gave pass', async () => {
+    const s = await session();
+    expect(codes(await s.beforeToolCall({ tool: 'bulk_update', arguments: { ord_1001: { action: 'ship' }, items: { W7654321: 2 } } }))).toEqual([]);
+  });
+
+  it('benign: ordinary property names, with digits or case styles, are never ids', async () => {
+    const s = await session();
+    const args = { shippingAddress: { line1: 'Main St 1', line2: '', zip_code: '10115' }, options: { v2: true, utf8: true, 'x-api-version': '2024-01-01', maxRetries: 3, http2Enabled: true, sha256: 'abc', item_1: 'socks', page2: 'x' } };
+    expect(codes(await s.beforeToolCall({ tool: 'bulk_update', arguments: args }))).toEqual([]);
+  });
+});
+
 describe('ids cannot hide: inside a request body or a URL', () => {
   const HTTP = { name: 'http_request', input_schema: { type: 'object', properties: { method: { type: 'string' }, url: { type: 'string' }, body: { type: 'string' } } }, annotations: { destructiveHint: true } };
   const call = async (args: Record<string, unknown>) => {
