@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTool, kindFromName } from '../src/text/index.js';
+import { nameWords } from '../src/tool-kind.js';
 
 describe('tool classification', () => {
   it('reads the leading verb of snake, camel, kebab and namespaced names', () => {
@@ -22,5 +23,14 @@ describe('tool classification', () => {
     expect(classifyTool({ name: 'fetch_page', input_schema: {}, annotations: { readOnlyHint: true, openWorldHint: true } }, undefined).externalContent).toBe(true);
     expect(classifyTool({ name: 'fetch_page', input_schema: {}, annotations: { readOnlyHint: true } }, undefined).externalContent).toBe(false);
     expect(classifyTool({ name: 'read_inbox', input_schema: {} }, { externalContent: true }).externalContent).toBe(true);
+  });
+});
+
+describe('nameWords on hostile names', () => {
+  it('splits a million-capital run ending in a word in one pass (the old `([A-Z]+)([A-Z][a-z])` rescanned each run: quadratic)', () => {
+    const run = 'A'.repeat(1_000_000);
+    expect(nameWords(`${run}Id`)).toEqual([run.toLowerCase(), 'id']);
+    expect(nameWords(`${run}_id`)).toEqual([run.toLowerCase(), 'id']);
+    expect(nameWords('HTTPServerID')).toEqual(['http', 'server', 'id']);
   });
 });

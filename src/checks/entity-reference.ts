@@ -10,8 +10,11 @@ import { isVolatileName } from '../text/volatile.js';
 
 export { definitionTexts } from '../text/definition-texts.js';
 
-/** Words in an argument name that mark a locale, language, region, currency or time zone. */
-const LOCALE_KEY = /(?:^|[_\-.]|[a-z](?=[A-Z]))(?:locale|lang|language|languages|region|country|currency|timezone|tz|market|dialect|script|charset|encoding)(?:$|[_\-.A-Z])/i;
+/**
+ * Words in an argument name that mark a locale, language, region, currency or time zone. Whole words only (`account`
+ * holds `count`, `slang` holds `lang`: neither is one), split as `nameWords` splits any case style.
+ */
+const LOCALE_WORDS = new Set(['locale', 'lang', 'language', 'languages', 'region', 'country', 'currency', 'timezone', 'tz', 'market', 'dialect', 'script', 'charset', 'encoding']);
 /**
  * BCP 47 tags (`en`, `en-US`, `zh-Hant-TW`, `pt_BR`), ISO 3166 countries and ISO 4217 currencies (`DE`, `EUR`), IANA
  * zones, cloud regions (`us-east-1`, `europe-west4`).
@@ -20,8 +23,8 @@ const LOCALE_VALUE = /^(?:[a-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Z]{2}|\d{3}
 /** A language and region tag reads as a locale whatever the argument is called. */
 const REGION_TAG = /^[a-z]{2,3}[-_][A-Z]{2}$/;
 
-/** Words in an argument name that mark pagination, where small integers are positions, not records. */
-const PAGING_KEY = /(?:^|[_\-.]|[a-z](?=[A-Z]))(?:page|pages|offset|limit|skip|top|cursor|start|index|count|per|size|batch|step|rank|position|pos|num)(?:$|[_\-.A-Z])/i;
+/** Words in an argument name that mark pagination, where small integers are positions, not records (whole words, as above). */
+const PAGING_WORDS = new Set(['page', 'pages', 'offset', 'limit', 'skip', 'top', 'cursor', 'start', 'index', 'count', 'per', 'size', 'batch', 'step', 'rank', 'position', 'pos', 'num']);
 const SMALL_INTEGER_LIMIT = 10_000;
 
 /**
@@ -52,7 +55,11 @@ const PAGING_NAME = 2;
 function traitsOf(key: string): number {
   let traits = keyTraits.get(key);
   if (traits === undefined) {
-    traits = (LOCALE_KEY.test(key) ? LOCALE_NAME : 0) | (PAGING_KEY.test(key) ? PAGING_NAME : 0);
+    traits = 0;
+    for (const word of nameWords(key)) {
+      if (LOCALE_WORDS.has(word)) traits |= LOCALE_NAME;
+      if (PAGING_WORDS.has(word)) traits |= PAGING_NAME;
+    }
     if (keyTraits.size < 4_096 && key.length <= 64) keyTraits.set(key, traits);
   }
   return traits;

@@ -3,6 +3,8 @@ import { defineCheck, flag } from './check.js';
 import type { Flag, TraceEvent } from '../trace/events.js';
 import type { CheckContext } from './check.js';
 import { normalizeId } from '../text/tokens.js';
+// A link's escapes read as the browser reads them: `/orders/ord%5F43` shows ord_43.
+import { decodePercentEscapes } from '../text/percent-decode.js';
 
 function textOf(event: TraceEvent, context: CheckContext): { text: string; final: boolean } | undefined {
   if (event.type === 'llm.call') {
@@ -24,7 +26,7 @@ export const modelTextEntities = defineCheck('model-text-entities', ['llm.call',
   const said = textOf(event, context);
   if (!said || context.session.idShapeCount() === 0) return [];
   const flags: Flag[] = [];
-  for (const { token, shape } of context.session.findIdShapes(said.text)) {
+  for (const { token, shape } of context.session.findIdShapes(said.text.includes('%') ? decodePercentEscapes(said.text) : said.text)) {
     const normalized = normalizeId(token);
     if (normalized === undefined || context.session.provenanceOf(normalized).trusted) continue;
     flags.push(

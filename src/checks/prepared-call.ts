@@ -7,6 +7,7 @@ import { forEachGroupedNumber } from '../text/grouped-numbers.js';
 import { forEachCodeInParts } from '../text/code-parts.js';
 import { isIdName } from '../text/id-names.js';
 import { parseJsonText } from '../text/json-text.js';
+import { decodePercentEscapes } from '../text/percent-decode.js';
 import type { EntityPattern } from './entity-patterns.js';
 import { idValueTokens } from '../text/id-tokens.js';
 import { foldFullWidth } from '../text/cjk-text.js';
@@ -230,7 +231,12 @@ export function prepareCall(
         // (Only keys with a digit: `{"order_ids": {"ord_1": 2}}`, not `{"filter_ids": {"include": [...]}}`.)
         const keyReference = idVia === undefined || !/\p{N}/u.test(key) ? undefined : idReference(`${pathOf(frame)}/${key}`, key, idVia, true);
         if (keyReference) references.push(keyReference);
-        else if (idVia === undefined && inText.length > 0 && !frame.ignored) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+        else if (idVia === undefined && !frame.ignored) {
+          // A key under a plain name is searched as a plain value there is (`{"items": {"W1234567": 1}}` names
+          // W1234567 as surely as `{"items": ["W1234567"]}`): by the kinds' patterns, and, with a digit, the session's id shapes.
+          if (inText.length > 0) findPatterns(key, `${pathOf(frame)}/${key}`, true);
+          if (key.length >= 2 && /\p{N}/u.test(key)) (freeText ??= []).push({ path: `${pathOf(frame)}/${key}`, text: key.includes('%') ? decodePercentEscapes(key) : key });
+        }
         const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = frame.ignored || (policyPaths && ignoredPaths.has(childPolicyPath));
         const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
@@ -267,7 +273,8 @@ export function prepareCall(
         stack.push({ node: nested, parent: frame, step: '', path: pathOf(frame), policyPath, depth: depth + 1, idVia, idKey, ignored: frame.ignored });
         continue;
       }
-      if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node });
+      // Searched as the server reads it: `/orders/ord%5F9002` names ord_9002 (no `%`, no work).
+      if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node.includes('%') ? decodePercentEscapes(node) : node });
       // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
       for (const [name, value] of idParameters(node)) {
         if (notAReference(name, value, noun, toolName) !== undefined) continue;
@@ -282,7 +289,7 @@ export function prepareCall(
       }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
-    if (inText.length > 0) findPatterns(text, pathOf(frame));
+    if (inText.length > 0) findPatterns(text.includes('%') ? decodePercentEscapes(text) : text, pathOf(frame));
   }
   const record = args as Record<string, unknown>;
   return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens, freeText: freeText ?? NO_FREE_TEXT };

@@ -5,6 +5,7 @@ import _addFormats from 'ajv-formats';
 import { canonicalJson } from '../text/canonical-json.js';
 import { compileLinear, linearRegExpEngine, UnsupportedPatternError } from '../text/linear-regex.js';
 import { schemaCost, SchemaCostError } from './schema-cost.js';
+import { linearEnum } from './linear-enum.js';
 
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
@@ -83,6 +84,7 @@ function linearUniqueItems(instance: Ajv): void {
 function makeAjv<T extends Ajv>(instance: T): T {
   addFormats(instance);
   linearUniqueItems(instance);
+  linearEnum(instance);
   return instance;
 }
 
@@ -113,7 +115,8 @@ function describe(error: ErrorObject): SchemaProblem {
     case 'additionalProperties':
       return { path: `${error.instancePath}/${String(params.additionalProperty)}`, expected: 'no such property (not allowed by the schema)' };
     case 'enum':
-      return { path, expected: `one of ${JSON.stringify(params.allowedValues)}` };
+      // A refusal names the first allowed values only (see linear-enum.ts): a schema may list 30,000.
+      return { path, expected: `one of ${JSON.stringify(params.allowedValues)}${typeof params.more === 'number' && params.more > 0 ? ` (and ${params.more} more)` : ''}` };
     case 'const':
       return { path, expected: `exactly ${JSON.stringify(params.allowedValue)}` };
     case 'type':

@@ -195,7 +195,9 @@ export function applyEvent(
         const content = context.content();
         // Third-party content (a web page, an email), content flagged as injection and the result of a call
         // never admitted introduce untrusted ids.
-        const external = state.tools.get(event.tool)?.externalContent === true;
+        // Either name decides: the tool the result says it came from, or the tool its call went to (a result may name
+        // another tool than its call did; an external call answered under a first-party name is still third-party).
+        const external = state.tools.get(event.tool)?.externalContent === true || (record !== undefined && state.tools.get(record.tool)?.externalContent === true);
         const flagged = policy.injection.taintFlaggedContent && flags.some((flag) => flag.code === AnomalyCode.PROMPT_INJECTION);
         const trust = external || flagged || !admitted ? 'untrusted' : 'trusted';
         const source = sourceName('tool:', event.tool);

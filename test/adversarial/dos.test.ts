@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGuard, defineCheck, PolicyError } from '../../src/index.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { linearEnum } from '../../src/schema/linear-enum.js';
 import { anyOfChain, codes, ORDER_TOOLS, schemaSession } from './helpers.js';
 
 /** Patterns that backtrack catastrophically on V8 (several of which safe-regex2 accepts). */
@@ -149,6 +151,44 @@ describe('DoS: uniqueItems over large arrays is linear', () => {
     const { session } = await schemaSession({ type: 'object', properties: { v: { type: 'array', uniqueItems: true } } });
     expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { v: [1, 1.0] } }))).toEqual(['TOOL_ARG_MISMATCH']);
     expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { v: ['1', 1] } }))).toEqual([]);
+  });
+});
+
+describe('DoS: enum over many values is one lookup', () => {
+  const values = Array.from({ length: 25_000 }, (_, index) => `v${index}`);
+  const schema = { type: 'object', properties: { pick: { enum: values }, mixed: { enum: [1, 'one', null, true, { a: [1, 2] }] } } };
+
+  it('a 25,000-value enum accepts its values and refuses others, naming only the first 16', async () => {
+    const { session } = await schemaSession(schema);
+    expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { pick: 'v24999' } }))).toEqual([]);
+    expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { pick: 'v0' } }))).toEqual([]);
+    const refused = await session.beforeToolCall({ tool: 'target', arguments: { pick: 'v25000' } });
+    expect(codes(refused)).toEqual(['TOOL_ARG_MISMATCH']);
+    const [problem] = refused.flags[0]!.evidence?.problems as Array<{ path: string; expected: string }>;
+    expect(problem!.path).toBe('/pick');
+    expect(problem!.expected).toBe(`one of ${JSON.stringify(values.slice(0, 16))} (and 24984 more)`);
+  });
+
+  it("equality is JSON Schema's: 1 and 1.0 are one value, '1' and 1 two, objects by content", async () => {
+    const { session } = await schemaSession(schema);
+    for (const ok of [1, 1.0, 'one', null, true, { a: [1, 2] }]) expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { mixed: ok } })), JSON.stringify(ok)).toEqual([]);
+    for (const bad of ['1', 'true', false, 0, 'null', { a: [2, 1] }, [1], {}]) expect(codes(await session.beforeToolCall({ tool: 'target', arguments: { mixed: bad } })), JSON.stringify(bad)).toEqual(['TOOL_ARG_MISMATCH']);
+    // A short enum is named whole.
+    const refused = await session.beforeToolCall({ tool: 'target', arguments: { mixed: 2 } });
+    expect((refused.flags[0]!.evidence?.problems as Array<{ expected: string }>)[0]!.expected).toBe('one of [1,"one",null,true,{"a":[1,2]}]');
+  });
+
+  it('a call reads none of the allowed values: they are read once, when the schema compiles', () => {
+    const ajv = new Ajv2020({ strict: false });
+    linearEnum(ajv);
+    let reads = 0;
+    const counted = new Proxy(values, { get: (target, key, receiver) => ((reads += 1), Reflect.get(target, key, receiver)) });
+    const validate = ajv.compile({ enum: counted });
+    const afterCompile = reads;
+    for (const value of ['v1', 'v24999', 'nope', 7, { v: 1 }]) validate(value);
+    expect(validate('v1')).toBe(true);
+    expect(validate('nope')).toBe(false);
+    expect(reads).toBe(afterCompile);
   });
 });
 

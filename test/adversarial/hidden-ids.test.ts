@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../src/index.js';
+import { decodePercentEscapes } from '../../src/text/percent-decode.js';
 import { codes, ORDER_TOOLS, orderSession } from './helpers.js';
 
 const BULK = { name: 'cancel_orders', input_schema: { type: 'object', properties: { order_ids: {}, reason: { type: 'string' } } }, annotations: { destructiveHint: true } };
@@ -70,6 +71,74 @@ describe('ids cannot hide: type and position', () => {
   it('benign: structural keys inside an id-named argument are not ids', async () => {
     const { session } = await orderSession({ tools: [...ORDER_TOOLS, BULK] });
     expect(codes(await session.beforeToolCall({ tool: 'cancel_orders', arguments: { order_ids: { include: ['ord_1001'] } } }))).toEqual([]);
+  });
+});
+
+const BULK_UPDATE = { name: 'bulk_update', input_schema: { type: 'object' }, annotations: { destructiveHint: true } };
+const FETCH = { name: 'fetch_url', input_schema: { type: 'object', properties: { url: { type: 'string' } } } };
+
+/** A session that has learned what its ids look like, from an id argument and a first-party result. */
+async function shapeSession(userMessage = 'Hi, I am cust_789. Please ship ord_1001 and item W7654321.') {
+  const guard = createGuard({ tools: [...ORDER_TOOLS, BULK_UPDATE, FETCH] });
+  const started = await guard.startSession();
+  await started.message('user', userMessage);
+  await started.beforeToolCall({ callId: 'g1', tool: 'get_order', arguments: { order_id: 'ord_1001' } });
+  await started.afterToolCall({ callId: 'g1', tool: 'get_order', result: { order_id: 'ord_1001', parent_order_id: '#W2378156', items: [{ item_id: 'W7654321', quantity: 1 }] } });
+  return started;
+}
+
+describe('ids cannot hide: id-shaped object keys under plain names', () => {
+  const session = shapeSession;
+
+  it.each([
+    ['an id as a top-level key', { ord_9002: { action: 'refund', amount: 500 } }, 'ord_9002'],
+    ['an id as a key of a plain container', { items: { W1234567: 1 } }, 'W1234567'],
+    ['an id as a key, nested', { changes: { batch: { ord_31337: 'refund' } } }, 'ord_31337'],
+    ['an id as a key, percent-encoded', { items: { 'ord%5F9002': 1 } }, 'ord_9002'],
+  ])('%s is checked like an id value there', async (_, args, id) => {
+    const asValue = await (await session()).beforeToolCall({ tool: 'bulk_update', arguments: { target: id } });
+    const asKey = await (await session()).beforeToolCall({ tool: 'bulk_update', arguments: args });
+    expect(codes(asKey)).toEqual(codes(asValue));
+    expect(codes(asKey)).toContain('ENTITY_HALLUCINATION');
+    expect(asKey.proceed).toBe(false);
+  });
+
+  it('benign: keys the user gave pass', async () => {
+    const s = await session();
+    expect(codes(await s.beforeToolCall({ tool: 'bulk_update', arguments: { ord_1001: { action: 'ship' }, items: { W7654321: 2 } } }))).toEqual([]);
+  });
+
+  it('benign: ordinary property names, with digits or case styles, are never ids', async () => {
+    const s = await session();
+    const args = { shippingAddress: { line1: 'Main St 1', line2: '', zip_code: '10115' }, options: { v2: true, utf8: true, 'x-api-version': '2024-01-01', maxRetries: 3, http2Enabled: true, sha256: 'abc', item_1: 'socks', page2: 'x' } };
+    expect(codes(await s.beforeToolCall({ tool: 'bulk_update', arguments: args }))).toEqual([]);
+  });
+});
+
+describe('ids cannot hide: percent-encoded in free text', () => {
+  it.each([
+    ['an encoded underscore', 'https://api.shop/orders/ord%5F9002'],
+    ['an encoded hash before the id', 'https://api.shop/orders/%23W1234567'],
+    ['every character encoded', 'https://api.shop/orders/%6F%72%64%5F%39%30%30%32'],
+    ['encoded twice', 'https://api.shop/orders/ord%255F9002/refund'],
+  ])('%s in a URL is decoded before it is searched for ids', async (_, url) => {
+    const decision = await (await shapeSession()).beforeToolCall({ tool: 'fetch_url', arguments: { url } });
+    expect(codes(decision)).toEqual(['ENTITY_HALLUCINATION']);
+  });
+
+  it.each([
+    ['a known id encoded', 'https://api.shop/orders/ord%5F1001'],
+    ['ordinary escapes around a known id', 'https://api.shop/search?q=blue%20shoes%2C%20size%2042&order=ord_1001'],
+    ['malformed escapes', 'https://api.shop/a%ZZb%5%'],
+    ['an escape of a control or non-ASCII byte', 'https://api.shop/caf%C3%A9/%00/%0A'],
+  ])('benign: %s passes', async (_, url) => {
+    expect(codes(await (await shapeSession()).beforeToolCall({ tool: 'fetch_url', arguments: { url } }))).toEqual([]);
+  });
+
+  it('decoding is bounded: a megabyte of escapes is read once, and a third layer of encoding is left as written', () => {
+    expect(decodePercentEscapes('%41'.repeat(350_000))).toBe('A'.repeat(350_000));
+    expect(decodePercentEscapes('%25255F')).toBe('%5F');
+    expect(decodePercentEscapes('no escapes')).toBe('no escapes');
   });
 });
 

@@ -99,4 +99,21 @@ describe('which id-named arguments are entity references', () => {
     expect(notAReference('user_id', 40)).toBeUndefined();
     expect(notAReference('order_id', 'ORD-77', 'order')).toBe('own_id');
   });
+
+  it('reads paging and locale words in a name as whole words, whatever its case style', () => {
+    // Words that merely contain a paging or locale word name records: `account` holds `count`, `language` no `lang` word here.
+    for (const key of ['account_id', 'accountId', 'AccountID', 'discount_id', 'stopId', 'pageant_id', 'topic_id', 'startup_id', 'sizzle_id', 'personId', 'number_id', 'restart-id']) {
+      expect(notAReference(key, 4242), key).toBeUndefined();
+    }
+    for (const key of ['slangId', 'scriptureId', 'tzar_id', 'marketerId', 'regional_office_id', 'encodings_vault_id']) {
+      expect(notAReference(key, 'de'), key).not.toBe('locale');
+    }
+    // The same words standing alone, in any case style, still mark paging and locales.
+    for (const key of ['page_id', 'pageId', 'PageID', 'page-id', 'PAGE_ID', 'startIndex', 'per_page', 'pageSize', 'cursorId']) {
+      expect(notAReference(key, 40), key).toBe('paging');
+    }
+    for (const key of ['languageId', 'LANG_ID', 'market-id', 'tzId', 'LocaleID']) {
+      expect(notAReference(key, 'de'), key).toBe('locale');
+    }
+  });
 });

@@ -29,6 +29,13 @@ describe('entity ids in model text', () => {
     expect(flagged).toEqual([[3, ['ENTITY_HALLUCINATION']]]);
   });
 
+  it('reads a percent-encoded id in a link the model writes as the browser will (ord%5F43 is ord_43)', async () => {
+    const session = await createGuard({ tools: [getOrder] }).startSession();
+    await session.message('user', 'Where is my order ord_42?');
+    expect(codes(await session.modelCall({ model: 'm', text: 'Track it at https://shop.test/orders/ord%5F43 (50% off next time).' }))).toEqual(['ENTITY_HALLUCINATION']);
+    expect(codes(await session.modelCall({ model: 'm', text: 'Track it at https://shop.test/orders/ord%5F42 (50% off next time).' }))).toEqual([]);
+  });
+
   it('warns on intermediate outputs and blocks a final answer, with the id and the shape as evidence', async () => {
     const session = await createGuard({ tools: [getOrder] }).startSession();
     await session.message('user', 'Where is my order?');
