@@ -124,20 +124,3 @@ function isOwnId(key: string, noun: string): boolean {
   if (words.length === 1) return words[0] === 'id' || words[0] === 'uuid' || words[0] === 'guid';
   return words.length === 2 && singular(words[0]!) === noun && /^(?:id|ids|uuid|guid)$/.test(words[1]!);
 }
-
-/** Emails, IBANs and crypto wallet addresses: where a destructive tool sends money or data. */
-const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
-
-/**
- * The accounts an argument value names, when the value is nothing but accounts (`to: "a@b.com"`,
- * `recipient: "DE89 3704 ..."`, `"a@b.com, c@d.com"`): where a destructive tool sends money or data.
- * Addresses mentioned inside free text (a message body) are not destinations.
- */
-export function accountsIn(value: string): string[] {
-  const text = value.trim();
-  if (text.length > 2_048 || (!text.includes('@') && !/^[A-Z]{2}\d{2}|^0x/.test(text))) return [];
-  // A spaced IBAN is checked both as written and joined: content may carry it either way.
-  if (ACCOUNT.test(text)) return text.includes(' ') ? [text, text.replace(/ /g, '')] : [text];
-  const parts = text.split(/\s*[,;]\s*/);
-  return parts.length > 1 && parts.length <= 64 && parts.every((part) => ACCOUNT.test(part)) ? parts : [];
-}

@@ -20,7 +20,8 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
   if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
   return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
 }
-import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
+import { createdNoun, notAReference } from './entity-reference.js';
+import { accountsIn } from '../text/account-destinations.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
