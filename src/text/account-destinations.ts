@@ -34,9 +34,7 @@ export function accountsIn(value: string): string[] {
   if (WIDE_AT.test(text)) text = text.normalize('NFKC');
   // `mark%40evil.test`, `mailto:mark%40evil.test`: a server or mail client decodes the escape before it sends.
   if (text.includes('%')) text = decodePercentEscapes(text);
-  if (!text.includes('@') && !/^[A-Z]{2}\d{2}|^0x/.test(text)) return [];
-  // A spaced IBAN is checked both as written and joined: content may carry it either way.
-  if (ACCOUNT.test(text)) return text.includes(' ') ? [text, text.replace(/ /g, '')] : [text];
+  if (!text.includes('@') && !/^(?:iban:?\s*)?[a-z]{2}\d{2}|^0x/i.test(text)) return [];
   const accounts: string[] = [];
   for (const part of topLevelParts(text)) {
     if (!addAccountsOf(part, accounts) || accounts.length > MAX_ACCOUNTS) return [];
@@ -71,6 +69,7 @@ function topLevelParts(text: string): string[] {
 function addAccountsOf(rawPart: string, accounts: string[]): boolean {
   const part = rawPart.trim();
   if (part === '') return true; // `a@b.com, ` or `a@b.com;;c@d.com`: an empty entry sends nowhere
+  if (addAddress(part, accounts)) return true; // one account, a spaced IBAN included
   const named = NAMED_MAILBOX.exec(part);
   if (named) return addAddress(named[1]!, accounts);
   // Bare addresses separated by spaces (`a@b.com c@d.com`): each word must be one.
@@ -84,9 +83,44 @@ function addAddress(written: string, accounts: string[]): boolean {
   if (/^mailto:/i.test(written)) return addMailto(written.slice('mailto:'.length), accounts);
   // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
   const address = written.endsWith('.') ? written.slice(0, -1) : written;
-  if (!ACCOUNT.test(address)) return false;
-  accounts.push(address);
+  if (ACCOUNT.test(address)) {
+    // A spaced IBAN is checked both as written and joined: content may carry it either way.
+    accounts.push(address);
+    if (address.includes(' ')) accounts.push(address.replace(/ /g, ''));
+    return true;
+  }
+  const iban = ibanOf(address);
+  if (iban === undefined) return false;
+  accounts.push(iban);
   return true;
+}
+
+/**
+ * An IBAN written as a bank's form accepts it but not as statements print it: lower case, grouped by
+ * dashes, dots or no-break spaces, after an `IBAN` label (`de44-5001-0517-5407-3249-31`, `IBAN:
+ * DE44 5001 ...`). Banks strip all of that before they pay, so it is read as the joined, upper-case
+ * IBAN, but only when its check digits are right: a word that merely starts with two letters and two
+ * digits is no account.
+ */
+const LOOSE_IBAN = /^(?:iban:?\s*)?([a-z]{2}\d{2}(?:[ .\-\u00a0\u2009\u202f]?[a-z0-9]){11,30})$/i;
+
+function ibanOf(written: string): string | undefined {
+  const match = LOOSE_IBAN.exec(written);
+  if (!match) return undefined;
+  const iban = match[1]!.replace(/[ .\-\u00a0\u2009\u202f]/g, '').toUpperCase();
+  return hasIbanCheckDigits(iban) ? iban : undefined;
+}
+
+/** ISO 13616: the country and check digits moved to the end, letters as 10-35, the number mod 97 is 1. */
+function hasIbanCheckDigits(iban: string): boolean {
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const code = char.charCodeAt(0);
+    const value = code >= 65 ? code - 55 : code - 48;
+    remainder = (value >= 10 ? remainder * 100 + value : remainder * 10 + value) % 97;
+  }
+  return remainder === 1;
 }
 
 /** `mailto:a@x,b@y?cc=c@z&subject=...`: the path's addresses and those of the to/cc/bcc fields. */

@@ -57,6 +57,15 @@ describe('ids introduced by external content are untrusted', () => {
     expect(attack.flags[0]!.evidence).toMatchObject({ source: 'tool:get_most_recent_transactions', via: 'account' });
     const spaced = await session.beforeToolCall({ callId: 'p1b', tool: 'send_money', arguments: { recipient: 'DE44 5001 0517 5407 3249 31', amount: 500 } });
     expect(codes(spaced)).toContain('UNTRUSTED_ENTITY');
+    // As a bank's form takes it: lower case, dashes, dots, an IBAN label. The bank pays the same account.
+    for (const recipient of ['de44500105175407324931', 'DE44-5001-0517-5407-3249-31', 'DE44.5001.0517.5407.3249.31', 'IBAN: DE44 5001 0517 5407 3249 31', 'DE44 5001 0517 5407 3249 31.']) {
+      const loose = await session.beforeToolCall({ callId: 'p1c', tool: 'send_money', arguments: { recipient, amount: 500 } });
+      expect({ recipient, codes: codes(loose) }).toEqual({ recipient, codes: ['UNTRUSTED_ENTITY'] });
+    }
+    for (const recipient of ['gb29nwbk60161331926819', 'GB29-NWBK-6016-1331-9268-19']) {
+      const landlord = await session.beforeToolCall({ callId: 'p2b', tool: 'send_money', arguments: { recipient, amount: 1100, subject: 'Rent' } });
+      expect(landlord).toMatchObject({ action: 'allow', proceed: true });
+    }
     const rent = await session.beforeToolCall({ callId: 'p2', tool: 'send_money', arguments: { recipient: 'GB29 NWBK 6016 1331 9268 19', amount: 1100, subject: 'Rent' } });
     expect(rent).toMatchObject({ action: 'allow', proceed: true });
   });

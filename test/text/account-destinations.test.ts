@@ -19,6 +19,13 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     ['alice@company.test, ', ['alice@company.test']],
     ['DE89 3704 0044 0532 0130 00', ['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000']],
     ['0x' + 'ab'.repeat(20), ['0x' + 'ab'.repeat(20)]],
+    ['DE89 3704 0044 0532 0130 00, GB29 NWBK 6016 1331 9268 19', ['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000', 'GB29 NWBK 6016 1331 9268 19', 'GB29NWBK60161331926819']],
+    ['de89370400440532013000', ['DE89370400440532013000']],
+    ['DE89-3704-0044-0532-0130-00', ['DE89370400440532013000']],
+    ['de89.3704.0044.0532.0130.00', ['DE89370400440532013000']],
+    ['DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000', ['DE89370400440532013000']],
+    ['IBAN: DE89 3704 0044 0532 0130 00', ['DE89370400440532013000']],
+    ['iban gb29-nwbk-6016-1331-9268-19', ['GB29NWBK60161331926819']],
   ])('%s', (value, expected) => {
     expect(accountsIn(value)).toEqual(expected);
   });
@@ -32,6 +39,10 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     'order W1234567',
     '',
     'a'.repeat(3_000) + '@evil.test',
+    // Two letters, two digits and more, but wrong check digits: a username or a code, not an IBAN.
+    'jo42smithfromoakland',
+    'de88370400440532013000',
+    'ab12-cdef-ghij-klmn',
   ])('no destination in free text: %s', (value) => {
     expect(accountsIn(value)).toEqual([]);
   });
