@@ -9,7 +9,8 @@
 import { createClient } from 'redis';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
-import { deadline, indexKey, redisSessionLog, type RedisCommands } from './redis-log.js';
+import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
+import { hashTag, indexKey } from './session-keys.js';
 import { killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -93,7 +94,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     if (now - (lastTouched.get(sessionId) ?? 0) < touchEveryMs) return;
     lastTouched.set(sessionId, now);
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
-    Promise.all([client.zAdd(index, { score: now, value: sessionId }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: Error) => options.onError?.(error));
+    Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: Error) => options.onError?.(error));
   };
   const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
   return {

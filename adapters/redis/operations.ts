@@ -1,5 +1,6 @@
 import { SCRIPTS } from './scripts.js';
-import { ESCALATION_FIELD, indexKey, parseHalted, runScript, sessionKeys, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
+import { ESCALATION_FIELD, parseHalted, runScript, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
+import { indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
 import type { SessionStatus } from '../../src/index.js';
 
 /** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
@@ -68,9 +69,10 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
  */
 export async function listSessions(client: RedisCommands, prefix: string): Promise<SessionSummary[]> {
   const index = indexKey(prefix);
-  const ids = (await client.zRangeByScore(index, '-inf', '+inf')).reverse().slice(0, MAX_LISTED);
+  const tags = (await client.zRangeByScore(index, '-inf', '+inf')).reverse().slice(0, MAX_LISTED);
+  const ids = tags.map(sessionIdOfTag);
   const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
-  const gone = ids.filter((_, position) => Object.keys(metas[position]!).length === 0);
+  const gone = tags.filter((_, position) => Object.keys(metas[position]!).length === 0);
   if (gone.length > 0) await client.zRem(index, gone);
   return ids.flatMap((id, position) => (Object.keys(metas[position]!).length === 0 ? [] : [summary(id, metas[position]!)]));
 }

@@ -12,6 +12,7 @@ type LogRead = Omit<Extract<AppendResult, { ok: false }>, 'ok'>;
 type SharedLogEntry = AppendRequest['entry'];
 type LogEntry = NonNullable<LogRead['start']>;
 import { SCRIPTS, type LuaScript } from './scripts.js';
+import { sessionKeys } from './session-keys.js';
 
 /** The few node-redis commands the store uses: a client made by `createClient`, or one of yours. */
 export interface RedisCommands {
@@ -29,17 +30,6 @@ export interface RedisCommands {
 
 /** The meta field of an open question to a human, by its id (several may be open at one step), for the listing. */
 export const ESCALATION_FIELD = 'escalation:';
-
-/** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
-export function sessionKeys(prefix: string, sessionId: string): string[] {
-  const base = `${prefix}{${sessionId}}`;
-  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`, `${base}:questions`];
-}
-
-/** The index `warden sessions` lists: session ids by last activity. */
-export function indexKey(prefix: string): string {
-  return `${prefix}sessions`;
-}
 
 /**
  * Fails after `ms` if Redis has not answered: node-redis times out only commands not yet written, so a
