@@ -10,7 +10,7 @@ describe('session keys', () => {
         expect(tag.length).toBeGreaterThan(0);
         expect(tag).not.toMatch(/[{}]/);
         // Well-formed: what Redis receives as UTF-8 is this string, byte for byte.
-        expect(tag.isWellFormed()).toBe(true);
+        expect((tag as unknown as { isWellFormed(): boolean }).isWellFormed()).toBe(true);
         expect(sessionIdOfTag(tag)).toBe(sessionId);
       }),
       { numRuns: 2_000 },
