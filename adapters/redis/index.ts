@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
 import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
-import { killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
+import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
 export type { SessionSummary, HaltResult } from './operations.js';
@@ -44,7 +44,10 @@ export interface RedisStoreOptions {
 export interface RedisSessionStore extends SessionStore {
   readonly client: RedisCommands;
   readonly prefix: string;
+  /** The 1,000 most recently active sessions, newest first. */
   listSessions(): Promise<SessionSummary[]>;
+  /** How many sessions the listing index holds in all. */
+  countSessions(): Promise<number>;
   kill(sessionId: string, reason?: string): Promise<HaltResult>;
   pause(sessionId: string, reason?: string): Promise<HaltResult>;
   resume(sessionId: string): Promise<HaltResult>;
@@ -108,6 +111,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
       return redisSessionLog(client, sessionId, logOptions);
     },
     listSessions: () => listSessions(client, prefix),
+    countSessions: () => countSessions(client, prefix),
     kill: (sessionId, reason) => killSession(client, prefix, sessionId, reason),
     pause: (sessionId, reason) => pauseSession(client, prefix, sessionId, reason),
     resume: (sessionId) => resumeSession(client, prefix, sessionId),
@@ -132,4 +136,4 @@ export async function withRedis<T>(url: string, run: (client: RedisCommands) => 
   }
 }
 
-export { killSession, pauseSession, resumeSession, listSessions };
+export { killSession, pauseSession, resumeSession, listSessions, countSessions };

@@ -20,7 +20,8 @@ export interface RedisCommands {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   hGetAll(key: string): Promise<Record<string, string>>;
   zAdd(key: string, member: { score: number; value: string }): Promise<unknown>;
-  zRangeByScore(key: string, min: number | string, max: number | string): Promise<string[]>;
+  zRange(key: string, start: number, stop: number, options: { REV: true }): Promise<string[]>;
+  zCard(key: string): Promise<number>;
   zRem(key: string, members: string[]): Promise<unknown>;
   zRemRangeByScore(key: string, min: number | string, max: number | string): Promise<unknown>;
   pExpire(key: string, ms: number): Promise<unknown>;
