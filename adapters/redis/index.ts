@@ -11,6 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
 import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
+import { redisError } from './redis-error.js';
 import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -86,7 +87,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 2_000);
   const maxLogEvents = positive('maxLogEvents', options.maxLogEvents, 10_000);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
-  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, options.onError);
+  const onError = options.onError;
+  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
   const client = options.client ?? owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
@@ -97,7 +99,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     if (now - (lastTouched.get(sessionId) ?? 0) < touchEveryMs) return;
     lastTouched.set(sessionId, now);
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
-    Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: Error) => options.onError?.(error));
+    Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: unknown) => onError?.(redisError('index update', prefix, error)));
   };
   const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
   return {

@@ -8,11 +8,23 @@ export const REDIS_OPTIONS: Record<string, OptionSpec> = {
   prefix: { type: 'string', arg: 'P', help: "the key prefix the guards' stores use (default: warden:)" },
 };
 
+/** A Redis URL as messages show it: the password, if any, masked. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
 /** The Redis URL of a command: `--redis`, else `REDIS_URL`. */
 export function redisUrl(values: OptionValues): string {
   const url = stringOption(values.redis) ?? process.env.REDIS_URL;
   if (!url) throw new UsageError('give the Redis URL with --redis URL (or REDIS_URL)');
-  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${url}"`);
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${shownUrl(url)}"`);
   return url;
 }
 
@@ -24,7 +36,7 @@ export async function onRedis<T>(values: OptionValues, run: (client: RedisComman
   try {
     return await withRedis(url, (client) => run(client, prefix));
   } catch (error) {
-    throw new CommandFailure(`Redis at ${url} did not answer: ${(error as Error).message}`, 1);
+    throw new CommandFailure(`Redis at ${shownUrl(url)} did not answer: ${(error as Error).message}`, 1);
   }
 }
 
