@@ -9,8 +9,10 @@
 import { createClient } from 'redis';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
-import { deadline, indexKey, redisSessionLog, type RedisCommands } from './redis-log.js';
-import { killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
+import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
+import { hashTag, indexKey } from './session-keys.js';
+import { redisError } from './redis-error.js';
+import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
 export type { SessionSummary, HaltResult } from './operations.js';
@@ -43,7 +45,10 @@ export interface RedisStoreOptions {
 export interface RedisSessionStore extends SessionStore {
   readonly client: RedisCommands;
   readonly prefix: string;
+  /** The 1,000 most recently active sessions, newest first. */
   listSessions(): Promise<SessionSummary[]>;
+  /** How many sessions the listing index holds in all. */
+  countSessions(): Promise<number>;
   kill(sessionId: string, reason?: string): Promise<HaltResult>;
   pause(sessionId: string, reason?: string): Promise<HaltResult>;
   resume(sessionId: string): Promise<HaltResult>;
@@ -82,7 +87,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 2_000);
   const maxLogEvents = positive('maxLogEvents', options.maxLogEvents, 10_000);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
-  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, options.onError);
+  const onError = options.onError;
+  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
   const client = options.client ?? owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
@@ -93,7 +99,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     if (now - (lastTouched.get(sessionId) ?? 0) < touchEveryMs) return;
     lastTouched.set(sessionId, now);
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
-    Promise.all([client.zAdd(index, { score: now, value: sessionId }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: Error) => options.onError?.(error));
+    Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: unknown) => onError?.(redisError('index update', prefix, error)));
   };
   const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
   return {
@@ -107,6 +113,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
       return redisSessionLog(client, sessionId, logOptions);
     },
     listSessions: () => listSessions(client, prefix),
+    countSessions: () => countSessions(client, prefix),
     kill: (sessionId, reason) => killSession(client, prefix, sessionId, reason),
     pause: (sessionId, reason) => pauseSession(client, prefix, sessionId, reason),
     resume: (sessionId) => resumeSession(client, prefix, sessionId),
@@ -131,4 +138,4 @@ export async function withRedis<T>(url: string, run: (client: RedisCommands) => 
   }
 }
 
-export { killSession, pauseSession, resumeSession, listSessions };
+export { killSession, pauseSession, resumeSession, listSessions, countSessions };

@@ -1,5 +1,6 @@
 import { SCRIPTS } from './scripts.js';
-import { ESCALATION_FIELD, indexKey, parseHalted, runScript, sessionKeys, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
+import { ESCALATION_FIELD, parseHalted, runScript, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
+import { indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
 import type { SessionStatus } from '../../src/index.js';
 
 /** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
@@ -63,16 +64,26 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
 }
 
 /**
- * The live sessions under `prefix`, most recently active first. Sessions whose keys expired are dropped
- * from the index as they are found.
+ * The live sessions under `prefix`, the 1,000 most recently active, newest first (`countSessions` says how
+ * many there are in all). Sessions whose keys expired are dropped from the index as they are found.
  */
 export async function listSessions(client: RedisCommands, prefix: string): Promise<SessionSummary[]> {
   const index = indexKey(prefix);
-  const ids = (await client.zRangeByScore(index, '-inf', '+inf')).reverse().slice(0, MAX_LISTED);
+  // By rank from the newest: Redis answers with at most MAX_LISTED members however many the index holds.
+  const tags = await client.zRange(index, 0, MAX_LISTED - 1, { REV: true });
+  const ids = tags.map(sessionIdOfTag);
   const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
-  const gone = ids.filter((_, position) => Object.keys(metas[position]!).length === 0);
+  const gone = tags.filter((_, position) => Object.keys(metas[position]!).length === 0);
   if (gone.length > 0) await client.zRem(index, gone);
   return ids.flatMap((id, position) => (Object.keys(metas[position]!).length === 0 ? [] : [summary(id, metas[position]!)]));
+}
+
+/**
+ * How many sessions the index under `prefix` holds: those active within the store's `ttlMs` at their last
+ * write (one whose keys expired since is counted until a listing or a write prunes it). One O(1) command.
+ */
+export async function countSessions(client: RedisCommands, prefix: string): Promise<number> {
+  return Number(await client.zCard(indexKey(prefix)));
 }
 
 async function changeStatus(client: RedisCommands, prefix: string, sessionId: string, change: 'kill' | 'pause' | 'resume', reason: string): Promise<HaltResult> {

@@ -12,6 +12,8 @@ type LogRead = Omit<Extract<AppendResult, { ok: false }>, 'ok'>;
 type SharedLogEntry = AppendRequest['entry'];
 type LogEntry = NonNullable<LogRead['start']>;
 import { SCRIPTS, type LuaScript } from './scripts.js';
+import { sessionKeys } from './session-keys.js';
+import { redisError } from './redis-error.js';
 
 /** The few node-redis commands the store uses: a client made by `createClient`, or one of yours. */
 export interface RedisCommands {
@@ -19,7 +21,8 @@ export interface RedisCommands {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   hGetAll(key: string): Promise<Record<string, string>>;
   zAdd(key: string, member: { score: number; value: string }): Promise<unknown>;
-  zRangeByScore(key: string, min: number | string, max: number | string): Promise<string[]>;
+  zRange(key: string, start: number, stop: number, options: { REV: true }): Promise<string[]>;
+  zCard(key: string): Promise<number>;
   zRem(key: string, members: string[]): Promise<unknown>;
   zRemRangeByScore(key: string, min: number | string, max: number | string): Promise<unknown>;
   pExpire(key: string, ms: number): Promise<unknown>;
@@ -29,17 +32,6 @@ export interface RedisCommands {
 
 /** The meta field of an open question to a human, by its id (several may be open at one step), for the listing. */
 export const ESCALATION_FIELD = 'escalation:';
-
-/** Where one session's keys live. All share the hash tag `{sessionId}`, so a cluster keeps them on one slot. */
-export function sessionKeys(prefix: string, sessionId: string): string[] {
-  const base = `${prefix}{${sessionId}}`;
-  return [`${base}:meta`, `${base}:log`, `${base}:start`, `${base}:resv`, `${base}:resv-amounts`, `${base}:questions`];
-}
-
-/** The index `warden sessions` lists: session ids by last activity. */
-export function indexKey(prefix: string): string {
-  return `${prefix}sessions`;
-}
 
 /**
  * Fails after `ms` if Redis has not answered: node-redis times out only commands not yet written, so a
@@ -112,14 +104,17 @@ export interface RedisLogOptions {
 export function redisSessionLog(client: RedisCommands, sessionId: string, options: RedisLogOptions): SessionLog {
   const keys = sessionKeys(options.prefix, sessionId);
   const ttl = String(options.ttlMs);
-  const run = (script: LuaScript, args: string[]) => deadline(runScript(client, script, keys, args), options.timeoutMs);
+  const run = (operation: string, script: LuaScript, args: string[]) =>
+    deadline(runScript(client, script, keys, args), options.timeoutMs).catch((error: unknown) => {
+      throw redisError(operation, options.prefix, error);
+    });
   // A question stays open a while past its asker's deadline, for the asker's own answer to arrive; then it no longer holds the session.
   const expiry = (pending: PendingEscalation) => String(pending.until + 2 * options.timeoutMs);
   return {
     async append(request: AppendRequest): Promise<AppendResult> {
       const { entry, charge, halt } = request;
       const isStart = 'event' in entry && entry.event.type === 'session.start' && request.seen === 0;
-      const reply = await run(SCRIPTS.append, [
+      const reply = await run('append', SCRIPTS.append, [
         String(request.seen),
         request.status,
         JSON.stringify(entry),
@@ -143,7 +138,7 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3], reply[4]) };
     },
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
-      const reply = await run(SCRIPTS.reserve, [
+      const reply = await run('reserve', SCRIPTS.reserve, [
         request.id,
         count(request.tokens),
         count(request.costNano),
@@ -161,22 +156,22 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       return { outcome: outcome === 1 ? 'reserved' : 'over', spentTokens, reservedTokens, spentNano, reservedNano, ...shared };
     },
     async release(reservationId) {
-      await run(SCRIPTS.release, [reservationId]);
+      await run('release', SCRIPTS.release, [reservationId]);
     },
     async openEscalation(pending) {
-      const reply = await run(SCRIPTS.escalation, ['open', pending.id, JSON.stringify(pending), expiry(pending), '', '', ttl]);
+      const reply = await run('escalation open', SCRIPTS.escalation, ['open', pending.id, JSON.stringify(pending), expiry(pending), '', '', ttl]);
       return status(reply[0], reply[1], reply[2]);
     },
     async closeEscalation(id, halt) {
-      const reply = await run(SCRIPTS.escalation, ['close', id, '', '', halt?.status ?? '', halt ? JSON.stringify(halt.haltedBy) : '', ttl]);
+      const reply = await run('escalation close', SCRIPTS.escalation, ['close', id, '', '', halt?.status ?? '', halt ? JSON.stringify(halt.haltedBy) : '', ttl]);
       return status(reply[0], reply[1], reply[2]);
     },
     async status() {
-      const reply = await run(SCRIPTS.status, ['read', '', '', '0']);
+      const reply = await run('status read', SCRIPTS.status, ['read', '', '', '0']);
       return status(reply[1], reply[2], reply[4]);
     },
     async setStatus(change, haltedBy) {
-      const reply = await run(SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
+      const reply = await run(`status ${change}`, SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
       return status(reply[1], reply[2], reply[4]);
     },
   };

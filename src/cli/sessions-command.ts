@@ -40,7 +40,7 @@ function row(summary: SessionSummary): string[] {
 export const command: Command = {
   name: 'sessions',
   usage: ['sessions --redis URL [--prefix P] [--json]'],
-  description: 'Lists the live sessions shared on Redis (agent-warden/redis), most recently active first: status, steps, tokens and cost spent, and the last flag.',
+  description: 'Lists the live sessions shared on Redis (agent-warden/redis), the 1,000 most recently active first: status, steps, tokens and cost spent, and the last flag; says how many there are past those.',
   options: { ...REDIS_OPTIONS, json: { type: 'boolean', help: 'print the sessions as JSON' } },
   positionals: [0, 0],
   examples: [
@@ -49,11 +49,15 @@ export const command: Command = {
   ],
   async run({ values }) {
     const sessions = await onRedis(values, async (client, prefix) => {
-      const { listSessions } = await import('../../adapters/redis/index.js');
-      return { prefix, list: await listSessions(client, prefix) };
+      const { countSessions, listSessions } = await import('../../adapters/redis/index.js');
+      const [list, total] = await Promise.all([listSessions(client, prefix), countSessions(client, prefix)]);
+      return { prefix, list, total };
     });
+    // The listing is bounded: past it, say how many there are (on stderr under --json, which stays an array).
+    const more = sessions.total > sessions.list.length ? `the ${sessions.list.length.toLocaleString('en-US')} most recently active of ${sessions.total.toLocaleString('en-US')} sessions\n` : '';
     if (values.json) {
       process.stdout.write(`${jsonForTerminal(sessions.list, 2)}\n`);
+      process.stderr.write(more);
       return 0;
     }
     if (sessions.list.length === 0) {
@@ -63,6 +67,7 @@ export const command: Command = {
     const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED'], ...sessions.list.map(row)];
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
     for (const cells of rows) process.stdout.write(`${cells.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+    process.stdout.write(more);
     return 0;
   },
 };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, onTestFinished } from 'vitest';
 import { createClient } from 'redis';
 import { createRedisStore, type RedisSessionStore, type RedisStoreOptions } from '../../adapters/redis/index.js';
 import { redisAnswers as answers } from '../../adapters/redis/ping.js';
+import { sessionKey, type SessionKeyPart } from '../../adapters/redis/session-keys.js';
 
 /** The Redis the tests use: REDIS_URL, else the one every session and CI run starts. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -99,7 +100,7 @@ export interface SharedRedis {
   /** A client for looking at the keys, connected before the block's tests. */
   readonly client: TestClient;
   /** A key of a session under the prefix (`meta`, `log`, ...), as the store names it. */
-  key(sessionId: string, part: string): string;
+  key(sessionId: string, part: SessionKeyPart): string;
   /** Waits until the session's stored status is `status`: a halt written by one replica lands in Redis asynchronously. */
   untilStatus(sessionId: string, status: string): Promise<void>;
   /** A store on the prefix; closed after the block. */
@@ -132,7 +133,7 @@ export function useSharedRedis(): SharedRedis {
     if (!connected) throw new Error('the shared Redis client connects in beforeAll: use it inside a test');
     return connected;
   };
-  const key = (sessionId: string, part: string) => `${prefix}{${sessionId}}:${part}`;
+  const key = (sessionId: string, part: SessionKeyPart) => sessionKey(prefix, sessionId, part);
   return {
     prefix,
     get client() {

@@ -38,7 +38,7 @@ describe('agent-warden/redis', () => {
 
   it('loads through its subpath, as a user would', async () => {
     const redis = await import('agent-warden/redis');
-    for (const name of ['createRedisStore', 'killSession', 'pauseSession', 'resumeSession', 'listSessions']) expect(typeof (redis as Record<string, unknown>)[name], name).toBe('function');
+    for (const name of ['createRedisStore', 'killSession', 'pauseSession', 'resumeSession', 'listSessions', 'countSessions']) expect(typeof (redis as Record<string, unknown>)[name], name).toBe('function');
   }, 30_000);
 
   it('neither the root entry nor the CLI loads redis until a shared-session command runs', () => {
