@@ -9,9 +9,26 @@ import { parseCallbackConfigArg } from '@langchain/core/callbacks/manager';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { refusalText, type GuardSession, type ToolResultOf } from '../../src/index.js';
 
+/**
+ * The JSON Schema of what the model writes, which is what the guard checks (the tool parses it after):
+ * the schema's input side where the library gives one (Standard JSON Schema, as zod 4 does: a field with
+ * a default is optional there), else LangChain's conversion (which marks such a field required).
+ */
+function modelInputSchemaOf(schema: unknown): Record<string, unknown> {
+  const input = (schema as { '~standard'?: { jsonSchema?: { input?: unknown } } } | null)?.['~standard']?.jsonSchema?.input;
+  if (typeof input === 'function') {
+    try {
+      return (input as (options: object) => Record<string, unknown>)({ target: 'draft-2020-12', libraryOptions: { unrepresentable: 'any' } });
+    } catch {
+      // A library that cannot describe its input: LangChain's conversion below.
+    }
+  }
+  return toJsonSchema(schema as never) as Record<string, unknown>;
+}
+
 /** A LangChain tool as a tool definition: its name, description and JSON schema. */
 export function definitionOf(name: string, tool: object) {
-  const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
+  const schema = 'schema' in tool && tool.schema ? modelInputSchemaOf(tool.schema) : { type: 'object' };
   return { name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema };
 }
 

@@ -157,3 +157,33 @@ describe('wardenMiddleware with a guard that throws', () => {
     expect(String(result.messages.at(-1)!.content)).toBe('Done.');
   });
 });
+
+describe('the guard checks the arguments the model wrote against the schema of what the model may write', () => {
+  const listOrders = (executed: string[]) =>
+    tool(async ({ customer_id, limit }) => (executed.push(`${customer_id}:${limit}`), JSON.stringify(['ord_1001'])), {
+      name: 'list_orders',
+      description: "List a customer's orders",
+      schema: z.object({ customer_id: z.string(), limit: z.number().default(10) }),
+    });
+  const calls = (args: Record<string, unknown>) => new AIMessage({ content: '', tool_calls: [{ name: 'list_orders', args, id: 'c1', type: 'tool_call' }] });
+
+  it('benign: a field with a default the model left out is not a schema violation; the tool gets the default', async () => {
+    const { session } = await breakable();
+    const executed: string[] = [];
+    const agent = createAgent({ model: fakeModel().respond(calls({ customer_id: 'cust_789' })).respond(new AIMessage('Done.')), tools: [listOrders(executed)], middleware: [wardenMiddleware(session)] });
+    const result = await agent.invoke({ messages: [new HumanMessage('Hi, I am cust_789.')] });
+    expect(executed).toEqual(['cust_789:10']);
+    expect(String(result.messages.at(-1)!.content)).toBe('Done.');
+    expect(await first(guardTools(session, [listOrders(executed)])).invoke({ customer_id: 'cust_789' })).toBe('["ord_1001"]');
+  });
+
+  it('a field of the wrong type is still refused as a schema violation', async () => {
+    const { session } = await breakable();
+    const executed: string[] = [];
+    const agent = createAgent({ model: fakeModel().respond(calls({ customer_id: 'cust_789', limit: 'all' })).respond(new AIMessage('Done.')), tools: [listOrders(executed)], middleware: [wardenMiddleware(session)] });
+    const result = await agent.invoke({ messages: [new HumanMessage('Hi, I am cust_789.')] });
+    expect(executed).toEqual([]);
+    expect(result.messages.map((m) => String(m.content)).join('\n')).toMatch(/violate its schema at \/limit/);
+  });
+});
+
