@@ -182,8 +182,7 @@ function guardTool(session: GuardSession, tool: Tool, ready: () => Promise<void>
   };
   const approvalsAsked = new Set<string>();
   const needsApproval = functionTool.needsApproval;
-  const guarded: FunctionTool<any, any, any> = {
-    ...functionTool,
+  const hooks: Pick<FunctionTool<any, any, any>, 'needsApproval' | 'inputGuardrails' | 'outputGuardrails'> = {
     async needsApproval(runContext, input, callId) {
       if (callId !== undefined) {
         const { decision } = await open(callId, input);
@@ -227,7 +226,12 @@ function guardTool(session: GuardSession, tool: Tool, ready: () => Promise<void>
       }),
     ],
   };
-  return guarded as Tool;
+  // A copy of the tool with the guard's hooks, all else as the original defines it (a class-built tool keeps its prototype's invoke and accessors).
+  const descriptors = Object.getOwnPropertyDescriptors(tool) as Record<string | symbol, PropertyDescriptor>;
+  for (const [key, value] of Object.entries(hooks)) descriptors[key] = { value, writable: true, enumerable: true, configurable: true };
+  const guarded = Object.create(Object.getPrototypeOf(tool), descriptors) as Tool;
+  if (Object.isFrozen(tool)) Object.freeze(guarded);
+  return guarded;
 }
 
 export interface GuardAgentOptions {

@@ -75,6 +75,44 @@ describe('a guarded function tool is the original but for the guard’s hooks', 
     });
   });
 
+  it('a tool built as a class instance (invoke and accessors on its prototype), or frozen, keeps them and runs', async () => {
+    const executed: string[] = [];
+    class OrderLookup {
+      readonly type = 'function' as const;
+      readonly name = 'get_order';
+      readonly strict = true;
+      readonly parameters = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'], additionalProperties: false } as const;
+      get description() {
+        return 'Fetch one order';
+      }
+      async needsApproval() {
+        return false;
+      }
+      async isEnabled() {
+        return true;
+      }
+      async invoke(_context: unknown, input: string) {
+        const { order_id } = JSON.parse(input) as { order_id: string };
+        executed.push(order_id);
+        return `Order ${order_id} has shipped.`;
+      }
+    }
+    const frozen = Object.freeze(tools(executed)[0]!);
+    const script = () => [calls('get_order', { order_id: 'ord_1001' }, 'c1'), calls('get_order', { order_id: 'ord_555' }, 'c2'), says('Done.')];
+    for (const lookup of [new OrderLookup() as unknown as FunctionTool, frozen]) {
+      executed.length = 0;
+      const session = await createGuard().startSession({ entities: { customer_id: 'cust_789' } });
+      const model = new ScriptedModel(script());
+      const agent = guardAgent(session, new Agent({ name: 'orders', model, tools: [lookup] }));
+      expect(Object.getPrototypeOf(agent.tools[0])).toBe(Object.getPrototypeOf(lookup));
+      expect(Object.isFrozen(agent.tools[0])).toBe(Object.isFrozen(lookup));
+      const result = await run(agent, PROMPT);
+      expect(executed).toEqual(['ord_1001']);
+      expect(toolOutputs(model)[1]).toEqual(['c2', { type: 'text', text: expect.stringMatching(/^Call to get_order refused/) }]);
+      expect(result.finalOutput).toBe('Done.');
+    }
+  });
+
   it('the model is shown the same tools (names, strict, parameters; a disabled one left out), and an errorFunction shapes a failure the same way', async () => {
     const script = () => [calls('get_order', { order_id: 'ord_1001' }, 'c1'), calls('track_parcel', { order_id: 'ord_1001' }, 'c2'), says('Done.')];
     const { plain, guarded, plainModel, model } = await both(script);
