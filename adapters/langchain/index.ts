@@ -6,7 +6,8 @@
  */
 import { AIMessage, createMiddleware, ToolMessage, type BaseMessage } from 'langchain';
 import { interrupt } from '@langchain/langgraph';
-import { toJsonSchema } from '@langchain/core/utils/json_schema';
+import type { StructuredToolInterface } from '@langchain/core/tools';
+import { definitionOf, guardTool, toolResultOf } from './guarded-tool.js';
 import { MessageFeed, refusalText, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelToolCall } from '../../src/index.js';
 
 /** What a human answers when a paused call interrupts the run: `Command({ resume: { approve: true } })`. */
@@ -50,12 +51,6 @@ function maxTokensOf(model: unknown): number | undefined {
   return typeof limited.maxTokens === 'number' && limited.maxTokens > 0 ? limited.maxTokens : undefined;
 }
 
-/** A LangChain tool as a tool definition: its name, description and JSON schema. */
-function definitionOf(name: string, tool: object) {
-  const schema = 'schema' in tool && tool.schema ? (toJsonSchema(tool.schema as never) as Record<string, unknown>) : { type: 'object' };
-  return { name, ...('description' in tool && typeof tool.description === 'string' ? { description: tool.description } : {}), inputSchema: schema };
-}
-
 function outputOf(ai: AIMessage): ModelOutput {
   const toolCalls: ModelToolCall[] = (ai.tool_calls ?? []).map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.name, arguments: call.args }));
   const finish = String(ai.response_metadata?.finish_reason ?? ai.response_metadata?.stop_reason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'));
@@ -83,12 +78,19 @@ export function wardenMiddleware(session: GuardSession) {
   const defined = new Set<string>();
   const decisions = new Map<string, Promise<Decision>>();
 
-  /** Defines every tool not defined yet in one list, so the session's first list holds them all (later ones count as added). */
-  async function defineAll(tools: readonly unknown[]) {
+  /**
+   * Defines every tool not defined yet in one list, so the session's first list holds them all (later ones
+   * count as added). A listing the guard failed to take is tried again next time; the call is decided either way.
+   */
+  async function defineAll(tools: readonly object[]) {
     const fresh = tools.filter((tool): tool is { name: string } => tool !== null && typeof tool === 'object' && typeof (tool as { name?: unknown }).name === 'string' && !defined.has((tool as { name: string }).name));
     if (fresh.length === 0) return;
     for (const tool of fresh) defined.add(tool.name);
-    await session.defineTools(fresh.map((tool) => definitionOf(tool.name, tool)));
+    try {
+      await session.defineTools(fresh.map((tool) => definitionOf(tool.name, tool)));
+    } catch {
+      for (const tool of fresh) defined.delete(tool.name);
+    }
   }
 
   return createMiddleware({
@@ -96,7 +98,7 @@ export function wardenMiddleware(session: GuardSession) {
     // Everything model-side happens inside the model node: a hook of its own (beforeModel, afterModel)
     // would add a graph node per step, costing time and the run's recursion budget.
     wrapModelCall: async (original, handler) => {
-      await defineAll(original.tools ?? []);
+      await defineAll((original.tools ?? []) as object[]);
       // A tool whose definition carries instructions aimed at the model (tool poisoning) is not shown to it.
       const tools = original.tools ?? [];
       const shown = session.shownTools(tools);
@@ -116,15 +118,13 @@ export function wardenMiddleware(session: GuardSession) {
     wrapToolCall: async (request, handler) => {
       const { toolCall, tool } = request;
       const callId = toolCall.id ?? `${toolCall.name}_${decisions.size}`;
-      if (tool && !defined.has(toolCall.name)) {
-        defined.add(toolCall.name);
-        await session.defineTools([definitionOf(toolCall.name, tool)]);
-      }
+      if (tool) await defineAll([tool]);
       const call = { callId, tool: toolCall.name, arguments: toolCall.args };
       // The node re-runs when a paused run resumes: decide each call once.
       let decision = decisions.get(callId);
       if (!decision) {
-        decision = session.beforeToolCall(call);
+        // Opened only for its decision (the ticket's): a guard that throws gives GUARD_ERROR, refused or, failing open, allowed.
+        decision = session.openToolCall(call).then((ticket) => ticket.decision);
         decisions.set(callId, decision);
         if (decisions.size > MAX_DECIDED) decisions.delete(decisions.keys().next().value!);
       }
@@ -144,10 +144,33 @@ export function wardenMiddleware(session: GuardSession) {
         decision: decided,
         approved,
         // A `Command` (a handoff, a state update) is control flow, not a result the model reads.
-        resultOf: (result) => (ToolMessage.isInstance(result) ? { result: result.content, ...(result.status === 'error' ? { isError: true } : {}) } : undefined),
+        resultOf: (result) => (ToolMessage.isInstance(result) ? toolResultOf(result) : undefined),
       });
       if (outcome.refusal) return new ToolMessage({ content: refusalText(outcome.refusal), tool_call_id: callId, name: toolCall.name, status: 'error' });
       return outcome.value!;
     },
   });
+}
+
+/**
+ * Tools for a graph of your own (a LangGraph `ToolNode`, `tool.invoke`), each run through the guard and
+ * otherwise the original (see guarded-tool.ts). With `createAgent`, use `wardenMiddleware` instead.
+ * @example
+ * const tools = guardTools(session, [getOrder, listOrders]);
+ * const graph = new StateGraph(MessagesAnnotation).addNode('tools', new ToolNode(tools));
+ */
+export function guardTools<T extends StructuredToolInterface>(session: GuardSession, tools: readonly T[]): T[] {
+  const list = () => session.defineTools(tools.map((tool) => definitionOf(tool.name, tool)));
+  let defined = list();
+  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
+  const ready = async () => {
+    try {
+      await defined;
+    } catch {
+      defined = list();
+      await defined.catch(() => undefined);
+    }
+  };
+  defined.catch(() => undefined);
+  return tools.map((tool) => guardTool(session, tool, ready));
 }

@@ -163,7 +163,7 @@ function isAgentTool(tool: Tool): boolean {
 /** Calls a tool keeps open between its guardrails (an approval nobody answered stays open), at most. */
 const MAX_OPEN_CALLS = 1_024;
 
-function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>): Tool {
+function guardTool(session: GuardSession, tool: Tool, ready: () => Promise<void>): Tool {
   if (tool.type !== 'function') return tool;
   const functionTool = tool as FunctionTool<any, any, any>;
   const tickets = new Map<string, Promise<ToolCallTicket>>();
@@ -174,7 +174,7 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
     let ticket = tickets.get(callId);
     if (!ticket) {
       const call = { callId, tool: tool.name, arguments: typeof args === 'string' ? args : ((args ?? {}) as Record<string, unknown>) };
-      ticket = defined.then(() => session.openToolCall(call, subagent));
+      ticket = ready().then(() => session.openToolCall(call, subagent));
       tickets.set(callId, ticket);
       if (tickets.size > MAX_OPEN_CALLS) tickets.delete(tickets.keys().next().value!);
     }
@@ -182,8 +182,7 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
   };
   const approvalsAsked = new Set<string>();
   const needsApproval = functionTool.needsApproval;
-  const guarded: FunctionTool<any, any, any> = {
-    ...functionTool,
+  const hooks: Pick<FunctionTool<any, any, any>, 'needsApproval' | 'inputGuardrails' | 'outputGuardrails'> = {
     async needsApproval(runContext, input, callId) {
       if (callId !== undefined) {
         const { decision } = await open(callId, input);
@@ -227,7 +226,12 @@ function guardTool(session: GuardSession, tool: Tool, defined: Promise<unknown>)
       }),
     ],
   };
-  return guarded as Tool;
+  // A copy of the tool with the guard's hooks, all else as the original defines it (a class-built tool keeps its prototype's invoke and accessors).
+  const descriptors = Object.getOwnPropertyDescriptors(tool) as Record<string | symbol, PropertyDescriptor>;
+  for (const [key, value] of Object.entries(hooks)) descriptors[key] = { value, writable: true, enumerable: true, configurable: true };
+  const guarded = Object.create(Object.getPrototypeOf(tool), descriptors) as Tool;
+  if (Object.isFrozen(tool)) Object.freeze(guarded);
+  return guarded;
 }
 
 export interface GuardAgentOptions {
@@ -243,9 +247,20 @@ export interface GuardAgentOptions {
 export function guardAgent<TAgent extends Agent<any, any>>(session: GuardSession, agent: TAgent, options: GuardAgentOptions = {}): TAgent {
   const definitions = new Map<string, { name: string; description?: string; inputSchema: Record<string, unknown> }>();
   collectTools(agent, definitions, new Set());
-  const defined = session.defineTools([...definitions.values()]);
+  const list = () => session.defineTools([...definitions.values()]);
+  let defined = list();
   listed.set(session, defined.catch(() => undefined));
-  return guardAgentTree(session, agent, options, new Map(), false, defined);
+  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
+  const ready = async () => {
+    try {
+      await defined;
+    } catch {
+      defined = list();
+      listed.set(session, defined.catch(() => undefined));
+      await defined.catch(() => undefined);
+    }
+  };
+  return guardAgentTree(session, agent, options, new Map(), false, ready);
 }
 
 /** Every function tool of the agent and its handoff agents, as the guard's definitions (their JSON Schema). */
@@ -260,14 +275,14 @@ function collectTools(agent: Agent<any, any>, into: Map<string, { name: string; 
   for (const handoff of agent.handoffs) if (handoff instanceof Agent) collectTools(handoff, into, seen);
 }
 
-function guardAgentTree<TAgent extends Agent<any, any>>(session: GuardSession, agent: TAgent, options: GuardAgentOptions, seen: Map<Agent<any, any>, Agent<any, any>>, handedOff: boolean, defined: Promise<unknown>): TAgent {
+function guardAgentTree<TAgent extends Agent<any, any>>(session: GuardSession, agent: TAgent, options: GuardAgentOptions, seen: Map<Agent<any, any>, Agent<any, any>>, handedOff: boolean, ready: () => Promise<void>): TAgent {
   const existing = seen.get(agent);
   if (existing) return existing as TAgent;
   const inner = options.model ?? (typeof agent.model === 'string' ? undefined : agent.model);
   const modelName = typeof agent.model === 'string' && agent.model !== '' ? agent.model : agent.name;
   const clone = agent.clone({
     ...(inner ? { model: new GuardedModel(session, inner, modelName) } : {}),
-    tools: agent.tools.map((tool) => guardTool(session, tool, defined)),
+    tools: agent.tools.map((tool) => guardTool(session, tool, ready)),
     // The SDK's own way to hold an answer back: a final answer naming an invented id trips it.
     outputGuardrails: [
       ...agent.outputGuardrails,
@@ -282,7 +297,7 @@ function guardAgentTree<TAgent extends Agent<any, any>>(session: GuardSession, a
     ],
   });
   seen.set(agent, clone);
-  clone.handoffs = agent.handoffs.map((handoff) => (handoff instanceof Agent ? guardAgentTree(session, handoff, options, seen, true, defined) : handoff)) as typeof clone.handoffs;
+  clone.handoffs = agent.handoffs.map((handoff) => (handoff instanceof Agent ? guardAgentTree(session, handoff, options, seen, true, ready) : handoff)) as typeof clone.handoffs;
   if (handedOff) {
     // A handoff target is a subagent: what it answers enters the session as untrusted input.
     clone.on('agent_end', (_context, output) => void session.subagentOutput(output, { agent: clone.name }).catch(() => {}));

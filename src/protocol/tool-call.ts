@@ -166,6 +166,8 @@ function failedTicket(host: ToolCallHost, call: ToolCallInput, callId: string, e
   const proceed = given !== undefined;
   const refusal = proceed ? undefined : guardFailureDecision(error, `Call to ${call.tool}`, false).refusal;
   const passed: Decision = { step: -1, action: 'warn', flags: decision.flags, proceed: true };
+  // A framework that decides first and runs later (openToolCall, then guardToolCall with the decision) runs with these.
+  if (given !== undefined) decision.arguments = given;
   return { callId, decision, proceed, arguments: given ?? EMPTY, refusal, finish: () => Promise.resolve(passed), fail: () => Promise.resolve(passed) };
 }
 

@@ -8,6 +8,7 @@ import { MockLanguageModelV3 } from 'ai/test';
 import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { createGuard, type GuardOptions, type PolicyDocument } from '../../../src/index.js';
+import { MemorySink } from '../../../src/trace/sinks.js';
 import { guardAiSdk, guardTools } from '../../../adapters/ai-sdk/index.js';
 
 const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 5, text: 5, reasoning: 0 } };
@@ -173,6 +174,17 @@ describe('streaming tools (execute returns an AsyncIterable of preliminary resul
   it("the result check runs on the final value: another customer's record is withheld", async () => {
     const { guarded } = await bothWays(tracker({ ...ORDER, customer_id: 'cust_123' }), script);
     expect(outputsOf(guarded)[1]).toMatchObject({ error: 'agent_warden_refused', flags: [{ code: 'ENTITY_MISMATCH' }] });
+  });
+
+  it('a stream abandoned before its end (the run aborted) closes the call with an error result, never leaves it open', async () => {
+    const sink = new MemorySink();
+    const s = await createGuard({ sink }).startSession({ entities: { customer_id: 'cust_789' } });
+    await s.message('user', PROMPT);
+    const guarded = guardTools(s, tracker(ORDER));
+    const stream = guarded.track.execute!({ order_id: 'ord_1001' }, { toolCallId: 'c7', messages: [] }) as AsyncGenerator<unknown>;
+    expect((await stream.next()).value).toEqual({ order_id: 'ord_1001', status: 'looking up' });
+    await stream.return(undefined);
+    expect(sink.events.filter((event) => event.type === 'tool.result')).toMatchObject([{ call_id: 'c7', is_error: true, result: { error: 'the tool stream was abandoned before it finished' } }]);
   });
 
   it('a plain function that returns an AsyncIterable gives its final value (it cannot stream through a promise)', async () => {
