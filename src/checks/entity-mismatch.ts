@@ -4,7 +4,7 @@ import type { Flag } from '../trace/events.js';
 import { idTokens } from '../text/tokens.js';
 import { isAboutSubject } from './result-subject.js';
 import { hasArgumentValue } from '../text/canonical-args.js';
-import { MAX_RECORDS_READ, membersOf, ownerKeyTest, ownRecordMembers, recordAt } from '../text/record-members.js';
+import { MAX_RECORDS_READ, membersOf, ownerKeyTest, ownRecordMembers, recordAt, type ParsedTexts } from '../text/record-members.js';
 
 /**
  * A tool result about an entity of a kind the session is about, with another value than the session's.
@@ -19,6 +19,7 @@ export const entityMismatch = defineCheck('entity-mismatch', ['tool.result'], (e
   let callValues: { has(value: string): boolean } | undefined;
   let ownMembers: Set<string> | undefined;
   let checked = 0;
+  const parsedTexts: ParsedTexts = new Map();
   const isOwnerKey = ownerKeyTest((key) => context.session.sessionEntities(key) !== undefined);
   const keyed = context.content().keyed;
   for (const { key, value, path } of keyed) {
@@ -30,10 +31,10 @@ export const entityMismatch = defineCheck('entity-mismatch', ['tool.result'], (e
     const record = context.session.toolCall(event.call_id);
     callValues ??= { has: (value: string) => record !== undefined && hasArgumentValue(record.args, value) };
     if (!isAboutSubject(path, context.content().parsed, callValues)) continue;
-    // Members of the session's own records in this result: made once, when another owner is first met.
-    ownMembers ??= ownRecordMembers(context.content().parsed, keyed, (key) => context.session.sessionEntities(key), isOwnerKey);
+    // Members of the session's own records in this result: made once, when another owner is first met (isAboutSubject has parsed it).
+    ownMembers ??= ownRecordMembers(context.content().parsed, keyed, (key) => context.session.sessionEntities(key), isOwnerKey, parsedTexts);
     // Past MAX_RECORDS_READ other owners in one result, the rest are flagged as before: the work per result stays bounded.
-    const shared = (checked += 1) <= MAX_RECORDS_READ && [...membersOf(recordAt(context.content().parsed, path), isOwnerKey)].some(
+    const shared = (checked += 1) <= MAX_RECORDS_READ && [...membersOf(recordAt(context.content().parsed, path, parsedTexts), isOwnerKey)].some(
       (member) => callValues!.has(member) && (ownMembers!.has(member) || context.session.isOwnMember(member)),
     );
     if (shared) continue;

@@ -50,16 +50,31 @@ export function membersOf(record: unknown, isOwnerKey: (key: string, parentKey: 
   return members;
 }
 
-/** The object holding the value at a JSON pointer (`/0/customer_id` -> the first item), following JSON text met on the way. */
-export function recordAt(root: unknown, path: string): unknown {
+/** JSON text longer than this is not parsed for members (a parse of it would hold the event loop): its records read as holding none. */
+export const MAX_PARSED_TEXT = 1_048_576;
+
+/** JSON texts of one result already parsed, by text: each is parsed once however many records are read from it. */
+export type ParsedTexts = Map<string, unknown>;
+
+function parsedText(text: string, parsed: ParsedTexts): unknown {
+  if (text.length > MAX_PARSED_TEXT) return undefined;
+  if (!parsed.has(text)) parsed.set(text, parseJsonText(text));
+  return parsed.get(text);
+}
+
+/**
+ * The object holding the value at a JSON pointer (`/0/customer_id` -> the first item), following JSON text met on
+ * the way (MCP's `content[].text`), each text parsed once per `parsed` map.
+ */
+export function recordAt(root: unknown, path: string, parsed: ParsedTexts = new Map()): unknown {
   const segments = path.split('/').slice(1, -1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node = typeof root === 'string' ? parseJsonText(root) : root;
+  let node = typeof root === 'string' ? parsedText(root, parsed) : root;
   for (const segment of segments) {
-    if (typeof node === 'string') node = parseJsonText(node);
+    if (typeof node === 'string') node = parsedText(node, parsed);
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
-  return typeof node === 'string' ? parseJsonText(node) : node;
+  return typeof node === 'string' ? parsedText(node, parsed) : node;
 }
 
 /**
@@ -79,6 +94,7 @@ export function ownRecordMembers(
   keyed: ReadonlyArray<{ key: string; value: string; path: string }>,
   entities: (key: string) => ReadonlySet<string> | undefined,
   isOwnerKey: (key: string, parentKey: string) => boolean,
+  parsedTexts: ParsedTexts = new Map(),
 ): Set<string> {
   const members = new Set<string>();
   let read = 0;
@@ -88,7 +104,7 @@ export function ownRecordMembers(
     const tokens = idTokens(value);
     if (!expected || tokens.length === 0 || !tokens.every((token) => expected.has(token))) continue;
     read += 1;
-    for (const member of membersOf(recordAt(parsed, path), isOwnerKey)) members.add(member);
+    for (const member of membersOf(recordAt(parsed, path, parsedTexts), isOwnerKey)) members.add(member);
   }
   return members;
 }

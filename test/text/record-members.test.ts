@@ -29,3 +29,14 @@ describe('record members', () => {
     expect(ownRecordMembers(many, manyKeyed, () => new Set(['c_1']), owners).size).toBe(64);
   });
 });
+
+describe('record members: JSON text read once', () => {
+  it('parses one JSON text once however many records are read from it', () => {
+    const rows = Array.from({ length: 50 }, (_, index) => ({ pm_id: `pm_${index}`, customer_id: 'c_1' }));
+    const root = { content: [{ type: 'text', text: JSON.stringify(rows) }] };
+    const keyed = rows.map((_, index) => ({ key: 'customerid', value: 'c_1', path: `/content/0/text/${index}/customer_id` }));
+    const parsed = new Map<string, unknown>();
+    expect(ownRecordMembers(root, keyed, () => new Set(['c_1']), owners, parsed).size).toBe(50);
+    expect(parsed.size).toBe(1);
+  });
+});
