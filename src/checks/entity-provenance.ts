@@ -6,6 +6,7 @@ import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { groupedDigits } from '../text/grouped-numbers.js';
 import { codeVariants } from '../text/code-parts.js';
+import { uuidVariants } from '../text/hex-id-forms.js';
 import type { CheckContext } from './check.js';
 import type { EntityReference } from './prepared-call.js';
 
@@ -66,6 +67,12 @@ function codeVariantTrusted(context: CheckContext, code: string): boolean {
   return false;
 }
 
+/** Whether a UUID names one trusted context wrote with or without its dashes (`hex-id-forms.ts`): the same id. */
+function uuidFormTrusted(context: CheckContext, token: string): boolean {
+  for (const variant of uuidVariants(token)) if (context.session.provenanceOf(variant).trusted !== undefined) return true;
+  return false;
+}
+
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
 }
@@ -89,7 +96,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       const { trusted, untrusted } = context.session.provenanceOf(token);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
-      else if (!codeVariantTrusted(context, token)) missing ??= token;
+      else if (!codeVariantTrusted(context, token) && !uuidFormTrusted(context, token)) missing ??= token;
     }
     // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).
     if (missing === undefined && !untrustedSource) continue;

@@ -10,13 +10,15 @@ import { parseJsonText } from '../text/json-text.js';
 import { decodePercentEscapes } from '../text/percent-decode.js';
 import type { EntityPattern } from './entity-patterns.js';
 import { idValueTokens } from '../text/id-tokens.js';
+import { canonicalUuid } from '../text/hex-id-forms.js';
 import { foldFullWidth } from '../text/cjk-text.js';
 import type { ScanBudget } from '../text/linear-regex.js';
 import type { ArgumentProblem } from '../state/argument-snapshot.js';
 
 /** An id value (or key) as a reference: every form of it yields tokens, so none skips provenance. */
 function idReference(path: string, value: string, via: EntityReference['via'], key?: true): EntityReference | undefined {
-  const { tokens, wildcard, obfuscated } = idValueTokens(value);
+  // A UUID in braces or as `urn:uuid:` is the UUID (its `urn` and `uuid` are no ids to look up).
+  const { tokens, wildcard, obfuscated } = idValueTokens(canonicalUuid(value) ?? value);
   if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
   return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
 }

@@ -13,6 +13,7 @@ import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
 import { NO_FLAGS, type DefinitionChange, type SessionState } from './session-state.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
+import { MAX_PARSED_TEXT, ownerKeyTest, ownRecordMembers } from '../text/record-members.js';
 
 /** What the session applies of a tool call, as the checks prepared it (their `PreparedCall`). */
 export interface CallFacts {
@@ -209,6 +210,13 @@ export function applyEvent(
           state.ledger.record(pending.lookupIds, { step: event.step, source: `lookup:${event.tool}`, trust: 'trusted' });
         }
         if (trust === 'trusted') for (const id of content.idValues) state.idShapes.learnFrom(id, `tool:${event.tool}`);
+        // What the session's own records hold (its customer's payment methods): a later result naming a co-owner of one is no mismatch.
+        // (Not from a JSON text too long to parse on the way: `content.parsed` of it would hold the loop.)
+        const parseable = typeof event.result !== 'string' || event.result.length <= MAX_PARSED_TEXT;
+        if (trust === 'trusted' && parseable && content.keyed.length > 0 && state.sessionEntities.size > 0) {
+          const entities = (key: string) => state.sessionEntities.get(key);
+          state.rememberOwnMembers(ownRecordMembers(content.parsed, content.keyed, entities, ownerKeyTest((key) => entities(key) !== undefined)));
+        }
       }
       break;
     }

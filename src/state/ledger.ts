@@ -1,6 +1,7 @@
 import { hasDigit } from '../text/has-digit.js';
 import { tokenHash } from '../text/token-table.js';
 import { TokenMap } from './token-map.js';
+import { hashAbbreviations } from '../text/hex-id-forms.js';
 
 export type Trust = 'trusted' | 'untrusted';
 
@@ -129,6 +130,8 @@ export class EntityLedger {
       if (exclude?.has(token)) continue;
       const kept = intern(token);
       target.add(kept, tokenHash(kept), provenance);
+      // A full commit hash vouches for its abbreviations (`9fceb02` for `9fceb02d0a...`): six more ids at most, for 40 or 64 hex digits only.
+      if (token.length === 40 || token.length === 64) for (const prefix of hashAbbreviations(token)) if (!exclude?.has(prefix)) target.add(prefix, tokenHash(prefix), provenance);
     }
   }
 

@@ -101,6 +101,9 @@ export const NO_FLAGS: readonly Flag[] = Object.freeze([]);
  * Small by design (an idle session is about 1 KB): every index is created on first use, and what
  * all sessions of a guard share (its tools, their id shapes) is shared until a session changes it.
  */
+/** Members of the session's own records remembered, at most: a customer's payment methods, orders and addresses are a few dozen. */
+const MAX_OWN_MEMBERS = 1_024;
+
 export class SessionState {
   readonly ledger: EntityLedger;
   readonly calls: CallHistory;
@@ -127,6 +130,8 @@ export class SessionState {
   spikeStartStep: number | undefined;
   private ownTools: Map<string, RegisteredTool> | undefined;
   private entities: Map<string, Set<string>> | undefined;
+  /** Ids trusted results listed in records of the session's own entities (a payment method, a flight): made on first use, bounded. */
+  private ownMembers: Set<string> | undefined;
   private truncated: Set<string> | undefined;
   private refused: Set<string> | undefined;
   private modelCalls: Map<string, { step: number }> | undefined;
@@ -250,6 +255,18 @@ export class SessionState {
 
   learnToolShapes(tool: RegisteredTool): void {
     learnShapes(this.idShapes, tool);
+  }
+
+  /** Remembers ids a trusted result listed under one of the session's own entities; at most MAX_OWN_MEMBERS, the first kept. */
+  rememberOwnMembers(members: Iterable<string>): void {
+    for (const member of members) {
+      if ((this.ownMembers?.size ?? 0) >= MAX_OWN_MEMBERS) return;
+      (this.ownMembers ??= new Set()).add(member);
+    }
+  }
+
+  isOwnMember(id: string): boolean {
+    return this.ownMembers?.has(id) ?? false;
   }
 
   declareEntities(entities: Record<string, string | string[]>): void {

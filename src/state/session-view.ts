@@ -60,6 +60,8 @@ export interface SessionView {
   sessionEntities(key: string): ReadonlySet<string> | undefined;
   /** Whether the session declared any key entities. */
   hasSessionEntities(): boolean;
+  /** Whether an earlier trusted result listed this id (normalized) in a record of the session's own entities (see text/record-members.ts). */
+  isOwnMember(id: string): boolean;
   /** How many id shapes the session knows. */
   idShapeCount(): number;
   /** Tokens of `text` that have a known id shape. */
@@ -141,6 +143,9 @@ class StateView implements SessionView {
   }
   hasSessionEntities() {
     return this.state.sessionEntities.size > 0;
+  }
+  isOwnMember(id: string) {
+    return this.state.isOwnMember(id);
   }
   idShapeCount() {
     return this.state.idShapes.size;

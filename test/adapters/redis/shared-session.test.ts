@@ -66,6 +66,21 @@ describeWithRedis('Redis session store, several replicas', () => {
     expect(a.spend.tokens).toBe(1_300);
   }, 30_000);
 
+  it('a member one replica saw under the session\'s customer makes its co-owner no mismatch on the other replica', async () => {
+    const a = await guardOn(store()).startSession({ sessionId: 'shared-member', entities: { customer_id: 'cust_1' } });
+    const b = await guardOn(store()).startSession({ sessionId: 'shared-member', entities: { customer_id: 'cust_1' } });
+    await a.message('user', 'Where is my order ord_100?');
+    await a.beforeToolCall({ tool: 'get_order', callId: 'm1', arguments: { order_id: 'ord_100' } });
+    await a.afterToolCall({ tool: 'get_order', callId: 'm1', result: { order_id: 'ord_100', customer_id: 'cust_1', payment_id: 'pay_7' } });
+    // The order is shared with cust_2 (a joint account): on the other replica, a result naming both is no mismatch.
+    await b.beforeToolCall({ tool: 'get_order', callId: 'm2', arguments: { order_id: 'ord_100' } });
+    expect(codes(await b.afterToolCall({ tool: 'get_order', callId: 'm2', result: { order_id: 'ord_100', customer_id: 'cust_2' } }))).toEqual([]);
+    // An order cust_1's records never held is still another customer's.
+    await b.message('user', 'And ord_300?');
+    await b.beforeToolCall({ tool: 'get_order', callId: 'm3', arguments: { order_id: 'ord_300' } });
+    expect(codes(await b.afterToolCall({ tool: 'get_order', callId: 'm3', result: { order_id: 'ord_300', customer_id: 'cust_2' } }))).toEqual(['ENTITY_MISMATCH']);
+  }, 30_000);
+
   it('the call protocol runs on replicas as on one session: one budget, one ledger, one kill switch', async () => {
     const policy = { budget: { maxTokens: 300 }, actions: { BUDGET_EXCEEDED: 'block' as const } };
     const a = await guardOn(store(), { policy }).startSession({ sessionId: 'protocol' });
