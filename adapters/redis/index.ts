@@ -6,12 +6,12 @@
  * const guard = createGuard({ tools, policy, store: createRedisStore({ url: 'redis://127.0.0.1:6379' }) });
  * const session = await guard.startSession({ sessionId: 'S' }); // joins S if another process started it
  */
-import { createClient } from 'redis';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
 import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
+import { connectRedis, watchedConnection } from './connection.js';
 import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -64,15 +64,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** A node-redis client that reconnects forever with backoff, and fails each command after `timeoutMs`. */
-function connectRedis(url: string, timeoutMs: number, onError?: (error: Error) => void) {
-  const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2_000) } });
-  // Without a listener, an 'error' event would crash the process; the client keeps reconnecting.
-  client.on('error', (error: Error) => onError?.(error));
-  client.connect().catch((error: Error) => onError?.(error));
-  return { raw: client, commands: client.withCommandOptions({ timeout: timeoutMs }) as unknown as RedisCommands };
-}
-
 /**
  * Sessions shared across processes: each decision is made on a local replica of the session and
  * appended to the session's log in Redis only if no other process appended first (one round trip);
@@ -88,7 +79,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const maxLogEvents = positive('maxLogEvents', options.maxLogEvents, 10_000);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
   const onError = options.onError;
-  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
+  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
   const client = options.client ?? owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
@@ -119,7 +110,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     resume: (sessionId) => resumeSession(client, prefix, sessionId),
     async close() {
       replicas.clear();
-      if (owned) await owned.raw.close().catch(() => owned.raw.destroy());
+      await owned?.close();
     },
   };
 }
@@ -127,7 +118,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
 /** Opens a client for one operation, runs it, and closes the client. For scripts and the CLI. */
 export async function withRedis<T>(url: string, run: (client: RedisCommands) => Promise<T>, timeoutMs = 2_000): Promise<T> {
   const errors: Error[] = [];
-  const { raw, commands } = connectRedis(url, timeoutMs, (error) => errors.push(error));
+  const { raw, commands } = connectRedis(url, timeoutMs, timeoutMs, (error) => errors.push(error));
   try {
     // The whole operation, however many commands it sends, is bounded too.
     return await deadline(run(commands), timeoutMs * 5);
