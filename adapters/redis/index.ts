@@ -35,6 +35,11 @@ export interface RedisStoreOptions {
    * session start and the entries kept. Default 10,000.
    */
   maxLogEvents?: number;
+  /**
+   * Bytes of entries (their JSON) a session's log keeps, the newest entry always; older ones are dropped
+   * first, counted in the listing (`droppedLogEntries`, `droppedLogBytes`). Default 16 MiB.
+   */
+  maxLogBytes?: number;
   /** Replicas this process keeps in memory (an evicted one is rebuilt from the log). Default 10,000. */
   maxLocalSessions?: number;
   /** Connection errors of a client the store made (it reconnects by itself). */
@@ -77,6 +82,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const reservationTtlMs = positive('reservationTtlMs', options.reservationTtlMs, 600_000);
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 2_000);
   const maxLogEvents = positive('maxLogEvents', options.maxLogEvents, 10_000);
+  const maxLogBytes = positive('maxLogBytes', options.maxLogBytes, 16 * 1024 * 1024);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
   const onError = options.onError;
   const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
@@ -92,7 +98,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
     Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: unknown) => onError?.(redisError('index update', prefix, error)));
   };
-  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
+  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, maxLogBytes, timeoutMs, touched };
   return {
     client,
     prefix,

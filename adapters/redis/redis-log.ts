@@ -96,6 +96,7 @@ export interface RedisLogOptions {
   ttlMs: number;
   reservationTtlMs: number;
   maxLogEvents: number;
+  maxLogBytes: number;
   /** A script Redis has not answered by then fails (its outcome is learned at the next append). */
   timeoutMs: number;
   /** Called after an append, to keep the session in the listing index. */
@@ -146,6 +147,7 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
         request.escalation ? expiry(request.escalation) : '',
         known,
         proposed,
+        String(options.maxLogBytes),
       ]);
       if (Number(reply[0]) !== 1) {
         learn(reply[7]);

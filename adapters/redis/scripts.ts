@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * The Lua scripts: each is one atomic step on the server, so no read-then-write ever happens from Node.
  * Every script takes the same six keys of one session (one hash tag, so one cluster slot):
- * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated, and one
+ * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated, incarnation,
+ * logBytes, droppedEntries and droppedBytes (what the bounded log dropped), and one
  * `escalation:<id>` field per open question), 2 the log (list), 3 the pinned session start, 4 reservation
  * expiries (sorted set), 5 reservation amounts (hash), 6 open questions to a human by expiry (sorted set).
  * Money and tokens are integers (HINCRBY), never floats. Only commands Valkey shares with Redis.
@@ -76,7 +77,7 @@ end
  * reservation, books the actual spend), writes a halt, and opens the question the entry puts to a human, in
  * the same step. ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt,
  * halted, isStart, lastFlag, lastStep, escalating ('1' assumed open), question id, question, its expiry,
- * known incarnation, proposed incarnation. Reply on success: 1, seq, status, halted, open questions,
+ * known incarnation, proposed incarnation, maxLogBytes. Reply on success: 1, seq, status, halted, open questions,
  * incarnation; on a conflict the incarnation follows start, before the entries; {'lost'} if the session is gone.
  */
 const APPEND = `${COMMON}
@@ -99,7 +100,26 @@ inc = begin(inc, ARGV[19])
 local ttl = tonumber(ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 seq = seq + 1
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+-- The log keeps at most maxLog entries and maxLogBytes bytes (the newest entry always), oldest dropped
+-- first and counted; at most the log's length is dropped per append.
+local bytes = redis.call('HINCRBY', KEYS[1], 'logBytes', #ARGV[3])
+local len = redis.call('LLEN', KEYS[2])
+local maxLog, maxBytes = tonumber(ARGV[5]), tonumber(ARGV[20])
+local dropped, droppedBytes = 0, 0
+while len > 1 and (len > maxLog or bytes > maxBytes) do
+  local old = redis.call('LPOP', KEYS[2])
+  len = len - 1
+  dropped = dropped + 1
+  droppedBytes = droppedBytes + #old
+  bytes = bytes - #old
+end
+if dropped > 0 then
+  -- A log written before its bytes were counted holds more than the count says.
+  if bytes < 0 then bytes = 0 end
+  redis.call('HSET', KEYS[1], 'logBytes', bytes)
+  redis.call('HINCRBY', KEYS[1], 'droppedEntries', dropped)
+  redis.call('HINCRBY', KEYS[1], 'droppedBytes', droppedBytes)
+end
 if ARGV[11] == '1' then
   redis.call('SET', KEYS[3], ARGV[3])
   redis.call('HSET', KEYS[1], 'started', now)
