@@ -31,7 +31,13 @@ export interface WatchedConnection {
  */
 export function watchedConnection(url: string, timeoutMs: number, onError?: (error: Error) => void): WatchedConnection {
   // node-redis's own timeout, for commands it never wrote, is a backstop: the watchdog fires first.
-  const open = () => connectRedis(url, timeoutMs, timeoutMs * 2, onError);
+  const open = (): Connection => {
+    // A replaced connection's errors (its commands failed as it was dropped) are not news.
+    const made: Connection = connectRedis(url, timeoutMs, timeoutMs * 2, (error) => {
+      if (made === current) onError?.(error);
+    });
+    return made;
+  };
   let current: Connection = open();
   let closed = false;
   const replace = (stale: Connection) => {
