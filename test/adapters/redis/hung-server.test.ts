@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { expect, it, onTestFinished } from 'vitest';
 import { createGuard, type ToolDefinition } from '../../../src/index.js';
 import { describeWithRedis, REDIS_URL, storeForThisTest, uniquePrefix } from '../../helpers/redis.js';
+import { warden } from '../../helpers/cli.js';
 
 const TOOLS: ToolDefinition[] = [{ name: 'get_order', input_schema: { type: 'object', properties: { order_id: { type: 'string' } } }, annotations: { readOnlyHint: true } }];
 
@@ -83,6 +84,11 @@ describeWithRedis('a Redis that takes commands and never answers', () => {
     // A session started while the server is hung fails closed too, and never hangs.
     const blank = await within(20_000, guard.startSession({ sessionId: 'hung-new' }));
     expect(blank.startDecision.proceed).toBe(false);
+
+    // The CLI gives up too (spawnSync blocks this process, so only a hung server can be its peer here).
+    const cli = warden('sessions', '--redis', hanging.url);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('did not answer');
 
     hanging.hung = false;
     let decision = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_12' } });
