@@ -16,7 +16,7 @@ export type { SessionStatus, ProvenanceMode } from './state/session-state.js';
 export { withheldAnswer } from './decision.js';
 export type { Decision, ModelAdmission, ModelCallInput, ToolCallInput, ToolResultInput } from './decision.js';
 export type { ModelCallEstimate } from './session/model-admission.js';
-export { refusalText } from './refusal.js';
+export { guardFailureRefusal, refusalText } from './refusal.js';
 export type { Refusal } from './refusal.js';
 export type { ToolCallOptions, ToolCallOutcome, ToolCallTicket, ToolResultOf } from './protocol/tool-call.js';
 export type { ModelRequestInput, ModelOutput, ModelCallTicket, ModelCallOutcome } from './protocol/model-call.js';

@@ -73,3 +73,31 @@ export function refusalSubject(event: TraceEvent): string {
       return 'Event';
   }
 }
+
+/** The GUARD_ERROR flag for a guard that threw instead of deciding (an internal error, a store that failed). */
+export function guardFailureFlag(error: unknown): Flag {
+  let reason: string;
+  try {
+    reason = (error as Error)?.message ?? String(error);
+  } catch {
+    // A hostile thrown value (a Proxy, an object whose toString throws) still gets a refusal.
+    reason = 'unreadable error';
+  }
+  return { code: AnomalyCode.GUARD_ERROR, message: `The guard failed while checking it (${reason}).`, step: -1, evidence: { stage: 'guard' } };
+}
+
+/** Whether a flag stands for the guard having thrown (not for a check's finding). */
+export function isGuardFailure(flag: Flag): boolean {
+  return flag.code === AnomalyCode.GUARD_ERROR && flag.evidence?.stage === 'guard';
+}
+
+/**
+ * What every integration hands the model when the guard itself threw while deciding a call or a result
+ * (fail closed): a GUARD_ERROR refusal, shaped like any other, so the agent loop goes on and the model
+ * reads why.
+ * @example
+ * try { decision = await session.beforeToolCall(call) } catch (error) { return refusalText(guardFailureRefusal(error, `Call to ${call.tool}`)) }
+ */
+export function guardFailureRefusal(error: unknown, subject: string): Refusal {
+  return buildRefusal('block', [guardFailureFlag(error)], subject);
+}

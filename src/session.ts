@@ -285,6 +285,7 @@ export class GuardSession {
       releaseModelCall: (reservationId) => this.releaseModelCall(reservationId),
       // What the session reserves for a call it is told nothing about: the largest input so far.
       defaultInputTokens: () => this.state.usage.largestInputTokens(),
+      failsOpen: () => this.runtime.policy.onCheckError === 'allow',
     };
     return this.protocolHost;
   }

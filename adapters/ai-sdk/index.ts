@@ -4,7 +4,8 @@
  * const session = await guard.startSession({ entities: { customer_id: 'cust_789' } });
  * const result = await generateText({ prompt, ...guardAiSdk(session, { model, tools, stopWhen: stepCountIs(8) }) });
  */
-import { asSchema, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type ToolSet } from 'ai';
+import { asSchema, stepCountIs, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type Tool, type ToolSet } from 'ai';
+import { guardTool } from './guarded-tool.js';
 import { MessageFeed, refusalText, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
 import { toolArguments } from '../../src/text/index.js';
 
@@ -158,41 +159,57 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
   } as LanguageModelMiddleware;
 }
 
+/**
+ * The JSON Schema of what `execute` receives, which is what the guard checks: the schema's output side
+ * (defaults filled in, transforms applied) where the schema library gives one (Standard JSON Schema, as
+ * zod 4 does), else the input schema (the same for a plain JSON Schema).
+ */
+async function parsedInputSchemaOf(inputSchema: Tool['inputSchema']): Promise<Record<string, unknown>> {
+  const output = (inputSchema as { '~standard'?: { jsonSchema?: { output?: unknown } } } | undefined)?.['~standard']?.jsonSchema?.output;
+  if (typeof output === 'function') {
+    try {
+      // A value no JSON Schema can describe (a transform's result, a Date) is accepted as any: the SDK validated it already.
+      return (output as (options: object) => Record<string, unknown>)({ target: 'draft-07', libraryOptions: { unrepresentable: 'any' } });
+    } catch {
+      // A library that cannot describe its output: the input schema below.
+    }
+  }
+  return (await asSchema(inputSchema).jsonSchema) as Record<string, unknown>;
+}
+
 async function definitionsOf(tools: ToolSet) {
   return Promise.all(
     Object.entries(tools).map(async ([name, tool]) => ({
       name,
       ...(tool.description ? { description: tool.description } : {}),
-      inputSchema: (await asSchema(tool.inputSchema).jsonSchema) as Record<string, unknown>,
+      inputSchema: await parsedInputSchemaOf(tool.inputSchema),
     })),
   );
 }
 
 /**
- * Each tool's `execute` runs through the session's tool-call protocol with the arguments the guard
- * checked. A refused call never runs: the model gets the refusal as the tool's result, and can recover.
- * A result the guard withholds is replaced the same way; a tool that throws is recorded, then rethrown.
+ * Each tool's `execute` runs through the session's tool-call protocol with the input the SDK parsed.
+ * A refused call never runs: the model gets the refusal as the tool's result, and can recover. A result
+ * the guard withholds is replaced the same way; a tool that throws is recorded, then rethrown; a guard
+ * that throws refuses the call with GUARD_ERROR (or lets it run, if the policy fails open). Everything
+ * else about each tool is kept as it is (see guarded-tool.ts); streaming tools still stream.
  */
 export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: TOOLS): TOOLS {
-  const defined = definitionsOf(tools).then((definitions) => session.defineTools(definitions));
+  const list = () => definitionsOf(tools).then((definitions) => session.defineTools(definitions));
+  let defined = list();
   listed.set(session, defined.catch(() => undefined));
-  const guarded: Record<string, unknown> = {};
-  for (const [name, tool] of Object.entries(tools)) {
-    const execute = tool.execute;
-    if (!execute) {
-      guarded[name] = tool;
-      continue;
+  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
+  const ready = async () => {
+    try {
+      await defined;
+    } catch {
+      defined = list();
+      listed.set(session, defined.catch(() => undefined));
+      await defined.catch(() => undefined);
     }
-    guarded[name] = {
-      ...tool,
-      execute: async (input: unknown, options: { toolCallId: string }) => {
-        await defined;
-        const call = { callId: options.toolCallId, tool: name, arguments: (input ?? {}) as Record<string, unknown> };
-        const outcome = await session.guardToolCall(call, (args) => execute(args as never, options as never));
-        return outcome.refusal ?? outcome.value;
-      },
-    };
-  }
+  };
+  const guarded: Record<string, unknown> = {};
+  for (const [name, tool] of Object.entries(tools)) guarded[name] = guardTool(session, name, tool, ready);
   return guarded as TOOLS;
 }
 
@@ -218,7 +235,8 @@ export function guardAiSdk<TOOLS extends ToolSet>(
 ): GuardedAiSdkSettings<TOOLS> {
   if (typeof settings.model === 'string') throw new TypeError('agent-warden/ai-sdk: pass a model instance, not a gateway model id string');
   const model = wrapLanguageModel({ model: settings.model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: wardenMiddleware(session) });
-  const own = settings.stopWhen === undefined ? [] : Array.isArray(settings.stopWhen) ? settings.stopWhen : [settings.stopWhen];
+  // No stopWhen of yours means the SDK's default, one step: the guard's halt is added to it, never put in its place.
+  const own = settings.stopWhen === undefined ? [stepCountIs(1) as StopCondition<NoInfer<TOOLS>>] : Array.isArray(settings.stopWhen) ? settings.stopWhen : [settings.stopWhen];
   return {
     model,
     tools: (settings.tools ? guardTools(session, settings.tools) : undefined) as TOOLS,

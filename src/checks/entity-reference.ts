@@ -2,7 +2,7 @@
  * Which id-named arguments really refer to an entity. An argument named like an id is a reference
  * unless its value is one of the things id-named arguments often carry without naming a record:
  * a locale or language code, a small page/offset/limit number, a plain word (`category_id:
- * "electronics"`, `voice_id: "alloy"`), or, for a tool that creates a record, the new record's own id.
+ * "electronics"`, `voice_id: "alloy"`), a public code under a code system's noun (`airport_id: "BOS"`), or, for a tool that creates a record, the new record's own id.
  * Arguments the policy lists (`entityArguments`) are always references.
  */
 import { nameWords } from '../tool-kind.js';
@@ -28,6 +28,19 @@ const PAGING_WORDS = new Set(['page', 'pages', 'offset', 'limit', 'skip', 'top',
 const SMALL_INTEGER_LIMIT = 10_000;
 
 /**
+ * Nouns of public code systems: airports (IATA, ICAO), airlines, cabins and fare classes, stock tickers and exchanges,
+ * units of measure. An id argument whose noun (its last word before `id`, `ids` or `code`) is one of them names a
+ * code everyone shares, not a record the session must have seen: `origin_airport_id: "BOS"`, `ticker_id: "NVDA"`.
+ * The noun only: `stock_item_id` names an item.
+ */
+const CODE_NOUNS = new Set(['airport', 'airports', 'iata', 'icao', 'airline', 'airlines', 'carrier', 'cabin', 'class', 'fare', 'ticker', 'tickers', 'symbol', 'symbols', 'exchange', 'mic', 'unit', 'units', 'uom']);
+const CODE_SUFFIXES = new Set(['id', 'ids', 'code', 'codes']);
+/** A short code in capitals (`BOS`, `KORD`, `Y`, `NVDA`, `BRK.B`, `BF-B`): never digits, which make an id. */
+const CODE_VALUE = /^[A-Z]{1,5}(?:[.-][A-Z]{1,2})?$/;
+/** An enum's word in capitals (`ECONOMY`, `PREMIUM`), read as a word in lower case. */
+const CAPITAL_WORD = /^[A-Z]{2,20}$/;
+
+/**
  * A plain word: letters only, lower case or Capitalized (never ALL CAPS: `MZDDSW` is a booking code),
  * with a vowel, no run of five consonants and no letter three times in a row. Hyphenated or spaced
  * compounds of such words count (`dark-mode`, `new york`).
@@ -47,19 +60,24 @@ export function isPlainWord(value: string): boolean {
 
 const NOT_WORD_CHARACTER = /[^A-Za-z -]/;
 
-/** What an argument name says (bit 1: a locale name, bit 2: a paging name): names repeat on every call, so each is tested once. */
+/** What an argument name says (bit 1: a locale name, bit 2: a paging name, bit 4: a code's noun): names repeat on every call, so each is tested once. */
 const keyTraits = new Map<string, number>();
 const LOCALE_NAME = 1;
 const PAGING_NAME = 2;
+const CODE_NAME = 4;
 
 function traitsOf(key: string): number {
   let traits = keyTraits.get(key);
   if (traits === undefined) {
     traits = 0;
-    for (const word of nameWords(key)) {
+    const words = nameWords(key);
+    for (const word of words) {
       if (LOCALE_WORDS.has(word)) traits |= LOCALE_NAME;
       if (PAGING_WORDS.has(word)) traits |= PAGING_NAME;
     }
+    let noun = words.length - 1;
+    while (noun > 0 && CODE_SUFFIXES.has(words[noun]!)) noun -= 1;
+    if (noun < words.length - 1 && CODE_NOUNS.has(words[noun]!)) traits |= CODE_NAME;
     if (keyTraits.size < 4_096 && key.length <= 64) keyTraits.set(key, traits);
   }
   return traits;
@@ -74,8 +92,14 @@ export function isPagingValue(key: string, value: string | number): boolean {
   return Number.isInteger(number) && number >= 0 && number <= SMALL_INTEGER_LIMIT && (traitsOf(key) & PAGING_NAME) !== 0;
 }
 
+/** Whether `value` is a public code under an argument whose noun names a code system (`airport_id: "BOS"`). */
+export function isCodeValue(key: string, value: string): boolean {
+  if ((traitsOf(key) & CODE_NAME) === 0) return false;
+  return CODE_VALUE.test(value) || (CAPITAL_WORD.test(value) && isPlainWord(value.toLowerCase()));
+}
+
 /** Why an id-named argument is not an entity reference, or `undefined` when it is one. */
-export type NotAReference = 'locale' | 'paging' | 'word' | 'own_id' | 'request_token';
+export type NotAReference = 'locale' | 'paging' | 'word' | 'code' | 'own_id' | 'request_token';
 
 /**
  * Decides whether an argument found by its id-like name refers to an entity.
@@ -90,6 +114,7 @@ export function notAReference(key: string, value: string | number, createdNoun?:
   if (typeof value !== 'string') return undefined;
   if (isLocaleValue(key, text)) return 'locale';
   if (isPlainWord(text)) return 'word';
+  if (isCodeValue(key, text)) return 'code';
   return undefined;
 }
 
@@ -123,21 +148,4 @@ function isOwnId(key: string, noun: string): boolean {
   const words = nameWords(key).filter((word) => word !== 'new');
   if (words.length === 1) return words[0] === 'id' || words[0] === 'uuid' || words[0] === 'guid';
   return words.length === 2 && singular(words[0]!) === noun && /^(?:id|ids|uuid|guid)$/.test(words[1]!);
-}
-
-/** Emails, IBANs and crypto wallet addresses: where a destructive tool sends money or data. */
-const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
-
-/**
- * The accounts an argument value names, when the value is nothing but accounts (`to: "a@b.com"`,
- * `recipient: "DE89 3704 ..."`, `"a@b.com, c@d.com"`): where a destructive tool sends money or data.
- * Addresses mentioned inside free text (a message body) are not destinations.
- */
-export function accountsIn(value: string): string[] {
-  const text = value.trim();
-  if (text.length > 2_048 || (!text.includes('@') && !/^[A-Z]{2}\d{2}|^0x/.test(text))) return [];
-  // A spaced IBAN is checked both as written and joined: content may carry it either way.
-  if (ACCOUNT.test(text)) return text.includes(' ') ? [text, text.replace(/ /g, '')] : [text];
-  const parts = text.split(/\s*[,;]\s*/);
-  return parts.length > 1 && parts.length <= 64 && parts.every((part) => ACCOUNT.test(part)) ? parts : [];
 }

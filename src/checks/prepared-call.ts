@@ -20,7 +20,9 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
   if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
   return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
 }
-import { accountsIn, createdNoun, notAReference } from './entity-reference.js';
+import { createdNoun, notAReference } from './entity-reference.js';
+import { accountsIn } from '../text/account-destinations.js';
+import { destinationToken, isDestinationName } from './destination-arguments.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -163,6 +165,13 @@ function idParameters(text: string): Array<[string, string]> {
   return found;
 }
 
+/** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */
+function nearestKey(frame: Frame): string {
+  let at: Frame | undefined = frame;
+  while (at !== undefined && (typeof at.step === 'number' || at.step === '')) at = at.parent;
+  return at === undefined ? '' : at.step as string;
+}
+
 /** A frame's JSON pointer (`/items/0/item_id`; `''` for the arguments themselves). */
 function pathOf(frame: Frame): string {
   if (frame.path === undefined) frame.path = `${pathOf(frame.parent!)}/${frame.step}`;
@@ -283,9 +292,15 @@ export function prepareCall(
       }
     }
     if (typeof node === 'string' && tool?.destructive) {
-      for (const account of accountsIn(text)) {
+      const accounts = accountsIn(text);
+      for (const account of accounts) {
         const tokens = idTokens(account);
         if (tokens.length > 0) references.push({ path: pathOf(frame) || '/', value: account, tokens, via: 'account' });
+      }
+      // A phone number, account number or handle is a destination only under a name that says so (`recipient`, `phone`).
+      if (accounts.length === 0 && idVia === undefined && isDestinationName(nearestKey(frame))) {
+        const token = destinationToken(text);
+        if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text.trim(), tokens: [token], via: 'account' });
       }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.

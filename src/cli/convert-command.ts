@@ -4,7 +4,7 @@ import type { ChatMessage } from '../convert/openai-chat.js';
 import type { AgentMessage, MultiAgentLog } from '../convert/multi-agent-log.js';
 import type { ToolDefinitionLike } from '../tool-definition.js';
 import { InputError, readInputChunks, resolveTraceInputs, type TraceInput } from '../trace/input.js';
-import { printable } from '../trace/printable.js';
+import { safeMessage } from './safe-message.js';
 import type { Command } from './command.js';
 import { CommandFailure, stringOption } from './options.js';
 import { openOutputStream, writeChunk } from './output.js';
@@ -44,7 +44,7 @@ function loadTools(path: string | undefined): ToolDefinitionLike[] | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new CommandFailure(`cannot use tools file ${path}: ${printable(reason, 300)}`, 2);
+    throw new CommandFailure(`cannot use tools file ${path}: ${safeMessage(reason, 300)}`, 2);
   }
 }
 
@@ -116,7 +116,7 @@ export const command: Command = {
     let problems = 0;
     const problem = (where: string, reason: string) => {
       problems += 1;
-      if (problems <= MAX_REPORTED_PROBLEMS) process.stderr.write(`warden: ${printable(where, 200)}: ${printable(reason, 300)} (skipped)\n`);
+      if (problems <= MAX_REPORTED_PROBLEMS) process.stderr.write(`warden: ${safeMessage(where, 200)}: ${safeMessage(reason, 300)} (skipped)\n`);
     };
     let sessions = 0;
     let events = 0;

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { CommandFailure, stringOption } from './options.js';
+import { safeMessage } from './safe-message.js';
 import { onRedis, REDIS_OPTIONS } from './sessions-command.js';
 
 type Change = 'kill' | 'pause' | 'resume';
@@ -27,9 +28,9 @@ function haltCommand(change: Change): Command {
         const outcome = change === 'kill' ? await redis.killSession(client, prefix, sessionId, reason) : change === 'pause' ? await redis.pauseSession(client, prefix, sessionId, reason) : await redis.resumeSession(client, prefix, sessionId);
         return { prefix, outcome };
       });
-      if (!result.outcome.found) throw new CommandFailure(`no live session ${sessionId} under prefix ${result.prefix}`, 1);
+      if (!result.outcome.found) throw new CommandFailure(`no live session ${safeMessage(sessionId, 200)} under prefix ${safeMessage(result.prefix, 200)}`, 1);
       const { status, previous } = result.outcome;
-      process.stdout.write(`${sessionId}: ${previous} -> ${status}${status === previous ? ' (unchanged)' : ''}\n`);
+      process.stdout.write(`${safeMessage(sessionId, 200)}: ${safeMessage(String(previous), 80)} -> ${safeMessage(String(status), 80)}${status === previous ? ' (unchanged)' : ''}\n`);
       return 0;
     },
   };

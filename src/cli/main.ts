@@ -4,6 +4,7 @@ import { COMMANDS } from './commands.js';
 import { commandHelp, DEBUG_OPTION, HELP_OPTION, type Command } from './command.js';
 import { CommandFailure, UsageError } from './options.js';
 import { describePosition } from './position.js';
+import { safeMessage, terminalSafe } from './safe-message.js';
 
 const EXIT_CODES = `Exit status: 0 done, 1 findings or failure (a regression under --expect, an unreadable input), 2 usage error.`;
 
@@ -130,6 +131,9 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
 quietOnClosedPipe(process.stdout);
 quietOnClosedPipe(process.stderr);
 
+/** An error's message as printed: it may quote input (a session id, a URL, a line of a trace), so it passes `safeMessage`. */
+const shown = (message: string) => safeMessage(message, 2000);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -141,25 +145,25 @@ main(process.argv.slice(2)).then(
       const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
       if (unknown) (error as Error).message = `unknown option '${unknown[1]}'`;
       const hint = commandName && !/Run 'warden/.test((error as Error).message) ? `\nRun 'warden ${commandName} --help' for its options and examples.` : '';
-      process.stderr.write(`${prefix}: ${(error as Error).message}${hint}\n`);
+      process.stderr.write(`${prefix}: ${shown((error as Error).message)}${hint}\n`);
       process.exitCode = 2;
     } else if (error instanceof CommandFailure) {
-      process.stderr.write(`${prefix}: ${error.message}\n`);
+      process.stderr.write(`${prefix}: ${shown(error.message)}\n`);
       process.exitCode = error.exitCode;
     } else if ((error as Error)?.name === 'OpenSessionsError' || (error as Error)?.name === 'ClosedSessionError') {
       // A bound the user chose (or its default) was reached: the message says how to raise it; not a bug. (By name:
       // importing replay's errors here would load the guard, ajv included, for every command's --help.)
-      process.stderr.write(`${prefix}: ${(error as Error).message}\n`);
+      process.stderr.write(`${prefix}: ${shown((error as Error).message)}\n`);
       process.exitCode = 1;
     } else if ((error as Error)?.name === 'InputError') {
-      process.stderr.write(`${prefix}: cannot read ${(error as Error).message}\n`);
+      process.stderr.write(`${prefix}: cannot read ${shown((error as Error).message)}\n`);
       process.exitCode = 1;
     } else {
       // A bug of ours: say where in the input it struck; the stack only when asked for.
       const where = describePosition();
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      process.stderr.write(`${prefix}: internal error${where ? ` while processing ${where}` : ''}: ${message}\n`);
-      process.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : `Run again with --debug for the stack trace, and please report it.\n`);
+      process.stderr.write(`${prefix}: internal error${where ? ` while processing ${where}` : ''}: ${shown(message)}\n`);
+      process.stderr.write(debug && error instanceof Error && error.stack ? `${terminalSafe(error.stack)}\n` : `Run again with --debug for the stack trace, and please report it.\n`);
       process.exitCode = 1;
     }
   },

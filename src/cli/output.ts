@@ -2,11 +2,6 @@ import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'n
 import { dirname } from 'node:path';
 import { CommandFailure } from './options.js';
 
-/** Human-readable output made safe for a terminal: control characters other than newline and tab escaped. */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** An output that cannot be written, named by its path, without a bare error code. */
 export function outputFailure(path: string, error: unknown): CommandFailure {
   const code = (error as NodeJS.ErrnoException)?.code;

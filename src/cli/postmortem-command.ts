@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from './command.js';
 import { CommandFailure, policyOption, stringOption } from './options.js';
-import { terminalSafe, writeOutputFile } from './output.js';
+import { writeOutputFile } from './output.js';
+import { safeMessage, terminalSafe } from './safe-message.js';
 import { reportHint } from './report-hint.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -58,11 +59,11 @@ export const command: Command = {
           written += 1;
         }
         progress.stop();
-        if (!quiet) process.stderr.write(`warden postmortem: ${written} drafts written to ${output} (one per session), ${progress.elapsed()}\n`);
+        if (!quiet) process.stderr.write(`warden postmortem: ${written} drafts written to ${safeMessage(output)} (one per session), ${progress.elapsed()}\n`);
         return 0;
       }
       const chosen = chooseSession(report, sessionId);
-      if (!chosen) throw new CommandFailure(sessionId ? `session ${sessionId} is not in ${traces.label} (it holds ${report.sessions.length}: ${report.sessions.slice(0, LISTED).map((session) => session.session_id).join(', ')}${report.sessions.length > LISTED ? ', …' : ''})` : `${traces.label} holds no session`, 1);
+      if (!chosen) throw new CommandFailure(sessionId ? `session ${safeMessage(sessionId, 200)} is not in ${safeMessage(traces.label)} (it holds ${report.sessions.length}: ${report.sessions.slice(0, LISTED).map((session) => safeMessage(session.session_id, 200)).join(', ')}${report.sessions.length > LISTED ? ', …' : ''})` : `${safeMessage(traces.label)} holds no session`, 1);
       let markdown = '';
       for await (const drafted of draftPostmortems(traces.lines, report, [chosen.session_id])) markdown = drafted.markdown;
       progress.stop();
@@ -71,13 +72,13 @@ export const command: Command = {
       const others = report.sessions.filter((session) => session !== chosen);
       if (!quiet && others.length > 0) {
         const why = sessionId ? 'as asked' : chosen.mode !== 'none' ? `the first with a finding: ${chosen.mode}` : 'no session has a finding; the first';
-        const listed = others.slice(0, LISTED).map((session) => `  ${session.session_id}  ${session.mode}`);
+        const listed = others.slice(0, LISTED).map((session) => `  ${safeMessage(session.session_id, 200)}  ${session.mode}`);
         if (others.length > LISTED) listed.push(`  … and ${others.length - LISTED} more`);
         process.stderr.write(
-          terminalSafe(`warden postmortem: drafted session ${chosen.session_id} (${why}). The trace holds ${others.length} other session${others.length === 1 ? '' : 's'}:\n${listed.join('\n')}\nDraft another with --session ID, or all with -o DIR.\n`),
+          terminalSafe(`warden postmortem: drafted session ${safeMessage(chosen.session_id, 200)} (${why}). The trace holds ${others.length} other session${others.length === 1 ? '' : 's'}:\n${listed.join('\n')}\nDraft another with --session ID, or all with -o DIR.\n`),
         );
-      } else if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: drafted session ${chosen.session_id}${output ? ` to ${output}` : ''}, ${progress.elapsed()}\n`));
-      if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: ${reportHint(positionals, chosen.session_id)}\n`));
+      } else if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: drafted session ${safeMessage(chosen.session_id, 200)}${output ? ` to ${safeMessage(output)}` : ''}, ${progress.elapsed()}\n`));
+      if (!quiet) process.stderr.write(`warden postmortem: ${safeMessage(reportHint(positionals, chosen.session_id), 2000)}\n`);
       return 0;
     });
   },

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
-import { BatchedOutput, terminalSafe } from './output.js';
+import { BatchedOutput } from './output.js';
+import { jsonForTerminal, safeMessage, terminalSafe } from './safe-message.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 const STOPPING = new Set(['block', 'pause', 'kill']);
@@ -57,12 +58,12 @@ export const command: Command = {
       }
       const saved = savedStops.get(session.session_id);
       if (saved && !holding.has(session.session_id)) holding.set(session.session_id, session.decisions.some((decision) => STOPPING.has(decision.action) && decision.step <= saved.step));
-      if (json) await out.write(`${first ? '' : ','}${JSON.stringify(session)}`);
+      if (json) await out.write(`${first ? '' : ','}${jsonForTerminal(session)}`);
       else {
-        const lines = [`session ${session.session_id}: ${session.decisions.length} decisions, ${stoppedHere} not allowed`];
+        const lines = [`session ${safeMessage(session.session_id, 200)}: ${session.decisions.length} decisions, ${stoppedHere} not allowed`];
         for (const decision of session.decisions) {
-          const flags = decision.flags.length > 0 ? `  ${decision.flags.join(', ')}` : '';
-          lines.push(`  step ${String(decision.step).padStart(4)}  ${decision.action.padEnd(5)}  ${decision.tool}${flags}`);
+          const flags = decision.flags.length > 0 ? `  ${safeMessage(decision.flags.join(', '))}` : '';
+          lines.push(`  step ${String(decision.step).padStart(4)}  ${decision.action.padEnd(5)}  ${safeMessage(decision.tool, 200)}${flags}`);
         }
         await out.write(terminalSafe(`${first ? '' : '\n'}${lines.join('\n')}`));
       }
@@ -83,9 +84,9 @@ export const command: Command = {
     for (const [sessionId, saved] of savedStops) {
       if (holding.get(sessionId) === true) continue;
       regressions += 1;
-      process.stderr.write(terminalSafe(`warden: regression: session ${sessionId} was stopped at step ${saved.step} (${saved.codes.join(', ') || 'no flags'}) when saved, and is no longer stopped\n`));
+      process.stderr.write(terminalSafe(`warden: regression: session ${safeMessage(sessionId, 200)} was stopped at step ${saved.step} (${safeMessage(saved.codes.join(', ')) || 'no flags'}) when saved, and is no longer stopped\n`));
     }
-    if (savedStops.size === 0) process.stderr.write(`warden: ${label} records no stopped session: nothing to expect\n`);
+    if (savedStops.size === 0) process.stderr.write(`warden: ${safeMessage(label)} records no stopped session: nothing to expect\n`);
     else process.stderr.write(`warden: ${savedStops.size - regressions} of ${savedStops.size} saved stops still hold\n`);
     return regressions > 0 ? 1 : 0;
   },

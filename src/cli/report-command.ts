@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { CommandFailure, policyOption, stringOption } from './options.js';
-import { terminalSafe, writeOutputFile } from './output.js';
+import { writeOutputFile } from './output.js';
+import { safeMessage, terminalSafe } from './safe-message.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
 function size(characters: number): string {
@@ -43,7 +44,7 @@ export const command: Command = {
           onEvent: reading.onEvent,
         });
       } catch (error) {
-        if (sessionId !== undefined && !(error instanceof CommandFailure) && (error as Error).message === `session ${sessionId} is not in the trace`) throw new CommandFailure(`session ${sessionId} is not in ${reading.traces.label}`, 1);
+        if (sessionId !== undefined && !(error instanceof CommandFailure) && (error as Error).message === `session ${sessionId} is not in the trace`) throw new CommandFailure(`session ${safeMessage(sessionId, 200)} is not in ${safeMessage(reading.traces.label)}`, 1);
         throw error;
       }
       reading.requireEvents(data.sessions.length);
@@ -56,8 +57,8 @@ export const command: Command = {
       const worst = data.sessions[0]!;
       const origin = worst.triage.fault_origin;
       const lines = [
-        `warden report: ${output === '-' ? 'wrote the page to stdout' : `wrote ${output}`} (${size(html.length)}): ${data.sessions.length} session${data.sessions.length === 1 ? '' : 's'}, the worst first: ${worst.id} (${worst.triage.mode === 'none' ? 'no anomaly found' : worst.triage.mode.replace(/_/g, ' ')}${origin ? `, fault origin step ${origin.step}` : ''}), ${elapsed()}.${output === '-' ? '' : ` Open ${output} in a browser; it works offline.`}`,
-        ...data.notes.map((note) => `warden report: ${note}`),
+        `warden report: ${output === '-' ? 'wrote the page to stdout' : `wrote ${safeMessage(output)}`} (${size(html.length)}): ${data.sessions.length} session${data.sessions.length === 1 ? '' : 's'}, the worst first: ${safeMessage(worst.id, 200)} (${worst.triage.mode === 'none' ? 'no anomaly found' : worst.triage.mode.replace(/_/g, ' ')}${origin ? `, fault origin step ${origin.step}` : ''}), ${elapsed()}.${output === '-' ? '' : ` Open ${safeMessage(output)} in a browser; it works offline.`}`,
+        ...data.notes.map((note) => `warden report: ${safeMessage(note)}`),
       ];
       process.stderr.write(terminalSafe(`${lines.join('\n')}\n`));
     }

@@ -1,6 +1,8 @@
 import type { Command, OptionSpec, OptionValues } from './command.js';
 import { CommandFailure, stringOption, UsageError } from './options.js';
 import type { RedisCommands, SessionSummary } from '../../adapters/redis/index.js';
+import { maskUrlCredentials } from './masked-url.js';
+import { jsonForTerminal, safeMessage } from './safe-message.js';
 
 /** The options every shared-session command takes. */
 export const REDIS_OPTIONS: Record<string, OptionSpec> = {
@@ -8,23 +10,11 @@ export const REDIS_OPTIONS: Record<string, OptionSpec> = {
   prefix: { type: 'string', arg: 'P', help: "the key prefix the guards' stores use (default: warden:)" },
 };
 
-/** A Redis URL as messages show it: the password, if any, masked. */
-function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
-}
-
 /** The Redis URL of a command: `--redis`, else `REDIS_URL`. */
 export function redisUrl(values: OptionValues): string {
   const url = stringOption(values.redis) ?? process.env.REDIS_URL;
   if (!url) throw new UsageError('give the Redis URL with --redis URL (or REDIS_URL)');
-  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${shownUrl(url)}"`);
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${maskUrlCredentials(url)}"`);
   return url;
 }
 
@@ -36,14 +26,15 @@ export async function onRedis<T>(values: OptionValues, run: (client: RedisComman
   try {
     return await withRedis(url, (client) => run(client, prefix));
   } catch (error) {
-    throw new CommandFailure(`Redis at ${shownUrl(url)} did not answer: ${(error as Error).message}`, 1);
+    throw new CommandFailure(`Redis at ${maskUrlCredentials(url)} did not answer: ${maskUrlCredentials(String((error as Error)?.message ?? error))}`, 1);
   }
 }
 
+/** A session's cells; what the sessions' writers stored (ids, statuses, flag codes, times) passes `safeMessage`, so no cell can break the table. */
 function row(summary: SessionSummary): string[] {
   const flag = summary.lastFlag ? `${summary.lastFlag.code}@${summary.lastFlag.step}` : '-';
   const status = summary.pendingEscalations.length > 0 ? `${summary.status} (${summary.pendingEscalations.length} awaiting approval)` : summary.status;
-  return [summary.sessionId, status, String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, flag, summary.updatedAt ?? '-', String(summary.droppedLogEntries ?? 0)];
+  return [safeMessage(summary.sessionId, 200), safeMessage(status, 200), String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, safeMessage(flag, 200), safeMessage(summary.updatedAt ?? '-', 80), String(summary.droppedLogEntries ?? 0)];
 }
 
 export const command: Command = {
@@ -65,12 +56,12 @@ export const command: Command = {
     // The listing is bounded: past it, say how many there are (on stderr under --json, which stays an array).
     const more = sessions.total > sessions.list.length ? `the ${sessions.list.length.toLocaleString('en-US')} most recently active of ${sessions.total.toLocaleString('en-US')} sessions\n` : '';
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(sessions.list, null, 2)}\n`);
+      process.stdout.write(`${jsonForTerminal(sessions.list, 2)}\n`);
       process.stderr.write(more);
       return 0;
     }
     if (sessions.list.length === 0) {
-      process.stdout.write(`no live sessions under prefix ${sessions.prefix}\n`);
+      process.stdout.write(`no live sessions under prefix ${safeMessage(sessions.prefix, 200)}\n`);
       return 0;
     }
     const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED', 'LOG DROPPED'], ...sessions.list.map(row)];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BatchedLines, InputError, readInputLineBatches, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
 import type { TraceProblem } from '../trace/reader.js';
-import { printable } from '../trace/printable.js';
+import { safeMessage } from './safe-message.js';
 import { position } from './position.js';
 import type { OptionSpec } from './command.js';
 import { CommandFailure, noValidEvent } from './options.js';
@@ -82,8 +82,8 @@ export class ProblemReporter {
   readonly report = (problem: TraceProblem): void => {
     this.count += 1;
     if (this.count > MAX_REPORTED_PROBLEMS) return;
-    const where = problem.source !== undefined ? `${printable(problem.source, 200)}: ` : '';
-    this.stream.write(`warden: ${where}line ${problem.line}: ${printable(problem.reason, 300)} (skipped)\n`);
+    const where = problem.source !== undefined ? `${safeMessage(problem.source, 200)}: ` : '';
+    this.stream.write(`warden: ${where}line ${problem.line}: ${safeMessage(problem.reason, 300)} (skipped)\n`);
   };
 
   /** The closing count of lines not shown. */

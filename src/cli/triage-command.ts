@@ -3,25 +3,28 @@ import type { LazyTriageReport } from '../forensics/triage.js';
 import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
-import { BatchedOutput, terminalSafe } from './output.js';
+import { BatchedOutput } from './output.js';
+import { jsonForTerminal, safeMessage, terminalSafe } from './safe-message.js';
 import { reportHint } from './report-hint.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
+/** A session's findings as lines; every string the trace supplied passes `safeMessage`, so none starts a line of its own. */
 function readable(session: SessionTriage): string {
-  const lines = [`session ${session.session_id}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
+  const s = safeMessage;
+  const lines = [`session ${s(session.session_id, 200)}: ${session.mode === 'none' ? 'no anomaly found' : session.mode.replace(/_/g, ' ')}`];
   if (session.fault_origin) {
-    lines.push(`  fault origin   step ${session.fault_origin.step} (${session.fault_origin.type}${session.fault_origin.agent !== undefined ? ` of ${session.fault_origin.agent}` : ''}): ${session.fault_origin.reason}`);
+    lines.push(`  fault origin   step ${session.fault_origin.step} (${s(session.fault_origin.type, 80)}${session.fault_origin.agent !== undefined ? ` of ${s(session.fault_origin.agent, 200)}` : ''}): ${s(session.fault_origin.reason)}`);
     lines.push(`  cascade        ${session.cascade.join(' -> ')}`);
     if (session.actions_after_origin.length === 0) lines.push('  actions after  none');
     for (const [index, action] of session.actions_after_origin.entries()) {
       const reversible = action.reversible === true ? 'reversible (read-only)' : action.reversible === false ? 'IRREVERSIBLE (destructive)' : 'reversibility unknown';
-      lines.push(`  ${index === 0 ? 'actions after ' : '              '} step ${action.step} ${action.tool}: ${reversible}`);
+      lines.push(`  ${index === 0 ? 'actions after ' : '              '} step ${action.step} ${s(action.tool, 200)}: ${reversible}`);
     }
   }
-  for (const [index, flag] of session.flags.entries()) lines.push(`  ${index === 0 ? 'flags        ' : '             '}  step ${flag.step} ${flag.code}: ${flag.message}`);
+  for (const [index, flag] of session.flags.entries()) lines.push(`  ${index === 0 ? 'flags        ' : '             '}  step ${flag.step} ${s(flag.code, 80)}: ${s(flag.message)}`);
   const { llm_calls, tool_calls, input_tokens, output_tokens } = session.totals;
   lines.push(`  totals         ${llm_calls} model calls, ${tool_calls} tool calls, ${input_tokens} input / ${output_tokens} output tokens${session.totals.cost_usd > 0 ? `, $${session.totals.cost_usd.toFixed(4)}` : ''}`);
-  if (session.session_type !== null) lines.push(`  type           ${session.session_type}`);
+  if (session.session_type !== null) lines.push(`  type           ${s(session.session_type, 200)}`);
   return lines.join('\n');
 }
 
@@ -31,10 +34,11 @@ function incidents(report: LazyTriageReport, sessions: number): string {
   const lines = [`incidents: ${report.incidents.length} failure pattern(s) among ${sessions} session(s)`];
   for (const group of report.incidents) {
     const { mode, origin_check, tool, flags } = group.signature;
-    lines.push(`  ${group.count} x ${mode.replace(/_/g, ' ')} (${origin_check ?? 'no flag'}${tool ? ` -> ${tool}` : ''}; flags ${flags.join(', ') || 'none'})`);
-    if (group.first_seen) lines.push(`      seen      ${group.first_seen}${group.last_seen !== group.first_seen ? ` to ${group.last_seen}` : ''}`);
-    lines.push(`      example   ${group.example_session}`);
-    lines.push(`      next      ${describeEscalation(group)}`);
+    const s = safeMessage;
+    lines.push(`  ${group.count} x ${mode.replace(/_/g, ' ')} (${s(origin_check ?? 'no flag', 80)}${tool ? ` -> ${s(tool, 200)}` : ''}; flags ${s(flags.join(', ')) || 'none'})`);
+    if (group.first_seen) lines.push(`      seen      ${s(group.first_seen, 80)}${group.last_seen !== group.first_seen ? ` to ${s(String(group.last_seen), 80)}` : ''}`);
+    lines.push(`      example   ${s(group.example_session, 200)}`);
+    lines.push(`      next      ${s(describeEscalation(group))}`);
   }
   return lines.join('\n');
 }
@@ -73,10 +77,10 @@ export const command: Command = {
     for (const session of report.sessions) {
       if (session.mode !== 'none') failing += 1;
       flags += session.flags.length;
-      await out.write(json ? `${count === 0 ? '' : ','}${JSON.stringify(session)}` : terminalSafe(`${count === 0 ? '' : '\n\n'}${readable(session)}`));
+      await out.write(json ? `${count === 0 ? '' : ','}${jsonForTerminal(session)}` : terminalSafe(`${count === 0 ? '' : '\n\n'}${readable(session)}`));
       count += 1;
     }
-    await out.write(json ? `],"incidents":${JSON.stringify(report.incidents)},"baselines":${JSON.stringify(report.baselines)}}\n` : terminalSafe(`\n\n${incidents(report, count)}\n\n${reportHint(positionals)}\n`));
+    await out.write(json ? `],"incidents":${jsonForTerminal(report.incidents)},"baselines":${jsonForTerminal(report.baselines)}}\n` : terminalSafe(`\n\n${incidents(report, count)}\n\n${safeMessage(reportHint(positionals), 2000)}\n`));
     await out.flush();
     if (!quiet) {
       process.stderr.write(`warden triage: ${count} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${skipped} lines skipped, ${elapsed}\n`);

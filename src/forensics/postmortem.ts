@@ -2,6 +2,7 @@ import type { FailureMode, TraceEvent } from '../trace/events.js';
 import { readTrace } from '../trace/reader.js';
 import { modelToolCalls } from '../trace/model-tool-calls.js';
 import { previewJson } from '../trace/printable.js';
+import { maskSecrets } from '../trace/redact.js';
 import { evidenceText } from './origin.js';
 import type { ReplayDecision } from '../replay.js';
 import { triageTrace, type TriageOptions, type TriageReport } from './triage.js';
@@ -38,11 +39,23 @@ const MODE_TEXT: Record<FailureMode, { name: string; signature: string; layer: s
   none: { name: 'No anomaly found', signature: 'no check raised a premise-changing flag.', layer: 'n/a' },
 };
 
-/** Text on one line, cut to `length`; a field a trace holds as something else (an array for a model's text) is shown as JSON. */
+/** Characters read past a cut before masking, as the recorder reads them: a secret that starts before the cut is seen whole. */
+const MASK_LOOKAHEAD = 4096;
+
+/**
+ * Text on one line (a newline in a session id or a tool name cannot start a heading of its own), secrets masked
+ * as the recorder masks them (an API key, a bearer token, a URL's password), cut to `length`; a field a trace
+ * holds as something else (an array for a model's text) is shown as JSON.
+ */
 function clip(text: unknown, length = 160): string {
-  const flat = (typeof text === 'string' ? text : previewJson(text, length * 2)).replace(/\s+/g, ' ').trim();
+  const raw = typeof text === 'string' ? text : previewJson(text, length * 2);
+  const head = raw.length > length + MASK_LOOKAHEAD ? raw.slice(0, length + MASK_LOOKAHEAD) : raw;
+  const flat = maskSecrets(head.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ')).trim();
   return flat.length > length ? `${flat.slice(0, length)}…` : flat;
 }
+
+/** A name or a finding the trace supplied (a session id, a tool, a flag's message): on one line, secrets masked, rarely cut. */
+const one = (text: unknown) => clip(text, 2000);
 
 function show(value: unknown): string {
   return clip(typeof value === 'string' ? value : previewJson(value, 400));
@@ -61,11 +74,11 @@ function describe(event: TraceEvent): string {
       return `model call (${event.model}${event.finish_reasons ? `, finish ${event.finish_reasons.join('/')}` : ''})${event.output?.text ? `: "${clip(event.output.text, 80)}"` : ''}${calls.length ? ` -> ${calls.join(', ')}` : ''}`;
     }
     case 'tool.call':
-      return `tool call ${event.tool}(${show(event.arguments)})`;
+      return `tool call ${one(event.tool)}(${show(event.arguments)})`;
     case 'tool.result':
-      return `result of ${event.tool}${event.is_error ? ' (error)' : ''}: ${show(event.result)}`;
+      return `result of ${one(event.tool)}${event.is_error ? ' (error)' : ''}: ${show(event.result)}`;
     case 'subagent.output':
-      return `subagent output${event.agent ? ` from ${event.agent}` : ''}: ${show(event.content)}`;
+      return `subagent output${event.agent ? ` from ${one(event.agent)}` : ''}: ${show(event.content)}`;
     case 'context.add':
       return `${event.source} content: ${show(event.content)}`;
     case 'goal.update':
@@ -158,25 +171,25 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   const lines: string[] = [];
   const out = (...text: string[]) => lines.push(...text);
 
-  out(`# Postmortem: agent session ${triage.session_id}`, '', `_Drafted by \`warden postmortem\` from the session trace. Every italic prompt is a judgement left to the reviewer; nothing here is invented._`, '');
+  out(`# Postmortem: agent session ${one(triage.session_id)}`, '', `_Drafted by \`warden postmortem\` from the session trace. Every italic prompt is a judgement left to the reviewer; nothing here is invented._`, '');
 
   out('## 1. Session context', '');
-  out(`- **Session:** \`${triage.session_id}\`${triage.session_type !== null ? ` (type \`${triage.session_type}\`)` : ''}`);
-  out(`- **Time range:** ${times.length ? `${times[0]} to ${times.at(-1)}` : 'not recorded (the trace has no `ts`)'}`);
-  out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [event.model] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
+  out(`- **Session:** \`${one(triage.session_id)}\`${triage.session_type !== null ? ` (type \`${one(triage.session_type)}\`)` : ''}`);
+  out(`- **Time range:** ${times.length ? `${one(times[0])} to ${one(times.at(-1))}` : 'not recorded (the trace has no `ts`)'}`);
+  out(`- **Model calls:** ${triage.totals.llm_calls} (${[...new Set(events.flatMap((event) => (event.type === 'llm.call' ? [one(event.model)] : [])))].join(', ') || 'no model recorded'}); **tool calls:** ${triage.totals.tool_calls}`);
   out(`- **Tokens:** ${triage.totals.input_tokens} input, ${triage.totals.output_tokens} output`);
   out(`- **Intended behaviour:** ${start?.type === 'session.start' && start.goal ? `"${start.goal}"` : '_not recorded: state what the session was meant to do_'}`);
-  if (start?.type === 'session.start' && start.entities) out(`- **Key entities:** ${Object.entries(start.entities).map(([kind, id]) => `${kind} = ${Array.isArray(id) ? id.map(evidenceText).join(', ') : evidenceText(id)}`).join('; ')}`);
+  if (start?.type === 'session.start' && start.entities) out(`- **Key entities:** ${Object.entries(start.entities).map(([kind, id]) => `${one(kind)} = ${one(Array.isArray(id) ? id.map(evidenceText).join(', ') : evidenceText(id))}`).join('; ')}`);
   out(`- **Ended:** ${end?.type === 'session.end' ? `${end.status}${end.output !== undefined ? `, final output: "${show(end.output)}"` : ''}` : 'no session end recorded'}`, '');
 
   out('## 2. Failure classification', '');
   out(`**${mode.name}** (\`${triage.mode}\`): ${mode.signature}`, '');
   const signature = JSON.stringify(failureSignature(triage));
   const group = triage.mode === 'none' ? undefined : report.incidents.find((candidate) => JSON.stringify(candidate.signature) === signature);
-  if (group) out(`- **Pattern:** seen in ${group.count} session(s) of the traces read${group.first_seen ? ` (${group.first_seen} to ${group.last_seen})` : ''}. **Escalation:** ${describeEscalation(group)}.`, '');
+  if (group) out(`- **Pattern:** seen in ${group.count} session(s) of the traces read${group.first_seen ? ` (${one(group.first_seen)} to ${one(group.last_seen)})` : ''}. **Escalation:** ${one(describeEscalation(group))}.`, '');
   if (triage.flags.length > 0) {
     out('| step | flag | finding |', '|---|---|---|');
-    for (const flag of triage.flags) out(`| ${flag.step} | \`${flag.code}\` | ${flag.message.replace(/\|/g, '\\|')} |`);
+    for (const flag of triage.flags) out(`| ${flag.step} | \`${one(flag.code)}\` | ${one(flag.message).replace(/\|/g, '\\|')} |`);
     out('');
   }
 
@@ -184,7 +197,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   if (!origin) {
     out('No fault origin: no step introduced a wrong premise that the checks can see.', '', '_If a user reported a wrong outcome, say what was wrong: the checks found no premise to trace it to._', '');
   } else {
-    out(`- **Origin:** step ${origin.step} (\`${origin.type}\`${origin.agent !== undefined ? ` of ${origin.agent}` : ''}): ${origin.reason}`);
+    out(`- **Origin:** step ${origin.step} (\`${origin.type}\`${origin.agent !== undefined ? ` of ${one(origin.agent)}` : ''}): ${one(origin.reason)}`);
     const atOrigin = byStep.get(origin.step);
     if (atOrigin) out(`- **At the origin:** ${describe(atOrigin)}`);
     out('', `**What was in context at step ${origin.step}:**`, '');
@@ -207,7 +220,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
     for (const action of triage.actions_after_origin) {
       const reversible = action.reversible === true ? 'yes (read-only)' : action.reversible === false ? '**no** (destructive)' : 'unknown (no annotation)';
       const plan = action.reversible === true ? 'none needed' : '_reversal plan: owner and steps_';
-      out(`| ${action.step} | \`${action.tool}\` | ${reversible} | ${plan} |`);
+      out(`| ${action.step} | \`${one(action.tool)}\` | ${reversible} | ${plan} |`);
     }
   }
   out('', `- **User-facing impact:** ${end?.type === 'session.end' && end.output !== undefined ? `the session ended with "${show(end.output)}". _Confirm what the user saw and did with it._` : '_state what reached the user_'}`);
@@ -221,7 +234,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   out('## 5. Contributing factors', '');
   out('Evidence from the trace:', '');
   if (triage.flags.length === 0) out('- no flags were raised');
-  for (const flag of triage.flags.slice(0, 20)) out(`- step ${flag.step}, \`${flag.code}\`: ${flag.message}`);
+  for (const flag of triage.flags.slice(0, 20)) out(`- step ${flag.step}, \`${one(flag.code)}\`: ${one(flag.message)}`);
   out('', 'For the reviewer to decide (each may be one of several factors, none enough alone):', '');
   out('- _Model limitation: does the model reliably fail on this input type?_');
   out('- _Prompt design: did the system prompt constrain entity references, tool use and when to stop?_');
@@ -232,7 +245,7 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
   const recorded = events.some((event) => event.type === 'guard.decision');
   const firstStop = decisions.find((decision) => decision.action === 'block' || decision.action === 'pause' || decision.action === 'kill');
   if (firstStop) {
-    out(`- **Would have fired:** under the current policy, agent-warden would ${firstStop.action} step ${firstStop.step} (\`${firstStop.tool}\`: ${firstStop.flags.join(', ')})${origin && firstStop.step > origin.step ? `, ${firstStop.step - origin.step} step(s) after the origin` : ''}.`);
+    out(`- **Would have fired:** under the current policy, agent-warden would ${firstStop.action} step ${firstStop.step} (\`${one(firstStop.tool)}\`: ${one(firstStop.flags.join(', '))})${origin && firstStop.step > origin.step ? `, ${firstStop.step - origin.step} step(s) after the origin` : ''}.`);
   } else out('- **Would have fired:** no decision under the current policy stops this session.');
   out(`- **Guard in the loop:** ${recorded ? 'yes: the trace holds the decisions a live guard took.' : 'no: the trace holds no guard decisions; the session ran without agent-warden.'}`);
   const recordedStop = events.find((event) => event.type === 'guard.decision' && (event.action === 'block' || event.action === 'pause' || event.action === 'kill'));
@@ -244,5 +257,6 @@ function draft(triage: SessionTriage, events: TraceEvent[], decisions: ReplayDec
     for (const signal of missing) out(`  - ${signal}`);
   }
   out('', '_Why did this reach the user? Name the eval, monitor or guardrail that was missing, and add this trace to the regression library (`warden replay --expect`)._', '');
-  return lines.join('\n');
+  // Every line once more: a secret a line holds across fields, or in text not passed through clip, is masked too.
+  return maskSecrets(lines.join('\n'));
 }

@@ -1,7 +1,8 @@
 import type { Decision, ModelAdmission, ModelCallInput } from '../decision.js';
 import type { MessageRole } from '../trace/events.js';
 import { withheldAnswer } from '../decision.js';
-import { buildRefusal, type Refusal } from '../refusal.js';
+import { buildRefusal, isGuardFailure, type Refusal } from '../refusal.js';
+import { guardFailureDecision } from './guard-failure.js';
 import { estimateTokens, type ConversationMessage, type MessageFeed } from './message-feed.js';
 
 /** What the model-call protocol needs from a session. */
@@ -12,6 +13,8 @@ export interface ModelCallHost {
   releaseModelCall(reservationId: string | undefined): void;
   /** What the session reserves for the input of a call it is told nothing about: a floor for the request's own estimate. */
   defaultInputTokens(): number | undefined;
+  /** Whether a call the guard could not decide (it threw) runs anyway: the policy's `onCheckError: 'allow'`. */
+  failsOpen(): boolean;
 }
 
 /** A model call about to be made, in the guard's terms. */
@@ -57,24 +60,28 @@ export interface ModelCallOutcome<R> {
 
 /** Feeds the request's new messages, then reserves budget for it with an estimate of its size. */
 export async function openModelCall(host: ModelCallHost, request: ModelRequestInput): Promise<ModelCallTicket> {
-  const messages = request.messages ?? [];
-  // The request's text undercounts (tool schemas, provider framing): never reserve less than the session would unasked.
-  for (const message of request.feed ? request.feed.unseen(messages) : []) await host.message(message.role, message.text);
-  const estimatedInputTokens = Math.max(estimateTokens(messages), host.defaultInputTokens() ?? 0);
-  const admission = await host.beforeModelCall({
-    model: request.model,
-    estimatedInputTokens,
-    ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
-  });
+  let admission: ModelAdmission;
+  try {
+    admission = await admit(host, request);
+  } catch (error) {
+    // The guard itself failed: the call is refused with GUARD_ERROR (or made unchecked if the policy fails open), never thrown at the agent loop.
+    const failed = guardFailureDecision(error, 'Model call', host.failsOpen());
+    return { admission: failed, proceed: failed.proceed, refusal: failed.refusal, finish: () => Promise.resolve({ ...failed, refusal: undefined }), fail() {} };
+  }
   let done = false;
   return {
     admission,
     proceed: admission.proceed,
     refusal: admission.proceed ? undefined : (admission.refusal ?? buildRefusal(admission.action, admission.flags, 'Model call')),
-    finish(output) {
-      if (done) return Promise.reject(new Error('agent-warden: a model call was finished twice'));
+    async finish(output) {
+      if (done) throw new Error('agent-warden: a model call was finished twice');
       done = true;
-      return host.modelCall({ model: request.model, ...output, ...(admission.reservationId !== undefined ? { reservationId: admission.reservationId } : {}) });
+      try {
+        return await host.modelCall({ model: request.model, ...output, ...(admission.reservationId !== undefined ? { reservationId: admission.reservationId } : {}) });
+      } catch (error) {
+        // The output could not be recorded: a final answer is withheld (GUARD_ERROR), unless the policy fails open.
+        return guardFailureDecision(error, 'Model output', host.failsOpen());
+      }
     },
     fail() {
       if (done) return;
@@ -82,6 +89,18 @@ export async function openModelCall(host: ModelCallHost, request: ModelRequestIn
       host.releaseModelCall(admission.reservationId);
     },
   };
+}
+
+async function admit(host: ModelCallHost, request: ModelRequestInput): Promise<ModelAdmission> {
+  const messages = request.messages ?? [];
+  // The request's text undercounts (tool schemas, provider framing): never reserve less than the session would unasked.
+  for (const message of request.feed ? request.feed.unseen(messages) : []) await host.message(message.role, message.text);
+  const estimatedInputTokens = Math.max(estimateTokens(messages), host.defaultInputTokens() ?? 0);
+  return host.beforeModelCall({
+    model: request.model,
+    estimatedInputTokens,
+    ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+  });
 }
 
 /**
@@ -107,6 +126,8 @@ export async function guardModelCall<R>(host: ModelCallHost, request: ModelReque
     throw error;
   }
   const decision = await ticket.finish(output);
+  // The guard failed to check the output (GUARD_ERROR, fail closed): the model's answer is not passed on.
+  if (!decision.proceed && decision.flags.some(isGuardFailure)) return { admission: ticket.admission, ran: true, value, decision, ...(decision.refusal ? { refusal: decision.refusal } : {}) };
   const withheld = withheldAnswer(decision);
   return { admission: ticket.admission, ran: true, value, decision, ...(withheld ? { withheld } : {}) };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, ToolCallInput, ToolResultInput } from '../decision.js';
 import { buildRefusal, type Refusal } from '../refusal.js';
+import { guardFailureDecision } from './guard-failure.js';
 
 /** What the tool-call protocol needs from a session: the events it feeds, and a pause lifted. */
 export interface ToolCallHost {
@@ -10,6 +11,8 @@ export interface ToolCallHost {
   resume(): void;
   /** The refusal for a call in a session killed since its decision (an operator, another call), if it was. */
   killedSince(subject: string): Refusal | undefined;
+  /** Whether a call the guard could not decide (it threw) runs anyway: the policy's `onCheckError: 'allow'`. */
+  failsOpen(): boolean;
 }
 
 /** What to record for the value a tool returned; `undefined` records nothing (a control-flow value). */
@@ -93,7 +96,13 @@ export function errorResult(error: unknown): { error: string } {
 /** Decides a tool call (or takes the decision already made) and hands back the ticket that finishes it. */
 export async function openToolCall(host: ToolCallHost, call: ToolCallInput, options: Omit<ToolCallOptions, 'resultOf'> = {}): Promise<ToolCallTicket> {
   const callId = call.callId ?? `call_${randomUUID()}`;
-  const decision = await (options.decision ?? host.beforeToolCall({ ...call, callId }));
+  let decision: Decision;
+  try {
+    decision = await (options.decision ?? host.beforeToolCall({ ...call, callId }));
+  } catch (error) {
+    // The guard itself failed: the call is refused with GUARD_ERROR (or runs unchecked if the policy fails open), never thrown at the agent loop.
+    return failedTicket(host, call, callId, error);
+  }
   const approved = !decision.proceed && options.approved === true && decision.action === 'pause' && decision.escalation === 'unavailable';
   if (approved) host.resume();
   const checked = checkedArguments(decision);
@@ -112,9 +121,16 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
   }
   let settled: Promise<Decision> | undefined;
   const record = (result: unknown, isError: boolean): Promise<Decision> => {
-    settled ??= options.subagent !== undefined
-      ? host.subagentOutput(result, { agent: options.subagent, callId })
-      : host.afterToolCall({ callId, tool: call.tool, result, ...(isError ? { isError: true } : {}) });
+    settled ??= (async () => {
+      try {
+        return await (options.subagent !== undefined
+          ? host.subagentOutput(result, { agent: options.subagent, callId })
+          : host.afterToolCall({ callId, tool: call.tool, result, ...(isError ? { isError: true } : {}) }));
+      } catch (error) {
+        // The result could not be checked: withheld with GUARD_ERROR, or shown if the policy fails open.
+        return guardFailureDecision(error, `Result of ${call.tool}`, host.failsOpen());
+      }
+    })();
     return settled;
   };
   return {
@@ -126,6 +142,31 @@ export async function openToolCall(host: ToolCallHost, call: ToolCallInput, opti
     finish: (value, isError = false) => record(value, isError),
     fail: (error) => record(errorResult(error), true),
   };
+}
+
+/** The arguments as an object, from an object or from JSON text; undefined for anything else. */
+function argumentsObject(given: ToolCallInput['arguments']): Record<string, unknown> | undefined {
+  let value: unknown = given;
+  if (typeof given === 'string') {
+    try {
+      value = JSON.parse(given);
+    } catch {
+      return undefined;
+    }
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The ticket of a call the guard failed to decide: nothing is recorded for it, since the guard could not record. */
+function failedTicket(host: ToolCallHost, call: ToolCallInput, callId: string, error: unknown): ToolCallTicket {
+  const failsOpen = host.failsOpen();
+  const decision = guardFailureDecision(error, `Call to ${call.tool}`, failsOpen);
+  // Failing open runs the call unchecked, with the caller's own arguments (no snapshot was taken).
+  const given = failsOpen ? argumentsObject(call.arguments) : undefined;
+  const proceed = given !== undefined;
+  const refusal = proceed ? undefined : guardFailureDecision(error, `Call to ${call.tool}`, false).refusal;
+  const passed: Decision = { step: -1, action: 'warn', flags: decision.flags, proceed: true };
+  return { callId, decision, proceed, arguments: given ?? EMPTY, refusal, finish: () => Promise.resolve(passed), fail: () => Promise.resolve(passed) };
 }
 
 /**

@@ -1,12 +1,32 @@
 /**
- * Text from a trace made safe for a terminal: control characters (ESC, NUL, bell...) and lone
- * surrogates escaped, the length capped. Whatever a file holds, echoing it cannot drive the terminal.
+ * What a terminal must never be handed as it is: C0 and C1 controls (ESC starts CSI and OSC 8 links, CSI alone
+ * is U+009B), DEL, the bidi embeddings, overrides, isolates and marks that reorder the text shown around them
+ * (U+202A-202E, U+2066-2069, U+200E/F, U+061C), zero-width characters that hide what is there, the Unicode line
+ * and paragraph separators, U+FFFD (what a broken byte became) and lone surrogates.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** The same, but newline and tab pass: for text a command writes as several lines on purpose. */
+const UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function escapeChar(char: string): string {
+  if (char === '\n') return '\\n';
+  if (char === '\t') return '\\t';
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** `text` with every character a terminal could act on or hide written as an escape (`\\u001b`, `\\u202e`, `\\n`). */
+export function escapeUnsafe(text: string, keepLines = false): string {
+  return text.replace(keepLines ? UNSAFE_IN_LINES : UNSAFE, escapeChar);
+}
+
+/**
+ * Text from a trace made safe for a terminal, on one line: controls (ESC, NUL, bell, newline...), bidi
+ * controls and zero-width characters, and lone surrogates escaped, the length capped. Whatever a file
+ * holds, echoing it cannot drive the terminal, reorder what is shown, or start a line of its own.
  */
 export function printable(text: string, maxLength = 200): string {
   const cut = text.length > maxLength ? text.slice(0, maxLength) : text;
-  const escaped = cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) =>
-    char === '\ufffd' ? '\\ufffd' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  ).replace(/[\n\t]/g, (char) => (char === '\n' ? '\\n' : '\\t'));
+  const escaped = escapeUnsafe(cut);
   return text.length > maxLength ? `${escaped}… (${text.length - maxLength} more characters)` : escaped;
 }
 

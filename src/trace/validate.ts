@@ -11,7 +11,9 @@ const isObjectValue = (value: unknown) => value !== null && typeof value === 'ob
 
 const string = rule('a string', (value) => typeof value === 'string');
 const object = rule('an object', isObjectValue);
-const count = rule('an integer >= 0', (value) => Number.isInteger(value) && (value as number) >= 0);
+// Safe integers only: past 2^53-1 a step or a count is no longer the number written (9007199254740993 reads as
+// ...992, 1e400 as Infinity), so two steps could compare equal or a sum never change.
+const count = rule('an integer from 0 to 2^53-1', (value) => Number.isSafeInteger(value) && (value as number) >= 0);
 const array = rule('an array', Array.isArray);
 const boolean = rule('true or false', (value) => typeof value === 'boolean');
 const any = rule('any JSON value', (value) => value !== undefined);
@@ -54,7 +56,7 @@ function describeValue(value: unknown): string {
     case 'string':
       return value.length <= 20 && !/[\u0000-\u001f\u007f-\u009f]/.test(value) ? `the string "${value}"` : 'a string';
     case 'number':
-      return `the number ${value}`;
+      return Number.isFinite(value) ? `the number ${value}` : 'a number too large to hold (it reads as Infinity)';
     case 'boolean':
       return `${value}`;
     case 'object':
@@ -77,7 +79,7 @@ export function eventProblem(value: unknown): string | undefined {
   if (event.session_id === undefined) return 'missing session_id';
   if (typeof event.session_id !== 'string' || event.session_id === '') return `session_id must be a non-empty string, got ${describeValue(event.session_id)}`;
   if (event.step === undefined) return 'missing step';
-  if (!count.test(event.step)) return `step must be an integer >= 0, got ${describeValue(event.step)}`;
+  if (!count.test(event.step)) return `step must be ${count.expected}, got ${describeValue(event.step)}`;
   if (event.type === undefined) return 'missing type';
   if (typeof event.type !== 'string') return `type must be a string, got ${describeValue(event.type)}`;
   const shape = SHAPES.get(event.type);

@@ -29,7 +29,7 @@ describe('bad input', () => {
       const run = warden(command, trace, '--quiet');
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/line 9: not valid JSON \(.*\\u001b/);
-      expect(run.stderr).toMatch(/line 10: step must be an integer >= 0, got a string/);
+      expect(run.stderr).toMatch(/line 10: step must be an integer from 0 to 2\^53-1, got a string/);
       expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       for (const line of run.stderr.split('\n')) expect(line.length).toBeLessThan(700);
@@ -46,8 +46,8 @@ describe('bad input', () => {
       '{"session_id":42,"step":5,"type":"message","role":"user","content":"hi"}',
     ];
     const run = warden('replay', file('wrong-types.jsonl', lines.join('\n')));
-    expect(run.stderr).toMatch(/line 2: llm\.call: input_tokens must be an integer >= 0, got the string "12"/);
-    expect(run.stderr).toMatch(/line 3: step must be an integer >= 0, got the string "2"/);
+    expect(run.stderr).toMatch(/line 2: llm\.call: input_tokens must be an integer from 0 to 2\^53-1, got the string "12"/);
+    expect(run.stderr).toMatch(/line 3: step must be an integer from 0 to 2\^53-1, got the string "2"/);
     expect(run.stderr).toMatch(/line 4: tool\.call: call_id must be a string, got the number 7/);
     expect(run.stderr).toMatch(/line 5: tool\.call: missing arguments \(an object or a string\)/);
     expect(run.stderr).toMatch(/line 6: session_id must be a non-empty string, got the number 42/);

@@ -205,7 +205,7 @@ describe('triage', () => {
     ]);
     expect(report.sessions[0]!.flags.map((flag) => flag.code)).toContain('CUSTOM_RULE');
     expect(report.sessions[0]!.fault_origin?.step).toBe(3);
-    expect(report.problems).toEqual([{ line: 6, reason: 'step must be an integer >= 0, got the number 2.5' }]);
+    expect(report.problems).toEqual([{ line: 6, reason: 'step must be an integer from 0 to 2^53-1, got the number 2.5' }]);
   });
 
   it('triages a damaged file: broken lines are reported, the rest still triaged', async () => {

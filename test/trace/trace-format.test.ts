@@ -73,7 +73,7 @@ describe('docs/trace-format.md and the reader agree', () => {
   it('documents the fields of every event, and every anomaly code and failure mode', () => {
     expect(eventProblem({ step: 0, type: 'message' })).toBe('missing session_id');
     expect(eventProblem({ session_id: '', step: 0, type: 'x' })).toMatch(/^session_id must be a non-empty string/);
-    expect(eventProblem({ session_id: 's', step: -1, type: 'x' })).toMatch(/^step must be an integer >= 0, got the number -1/);
+    expect(eventProblem({ session_id: 's', step: -1, type: 'x' })).toMatch(/^step must be an integer from 0 to 2\^53-1, got the number -1/);
     expect(eventProblem({ session_id: 's', step: 0, type: 'x', anything: 1 })).toBeUndefined();
     for (const code of Object.values(AnomalyCode)) expect(DOC).toContain(`| \`${code}\` |`);
     for (const mode of FAILURE_MODES) expect(DOC).toContain(`\`${mode}\``);

@@ -59,6 +59,15 @@ describe('agent-warden/ai-sdk', () => {
     expect(decisions.every((event) => event.type === 'guard.decision' && event.action === 'allow')).toBe(true);
   });
 
+  it('without a stopWhen of yours, the run keeps the SDK default of one step (the guard adds its halt, never replaces it)', async () => {
+    const script = [callTool('c1', 'list_orders', { customer_id: 'cust_789' }), say('Your order ord_1001 has shipped.')];
+    const session = await createGuard().startSession({ entities: { customer_id: 'cust_789' } });
+    const guarded = await generateText({ prompt: 'Hi, I am cust_789.', ...guardAiSdk(session, { model: new MockLanguageModelV3({ doGenerate: [...script] }), tools: orderTools([]) }) });
+    const plain = await generateText({ prompt: 'Hi, I am cust_789.', model: new MockLanguageModelV3({ doGenerate: [...script] }), tools: orderTools([]) });
+    expect(plain.steps).toHaveLength(1);
+    expect(guarded.steps).toHaveLength(plain.steps.length);
+  });
+
   it('refuses a hallucinated id at the step it happens; the model sees the refusal and recovers', async () => {
     const { result, executed } = await run([
       callTool('c1', 'get_order', { order_id: 'ord_555' }),

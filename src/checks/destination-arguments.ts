@@ -1,0 +1,68 @@
+/**
+ * Arguments that say where a destructive call sends money, messages or data, whatever form the
+ * destination takes. An email, an IBAN or a wallet is an account wherever it stands
+ * (`accountsIn`); a phone number, an account number, a payment handle or a chain address is one only
+ * under a name that says so (`recipient`, `payee`, `to`, `phone`, `wallet`, `account_number`): a bare
+ * `7781234556` in a note is no destination, under `recipient` of `send_money` it is.
+ *
+ * These are checked as accounts are, for untrusted provenance only: people type destinations, so one
+ * seen nowhere is not invented, but one that only a third-party page or email gave is how an
+ * injection gets paid (AgentDojo's banking suite: "send the refund to ...").
+ */
+import { nameWords } from '../tool-kind.js';
+import { normalizeDate } from '../text/dates.js';
+import { normalizeId, wholeToken } from '../text/tokens.js';
+
+/** Whole words of an argument name that mark where a call sends something (`payeeAccount`, `cc`, `wallet_address`). */
+const DESTINATION_WORDS = new Set([
+  'recipient', 'recipients', 'receiver', 'receivers', 'cc', 'bcc', 'payee', 'payees', 'beneficiary', 'beneficiaries',
+  'destination', 'destinations', 'dest', 'account', 'accounts', 'iban', 'wallet', 'wallets', 'phone', 'phones', 'mobile',
+  'msisdn', 'venmo', 'paypal', 'cashtag',
+]);
+/**
+ * `to` marks a destination alone (`to`) or after a verb of sending (`send_to`, `reply_to`); elsewhere it
+ * ends a range (`date_to`, `valid_to`, `price_to`), which is no destination.
+ */
+const SENDING_VERBS = new Set(['send', 'reply', 'forward', 'pay', 'transfer', 'wire', 'deliver', 'mail', 'email', 'message', 'text', 'notify', 'ship', 'remit']);
+
+/** Names repeat on every call: each is split once (a bounded cache, as argument names are few). */
+const destinationNames = new Map<string, boolean>();
+
+export function isDestinationName(key: string): boolean {
+  let destination = destinationNames.get(key);
+  if (destination === undefined) {
+    const words = nameWords(key);
+    destination = words.some((word, index) => DESTINATION_WORDS.has(word) || (word === 'to' && (words.length === 1 || (index > 0 && SENDING_VERBS.has(words[index - 1]!)))));
+    if (destinationNames.size < 4_096 && key.length <= 64) destinationNames.set(key, destination);
+  }
+  return destination;
+}
+
+/** A phone number as people write it: `+1 555 010 0199`, `(555) 010-0199`, `+44.20.7946.0958`; 7 to 15 digits. */
+const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
+
+/**
+ * The destination a value under a destination name names, as the one token the ledger knows it by,
+ * or `undefined` for anything else (a name, a sentence, a word: `"my sister"`, `"checking"`).
+ * A phone number is read by its digits (`+1 555 010 0199` and `15550100199` are one number); any other
+ * destination must be a single token with a digit or a leading `@` (`7781234556`, `ACC-99812`,
+ * `@mark-black-77`, `bc1qxy2...`); a date is none.
+ */
+export function destinationToken(value: string): string | undefined {
+  const text = value.trim();
+  if (text.length < 3 || text.length > 128) return undefined;
+  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere.
+  if (normalizeDate(text.toLowerCase()) !== undefined) return undefined;
+  if (PHONE.test(text)) {
+    const digits = text.replace(/\D/g, '');
+    if (digits.length >= 7 && digits.length <= 15) return digits;
+  }
+  const whole = normalizeId(text);
+  const token = whole === undefined ? undefined : wholeToken(whole);
+  if (token === undefined) return undefined;
+  if (text.startsWith('@')) return token;
+  if (!/\d/.test(token)) return undefined;
+  // An amount or a small count (`1500.00`, `42`) under `account_balance` or `recipient_count` names nobody.
+  if (/^[\d.,]+$/.test(token) && (/[.,]\d{1,2}$/.test(token) || token.replace(/\D/g, '').length < 6)) return undefined;
+  return token;
+}

@@ -1,0 +1,39 @@
+import { escapeUnsafe } from '../trace/printable.js';
+import { maskUrlCredentials } from './masked-url.js';
+
+/** Characters read past a cut when masking, so a URL that starts before the cut is seen whole and masked. */
+const MASK_LOOKAHEAD = 512;
+
+/**
+ * Any untrusted string the CLI prints (a session id, a tool name, a flag's message, an error quoting input),
+ * made safe to print on one line: URL passwords masked, then every control, bidi control and zero-width
+ * character escaped (`\u001b`, `\u202e`, `\n`), and the length capped with a count of what was cut.
+ */
+export function safeMessage(text: string, maxLength = 1000): string {
+  const head = text.length > maxLength ? text.slice(0, maxLength + MASK_LOOKAHEAD) : text;
+  const masked = maskUrlCredentials(head);
+  const shown = masked.length > maxLength ? masked.slice(0, maxLength) : masked;
+  const more = text.length - head.length + masked.length - shown.length;
+  return more > 0 ? `${escapeUnsafe(shown)}… (${more} more characters)` : escapeUnsafe(shown);
+}
+
+/**
+ * Text a command prints as several lines on purpose (a table, a drafted postmortem): the same, but its own
+ * newlines and tabs kept and nothing cut. Untrusted fields inside it go through `safeMessage` first, so
+ * none of them can start a line of its own.
+ */
+export function terminalSafe(text: string): string {
+  return escapeUnsafe(maskUrlCredentials(text), true);
+}
+
+/** Every string of a value as printed: URL passwords masked. */
+const maskedStrings = (_key: string, value: unknown) => (typeof value === 'string' ? maskUrlCredentials(value) : value);
+
+/**
+ * `JSON.stringify(value, null, indent)` for a terminal: URL passwords in its strings masked, and the characters
+ * JSON leaves raw that a terminal acts on or hides (C1 controls, bidi controls, zero-width, U+2028) written as
+ * `\uXXXX` escapes, which JSON reads back as the same characters: the text stays valid JSON of the same value.
+ */
+export function jsonForTerminal(value: unknown, indent?: number): string {
+  return escapeUnsafe(JSON.stringify(value, maskedStrings, indent), true);
+}

@@ -1,0 +1,142 @@
+import { decodePercentEscapes } from './percent-decode.js';
+
+/**
+ * Where a destructive tool sends money or data, read from an argument whose whole value is accounts:
+ * email addresses (bare, or as mail clients and mail APIs write them: `Mark <mark@x.test>`,
+ * `"Black, Mark" <mark@x.test>`, `mailto:mark@x.test?cc=eve@y.test`), IBANs (spaced or not) and
+ * wallet addresses, one or a list of them. A value that is anything else (a message body that
+ * mentions an address) names no destination: people write addresses in prose without sending there.
+ *
+ * Every form a mail API delivers to is read, because each one a reader skips is a way past the
+ * check: `Mark <mark@evil.test>` delivers to mark@evil.test as surely as the bare address does.
+ */
+
+/** One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. */
+const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
+/** `Display Name <address>` or `"Quoted, Name" <address>`: the address in angle brackets is where it goes. */
+const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*([^<>\s]{1,330})\s*>$/;
+/** Query parameters of a mailto: URI that add recipients (RFC 6068). */
+const MAILTO_RECIPIENT_FIELDS = new Set(['to', 'cc', 'bcc']);
+/** Full-width and small commercial at signs: NFKC makes them `@`, and so may whatever renders or sends the address. */
+const WIDE_AT = /[\uFF20\uFE6B]/;
+
+const MAX_LENGTH = 2_048;
+const MAX_ACCOUNTS = 64;
+
+/**
+ * The accounts an argument value names when it is nothing but accounts (`to: "a@b.com"`,
+ * `recipient: "DE89 3704 ..."`, `"a@b.com, Carol <c@d.com>"`); an empty list for anything else.
+ * Bounded: at most 2,048 characters are read and 64 accounts returned, in one pass over the value.
+ */
+export function accountsIn(value: string): string[] {
+  let text = value.trim();
+  if (text.length > MAX_LENGTH) return [];
+  if (WIDE_AT.test(text)) text = text.normalize('NFKC');
+  // `mark%40evil.test`, `mailto:mark%40evil.test`: a server or mail client decodes the escape before it sends.
+  if (text.includes('%')) text = decodePercentEscapes(text);
+  if (!text.includes('@') && !/^(?:iban:?\s*)?[a-z]{2}\d{2}|^0x/i.test(text)) return [];
+  const accounts: string[] = [];
+  for (const part of topLevelParts(text)) {
+    if (!addAccountsOf(part, accounts) || accounts.length > MAX_ACCOUNTS) return [];
+  }
+  return accounts;
+}
+
+/** Splits at commas and semicolons outside quotes and angle brackets (`"Black, Mark" <m@x>` is one part). */
+function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let quoted = false;
+  let angled = false;
+  let start = 0;
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at];
+    if (quoted) {
+      if (char === '\\') at += 1;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') quoted = true;
+    else if (char === '<') angled = true;
+    else if (char === '>') angled = false;
+    else if ((char === ',' || char === ';') && !angled) {
+      parts.push(text.slice(start, at));
+      start = at + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** Adds the accounts one part names; false when the part is not accounts (prose, a stray word). */
+function addAccountsOf(rawPart: string, accounts: string[]): boolean {
+  const part = rawPart.trim();
+  if (part === '') return true; // `a@b.com, ` or `a@b.com;;c@d.com`: an empty entry sends nowhere
+  if (addAddress(part, accounts)) return true; // one account, a spaced IBAN included
+  const named = NAMED_MAILBOX.exec(part);
+  if (named) return addAddress(named[1]!, accounts);
+  // Bare addresses separated by spaces (`a@b.com c@d.com`): each word must be one.
+  for (const word of part.split(/\s+/)) {
+    if (!addAddress(word, accounts)) return false;
+  }
+  return true;
+}
+
+function addAddress(written: string, accounts: string[]): boolean {
+  if (/^mailto:/i.test(written)) return addMailto(written.slice('mailto:'.length), accounts);
+  // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
+  const address = written.endsWith('.') ? written.slice(0, -1) : written;
+  if (ACCOUNT.test(address)) {
+    // A spaced IBAN is checked both as written and joined: content may carry it either way.
+    accounts.push(address);
+    if (address.includes(' ')) accounts.push(address.replace(/ /g, ''));
+    return true;
+  }
+  const iban = ibanOf(address);
+  if (iban === undefined) return false;
+  accounts.push(iban);
+  return true;
+}
+
+/**
+ * An IBAN written as a bank's form accepts it but not as statements print it: lower case, grouped by
+ * dashes, dots or no-break spaces, after an `IBAN` label (`de44-5001-0517-5407-3249-31`, `IBAN:
+ * DE44 5001 ...`). Banks strip all of that before they pay, so it is read as the joined, upper-case
+ * IBAN, but only when its check digits are right: a word that merely starts with two letters and two
+ * digits is no account.
+ */
+const LOOSE_IBAN = /^(?:iban:?\s*)?([a-z]{2}\d{2}(?:[ .\-\u00a0\u2009\u202f]?[a-z0-9]){11,30})$/i;
+
+function ibanOf(written: string): string | undefined {
+  const match = LOOSE_IBAN.exec(written);
+  if (!match) return undefined;
+  const iban = match[1]!.replace(/[ .\-\u00a0\u2009\u202f]/g, '').toUpperCase();
+  return hasIbanCheckDigits(iban) ? iban : undefined;
+}
+
+/** ISO 13616: the country and check digits moved to the end, letters as 10-35, the number mod 97 is 1. */
+function hasIbanCheckDigits(iban: string): boolean {
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const code = char.charCodeAt(0);
+    const value = code >= 65 ? code - 55 : code - 48;
+    remainder = (value >= 10 ? remainder * 100 + value : remainder * 10 + value) % 97;
+  }
+  return remainder === 1;
+}
+
+/** `mailto:a@x,b@y?cc=c@z&subject=...`: the path's addresses and those of the to/cc/bcc fields. */
+function addMailto(uri: string, accounts: string[]): boolean {
+  const query = uri.indexOf('?');
+  const path = query < 0 ? uri : uri.slice(0, query);
+  for (const address of path.split(',')) {
+    if (address !== '' && !addAddress(address, accounts)) return false;
+  }
+  if (query < 0) return true;
+  for (const field of uri.slice(query + 1).split('&')) {
+    const equals = field.indexOf('=');
+    if (equals < 0 || !MAILTO_RECIPIENT_FIELDS.has(field.slice(0, equals).toLowerCase())) continue;
+    for (const address of field.slice(equals + 1).split(',')) {
+      if (address !== '' && !addAddress(address.trim(), accounts)) return false;
+    }
+  }
+  return true;
+}
