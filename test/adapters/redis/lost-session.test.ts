@@ -57,6 +57,12 @@ describeWithRedis('a session whose keys vanished under it', () => {
     await lost.message('user', 'order ord_5');
     await vanish('gone');
     expect(lostFlag(await lost.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_5' } }))).toBeDefined();
+    // The same process may take the id up again once it has let the lost session go.
+    guard.endSession('gone');
+    const restarted = await guard.startSession({ sessionId: 'gone' });
+    expect(restarted.startDecision.flags).toEqual([]);
+    expect((await restarted.message('user', 'order ord_5')).flags).toEqual([]);
+    expect((await restarted.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_5' } })).action).toBe('allow');
     const fresh = await guard.startSession({ sessionId: 'fresh' });
     expect(fresh.startDecision.flags).toEqual([]);
     expect((await fresh.message('user', 'order ord_6')).flags).toEqual([]);
