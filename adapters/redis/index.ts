@@ -6,12 +6,12 @@
  * const guard = createGuard({ tools, policy, store: createRedisStore({ url: 'redis://127.0.0.1:6379' }) });
  * const session = await guard.startSession({ sessionId: 'S' }); // joins S if another process started it
  */
-import { createClient } from 'redis';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type GuardSession, type SessionStore } from '../../src/index.js';
 import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
+import { connectRedis, watchedConnection } from './connection.js';
 import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -35,6 +35,11 @@ export interface RedisStoreOptions {
    * session start and the entries kept. Default 10,000.
    */
   maxLogEvents?: number;
+  /**
+   * Bytes of entries (their JSON) a session's log keeps, the newest entry always; older ones are dropped
+   * first, counted in the listing (`droppedLogEntries`, `droppedLogBytes`). Default 16 MiB.
+   */
+  maxLogBytes?: number;
   /** Replicas this process keeps in memory (an evicted one is rebuilt from the log). Default 10,000. */
   maxLocalSessions?: number;
   /** Connection errors of a client the store made (it reconnects by itself). */
@@ -64,15 +69,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** A node-redis client that reconnects forever with backoff, and fails each command after `timeoutMs`. */
-function connectRedis(url: string, timeoutMs: number, onError?: (error: Error) => void) {
-  const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2_000) } });
-  // Without a listener, an 'error' event would crash the process; the client keeps reconnecting.
-  client.on('error', (error: Error) => onError?.(error));
-  client.connect().catch((error: Error) => onError?.(error));
-  return { raw: client, commands: client.withCommandOptions({ timeout: timeoutMs }) as unknown as RedisCommands };
-}
-
 /**
  * Sessions shared across processes: each decision is made on a local replica of the session and
  * appended to the session's log in Redis only if no other process appended first (one round trip);
@@ -86,9 +82,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const reservationTtlMs = positive('reservationTtlMs', options.reservationTtlMs, 600_000);
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 2_000);
   const maxLogEvents = positive('maxLogEvents', options.maxLogEvents, 10_000);
+  const maxLogBytes = positive('maxLogBytes', options.maxLogBytes, 16 * 1024 * 1024);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
   const onError = options.onError;
-  const owned = options.client ? undefined : connectRedis(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
+  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
   const client = options.client ?? owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
@@ -101,7 +98,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     // Sent alongside the decision, not before it: the listing index is not on the decision's path.
     Promise.all([client.zAdd(index, { score: now, value: hashTag(sessionId) }), client.zRemRangeByScore(index, '-inf', now - ttlMs), client.pExpire(index, ttlMs)]).catch((error: unknown) => onError?.(redisError('index update', prefix, error)));
   };
-  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, timeoutMs, touched };
+  const logOptions = { prefix, ttlMs, reservationTtlMs, maxLogEvents, maxLogBytes, timeoutMs, touched };
   return {
     client,
     prefix,
@@ -119,7 +116,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     resume: (sessionId) => resumeSession(client, prefix, sessionId),
     async close() {
       replicas.clear();
-      if (owned) await owned.raw.close().catch(() => owned.raw.destroy());
+      await owned?.close();
     },
   };
 }
@@ -127,7 +124,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
 /** Opens a client for one operation, runs it, and closes the client. For scripts and the CLI. */
 export async function withRedis<T>(url: string, run: (client: RedisCommands) => Promise<T>, timeoutMs = 2_000): Promise<T> {
   const errors: Error[] = [];
-  const { raw, commands } = connectRedis(url, timeoutMs, (error) => errors.push(error));
+  const { raw, commands } = connectRedis(url, timeoutMs, timeoutMs, (error) => errors.push(error));
   try {
     // The whole operation, however many commands it sends, is bounded too.
     return await deadline(run(commands), timeoutMs * 5);

@@ -17,6 +17,9 @@ export interface SessionSummary {
   costUsd: number;
   lastFlag?: { code: string; step: number };
   haltedBy?: HaltRecord;
+  /** Entries the session's bounded log dropped (`maxLogEvents`, `maxLogBytes`), oldest first, and their bytes. */
+  droppedLogEntries: number;
+  droppedLogBytes: number;
   /** Pauses a process has put to a human and is still waiting on. */
   pendingEscalations: PendingEscalation[];
   updatedAt?: string;
@@ -37,6 +40,8 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
     tokensSpent: Number(meta.spentTokens ?? 0),
     tokensReserved: Number(meta.reservedTokens ?? 0),
     costUsd: Number(meta.spentNano ?? 0) / 1e9,
+    droppedLogEntries: Number(meta.droppedEntries ?? 0),
+    droppedLogBytes: Number(meta.droppedBytes ?? 0),
     pendingEscalations: [],
   };
   const now = Date.now();

@@ -6,3 +6,15 @@ export function redisError(operation: string, prefix: string, cause: unknown): E
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new Error(`Redis ${operation} under key prefix ${prefix} failed: ${reason}`, { cause });
 }
+
+/**
+ * The session's keys vanished (expired, flushed, evicted) after this replica used them: `lost` tells the
+ * guard (see `SessionLog`) to refuse the call instead of deciding it on a blank session.
+ */
+export class SessionLostError extends Error {
+  readonly lost = true;
+  constructor(operation: string, prefix: string) {
+    super(`Redis ${operation} under key prefix ${prefix}: the session's keys are gone (expired, flushed or evicted) since this process used them`);
+    this.name = 'SessionLostError';
+  }
+}

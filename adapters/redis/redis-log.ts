@@ -13,7 +13,8 @@ type SharedLogEntry = AppendRequest['entry'];
 type LogEntry = NonNullable<LogRead['start']>;
 import { SCRIPTS, type LuaScript } from './scripts.js';
 import { sessionKeys } from './session-keys.js';
-import { redisError } from './redis-error.js';
+import { redisError, SessionLostError } from './redis-error.js';
+import { randomUUID } from 'node:crypto';
 
 /** The few node-redis commands the store uses: a client made by `createClient`, or one of yours. */
 export interface RedisCommands {
@@ -82,8 +83,9 @@ function count(value: number): string {
 }
 
 function readReply(reply: unknown[], offset: number): LogRead {
+  // The seventh field, the incarnation, is learned by the caller.
   const [seq, state, halted, escalating, rebuild, start] = reply.slice(offset, offset + 6);
-  const entries = reply.slice(offset + 6).map((text) => JSON.parse(String(text)) as SharedLogEntry);
+  const entries = reply.slice(offset + 7).map((text) => JSON.parse(String(text)) as SharedLogEntry);
   const read: LogRead = { seq: Number(seq), entries, rebuild: Number(rebuild) === 1, ...status(state, halted, escalating) };
   if (typeof start === 'string' && start !== '') read.start = JSON.parse(start) as LogEntry;
   return read;
@@ -94,6 +96,7 @@ export interface RedisLogOptions {
   ttlMs: number;
   reservationTtlMs: number;
   maxLogEvents: number;
+  maxLogBytes: number;
   /** A script Redis has not answered by then fails (its outcome is learned at the next append). */
   timeoutMs: number;
   /** Called after an append, to keep the session in the listing index. */
@@ -104,10 +107,20 @@ export interface RedisLogOptions {
 export function redisSessionLog(client: RedisCommands, sessionId: string, options: RedisLogOptions): SessionLog {
   const keys = sessionKeys(options.prefix, sessionId);
   const ttl = String(options.ttlMs);
-  const run = (operation: string, script: LuaScript, args: string[]) =>
-    deadline(runScript(client, script, keys, args), options.timeoutMs).catch((error: unknown) => {
+  // The session's incarnation as this replica knows it ('' until it has seen the session in Redis), and
+  // the one it names the session by if its write is the session's first.
+  let known = '';
+  const proposed = randomUUID();
+  const learn = (incarnation: unknown) => {
+    if (typeof incarnation === 'string' && incarnation !== '') known = incarnation;
+  };
+  const run = async (operation: string, script: LuaScript, args: string[]): Promise<unknown[]> => {
+    const reply = await deadline(runScript(client, script, keys, args), options.timeoutMs).catch((error: unknown) => {
       throw redisError(operation, options.prefix, error);
     });
+    if (reply[0] === 'lost') throw new SessionLostError(operation, options.prefix);
+    return reply;
+  };
   // A question stays open a while past its asker's deadline, for the asker's own answer to arrive; then it no longer holds the session.
   const expiry = (pending: PendingEscalation) => String(pending.until + 2 * options.timeoutMs);
   return {
@@ -132,8 +145,15 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
         request.escalation?.id ?? '',
         request.escalation ? JSON.stringify(request.escalation) : '',
         request.escalation ? expiry(request.escalation) : '',
+        known,
+        proposed,
+        String(options.maxLogBytes),
       ]);
-      if (Number(reply[0]) !== 1) return { ok: false, ...readReply(reply, 1) };
+      if (Number(reply[0]) !== 1) {
+        learn(reply[7]);
+        return { ok: false, ...readReply(reply, 1) };
+      }
+      learn(reply[5]);
       options.touched?.(sessionId);
       return { ok: true, seq: Number(reply[1]), ...status(reply[2], reply[3], reply[4]) };
     },
@@ -147,7 +167,10 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
         String(options.reservationTtlMs),
         ttl,
         request.force ? '1' : '0',
+        known,
+        proposed,
       ]);
+      learn(reply[7]);
       const outcome = Number(reply[0]);
       const shared = status(reply[1], reply[2]);
       if (outcome === -1) return { outcome: 'halted', ...shared };
@@ -159,19 +182,19 @@ export function redisSessionLog(client: RedisCommands, sessionId: string, option
       await run('release', SCRIPTS.release, [reservationId]);
     },
     async openEscalation(pending) {
-      const reply = await run('escalation open', SCRIPTS.escalation, ['open', pending.id, JSON.stringify(pending), expiry(pending), '', '', ttl]);
+      const reply = await run('escalation open', SCRIPTS.escalation, ['open', pending.id, JSON.stringify(pending), expiry(pending), '', '', ttl, known]);
       return status(reply[0], reply[1], reply[2]);
     },
     async closeEscalation(id, halt) {
-      const reply = await run('escalation close', SCRIPTS.escalation, ['close', id, '', '', halt?.status ?? '', halt ? JSON.stringify(halt.haltedBy) : '', ttl]);
+      const reply = await run('escalation close', SCRIPTS.escalation, ['close', id, '', '', halt?.status ?? '', halt ? JSON.stringify(halt.haltedBy) : '', ttl, known]);
       return status(reply[0], reply[1], reply[2]);
     },
     async status() {
-      const reply = await run('status read', SCRIPTS.status, ['read', '', '', '0']);
+      const reply = await run('status read', SCRIPTS.status, ['read', '', '', '0', known]);
       return status(reply[1], reply[2], reply[4]);
     },
     async setStatus(change, haltedBy) {
-      const reply = await run(`status ${change}`, SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0']);
+      const reply = await run(`status ${change}`, SCRIPTS.status, [change, haltedBy ? JSON.stringify(haltedBy) : '', ttl, '0', known]);
       return status(reply[1], reply[2], reply[4]);
     },
   };

@@ -3,10 +3,14 @@ import { createHash } from 'node:crypto';
 /**
  * The Lua scripts: each is one atomic step on the server, so no read-then-write ever happens from Node.
  * Every script takes the same six keys of one session (one hash tag, so one cluster slot):
- * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated, and one
+ * 1 meta (hash: seq, status, halted, budget counters, lastStep, lastFlag, started, updated, incarnation,
+ * logBytes, droppedEntries and droppedBytes (what the bounded log dropped), and one
  * `escalation:<id>` field per open question), 2 the log (list), 3 the pinned session start, 4 reservation
  * expiries (sorted set), 5 reservation amounts (hash), 6 open questions to a human by expiry (sorted set).
  * Money and tokens are integers (HINCRBY), never floats. Only commands Valkey shares with Redis.
+ * A replica's scripts carry the session's incarnation as the replica knows it ('' before it has seen the
+ * session): the meta field `incarnation` is written by the session's first write, so a replica whose
+ * session's keys vanished (expired, flushed, evicted) is answered {'lost'} instead of a blank session.
  */
 const COMMON = `
 local function now_ms()
@@ -34,6 +38,21 @@ local function read_since(seen, seq)
   end
   return 0, '', redis.call('LRANGE', KEYS[2], seen - first, -1)
 end
+-- The session's incarnation if the replica's (known: '' before it has seen the session) is still it;
+-- false when the keys it used are gone, or belong to a session started since under the same id.
+local function incarnation(known)
+  local stored = redis.call('HGET', KEYS[1], 'incarnation')
+  if known ~= '' and stored ~= known then return false end
+  return stored or ''
+end
+-- The first write of a session names its incarnation; keys left from an earlier one (meta gone, the
+-- rest not yet) are cleared first, so the new session starts blank.
+local function begin(inc, proposed)
+  if inc ~= '' then return inc end
+  if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]) end
+  redis.call('HSET', KEYS[1], 'incarnation', proposed)
+  return proposed
+end
 local function touch(ttl)
   for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
@@ -57,10 +76,13 @@ end
  * rebuild, start, then the entries after \`seen\`. With the entry: reconciles an llm.call (releases its
  * reservation, books the actual spend), writes a halt, and opens the question the entry puts to a human, in
  * the same step. ARGV: seen, status, entry, ttl, maxLog, chargeTokens, chargeNano, reservationId, halt,
- * halted, isStart, lastFlag, lastStep, escalating ('1' assumed open), question id, question, its expiry.
- * Reply on success: 1, seq, status, halted, open questions.
+ * halted, isStart, lastFlag, lastStep, escalating ('1' assumed open), question id, question, its expiry,
+ * known incarnation, proposed incarnation, maxLogBytes. Reply on success: 1, seq, status, halted, open questions,
+ * incarnation; on a conflict the incarnation follows start, before the entries; {'lost'} if the session is gone.
  */
 const APPEND = `${COMMON}
+local inc = incarnation(ARGV[18])
+if inc == false then return {'lost'} end
 local seen = tonumber(ARGV[1])
 local m = redis.call('HMGET', KEYS[1], 'seq', 'status', 'halted')
 local seq = tonumber(m[1] or '0')
@@ -70,14 +92,34 @@ local now = now_ms()
 local open = open_questions(now)
 if seq ~= seen or status ~= ARGV[2] or (open > 0) ~= (ARGV[14] == '1') then
   local rebuild, start, entries = read_since(seen, seq)
-  local reply = {0, seq, status, halted, open, rebuild, start}
+  local reply = {0, seq, status, halted, open, rebuild, start, inc}
   for _, e in ipairs(entries) do reply[#reply + 1] = e end
   return reply
 end
+inc = begin(inc, ARGV[19])
 local ttl = tonumber(ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 seq = seq + 1
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+-- The log keeps at most maxLog entries and maxLogBytes bytes (the newest entry always), oldest dropped
+-- first and counted; at most the log's length is dropped per append.
+local bytes = redis.call('HINCRBY', KEYS[1], 'logBytes', #ARGV[3])
+local len = redis.call('LLEN', KEYS[2])
+local maxLog, maxBytes = tonumber(ARGV[5]), tonumber(ARGV[20])
+local dropped, droppedBytes = 0, 0
+while len > 1 and (len > maxLog or bytes > maxBytes) do
+  local old = redis.call('LPOP', KEYS[2])
+  len = len - 1
+  dropped = dropped + 1
+  droppedBytes = droppedBytes + #old
+  bytes = bytes - #old
+end
+if dropped > 0 then
+  -- A log written before its bytes were counted holds more than the count says.
+  if bytes < 0 then bytes = 0 end
+  redis.call('HSET', KEYS[1], 'logBytes', bytes)
+  redis.call('HINCRBY', KEYS[1], 'droppedEntries', dropped)
+  redis.call('HINCRBY', KEYS[1], 'droppedBytes', droppedBytes)
+end
 if ARGV[11] == '1' then
   redis.call('SET', KEYS[3], ARGV[3])
   redis.call('HSET', KEYS[1], 'started', now)
@@ -101,16 +143,19 @@ if ARGV[15] ~= '' then
 end
 redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'lastStep', ARGV[13], 'updated', now)
 touch(ttl)
-return {1, seq, status, halted, open}
+return {1, seq, status, halted, open, inc}
 `;
 
 /**
  * Admission: reserves the estimate only if spent + reserved + estimate stays within every cap (inclusive),
  * after releasing expired reservations (a crashed process's). ARGV: id, tokens, nano, maxTokens, maxNano,
- * reservationTtl, sessionTtl, force. Reply: outcome (1 reserved, 0 over, -1 halted, -2 a question is open),
- * status, halted, budget.
+ * reservationTtl, sessionTtl, force, known incarnation, proposed incarnation. Reply: outcome (1 reserved,
+ * 0 over, -1 halted, -2 a question is open), status, halted, budget, incarnation (after a reservation);
+ * {'lost'} if the session is gone.
  */
 const RESERVE = `${COMMON}
+local inc = incarnation(ARGV[9])
+if inc == false then return {'lost'} end
 local now = now_ms()
 purge(now)
 local m = redis.call('HMGET', KEYS[1], 'status', 'halted', 'spentTokens', 'reservedTokens', 'spentNano', 'reservedNano')
@@ -123,13 +168,14 @@ local t, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 if ARGV[8] ~= '1' and ((ARGV[4] ~= '' and st + rt + t > tonumber(ARGV[4])) or (ARGV[5] ~= '' and sn + rn + n > tonumber(ARGV[5]))) then
   return {0, status, halted, st, rt, sn, rn}
 end
+inc = begin(inc, ARGV[10])
 redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'reservedTokens', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'reservedNano', ARGV[3])
 redis.call('HSET', KEYS[1], 'updated', now)
 touch(tonumber(ARGV[7]))
-return {1, status, halted, st, rt + t, sn, rn + n}
+return {1, status, halted, st, rt + t, sn, rn + n, inc}
 `;
 
 /** Gives a reservation back; releasing twice, or after it expired, changes nothing. ARGV: id. */
@@ -140,10 +186,12 @@ return 1
 
 /**
  * kill | pause | resume | read (changes nothing). A killed session stays killed; resume lifts only a pause.
- * ARGV: op, halted, ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created).
- * Reply: found (1 or -1), status, halted, status before, open questions.
+ * ARGV: op, halted, ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created),
+ * known incarnation ('' from an operator). Reply: found (1 or -1), status, halted, status before, open
+ * questions; {'lost'} if the session is gone.
  */
 const STATUS = `${COMMON}
+if incarnation(ARGV[5] or '') == false then return {'lost'} end
 if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local m = redis.call('HMGET', KEYS[1], 'status', 'halted')
 local status = m[1] or 'active'
@@ -170,10 +218,11 @@ return {1, status, halted, before, open_questions(now)}
 
 /**
  * Opens a question put to a human, or closes one with the halt its answer ends in (not over a kill), in one
- * step. ARGV: open | close, id, question, its expiry, halt ('' | paused | killed), halted, ttl.
- * Reply: status, halted, open questions.
+ * step. ARGV: open | close, id, question, its expiry, halt ('' | paused | killed), halted, ttl, known
+ * incarnation. Reply: status, halted, open questions; {'lost'} if the session is gone.
  */
 const ESCALATION = `${COMMON}
+if incarnation(ARGV[8]) == false then return {'lost'} end
 local now = now_ms()
 if ARGV[1] == 'open' then
   open_question(ARGV[2], ARGV[3], ARGV[4])

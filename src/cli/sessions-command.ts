@@ -34,7 +34,7 @@ export async function onRedis<T>(values: OptionValues, run: (client: RedisComman
 function row(summary: SessionSummary): string[] {
   const flag = summary.lastFlag ? `${summary.lastFlag.code}@${summary.lastFlag.step}` : '-';
   const status = summary.pendingEscalations.length > 0 ? `${summary.status} (${summary.pendingEscalations.length} awaiting approval)` : summary.status;
-  return [safeMessage(summary.sessionId, 200), safeMessage(status, 200), String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, safeMessage(flag, 200), safeMessage(summary.updatedAt ?? '-', 80)];
+  return [safeMessage(summary.sessionId, 200), safeMessage(status, 200), String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, safeMessage(flag, 200), safeMessage(summary.updatedAt ?? '-', 80), String(summary.droppedLogEntries ?? 0)];
 }
 
 export const command: Command = {
@@ -64,7 +64,7 @@ export const command: Command = {
       process.stdout.write(`no live sessions under prefix ${safeMessage(sessions.prefix, 200)}\n`);
       return 0;
     }
-    const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED'], ...sessions.list.map(row)];
+    const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED', 'LOG DROPPED'], ...sessions.list.map(row)];
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
     for (const cells of rows) process.stdout.write(`${cells.map((value, column) => value.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
     process.stdout.write(more);

@@ -521,7 +521,12 @@ export class SharedSession {
     const session = this.session;
     const step = session.state.lastStep + 1;
     const reason = (error as Error)?.message ?? String(error);
-    const flags: Flag[] = [{ code: AnomalyCode.GUARD_ERROR, message: `The session store is unavailable (${reason}): the guard cannot decide this ${input.type} from the shared session.`, step, evidence: { stage: 'store', error: reason } }];
+    // A session the store lost is not a new one: deciding on a blank replica would forget its ids, budget and halts.
+    const lost = (error as { lost?: unknown } | undefined)?.lost === true;
+    const message = lost
+      ? `The session store lost this session (its state expired, was flushed or evicted since this process used it): the guard will not decide this ${input.type} as if the session were new. Start a new session.`
+      : `The session store is unavailable (${reason}): the guard cannot decide this ${input.type} from the shared session.`;
+    const flags: Flag[] = [{ code: AnomalyCode.GUARD_ERROR, message, step, evidence: { stage: 'store', error: reason, ...(lost ? { lost: true } : {}) } }];
     const tool = 'tool' in input && typeof input.tool === 'string' ? session.state.tools.get(input.tool) : undefined;
     const action = decide(flags, session.runtime.policy, tool);
     const decision: Decision = { step, action, flags, proceed: !NON_PROCEEDING.has(action) };

@@ -57,6 +57,7 @@ describe('agent-warden/redis', () => {
     expect(() => createRedisStore({ client, ttlMs: 0 })).toThrow(/ttlMs must be a positive integer/);
     expect(() => createRedisStore({ client, timeoutMs: 1.5 })).toThrow(/timeoutMs must be a positive integer/);
     expect(() => createRedisStore({ client, maxLogEvents: -1 })).toThrow(/maxLogEvents/);
+    expect(() => createRedisStore({ client, maxLogBytes: 0 })).toThrow(/maxLogBytes must be a positive integer/);
     const store = createRedisStore({ client });
     expect(() => store.log!('')).toThrow(/1 to 512 characters/);
     expect(() => store.log!('x'.repeat(513))).toThrow(/1 to 512 characters/);

@@ -230,8 +230,10 @@ describeWithRedis('Redis session store, several replicas', () => {
     }
     await eventually(async () => (await redis.client.exists(keys)) === 0, 30_000, 200);
     expect((await made.listSessions()).map((listed) => listed.sessionId)).not.toContain('brief');
-    // The replica that outlived its session starts afresh: the expired ids are unknown again.
-    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_8' } })).proceed).toBe(false);
+    // The replica that outlived its session is refused, not given a blank session: it was lost.
+    const late = await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_8' } });
+    expect(late.proceed).toBe(false);
+    expect(late.flags[0]).toMatchObject({ code: 'GUARD_ERROR', evidence: { lost: true } });
   }, 60_000);
 
   it("a reservation nobody reconciles (its process died) is released when it expires", async () => {
@@ -321,8 +323,12 @@ describeWithRedis('Redis session store, faults', () => {
     const open = await lenient.openSession('fault-open').beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_1' } });
     expect(open).toMatchObject({ action: 'warn', proceed: true });
     await server.start();
-    // This server kept nothing (no persistence): the replica starts afresh, and decides again.
-    await eventually(async () => (await session.message('user', 'order ord_78')).flags.length === 0, 30_000, 200);
-    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_78' } })).action).toBe('allow');
+    // This server kept nothing (no persistence): the session is lost, and said so; a new one runs normally.
+    await eventually(async () => (await session.message('user', 'order ord_78')).flags.some((flag) => flag.evidence?.lost === true), 30_000, 200);
+    expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_77' } })).flags[0]).toMatchObject({ code: 'GUARD_ERROR', evidence: { lost: true } });
+    const next = await guard.startSession({ sessionId: 'fault-2' });
+    expect(next.startDecision.flags).toEqual([]);
+    await next.message('user', 'order ord_78');
+    expect((await next.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_78' } })).action).toBe('allow');
   }, 90_000);
 });
