@@ -21,6 +21,7 @@ export type { Refusal } from './refusal.js';
 export type { ToolCallOptions, ToolCallOutcome, ToolCallTicket, ToolResultOf } from './protocol/tool-call.js';
 export type { ModelRequestInput, ModelOutput, ModelCallTicket, ModelCallOutcome } from './protocol/model-call.js';
 export { MessageFeed } from './protocol/message-feed.js';
+export { toolListing, type ToolListing } from './protocol/tool-listing.js';
 export type { ConversationMessage } from './protocol/message-feed.js';
 
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';

@@ -6,7 +6,7 @@
  */
 import { asSchema, stepCountIs, wrapLanguageModel, type LanguageModel, type LanguageModelMiddleware, type StopCondition, type Tool, type ToolSet } from 'ai';
 import { guardTool } from './guarded-tool.js';
-import { MessageFeed, refusalText, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
+import { MessageFeed, refusalText, toolListing, type ToolListing, type ConversationMessage, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall } from '../../src/index.js';
 import { toolArguments } from '../../src/text/index.js';
 
 // The provider types differ by major (V3 for `ai` 6, V4 for `ai` 7) but not in what the guard reads:
@@ -90,7 +90,7 @@ function textStream(text: string): ReadableStream<StreamPart> {
 }
 
 /** Each session's latest tool listing (`guardTools`), so a model call is shaped after its definitions were checked. */
-const listed = new WeakMap<GuardSession, Promise<unknown>>();
+const listed = new WeakMap<GuardSession, ToolListing>();
 
 /**
  * A language-model middleware that runs every model call through the session's model-call protocol:
@@ -105,7 +105,7 @@ export function wardenMiddleware(session: GuardSession): LanguageModelMiddleware
     const tools = params.tools as readonly unknown[] | undefined;
     if (tools === undefined || tools.length === 0) return params;
     // The tools' definitions reach the session when guardTools lists them: wait for that first.
-    await listed.get(session);
+    await listed.get(session)?.settled();
     const shown = session.shownTools(tools);
     return shown === tools ? params : ({ ...params, tools: shown } as CallOptions);
   };
@@ -195,19 +195,9 @@ async function definitionsOf(tools: ToolSet) {
  * else about each tool is kept as it is (see guarded-tool.ts); streaming tools still stream.
  */
 export function guardTools<TOOLS extends ToolSet>(session: GuardSession, tools: TOOLS): TOOLS {
-  const list = () => definitionsOf(tools).then((definitions) => session.defineTools(definitions));
-  let defined = list();
-  listed.set(session, defined.catch(() => undefined));
-  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
-  const ready = async () => {
-    try {
-      await defined;
-    } catch {
-      defined = list();
-      listed.set(session, defined.catch(() => undefined));
-      await defined.catch(() => undefined);
-    }
-  };
+  const listing = toolListing(() => definitionsOf(tools).then((definitions) => session.defineTools(definitions)));
+  listed.set(session, listing);
+  const ready = () => listing.ready();
   const guarded: Record<string, unknown> = {};
   for (const [name, tool] of Object.entries(tools)) guarded[name] = guardTool(session, name, tool, ready);
   return guarded as TOOLS;

@@ -8,7 +8,7 @@ import { AIMessage, createMiddleware, ToolMessage, type BaseMessage } from 'lang
 import { interrupt } from '@langchain/langgraph';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { definitionOf, guardTool, toolResultOf } from './guarded-tool.js';
-import { MessageFeed, refusalText, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelToolCall } from '../../src/index.js';
+import { MessageFeed, refusalText, toolListing, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelToolCall } from '../../src/index.js';
 
 /** What a human answers when a paused call interrupts the run: `Command({ resume: { approve: true } })`. */
 export interface WardenResume {
@@ -160,17 +160,6 @@ export function wardenMiddleware(session: GuardSession) {
  * const graph = new StateGraph(MessagesAnnotation).addNode('tools', new ToolNode(tools));
  */
 export function guardTools<T extends StructuredToolInterface>(session: GuardSession, tools: readonly T[]): T[] {
-  const list = () => session.defineTools(tools.map((tool) => definitionOf(tool.name, tool)));
-  let defined = list();
-  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
-  const ready = async () => {
-    try {
-      await defined;
-    } catch {
-      defined = list();
-      await defined.catch(() => undefined);
-    }
-  };
-  defined.catch(() => undefined);
-  return tools.map((tool) => guardTool(session, tool, ready));
+  const listing = toolListing(() => session.defineTools(tools.map((tool) => definitionOf(tool.name, tool))));
+  return tools.map((tool) => guardTool(session, tool, () => listing.ready()));
 }

@@ -18,7 +18,7 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { MessageFeed, refusalText, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
+import { MessageFeed, refusalText, toolListing, type ToolListing, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
 import { toolArguments } from '../../src/text/index.js';
 
 type OutputItem = ModelResponse['output'][number];
@@ -75,7 +75,7 @@ const feeds = new WeakMap<GuardSession, MessageFeed>();
 /** The guard's decision on the last answer the model gave, for the agent's output guardrail. */
 const lastAnswer = new WeakMap<GuardSession, Decision>();
 /** Each session's tool listing (`guardAgent`): a model call is shaped once its definitions were checked. */
-const listed = new WeakMap<GuardSession, Promise<unknown>>();
+const listed = new WeakMap<GuardSession, ToolListing>();
 
 /**
  * A `Model` that runs every call through the session's model-call protocol (user input and
@@ -105,7 +105,7 @@ export class GuardedModel implements Model {
   private async shown(request: ModelRequest): Promise<ModelRequest> {
     if (request.tools.length === 0) return request;
     // The agent's tools reach the session when guardAgent lists them: wait for that first.
-    await listed.get(this.session);
+    await listed.get(this.session)?.settled();
     const shown = this.session.shownTools(request.tools);
     return shown === request.tools ? request : { ...request, tools: [...shown] };
   }
@@ -247,20 +247,9 @@ export interface GuardAgentOptions {
 export function guardAgent<TAgent extends Agent<any, any>>(session: GuardSession, agent: TAgent, options: GuardAgentOptions = {}): TAgent {
   const definitions = new Map<string, { name: string; description?: string; inputSchema: Record<string, unknown> }>();
   collectTools(agent, definitions, new Set());
-  const list = () => session.defineTools([...definitions.values()]);
-  let defined = list();
-  listed.set(session, defined.catch(() => undefined));
-  // A listing that failed (the guard or its store was down) is tried again by the next call, once; the call is then decided either way.
-  const ready = async () => {
-    try {
-      await defined;
-    } catch {
-      defined = list();
-      listed.set(session, defined.catch(() => undefined));
-      await defined.catch(() => undefined);
-    }
-  };
-  return guardAgentTree(session, agent, options, new Map(), false, ready);
+  const listing = toolListing(() => session.defineTools([...definitions.values()]));
+  listed.set(session, listing);
+  return guardAgentTree(session, agent, options, new Map(), false, () => listing.ready());
 }
 
 /** Every function tool of the agent and its handoff agents, as the guard's definitions (their JSON Schema). */
