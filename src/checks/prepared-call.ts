@@ -153,8 +153,8 @@ export function unusableCall(tool: RegisteredTool | undefined, problem: Argument
   return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, freeText: NO_FREE_TEXT, problem };
 }
 
-/** The query parameters named like ids of a URL (`https://...?order_id=ord_1`), or none. */
-function idParameters(text: string): Array<[string, string]> {
+/** The query parameters of a URL whose names pass `named` (`https://...?order_id=ord_1`), or none. */
+function queryParameters(text: string, named: (name: string) => boolean): Array<[string, string]> {
   if (!(text.startsWith('https://') || text.startsWith('http://')) || !text.includes('?')) return [];
   let url: URL;
   try {
@@ -163,7 +163,7 @@ function idParameters(text: string): Array<[string, string]> {
     return [];
   }
   const found: Array<[string, string]> = [];
-  for (const [name, value] of url.searchParams) if (isIdName(name)) found.push([name, value]);
+  for (const [name, value] of url.searchParams) if (named(name)) found.push([name, value]);
   return found;
 }
 
@@ -287,7 +287,7 @@ export function prepareCall(
       // Searched as the server reads it: `/orders/ord%5F9002` names ord_9002 (no `%`, no work).
       if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node.includes('%') ? decodePercentEscapes(node) : node });
       // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
-      for (const [name, value] of idParameters(node)) {
+      for (const [name, value] of queryParameters(node, isIdName)) {
         if (notAReference(name, value, noun, toolName) !== undefined) continue;
         const reference = idReference(`${pathOf(frame) || ''}?${name}`, value, 'name');
         if (reference) references.push(reference);
@@ -303,6 +303,15 @@ export function prepareCall(
       if (accounts.length === 0 && idVia === undefined && isDestinationName(nearestKey(frame))) {
         const token = destinationToken(text);
         if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text.trim(), tokens: [token], via: 'account' });
+      }
+      // And in a URL's query (`https://bank.example/pay?recipient=DE44...&amount=500`), as the server reads it.
+      for (const [name, value] of queryParameters(node, isDestinationName)) {
+        const named = accountsIn(value);
+        const token = named.length === 0 ? destinationToken(value) : undefined;
+        for (const account of token === undefined ? named : [value.trim()]) {
+          const tokens = token === undefined ? idTokens(account) : [token];
+          if (tokens.length > 0) references.push({ path: `${pathOf(frame) || ''}?${name}`, value: account, tokens, via: 'account' });
+        }
       }
     }
     // Numbers too: `{"ref": 123456}` is an id where a kind's pattern says so.
