@@ -153,18 +153,16 @@ export function unusableCall(tool: RegisteredTool | undefined, problem: Argument
   return { tool, arguments: undefined, canonical: NO_CANONICAL, references, echoTokens, freeText: NO_FREE_TEXT, problem };
 }
 
-/** The query parameters of a URL whose names pass `named` (`https://...?order_id=ord_1`), or none. */
-function queryParameters(text: string, named: (name: string) => boolean): Array<[string, string]> {
-  if (!(text.startsWith('https://') || text.startsWith('http://')) || !text.includes('?')) return [];
-  let url: URL;
+const NO_PARAMETERS: ReadonlyArray<[string, string]> = [];
+
+/** The query parameters of a URL (`https://...?order_id=ord_1`), decoded as the server reads them, or none. */
+function queryParameters(text: string): ReadonlyArray<[string, string]> {
+  if (!(text.startsWith('https://') || text.startsWith('http://')) || !text.includes('?')) return NO_PARAMETERS;
   try {
-    url = new URL(text);
+    return [...new URL(text).searchParams];
   } catch {
-    return [];
+    return NO_PARAMETERS;
   }
-  const found: Array<[string, string]> = [];
-  for (const [name, value] of url.searchParams) if (named(name)) found.push([name, value]);
-  return found;
 }
 
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */
@@ -257,6 +255,8 @@ export function prepareCall(
     }
     if (typeof node !== 'string' && typeof node !== 'number') continue;
     const text = String(node);
+    /** A URL's query, read once for its id-named and destination-named parameters. */
+    let query: ReadonlyArray<[string, string]> | undefined;
     bytes += text.length;
     if (bytes > policy.limits.maxArgumentBytes) {
       return unusableCall(tool, { reason: 'too_large', detail: `arguments exceed ${policy.limits.maxArgumentBytes} bytes` }, references, echoTokens);
@@ -287,8 +287,9 @@ export function prepareCall(
       // Searched as the server reads it: `/orders/ord%5F9002` names ord_9002 (no `%`, no work).
       if (node.length >= 2) (freeText ??= []).push({ path: pathOf(frame) || '/', text: node.includes('%') ? decodePercentEscapes(node) : node });
       // A URL's query parameters named like ids are id arguments too (`?order_id=ord_1`).
-      for (const [name, value] of queryParameters(node, isIdName)) {
-        if (notAReference(name, value, noun, toolName) !== undefined) continue;
+      query = queryParameters(node);
+      for (const [name, value] of query) {
+        if (!isIdName(name) || notAReference(name, value, noun, toolName) !== undefined) continue;
         const reference = idReference(`${pathOf(frame) || ''}?${name}`, value, 'name');
         if (reference) references.push(reference);
       }
@@ -305,7 +306,8 @@ export function prepareCall(
         if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text.trim(), tokens: [token], via: 'account' });
       }
       // And in a URL's query (`https://bank.example/pay?recipient=DE44...&amount=500`), as the server reads it.
-      for (const [name, value] of queryParameters(node, isDestinationName)) {
+      for (const [name, value] of query ?? queryParameters(node)) {
+        if (!isDestinationName(name)) continue;
         const named = accountsIn(value);
         const token = named.length === 0 ? destinationToken(value) : undefined;
         for (const account of token === undefined ? named : [value.trim()]) {
