@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { file, warden } from '../helpers/cli.js';
+import { describeWithRedis, REDIS_URL, useSharedRedis } from '../helpers/redis.js';
 import { specExample } from '../helpers/trace-format.js';
 
 // Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
@@ -112,5 +113,32 @@ describe('credentials in URLs are masked in everything printed', () => {
       expect(kill.code).toBe(1);
       expectSafe(kill.stderr);
     }
+  });
+});
+
+// A session id is whatever the agent's code passed: on a shared Redis, every operator's `warden sessions` lists it.
+describeWithRedis('hostile session ids on a shared Redis', () => {
+  const redis = useSharedRedis();
+  const onPrefix = (...args: string[]) => warden(...args, '--redis', REDIS_URL, '--prefix', redis.prefix);
+
+  it('warden sessions and kill print them escaped, one table row each', async () => {
+    const ids = [HOSTILE_SESSION, 'plain-session'];
+    for (const [index, id] of ids.entries()) {
+      await redis.client.zAdd(`${redis.prefix}sessions`, { score: Date.now() + index, value: id });
+      await redis.client.hSet(redis.key(id, 'meta'), { status: 'active', lastStep: '3', spentTokens: '10' });
+    }
+    const listed = onPrefix('sessions');
+    expect(listed.code).toBe(0);
+    expectSafe(listed.stdout);
+    // A header and one row per session: the id's newline did not add a row.
+    expect(listed.stdout.trim().split('\n')).toHaveLength(3);
+    expect(listed.stdout).toMatch(/^plain-session +active/m);
+    const json = onPrefix('sessions', '--json');
+    expectSafe(json.stdout);
+    expect((JSON.parse(json.stdout) as Array<{ sessionId: string }>).map((session) => session.sessionId).sort()).toEqual([HOSTILE_SESSION.replace(PASSWORD, '[REDACTED]'), 'plain-session'].sort());
+    const killed = onPrefix('kill', HOSTILE_SESSION);
+    expect(killed.code).toBe(0);
+    expectSafe(killed.stdout);
+    expect(killed.stdout).toMatch(/^s-evil\\u202e\\nsession s-fake.*: active -> killed\n$/);
   });
 });
