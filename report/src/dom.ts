@@ -1,5 +1,6 @@
 /** Element builders: every text goes in as a text node, never as HTML, invisible characters shown. */
-import { visibleNodes, visibleText } from './visible-text';
+import { visibleText } from '../../src/report/visible-text.js';
+import { visibleNodes } from './visible-nodes';
 
 export type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;

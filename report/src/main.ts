@@ -1,6 +1,6 @@
 import type { ReportData } from '../../src/report/report-types.js';
 import { h } from './dom';
-import { visibleText } from './visible-text';
+import { visibleText } from '../../src/report/visible-text.js';
 import { count, plural } from './format';
 import { overview } from './overview';
 import { sessionView } from './session-view';

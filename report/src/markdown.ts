@@ -1,5 +1,5 @@
 import { h } from './dom';
-import { visibleNodes } from './visible-text';
+import { visibleNodes } from './visible-nodes';
 
 /** Inline Markdown of the postmortem: `code`, **bold**, _italic_. Everything else is text. */
 function inline(text: string): Node[] {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { specExample } from '../helpers/trace-format.js';
@@ -42,8 +43,12 @@ describe('the report of a trace an attacker wrote', () => {
   let opened: OpenedReport;
   beforeAll(async () => {
     const out = join(scratch, 'hostile.html');
-    const run = warden('report', file('hostile-report.jsonl', hostileTrace()), '-o', out, '--quiet');
+    const run = warden('report', file('hostile-report.jsonl', hostileTrace()), '-o', out, '--quiet', '--title', `Incident ${REORDERED_ID}`);
     expect(run.code).toBe(0);
+    // The title as written in the file, before any script runs: marked too.
+    const written = /<title>([^<]*)<\/title>/.exec(readFileSync(out, 'utf8'))![1]!;
+    expect(written).toContain('&#60;U+202E&#62;');
+    expect(written).not.toMatch(HIDDEN);
     opened = await openReport(browser, out, { hash: `#session=${encodeURIComponent(REORDERED_ID)}` });
   }, 120_000);
   afterAll(() => opened?.close());
