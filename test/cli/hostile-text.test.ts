@@ -97,6 +97,18 @@ describe('hostile text in a trace reaches the terminal escaped', () => {
   });
 });
 
+describe('warden convert writes hostile text as JSON escapes', () => {
+  it('a chat holding C1, bidi and zero-width characters converts to the same events, none of them raw', () => {
+    const content = `refund \u202eall\u202c \u009b2J \u200b done \u2028 next`;
+    const chat = file('hostile-chat.json', JSON.stringify([{ role: 'user', content }, { role: 'assistant', content: 'ok' }]));
+    const run = warden('convert', chat, '--session', 'c-1', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(UNSAFE);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
+    expect(events.find((event) => event.type === 'message')!.content).toBe(content);
+  });
+});
+
 describe('credentials in URLs are masked in everything printed', () => {
   it('--redis: neither a usage error nor an unreachable server shows the password', () => {
     const wrongScheme = warden('sessions', '--redis', `http://ops:${PASSWORD}@127.0.0.1:6379`);
