@@ -66,6 +66,23 @@ describe('trace encodings', () => {
   });
 });
 
+describe('warden convert reads the same encodings', () => {
+  it('a chat export with a UTF-8 BOM or in UTF-16 converts as the plain file does', () => {
+    const chat = JSON.stringify([{ role: 'user', content: 'Has my order shipped? café 📦' }, { role: 'assistant', content: 'Yes.' }]);
+    const expected = warden('convert', file('chat-plain.json', chat), '--session', 'c', '--quiet');
+    expect(expected.code).toBe(0);
+    for (const [name, bytes] of [
+      ['chat-bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chat)])],
+      ['chat-le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(chat, 'utf16le')])],
+      ['chat-be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(chat)])],
+    ] as const) {
+      const run = warden('convert', file(name, bytes), '--session', 'c', '--quiet');
+      expect(run.code, name).toBe(0);
+      expect(run.stdout, name).toBe(expected.stdout);
+    }
+  });
+});
+
 describe('a gzip file cut short', () => {
   /** Forty sessions of the spec example, gzipped, cut at 60% of their bytes. */
   const sessions = Array.from({ length: 40 }, (_, index) => TRACE.replace(/s-0237/g, `s-${index}`)).join('');
