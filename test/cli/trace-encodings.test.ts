@@ -121,6 +121,10 @@ describe('a gzip file cut short', () => {
     const run = warden('replay', file('damaged.jsonl.gz', damaged), '--json');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/the gzip data is (damaged|cut short)/);
+    // The count closing the report leaves out every line shown, the gzip line past the first screenful included.
+    const reported = run.stderr.trim().split('\n').filter((line) => /: line \d+: /.test(line)).length;
+    const [, more, all] = /(\d+) more lines skipped \((\d+) in all\)/.exec(run.stderr)!;
+    expect(Number(more)).toBe(Number(all) - reported);
     expect((JSON.parse(run.stdout) as unknown[]).length).toBeGreaterThan(50);
     const notGzip = warden('replay', file('not-gzip.jsonl.gz', 'just text\n'));
     expect(notGzip.code).toBe(1);
