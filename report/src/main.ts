@@ -1,5 +1,6 @@
 import type { ReportData } from '../../src/report/report-types.js';
 import { h } from './dom';
+import { visibleText } from '../../src/report/visible-text.js';
 import { count, plural } from './format';
 import { overview } from './overview';
 import { sessionView } from './session-view';
@@ -43,7 +44,7 @@ function header(data: ReportData): HTMLElement {
 
 function start(): void {
   const data = readData();
-  document.title = data.title;
+  document.title = visibleText(data.title);
   const app = document.getElementById('app')!;
   const detail = h('div', { id: 'detail' });
   let current: string | undefined;

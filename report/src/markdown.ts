@@ -1,4 +1,5 @@
 import { h } from './dom';
+import { visibleNodes } from './visible-nodes';
 
 /** Inline Markdown of the postmortem: `code`, **bold**, _italic_. Everything else is text. */
 function inline(text: string): Node[] {
@@ -6,13 +7,13 @@ function inline(text: string): Node[] {
   const pattern = /`([^`]+)`|\*\*(.+?)\*\*|(?<![\w])_(.+?)_(?![\w])/g;
   let at = 0;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match.index > at) nodes.push(document.createTextNode(text.slice(at, match.index)));
+    if (match.index > at) nodes.push(visibleNodes(text.slice(at, match.index)));
     if (match[1] !== undefined) nodes.push(h('code', {}, match[1]));
     else if (match[2] !== undefined) nodes.push(h('strong', {}, ...inline(match[2])));
     else nodes.push(h('em', {}, ...inline(match[3]!)));
     at = match.index + match[0].length;
   }
-  if (at < text.length) nodes.push(document.createTextNode(text.slice(at)));
+  if (at < text.length) nodes.push(visibleNodes(text.slice(at)));
   return nodes;
 }
 

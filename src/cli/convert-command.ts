@@ -5,6 +5,7 @@ import type { AgentMessage, MultiAgentLog } from '../convert/multi-agent-log.js'
 import type { ToolDefinitionLike } from '../tool-definition.js';
 import { InputError, readInputChunks, resolveTraceInputs, type TraceInput } from '../trace/input.js';
 import { safeMessage } from './safe-message.js';
+import { escapeUnsafe } from '../trace/printable.js';
 import type { Command } from './command.js';
 import { CommandFailure, stringOption } from './options.js';
 import { openOutputStream, writeChunk } from './output.js';
@@ -143,7 +144,8 @@ export const command: Command = {
         progress.event(id);
       }
       events += converted.length;
-      await writeChunk(out, converted.map((event) => `${JSON.stringify(event)}\n`).join(''));
+      // JSON escapes for what JSON.stringify leaves raw and a terminal acts on (C1, bidi controls): the same events, safe on a screen.
+      await writeChunk(out, converted.map((event) => `${escapeUnsafe(JSON.stringify(event), true)}\n`).join(''));
     };
     try {
       for (const input of inputs) {

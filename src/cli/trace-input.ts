@@ -2,7 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BatchedLines, InputError, readInputLineBatches, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
+import { BatchedLines, GZIP_STOPPED, InputError, readInputLineBatches, resolveTraceInputs, type SourceLine, type TraceInput } from '../trace/input.js';
 import type { TraceProblem } from '../trace/reader.js';
 import { safeMessage } from './safe-message.js';
 import { position } from './position.js';
@@ -76,20 +76,24 @@ async function* renamed(batches: AsyncIterable<SourceLine[]>, spoolFile: string 
  */
 export class ProblemReporter {
   count = 0;
+  /** Lines reported one by one: the first screenful, and any cut gzip input past it. */
+  private shown = 0;
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stderr) {}
 
   readonly report = (problem: TraceProblem): void => {
     this.count += 1;
-    if (this.count > MAX_REPORTED_PROBLEMS) return;
+    // A file cut short is news about the whole input, not one more broken line: always shown.
+    if (this.count > MAX_REPORTED_PROBLEMS && !problem.reason.startsWith(GZIP_STOPPED)) return;
+    this.shown += 1;
     const where = problem.source !== undefined ? `${safeMessage(problem.source, 200)}: ` : '';
     this.stream.write(`warden: ${where}line ${problem.line}: ${safeMessage(problem.reason, 300)} (skipped)\n`);
   };
 
   /** The closing count of lines not shown. */
   finish(): void {
-    if (this.count <= MAX_REPORTED_PROBLEMS) return;
-    this.stream.write(`warden: ${this.count - MAX_REPORTED_PROBLEMS} more lines skipped (${this.count} in all)\n`);
+    if (this.count === this.shown) return;
+    this.stream.write(`warden: ${this.count - this.shown} more lines skipped (${this.count} in all)\n`);
   }
 }
 

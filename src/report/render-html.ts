@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReportData } from './report-types.js';
+import { visibleText } from './visible-text.js';
 
 /** The built page, beside this module in the package (`npm run build` writes it from report/). */
 const TEMPLATE_NAME = 'report-page.html';
@@ -45,5 +46,5 @@ function splice(template: string, mark: string, text: string): string {
 /** The report page: the template with the data embedded as JSON. Opens from file://, makes no request. */
 export function renderReportHtml(data: ReportData, template: string = reportTemplate()): string {
   // The data goes in last, so nothing in it can be taken for a marker.
-  return splice(splice(template, TITLE_MARK, escapeHtml(data.title)), DATA_MARK, scriptSafeJson(data));
+  return splice(splice(template, TITLE_MARK, escapeHtml(visibleText(data.title))), DATA_MARK, scriptSafeJson(data));
 }

@@ -15,6 +15,7 @@ import type { TraceProblem } from '../trace/reader.js';
 import { strongerAction, worstFirst } from './session-rank.js';
 import { viewStep } from './step-view.js';
 import { TextPool } from './text-pool.js';
+import { shownId } from './shown-id.js';
 import { REPORT_DATA_VERSION, type ReportBudget, type ReportData, type ReportSession, type ReportStep, type SessionOutcome } from './report-types.js';
 
 export interface ReportOptions extends Omit<TriageOptions, 'onProblem'> {
@@ -24,6 +25,11 @@ export interface ReportOptions extends Omit<TriageOptions, 'onProblem'> {
   title?: string;
   /** Characters of timeline and postmortem data the page may embed (default 4,000,000: a few MB). */
   maxBytes?: number;
+  /**
+   * Characters the overview's listing of sessions may take beyond `maxBytes` (default 4,000,000): past it the least
+   * severe sessions are not listed at all, and a note says how many.
+   */
+  maxListBytes?: number;
   /** Characters shown of each piece of a step's content (default 4,000; 20,000 for one session). */
   contentChars?: number;
   /** Steps kept per session before only the flagged, origin and cascade steps are (default 2,000; 10,000 for one session). */
@@ -119,10 +125,11 @@ export async function buildReportData(traces: TraceSource | readonly string[], o
 }
 
 async function buildFrom(source: ReopenableTrace, traces: TraceSource | readonly string[], options: ReportOptions): Promise<ReportData> {
-  const { sessionId, title, maxBytes: maxBytesOption, contentChars: contentOption, maxStepsPerSession, redaction, onProblem, onEvent, now, sources, ...guardOptions } = options;
+  const { sessionId, title, maxBytes: maxBytesOption, maxListBytes: maxListOption, contentChars: contentOption, maxStepsPerSession, redaction, onProblem, onEvent, now, sources, ...guardOptions } = options;
   const names = sources ?? (typeof traces === 'string' ? [traces] : Array.isArray(traces) ? [...(traces as readonly string[])] : ['trace']);
   const single = sessionId !== undefined;
   const maxBytes = maxBytesOption ?? 4_000_000;
+  const maxListBytes = maxListOption ?? 4_000_000;
   const contentChars = contentOption ?? (single ? 20_000 : 4_000);
   const maxSteps = maxStepsPerSession ?? (single ? 10_000 : 2_000);
   // Steps without content may go a little over the budget: a timeline's outline is worth more than a few kB.
@@ -290,7 +297,19 @@ async function buildFrom(source: ReopenableTrace, traces: TraceSource | readonly
 
   const sessions: ReportSession[] = [];
   let withoutPostmortem = 0;
+  let listedBytes = 0;
+  let unlisted = 0;
   for (const entry of byRank) {
+    const id = shownId(entry.triage.session_id);
+    const sessionTriage = id === entry.triage.session_id ? entry.triage : { ...entry.triage, session_id: id };
+    // A row of the overview and its triage JSON: a million sessions, or a few with huge findings, fill the page past
+    // any timeline budget. The worst are listed first; past the budget the rest are only counted.
+    const rowBytes = JSON.stringify(sessionTriage).length + 2 * id.length + 400;
+    if (sessions.length > 0 && listedBytes + rowBytes > maxListBytes) {
+      unlisted += 1;
+      continue;
+    }
+    listedBytes += rowBytes;
     let postmortem: string | null = null;
     if (entry.steps !== null) {
       const draft = draftPostmortem(entry.triage, entry.events, decisionsOf.get(entry.triage.session_id)?.decisions ?? [], triage);
@@ -301,8 +320,8 @@ async function buildFrom(source: ReopenableTrace, traces: TraceSource | readonly
     }
     const budget = policyBudget ?? entry.traceBudget;
     const session: ReportSession = {
-      id: entry.triage.session_id,
-      triage: entry.triage,
+      id,
+      triage: sessionTriage,
       outcome: entry.status ?? 'unfinished',
       worstAction: strongerAction(entry.recordedWorst, entry.replayWorst),
       guarded: entry.guarded,
@@ -316,13 +335,14 @@ async function buildFrom(source: ReopenableTrace, traces: TraceSource | readonly
     if (entry.firstTsText !== undefined) session.startedAt = entry.firstTsText;
     if (entry.firstTs !== undefined && entry.lastTs !== undefined) session.durationMs = entry.lastTs - entry.firstTs;
     if (budget) session.budget = budget;
-    if (entry.steps === null) session.omitted = `Timeline left out to keep the report small: run warden report with --session ${entry.triage.session_id} to see it.`;
+    if (entry.steps === null) session.omitted = `Timeline left out to keep the report small: run warden report with --session ${id} to see it.`;
     sessions.push(session);
   }
 
   const notes: string[] = [];
-  const dropped = byRank.filter((entry) => entry.steps === null).length;
+  const dropped = sessions.filter((session) => session.steps === null).length;
   if (dropped > 0) notes.push(`${dropped} of ${byRank.length} sessions (the least severe) are listed without their timeline, to keep the report under a few MB; run warden report with --session ID for one of them.`);
+  if (unlisted > 0) notes.push(`${unlisted} of ${byRank.length} sessions (the least severe) are not listed at all, to keep the report under about 10 MB; warden triage lists every session.`);
   if (withoutPostmortem > 0) notes.push(`${withoutPostmortem} ${withoutPostmortem === 1 ? 'session has' : 'sessions have'} no postmortem draft here, to keep the report small; warden postmortem --session ID writes one.`);
   const bare = byRank.reduce((sum, entry) => sum + entry.bareSteps, 0);
   if (bare > 0) notes.push(`${bare} ${bare === 1 ? 'step is' : 'steps are'} shown without content, to keep the report small.`);

@@ -1,9 +1,9 @@
 import { createReadStream, type Dirent } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { decodedText } from './text-decoding.js';
 
 /** One line of input and where it came from; `error` instead of `text` when the line could not be kept. */
 export type SourceLine = { source: string; line: number; text: string; error?: undefined } | { source: string; line: number; text?: undefined; error: string };
@@ -110,8 +110,44 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
   }
 }
 
+/** Where gzip decompression of an input stopped early: zlib's error, and the bytes decompressed before it. */
+interface GzipStop {
+  error?: Error;
+  bytes: number;
+}
+
+/**
+ * `source` decompressed. A zlib error after some output (a file cut short: `Z_BUF_ERROR`; damaged: `Z_DATA_ERROR`)
+ * ends the output after everything decompressed before it and is kept in `stop`: read through the stream's own
+ * iterator, the error would have destroyed the stream with its last chunks still unread. An error before any
+ * output (not gzip at all) and a read error stay errors of the whole input.
+ */
+function gunzipped(source: NodeJS.ReadableStream, stop: GzipStop): AsyncIterable<Buffer> {
+  const gunzip = createGunzip();
+  const out = new PassThrough();
+  source.on('error', (error: Error) => out.destroy(error));
+  gunzip.on('data', (chunk: Buffer) => {
+    stop.bytes += chunk.length;
+    if (!out.write(chunk)) gunzip.pause();
+  });
+  out.on('drain', () => gunzip.resume());
+  gunzip.on('end', () => out.end());
+  gunzip.on('error', (error: Error) => {
+    if (stop.bytes === 0) return void out.destroy(error);
+    stop.error = error;
+    out.end();
+  });
+  // A reader that stops early (or a failure) stops the decompression and the reading behind it.
+  out.on('close', () => {
+    gunzip.destroy();
+    (source as Readable).destroy?.();
+  });
+  source.pipe(gunzip);
+  return out;
+}
+
 /** The chunks of a stream, decompressed when its first bytes are the gzip magic number. */
-async function* sniffedChunks(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | string> {
+async function* sniffedChunks(source: AsyncIterable<Buffer | string>, stop: GzipStop): AsyncGenerator<Buffer | string> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -122,19 +158,16 @@ async function* sniffedChunks(source: AsyncIterable<Buffer | string>): AsyncGene
     yield* rest;
     return;
   }
-  const gunzip = createGunzip();
   const raw = Readable.from((async function* () {
     yield head;
     yield* rest;
   })());
-  raw.on('error', (error) => gunzip.destroy(error));
-  raw.pipe(gunzip);
-  yield* gunzip;
+  yield* gunzipped(raw, stop);
 }
 
-async function* chunksOf(input: TraceInput): AsyncGenerator<Buffer | string> {
+async function* chunksOf(input: TraceInput, stop: GzipStop): AsyncGenerator<Buffer | string> {
   if (input.kind === 'stream') {
-    yield* sniffedChunks(input.stream as AsyncIterable<Buffer | string>);
+    yield* sniffedChunks(input.stream as AsyncIterable<Buffer | string>, stop);
     return;
   }
   const gzip = input.path.endsWith('.gz') || (await startsWithGzipMagic(input.path));
@@ -143,9 +176,7 @@ async function* chunksOf(input: TraceInput): AsyncGenerator<Buffer | string> {
     yield* file;
     return;
   }
-  const gunzip = createGunzip();
-  file.on('error', (error) => gunzip.destroy(error));
-  yield* file.pipe(gunzip);
+  yield* gunzipped(file, stop);
 }
 
 /** Hands out one line: the cursor (if there is one) follows it. */
@@ -192,7 +223,6 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string>, source
  */
 export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string>, source: string, options: LineOptions = {}): AsyncGenerator<SourceLine[]> {
   const max = options.maxLineLength ?? DEFAULT_MAX_LINE;
-  const decoder = new StringDecoder('utf8');
   let parts: string[] = [];
   let length = 0;
   let overflow = false;
@@ -232,19 +262,21 @@ export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string>, 
     }
     return out;
   };
-  for await (const chunk of chunks) {
-    const batch = take(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+  for await (const text of decodedText(chunks)) {
+    const batch = take(text);
     if (batch.length > 0) yield batch;
   }
-  const rest = take(decoder.end());
+  const rest: SourceLine[] = [];
   if (length > 0 || overflow) rest.push(finish(''));
   if (rest.length > 0) yield rest;
 }
 
-/** The raw text chunks of one input, gzip undone; a read failure is an `InputError` naming it. */
+/** The text of one input, gzip undone and decoded (UTF-8 or UTF-16, see `decodedText`); a read failure is an `InputError` naming it. */
 export async function* readInputChunks(input: TraceInput): AsyncGenerator<Buffer | string> {
+  const stop: GzipStop = { bytes: 0 };
   try {
-    yield* chunksOf(input);
+    yield* decodedText(chunksOf(input, stop));
+    if (stop.error) throw stop.error;
   } catch (error) {
     if (error instanceof InputError || (error as NodeJS.ErrnoException)?.code === undefined) throw error;
     throw new InputError(inputName(input), reasonOf(error));
@@ -259,16 +291,33 @@ export async function* readInputLines(inputs: readonly TraceInput[], options: Li
   yield* new BatchedLines(readInputLineBatches(inputs, options), options.cursor);
 }
 
-/** `readInputLines`, a chunk's lines at a time (see `splitLineBatches`). */
+/** How the line that ends an input whose gzip data stopped early begins: the CLI shows it however many lines it skipped. */
+export const GZIP_STOPPED = 'the gzip data is ';
+
+/**
+ * `readInputLines`, a chunk's lines at a time (see `splitLineBatches`). A gzip file cut short (a copy
+ * stopped mid-way, a full disk) or damaged after its start keeps every line read before the damage, and
+ * ends with one line in error that says where and why, so the commands report it and go on.
+ */
 export async function* readInputLineBatches(inputs: readonly TraceInput[], options: LineOptions = {}): AsyncGenerator<SourceLine[]> {
   for (const input of inputs) {
     const name = inputName(input);
+    const stop: GzipStop = { bytes: 0 };
+    let lastLine = 0;
     try {
-      yield* splitLineBatches(chunksOf(input), name, options);
+      for await (const batch of splitLineBatches(chunksOf(input, stop), name, options)) {
+        lastLine = batch[batch.length - 1]!.line;
+        yield batch;
+      }
     } catch (error) {
       if (error instanceof InputError) throw error;
       if ((error as NodeJS.ErrnoException)?.code === undefined) throw error;
       throw new InputError(name, reasonOf(error));
+    }
+    if (stop.error !== undefined) {
+      const cut = (stop.error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
+      const why = `${GZIP_STOPPED}${cut ? 'cut short' : 'damaged'} (${stop.error.message})`;
+      yield [{ source: name, line: lastLine + 1, error: `${why}: the ${lastLine} line${lastLine === 1 ? '' : 's'} before it (${stop.bytes} bytes decompressed) were read and kept; the rest of the file is lost` }];
     }
   }
 }

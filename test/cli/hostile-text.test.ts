@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { file, warden } from '../helpers/cli.js';
+import { describeWithRedis, REDIS_URL, useSharedRedis } from '../helpers/redis.js';
 import { specExample } from '../helpers/trace-format.js';
 
 // Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
@@ -96,6 +97,18 @@ describe('hostile text in a trace reaches the terminal escaped', () => {
   });
 });
 
+describe('warden convert writes hostile text as JSON escapes', () => {
+  it('a chat holding C1, bidi and zero-width characters converts to the same events, none of them raw', () => {
+    const content = `refund \u202eall\u202c \u009b2J \u200b done \u2028 next`;
+    const chat = file('hostile-chat.json', JSON.stringify([{ role: 'user', content }, { role: 'assistant', content: 'ok' }]));
+    const run = warden('convert', chat, '--session', 'c-1', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(UNSAFE);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
+    expect(events.find((event) => event.type === 'message')!.content).toBe(content);
+  });
+});
+
 describe('credentials in URLs are masked in everything printed', () => {
   it('--redis: neither a usage error nor an unreachable server shows the password', () => {
     const wrongScheme = warden('sessions', '--redis', `http://ops:${PASSWORD}@127.0.0.1:6379`);
@@ -112,5 +125,32 @@ describe('credentials in URLs are masked in everything printed', () => {
       expect(kill.code).toBe(1);
       expectSafe(kill.stderr);
     }
+  });
+});
+
+// A session id is whatever the agent's code passed: on a shared Redis, every operator's `warden sessions` lists it.
+describeWithRedis('hostile session ids on a shared Redis', () => {
+  const redis = useSharedRedis();
+  const onPrefix = (...args: string[]) => warden(...args, '--redis', REDIS_URL, '--prefix', redis.prefix);
+
+  it('warden sessions and kill print them escaped, one table row each', async () => {
+    const ids = [HOSTILE_SESSION, 'plain-session'];
+    for (const [index, id] of ids.entries()) {
+      await redis.client.zAdd(`${redis.prefix}sessions`, { score: Date.now() + index, value: id });
+      await redis.client.hSet(redis.key(id, 'meta'), { status: 'active', lastStep: '3', spentTokens: '10' });
+    }
+    const listed = onPrefix('sessions');
+    expect(listed.code).toBe(0);
+    expectSafe(listed.stdout);
+    // A header and one row per session: the id's newline did not add a row.
+    expect(listed.stdout.trim().split('\n')).toHaveLength(3);
+    expect(listed.stdout).toMatch(/^plain-session +active/m);
+    const json = onPrefix('sessions', '--json');
+    expectSafe(json.stdout);
+    expect((JSON.parse(json.stdout) as Array<{ sessionId: string }>).map((session) => session.sessionId).sort()).toEqual([HOSTILE_SESSION.replace(PASSWORD, '[REDACTED]'), 'plain-session'].sort());
+    const killed = onPrefix('kill', HOSTILE_SESSION);
+    expect(killed.code).toBe(0);
+    expectSafe(killed.stdout);
+    expect(killed.stdout).toMatch(/^s-evil\\u202e\\nsession s-fake.*: active -> killed\n$/);
   });
 });
