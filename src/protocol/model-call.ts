@@ -123,7 +123,10 @@ export async function guardModelCall<R>(host: ModelCallHost, request: ModelReque
     output = outputOf(value);
   } catch (error) {
     ticket.fail();
-    throw error;
+    // The integration could not read the provider's answer, so the guard cannot check it: a guard failure like any
+    // other (refused with GUARD_ERROR, or passed on with it as a warning when the policy fails open), never thrown.
+    const decision = guardFailureDecision(error, `Answer of ${request.model}`, host.failsOpen());
+    return { admission: ticket.admission, ran: true, value, decision, ...(decision.refusal ? { refusal: decision.refusal } : {}) };
   }
   const decision = await ticket.finish(output);
   // The guard failed to check the output (GUARD_ERROR, fail closed): the model's answer is not passed on.

@@ -65,6 +65,18 @@ describe('a guard that throws instead of deciding', () => {
     expect(outcome).toMatchObject({ ran: true, refusal: { flags: [{ code: 'GUARD_ERROR' }] } });
   });
 
+  it('does not throw when the integration cannot read the provider\'s answer: refused (fail closed), or passed on when failing open', async () => {
+    for (const [policy, passed] of [[{}, false], [{ onCheckError: 'allow' as const }, true]] as const) {
+      const { session } = await breakableSession(policy);
+      const outcome = await session.guardModelCall({ model: 'm' }, () => ({ unexpected: 'shape' }), () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'content')");
+      });
+      expect(outcome).toMatchObject({ ran: true, value: { unexpected: 'shape' }, decision: { proceed: passed, flags: [{ code: 'GUARD_ERROR' }] } });
+      if (passed) expect(outcome.refusal).toBeUndefined();
+      else expect(outcome.refusal!.message).toMatch(/^Answer of m refused\. The guard failed while checking it \(Cannot read properties/);
+    }
+  });
+
   it('benign: a working guard decides as before, with no GUARD_ERROR', async () => {
     const { session } = await breakableSession();
     const outcome = await session.guardToolCall({ tool: 'list_orders', arguments: { customer_id: 'cust_789' } }, () => ['ord_1001']);
