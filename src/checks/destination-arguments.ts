@@ -38,6 +38,9 @@ export function isDestinationName(key: string): boolean {
   return destination;
 }
 
+/** A version (`v4.17.21`, `2.0.0-rc.1`, `1.2`): where `to` says what to upgrade to, not whom to send to. */
+const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]{1,32})?$/;
+
 /** A phone number as people write it: `+1 555 010 0199`, `(555) 010-0199`, `+44.20.7946.0958`; 7 to 15 digits. */
 const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
 
@@ -51,8 +54,9 @@ const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
 export function destinationToken(value: string): string | undefined {
   const text = value.trim();
   if (text.length < 3 || text.length > 128) return undefined;
-  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere.
-  if (normalizeDate(text.toLowerCase()) !== undefined) return undefined;
+  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere; nor does a
+  // version (`upgrade(package, to: "v4.17.21")`).
+  if (normalizeDate(text.toLowerCase()) !== undefined || VERSION.test(text)) return undefined;
   if (PHONE.test(text)) {
     const digits = text.replace(/\D/g, '');
     if (digits.length >= 7 && digits.length <= 15) return digits;

@@ -87,7 +87,7 @@ describe('isDestinationName / destinationToken', () => {
     expect(destinationToken(value)).toBe(token);
   });
 
-  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
+  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'v4.17.21', '2.0.0-rc.1', '10.0.0', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
     expect(destinationToken(value)).toBeUndefined();
   });
 });
