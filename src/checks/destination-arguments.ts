@@ -54,13 +54,14 @@ const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
 export function destinationToken(value: string): string | undefined {
   const text = value.trim();
   if (text.length < 3 || text.length > 128) return undefined;
-  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere; nor does a
-  // version (`upgrade(package, to: "v4.17.21")`).
-  if (normalizeDate(text.toLowerCase()) !== undefined || VERSION.test(text)) return undefined;
+  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere.
+  if (normalizeDate(text.toLowerCase()) !== undefined) return undefined;
   if (PHONE.test(text)) {
     const digits = text.replace(/\D/g, '');
     if (digits.length >= 7 && digits.length <= 15) return digits;
   }
+  // Nor does a version (`upgrade(package, to: "v4.17.21")`), told from a phone written with dots by its fewer digits.
+  if (VERSION.test(text)) return undefined;
   const whole = normalizeId(text);
   const token = whole === undefined ? undefined : wholeToken(whole);
   if (token === undefined) return undefined;
