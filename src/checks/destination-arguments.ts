@@ -38,6 +38,9 @@ export function isDestinationName(key: string): boolean {
   return destination;
 }
 
+/** An amount with cents (`15000.00`, `15,000.00`, `1.500.000,00`); a French phone `01.23.45.67.89` is none. */
+const AMOUNT = /^(?:\d{1,3}(?:[,. \u00a0]\d{3})+|\d+)[.,]\d{2}$/;
+
 /** A version (`v4.17.21`, `2.0.0-rc.1`, `1.2`): where `to` says what to upgrade to, not whom to send to. */
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]{1,32})?$/;
 
@@ -54,8 +57,9 @@ const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
 export function destinationToken(value: string): string | undefined {
   const text = value.trim();
   if (text.length < 3 || text.length > 128) return undefined;
-  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and sends nowhere.
-  if (normalizeDate(text.toLowerCase()) !== undefined) return undefined;
+  // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and an amount with dots and
+  // commas (`15000.00`, `1.500.000,00`): neither sends anywhere.
+  if (normalizeDate(text.toLowerCase()) !== undefined || AMOUNT.test(text)) return undefined;
   if (PHONE.test(text)) {
     const digits = text.replace(/\D/g, '');
     if (digits.length >= 7 && digits.length <= 15) return digits;

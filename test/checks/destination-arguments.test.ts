@@ -81,6 +81,7 @@ describe('isDestinationName / destinationToken', () => {
     ['(555) 010-0199', '5550100199'],
     ['+44.20.7946.0958', '442079460958'],
     ['555.010.0199', '5550100199'],
+    ['01.23.45.67.89', '0123456789'],
     ['7781234556', '7781234556'],
     ['@mark-black-77', 'mark-black-77'],
     ['ACC-99812', 'acc-99812'],
@@ -88,7 +89,7 @@ describe('isDestinationName / destinationToken', () => {
     expect(destinationToken(value)).toBe(token);
   });
 
-  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'v4.17.21', '2.0.0-rc.1', '10.0.0', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
+  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'v4.17.21', '2.0.0-rc.1', '10.0.0', '15000.00', '15,000.00', '1.500.000,00', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
     expect(destinationToken(value)).toBeUndefined();
   });
 });
