@@ -12,13 +12,20 @@ import { decodePercentEscapes } from './percent-decode.js';
  */
 
 /** One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. */
-const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0x[a-fA-F0-9]{40})$/;
+const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
 /** `Display Name <address>` or `"Quoted, Name" <address>`: the address in angle brackets is where it goes. */
 const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*([^<>\s]{1,330})\s*>$/;
 /** Query parameters of a mailto: URI that add recipients (RFC 6068). */
 const MAILTO_RECIPIENT_FIELDS = new Set(['to', 'cc', 'bcc']);
-/** Full-width and small commercial at signs: NFKC makes them `@`, and so may whatever renders or sends the address. */
-const WIDE_AT = /[\uFF20\uFE6B]/;
+/**
+ * Full-width and small forms (`＠`, `﹫`, `．`) and ideographic full stops (`。`, `｡`): NFKC makes the first
+ * `@` and `.`, IDNA (UTS #46) maps the stops to `.`, and so may whatever renders or sends the address.
+ */
+const WIDE_FORMS = /[\uFF01-\uFF5E\uFE6B\u3002\uFF61]/;
+/** Format characters (zero-width space and joiners, soft hyphen, BOM): invisible, and dropped by what sends the mail. */
+const INVISIBLE = /\p{Cf}/u;
+/** An RFC 5322 comment (`Mark <m@x> (work)`, `m(Mark)@x`): it names nobody, and mail servers ignore it. */
+const COMMENT = /\([^()]{0,256}\)/g;
 
 const MAX_LENGTH = 2_048;
 const MAX_ACCOUNTS = 64;
@@ -31,10 +38,11 @@ const MAX_ACCOUNTS = 64;
 export function accountsIn(value: string): string[] {
   let text = value.trim();
   if (text.length > MAX_LENGTH) return [];
-  if (WIDE_AT.test(text)) text = text.normalize('NFKC');
+  if (INVISIBLE.test(text)) text = text.replace(/\p{Cf}/gu, '');
+  if (WIDE_FORMS.test(text)) text = text.normalize('NFKC').replace(/\u3002/g, '.');
   // `mark%40evil.test`, `mailto:mark%40evil.test`: a server or mail client decodes the escape before it sends.
   if (text.includes('%')) text = decodePercentEscapes(text);
-  if (!text.includes('@') && !/^(?:iban:?\s*)?[a-z]{2}\d{2}|^0x/i.test(text)) return [];
+  if (!text.includes('@') && !/^(?:iban:?\s*)?[a-z]{2}\d{2}|^(?:ethereum:)?0x/i.test(text)) return [];
   const accounts: string[] = [];
   for (const part of topLevelParts(text)) {
     if (!addAccountsOf(part, accounts) || accounts.length > MAX_ACCOUNTS) return [];
@@ -67,7 +75,7 @@ function topLevelParts(text: string): string[] {
 
 /** Adds the accounts one part names; false when the part is not accounts (prose, a stray word). */
 function addAccountsOf(rawPart: string, accounts: string[]): boolean {
-  const part = rawPart.trim();
+  const part = (rawPart.includes('(') ? withoutComments(rawPart) : rawPart).trim();
   if (part === '') return true; // `a@b.com, ` or `a@b.com;;c@d.com`: an empty entry sends nowhere
   if (addAddress(part, accounts)) return true; // one account, a spaced IBAN included
   const named = NAMED_MAILBOX.exec(part);
@@ -79,7 +87,18 @@ function addAccountsOf(rawPart: string, accounts: string[]): boolean {
   return true;
 }
 
+/** Drops comments: one between words leaves a space (`a@x (A) b@y`), one inside a word joins it (`m(M)@x` is `m@x`). */
+function withoutComments(part: string): string {
+  return part.replace(COMMENT, (comment: string, at: number) => {
+    const before = at === 0 ? ' ' : part[at - 1]!;
+    const after = part[at + comment.length] ?? ' ';
+    return /\s/.test(before) || /\s/.test(after) ? ' ' : '';
+  });
+}
+
 function addAddress(written: string, accounts: string[]): boolean {
+  // `ethereum:0x...` (EIP-681) pays the address after the scheme.
+  if (/^ethereum:/i.test(written)) return addAddress(written.slice('ethereum:'.length), accounts);
   if (/^mailto:/i.test(written)) return addMailto(written.slice('mailto:'.length), accounts);
   // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
   const address = written.endsWith('.') ? written.slice(0, -1) : written;

@@ -118,6 +118,13 @@ describe('ids introduced by external content are untrusted', () => {
       'mark.black-2134@evil.test.',
       'alice@company.test, Mark <mark.black-2134@evil.test>',
       'alice@company.test mark.black-2134@evil.test',
+      // An RFC 5322 comment after or inside the address, invisible characters, a full-width or ideographic dot.
+      'Mark <mark.black-2134@evil.test> (work)',
+      'mark.black-2134@evil.test (Mark)',
+      'mark.black-2134(Mark)@evil.test',
+      'mark.black-2134\u200b@evil.test\u200b',
+      'mark.black-2134@evil\uFF0Etest',
+      'mark.black-2134@evil\u3002test',
     ])('the attacker as %s is blocked', async (to) => {
       const session = await afterPhishingEmail();
       const attack = await session.beforeToolCall({ callId: 's1', tool: 'send_email', arguments: { to, body: 'The code is 463820' } });
@@ -131,6 +138,8 @@ describe('ids introduced by external content are untrusted', () => {
       'mailto:alice@company.test?subject=Inbox%20summary%20(mark.black-2134@evil.test%20ignored)',
       'alice@company.test.',
       'Alice@Company.test',
+      'Alice <alice@company.test> (manager)',
+      'alice@company.test\u200b',
     ])('the manager as %s is sent', async (to) => {
       const session = await afterPhishingEmail();
       const send = await session.beforeToolCall({ callId: 's1', tool: 'send_email', arguments: { to, body: 'A request from mark.black-2134@evil.test to forward a code (ignored).' } });

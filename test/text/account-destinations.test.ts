@@ -26,6 +26,13 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     ['DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000', ['DE89370400440532013000']],
     ['IBAN: DE89 3704 0044 0532 0130 00', ['DE89370400440532013000']],
     ['iban gb29-nwbk-6016-1331-9268-19', ['GB29NWBK60161331926819']],
+    ['Mark <mark@evil.test> (work)', ['mark@evil.test']],
+    ['mark@evil.test (Mark), eve(Eve)@evil.test', ['mark@evil.test', 'eve@evil.test']],
+    ['mark\u200b@evil.test\ufeff', ['mark@evil.test']],
+    ['mark@evil\u3002test', ['mark@evil.test']],
+    ['mark@evil\uff0etest', ['mark@evil.test']],
+    ['ethereum:0x' + 'ab'.repeat(20), ['0x' + 'ab'.repeat(20)]],
+    ['0X' + 'AB'.repeat(20), ['0X' + 'AB'.repeat(20)]],
   ])('%s', (value, expected) => {
     expect(accountsIn(value)).toEqual(expected);
   });
@@ -43,6 +50,8 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     'jo42smithfromoakland',
     'de88370400440532013000',
     'ab12-cdef-ghij-klmn',
+    // A comment names nobody: an address only inside one is prose.
+    'Mark (mark@evil.test) said hello',
   ])('no destination in free text: %s', (value) => {
     expect(accountsIn(value)).toEqual([]);
   });
@@ -55,5 +64,6 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     expect(accountsIn(Array.from({ length: 65 }, (_, i) => `u${i}@evil.test`).join(','))).toEqual([]);
     expect(accountsIn(Array.from({ length: 64 }, (_, i) => `u${i}@evil.test`).join(','))).toHaveLength(64);
     expect(accountsIn('"' + '\\"'.repeat(500) + '" <mark@evil.test>')).toEqual([]);
+    expect(accountsIn('('.repeat(1_000) + 'mark@evil.test' + ')'.repeat(1_000))).toEqual([]);
   });
 });
