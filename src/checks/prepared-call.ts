@@ -165,6 +165,18 @@ function queryParameters(text: string): ReadonlyArray<[string, string]> {
   }
 }
 
+/**
+ * A form-encoded body (`to=eve%40evil.test&amount=500`), as `application/x-www-form-urlencoded` APIs
+ * (Stripe, Twilio, Mailgun) take it: its fields say where the call sends, as a URL's query does.
+ * Only a value that is nothing but `name=value` pairs, at most 8 KiB, is read (the pattern is linear).
+ */
+const FORM_BODY = /^[\w.\-[\]]{1,64}=[^\s&=]*(?:&[\w.\-[\]]{1,64}=[^\s&=]*)+$/;
+
+function formParameters(text: string): ReadonlyArray<[string, string]> {
+  if (text.length > 8_192 || !FORM_BODY.test(text)) return NO_PARAMETERS;
+  return [...new URLSearchParams(text)];
+}
+
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */
 function nearestKey(frame: Frame): string {
   let at: Frame | undefined = frame;
@@ -305,8 +317,9 @@ export function prepareCall(
         const token = destinationToken(text);
         if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text.trim(), tokens: [token], via: 'account' });
       }
-      // And in a URL's query (`https://bank.example/pay?recipient=DE44...&amount=500`), as the server reads it.
-      for (const [name, value] of query ?? queryParameters(node)) {
+      // And in a URL's query (`https://bank.example/pay?recipient=DE44...&amount=500`) or a form body, as the server reads it.
+      query ??= queryParameters(node);
+      for (const [name, value] of query.length > 0 ? query : formParameters(node)) {
         if (!isDestinationName(name)) continue;
         const named = accountsIn(value);
         const token = named.length === 0 ? destinationToken(value) : undefined;
