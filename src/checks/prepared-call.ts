@@ -306,6 +306,11 @@ export function prepareCall(
         if (reference) references.push(reference);
       }
     }
+    // A number is a destination too under a destination name (`{"account_number": 7781234556}`): JSON APIs write them so.
+    if (typeof node === 'number' && tool?.destructive && idVia === undefined && isDestinationName(nearestKey(frame))) {
+      const token = destinationToken(text);
+      if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text, tokens: [token], via: 'account' });
+    }
     if (typeof node === 'string' && tool?.destructive) {
       const accounts = accountsIn(text);
       for (const account of accounts) {

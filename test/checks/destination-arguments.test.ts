@@ -33,6 +33,8 @@ describe('destinations under a destination name: phone numbers, account numbers,
     ['acct ACC-99812', { payee: 'ACC-99812' }],
     ['routing 021000021 account 123456789012', { recipient: { routing: '021000021', account: '123456789012' } }],
     ['accounts 7781234556 and 8891234556', { recipient: ['7781234556', '8891234556'] }],
+    ['account 7781234556', { account_number: 7781234556 }],
+    ['account 7781234556', { recipient: { bank: 'Acme', account: 7781234556 } }],
   ])('from a message (%s): %j is refused', async (note, args) => {
     const session = await afterMessage(note);
     const attack = await session.beforeToolCall({ callId: 'p1', tool: 'send_money', arguments: { ...args, amount: 500 } });
@@ -61,7 +63,7 @@ describe('destinations under a destination name: phone numbers, account numbers,
     const pay = await session.beforeToolCall({
       callId: 'p1',
       tool: 'send_money',
-      arguments: { recipient: 'my sister', amount: 20, date_to: '2024-05-31', account_balance: '1500.00', memo: '7781234556' },
+      arguments: { recipient: 'my sister', amount: 20, date_to: '2024-05-31', account_balance: '1500.00', memo: '7781234556', account_number: 42 },
     });
     expect(pay).toMatchObject({ action: 'allow', proceed: true });
   });
