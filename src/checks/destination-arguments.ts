@@ -44,6 +44,9 @@ const AMOUNT = /^(?:\d{1,3}(?:[,. \u00a0]\d{3})+|\d+)[.,]\d{2}$/;
 /** A version (`v4.17.21`, `2.0.0-rc.1`, `1.2`): where `to` says what to upgrade to, not whom to send to. */
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]{1,32})?$/;
 
+/** A range of numbers (`1-10`, `100 - 200`), told from a local phone number (`555-0199`) by its fewer digits. */
+const RANGE = /^\d{1,6} ?[-\u2013] ?\d{1,6}$/;
+
 /** A phone number as people write it: `+1 555 010 0199`, `(555) 010-0199`, `+44.20.7946.0958`; 7 to 15 digits. */
 const PHONE = /^\+?\(?\d[\d ().\-\u00a0]{4,22}\d$/;
 
@@ -64,13 +67,18 @@ export function destinationToken(value: string): string | undefined {
     const digits = text.replace(/\D/g, '');
     if (digits.length >= 7 && digits.length <= 15) return digits;
   }
-  // Nor does a version (`upgrade(package, to: "v4.17.21")`), told from a phone written with dots by its fewer digits.
-  if (VERSION.test(text)) return undefined;
+  // Nor does a version (`upgrade(package, to: "v4.17.21")`), told from a phone written with dots by its fewer digits,
+  // or a range (`1-10`, `100-200`).
+  if (VERSION.test(text) || RANGE.test(text)) return undefined;
   const whole = normalizeId(text);
   const token = whole === undefined ? undefined : wholeToken(whole);
   if (token === undefined) return undefined;
   if (text.startsWith('@')) return token;
-  if (!/\d/.test(token)) return undefined;
+  // An account number or code holds five digits or more (`ACC-99812`), a chain address is long (`1BoatSLRHt...`):
+  // a region, an encoding, a resolution or a codec under `destination_region` or `target_format` (`eu-west-1`,
+  // `UTF-8`, `1080p`, `H264`) names no one.
+  const digits = token.replace(/\D/g, '').length;
+  if (digits < 5 && !(digits >= 3 && token.length >= 12)) return undefined;
   // An amount or a small count (`1500.00`, `42`) under `account_balance` or `recipient_count` names nobody.
   if (/^[\d.,]+$/.test(token) && (/[.,]\d{1,2}$/.test(token) || token.replace(/\D/g, '').length < 6)) return undefined;
   return token;

@@ -91,7 +91,7 @@ describe('isDestinationName / destinationToken', () => {
     expect(destinationToken(value)).toBe(token);
   });
 
-  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'v4.17.21', '2.0.0-rc.1', '10.0.0', '15000.00', '15,000.00', '1.500.000,00', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
+  it.each(['my sister', 'checking', '2024-05-31', '05/31/2024', '1500.00', '42', 'Mom', 'v4.17.21', '2.0.0-rc.1', '10.0.0', '15000.00', '15,000.00', '1.500.000,00', 'eu-west-1', 'UTF-8', '1080p', 'H264', '1-10', '100-200', 'ISO-8601', 'a'.repeat(200), 'x1', '555 010 0199 and more'])('%s is no destination', (value) => {
     expect(destinationToken(value)).toBeUndefined();
   });
 });
