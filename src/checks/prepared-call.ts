@@ -177,6 +177,21 @@ function formParameters(text: string): ReadonlyArray<[string, string]> {
   return [...new URLSearchParams(text)];
 }
 
+/**
+ * The destinations one value of a destructive call names: its accounts (emails, IBANs, wallets) wherever it
+ * stands; else, under a destination name, the phone or account number or handle it is.
+ */
+function addDestinations(references: EntityReference[], path: string, value: string, underDestinationName: boolean): void {
+  const accounts = accountsIn(value);
+  for (const account of accounts) {
+    const tokens = idTokens(account);
+    if (tokens.length > 0) references.push({ path, value: account, tokens, via: 'account' });
+  }
+  if (accounts.length > 0 || !underDestinationName) return;
+  const token = destinationToken(value);
+  if (token !== undefined) references.push({ path, value: value.trim(), tokens: [token], via: 'account' });
+}
+
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */
 function nearestKey(frame: Frame): string {
   let at: Frame | undefined = frame;
@@ -306,31 +321,16 @@ export function prepareCall(
         if (reference) references.push(reference);
       }
     }
-    // A number is a destination too under a destination name (`{"account_number": 7781234556}`): JSON APIs write them so.
-    if (typeof node === 'number' && tool?.destructive && idVia === undefined && isDestinationName(nearestKey(frame))) {
-      const token = destinationToken(text);
-      if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text, tokens: [token], via: 'account' });
-    }
-    if (typeof node === 'string' && tool?.destructive) {
-      const accounts = accountsIn(text);
-      for (const account of accounts) {
-        const tokens = idTokens(account);
-        if (tokens.length > 0) references.push({ path: pathOf(frame) || '/', value: account, tokens, via: 'account' });
-      }
-      // A phone number, account number or handle is a destination only under a name that says so (`recipient`, `phone`).
-      if (accounts.length === 0 && idVia === undefined && isDestinationName(nearestKey(frame))) {
-        const token = destinationToken(text);
-        if (token !== undefined) references.push({ path: pathOf(frame) || '/', value: text.trim(), tokens: [token], via: 'account' });
-      }
+    if (tool?.destructive) {
+      // A phone number, account number or handle is a destination only under a name that says so (`recipient`,
+      // `phone`), a JSON number too (`{"account_number": 7781234556}`); an email or IBAN is one anywhere a string is.
+      const underDestinationName = idVia === undefined && isDestinationName(nearestKey(frame));
+      if (typeof node === 'string' || underDestinationName) addDestinations(references, pathOf(frame) || '/', text, underDestinationName);
       // And in a URL's query (`https://bank.example/pay?recipient=DE44...&amount=500`) or a form body, as the server reads it.
-      query ??= queryParameters(node);
-      for (const [name, value] of query.length > 0 ? query : formParameters(node)) {
-        if (!isDestinationName(name)) continue;
-        const named = accountsIn(value);
-        const token = named.length === 0 ? destinationToken(value) : undefined;
-        for (const account of token === undefined ? named : [value.trim()]) {
-          const tokens = token === undefined ? idTokens(account) : [token];
-          if (tokens.length > 0) references.push({ path: `${pathOf(frame) || ''}?${name}`, value: account, tokens, via: 'account' });
+      if (typeof node === 'string') {
+        query ??= queryParameters(node);
+        for (const [name, value] of query.length > 0 ? query : formParameters(node)) {
+          if (isDestinationName(name)) addDestinations(references, `${pathOf(frame) || ''}?${name}`, value, true);
         }
       }
     }
