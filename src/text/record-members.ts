@@ -88,7 +88,7 @@ export function ownerKeyTest(isWatched: (normalizedKey: string) => boolean): (ke
   };
 }
 
-/** The members of every record in a result that names one of the session's own entities (see shared-members.ts). */
+/** The members of every record in a result that names one of the session's own entities (the entity-mismatch check reads them: checks/entity-mismatch.ts). */
 export function ownRecordMembers(
   parsed: unknown,
   keyed: ReadonlyArray<{ key: string; value: string; path: string }>,
