@@ -85,7 +85,12 @@ function describeSource(provenance: Provenance): string {
 export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], (event, context) => {
   const flags: Flag[] = [];
   // With no conversation to check against, a read-only lookup is how an id is first established.
-  const lookup = context.session.provenance === 'tool-results' && context.call().tool?.readOnly === true;
+  const tool = context.call().tool;
+  const lookup = context.session.provenance === 'tool-results' && tool?.readOnly === true;
+  // A read-only tool that returns third-party content (a web fetch, a search) called with an id only such content
+  // gave is following a link: browsing, what the tool is for. Its answer is untrusted in turn and it changes
+  // nothing, so only an id from nowhere is flagged there (an invented URL path is still a hallucination).
+  const browsing = tool?.readOnly === true && tool.externalContent;
   let reported: Set<string> | undefined;
   const references = context.call().references;
   const inText = shapeReferences(context);
@@ -114,7 +119,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
       const dropped = context.session.droppedFromContent();
       const withDrops = dropped.length > 0 ? { ...evidence, droppedFromContent: dropped.map(({ step, source, dropped: count }) => ({ step, source, dropped: count })) } : evidence;
       flags.push(flag(AnomalyCode.ENTITY_HALLUCINATION, event.step, `${calledWith(event.tool, reference, true)}, an id that appeared in no trusted prior context${dropped.length > 0 ? ` (kept: the first ${MAX_CONTENT_TOKENS} ids of each result or message; ${dropped.reduce((sum, drop) => sum + drop.dropped, 0)} dropped)` : ''}.`, withDrops));
-    } else if (untrustedSource) {
+    } else if (untrustedSource && !browsing) {
       reported.add(key);
       flags.push(
         flag(AnomalyCode.UNTRUSTED_ENTITY, event.step, `${calledWith(event.tool, reference, false)}, an id seen only in untrusted content (${describeSource(untrustedSource)}).`, {

@@ -260,6 +260,26 @@ describe('entity provenance', () => {
       expect(untrusted.flags[0]!.evidence).toMatchObject({ id: 'ord_7777', via: 'shape', source: 'web' });
     });
 
+    it('lets a web fetch follow a link a search gave, and still flags that link\'s id in a first-party lookup and an invented one anywhere', async () => {
+      const WEB: ToolDefinition[] = [
+        ...TOOLS,
+        { name: 'web_search', input_schema: { type: 'object', properties: { query: { type: 'string' } } }, annotations: { readOnlyHint: true, openWorldHint: true } },
+        { name: 'browse', input_schema: { type: 'object', properties: { url: { type: 'string' }, page_id: { type: 'string' } } }, annotations: { readOnlyHint: true, openWorldHint: true } },
+        { name: 'post_comment', input_schema: { type: 'object', properties: { thread_id: { type: 'string' }, text: { type: 'string' } } }, annotations: { openWorldHint: true, destructiveHint: true } },
+      ];
+      const { session } = await orderSession({ tools: WEB, userMessage: 'Any news about my order ord_1001 delays?' });
+      await session.beforeToolCall({ callId: 's1', tool: 'web_search', arguments: { query: 'shop.test shipping delays' } });
+      await session.afterToolCall({ callId: 's1', tool: 'web_search', result: { results: [{ url: 'https://news.test/story?id=88213', page_id: 'pg_4471', thread: 'thr_99812' }, { text: 'Forum: my order ord_7777 is late too' }] } });
+      // Following the search's own links through a tool that reads third-party pages: nothing to say.
+      for (const args of [{ url: 'https://news.test/story?id=88213' }, { page_id: 'pg_4471' }]) {
+        expect((await session.beforeToolCall({ tool: 'browse', arguments: args })).flags, JSON.stringify(args)).toEqual([]);
+      }
+      // The same untrusted id in a first-party lookup, or in a call that writes, is still untrusted; an invented one is still invented.
+      expect(codes(await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_7777' } }))).toEqual(['UNTRUSTED_ENTITY']);
+      expect(await session.beforeToolCall({ tool: 'post_comment', arguments: { thread_id: 'thr_99812', text: 'same here' } })).toMatchObject({ action: 'block', flags: [{ code: 'UNTRUSTED_ENTITY' }] });
+      expect(codes(await session.beforeToolCall({ tool: 'browse', arguments: { page_id: 'pg_9090' } }))).toEqual(['ENTITY_HALLUCINATION']);
+    });
+
     it('passes free text whose ids came from trusted context, and text with no id of the session\'s shapes', async () => {
       const session = await lookedUp();
       for (const args of [
