@@ -143,9 +143,15 @@ function singular(word: string): string {
   return word;
 }
 
-/** `id`, `order_id`, `orderId`, `new_order_id` name the record a `create_order` makes. */
+/**
+ * Words before an id that say the caller assigns it to the record being made: `new_order_id`, and the id another
+ * system (the caller's own) knows the new record by, `external_id`, `custom_id` (a create names it, it refers to nothing).
+ */
+const OWN_ID_QUALIFIERS: ReadonlySet<string> = new Set(['new', 'external', 'custom']);
+
+/** `id`, `order_id`, `orderId`, `new_order_id`, `external_id` name the record a `create_order` makes. */
 function isOwnId(key: string, noun: string): boolean {
-  const words = nameWords(key).filter((word) => word !== 'new');
+  const words = nameWords(key).filter((word) => !OWN_ID_QUALIFIERS.has(word));
   if (words.length === 1) return words[0] === 'id' || words[0] === 'uuid' || words[0] === 'guid';
   return words.length === 2 && singular(words[0]!) === noun && /^(?:id|ids|uuid|guid)$/.test(words[1]!);
 }

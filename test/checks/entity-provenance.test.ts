@@ -226,6 +226,17 @@ describe('entity provenance', () => {
     expect((await session.beforeToolCall({ tool: 'get_order', arguments: { order_id: 'ord_0001' } })).action).toBe('allow');
   });
 
+  it('lets a create call assign its new record an id of its own (external_id), and still blocks an invented record it refers to', async () => {
+    const tools: ToolDefinition[] = [
+      { name: 'create_customer', input_schema: { type: 'object', properties: { name: { type: 'string' }, external_id: { type: 'string' }, parent_account_id: { type: 'string' } } } },
+    ];
+    const { session } = await orderSession({ tools, userMessage: 'Add Acme GmbH as a customer.' });
+    expect((await session.beforeToolCall({ tool: 'create_customer', arguments: { name: 'Acme GmbH', external_id: 'acme-gmbh-001' } })).flags).toEqual([]);
+    const invented = await session.beforeToolCall({ tool: 'create_customer', arguments: { name: 'Acme GmbH', external_id: 'acme-gmbh-001', parent_account_id: 'acct_4471' } });
+    expect(codes(invented)).toEqual(['ENTITY_HALLUCINATION']);
+    expect(invented.flags[0]!.evidence).toMatchObject({ argument: '/parent_account_id' });
+  });
+
   describe('ids in free-text arguments (URLs, queries, message bodies)', () => {
     const TOOLS: ToolDefinition[] = [
       ...ORDER_TOOLS,

@@ -100,6 +100,17 @@ describe('which id-named arguments are entity references', () => {
     expect(notAReference('order_id', 'ORD-77', 'order')).toBe('own_id');
   });
 
+  it('takes the id a create call assigns to its new record (new, external, custom) as its own, and every other id it names as a reference', () => {
+    for (const key of ['external_id', 'externalId', 'external_customer_id', 'custom_id', 'new_customer_id', 'customer_id', 'id']) {
+      expect(notAReference(key, 'acme-gmbh-001', 'customer'), key).toBe('own_id');
+    }
+    // The records a create refers to are still references, qualifier or not; and outside a create nothing is its own.
+    for (const key of ['account_id', 'external_account_id', 'parent_customer_id', 'client_id', 'external_ids_id']) {
+      expect(notAReference(key, 'acme-gmbh-001', 'customer'), key).toBeUndefined();
+    }
+    expect(notAReference('external_id', 'acme-gmbh-001')).toBeUndefined();
+  });
+
   it('reads paging and locale words in a name as whole words, whatever its case style', () => {
     // Words that merely contain a paging or locale word name records: `account` holds `count`, `language` no `lang` word here.
     for (const key of ['account_id', 'accountId', 'AccountID', 'discount_id', 'stopId', 'pageant_id', 'topic_id', 'startup_id', 'sizzle_id', 'personId', 'number_id', 'restart-id']) {
