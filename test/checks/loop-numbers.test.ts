@@ -49,4 +49,12 @@ describe('loop detection on free text that differs only in numbers or ids', () =
     expect(await actions(variants)).toEqual(['allow', 'allow', 'allow', 'pause']);
     expect(await actions(['status of order W1234567', 'Status of order W1234567?', 'status of the order W1234567', 'status of order #W1234567'])).toEqual(['allow', 'allow', 'allow', 'pause']);
   });
+
+  it('pauses a retry that only counts its attempts in its text, and not requests for other orders that happen to be counted too', async () => {
+    const retries = [1, 2, 3, 4].map((count) => `Export the Q3 revenue report as CSV (attempt ${count} of 5)`);
+    expect(await actions(retries)).toEqual(['allow', 'allow', 'allow', 'pause']);
+    expect(await actions(['1st try: sync the calendar', '2nd try: sync the calendar', '3rd try: sync the calendar', '4th try: sync the calendar'])).toEqual(['allow', 'allow', 'allow', 'pause']);
+    const others = ['W1234567', 'W7654321', 'W2378156', 'W4817420'].map((order, index) => `attempt ${index + 1}: status of order ${order}`);
+    expect(await actions(others)).toEqual(['allow', 'allow', 'allow', 'allow']);
+  });
 });
