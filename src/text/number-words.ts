@@ -36,10 +36,6 @@ const ORDINAL = /^\d+(?:st|nd|rd|th)$/;
  */
 export function addNumberWords(text: string, lanes: number[], offset: number): void {
   for (let lane = 0; lane < NUMBER_LANES; lane += 1) lanes[offset + lane] = 0;
-  const set = (hash: number) => {
-    const bit = finalize(hash) & 127;
-    lanes[offset + (bit >>> 5)]! |= 1 << (bit & 31);
-  };
   let hash = 0x811c9dc5;
   let digit = false;
   let start = 0;
@@ -53,7 +49,7 @@ export function addNumberWords(text: string, lanes: number[], offset: number): v
     if (code === 32 || code === 9 || code === 10 || code === 13) {
       if (index > start) {
         const counter = !digit && COUNTER_WORDS.has(hash);
-        if (pending !== undefined && !(counter && ORDINAL.test(text.slice(pendingStart, pendingEnd).replace(/[^0-9a-z]/g, '')))) set(pending);
+        if (pending !== undefined && !(counter && ORDINAL.test(text.slice(pendingStart, pendingEnd).replace(/[^0-9a-z]/g, '')))) setBit(lanes, offset, pending);
         pending = undefined;
         if (digit && !afterCounter) {
           pending = hash;
@@ -70,7 +66,13 @@ export function addNumberWords(text: string, lanes: number[], offset: number): v
       hash = Math.imul(hash ^ code, 0x01000193);
     }
   }
-  if (pending !== undefined) set(pending);
+  if (pending !== undefined) setBit(lanes, offset, pending);
+}
+
+/** Sets the bit of a number word's hash in the lanes at `offset`. */
+function setBit(lanes: number[], offset: number, hash: number): void {
+  const bit = finalize(hash) & 127;
+  lanes[offset + (bit >>> 5)]! |= 1 << (bit & 31);
 }
 
 /** ASCII letters and digits, and every non-ASCII character (letters of other scripts; their punctuation is rare in ids). */
