@@ -73,6 +73,22 @@ function uuidFormTrusted(context: CheckContext, token: string): boolean {
   return false;
 }
 
+/**
+ * Where a destination written in several forms was seen (a phone's `15550100199` and `5550100199`): trusted
+ * when any form came from trusted context, else the first untrusted sighting of any.
+ */
+function provenanceOfForms(context: CheckContext, token: string, forms: readonly string[]): { trusted?: Provenance; untrusted?: Provenance } {
+  const first = context.session.provenanceOf(token);
+  if (first.trusted) return first;
+  let untrusted = first.untrusted;
+  for (const form of forms) {
+    const seen = context.session.provenanceOf(form);
+    if (seen.trusted) return seen;
+    untrusted ??= seen.untrusted;
+  }
+  return { untrusted };
+}
+
 function describeSource(provenance: Provenance): string {
   return `${provenance.source} at step ${provenance.step}`;
 }
@@ -98,7 +114,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
-      const { trusted, untrusted } = context.session.provenanceOf(token);
+      const { trusted, untrusted } = reference.forms === undefined ? context.session.provenanceOf(token) : provenanceOfForms(context, token, reference.forms);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
       else if (!codeVariantTrusted(context, token) && !uuidFormTrusted(context, token)) missing ??= token;

@@ -24,7 +24,9 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
 }
 import { createdNoun, notAReference } from './entity-reference.js';
 import { accountsIn } from '../text/account-destinations.js';
-import { destinationToken, isDestinationName } from './destination-arguments.js';
+import { destinationOf, isDestinationName } from './destination-arguments.js';
+import { cutAddressToken, forEachCutAddress } from '../text/mail-local-parts.js';
+import { forEachPhoneNumber } from '../text/phone-numbers.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -33,6 +35,12 @@ export interface EntityReference {
   value: string;
   /** Its ledger tokens (one for an ordinary id). */
   tokens: string[];
+  /**
+   * Other tokens that name the same destination (a phone number's national form: `5550100199` for
+   * `+15550100199`): with one token, the reference is known from trusted context when any of them is, and
+   * seen in untrusted content when any of them was.
+   */
+  forms?: readonly string[];
   /**
    * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
    * an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance, or
@@ -184,12 +192,16 @@ function formParameters(text: string): ReadonlyArray<[string, string]> {
 function addDestinations(references: EntityReference[], path: string, value: string, underDestinationName: boolean): void {
   const accounts = accountsIn(value);
   for (const account of accounts) {
-    const tokens = idTokens(account);
+    // `o'brien@x.test` is one mailbox, read whole as content is (`mail-local-parts.ts`), not as `o` and `brien@x.test`.
+    const whole = cutAddressToken(account);
+    const tokens = whole === undefined ? idTokens(account) : [whole];
     if (tokens.length > 0) references.push({ path, value: account, tokens, via: 'account' });
   }
   if (accounts.length > 0 || !underDestinationName) return;
-  const token = destinationToken(value);
-  if (token !== undefined) references.push({ path, value: value.trim(), tokens: [token], via: 'account' });
+  const destination = destinationOf(value);
+  if (destination === undefined) return;
+  const [token, ...forms] = destination;
+  references.push({ path, value: value.trim(), tokens: [token!], ...(forms.length > 0 ? { forms } : {}), via: 'account' });
 }
 
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */
@@ -293,6 +305,9 @@ export function prepareCall(
     // echoed as "ORD 2024 000123"): a result repeating the call vouches for neither.
     forEachGroupedNumber(text, echo);
     forEachCodeInParts(text, echo);
+    // A phone's forms (`+1 (555) 010-0199` echoed as `5550100199`) and an address read whole (`o'brien@x.test`), likewise.
+    forEachPhoneNumber(text, echo);
+    forEachCutAddress(text, echo);
     // An argument the tool's policy ignores is read for nothing else (ids, patterns, free text), nested values included.
     if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.

@@ -11,8 +11,12 @@ import { decodePercentEscapes } from './percent-decode.js';
  * check: `Mark <mark@evil.test>` delivers to mark@evil.test as surely as the bare address does.
  */
 
-/** One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. */
-const ACCOUNT = /^(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
+/**
+ * One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. An
+ * address's local part may hold RFC 5322 atext (`o'brien`, `a!b`, `{x}`) but `/=?&%`, or be quoted
+ * (`"eve smith"`); `mail-local-parts.ts` reads such addresses in content the same way.
+ */
+const ACCOUNT = /^(?:(?:[\w.+\-!#$'*^`{|}~]{1,64}|"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}")@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
 /** `Display Name <address>` or `"Quoted, Name" <address>`: the address in angle brackets is where it goes. */
 const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*([^<>\s]{1,330})\s*>$/;
 /** Query parameters of a mailto: URI that add recipients (RFC 6068). */
@@ -73,9 +77,24 @@ function topLevelParts(text: string): string[] {
   return parts;
 }
 
+/**
+ * Brackets or quotes around a whole address (`[eve@x.test]`, `"eve@x.test"`, `'eve@x.test'`,
+ * `(eve@x.test)`, a backquoted one): how people and templates set an address apart; mail goes to the address.
+ */
+const WRAPPED = /^(?:\[([^\[\]]*)\]|\(([^()]*)\)|"([^"]*)"|'([^']*)'|`([^`]*)`)$/;
+
+function unwrapped(part: string): string {
+  const wrapped = WRAPPED.exec(part);
+  if (!wrapped) return part;
+  const inner = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4] ?? wrapped[5]!).trim();
+  // Only an address set apart so: `(work)` alone is a comment, `"Black, Mark"` a display name.
+  return inner.includes('@') || inner.startsWith('0x') || inner.startsWith('0X') ? inner : part;
+}
+
 /** Adds the accounts one part names; false when the part is not accounts (prose, a stray word). */
 function addAccountsOf(rawPart: string, accounts: string[]): boolean {
-  const part = (rawPart.includes('(') ? withoutComments(rawPart) : rawPart).trim();
+  const bare = unwrapped(rawPart.trim());
+  const part = (bare.includes('(') ? withoutComments(bare) : bare).trim();
   if (part === '') return true; // `a@b.com, ` or `a@b.com;;c@d.com`: an empty entry sends nowhere
   if (addAddress(part, accounts)) return true; // one account, a spaced IBAN included
   const named = NAMED_MAILBOX.exec(part);
@@ -100,12 +119,14 @@ function addAddress(written: string, accounts: string[]): boolean {
   // `ethereum:0x...` (EIP-681) pays the address after the scheme.
   if (/^ethereum:/i.test(written)) return addAddress(written.slice('ethereum:'.length), accounts);
   if (/^mailto:/i.test(written)) return addMailto(written.slice('mailto:'.length), accounts);
+  // `SMTP:eve@x.test`, `smtp:eve@x.test`: an Exchange proxy address (primary, secondary) delivers to the address.
+  if (/^smtp:/i.test(written)) return addAddress(written.slice('smtp:'.length), accounts);
   // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
   const address = written.endsWith('.') ? written.slice(0, -1) : written;
   if (ACCOUNT.test(address)) {
     // A spaced IBAN is checked both as written and joined: content may carry it either way.
     accounts.push(address);
-    if (address.includes(' ')) accounts.push(address.replace(/ /g, ''));
+    if (address.includes(' ') && !address.includes('@')) accounts.push(address.replace(/ /g, ''));
     return true;
   }
   const iban = ibanOf(address);

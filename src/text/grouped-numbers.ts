@@ -105,7 +105,7 @@ function inThousands(grouped: string, groups: readonly string[], mark: string): 
 }
 
 /** 2024-05-20, 20.05.2024, 05 20 2024, and a build number or timestamp opening with one (2024.05.20.1137). */
-function startsWithDate(groups: readonly string[]): boolean {
+export function startsWithDate(groups: readonly string[]): boolean {
   if (groups.length < 3) return false;
   const [a, b, c] = groups as [string, string, string];
   const year = (group: string) => group.length === 4 && (group.startsWith('19') || group.startsWith('20'));

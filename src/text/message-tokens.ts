@@ -2,8 +2,13 @@ import { forEachTokenBetween } from './tokens.js';
 import { forEachGroupedNumberBetween, mayHoldGroupedNumbers } from './grouped-numbers.js';
 import { forEachCodeInPartsBetween, mayHoldCodesInParts } from './code-parts.js';
 import { runInSlices } from './in-slices.js';
+import { forEachPhoneNumberBetween, mayHoldPhoneNumbers } from './phone-numbers.js';
+import { forEachCutAddressBetween, mayHoldCutAddresses } from './mail-local-parts.js';
 
-/** The ids a message vouches for: its distinct tokens, the digits of its numbers in groups and the keys of its codes in parts, up to a cap. */
+/**
+ * The ids a message vouches for: its distinct tokens, the digits of its numbers in groups, the keys of its
+ * codes in parts, the forms of its phone numbers and its addresses read whole (`joined-forms.ts`), up to a cap.
+ */
 export interface MessageTokens {
   tokens: string[];
   /** Token occurrences left out past the cap (0 when none). */
@@ -25,6 +30,8 @@ class MessageTokenizer {
   private tokensAt = 0;
   private groupsAt: number;
   private codesAt: number;
+  private phonesAt: number;
+  private addressesAt: number;
 
   constructor(
     private readonly text: string,
@@ -32,6 +39,8 @@ class MessageTokenizer {
   ) {
     this.groupsAt = mayHoldGroupedNumbers(text) ? 0 : text.length;
     this.codesAt = mayHoldCodesInParts(text) ? 0 : text.length;
+    this.phonesAt = mayHoldPhoneNumbers(text) ? 0 : text.length;
+    this.addressesAt = mayHoldCutAddresses(text) ? 0 : text.length;
   }
 
   private readonly add = (token: string): void => {
@@ -57,6 +66,14 @@ class MessageTokenizer {
     }
     while (this.codesAt < text.length) {
       this.codesAt = forEachCodeInPartsBetween(text, this.codesAt, this.codesAt + SLICE_CHARS, this.add);
+      if (performance.now() > deadline) return false;
+    }
+    while (this.phonesAt < text.length) {
+      this.phonesAt = forEachPhoneNumberBetween(text, this.phonesAt, this.phonesAt + SLICE_CHARS, this.add);
+      if (performance.now() > deadline) return false;
+    }
+    while (this.addressesAt < text.length) {
+      this.addressesAt = forEachCutAddressBetween(text, this.addressesAt, this.addressesAt + SLICE_CHARS, this.add);
       if (performance.now() > deadline) return false;
     }
     return true;

@@ -33,6 +33,22 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     ['mark@evil\uff0etest', ['mark@evil.test']],
     ['ethereum:0x' + 'ab'.repeat(20), ['0x' + 'ab'.repeat(20)]],
     ['0X' + 'AB'.repeat(20), ['0X' + 'AB'.repeat(20)]],
+    // Set apart by brackets or quotes, or an Exchange proxy address.
+    ['[eve@evil.test]', ['eve@evil.test']],
+    ['"eve@evil.test"', ['eve@evil.test']],
+    ["'eve@evil.test'", ['eve@evil.test']],
+    ['(eve@evil.test)', ['eve@evil.test']],
+    ['`eve@evil.test`', ['eve@evil.test']],
+    ['[eve@evil.test], (mark@evil.test)', ['eve@evil.test', 'mark@evil.test']],
+    ['SMTP:eve@evil.test', ['eve@evil.test']],
+    ['smtp:eve@evil.test; SMTP:mark@evil.test', ['eve@evil.test', 'mark@evil.test']],
+    // RFC 5322 atext in the local part, and a quoted local part.
+    ["o'brien@evil.test", ["o'brien@evil.test"]],
+    ['a!b@evil.test', ['a!b@evil.test']],
+    ['a#b@evil.test', ['a#b@evil.test']],
+    ['{x}|y~z@evil.test', ['{x}|y~z@evil.test']],
+    ["Eve <o'brien@evil.test>", ["o'brien@evil.test"]],
+    ['"eve smith"@evil.test', ['"eve smith"@evil.test']],
   ])('%s', (value, expected) => {
     expect(accountsIn(value)).toEqual(expected);
   });
@@ -52,6 +68,13 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     'ab12-cdef-ghij-klmn',
     // A comment names nobody: an address only inside one is prose.
     'Mark (mark@evil.test) said hello',
+    // Brackets and quotes around something else than an address; atext that glues a URL's query to an address.
+    '(work)',
+    '"Black, Mark"',
+    '[see below]',
+    "Tom's email is tom@evil.test",
+    'a/b@evil.test',
+    'email=eve@evil.test',
   ])('no destination in free text: %s', (value) => {
     expect(accountsIn(value)).toEqual([]);
   });

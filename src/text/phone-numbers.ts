@@ -1,0 +1,144 @@
+/**
+ * Phone numbers as people write them, read the same way in content and in a call's destination:
+ * `+1 (555) 010-0199`, `(555) 010-0199`, `tel:+1-555-010-0199`, `+44 (0)20 7946 0958`, `0049/30/1234567`,
+ * `555.010.0199`, with or without an extension (`ext. 12`, `x12`, `;ext=12`). The token reader cuts such
+ * a number at its parentheses and slashes (`555`, `010-0199`), and a number in groups is joined only as
+ * written (`grouped-numbers.ts`), so content's `+1 (555) 010-0199` would not vouch for (or taint) the
+ * `15550100199` or `555-010-0199` a model passes.
+ *
+ * A number's forms are its digits as dialled: with its country code (a `+` or `00` prefix dropped), and
+ * without it (the national number) when the country code is told apart (`+44 20...`, `+1 (555)`, and
+ * `+1` and ten digits, the North American plan), without a trunk `0` (`020 7946 0958` is `20 7946 0958`
+ * after `+44`). Two writings name the same phone when they share a form; each side lists all of its
+ * forms, so neither side has to guess the other's. An extension is not part of the number: it routes a
+ * call inside the switchboard the number reaches, so `+1 555 010 0199 ext. 12` and `+1 555 010 0199` are
+ * one destination (a number the user gave with an extension vouches for the bare number, and back).
+ */
+
+import { startsWithDate } from './grouped-numbers.js';
+
+/** Fewer digits are a short code or a count; more are no phone number (E.164 caps it at 15). */
+const MIN_DIGITS = 7;
+const MAX_DIGITS = 15;
+const MAX_WRITTEN = 48;
+
+/** One separator between a number's groups: a space (or a no-break one), `.`, `-` or `/`. */
+const SEPARATOR = '[ .\\-/\\u00a0]';
+/**
+ * A number written with groups in content: an optional `+`, then groups of digits, each after one
+ * separator, or a group in parentheses (with or without a separator before it, and a group right after
+ * its `)`). Not the end or the start of a longer token. Linear: a group of digits is followed by a
+ * separator or a parenthesis, never by another group of digits, so no position is tried two ways.
+ */
+const WRITTEN = new RegExp(
+  `(?<![\\p{L}\\p{N}_+(.\\-/])\\+?(?:\\(\\d{1,5}\\)|\\d{1,15})(?:${SEPARATOR}?\\(\\d{1,5}\\)|${SEPARATOR}\\d{1,15}|(?<=\\))\\d{1,15})*`,
+  'gu',
+);
+/** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` between digits, or a group opening with `0`. */
+const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0]\d/;
+/** `tel:` (RFC 3966) before a number, and its parameters after (`;ext=12`, `;phone-context=...`). */
+const TEL_PREFIX = /^tel:/i;
+const TEL_PARAMETERS = /;.*$/s;
+/** An extension after a number: `ext. 12`, `ext 12`, `extension 12`, `x12`, `x 12`, `#12`, `;ext=12`. */
+const EXTENSION = /(?:;ext=|\s*(?:,\s*)?(?:ext(?:ension)?\.?|x|#)\s*)\d{1,6}$/i;
+/** A whole value that is one phone number once its extension and `tel:` parts are gone. */
+const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0]{4,30}\d$/;
+const NON_DIGITS = /\D/g;
+
+/**
+ * The forms of one phone number as written (`+1 (555) 010-0199`: `15550100199`, `5550100199`), or
+ * `undefined` when it is none: fewer than 7 or more than 15 digits, or a date (`05/01/2024`).
+ * `written` is the number alone, without `tel:` or an extension (`phoneNumberOf` strips those).
+ */
+export function phoneForms(written: string): string[] | undefined {
+  // Fifteen digits, their separators and a country code's parentheses fit in far less: longer is a table of numbers.
+  if (written.length > MAX_WRITTEN) return undefined;
+  const international = written.startsWith('+') || written.startsWith('00');
+  const groups = written.split(/[^\d]+/).filter((group) => group !== '');
+  if (groups.length === 0 || holdsDate(groups)) return undefined;
+  // `(2) 2024`: a list's item number, not an area code (two digits at least, or the trunk `(0)`).
+  if (written.includes('(') && /\([1-9]\)/.test(written)) return undefined;
+  // `+44 (0)20 7946 0958`: the `(0)` is the trunk prefix dialled at home, never after the country code.
+  const dialled = international ? written.replace(/\(0\)/g, '') : written;
+  let digits = dialled.replace(NON_DIGITS, '');
+  if (international && written.startsWith('00')) digits = digits.slice(2);
+  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
+  const forms = [digits];
+  if (international) {
+    // The country code is the first group when a separator or a parenthesis follows it (`+44 20`, `+1 (555)`).
+    const countryCode = international && written.startsWith('00') ? groups[0]!.slice(2) : groups[0]!;
+    const delimited = groups.length > 1 && countryCode.length >= 1 && countryCode.length <= 3;
+    if (delimited) addForm(forms, digits.slice(countryCode.length));
+    else if (digits.length === 11 && digits.startsWith('1')) addForm(forms, digits.slice(1));
+  } else if (digits.length === 11 && digits.startsWith('1')) {
+    addForm(forms, digits.slice(1)); // `1 555 010 0199`, `1-555-010-0199`: the plan's own prefix, then ten digits.
+  } else if (digits.startsWith('0') && !digits.startsWith('00')) {
+    addForm(forms, digits.slice(1)); // `020 7946 0958`: the trunk prefix, not dialled from abroad.
+  }
+  return forms;
+}
+
+/** A date anywhere in a number's groups (`05/01/2024 10`, `(12) 2024-05-01`): three groups that read as one. */
+function holdsDate(groups: readonly string[]): boolean {
+  for (let index = 0; index + 3 <= groups.length; index += 1) if (startsWithDate(groups.slice(index, index + 3))) return true;
+  return false;
+}
+
+function addForm(forms: string[], form: string): void {
+  if (form.length >= MIN_DIGITS && !forms.includes(form)) forms.push(form);
+}
+
+/**
+ * The forms of a value that is one phone number and nothing else (`+1 555 010 0199`, `tel:+1-555-010-0199`,
+ * `(555) 010-0199 ext. 12`), as a call's destination; `undefined` for anything else.
+ */
+export function phoneNumberOf(value: string): string[] | undefined {
+  let text = value.trim();
+  if (text.length > 64) return undefined;
+  if (TEL_PREFIX.test(text)) text = text.slice(4).replace(TEL_PARAMETERS, '');
+  text = text.replace(EXTENSION, '');
+  return WHOLE.test(text) ? phoneForms(text) : undefined;
+}
+
+/** Whether `text` may hold a phone number the token and group readers miss: most text does not. */
+export function mayHoldPhoneNumbers(text: string): boolean {
+  return MAY_HOLD.test(text);
+}
+
+/**
+ * Calls `visit` with every form of every phone number in `text` written with a `+`, parentheses, a `/`
+ * or a trunk `0` (`+1 (555) 010-0199`, `0049/30/1234567`, `020 7946 0958`), in one linear pass. Other
+ * numbers in groups are the group reader's (`grouped-numbers.ts`).
+ */
+export function forEachPhoneNumber(text: string, visit: (form: string) => void): void {
+  if (!MAY_HOLD.test(text)) return;
+  forEachPhoneNumberBetween(text, 0, text.length, visit);
+}
+
+/**
+ * `forEachPhoneNumber` over part of a long text, resumable: reads on from `from` until a number ends at
+ * or past `until` (each whole), and returns where the next call starts.
+ */
+export function forEachPhoneNumberBetween(text: string, from: number, until: number, visit: (form: string) => void): number {
+  WRITTEN.lastIndex = from;
+  for (let match = WRITTEN.exec(text); match !== null; match = WRITTEN.exec(text)) {
+    const written = match[0];
+    const end = WRITTEN.lastIndex;
+    // A number run into a letter or a digit group past 6 digits is part of something else (`555-0199abc`, a long id).
+    const next = text.charCodeAt(end);
+    const glued = (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 95;
+    if (!glued && marked(written)) for (const form of phoneForms(written) ?? []) visit(form);
+    if (end >= until) return end;
+  }
+  return text.length;
+}
+
+/**
+ * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, or
+ * a leading trunk `0` with groups after it. A bare number in groups is the group reader's.
+ */
+function marked(written: string): boolean {
+  const first = written.charCodeAt(0);
+  if (first === 43 || written.includes('(') || written.includes('/')) return true;
+  return first === 48 && written.charCodeAt(1) !== 48 && /\D/.test(written);
+}

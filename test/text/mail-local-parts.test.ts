@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { cutAddressToken, forEachCutAddress } from '../../src/text/mail-local-parts.js';
+
+const inText = (text: string) => {
+  const found: string[] = [];
+  forEachCutAddress(text, (address) => found.push(address));
+  return found;
+};
+
+describe('addresses whose local part the token reader cuts, read whole in content', () => {
+  it.each<[string, string[]]>([
+    ["write to O'Brien@X.test.", ["o'brien@x.test"]],
+    ['a!b@x.test, a$b@x.test; a*b@x.test', ['a!b@x.test', 'a$b@x.test', 'a*b@x.test']],
+    ['(eve+tag@x.test)', ['eve+tag@x.test']],
+    ['{x}@x.test and x^y@x.test and a|b@x.test and a~b@x.test and a`b@x.test', ['x}@x.test', 'x^y@x.test', 'a|b@x.test', 'a~b@x.test', 'a`b@x.test']],
+    ['mail "eve smith"@x.test now', ['"eve smith"@x.test']],
+    ["'o'brien@x.test'", ["o'brien@x.test"]],
+  ])('%s', (text, addresses) => {
+    expect(inText(text)).toEqual(addresses);
+  });
+
+  it('keeps prose quiet: an address its tokens name already, quotes around one, mentions and decorators', () => {
+    expect(inText("Tom's email is tom@x.test. Ask 'eve@x.test' or [eve@x.test] or \"eve@x.test\"; a#b@x.test")).toEqual([]);
+    expect(inText('@Component() class A {} and thanks @jane-doe-88! and @ alone and a+b@localhost')).toEqual([]);
+    expect(inText('https://x.test/u/a@b.test?email=eve@x.test&to=a=b@x.test')).toEqual([]);
+    expect(inText(`${'a'.repeat(70)}+b@x.test and say"eve smith"@x.test`)).toEqual([]);
+  });
+
+  it('reads hostile runs of at-signs, local parts and domains in linear time', () => {
+    const started = performance.now();
+    const hostile = `${'@'.repeat(300_000)} ${'a+'.repeat(100_000)}@ ${'"'.repeat(100_000)}@ ${'a+b@x.'.repeat(50_000)}`;
+    expect(inText(hostile).length).toBeLessThanOrEqual(50_000);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('cutAddressToken: the token of one address a call names', () => {
+  it.each<[string, string | undefined]>([
+    ["O'Brien@X.test", "o'brien@x.test"],
+    ['a!b@x.test', 'a!b@x.test'],
+    ['Eve+Tag@x.test', 'eve+tag@x.test'],
+    ['"Eve Smith"@x.test', '"eve smith"@x.test'],
+    ["'o'brien@x.test", "o'brien@x.test"],
+    // Its tokens name these already, as content's tokens do.
+    ['eve@x.test', undefined],
+    ['a#b@x.test', undefined],
+    ["'eve@x.test", undefined],
+    ['a/b@x.test', undefined],
+    ['a!b@localhost', undefined],
+  ])('%s', (address, token) => {
+    expect(cutAddressToken(address)).toBe(token);
+  });
+
+  it('names the token content records for the same writing', () => {
+    for (const address of ["o'brien@x.test", 'a!b@x.test', 'eve+tag@x.test', '"eve smith"@x.test', 'x^y@x.test']) {
+      expect(inText(`see ${address}.`)).toEqual([cutAddressToken(address)]);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { forEachPhoneNumber, phoneForms, phoneNumberOf } from '../../src/text/phone-numbers.js';
+
+const inText = (text: string) => {
+  const found: string[] = [];
+  forEachPhoneNumber(text, (form) => found.push(form));
+  return found;
+};
+
+describe('phone numbers in content: every form of each, as a call may pass it', () => {
+  it.each<[string, string[]]>([
+    ['call +1 (555) 010-0199 today', ['15550100199', '5550100199']],
+    ['call (555) 010-0199 today', ['5550100199']],
+    ['+1(555)010-0199', ['15550100199', '5550100199']],
+    ['<a href="tel:+1-555-010-0199">call</a>', ['15550100199', '5550100199']],
+    ['tel:+1-555-010-0199;ext=12', ['15550100199', '5550100199']],
+    ['+1 555 010 0199 ext. 12', ['15550100199', '5550100199']],
+    ['+1 555 010 0199 x12', ['15550100199', '5550100199']],
+    ['Fax: +15550100199.', ['15550100199', '5550100199']],
+    ['Tel. 0049/30/1234567', ['49301234567', '301234567']],
+    ['Tel. 030/1234567', ['0301234567', '301234567']],
+    ['+44 (0)20 7946 0958', ['442079460958', '2079460958']],
+    ['020 7946 0958', ['02079460958', '2079460958']],
+  ])('%s', (text, forms) => {
+    expect(inText(text)).toEqual(forms);
+  });
+
+  it('leaves a number in groups without a mark to the group reader, and reads no date, version, amount or list item', () => {
+    expect(inText('555.010.0199, 555-010-0199 and 555 010 0199')).toEqual([]);
+    expect(inText('due 05/01/2024 10:30, on 01.05.2024, (12) 2024-05-01, (2) 2024 items')).toEqual([]);
+    expect(inText('v0.9.1, 10.0.0.1, a change of +1,234.56, +12.5%, 1/2 cup, 16/9')).toEqual([]);
+    expect(inText('ord_+1 (555) 010-0199x and +1 (555) 010-0199abc')).toEqual([]);
+  });
+
+  it('reads long hostile runs of digits, separators and parentheses in linear time', () => {
+    const started = performance.now();
+    expect(inText(`+${'1 '.repeat(200_000)}x ${'(12)'.repeat(100_000)} ${'0/'.repeat(200_000)}`)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('phoneNumberOf: a value that is one phone number, as a call names it', () => {
+  it.each<[string, string[]]>([
+    ['15550100199', ['15550100199', '5550100199']],
+    ['+15550100199', ['15550100199', '5550100199']],
+    ['+1 (555) 010-0199', ['15550100199', '5550100199']],
+    ['(555) 010-0199', ['5550100199']],
+    ['555-010-0199', ['5550100199']],
+    ['555.010.0199', ['5550100199']],
+    ['tel:+1-555-010-0199', ['15550100199', '5550100199']],
+    ['TEL:+1-555-010-0199;phone-context=example.test', ['15550100199', '5550100199']],
+    ['+1 555 010 0199 ext. 12', ['15550100199', '5550100199']],
+    ['+1 555 010 0199 x12', ['15550100199', '5550100199']],
+    ['+1-555-010-0199;ext=12', ['15550100199', '5550100199']],
+    ['0049/30/1234567', ['49301234567', '301234567']],
+    ['+49 30 1234567', ['49301234567', '301234567']],
+    ['020 7946 0958', ['02079460958', '2079460958']],
+  ])('%s', (value, forms) => {
+    expect(phoneNumberOf(value)).toEqual(forms);
+  });
+
+  it.each(['12/31/2024', '2024-05-01', '100-200', '1-10', '123456', 'ACC-99812', '0x1234', 'call 555 010 0199', '+1 555 010 0199 and more', '1234567890123456'])('%s is none', (value) => {
+    expect(phoneNumberOf(value)).toBeUndefined();
+  });
+
+  it('shares a form with content whichever way either side writes the number', () => {
+    const writings = ['+1 (555) 010-0199', '(555) 010-0199', '15550100199', '+15550100199', '555-010-0199', 'tel:+1-555-010-0199', '+1 555 010 0199 ext. 12'];
+    for (const a of writings) {
+      for (const b of writings) {
+        const shared = phoneNumberOf(a)!.some((form) => phoneNumberOf(b)!.includes(form));
+        expect({ a, b, shared }).toEqual({ a, b, shared: true });
+      }
+    }
+    expect(phoneForms('+1 (555) 010-0199')).toEqual(phoneNumberOf('tel:+1-555-010-0199'));
+  });
+});
