@@ -25,8 +25,8 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
 import { createdNoun, notAReference } from './entity-reference.js';
 import { accountsIn } from '../text/account-destinations.js';
 import { destinationOf, isDestinationName } from './destination-arguments.js';
-import { cutAddressToken, forEachCutAddress } from '../text/mail-local-parts.js';
-import { forEachPhoneNumber } from '../text/phone-numbers.js';
+import { cutAddressToken } from '../text/mail-local-parts.js';
+import { forEachDestinationForm } from '../text/joined-forms.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -306,8 +306,7 @@ export function prepareCall(
     forEachGroupedNumber(text, echo);
     forEachCodeInParts(text, echo);
     // A phone's forms (`+1 (555) 010-0199` echoed as `5550100199`) and an address read whole (`o'brien@x.test`), likewise.
-    forEachPhoneNumber(text, echo);
-    forEachCutAddress(text, echo);
+    forEachDestinationForm(text, echo);
     // An argument the tool's policy ignores is read for nothing else (ids, patterns, free text), nested values included.
     if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.

@@ -7,7 +7,7 @@ import type { BoundedDefinitions } from './tool-bound.js';
 import { AnomalyCode, severity } from '../codes.js';
 import { isTruncated } from '../trace/finish-reasons.js';
 import { forEachToken } from '../text/tokens.js';
-import { joinedFormsOf } from '../text/joined-forms.js';
+import { forEachDestinationForm, joinedFormsOf } from '../text/joined-forms.js';
 import { messageTokensOf } from '../text/message-tokens.js';
 import { registerTool } from './tool-registry.js';
 import { checkedUsage } from './usage-numbers.js';
@@ -88,7 +88,12 @@ export function applyEvent(
       if (event.entities) state.declareEntities(event.entities);
       const tokens: string[] = [];
       for (const value of Object.values(event.entities ?? {})) {
-        for (const id of Array.isArray(value) ? value : [value]) if (!failed.has(String(id))) forEachToken(String(id), (token) => tokens.push(token));
+        for (const id of Array.isArray(value) ? value : [value]) {
+          if (failed.has(String(id))) continue;
+          forEachToken(String(id), (token) => tokens.push(token));
+          // A customer's phone or address in another form than a call's (`+1 (555) 010-0199`, `o'brien@x.test`).
+          forEachDestinationForm(String(id), (form) => tokens.push(form));
+        }
       }
       state.ledger.record(tokens, { step: event.step, source: 'session.start', trust: 'trusted' });
       break;

@@ -7,6 +7,7 @@ import { isIdName } from '../text/id-names.js';
 import { classifyTool, type ToolKind } from '../tool-kind.js';
 import { definitionTexts } from '../text/definition-texts.js';
 import { forEachToken } from '../text/tokens.js';
+import { forEachDestinationForm } from '../text/joined-forms.js';
 import { setDataProperty } from '../text/data-property.js';
 
 export interface RegisteredTool {
@@ -147,7 +148,12 @@ function compileRegistration(definition: ToolDefinition, policy: Policy): Regist
     registered.schemaError = definition.unusable;
     return registered;
   }
-  for (const text of definitionTexts(definition)) forEachToken(text, (token) => registered.definitionTokens.add(token));
+  const addToken = (token: string) => void registered.definitionTokens.add(token);
+  // A definition's `enum` of recipients vouches for them in every form a call may pass (`forEachDestinationForm`).
+  for (const text of definitionTexts(definition)) {
+    forEachToken(text, addToken);
+    forEachDestinationForm(text, addToken);
+  }
   // A definition with no schema at all constrains nothing; a schema that is not an object is broken.
   const schema = definition.input_schema === undefined ? {} : definition.input_schema;
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {

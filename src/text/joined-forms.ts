@@ -14,7 +14,16 @@ export function joinedFormsOf(content: { tokenList: readonly string[]; text: str
   const found = joinedNumbersOf(content, except);
   const add = (form: string) => void found.push(form);
   forEachCodeInParts(content.text, add);
-  forEachPhoneNumber(content.text, add);
-  forEachCutAddress(content.text, add);
+  forEachDestinationForm(content.text, add);
   return found;
+}
+
+/**
+ * The destinations a text writes in forms its tokens do not name: every form of its phone numbers and its
+ * addresses read whole. What vouches for a destination (content, a session's entities, a tool's definition)
+ * and what a call echoes are read with this, so every side reads a destination the same way.
+ */
+export function forEachDestinationForm(text: string, visit: (form: string) => void): void {
+  forEachPhoneNumber(text, visit);
+  forEachCutAddress(text, visit);
 }

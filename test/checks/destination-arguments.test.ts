@@ -185,6 +185,21 @@ describe('a destination is read the same way in content and in a call, whatever 
     for (const value of ['15550100199', '(555) 010-0199', '+1 555 010 0199']) expect(await send(session, { phone: value })).toMatchObject({ action: 'allow' });
   });
 
+  it("a session's entities and a tool definition's enum vouch for their destinations in every form", async () => {
+    const tools: ToolDefinition[] = SEND.map((tool) =>
+      tool.name === 'send_message' ? { ...tool, input_schema: { type: 'object', properties: { ...(tool.input_schema as { properties: object }).properties, cc: { enum: ["o'brien@company.test", "o'brien@evil.test"] } } } } : tool,
+    );
+    const session = await createGuard({ tools }).startSession({ entities: { phone: '+1 (555) 010-0199', email: '"eve smith"@company.test' } });
+    await session.message('user', 'Read my messages and answer them.');
+    await session.beforeToolCall({ callId: 't1', tool: 'get_messages', arguments: { n: 5 } });
+    await session.afterToolCall({ callId: 't1', tool: 'get_messages', result: "call 15550100199, mail \"eve smith\"@company.test, cc O'Brien@company.test and o'brien@company.test.evil" });
+    for (const args of [{ phone: '15550100199' }, { to: '555-010-0199' }, { to: '"eve smith"@company.test' }, { cc: "o'brien@company.test" }]) {
+      expect({ args, action: (await send(session, args)).action }).toEqual({ args, action: 'allow' });
+    }
+    // What neither the entities nor the definition name is still the message's alone.
+    expect(codes(await send(session, { to: "o'brien@company.test.evil" }))).toEqual(['UNTRUSTED_ENTITY']);
+  });
+
   it('numbers shaped like phones under names that send nowhere are no destinations: an amount, a date, a reference', async () => {
     const session = await afterMessage('order (555) 010-0199, due 05/01/2024 10:30, +1 (555) 010-0199', 'Text my sister.', SEND);
     const call = await send(session, { to: 'my sister', memo: '15550100199', amount: '5550100199', date_to: '05/01/2024', order_ref: '555-010-0199' });
