@@ -21,6 +21,8 @@ describe('phone numbers in content: every form of each, as a call may pass it', 
     ['Tel. 030/1234567', ['0301234567', '301234567']],
     ['+44 (0)20 7946 0958', ['442079460958', '2079460958']],
     ['020 7946 0958', ['02079460958', '2079460958']],
+    // Against the letters of a script written without spaces, as every reader reads an id there.
+    ['電話+81 3-1234-5678です', ['81312345678', '312345678']],
   ])('%s', (text, forms) => {
     expect(inText(text)).toEqual(forms);
   });
@@ -30,6 +32,7 @@ describe('phone numbers in content: every form of each, as a call may pass it', 
     expect(inText('due 05/01/2024 10:30, on 01.05.2024, (12) 2024-05-01, (2) 2024 items')).toEqual([]);
     expect(inText('v0.9.1, 10.0.0.1, a change of +1,234.56, +12.5%, 1/2 cup, 16/9')).toEqual([]);
     expect(inText('ord_+1 (555) 010-0199x and +1 (555) 010-0199abc')).toEqual([]);
+    expect(inText('télé+1 (555) 010-0199 and nº(555) 010-0199 and ١٢+1 (555) 010-0199')).toEqual([]);
   });
 
   it('reads long hostile runs of digits, separators and parentheses in linear time', () => {
