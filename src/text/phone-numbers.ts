@@ -23,8 +23,8 @@ const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;
 const MAX_WRITTEN = 48;
 
-/** One separator between a number's groups: a space (or a no-break one), `.`, `-` or `/`. */
-const SEPARATOR = '[ .\\-/\\u00a0]';
+/** One separator between a number's groups: a space (or a no-break, thin or narrow no-break one), `.`, `-` or `/`. */
+const SEPARATOR = '[ .\\-/\\u00a0\\u2009\\u202f]';
 /**
  * A number written with groups in content: an optional `+`, then groups of digits, each after one
  * separator, or a group in parentheses (with or without a separator before it, and a group right after
@@ -42,14 +42,14 @@ const WRITTEN = new RegExp(
  */
 const GLUED_BEFORE = new RegExp(`[[\\p{L}\\p{N}${MARK_CLASS}]--[${UNSPACED_CLASS}]]$`, 'v');
 /** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` between digits, or a group opening with `0`. */
-const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0]\d/;
+const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f]\d/;
 /** `tel:` (RFC 3966) before a number, and its parameters after (`;ext=12`, `;phone-context=...`). */
 const TEL_PREFIX = /^tel:/i;
 const TEL_PARAMETERS = /;.*$/s;
 /** An extension after a number: `ext. 12`, `ext 12`, `extension 12`, `x12`, `x 12`, `#12`, `;ext=12`. */
 const EXTENSION = /(?:;ext=|\s*(?:,\s*)?(?:ext(?:ension)?\.?|x|#)\s*)\d{1,6}$/i;
 /** A whole value that is one phone number once its extension and `tel:` parts are gone. */
-const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0]{4,30}\d$/;
+const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f]{4,30}\d$/;
 const NON_DIGITS = /\D/g;
 
 /**

@@ -23,6 +23,7 @@ describe('phone numbers in content: every form of each, as a call may pass it', 
     ['020 7946 0958', ['02079460958', '2079460958']],
     // Against the letters of a script written without spaces, as every reader reads an id there.
     ['電話+81 3-1234-5678です', ['81312345678', '312345678']],
+    ['Tél. +33\u202f1\u202f23\u202f45\u202f67\u202f89', ['33123456789', '123456789']],
   ])('%s', (text, forms) => {
     expect(inText(text)).toEqual(forms);
   });
@@ -58,6 +59,7 @@ describe('phoneNumberOf: a value that is one phone number, as a call names it', 
     ['0049/30/1234567', ['49301234567', '301234567']],
     ['+49 30 1234567', ['49301234567', '301234567']],
     ['020 7946 0958', ['02079460958', '2079460958']],
+    ['+33\u202f1\u202f23\u202f45\u202f67\u202f89', ['33123456789', '123456789']],
   ])('%s', (value, forms) => {
     expect(phoneNumberOf(value)).toEqual(forms);
   });
