@@ -7,9 +7,10 @@
  * `15550100199` or `555-010-0199` a model passes.
  *
  * A number's forms are its digits as dialled: with its country code (a `+` or `00` prefix dropped), and
- * without it (the national number) when the country code is told apart (`+44 20...`, `+1 (555)`, and
- * `+1` and ten digits, the North American plan), without a trunk `0` (`020 7946 0958` is `20 7946 0958`
- * after `+44`). Two writings name the same phone when they share a form; each side lists all of its
+ * without it (the national number; E.164 codes are a prefix code, so the first digits say how long the
+ * code is, written apart or not: `+44 20 ...` and `+442079460958` are `44` and `2079460958`); a national
+ * number without its trunk `0` (`020 7946 0958` is `20 7946 0958` after `+44`), and `1` and ten digits
+ * without the `1` (the North American plan's own prefix). Two writings name the same phone when they share a form; each side lists all of its
  * forms, so neither side has to guess the other's. An extension is not part of the number: it routes a
  * call inside the switchboard the number reaches, so `+1 555 010 0199 ext. 12` and `+1 555 010 0199` are
  * one destination (a number the user gave with an extension vouches for the bare number, and back).
@@ -72,17 +73,30 @@ export function phoneForms(written: string): string[] | undefined {
   if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
   const forms = [digits];
   if (international) {
-    // The country code is the first group when a separator or a parenthesis follows it (`+44 20`, `+1 (555)`).
-    const countryCode = international && written.startsWith('00') ? groups[0]!.slice(2) : groups[0]!;
-    const delimited = groups.length > 1 && countryCode.length >= 1 && countryCode.length <= 3;
-    if (delimited) addForm(forms, digits.slice(countryCode.length));
-    else if (digits.length === 11 && digits.startsWith('1')) addForm(forms, digits.slice(1));
+    // The national number: what follows the country code, however the writer grouped it (`+442079460958`, `+44 20 ...`).
+    addForm(forms, digits.slice(countryCodeLength(digits)));
   } else if (digits.length === 11 && digits.startsWith('1')) {
     addForm(forms, digits.slice(1)); // `1 555 010 0199`, `1-555-010-0199`: the plan's own prefix, then ten digits.
   } else if (digits.startsWith('0') && !digits.startsWith('00')) {
     addForm(forms, digits.slice(1)); // `020 7946 0958`: the trunk prefix, not dialled from abroad.
   }
   return forms;
+}
+
+/**
+ * The two-digit country codes of ITU-T E.164; the others are one digit (`1`, the North American plan, and
+ * `7`) or three. The codes are a prefix code, so a number's first digits say how long its code is.
+ */
+const TWO_DIGIT_COUNTRY_CODES = new Set([
+  '20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49',
+  '51', '52', '53', '54', '55', '56', '57', '58', '60', '61', '62', '63', '64', '65', '66',
+  '81', '82', '84', '86', '90', '91', '92', '93', '94', '95', '98',
+]);
+
+/** How many leading digits of an international number (`+` or `00` dropped) are its country code. */
+function countryCodeLength(digits: string): number {
+  if (digits.startsWith('1') || digits.startsWith('7')) return 1;
+  return TWO_DIGIT_COUNTRY_CODES.has(digits.slice(0, 2)) ? 2 : 3;
 }
 
 /** Most writings a scan meets are too short to be a phone (`+12.50`, `(2)`): counted before anything is built. */

@@ -59,6 +59,10 @@ describe('phoneNumberOf: a value that is one phone number, as a call names it', 
     ['0049/30/1234567', ['49301234567', '301234567']],
     ['+49 30 1234567', ['49301234567', '301234567']],
     ['020 7946 0958', ['02079460958', '2079460958']],
+    ['+442079460958', ['442079460958', '2079460958']],
+    ['+4930 1234567', ['49301234567', '301234567']],
+    ['+353 1 234 5678', ['35312345678', '12345678']],
+    ['+7 495 123-45-67', ['74951234567', '4951234567']],
     ['+33\u202f1\u202f23\u202f45\u202f67\u202f89', ['33123456789', '123456789']],
   ])('%s', (value, forms) => {
     expect(phoneNumberOf(value)).toEqual(forms);
@@ -69,6 +73,9 @@ describe('phoneNumberOf: a value that is one phone number, as a call names it', 
   });
 
   it('shares a form with content whichever way either side writes the number', () => {
+    for (const [a, b] of [['+442079460958', '020 7946 0958'], ['+44 20 7946 0958', '02079460958'], ['00353 1 234 5678', '01 234 5678']] as const) {
+      expect({ a, b, shared: phoneNumberOf(a)!.some((form) => phoneNumberOf(b)!.includes(form)) }).toEqual({ a, b, shared: true });
+    }
     const writings = ['+1 (555) 010-0199', '(555) 010-0199', '15550100199', '+15550100199', '555-010-0199', 'tel:+1-555-010-0199', '+1 555 010 0199 ext. 12'];
     for (const a of writings) {
       for (const b of writings) {
