@@ -220,6 +220,7 @@ describe('a destination is read the same way in content and in a call, whatever 
     ['a#b@evil.test', 'a#b@evil.test'],
     ['eve+tag@evil.test', 'eve+tag@evil.test'],
     ['"eve smith"@evil.test', '"eve smith"@evil.test'],
+    ['Eve <"eve smith"@evil.test>', 'Eve Smith <"eve smith"@evil.test>'],
     ["Tom's email is tom@evil.test.", 'tom@evil.test'],
   ];
 

@@ -49,6 +49,8 @@ describe('accountsIn: the destinations a value that is nothing but accounts name
     ['{x}|y~z@evil.test', ['{x}|y~z@evil.test']],
     ["Eve <o'brien@evil.test>", ["o'brien@evil.test"]],
     ['"eve smith"@evil.test', ['"eve smith"@evil.test']],
+    ['Eve <"eve smith"@evil.test>', ['"eve smith"@evil.test']],
+    ['"Smith, Eve" <"eve, smith"@evil.test>, mark@evil.test', ['"eve, smith"@evil.test', 'mark@evil.test']],
   ])('%s', (value, expected) => {
     expect(accountsIn(value)).toEqual(expected);
   });

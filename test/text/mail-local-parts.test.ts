@@ -14,6 +14,7 @@ describe('addresses whose local part the token reader cuts, read whole in conten
     ['(eve+tag@x.test)', ['eve+tag@x.test']],
     ['{x}@x.test and x^y@x.test and a|b@x.test and a~b@x.test and a`b@x.test', ['x}@x.test', 'x^y@x.test', 'a|b@x.test', 'a~b@x.test', 'a`b@x.test']],
     ['mail "eve smith"@x.test now', ['"eve smith"@x.test']],
+    ['From: Eve <"eve smith"@x.test>', ['"eve smith"@x.test']],
     ["'o'brien@x.test'", ["o'brien@x.test"]],
   ])('%s', (text, addresses) => {
     expect(inText(text)).toEqual(addresses);
