@@ -10,8 +10,8 @@
  * without it (the national number; E.164 codes are a prefix code, so the first digits say how long the
  * code is, written apart or not: `+44 20 ...` and `+442079460958` are `44` and `2079460958`); a national
  * number without its trunk `0` (`020 7946 0958` is `20 7946 0958` after `+44`), and `1` and ten digits
- * without the `1` (the North American plan's own prefix). Two writings name the same phone when they share a form; each side lists all of its
- * forms, so neither side has to guess the other's. An extension is not part of the number: it routes a
+ * without the `1` (the North American plan's own prefix). Two writings name the same phone when they
+ * share a form; each side lists all of its forms, so neither side has to guess the other's. An extension is not part of the number: it routes a
  * call inside the switchboard the number reaches, so `+1 555 010 0199 ext. 12` and `+1 555 010 0199` are
  * one destination (a number the user gave with an extension vouches for the bare number, and back).
  */
