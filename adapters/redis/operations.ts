@@ -30,6 +30,8 @@ export interface HaltResult {
   found: boolean;
   status?: SessionStatus;
   previous?: SessionStatus;
+  /** Some of the session's keys are missing (evicted or deleted): the change is made, and its replicas refuse its calls anyway (GUARD_ERROR, lost). */
+  lost?: true;
 }
 
 function summary(sessionId: string, meta: Record<string, string>): SessionSummary {
@@ -98,7 +100,9 @@ async function changeStatus(client: RedisCommands, prefix: string, sessionId: st
   const halted: HaltRecord = { step: Number(meta.lastStep ?? 0), codes: [reason] };
   const reply = await runScript(client, SCRIPTS.status, keys, [change, JSON.stringify(halted), '', '1']);
   if (Number(reply[0]) !== 1) return { found: false };
-  return { found: true, status: String(reply[1]) as SessionStatus, previous: String(reply[3]) as SessionStatus };
+  const result: HaltResult = { found: true, status: String(reply[1]) as SessionStatus, previous: String(reply[3]) as SessionStatus };
+  if (Number(reply[5]) === 0) result.lost = true;
+  return result;
 }
 
 /** Kills a session in every process: each refuses its next call. A killed session stays killed. */
