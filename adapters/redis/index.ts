@@ -12,10 +12,10 @@ import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
 import { connectRedis, watchedConnection } from './connection.js';
-import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
+import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionPage, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
-export type { SessionSummary, HaltResult } from './operations.js';
+export type { SessionSummary, SessionPage, HaltResult } from './operations.js';
 
 export interface RedisStoreOptions {
   /** Where Redis is; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
@@ -50,8 +50,8 @@ export interface RedisStoreOptions {
 export interface RedisSessionStore extends SessionStore {
   readonly client: RedisCommands;
   readonly prefix: string;
-  /** The 1,000 most recently active sessions, newest first. */
-  listSessions(): Promise<SessionSummary[]>;
+  /** The 1,000 most recently active sessions, newest first; or the page `{ offset, limit }` (limit at most 1,000) of them. */
+  listSessions(page?: SessionPage): Promise<SessionSummary[]>;
   /** How many sessions the listing index holds in all. */
   countSessions(): Promise<number>;
   kill(sessionId: string, reason?: string): Promise<HaltResult>;
@@ -109,7 +109,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
       if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 512) throw new RangeError('a shared session id is a string of 1 to 512 characters');
       return redisSessionLog(client, sessionId, logOptions);
     },
-    listSessions: () => listSessions(client, prefix),
+    listSessions: (page) => listSessions(client, prefix, page),
     countSessions: () => countSessions(client, prefix),
     kill: (sessionId, reason) => killSession(client, prefix, sessionId, reason),
     pause: (sessionId, reason) => pauseSession(client, prefix, sessionId, reason),

@@ -3,8 +3,28 @@ import { ESCALATION_FIELD, parseHalted, runScript, type HaltRecord, type Pending
 import { indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
 import type { SessionStatus } from '../../src/index.js';
 
-/** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
+/** Sessions listed at most in one page, newest activity first: a listing stays bounded however many there are. */
 const MAX_LISTED = 1_000;
+
+/**
+ * Which sessions a listing shows, by rank of last activity (0 is the most recently active). Ranks move
+ * as sessions become active or expire, so pages read one after the other over a live index may repeat or
+ * miss a session that moved between them.
+ */
+export interface SessionPage {
+  /** Sessions skipped from the newest. Default 0. */
+  offset?: number;
+  /** Sessions shown, 1 to 1,000. Default 1,000. */
+  limit?: number;
+}
+
+function pageBounds(page: SessionPage): { offset: number; limit: number } {
+  const offset = page.offset ?? 0;
+  const limit = page.limit ?? MAX_LISTED;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`listSessions: offset must be a whole number from 0, got ${offset}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LISTED) throw new RangeError(`listSessions: limit must be a whole number from 1 to ${MAX_LISTED}, got ${limit}`);
+  return { offset, limit };
+}
 
 /** A live session as `warden sessions` shows it. */
 export interface SessionSummary {
@@ -71,13 +91,16 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
 }
 
 /**
- * The live sessions under `prefix`, the 1,000 most recently active, newest first (`countSessions` says how
- * many there are in all). Sessions whose keys expired are dropped from the index as they are found.
+ * The live sessions under `prefix`, newest activity first: by default the 1,000 most recently active, or
+ * the page `{ offset, limit }` of them (`countSessions` says how many there are in all). Sessions whose keys
+ * expired are dropped from the index as they are found, so they are not listed: a page may be shorter
+ * than `limit` before the end of the index.
  */
-export async function listSessions(client: RedisCommands, prefix: string): Promise<SessionSummary[]> {
+export async function listSessions(client: RedisCommands, prefix: string, page: SessionPage = {}): Promise<SessionSummary[]> {
+  const { offset, limit } = pageBounds(page);
   const index = indexKey(prefix);
-  // By rank from the newest: Redis answers with at most MAX_LISTED members however many the index holds.
-  const tags = await client.zRange(index, 0, MAX_LISTED - 1, { REV: true });
+  // By rank from the newest: Redis answers with at most `limit` members however many the index holds.
+  const tags = await client.zRange(index, offset, offset + limit - 1, { REV: true });
   const ids = tags.map(sessionIdOfTag);
   const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
   const gone = tags.filter((_, position) => Object.keys(metas[position]!).length === 0);
