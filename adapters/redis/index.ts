@@ -12,6 +12,7 @@ import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
 import { connectRedis, watchedConnection } from './connection.js';
+import { watchedCallerClient } from './caller-client.js';
 import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionPage, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
@@ -20,7 +21,11 @@ export type { SessionSummary, SessionPage, HaltResult } from './operations.js';
 export interface RedisStoreOptions {
   /** Where Redis is; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
   url?: string;
-  /** A node-redis client of your own (connected by you, closed by you). */
+  /**
+   * A node-redis client of your own (connected by you, closed by you: the store never closes or reopens it).
+   * Its commands are bounded by `timeoutMs` like the store's own; a connection that stops answering is
+   * reported through `onError` once per stall, and is yours to drop.
+   */
   client?: RedisCommands;
   /** Prepended to every key; one prefix is one namespace of sessions. Default `warden:`. */
   prefix?: string;
@@ -28,7 +33,7 @@ export interface RedisStoreOptions {
   ttlMs?: number;
   /** A reservation a process never reconciled (it crashed) is released after this long. Default 10 min. */
   reservationTtlMs?: number;
-  /** A decision Redis has not answered by then fails closed (your own `client` included). Default 2,000 ms. */
+  /** A decision or operation Redis has not answered by then fails closed (your own `client` included). Default 2,000 ms. */
   timeoutMs?: number;
   /**
    * Entries a session's log keeps. A process that joins after older entries were dropped rebuilds from the
@@ -42,7 +47,10 @@ export interface RedisStoreOptions {
   maxLogBytes?: number;
   /** Replicas this process keeps in memory (an evicted one is rebuilt from the log). Default 10,000. */
   maxLocalSessions?: number;
-  /** Connection errors of a client the store made (it reconnects by itself). */
+  /**
+   * Connection errors of a client the store made (it reconnects by itself); with your own `client`, a
+   * command it left unanswered past `timeoutMs` (once per stall, until every late command has settled).
+   */
   onError?: (error: Error) => void;
 }
 
@@ -85,8 +93,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const maxLogBytes = positive('maxLogBytes', options.maxLogBytes, 16 * 1024 * 1024);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
   const onError = options.onError;
-  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
-  const client = options.client ?? owned!.commands;
+  const reportConnection = onError && ((error: Error) => onError(redisError('connection', prefix, error)));
+  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, reportConnection);
+  const client = options.client ? watchedCallerClient(options.client, timeoutMs, reportConnection) : owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
   const lastTouched = new LRUCache<string, number>({ max: maxLocalSessions });
