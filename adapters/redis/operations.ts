@@ -43,6 +43,8 @@ export interface SessionSummary {
   /** Pauses a process has put to a human and is still waiting on. */
   pendingEscalations: PendingEscalation[];
   updatedAt?: string;
+  /** Some of the session's keys are missing (evicted or deleted): every process refuses its calls (GUARD_ERROR, lost). */
+  lost?: true;
 }
 
 export interface HaltResult {
@@ -102,10 +104,21 @@ export async function listSessions(client: RedisCommands, prefix: string, page: 
   // By rank from the newest: Redis answers with at most `limit` members however many the index holds.
   const tags = await client.zRange(index, offset, offset + limit - 1, { REV: true });
   const ids = tags.map(sessionIdOfTag);
-  const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
+  // One script per session: its meta, and whether its other keys are as the meta records them, read at one instant.
+  const replies = await Promise.all(ids.map((id) => runScript(client, SCRIPTS.summary, sessionKeys(prefix, id), [])));
+  const metas = replies.map((reply) => {
+    const meta: Record<string, string> = {};
+    for (let field = 1; field + 1 < reply.length; field += 2) meta[String(reply[field])] = String(reply[field + 1]);
+    return meta;
+  });
   const gone = tags.filter((_, position) => Object.keys(metas[position]!).length === 0);
   if (gone.length > 0) await client.zRem(index, gone);
-  return ids.flatMap((id, position) => (Object.keys(metas[position]!).length === 0 ? [] : [summary(id, metas[position]!)]));
+  return ids.flatMap((id, position) => {
+    if (Object.keys(metas[position]!).length === 0) return [];
+    const found = summary(id, metas[position]!);
+    if (Number(replies[position]![0]) === 0) found.lost = true;
+    return [found];
+  });
 }
 
 /**

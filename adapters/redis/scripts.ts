@@ -289,6 +289,16 @@ record()
 return reply
 `;
 
+/**
+ * What the listing shows of one session, changing nothing: 1 if its keys are whole (see \`parts\`) or 0,
+ * then its meta's fields and values (none: the session is gone).
+ */
+const SUMMARY = `${COMMON}
+local reply = {whole() and 1 or 0}
+for _, value in ipairs(redis.call('HGETALL', KEYS[1])) do reply[#reply + 1] = value end
+return reply
+`;
+
 export interface LuaScript {
   source: string;
   sha: string;
@@ -304,4 +314,5 @@ export const SCRIPTS = {
   release: script(RELEASE),
   status: script(STATUS),
   escalation: script(ESCALATION),
+  summary: script(SUMMARY),
 } as const;

@@ -33,7 +33,8 @@ export async function onRedis<T>(values: OptionValues, run: (client: RedisComman
 /** A session's cells; what the sessions' writers stored (ids, statuses, flag codes, times) passes `safeMessage`, so no cell can break the table. */
 function row(summary: SessionSummary): string[] {
   const flag = summary.lastFlag ? `${summary.lastFlag.code}@${summary.lastFlag.step}` : '-';
-  const status = summary.pendingEscalations.length > 0 ? `${summary.status} (${summary.pendingEscalations.length} awaiting approval)` : summary.status;
+  const notes = [...(summary.pendingEscalations.length > 0 ? [`${summary.pendingEscalations.length} awaiting approval`] : []), ...(summary.lost ? ['lost: keys missing'] : [])];
+  const status = notes.length > 0 ? `${summary.status} (${notes.join(', ')})` : summary.status;
   return [safeMessage(summary.sessionId, 200), safeMessage(status, 200), String(summary.steps), String(summary.tokensSpent), `$${summary.costUsd.toFixed(4)}`, safeMessage(flag, 200), safeMessage(summary.updatedAt ?? '-', 80), String(summary.droppedLogEntries ?? 0)];
 }
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { createGuard, type Decision, type EscalationAnswer, type GuardSession } from '../../../src/index.js';
 import type { RedisStoreOptions } from '../../../adapters/redis/index.js';
 import type { SessionKeyPart } from '../../../adapters/redis/session-keys.js';
-import { describeWithRedis, REDIS_URL, useSharedRedis } from '../../helpers/redis.js';
+import { describeWithRedis, eventually, REDIS_URL, useSharedRedis } from '../../helpers/redis.js';
 import { warden } from '../../helpers/cli.js';
 import { ORDER_TOOLS } from '../../helpers/guard.js';
 
@@ -86,14 +86,25 @@ describeWithRedis('a session some of whose keys were evicted or deleted, its met
     expectLost(await a.beforeToolCall(ORDER_1));
   }, 60_000);
 
-  it('an operator can still kill it, and is told some of its keys are missing', async () => {
-    const store = redis.store();
-    await liveSession('operated');
+  it('an operator sees it marked in the listing, can still kill it, and is told some of its keys are missing', async () => {
+    const store = redis.store({ prefix: `${redis.prefix}operated:` });
+    const operated = await createGuard({ tools: ORDER_TOOLS, store }).startSession({ sessionId: 'operated' });
+    await operated.message('user', 'order ord_1');
+    await createGuard({ tools: ORDER_TOOLS, store }).startSession({ sessionId: 'whole' });
+    const listed = async () => Object.fromEntries((await store.listSessions()).map((summary) => [summary.sessionId, summary]));
+    await eventually(async () => Object.keys(await listed()).length === 2);
+    expect(Object.values(await listed()).filter((summary) => summary.lost)).toEqual([]);
     expect(await store.kill('operated')).not.toHaveProperty('lost');
-    await evict('operated', 'log');
+    expect(await redis.client.del(`${store.prefix}{operated}:log`)).toBe(1);
+    const after = await listed();
+    expect(after.operated).toMatchObject({ status: 'killed', lost: true });
+    expect(after.whole).not.toHaveProperty('lost');
+    const table = warden('sessions', '--redis', REDIS_URL, '--prefix', store.prefix);
+    expect(table.stdout).toMatch(/operated\s+killed \(lost: keys missing\)/);
+    expect(table.stdout).toMatch(/whole\s+active\s/);
     expect(await store.kill('operated', 'evicted')).toEqual({ found: true, status: 'killed', previous: 'killed', lost: true });
     expect(await store.resume('operated')).toMatchObject({ found: true, status: 'killed', lost: true });
-    const cli = warden('pause', 'operated', '--redis', REDIS_URL, '--prefix', redis.prefix);
+    const cli = warden('pause', 'operated', '--redis', REDIS_URL, '--prefix', store.prefix);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('operated: killed -> killed (unchanged) (some of its keys are missing');
   }, 60_000);
