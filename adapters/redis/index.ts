@@ -56,6 +56,7 @@ export interface RedisStoreOptions {
 
 /** A session store on Redis, plus the operations the `warden` CLI runs. */
 export interface RedisSessionStore extends SessionStore {
+  /** The commands the store sends: its own watched connection, or your `client` behind a watch bounding each by `timeoutMs`. */
   readonly client: RedisCommands;
   readonly prefix: string;
   /** The 1,000 most recently active sessions, newest first; or the page `{ offset, limit }` (limit at most 1,000) of them. */
