@@ -57,6 +57,9 @@ describeWithRedis('a session some of whose keys were evicted or deleted, its met
 
   it('without its meta, the keys left make it lost to a joining replica too, not a new session on old leftovers', async () => {
     const [a] = await liveSession('without-meta');
+    // Killed: a joining replica taking the id for a new session would undo the kill.
+    a.kill('runaway');
+    await redis.untilStatus('without-meta', 'killed');
     await evict('without-meta', 'meta');
     expectLost(await a.beforeToolCall(ORDER_1));
     const joining = await guardOn().startSession({ sessionId: 'without-meta' });
