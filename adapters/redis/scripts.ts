@@ -48,7 +48,8 @@ local function incarnation(known)
   if known ~= '' and stored ~= known then return false end
   return stored or ''
 end
--- The first write of a session names its incarnation (\`whole\` made sure no other key of it is left).
+-- The first write of a session names its incarnation (a session without meta has no other key either:
+-- \`whole\` refused the script otherwise).
 local function begin(inc, proposed)
   if inc ~= '' then return inc end
   redis.call('HSET', KEYS[1], 'incarnation', proposed)
@@ -212,7 +213,7 @@ return reply
 /** Gives a reservation back; releasing twice, or after it expired, changes nothing. ARGV: id. {'lost'} if the session is broken. */
 const RELEASE = `${COMMON}
 if not whole() then return {'lost'} end
--- A session whose meta is gone has no budget to give back to; its leftovers expire or are cleared by its next first write.
+-- A session that is gone (no key left, \`whole\` saw to that) has no budget to give back: no meta is written for it.
 if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
 release(ARGV[1])
 record()
