@@ -57,8 +57,9 @@ function pageOptions(values: OptionValues): { offset: number; limit: number } {
 function pageNote({ offset, limit }: { offset: number; limit: number }, shown: number, total: number): string {
   // From what was shown, not offset + limit: the sessions found expired on this page left the index, moving the rest up.
   const next = offset + shown < total ? ` (next page: --offset ${offset + shown}${limit === PAGE_MAX ? '' : ` --limit ${limit}`})` : '';
-  if (offset === 0) return shown < total ? `the ${shown.toLocaleString('en-US')} most recently active of ${total.toLocaleString('en-US')} sessions${next}\n` : '';
-  if (shown === 0) return `no sessions at --offset ${offset}: there are ${total.toLocaleString('en-US')}\n`;
+  if (offset === 0 && shown > 0) return shown < total ? `the ${shown.toLocaleString('en-US')} most recently active of ${total.toLocaleString('en-US')} sessions${next}\n` : '';
+  // Nothing shown yet sessions left at this offset: those the page held had expired, and their leaving the index moved the rest up.
+  if (shown === 0) return `no sessions at --offset ${offset}: there are ${total.toLocaleString('en-US')}${offset < total ? ' (the ones at this offset had expired and have left the index: list again)' : ''}\n`;
   return `sessions ${(offset + 1).toLocaleString('en-US')} to ${(offset + shown).toLocaleString('en-US')} by last activity, of ${total.toLocaleString('en-US')}${next}\n`;
 }
 
@@ -96,7 +97,7 @@ export const command: Command = {
       return 0;
     }
     if (sessions.list.length === 0) {
-      process.stdout.write(page.offset === 0 ? `no live sessions under prefix ${safeMessage(sessions.prefix, 200)}\n` : more);
+      process.stdout.write(sessions.total === 0 && page.offset === 0 ? `no live sessions under prefix ${safeMessage(sessions.prefix, 200)}\n` : more);
       return 0;
     }
     const rows = [['SESSION', 'STATUS', 'STEPS', 'TOKENS', 'COST', 'LAST FLAG', 'UPDATED', 'LOG DROPPED'], ...sessions.list.map(row)];

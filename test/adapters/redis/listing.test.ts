@@ -115,6 +115,18 @@ describeWithRedis('warden sessions on a store with very many sessions', () => {
     }
   }, 120_000);
 
+  it('a page whose sessions had all expired says so, and the next listing shows the ones moved up', async () => {
+    const prefix = `${redis.prefix}stale:`;
+    await writeSessions(prefix, 2);
+    await redis.client.del(`${prefix}{s1}:meta`);
+    const stale = warden('sessions', '--redis', REDIS_URL, '--prefix', prefix, '--limit', '1');
+    expect(stale).toMatchObject({ code: 0, stdout: 'no sessions at --offset 0: there are 1 (the ones at this offset had expired and have left the index: list again)\n' });
+    const again = warden('sessions', '--redis', REDIS_URL, '--prefix', prefix, '--limit', '1');
+    expect(again.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(['SESSION', 's0']);
+    await redis.client.del(`${prefix}{s0}:meta`);
+    expect(warden('sessions', '--redis', REDIS_URL, '--prefix', prefix).stdout).toBe(`no live sessions under prefix ${prefix}\n`);
+  }, 60_000);
+
   it('the store lists the same pages', async () => {
     const store = redis.store({ prefix: `${redis.prefix}store:` });
     await writeSessions(store.prefix, 30);
