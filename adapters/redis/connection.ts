@@ -13,7 +13,7 @@ export function connectRedis(url: string, connectTimeoutMs: number, commandTimeo
 type Connection = ReturnType<typeof connectRedis>;
 
 /** Every command of `RedisCommands`, so each is watched (the compiler checks the list is whole). */
-const COMMANDS = ['evalSha', 'eval', 'hGetAll', 'zAdd', 'zRange', 'zCard', 'zRem', 'zRemRangeByScore', 'pExpire', 'hSet', 'hDel'] as const satisfies ReadonlyArray<keyof RedisCommands>;
+export const COMMANDS = ['evalSha', 'eval', 'hGetAll', 'zAdd', 'zRange', 'zCard', 'zRem', 'zRemRangeByScore', 'pExpire', 'hSet', 'hDel'] as const satisfies ReadonlyArray<keyof RedisCommands>;
 type Missing = Exclude<keyof RedisCommands, (typeof COMMANDS)[number]>;
 const whole: [Missing] extends [never] ? true : never = true;
 void whole;

@@ -12,15 +12,20 @@ import { deadline, redisSessionLog, type RedisCommands } from './redis-log.js';
 import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
 import { connectRedis, watchedConnection } from './connection.js';
-import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionSummary } from './operations.js';
+import { watchedCallerClient } from './caller-client.js';
+import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionPage, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
-export type { SessionSummary, HaltResult } from './operations.js';
+export type { SessionSummary, SessionPage, HaltResult } from './operations.js';
 
 export interface RedisStoreOptions {
   /** Where Redis is; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
   url?: string;
-  /** A node-redis client of your own (connected by you, closed by you). */
+  /**
+   * A node-redis client of your own (connected by you, closed by you: the store never closes or reopens it).
+   * Its commands are bounded by `timeoutMs` like the store's own; a connection that stops answering is
+   * reported through `onError` once per stall, and is yours to drop.
+   */
   client?: RedisCommands;
   /** Prepended to every key; one prefix is one namespace of sessions. Default `warden:`. */
   prefix?: string;
@@ -28,7 +33,7 @@ export interface RedisStoreOptions {
   ttlMs?: number;
   /** A reservation a process never reconciled (it crashed) is released after this long. Default 10 min. */
   reservationTtlMs?: number;
-  /** A decision Redis has not answered by then fails closed (your own `client` included). Default 2,000 ms. */
+  /** A decision or operation Redis has not answered by then fails closed (your own `client` included). Default 2,000 ms. */
   timeoutMs?: number;
   /**
    * Entries a session's log keeps. A process that joins after older entries were dropped rebuilds from the
@@ -42,16 +47,20 @@ export interface RedisStoreOptions {
   maxLogBytes?: number;
   /** Replicas this process keeps in memory (an evicted one is rebuilt from the log). Default 10,000. */
   maxLocalSessions?: number;
-  /** Connection errors of a client the store made (it reconnects by itself). */
+  /**
+   * Connection errors of a client the store made (it reconnects by itself); with your own `client`, a
+   * command it left unanswered past `timeoutMs` (once per stall, until every late command has settled).
+   */
   onError?: (error: Error) => void;
 }
 
 /** A session store on Redis, plus the operations the `warden` CLI runs. */
 export interface RedisSessionStore extends SessionStore {
+  /** The commands the store sends: its own watched connection, or your `client` behind a watch bounding each by `timeoutMs`. */
   readonly client: RedisCommands;
   readonly prefix: string;
-  /** The 1,000 most recently active sessions, newest first. */
-  listSessions(): Promise<SessionSummary[]>;
+  /** The 1,000 most recently active sessions, newest first; or the page `{ offset, limit }` (limit at most 1,000) of them. */
+  listSessions(page?: SessionPage): Promise<SessionSummary[]>;
   /** How many sessions the listing index holds in all. */
   countSessions(): Promise<number>;
   kill(sessionId: string, reason?: string): Promise<HaltResult>;
@@ -85,8 +94,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
   const maxLogBytes = positive('maxLogBytes', options.maxLogBytes, 16 * 1024 * 1024);
   const maxLocalSessions = positive('maxLocalSessions', options.maxLocalSessions, DEFAULT_POLICY.limits.maxSessions);
   const onError = options.onError;
-  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, onError && ((error) => onError(redisError('connection', prefix, error))));
-  const client = options.client ?? owned!.commands;
+  const reportConnection = onError && ((error: Error) => onError(redisError('connection', prefix, error)));
+  const owned = options.client ? undefined : watchedConnection(options.url ?? DEFAULT_URL, timeoutMs, reportConnection);
+  const client = options.client ? watchedCallerClient(options.client, timeoutMs, reportConnection) : owned!.commands;
   const replicas = new LRUCache<string, GuardSession>({ max: maxLocalSessions, ttl: ttlMs, updateAgeOnGet: true });
   const index = indexKey(prefix);
   const lastTouched = new LRUCache<string, number>({ max: maxLocalSessions });
@@ -109,7 +119,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
       if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 512) throw new RangeError('a shared session id is a string of 1 to 512 characters');
       return redisSessionLog(client, sessionId, logOptions);
     },
-    listSessions: () => listSessions(client, prefix),
+    listSessions: (page) => listSessions(client, prefix, page),
     countSessions: () => countSessions(client, prefix),
     kill: (sessionId, reason) => killSession(client, prefix, sessionId, reason),
     pause: (sessionId, reason) => pauseSession(client, prefix, sessionId, reason),

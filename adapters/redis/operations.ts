@@ -3,8 +3,28 @@ import { ESCALATION_FIELD, parseHalted, runScript, type HaltRecord, type Pending
 import { indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
 import type { SessionStatus } from '../../src/index.js';
 
-/** Sessions listed at most, newest activity first: the listing stays bounded however many there are. */
+/** Sessions listed at most in one page, newest activity first: a listing stays bounded however many there are. */
 const MAX_LISTED = 1_000;
+
+/**
+ * Which sessions a listing shows, by rank of last activity (0 is the most recently active). Ranks move
+ * as sessions become active or expire, so pages read one after the other over a live index may repeat or
+ * miss a session that moved between them.
+ */
+export interface SessionPage {
+  /** Sessions skipped from the newest. Default 0. */
+  offset?: number;
+  /** Sessions shown, 1 to 1,000. Default 1,000. */
+  limit?: number;
+}
+
+function pageBounds(page: SessionPage): { offset: number; limit: number } {
+  const offset = page.offset ?? 0;
+  const limit = page.limit ?? MAX_LISTED;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`listSessions: offset must be a whole number from 0, got ${offset}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LISTED) throw new RangeError(`listSessions: limit must be a whole number from 1 to ${MAX_LISTED}, got ${limit}`);
+  return { offset, limit };
+}
 
 /** A live session as `warden sessions` shows it. */
 export interface SessionSummary {
@@ -23,6 +43,8 @@ export interface SessionSummary {
   /** Pauses a process has put to a human and is still waiting on. */
   pendingEscalations: PendingEscalation[];
   updatedAt?: string;
+  /** Some of the session's keys are missing (evicted or deleted): every process refuses its calls (GUARD_ERROR, lost). */
+  lost?: true;
 }
 
 export interface HaltResult {
@@ -30,6 +52,8 @@ export interface HaltResult {
   found: boolean;
   status?: SessionStatus;
   previous?: SessionStatus;
+  /** Some of the session's keys are missing (evicted or deleted): the change is made, and its replicas refuse its calls anyway (GUARD_ERROR, lost). */
+  lost?: true;
 }
 
 function summary(sessionId: string, meta: Record<string, string>): SessionSummary {
@@ -69,18 +93,32 @@ function summary(sessionId: string, meta: Record<string, string>): SessionSummar
 }
 
 /**
- * The live sessions under `prefix`, the 1,000 most recently active, newest first (`countSessions` says how
- * many there are in all). Sessions whose keys expired are dropped from the index as they are found.
+ * The live sessions under `prefix`, newest activity first: by default the 1,000 most recently active, or
+ * the page `{ offset, limit }` of them (`countSessions` says how many there are in all). Sessions whose keys
+ * expired are dropped from the index as they are found, so they are not listed: a page may be shorter
+ * than `limit` before the end of the index.
  */
-export async function listSessions(client: RedisCommands, prefix: string): Promise<SessionSummary[]> {
+export async function listSessions(client: RedisCommands, prefix: string, page: SessionPage = {}): Promise<SessionSummary[]> {
+  const { offset, limit } = pageBounds(page);
   const index = indexKey(prefix);
-  // By rank from the newest: Redis answers with at most MAX_LISTED members however many the index holds.
-  const tags = await client.zRange(index, 0, MAX_LISTED - 1, { REV: true });
+  // By rank from the newest: Redis answers with at most `limit` members however many the index holds.
+  const tags = await client.zRange(index, offset, offset + limit - 1, { REV: true });
   const ids = tags.map(sessionIdOfTag);
-  const metas = await Promise.all(ids.map((id) => client.hGetAll(sessionKeys(prefix, id)[0]!)));
+  // One script per session: its meta, and whether its other keys are as the meta records them, read at one instant.
+  const replies = await Promise.all(ids.map((id) => runScript(client, SCRIPTS.summary, sessionKeys(prefix, id), [])));
+  const metas = replies.map((reply) => {
+    const meta: Record<string, string> = {};
+    for (let field = 1; field + 1 < reply.length; field += 2) meta[String(reply[field])] = String(reply[field + 1]);
+    return meta;
+  });
   const gone = tags.filter((_, position) => Object.keys(metas[position]!).length === 0);
   if (gone.length > 0) await client.zRem(index, gone);
-  return ids.flatMap((id, position) => (Object.keys(metas[position]!).length === 0 ? [] : [summary(id, metas[position]!)]));
+  return ids.flatMap((id, position) => {
+    if (Object.keys(metas[position]!).length === 0) return [];
+    const found = summary(id, metas[position]!);
+    if (Number(replies[position]![0]) === 0) found.lost = true;
+    return [found];
+  });
 }
 
 /**
@@ -98,7 +136,9 @@ async function changeStatus(client: RedisCommands, prefix: string, sessionId: st
   const halted: HaltRecord = { step: Number(meta.lastStep ?? 0), codes: [reason] };
   const reply = await runScript(client, SCRIPTS.status, keys, [change, JSON.stringify(halted), '', '1']);
   if (Number(reply[0]) !== 1) return { found: false };
-  return { found: true, status: String(reply[1]) as SessionStatus, previous: String(reply[3]) as SessionStatus };
+  const result: HaltResult = { found: true, status: String(reply[1]) as SessionStatus, previous: String(reply[3]) as SessionStatus };
+  if (Number(reply[5]) === 0) result.lost = true;
+  return result;
 }
 
 /** Kills a session in every process: each refuses its next call. A killed session stays killed. */

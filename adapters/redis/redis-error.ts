@@ -8,13 +8,14 @@ export function redisError(operation: string, prefix: string, cause: unknown): E
 }
 
 /**
- * The session's keys vanished (expired, flushed, evicted) after this replica used them: `lost` tells the
- * guard (see `SessionLog`) to refuse the call instead of deciding it on a blank session.
+ * The session's keys vanished (expired, flushed, evicted) after this replica used them, or some of them are
+ * missing (evicted or deleted, its meta kept): `lost` tells the guard (see `SessionLog`) to refuse the call
+ * instead of deciding it on a blank or partial session.
  */
 export class SessionLostError extends Error {
   readonly lost = true;
   constructor(operation: string, prefix: string) {
-    super(`Redis ${operation} under key prefix ${prefix}: the session's keys are gone (expired, flushed or evicted) since this process used them`);
+    super(`Redis ${operation} under key prefix ${prefix}: the session's keys are gone, or some of them are (expired, flushed or evicted)`);
     this.name = 'SessionLostError';
   }
 }

@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto';
  * A replica's scripts carry the session's incarnation as the replica knows it ('' before it has seen the
  * session): the meta field `incarnation` is written by the session's first write, so a replica whose
  * session's keys vanished (expired, flushed, evicted) is answered {'lost'} instead of a blank session.
+ * The meta field `parts` records, after every script that writes, what the five other keys hold; a key
+ * evicted or deleted since (its meta kept) no longer matches it, and the session is lost to every replica,
+ * one joining it included, instead of being judged on what is left.
  */
 const COMMON = `
 local function now_ms()
@@ -45,13 +48,34 @@ local function incarnation(known)
   if known ~= '' and stored ~= known then return false end
   return stored or ''
 end
--- The first write of a session names its incarnation; keys left from an earlier one (meta gone, the
--- rest not yet) are cleared first, so the new session starts blank.
+-- The first write of a session names its incarnation (a session without meta has no other key either:
+-- \`whole\` refused the script otherwise).
 local function begin(inc, proposed)
   if inc ~= '' then return inc end
-  if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]) end
   redis.call('HSET', KEYS[1], 'incarnation', proposed)
   return proposed
+end
+-- What the five other keys hold: Redis evicts and deletes whole keys, and only these scripts write them,
+-- so between two scripts these sizes change only if a key went missing. The log's length follows its
+-- trimming, reservations their expiry, questions theirs: all recorded by the script that made the change.
+-- STRLEN, not EXISTS, for the start: EXISTS does not count as a use, and under an LRU policy the start,
+-- read only by a joining replica, would be the first key of a live session to be evicted.
+local NOTHING = '0:0:0:0:0'
+local function parts()
+  return redis.call('LLEN', KEYS[2]) .. ':' .. redis.call('STRLEN', KEYS[3]) .. ':' .. redis.call('ZCARD', KEYS[4]) .. ':' .. redis.call('HLEN', KEYS[5]) .. ':' .. redis.call('ZCARD', KEYS[6])
+end
+-- Whether the session's keys are all there as its last write left them. Without a record: a session
+-- never written holds no key at all (keys without their meta are what an eviction of the meta left), and
+-- one written before \`parts\` was recorded is taken as whole until its next write records them.
+local function whole()
+  local recorded = redis.call('HGET', KEYS[1], 'parts')
+  if recorded then return recorded == parts() end
+  return redis.call('EXISTS', KEYS[1]) == 1 or parts() == NOTHING
+end
+-- Called at the end of a script that found the session whole: a session that is not yet written to (no
+-- incarnation) gets no meta from it, and one found broken stays broken.
+local function record()
+  if redis.call('HEXISTS', KEYS[1], 'incarnation') == 1 then redis.call('HSET', KEYS[1], 'parts', parts()) end
 end
 local function touch(ttl)
   for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
@@ -82,7 +106,8 @@ end
  */
 const APPEND = `${COMMON}
 local inc = incarnation(ARGV[18])
-if inc == false then return {'lost'} end
+if inc == false or not whole() then return {'lost'} end
+local reply = (function()
 local seen = tonumber(ARGV[1])
 local m = redis.call('HMGET', KEYS[1], 'seq', 'status', 'halted')
 local seq = tonumber(m[1] or '0')
@@ -144,6 +169,9 @@ end
 redis.call('HSET', KEYS[1], 'seq', seq, 'status', status, 'lastStep', ARGV[13], 'updated', now)
 touch(ttl)
 return {1, seq, status, halted, open, inc}
+end)()
+record()
+return reply
 `;
 
 /**
@@ -155,7 +183,8 @@ return {1, seq, status, halted, open, inc}
  */
 const RESERVE = `${COMMON}
 local inc = incarnation(ARGV[9])
-if inc == false then return {'lost'} end
+if inc == false or not whole() then return {'lost'} end
+local reply = (function()
 local now = now_ms()
 purge(now)
 local m = redis.call('HMGET', KEYS[1], 'status', 'halted', 'spentTokens', 'reservedTokens', 'spentNano', 'reservedNano')
@@ -176,11 +205,18 @@ redis.call('HINCRBY', KEYS[1], 'reservedNano', ARGV[3])
 redis.call('HSET', KEYS[1], 'updated', now)
 touch(tonumber(ARGV[7]))
 return {1, status, halted, st, rt + t, sn, rn + n, inc}
+end)()
+record()
+return reply
 `;
 
-/** Gives a reservation back; releasing twice, or after it expired, changes nothing. ARGV: id. */
+/** Gives a reservation back; releasing twice, or after it expired, changes nothing. ARGV: id. {'lost'} if the session is broken. */
 const RELEASE = `${COMMON}
+if not whole() then return {'lost'} end
+-- A session that is gone (no key left, \`whole\` saw to that) has no budget to give back: no meta is written for it.
+if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
 release(ARGV[1])
+record()
 return 1
 `;
 
@@ -188,18 +224,23 @@ return 1
  * kill | pause | resume | read (changes nothing). A killed session stays killed; resume lifts only a pause.
  * ARGV: op, halted, ttl ('' keeps the session's), mustExist ('1': an unknown session is reported, not created),
  * known incarnation ('' from an operator). Reply: found (1 or -1), status, halted, status before, open
- * questions; {'lost'} if the session is gone.
+ * questions, whole (1, or 0: some of its keys are missing, see `parts`); {'lost'} to a replica if the session
+ * is gone or broken (an operator's change is made on a broken session too).
  */
 const STATUS = `${COMMON}
 if incarnation(ARGV[5] or '') == false then return {'lost'} end
 if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+-- An operator's kill or pause holds even on a broken session (its replicas are refused anyway); a replica's is refused.
+local intact = whole()
+if not intact and ARGV[4] ~= '1' then return {'lost'} end
+local reply = (function()
 local m = redis.call('HMGET', KEYS[1], 'status', 'halted')
 local status = m[1] or 'active'
 local halted = m[2] or ''
 local before = status
 local op = ARGV[1]
 local now = now_ms()
-if op == 'read' then return {1, status, halted, before, open_questions(now)} end
+if op == 'read' then return {1, status, halted, before, open_questions(now), intact and 1 or 0} end
 if op == 'resume' then
   if status == 'paused' then
     status = 'active'
@@ -213,7 +254,10 @@ elseif status ~= 'killed' then
 end
 redis.call('HSET', KEYS[1], 'status', status, 'updated', now)
 if ARGV[3] ~= '' then touch(tonumber(ARGV[3])) end
-return {1, status, halted, before, open_questions(now)}
+return {1, status, halted, before, open_questions(now), intact and 1 or 0}
+end)()
+if intact then record() end
+return reply
 `;
 
 /**
@@ -222,7 +266,8 @@ return {1, status, halted, before, open_questions(now)}
  * incarnation. Reply: status, halted, open questions; {'lost'} if the session is gone.
  */
 const ESCALATION = `${COMMON}
-if incarnation(ARGV[8]) == false then return {'lost'} end
+if incarnation(ARGV[8]) == false or not whole() then return {'lost'} end
+local reply = (function()
 local now = now_ms()
 if ARGV[1] == 'open' then
   open_question(ARGV[2], ARGV[3], ARGV[4])
@@ -240,6 +285,19 @@ if ARGV[5] ~= '' and status ~= 'killed' then
 end
 touch(tonumber(ARGV[7]))
 return {status, halted, open_questions(now)}
+end)()
+record()
+return reply
+`;
+
+/**
+ * What the listing shows of one session, changing nothing: 1 if its keys are whole (see \`parts\`) or 0,
+ * then its meta's fields and values (none: the session is gone).
+ */
+const SUMMARY = `${COMMON}
+local reply = {whole() and 1 or 0}
+for _, value in ipairs(redis.call('HGETALL', KEYS[1])) do reply[#reply + 1] = value end
+return reply
 `;
 
 export interface LuaScript {
@@ -257,4 +315,5 @@ export const SCRIPTS = {
   release: script(RELEASE),
   status: script(STATUS),
   escalation: script(ESCALATION),
+  summary: script(SUMMARY),
 } as const;

@@ -29,8 +29,9 @@ function haltCommand(change: Change): Command {
         return { prefix, outcome };
       });
       if (!result.outcome.found) throw new CommandFailure(`no live session ${safeMessage(sessionId, 200)} under prefix ${safeMessage(result.prefix, 200)}`, 1);
-      const { status, previous } = result.outcome;
-      process.stdout.write(`${safeMessage(sessionId, 200)}: ${safeMessage(String(previous), 80)} -> ${safeMessage(String(status), 80)}${status === previous ? ' (unchanged)' : ''}\n`);
+      const { status, previous, lost } = result.outcome;
+      const note = `${status === previous ? ' (unchanged)' : ''}${lost ? ' (some of its keys are missing, evicted or deleted: every process refuses its calls as lost)' : ''}`;
+      process.stdout.write(`${safeMessage(sessionId, 200)}: ${safeMessage(String(previous), 80)} -> ${safeMessage(String(status), 80)}${note}\n`);
       return 0;
     },
   };

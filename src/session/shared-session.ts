@@ -524,7 +524,7 @@ export class SharedSession {
     // A session the store lost is not a new one: deciding on a blank replica would forget its ids, budget and halts.
     const lost = (error as { lost?: unknown } | undefined)?.lost === true;
     const message = lost
-      ? `The session store lost this session (its state expired, was flushed or evicted since this process used it): the guard will not decide this ${input.type} as if the session were new. Start a new session.`
+      ? `The session store lost this session (its state, or part of it, expired, was flushed or evicted): the guard will not decide this ${input.type} as if the session were new. Start a new session.`
       : `The session store is unavailable (${reason}): the guard cannot decide this ${input.type} from the shared session.`;
     const flags: Flag[] = [{ code: AnomalyCode.GUARD_ERROR, message, step, evidence: { stage: 'store', error: reason, ...(lost ? { lost: true } : {}) } }];
     const tool = 'tool' in input && typeof input.tool === 'string' ? session.state.tools.get(input.tool) : undefined;

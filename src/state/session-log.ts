@@ -103,8 +103,8 @@ export type ReserveResult = ({ outcome: 'reserved' | 'over' } & Budget & SharedS
  * A session's shared log and budget, kept by a store every process can reach (Redis). Each call is one
  * atomic step on the store's side; the guard's own code decides, the store only orders and counts.
  * A method throws an error whose `lost` is `true` when the session's state vanished from the store after
- * this replica used it (expired, flushed, evicted): the call is refused (GUARD_ERROR, evidence `lost`),
- * never decided on a blank session.
+ * this replica used it (expired, flushed, evicted), or part of it did: the call is refused (GUARD_ERROR,
+ * evidence `lost`), never decided on a blank or partial session.
  */
 export interface SessionLog {
   append(request: AppendRequest): Promise<AppendResult>;
