@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { file, warden } from '../helpers/cli.js';
+import { describeWithRedis, REDIS_URL, useSharedRedis } from '../helpers/redis.js';
 import { specExample } from '../helpers/trace-format.js';
 
 // Spawned CLIs on a loaded 2-core machine: generous time, never a timed assertion.
@@ -78,6 +79,25 @@ describe('what triage and replay print masks every secret kind the recorder mask
       const run = warden(...args, benign, '--quiet');
       expect(run.code).toBe(0);
       expect(run.stdout, args.join(' ')).not.toContain('[REDACTED]');
+      for (const text of BENIGN) expect(run.stdout, `${args.join(' ')}: ${text}`).toContain(text);
+    }
+  });
+});
+
+// A session id is whatever the agent's code passed: on a shared Redis, every operator's `warden sessions` lists it.
+describeWithRedis('what warden sessions prints masks every secret kind', () => {
+  const redis = useSharedRedis();
+
+  it('as a table and as JSON, the other sessions shown as they are', async () => {
+    const ids = [...SECRETS.map(([, text], index) => `case-${index} ${text}`), ...BENIGN];
+    for (const [index, id] of ids.entries()) {
+      await redis.client.zAdd(`${redis.prefix}sessions`, { score: Date.now() + index, value: id });
+      await redis.client.hSet(redis.key(id, 'meta'), { status: 'active', lastStep: '3', spentTokens: '10' });
+    }
+    for (const args of [[], ['--json']]) {
+      const run = warden('sessions', ...args, '--redis', REDIS_URL, '--prefix', redis.prefix);
+      expect(run.code, args.join(' ')).toBe(0);
+      expectMasked(run.stdout);
       for (const text of BENIGN) expect(run.stdout, `${args.join(' ')}: ${text}`).toContain(text);
     }
   });
