@@ -22,6 +22,7 @@ export type { ToolCallOptions, ToolCallOutcome, ToolCallTicket, ToolResultOf } f
 export type { ModelRequestInput, ModelOutput, ModelCallTicket, ModelCallOutcome } from './protocol/model-call.js';
 export { MessageFeed } from './protocol/message-feed.js';
 export { toolListing, type ToolListing } from './protocol/tool-listing.js';
+export { copyToolWith, type ToolCopyOptions } from './protocol/tool-copy.js';
 export type { ConversationMessage } from './protocol/message-feed.js';
 
 export { AnomalyCode, DEFAULT_ACTIONS } from './codes.js';

@@ -4,7 +4,7 @@
  * tool's type/id/args, anything unknown, getters, symbols, the prototype, frozenness) is the original's.
  */
 import type { Tool } from 'ai';
-import { type GuardSession, type Refusal, type ToolCallTicket } from '../../src/index.js';
+import { copyToolWith, type GuardSession, type Refusal, type ToolCallTicket } from '../../src/index.js';
 
 type Execute = NonNullable<Tool['execute']>;
 type ExecuteOptions = Parameters<Execute>[1];
@@ -31,18 +31,6 @@ async function lastOf(values: AsyncIterable<unknown>): Promise<unknown> {
   let last: unknown;
   for await (const value of values) last = value;
   return last;
-}
-
-/** A copy of `tool` with `replaced` properties, everything else as the original defines it. */
-function copyWith(tool: Tool, replaced: Partial<Record<'execute' | 'toModelOutput', unknown>>): Tool {
-  const descriptors = Object.getOwnPropertyDescriptors(tool) as Record<string | symbol, PropertyDescriptor>;
-  for (const [key, value] of Object.entries(replaced)) {
-    const own = descriptors[key];
-    descriptors[key] = { value, writable: own?.writable ?? true, enumerable: own?.enumerable ?? true, configurable: own?.configurable ?? true };
-  }
-  const copy = Object.create(Object.getPrototypeOf(tool), descriptors) as Tool;
-  if (Object.isFrozen(tool)) Object.freeze(copy);
-  return copy;
 }
 
 /**
@@ -97,7 +85,7 @@ export function guardTool(session: GuardSession, name: string, tool: Tool, liste
   };
 
   const toModelOutput = tool.toModelOutput;
-  return copyWith(tool, {
+  return copyToolWith(tool, {
     execute: isAsyncGeneratorFunction(execute) ? guardedStream : guardedCall,
     // The tool's own conversion gets its real output; a refusal (never the tool's output) goes to the model as JSON, as without one.
     ...(toModelOutput ? { toModelOutput: (options: Parameters<ToModelOutput>[0]) => (isRefusal(options.output) ? { type: 'json', value: options.output } : toModelOutput.call(tool, options)) } : {}),

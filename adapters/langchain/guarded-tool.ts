@@ -7,7 +7,7 @@ import { ToolMessage } from 'langchain';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import { parseCallbackConfigArg } from '@langchain/core/callbacks/manager';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { refusalText, type GuardSession, type ToolResultOf } from '../../src/index.js';
+import { copyToolWith, refusalText, type GuardSession, type ToolResultOf } from '../../src/index.js';
 
 /**
  * The JSON Schema of what the model writes, which is what the guard checks (the tool parses it after):
@@ -72,8 +72,6 @@ export function guardTool<T extends StructuredToolInterface>(session: GuardSessi
     const text = refusalText(outcome.refusal);
     return toolCall?.id !== undefined ? new ToolMessage({ content: text, tool_call_id: toolCall.id, name, status: 'error' }) : text;
   }
-  const copy = Object.create(Object.getPrototypeOf(tool), Object.getOwnPropertyDescriptors(tool)) as T;
-  Object.defineProperty(copy, 'invoke', { value: invoke, writable: true, enumerable: false, configurable: true });
-  Object.defineProperty(copy, 'call', { value: (arg: unknown, configArg?: unknown) => invoke(arg, parseCallbackConfigArg(configArg as never) as Record<string, unknown>), writable: true, enumerable: false, configurable: true });
-  return copy;
+  // Not enumerable: they stand in for the prototype's methods, which a spread or `Object.keys` never listed.
+  return copyToolWith(tool, { invoke, call: (arg: unknown, configArg?: unknown) => invoke(arg, parseCallbackConfigArg(configArg as never) as Record<string, unknown>) }, { enumerable: false });
 }

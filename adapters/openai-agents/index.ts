@@ -18,7 +18,7 @@ import {
   type FunctionTool,
 } from '@openai/agents-core';
 import type { StreamEvent } from '@openai/agents-core/types';
-import { MessageFeed, refusalText, toolListing, type ToolListing, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
+import { copyToolWith, MessageFeed, refusalText, toolListing, type ToolListing, withheldAnswer, type ConversationMessage, type Decision, type GuardSession, type ModelOutput, type ModelRequestInput, type ModelToolCall, type ToolCallTicket } from '../../src/index.js';
 import { toolArguments } from '../../src/text/index.js';
 
 type OutputItem = ModelResponse['output'][number];
@@ -226,12 +226,8 @@ function guardTool(session: GuardSession, tool: Tool, ready: () => Promise<void>
       }),
     ],
   };
-  // A copy of the tool with the guard's hooks, all else as the original defines it (a class-built tool keeps its prototype's invoke and accessors).
-  const descriptors = Object.getOwnPropertyDescriptors(tool) as Record<string | symbol, PropertyDescriptor>;
-  for (const [key, value] of Object.entries(hooks)) descriptors[key] = { value, writable: true, enumerable: true, configurable: true };
-  const guarded = Object.create(Object.getPrototypeOf(tool), descriptors) as Tool;
-  if (Object.isFrozen(tool)) Object.freeze(guarded);
-  return guarded;
+  // The tool with the guard's hooks, all else as the original defines it (a class-built tool keeps its prototype's invoke and accessors).
+  return copyToolWith(tool, hooks);
 }
 
 export interface GuardAgentOptions {

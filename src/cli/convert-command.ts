@@ -4,6 +4,7 @@ import type { ChatMessage } from '../convert/openai-chat.js';
 import type { AgentMessage, MultiAgentLog } from '../convert/multi-agent-log.js';
 import type { ToolDefinitionLike } from '../tool-definition.js';
 import { InputError, readInputChunks, resolveTraceInputs, type TraceInput } from '../trace/input.js';
+import { statusAfterReading } from './exit-status.js';
 import { safeMessage } from './safe-message.js';
 import { escapeUnsafe } from '../trace/printable.js';
 import type { Command } from './command.js';
@@ -79,7 +80,7 @@ export const command: Command = {
   name: 'convert',
   usage: ['convert [options] FILE...'],
   description:
-    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Multi-agent logs {"history": [{"role", "name"?, "content"}], "question"?} (Who&When; Magentic-One or AG2 roles) become one event per message, history[i] at step i+1: the human a user message, the main agent an llm.call, every other agent (web surfer, code terminal, expert) an untrusted subagent.output of that agent; the log\'s other fields (labels included) are kept in session.start metadata, which triage never reads. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin.',
+    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Multi-agent logs {"history": [{"role", "name"?, "content"}], "question"?} (Who&When; Magentic-One or AG2 roles) become one event per message, history[i] at step i+1: the human a user message, the main agent an llm.call, every other agent (web surfer, code terminal, expert) an untrusted subagent.output of that agent; the log\'s other fields (labels included) are kept in session.start metadata, which triage never reads. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin. Values that are no transcript (broken JSON, another shape) are reported on stderr and skipped, and the command then exits with status 3.',
   options: {
     tools: { type: 'string', arg: 'FILE', help: 'the tool definitions (OpenAI function specs, MCP or trace shape; an array or {"tools": [...]}). Without them every call replays as TOOL_UNKNOWN' },
     model: { type: 'string', arg: 'NAME', help: 'the model name recorded on each llm.call (default "unknown")' },
@@ -223,6 +224,6 @@ export const command: Command = {
         process.stderr.write(`warden convert: warning: no tool definitions were given (--tools FILE): the trace defines no tool, so replay and triage will flag each of its ${toolCalls} tool calls TOOL_UNKNOWN.\n`);
       }
     }
-    return 0;
+    return statusAfterReading(problems);
   },
 };

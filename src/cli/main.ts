@@ -3,10 +3,9 @@ import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands.js';
 import { commandHelp, DEBUG_OPTION, HELP_OPTION, type Command } from './command.js';
 import { CommandFailure, UsageError } from './options.js';
+import { EXIT_STATUS_HELP } from './exit-status.js';
 import { describePosition } from './position.js';
 import { safeMessage, terminalSafe } from './safe-message.js';
-
-const EXIT_CODES = `Exit status: 0 done, 1 findings or failure (a regression under --expect, an unreadable input), 2 usage error.`;
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
@@ -24,7 +23,7 @@ function mainHelp(): string {
     '',
     'A TRACE argument is a .jsonl file, a .jsonl.gz file, a directory (its *.jsonl and *.jsonl.gz files,',
     'sorted by name), or - for stdin; several may be given. The format: docs/trace-format.md.',
-    EXIT_CODES,
+    EXIT_STATUS_HELP,
     '',
     'Examples:',
     '  warden demo',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from './command.js';
 import { CommandFailure, policyOption, stringOption } from './options.js';
 import { writeOutputFile } from './output.js';
+import { statusAfterReading } from './exit-status.js';
 import { safeMessage, terminalSafe } from './safe-message.js';
 import { reportHint } from './report-hint.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
@@ -46,7 +47,7 @@ export const command: Command = {
     const policy = await policyOption(stringOption(values.policy));
     const { triageTrace } = await import('../forensics/triage.js');
     const { chooseSession, draftPostmortems } = await import('../forensics/postmortem.js');
-    return readingTraces('postmortem', positionals, { rereadable: true, quiet }, async ({ traces, progress, onProblem, onEvent, requireEvents }) => {
+    return readingTraces('postmortem', positionals, { rereadable: true, quiet }, async ({ traces, progress, problems, onProblem, onEvent, requireEvents }) => {
       const report = await triageTrace(traces.lines, { ...policy, onProblem, onEvent });
       requireEvents(report.validEvents);
       const folder = output !== undefined && sessionId === undefined && isFolderOutput(output);
@@ -60,7 +61,7 @@ export const command: Command = {
         }
         progress.stop();
         if (!quiet) process.stderr.write(`warden postmortem: ${written} drafts written to ${safeMessage(output)} (one per session), ${progress.elapsed()}\n`);
-        return 0;
+        return statusAfterReading(problems.count);
       }
       const chosen = chooseSession(report, sessionId);
       if (!chosen) throw new CommandFailure(sessionId ? `session ${safeMessage(sessionId, 200)} is not in ${safeMessage(traces.label)} (it holds ${report.sessions.length}: ${report.sessions.slice(0, LISTED).map((session) => safeMessage(session.session_id, 200)).join(', ')}${report.sessions.length > LISTED ? ', …' : ''})` : `${safeMessage(traces.label)} holds no session`, 1);
@@ -79,7 +80,7 @@ export const command: Command = {
         );
       } else if (!quiet) process.stderr.write(terminalSafe(`warden postmortem: drafted session ${safeMessage(chosen.session_id, 200)}${output ? ` to ${safeMessage(output)}` : ''}, ${progress.elapsed()}\n`));
       if (!quiet) process.stderr.write(`warden postmortem: ${safeMessage(reportHint(positionals, chosen.session_id), 2000)}\n`);
-      return 0;
+      return statusAfterReading(problems.count);
     });
   },
 };

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
+import { statusAfterReading } from './exit-status.js';
 import { BatchedOutput } from './output.js';
 import { jsonForTerminal, safeMessage, terminalSafe } from './safe-message.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
@@ -78,7 +79,7 @@ export const command: Command = {
         `warden replay: ${report.sessions.size} sessions, ${report.validEvents} events, ${stopped.reduce((sum, [, count]) => sum + count, 0)} stopped${stopped.length > 0 ? ` (${stopped.map(([action, count]) => `${count} ${action}`).join(', ')})` : ''}, ${byAction('warn')} warned, ${skipped} lines skipped, ${elapsed}\n`,
       );
     }
-    if (values.expect !== true) return 0;
+    if (values.expect !== true) return statusAfterReading(skipped);
     // Regression library: every session stopped when it was saved must still be stopped, at that step or before.
     let regressions = 0;
     for (const [sessionId, saved] of savedStops) {
@@ -88,6 +89,6 @@ export const command: Command = {
     }
     if (savedStops.size === 0) process.stderr.write(`warden: ${safeMessage(label)} records no stopped session: nothing to expect\n`);
     else process.stderr.write(`warden: ${savedStops.size - regressions} of ${savedStops.size} saved stops still hold\n`);
-    return regressions > 0 ? 1 : 0;
+    return statusAfterReading(skipped, regressions > 0 ? 1 : 0);
   },
 };

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { CommandFailure, policyOption, stringOption } from './options.js';
 import { writeOutputFile } from './output.js';
+import { statusAfterReading } from './exit-status.js';
 import { safeMessage, terminalSafe } from './safe-message.js';
 import { readingTraces, TRACE_ARGUMENT_HELP, TRACE_OPTIONS } from './trace-input.js';
 
@@ -32,7 +33,7 @@ export const command: Command = {
     const policy = await policyOption(stringOption(values.policy));
     const { buildReportData } = await import('../report/report-data.js');
     const { renderReportHtml } = await import('../report/render-html.js');
-    const { data, elapsed } = await readingTraces('report', positionals, { rereadable: true, quiet }, async (reading) => {
+    const { data, elapsed, skipped } = await readingTraces('report', positionals, { rereadable: true, quiet }, async (reading) => {
       let data;
       try {
         data = await buildReportData(reading.traces.lines, {
@@ -48,7 +49,7 @@ export const command: Command = {
         throw error;
       }
       reading.requireEvents(data.sessions.length);
-      return { data, elapsed: () => reading.progress.elapsed() };
+      return { data, elapsed: () => reading.progress.elapsed(), skipped: reading.problems.count };
     });
     const html = renderReportHtml(data);
     if (output === '-') process.stdout.write(html);
@@ -62,6 +63,6 @@ export const command: Command = {
       ];
       process.stderr.write(terminalSafe(`${lines.join('\n')}\n`));
     }
-    return 0;
+    return statusAfterReading(skipped);
   },
 };

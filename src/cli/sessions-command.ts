@@ -1,7 +1,7 @@
 import type { Command, OptionSpec, OptionValues } from './command.js';
 import { CommandFailure, stringOption, UsageError } from './options.js';
 import type { RedisCommands, SessionSummary } from '../../adapters/redis/index.js';
-import { maskUrlCredentials } from './masked-url.js';
+import { maskSecrets } from '../trace/redact.js';
 import { jsonForTerminal, safeMessage } from './safe-message.js';
 
 /** The options every shared-session command takes. */
@@ -14,7 +14,7 @@ export const REDIS_OPTIONS: Record<string, OptionSpec> = {
 export function redisUrl(values: OptionValues): string {
   const url = stringOption(values.redis) ?? process.env.REDIS_URL;
   if (!url) throw new UsageError('give the Redis URL with --redis URL (or REDIS_URL)');
-  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${maskUrlCredentials(url)}"`);
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--redis takes a redis:// or rediss:// URL, got "${maskSecrets(url)}"`);
   return url;
 }
 
@@ -26,7 +26,7 @@ export async function onRedis<T>(values: OptionValues, run: (client: RedisComman
   try {
     return await withRedis(url, (client) => run(client, prefix));
   } catch (error) {
-    throw new CommandFailure(`Redis at ${maskUrlCredentials(url)} did not answer: ${maskUrlCredentials(String((error as Error)?.message ?? error))}`, 1);
+    throw new CommandFailure(`Redis at ${maskSecrets(url)} did not answer: ${maskSecrets(String((error as Error)?.message ?? error))}`, 1);
   }
 }
 

@@ -17,7 +17,7 @@ export const TRACE_OPTIONS: Record<string, OptionSpec> = {
 };
 
 export const TRACE_ARGUMENT_HELP =
-  'TRACE is a .jsonl file, a .jsonl.gz file, a directory (its *.jsonl and *.jsonl.gz files, sorted by name), or - for stdin; several may be given. Lines that are not valid trace events are reported on stderr and skipped.';
+  'TRACE is a .jsonl file, a .jsonl.gz file, a directory (its *.jsonl and *.jsonl.gz files, sorted by name), or - for stdin; several may be given. Lines that are not valid trace events (and the rest of a gzip file cut short) are reported on stderr and skipped, and the command then exits with status 3.';
 
 /** How many broken lines are reported one by one before the rest are only counted: about a screenful. */
 export const MAX_REPORTED_PROBLEMS = 20;

@@ -3,6 +3,7 @@ import type { LazyTriageReport } from '../forensics/triage.js';
 import { describeEscalation } from '../forensics/incidents.js';
 import type { Command } from './command.js';
 import { maxOpenSessionsOption, policyOption, stringOption } from './options.js';
+import { statusAfterReading } from './exit-status.js';
 import { BatchedOutput } from './output.js';
 import { jsonForTerminal, safeMessage, terminalSafe } from './safe-message.js';
 import { reportHint } from './report-hint.js';
@@ -85,6 +86,6 @@ export const command: Command = {
     if (!quiet) {
       process.stderr.write(`warden triage: ${count} sessions (${failing} with a failure mode), ${report.validEvents} events, ${flags} findings, ${skipped} lines skipped, ${elapsed}\n`);
     }
-    return 0;
+    return statusAfterReading(skipped);
   },
 };

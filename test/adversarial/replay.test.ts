@@ -69,7 +69,9 @@ describe('hostile traces through replay', () => {
       { type: 'tool.call', call_id: 'c2', tool: 'get_order', arguments: { order_id: 'ord_1001' } },
     ]));
     const run = warden('replay', path, '--json');
-    expect(run.code).toBe(0);
+    // The model call with negative tokens is no valid event: skipped, said so, and the exit status tells a script.
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/input_tokens must be .* \(skipped\)/);
     expect(JSON.parse(run.stdout)[0].decisions).toMatchObject([
       { tool: 'refund_order', action: 'block', flags: ['ENTITY_HALLUCINATION'] },
       { tool: 'get_order', action: 'allow', flags: [] },

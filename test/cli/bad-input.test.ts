@@ -15,7 +15,7 @@ describe('bad input', () => {
     const trace = file('many-broken.jsonl', `${specExample()}${broken.join('\n')}\n`);
     for (const command of FORENSICS) {
       const run = warden(command, trace, '--quiet');
-      expect(run.code).toBe(0);
+      expect(run.code).toBe(3);
       const lines = run.stderr.trim().split('\n');
       expect(lines.filter((line) => /line \d+: message: role must be one of/.test(line))).toHaveLength(20);
       expect(lines.at(-1)).toBe('warden: 80 more lines skipped (100 in all)');
@@ -27,7 +27,7 @@ describe('bad input', () => {
     const trace = file('binary.jsonl', Buffer.concat([Buffer.from(specExample().replace('"ord_555","customer_id"', '"ord_555\\u001b[2J","customer_id"')), binary, Buffer.from('\n{"session_id":"\\u001b[2J","step":"\\u001b[H"}\n{"session_id":"x","step":0,"type":"tool.call","call_id":"\\u009b31m","tool":"t","arguments":"\\u001b]0;title\\u0007"}\n')]));
     for (const command of FORENSICS) {
       const run = warden(command, trace, '--quiet');
-      expect(run.code).toBe(0);
+      expect(run.code).toBe(3);
       expect(run.stderr).toMatch(/line 9: not valid JSON \(.*\\u001b/);
       expect(run.stderr).toMatch(/line 10: step must be an integer from 0 to 2\^53-1, got a string/);
       expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);

@@ -40,7 +40,7 @@ describe('warden triage', () => {
 
   it('prints a readable report without --json, and reports broken lines', () => {
     const run = warden('triage', file('spec-damaged.jsonl', `${specExample()}\n{oops\n`));
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/session s-0237: hallucination propagation/);
     expect(run.stdout).toMatch(/fault origin\s+step 3 \(llm\.call\)/);
     expect(run.stdout).toMatch(/cascade\s+3 -> 4 -> 5 -> 6 -> 7/);

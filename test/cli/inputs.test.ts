@@ -32,7 +32,7 @@ describe('trace inputs: stdin, several files, folders, gzip', () => {
     const a = file('several-a.jsonl', example('a'));
     const b = file('several-b.jsonl', `${example('b')}{oops\n`);
     const run = warden('replay', b, a, '--json');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(sessionsOf(run.stdout)).toEqual(['b', 'a']);
     expect(run.stderr).toMatch(/several-b\.jsonl: line 9: not valid JSON/);
   });

@@ -61,7 +61,7 @@ describe('warden convert', () => {
   it('reads stdin and skips broken values with their line, converting the rest', () => {
     const text = `${JSON.stringify({ messages: CHAT })}\n{broken\n${JSON.stringify({ session_id: 'kept', messages: CHAT })}\n`;
     const run = spawnSync(process.execPath, [WARDEN_BIN, 'convert', '-', '--session', 'in'], { input: text, encoding: 'utf8', timeout: 170_000 });
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(3);
     expect(run.stderr).toMatch(/stdin: line 2: not valid JSON/);
     expect(new Set(run.stdout.trim().split('\n').map((line) => JSON.parse(line).session_id))).toEqual(new Set(['in', 'kept']));
   });

@@ -21,12 +21,12 @@ describe('warden replay', () => {
     ]);
   });
 
-  it('reports each broken line on stderr with its number, and still exits 0', () => {
+  it('reports each broken line on stderr with its number, goes on, and exits 3', () => {
     const lines = specExample().trim().split('\n');
     lines.splice(2, 0, '{"broken": ');
     lines.splice(4, 0, '{"session_id":"s-0237","step":1,"type":"message","role":"user","content":"late"}');
     const run = warden('replay', file('damaged.jsonl', lines.join('\n')), '--json');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/damaged\.jsonl: line 3: not valid JSON/),
       expect.stringMatching(/damaged\.jsonl: line 5: step 1 is not after step 2/),

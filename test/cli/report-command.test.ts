@@ -42,7 +42,7 @@ describe('warden report', () => {
     const first = file('part-1.jsonl', `${lines.slice(0, 4).join('\n')}\n`);
     const second = file('part-2.jsonl', `{oops\n${lines.slice(4).join('\n')}\n`);
     const run = warden('report', first, second, '-o', join(dir, 'parts.html'));
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain(`${second}: line 1: not valid JSON`);
     expect(run.stderr).toMatch(/fault origin step 3/);
   });

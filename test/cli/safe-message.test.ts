@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { maskUrlCredentials } from '../../src/cli/masked-url.js';
 import { jsonForTerminal, safeMessage, terminalSafe } from '../../src/cli/safe-message.js';
 
 describe('safeMessage', () => {
@@ -31,15 +30,34 @@ describe('safeMessage', () => {
   });
 });
 
-describe('maskUrlCredentials', () => {
+describe('safeMessage masks secrets as the recorder does', () => {
   it('masks the password of any scheme, with or without a user name, and keeps the rest', () => {
-    expect(maskUrlCredentials('redis://user:pass@host:6379/0')).toBe('redis://user:[REDACTED]@host:6379/0');
-    expect(maskUrlCredentials('rediss://:pass@host')).toBe('rediss://:[REDACTED]@host');
-    expect(maskUrlCredentials('see https://u:p@h/x and postgres://a:b@c/d')).toBe('see https://u:[REDACTED]@h/x and postgres://a:[REDACTED]@c/d');
+    expect(safeMessage('redis://user:pass@host:6379/0')).toBe('redis://user:[REDACTED]@host:6379/0');
+    expect(safeMessage('rediss://:pass@host')).toBe('rediss://:[REDACTED]@host');
+    expect(safeMessage('see https://u:p@h/x and postgres://a:b@c/d')).toBe('see https://u:[REDACTED]@h/x and postgres://a:[REDACTED]@c/d');
   });
 
   it('leaves URLs without a password alone', () => {
-    for (const text of ['redis://127.0.0.1:6379', 'https://example.com/a@b', 'mailto:a@b.c', 'git@github.com:o/r', 'ssh://git@host/repo']) expect(maskUrlCredentials(text)).toBe(text);
+    for (const text of ['redis://127.0.0.1:6379', 'https://example.com/a@b', 'mailto:a@b.c', 'git@github.com:o/r', 'ssh://git@host/repo']) expect(safeMessage(text)).toBe(text);
+  });
+
+  it('masks API keys, tokens and private keys, keeping what names them', () => {
+    expect(safeMessage(`key sk-proj-${'Q7x'.repeat(12)} used`)).toBe('key [REDACTED] used');
+    expect(safeMessage('Authorization: Bearer Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5')).toBe('Authorization: Bearer [REDACTED]');
+    expect(safeMessage('password=hunter2hunter2; next')).toBe('password=[REDACTED]; next');
+    expect(safeMessage('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY----- after')).toBe('[REDACTED] after');
+  });
+
+  it('masks a long token that starts before the cut: no head of it is left', () => {
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJ${'c3ViIjoi'.repeat(200)}.${'dozjgNry'.repeat(40)}`;
+    const shown = safeMessage(`token: ${jwt}`, 40);
+    expect(shown).not.toContain('c3ViIjoi');
+    expect(shown.startsWith('token: [REDACTED]')).toBe(true);
+  });
+
+  it('a huge line: a secret at its head masked, the rest counted', () => {
+    const shown = safeMessage(`${'a'.repeat(10)} ghp_${'a1B2'.repeat(9)} ${'z'.repeat(1_000_000)}`, 21);
+    expect(shown).toBe(`${'a'.repeat(10)} [REDACTED]… (${1_000_001} more characters)`);
   });
 });
 
@@ -49,9 +67,9 @@ describe('terminalSafe and jsonForTerminal', () => {
   });
 
   it('JSON stays JSON of the same value, with nothing raw a terminal would act on', () => {
-    const value = { id: 's\u202e\u009b\u2028x', nested: [{ tool: 'a\u200bb', url: 'redis://u:p@h' }], plain: 'café 📦' };
+    const value = { id: 's\u202e\u009b\u2028x', nested: [{ tool: 'a\u200bb', url: 'redis://u:p@h', note: 'api_key="k3y\\"v4lue" and \\"quoted\\"' }], plain: 'café 📦' };
     const text = jsonForTerminal(value, 2);
     expect(text).not.toMatch(/[\u0080-\u009f\u200b\u2028\u202e]/);
-    expect(JSON.parse(text)).toEqual({ ...value, nested: [{ tool: 'a\u200bb', url: 'redis://u:[REDACTED]@h' }] });
+    expect(JSON.parse(text)).toEqual({ ...value, nested: [{ tool: 'a\u200bb', url: 'redis://u:[REDACTED]@h', note: 'api_key="[REDACTED]"v4lue" and \\"quoted\\"' }] });
   });
 });

@@ -95,7 +95,7 @@ describe('a gzip file cut short', () => {
   it('keeps every line read before the cut and says where the file ends, without a stack trace', () => {
     const trace = file('cut.jsonl.gz', cut);
     const replayed = warden('replay', trace, '--json');
-    expect(replayed.code).toBe(0);
+    expect(replayed.code).toBe(3);
     expect(replayed.stderr).toMatch(/line \d+: the gzip data is cut short \(unexpected end of file\): the \d+ lines before it \(\d+ bytes decompressed\) were read and kept; the rest of the file is lost/);
     expect(replayed.stderr).not.toMatch(/internal error|    at /);
     // Nothing read is lost: the same decisions as the complete lines alone give.
@@ -104,11 +104,11 @@ describe('a gzip file cut short', () => {
     expect((JSON.parse(alone.stdout) as unknown[]).length).toBeGreaterThan(10);
     for (const command of ['triage', 'postmortem']) {
       const run = warden(command, trace);
-      expect(run.code).toBe(0);
+      expect(run.code).toBe(3);
       expect(run.stderr.match(/cut short/g)).toHaveLength(1);
     }
     const piped = wardenWith({ input: cut }, 'replay', '-', '--json');
-    expect(piped.code).toBe(0);
+    expect(piped.code).toBe(3);
     expect(JSON.parse(piped.stdout)).toEqual(JSON.parse(alone.stdout));
     expect(piped.stderr).toMatch(/stdin: line \d+: the gzip data is cut short/);
   });
@@ -121,7 +121,7 @@ describe('a gzip file cut short', () => {
     const damaged = gzipSync(Buffer.from(varied));
     for (let at = Math.floor(damaged.length * 0.5); at < damaged.length * 0.5 + 64; at += 1) damaged[at] = damaged[at]! ^ 0xa5;
     const run = warden('replay', file('damaged.jsonl.gz', damaged), '--json');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/the gzip data is (damaged|cut short)/);
     // The count closing the report leaves out every line shown, the gzip line past the first screenful included.
     const reported = run.stderr.trim().split('\n').filter((line) => /: line \d+: /.test(line)).length;

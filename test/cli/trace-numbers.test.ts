@@ -29,7 +29,7 @@ describe('steps and token counts are integers from 0 to 2^53-1', () => {
     const trace = file('numbers.jsonl', `${lines.join('\n')}\n`);
     for (const command of ['replay', 'triage']) {
       const run = warden(command, trace, '--quiet');
-      expect(run.code).toBe(0);
+      expect(run.code).toBe(3);
       const reported = run.stderr.trim().split('\n');
       expect(reported).toEqual([
         `warden: ${trace}: line 2: step must be ${RULE}, got a number too large to hold (it reads as Infinity) (skipped)`,

@@ -76,6 +76,17 @@ describe('guardTools: a guarded LangChain tool is the original but for invoke', 
     expect(guarded[0]).toMatchObject({ name: 'get_order', returnDirect: true, responseFormat: 'content_and_artifact', tags: ['orders'], metadata: { owner: 'orders-team' } });
   });
 
+  it('a frozen tool stays frozen, and is still guarded', async () => {
+    const { session } = await breakable();
+    const executed: string[] = [];
+    const [frozen] = orderTools(executed).map((original) => Object.freeze(original));
+    const [guarded] = guardTools(session, [frozen!]);
+    expect(Object.isFrozen(guarded)).toBe(true);
+    expect(await first([guarded]).invoke({ order_id: 'ord_1001' })).toBe('Order ord_1001 has shipped.');
+    expect(String(await first([guarded]).invoke({ order_id: 'ord_9999' }))).toMatch(/^Call to get_order refused\./);
+    expect(executed).toEqual(['ord_1001']);
+  });
+
   it('a ToolCall gives the same ToolMessage (tool_call_id, content and artifact), with the same callbacks, as the original', async () => {
     const { session } = await breakable();
     const call = { type: 'tool_call' as const, id: 'call_7', name: 'get_order', args: { order_id: 'ord_1001' } };
