@@ -31,7 +31,7 @@ export interface Command {
   passThrough?: boolean;
   /** Positional arguments accepted: `[min, max]`. */
   positionals: [number, number];
-  /** The exit status (`exit-status.ts`): 0 done, 1 findings or failure, 2 usage, 3 input lines skipped. Load heavy modules inside, with `import()`. */
+  /** The exit status (`exit-status.ts`): 0 done, 1 a regression or failure, 2 usage, 3 input lines skipped. Load heavy modules inside, with `import()`. */
   run(args: CommandArgs): Promise<number>;
 }
 

@@ -3,7 +3,7 @@
  * part of its input, or it passes on a trace file cut in half.
  */
 export const EXIT_STATUS_HELP = [
-  'Exit status: 0 done, 1 findings or failure (a regression under --expect, an unreadable input), 2 usage error,',
+  'Exit status: 0 done, 1 a regression under --expect or a failure (an unreadable input), 2 usage error,',
   '3 done, but input lines were skipped (a line that is no valid event, the rest of a gzip file cut short).',
 ].join('\n');
 
