@@ -18,6 +18,21 @@ export interface MessageTokens {
 /** Characters read between two looks at the clock. */
 const SLICE_CHARS = 32_768;
 
+/** One reader of a message: resumable from a position, reading on past `until` only to finish what it is in. */
+type ReadBetween = (text: string, from: number, until: number, visit: (token: string) => void) => number;
+
+/**
+ * The readers, in order, each with the cheap test that tells a message it can find nothing in (those are
+ * skipped whole): the token reader reads every message.
+ */
+const READERS: ReadonlyArray<{ read: ReadBetween; mayHold?: (text: string) => boolean }> = [
+  { read: forEachTokenBetween },
+  { read: forEachGroupedNumberBetween, mayHold: mayHoldGroupedNumbers },
+  { read: forEachCodeInPartsBetween, mayHold: mayHoldCodesInParts },
+  { read: forEachPhoneNumberBetween, mayHold: mayHoldPhoneNumbers },
+  { read: forEachCutAddressBetween, mayHold: mayHoldCutAddresses },
+];
+
 /**
  * Reads a user or system message for the ids it vouches for, in slices: a pasted 2 MB document took
  * 200-300 ms in one block. Distinct tokens only (a word repeated 100,000 times is recorded once), and
@@ -27,20 +42,14 @@ class MessageTokenizer {
   private readonly seen = new Set<string>();
   readonly tokens: string[] = [];
   dropped = 0;
-  private tokensAt = 0;
-  private groupsAt: number;
-  private codesAt: number;
-  private phonesAt: number;
-  private addressesAt: number;
+  /** Where each of `READERS` reads on from (the text's length once it is done, or when it can find nothing). */
+  private readonly at: number[];
 
   constructor(
     private readonly text: string,
     private readonly maxTokens: number,
   ) {
-    this.groupsAt = mayHoldGroupedNumbers(text) ? 0 : text.length;
-    this.codesAt = mayHoldCodesInParts(text) ? 0 : text.length;
-    this.phonesAt = mayHoldPhoneNumbers(text) ? 0 : text.length;
-    this.addressesAt = mayHoldCutAddresses(text) ? 0 : text.length;
+    this.at = READERS.map(({ mayHold }) => (mayHold === undefined || mayHold(text) ? 0 : text.length));
   }
 
   private readonly add = (token: string): void => {
@@ -55,26 +64,13 @@ class MessageTokenizer {
 
   /** Reads until done (true) or until `deadline` (performance-clock ms) passes (false). */
   run(deadline: number): boolean {
-    const { text } = this;
-    while (this.tokensAt < text.length) {
-      this.tokensAt = forEachTokenBetween(text, this.tokensAt, this.tokensAt + SLICE_CHARS, this.add);
-      if (performance.now() > deadline) return false;
-    }
-    while (this.groupsAt < text.length) {
-      this.groupsAt = forEachGroupedNumberBetween(text, this.groupsAt, this.groupsAt + SLICE_CHARS, this.add);
-      if (performance.now() > deadline) return false;
-    }
-    while (this.codesAt < text.length) {
-      this.codesAt = forEachCodeInPartsBetween(text, this.codesAt, this.codesAt + SLICE_CHARS, this.add);
-      if (performance.now() > deadline) return false;
-    }
-    while (this.phonesAt < text.length) {
-      this.phonesAt = forEachPhoneNumberBetween(text, this.phonesAt, this.phonesAt + SLICE_CHARS, this.add);
-      if (performance.now() > deadline) return false;
-    }
-    while (this.addressesAt < text.length) {
-      this.addressesAt = forEachCutAddressBetween(text, this.addressesAt, this.addressesAt + SLICE_CHARS, this.add);
-      if (performance.now() > deadline) return false;
+    const { text, at } = this;
+    for (let reader = 0; reader < READERS.length; reader += 1) {
+      const { read } = READERS[reader]!;
+      while (at[reader]! < text.length) {
+        at[reader] = read(text, at[reader]!, at[reader]! + SLICE_CHARS, this.add);
+        if (performance.now() > deadline) return false;
+      }
     }
     return true;
   }
