@@ -7,6 +7,7 @@ import { PackedStrings } from './packed-strings.js';
 import { Guard, type GuardOptions } from './guard.js';
 import type { Decision, GuardSession } from './session.js';
 import type { SessionStore } from './store.js';
+import { takeOldest } from './text/oldest-first.js';
 
 export interface ReplayDecision {
   step: number;
@@ -209,7 +210,7 @@ export async function replayTraceLazily(input: TraceInput | ReopenableTrace, opt
         if (ends !== undefined || oldestEnded.done) throw new OpenSessionsError(maxOpenSessions, line.line, ends === undefined);
         close(oldestEnded.value);
         closed.add(oldestEnded.value);
-        if (closed.size > MAX_CLOSED_IDS) closed.delete(closed.values().next().value!);
+        if (closed.size > MAX_CLOSED_IDS) takeOldest(closed);
       }
       session = guard.openSession(sessionId);
     }

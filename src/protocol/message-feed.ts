@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MessageRole } from '../trace/events.js';
+import { takeOldest } from '../text/oldest-first.js';
 
 /** One message of a model request, reduced to what the guard reads. */
 export interface ConversationMessage {
@@ -60,7 +61,7 @@ export class MessageFeed {
   private remember(key: string): void {
     this.fed.delete(key);
     this.fed.add(key);
-    if (this.fed.size > MAX_REMEMBERED) this.fed.delete(this.fed.values().next().value!);
+    if (this.fed.size > MAX_REMEMBERED) takeOldest(this.fed);
   }
 }
 

@@ -6,6 +6,7 @@ import { canonicalJson } from '../text/canonical-json.js';
 import { compileLinear, linearRegExpEngine, UnsupportedPatternError } from '../text/linear-regex.js';
 import { schemaCost, SchemaCostError } from './schema-cost.js';
 import { linearEnum } from './linear-enum.js';
+import { takeOldestEntry } from '../text/oldest-first.js';
 
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
@@ -265,9 +266,8 @@ export function compileToolSchema(schema: Record<string, unknown>, limits: Schem
   }
   const validator = lazyValidator(ajv, compiled);
   if (cache.size >= CACHE_LIMIT) {
-    const [oldestKey, oldest] = cache.entries().next().value!;
+    const [, oldest] = takeOldestEntry(cache)!;
     oldest.ajv.removeSchema(oldest.compiled);
-    cache.delete(oldestKey);
   }
   cache.set(key, { validator, ajv, compiled });
   return validator;

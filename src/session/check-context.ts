@@ -59,7 +59,7 @@ export function scanEventContent(event: TraceEvent, state: SessionState, runtime
   const options = scanOptions(event, state, runtime);
   if (!runtime.live && typeof content === 'string' && content.startsWith(NOTE_PREFIX) && content.endsWith(']')) {
     // Replay of the note written in place of unreadable content: as unreadable as it was live.
-    return { ...scanContent(content, options), problem: content.slice(NOTE_PREFIX.length, -1) };
+    return withProblem(scanContent(content, options), content.slice(NOTE_PREFIX.length, -1));
   }
   const scan = scanContentSliced(content, options);
   return scan instanceof Promise ? scan.then((done) => readable(event, done, options)) : readable(event, scan, options);
@@ -72,7 +72,13 @@ function readable(event: TraceEvent, scan: ContentScan, options: ScanOptions): C
   if (scan.problem === undefined) return scan;
   const note = `${NOTE_PREFIX}${scan.problem}]`;
   replaceContent(event, note);
-  return { ...scanContent(note, options), problem: scan.problem };
+  return withProblem(scanContent(note, options), scan.problem);
+}
+
+/** A scan of the note that stands in for unreadable content, marked with why (a scan's getters stay on it: no spread). */
+function withProblem(scan: ContentScan, problem: string): ContentScan {
+  scan.problem = problem;
+  return scan;
 }
 
 function replaceContent(event: TraceEvent, content: unknown): void {

@@ -1,5 +1,6 @@
 import { sameArguments, type CanonicalArguments } from '../text/canonical-args.js';
 import { appended } from '../text/compact-array.js';
+import { takeOldest } from '../text/oldest-first.js';
 
 export interface CallRecord {
   step: number;
@@ -49,7 +50,7 @@ export class CallHistory {
       const evicted = records.shift()!;
       if (evicted.pending !== undefined) {
         const ids = (this.evictedPending ??= new Set());
-        if (ids.size >= MAX_EVICTED_PENDING) ids.delete(ids.values().next().value!);
+        if (ids.size >= MAX_EVICTED_PENDING) takeOldest(ids);
         ids.add(evicted.callId);
       }
     }

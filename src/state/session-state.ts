@@ -10,6 +10,7 @@ export type { DefinitionChange };
 import { normalizeKey } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { IdShapeSet } from '../text/id-shapes.js';
+import { takeOldest } from '../text/oldest-first.js';
 
 /** A definition held back until accepted, with why. */
 export interface PendingDefinition {
@@ -37,7 +38,7 @@ const NO_NUMBERS: readonly number[] = Object.freeze([]);
 function addBounded<K>(index: Set<K> | Map<K, unknown>, cap: number, key: K, value?: unknown): void {
   if (index instanceof Set) index.add(key);
   else index.set(key, value);
-  if (index.size > cap) index.delete(index.keys().next().value as K);
+  if (index.size > cap) takeOldest(index);
 }
 
 /**

@@ -9,6 +9,7 @@ import { definitionTexts } from '../text/definition-texts.js';
 import { forEachToken } from '../text/tokens.js';
 import { forEachDestinationForm } from '../text/joined-forms.js';
 import { setDataProperty } from '../text/data-property.js';
+import { takeOldest } from '../text/oldest-first.js';
 
 export interface RegisteredTool {
   definition: ToolDefinition;
@@ -96,7 +97,7 @@ function definitionText(definition: ToolDefinition): string | undefined {
 
 /** Keeps `value` under `text`, dropping the oldest entry when full. */
 function remember<V>(cache: Map<string, V>, text: string, value: V): void {
-  if (cache.size >= MAX_CACHED_TEXTS) cache.delete(cache.keys().next().value!);
+  if (cache.size >= MAX_CACHED_TEXTS) takeOldest(cache);
   cache.set(text, value);
 }
 

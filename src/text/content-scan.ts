@@ -277,6 +277,65 @@ class UnreadableContent extends Error {}
 const MET_TO_JSON = Symbol('toJSON met');
 
 /**
+ * A finished scan. A class, not an object literal with getters: one is made for every tool result, and
+ * its getters (the token set, the joined text, the parsed value) live once on the prototype.
+ */
+class ScanResult implements ContentScan {
+  readonly tokenList: readonly string[];
+  readonly keyed: KeyedValue[];
+  readonly idValues: string[];
+  readonly injections: InjectionFinding[];
+  readonly truncated: boolean;
+  readonly hash: number;
+  readonly droppedTokens: number;
+  problem?: string;
+  jsonForm?: { value: unknown };
+  private tokenSet: Set<string> | undefined;
+  private joined: string | undefined;
+  private parsedValue: unknown;
+  private parsedRead: boolean;
+
+  constructor(
+    list: readonly string[],
+    scanner: { keyed: KeyedValue[]; idValues: string[]; injections: InjectionFinding[]; truncated: boolean; hash: number; dropped: number; problem: string | undefined },
+    /** The string fields' start (`MAX_TEXT_CHARS`), joined when `text` is first read. */
+    private readonly textParts: readonly string[],
+    /** The JSON text the lexer read, parsed only when `parsed` is read; `undefined` when the value was walked. */
+    private readonly lexedText: string | undefined,
+    root: unknown,
+  ) {
+    this.tokenList = list;
+    this.keyed = scanner.keyed;
+    this.idValues = scanner.idValues;
+    this.injections = scanner.injections;
+    this.truncated = scanner.truncated;
+    this.hash = scanner.hash;
+    this.droppedTokens = scanner.dropped;
+    if (scanner.problem !== undefined) this.problem = scanner.problem;
+    this.tokenSet = undefined;
+    this.joined = undefined;
+    this.parsedRead = lexedText === undefined;
+    this.parsedValue = lexedText === undefined ? root : undefined;
+  }
+
+  get tokens(): Set<string> {
+    return (this.tokenSet ??= new Set(this.tokenList));
+  }
+
+  get text(): string {
+    return (this.joined ??= this.textParts.join('\n'));
+  }
+
+  get parsed(): unknown {
+    if (!this.parsedRead) {
+      this.parsedValue = parseJsonText(this.lexedText!) ?? this.lexedText;
+      this.parsedRead = true;
+    }
+    return this.parsedValue;
+  }
+}
+
+/**
  * A resumable, single-pass scanner: values are visited once (object walk, or a lexer over large
  * JSON text) and tokenized as they are met, by character code; string fields are gathered into
  * chunks the injection rules read with one pass each, and a leaf longer than a chunk is tokenized
@@ -422,39 +481,10 @@ class ContentScanner {
   }
 
   result(): ContentScan {
-    const lexed = this.lexed;
-    const root = this.rootValue;
-    let parsed: unknown;
-    let parsedRead = false;
-    const strings = this.textParts;
-    let joined: string | undefined;
     const list = this.table.tokens;
     // The scan is over: the table's arrays go to the next scan's table.
     this.table.release();
-    let tokens: Set<string> | undefined;
-    return {
-      get tokens() {
-        return (tokens ??= new Set(list));
-      },
-      tokenList: list,
-      keyed: this.keyed,
-      idValues: this.idValues,
-      injections: this.injections,
-      get text() {
-        return (joined ??= strings.join('\n'));
-      },
-      get parsed() {
-        if (!parsedRead) {
-          parsed = lexed ? (parseJsonText(root as string) ?? root) : root;
-          parsedRead = true;
-        }
-        return parsed;
-      },
-      truncated: this.truncated,
-      hash: this.hash,
-      droppedTokens: this.dropped,
-      ...(this.problem === undefined ? {} : { problem: this.problem }),
-    };
+    return new ScanResult(list, this, this.textParts, this.lexed ? (this.rootValue as string) : undefined, this.rootValue);
   }
 
   // ---- visiting values -------------------------------------------------------------------

@@ -8,10 +8,13 @@ import { LinearTokenFinder } from './linear-regex.js';
 import { appended } from './compact-array.js';
 import { foldFullWidth } from './cjk-text.js';
 import { MARK_CLASS, UNSPACED_CLASS } from './unspaced-scripts.js';
+import { takeOldest } from './oldest-first.js';
 
 /** Finds a shape's tokens in text: V8 for shapes drawn from examples (ours), RE2 for declared patterns (untrusted). */
 export interface ShapeFinder {
   find(text: string): Array<{ token: string; index: number }>;
+  /** Every match holds an ASCII digit: text without one is not searched (most free text, for most shapes). */
+  needsDigit?: boolean;
 }
 
 export interface IdShape {
@@ -74,7 +77,7 @@ function compile(source: string, declared = false): CompiledShape | undefined {
   if (shape === undefined) {
     const finder = declared ? compileDeclared(source) : compileOwn(source);
     shape = finder === undefined ? null : { source, finder, specific: [undefined, undefined] };
-    if (compiled.size >= 4_096) compiled.delete(compiled.keys().next().value!);
+    if (compiled.size >= 4_096) takeOldest(compiled);
     compiled.set(key, shape);
   }
   return shape ?? undefined;
@@ -93,6 +96,8 @@ function compileOwn(source: string): ShapeFinder | undefined {
     return undefined;
   }
   return {
+    // Our sources put a digit run (`\d{1,4}`) only in sequence, never in an alternative: one there is in every match.
+    needsDigit: /\\d\{[1-9]/.test(source),
     find(text) {
       const found: Array<{ token: string; index: number }> = [];
       regex.lastIndex = 0;
@@ -210,6 +215,7 @@ const formCache = new Map<string, IdForm | null>();
 const formsBySkeleton = new Map<string, IdForm | null>();
 const formsBySource = new Map<string, IdForm>();
 const ASCII_DIGIT = /[0-9]/g;
+const ASCII_DIGIT_IN = /[0-9]/;
 
 function formOf(id: string): IdForm | null {
   const shape = shapeOfId(id);
@@ -222,7 +228,7 @@ function formOf(id: string): IdForm | null {
     ...shape,
     convention: match ? { prefix: match[1]!, separator: match[2]!, digits: `\\d{${Math.max(1, count - 2)},${count + 2}}`, key: `${match[2]!}${count}` } : undefined,
   };
-  if (formsBySource.size >= 4_096) formsBySource.delete(formsBySource.keys().next().value!);
+  if (formsBySource.size >= 4_096) takeOldest(formsBySource);
   formsBySource.set(shape.source, form);
   return form;
 }
@@ -234,10 +240,10 @@ function cachedFormOf(id: string): IdForm | undefined {
     form = formsBySkeleton.get(skeleton);
     if (form === undefined) {
       form = formOf(skeleton);
-      if (formsBySkeleton.size >= 4_096) formsBySkeleton.delete(formsBySkeleton.keys().next().value!);
+      if (formsBySkeleton.size >= 4_096) takeOldest(formsBySkeleton);
       formsBySkeleton.set(skeleton, form);
     }
-    if (formCache.size >= 4_096) formCache.delete(formCache.keys().next().value!);
+    if (formCache.size >= 4_096) takeOldest(formCache);
     formCache.set(id, form);
   }
   return form ?? undefined;
@@ -278,7 +284,7 @@ function sharedShape(compiledShape: CompiledShape, origin: string, needsLetterAn
   let shape = exampleShapes.get(key);
   if (shape === undefined || shape.regex !== compiledShape.finder) {
     shape = { source: compiledShape.source, regex: compiledShape.finder, origin, needsLetterAndDigit };
-    if (exampleShapes.size >= 4_096) exampleShapes.delete(exampleShapes.keys().next().value!);
+    if (exampleShapes.size >= 4_096) takeOldest(exampleShapes);
     exampleShapes.set(key, shape);
   }
   return shape;
@@ -416,7 +422,9 @@ export class IdShapeSet {
   find(written: string): ShapeMatch[] {
     const text = foldFullWidth(written);
     const found = new Map<string, ShapeMatch>();
+    const digitFree = !ASCII_DIGIT_IN.test(text);
     const visit = (shape: IdShape) => {
+      if (digitFree && shape.regex.needsDigit === true) return;
       for (const match of shape.regex.find(text)) {
         if (shape.needsLetterAndDigit && !hasLetterAndDigit(match.token)) continue;
         if (neverAnId(match.token)) continue;

@@ -29,6 +29,17 @@ describe('id shapes', () => {
     expect(shapes.find(text).map((match) => match.token)).toEqual(['ord_555', '#W1234567', '8JX2WO', 'HAT030', 'credit_card_4421499']);
   });
 
+  it('finds digit-free ids of a declared pattern or a UUID shape in text with no digit, where shapes with a digit run find nothing', () => {
+    const shapes = new IdShapeSet();
+    shapes.learnFrom('ord_1001', 'test');
+    shapes.learnFrom('ZFA04Y', 'test');
+    shapes.addUuid('test');
+    expect(shapes.addPattern('^TKT-[A-Z]{4}$', 'schema')).toBe(true);
+    expect(shapes.find('Ticket TKT-ABCD and record deadbeef-dead-beef-dead-beefdeadbeef, for order ord_x').map((match) => match.token)).toEqual(['TKT-ABCD', 'deadbeef-dead-beef-dead-beefdeadbeef']);
+    // Full-width digits are digits once folded: the gate reads the folded text.
+    expect(shapes.find('注文 ｏｒｄ＿１００２ の件').map((match) => match.token)).toEqual(['ord_1002']);
+  });
+
   it('keeps a declared pattern only when it is specific', () => {
     const shapes = new IdShapeSet();
     expect(shapes.addPattern('^ord_[0-9]+$', 'schema')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLinear, compileLinear, firstMatch, LinearTokenFinder, linearRegExpEngine, ScanBudgetError, UnsupportedPatternError } from '../../src/text/linear-regex.js';
+import { checkLinear, compileLinear, firstMatch, LinearTokenFinder, linearOnV8, linearRegExpEngine, ScanBudgetError, UnsupportedPatternError } from '../../src/text/linear-regex.js';
 
 const finder = (body: string) => new LinearTokenFinder(body, body, '[\\p{L}\\p{N}_]', '[^\\p{L}\\p{N}_]');
 
@@ -19,6 +19,40 @@ describe('linear-time regex', () => {
   it('gives ajv a distinct key per pattern', () => {
     expect(String(linearRegExpEngine('^a$', 'u'))).not.toBe(String(linearRegExpEngine('^b$', 'u')));
     expect(linearRegExpEngine('^a+$', 'u').test('aaa')).toBe(true);
+  });
+
+  it('runs on V8 only patterns V8 runs in linear time: anchored, no group or alternation, one variable quantifier at most', () => {
+    for (const pattern of ['^ord_[0-9]+$', '^[A-Z]{3}\\d{6}$', '^\\p{L}+$', '^\\u{1F600}*$', '^[+(]?x$', '^[]a+', '^.*ok$', '^a{2,}$', '^[\\]+]+$']) {
+      expect(linearOnV8(pattern), pattern).toBe(true);
+    }
+    for (const pattern of [
+      '[0-9]+', // unanchored: every start position backtracks
+      '^a+b+$', // two variable quantifiers: quadratic
+      '^(a+)+$', // a group
+      '^a|b+', // an alternative not anchored
+      '^(?=a)a', // lookahead
+      '^(a)\\1', // a backreference
+      '^\\k<x>',
+      '^a{1,9}\\d?',
+      '^x{300}a+', // fixed repetitions past the bound
+      '^[a-z',
+      '^\\p{L',
+    ]) {
+      expect(linearOnV8(pattern), pattern).toBe(false);
+    }
+  });
+
+  it('gives a pattern run on V8 ECMA-262 semantics (JSON Schema\'s), and the others RE2\'s, each keyed apart for ajv', () => {
+    const native = linearRegExpEngine('^\\s+$', 'u');
+    // Every Unicode space, as ECMA-262 reads \s; RE2's \s is ASCII only.
+    expect(native.test('\u00a0\u2009')).toBe(true);
+    expect(native).toBeInstanceOf(RegExp);
+    const onRe2 = linearRegExpEngine('^a+b+$', 'u');
+    expect(onRe2).not.toBeInstanceOf(RegExp);
+    expect([onRe2.test('aab'), onRe2.test('aa')]).toEqual([true, false]);
+    // A hostile pattern stays on RE2: 30,000 characters that almost match answer at once.
+    expect(linearRegExpEngine('^(a|a)+$', 'u').test(`${'a'.repeat(30_000)}!`)).toBe(false);
+    expect(new Set([String(native), String(onRe2), String(linearRegExpEngine('^\\s*$', 'u'))]).size).toBe(3);
   });
 
   it('finds whole tokens only, adjacent ones included', () => {
