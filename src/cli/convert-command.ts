@@ -80,7 +80,7 @@ export const command: Command = {
   name: 'convert',
   usage: ['convert [options] FILE...'],
   description:
-    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Multi-agent logs {"history": [{"role", "name"?, "content"}], "question"?} (Who&When; Magentic-One or AG2 roles) become one event per message, history[i] at step i+1: the human a user message, the main agent an llm.call, every other agent (web surfer, code terminal, expert) an untrusted subagent.output of that agent; the log\'s other fields (labels included) are kept in session.start metadata, which triage never reads. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin. Values that are no transcript (broken JSON, another shape) are reported on stderr and skipped, and the command then exits with status 3.',
+    'Turns OpenAI-style chat transcripts into session trace v1, so existing logs can be replayed and triaged: a message list, {"messages": [...]}, an array of runs with "traj" (tau-bench), or one transcript per line. Multi-agent logs {"history": [{"role", "name"?, "content"}], "question"?} (Who&When; Magentic-One or AG2 roles) become one event per message, history[i] at step i+1: the human a user message, the main agent an llm.call, every other agent (web surfer, code terminal, expert) an untrusted subagent.output of that agent; the log\'s other fields (labels included) are kept in session.start metadata, which triage never reads. Streams: memory is bounded by the largest single transcript, whatever the file size. FILE may be .gz, or - for stdin. Values that are no transcript (broken JSON, another shape) are reported on stderr and skipped, and the command then exits with status 3; so does a gzip file cut short, after converting what came before the cut (a message list the cut went through keeps its messages read).',
   options: {
     tools: { type: 'string', arg: 'FILE', help: 'the tool definitions (OpenAI function specs, MCP or trace shape; an array or {"tools": [...]}). Without them every call replays as TOOL_UNKNOWN' },
     model: { type: 'string', arg: 'NAME', help: 'the model name recorded on each llm.call (default "unknown")' },
@@ -153,7 +153,9 @@ export const command: Command = {
         const name = sourceName(input);
         const fallbackId = session ?? basename(name).replace(/\.gz$/, '').replace(/\.jsonl?$/, '');
         // Raw chunks, gzip undone: the splitter needs no line structure (a 50 MB document may be one line).
-        const chunks = readInputChunks(input);
+        // A gzip file cut short keeps what was decompressed before the cut: converted, and the cut told as a skipped part (status 3).
+        let gzipStop: string | undefined;
+        const chunks = readInputChunks(input, (why) => (gzipStop = why));
         let loose: { messages: ChatMessage[]; line: number } | undefined; // messages one after another at top level
         const arrays = new Map<number, { messages: ChatMessage[]; line: number; runs: number }>();
         let topLevel = 0;
@@ -208,6 +210,11 @@ export const command: Command = {
           }
         }
         await flushLoose();
+        // An array of messages the input ended inside (a file cut short: its `[` was reported as invalid JSON) keeps the messages read.
+        for (const group of arrays.values()) {
+          if (group.messages.length > 0) await emit({ kind: 'chat', messages: group.messages, sessionId: topLevel === 0 ? fallbackId : `${fallbackId}-${group.line}` }, `${name}: line ${group.line}`);
+        }
+        if (gzipStop !== undefined) problem(name, gzipStop);
       }
     } catch (error) {
       if (error instanceof InputError) throw new CommandFailure(`cannot read ${error.message}`, 1);

@@ -271,12 +271,17 @@ export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string>, 
   if (rest.length > 0) yield rest;
 }
 
-/** The text of one input, gzip undone and decoded (UTF-8 or UTF-16, see `decodedText`); a read failure is an `InputError` naming it. */
-export async function* readInputChunks(input: TraceInput): AsyncGenerator<Buffer | string> {
+/**
+ * The text of one input, gzip undone and decoded (UTF-8 or UTF-16, see `decodedText`); a read failure is an `InputError`
+ * naming it. Gzip data cut short or damaged after its start ends the text after what was decompressed: told to
+ * `onGzipStop` (worded as `readInputLineBatches` words it) when given, else an `InputError` once that text was read.
+ */
+export async function* readInputChunks(input: TraceInput, onGzipStop?: (why: string) => void): AsyncGenerator<Buffer | string> {
   const stop: GzipStop = { bytes: 0 };
   try {
     yield* decodedText(chunksOf(input, stop));
-    if (stop.error) throw stop.error;
+    if (stop.error && onGzipStop) onGzipStop(`${gzipStopReason(stop.error)}: the ${stop.bytes} bytes decompressed before it were read; the rest of the file is lost`);
+    else if (stop.error) throw stop.error;
   } catch (error) {
     if (error instanceof InputError || (error as NodeJS.ErrnoException)?.code === undefined) throw error;
     throw new InputError(inputName(input), reasonOf(error));
@@ -293,6 +298,12 @@ export async function* readInputLines(inputs: readonly TraceInput[], options: Li
 
 /** How the line that ends an input whose gzip data stopped early begins: the CLI shows it however many lines it skipped. */
 export const GZIP_STOPPED = 'the gzip data is ';
+
+/** Why gzip data stopped early: cut short (`Z_BUF_ERROR`, a copy stopped mid-way) or damaged, with zlib's words. */
+function gzipStopReason(error: Error): string {
+  const cut = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
+  return `${GZIP_STOPPED}${cut ? 'cut short' : 'damaged'} (${error.message})`;
+}
 
 /**
  * `readInputLines`, a chunk's lines at a time (see `splitLineBatches`). A gzip file cut short (a copy
@@ -315,8 +326,7 @@ export async function* readInputLineBatches(inputs: readonly TraceInput[], optio
       throw new InputError(name, reasonOf(error));
     }
     if (stop.error !== undefined) {
-      const cut = (stop.error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
-      const why = `${GZIP_STOPPED}${cut ? 'cut short' : 'damaged'} (${stop.error.message})`;
+      const why = gzipStopReason(stop.error);
       yield [{ source: name, line: lastLine + 1, error: `${why}: the ${lastLine} line${lastLine === 1 ? '' : 's'} before it (${stop.bytes} bytes decompressed) were read and kept; the rest of the file is lost` }];
     }
   }

@@ -83,6 +83,32 @@ describe('the exit status tells a script whether the whole input was read', () =
     expect(run.stderr).toMatch(/line 2: not valid JSON/);
   });
 
+  it('warden convert: a gzip file cut short converts the transcripts before the cut, reports the cut, and exits 3', () => {
+    const chats = Array.from({ length: 400 }, (_, index) =>
+      JSON.stringify({ session_id: `chat-${index}`, messages: [{ role: 'user', content: `Has order W${1_000_000 + index * 7_919} shipped? ${'Please check the carrier and the warehouse notes. '.repeat(4)}` }, { role: 'assistant', content: `Order W${1_000_000 + index * 7_919} left the warehouse.` }] }),
+    ).join('\n');
+    const whole = gzipSync(Buffer.from(`${chats}\n`));
+    const run = warden('convert', file('exit-chats-cut.jsonl.gz', whole.subarray(0, Math.floor(whole.length / 2))), '--quiet');
+    expect(run.code).toBe(SKIPPED_INPUT);
+    expect(run.stderr).toMatch(/exit-chats-cut\.jsonl\.gz: the gzip data is cut short .*the rest of the file is lost \(skipped\)/);
+    const sessions = new Set(run.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { session_id: string }).session_id));
+    // The first transcripts are whole and in order; the one the cut went through is reported, not converted in part.
+    expect(sessions.has('chat-0') && sessions.has('chat-1')).toBe(true);
+    expect(sessions.size).toBeGreaterThan(10);
+    expect(sessions.size).toBeLessThan(400);
+    expect([...sessions]).toEqual(Array.from({ length: sessions.size }, (_, index) => `chat-${index}`));
+
+    // One JSON array of messages cut inside: the messages read before the cut are one transcript, the cut reported.
+    const messages = Array.from({ length: 300 }, (_, index) => ({ role: index % 2 === 0 ? 'user' : 'assistant', content: `Message ${index}: ${'the parcel is late, '.repeat(6)}` }));
+    const array = gzipSync(Buffer.from(JSON.stringify(messages)));
+    const inArray = warden('convert', file('exit-array-cut.json.gz', array.subarray(0, Math.floor(array.length / 2))), '--quiet');
+    expect(inArray.code).toBe(SKIPPED_INPUT);
+    expect(inArray.stderr).toMatch(/the gzip data is cut short/);
+    const events = inArray.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; content?: string });
+    expect(events.filter((event) => event.type === 'message').length).toBeGreaterThan(10);
+    expect(events.find((event) => event.type === 'message')?.content).toMatch(/^Message 0:/);
+  });
+
   it('the help says so: the main help and every command that reads traces', () => {
     expect(warden('--help').stdout).toMatch(/^3 done, but input lines were skipped/m);
     for (const [command] of COMMANDS) expect(warden(command, '--help').stdout.replace(/\s+/g, ' '), command).toContain('exits with status 3');
