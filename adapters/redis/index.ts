@@ -13,10 +13,10 @@ import { hashTag, indexKey } from './session-keys.js';
 import { redisError } from './redis-error.js';
 import { connectRedis, watchedConnection } from './connection.js';
 import { watchedCallerClient } from './caller-client.js';
-import { countSessions, killSession, listSessions, pauseSession, resumeSession, type HaltResult, type SessionPage, type SessionSummary } from './operations.js';
+import { countSessions, forgetSession, killSession, listSessions, pauseSession, resumeSession, type ForgetResult, type HaltResult, type SessionPage, type SessionSummary } from './operations.js';
 
 export type { RedisCommands } from './redis-log.js';
-export type { SessionSummary, SessionPage, HaltResult } from './operations.js';
+export type { SessionSummary, SessionPage, HaltResult, ForgetResult } from './operations.js';
 
 export interface RedisStoreOptions {
   /** Where Redis is; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
@@ -66,6 +66,11 @@ export interface RedisSessionStore extends SessionStore {
   kill(sessionId: string, reason?: string): Promise<HaltResult>;
   pause(sessionId: string, reason?: string): Promise<HaltResult>;
   resume(sessionId: string): Promise<HaltResult>;
+  /**
+   * Deletes a lost session's keys so its id can start afresh (see `forgetSession`); a whole or killed session only
+   * with `force`. This process lets its own replica of the session go too.
+   */
+  forget(sessionId: string, options?: { force?: boolean }): Promise<ForgetResult>;
   /** Closes the client if the store made it. */
   close(): Promise<void>;
 }
@@ -124,6 +129,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisSessionS
     kill: (sessionId, reason) => killSession(client, prefix, sessionId, reason),
     pause: (sessionId, reason) => pauseSession(client, prefix, sessionId, reason),
     resume: (sessionId) => resumeSession(client, prefix, sessionId),
+    async forget(sessionId, forgetOptions) {
+      const result = await forgetSession(client, prefix, sessionId, forgetOptions);
+      if (result.forgotten) {
+        replicas.delete(sessionId);
+        lastTouched.delete(sessionId);
+      }
+      return result;
+    },
     async close() {
       replicas.clear();
       await owned?.close();
@@ -145,4 +158,4 @@ export async function withRedis<T>(url: string, run: (client: RedisCommands) => 
   }
 }
 
-export { killSession, pauseSession, resumeSession, listSessions, countSessions };
+export { killSession, pauseSession, resumeSession, listSessions, countSessions, forgetSession };

@@ -1,6 +1,6 @@
 import { SCRIPTS } from './scripts.js';
 import { ESCALATION_FIELD, parseHalted, runScript, type HaltRecord, type PendingEscalation, type RedisCommands } from './redis-log.js';
-import { indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
+import { hashTag, indexKey, sessionIdOfTag, sessionKeys } from './session-keys.js';
 import type { SessionStatus } from '../../src/index.js';
 
 /** Sessions listed at most in one page, newest activity first: a listing stays bounded however many there are. */
@@ -154,4 +154,30 @@ export function pauseSession(client: RedisCommands, prefix: string, sessionId: s
 /** Lifts a pause in every process; a killed session stays killed. */
 export function resumeSession(client: RedisCommands, prefix: string, sessionId: string): Promise<HaltResult> {
   return changeStatus(client, prefix, sessionId, 'resume', 'resumed by operator');
+}
+
+export interface ForgetResult {
+  /** Whether any of the session's keys existed. */
+  found: boolean;
+  /** Whether its keys were deleted: refused for a whole or a killed session unless `force`. */
+  forgotten: boolean;
+  /** What it was: its status, and `lost` when some of its keys were missing. */
+  status?: SessionStatus;
+  lost?: true;
+}
+
+/**
+ * Deletes a lost session's keys (some evicted or deleted: every process refuses it as lost until they expire) so
+ * its id can start afresh. A whole session, or a killed one, is kept unless `force`: its log is the session's trace,
+ * and a kill is meant to hold. Processes still holding the forgotten session keep refusing it as lost (its
+ * incarnation is gone); one that starts the id after this starts a new session.
+ */
+export async function forgetSession(client: RedisCommands, prefix: string, sessionId: string, options: { force?: boolean } = {}): Promise<ForgetResult> {
+  const reply = await runScript(client, SCRIPTS.forget, sessionKeys(prefix, sessionId), [options.force === true ? '1' : '']);
+  if (Number(reply[0]) !== 1) return { found: false, forgotten: false };
+  const result: ForgetResult = { found: true, forgotten: Number(reply[3]) === 1, status: String(reply[2]) as SessionStatus };
+  if (Number(reply[1]) === 0) result.lost = true;
+  // The listing index is another key (another cluster slot): pruned after, as a listing prunes sessions it finds gone.
+  if (result.forgotten) await client.zRem(indexKey(prefix), [hashTag(sessionId)]);
+  return result;
 }

@@ -300,6 +300,23 @@ for _, value in ipairs(redis.call('HGETALL', KEYS[1])) do reply[#reply + 1] = va
 return reply
 `;
 
+/**
+ * Deletes a session's keys so its id can start afresh, in one step. ARGV: force ('1': a whole or killed session too).
+ * Reply: found (1, or 0: none of its keys exists), whole (1 or 0, see \`parts\`), status, deleted (1 or 0: refused,
+ * the session is whole or killed and force was not given). A replica still holding the session knows its
+ * incarnation, which no longer matches: it is answered {'lost'}, never handed the new session's keys.
+ */
+const FORGET = `${COMMON}
+local any = 0
+for i = 1, 6 do any = any + redis.call('EXISTS', KEYS[i]) end
+if any == 0 then return {0, 0, '', 0} end
+local intact = whole()
+local status = redis.call('HGET', KEYS[1], 'status') or 'active'
+if ARGV[1] ~= '1' and (intact or status == 'killed') then return {1, intact and 1 or 0, status, 0} end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return {1, intact and 1 or 0, status, 1}
+`;
+
 export interface LuaScript {
   source: string;
   sha: string;
@@ -316,4 +333,5 @@ export const SCRIPTS = {
   status: script(STATUS),
   escalation: script(ESCALATION),
   summary: script(SUMMARY),
+  forget: script(FORGET),
 } as const;

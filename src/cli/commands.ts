@@ -17,4 +17,5 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ c
   kill: { summary: 'kill a session shared on Redis, in every process', load: () => import('./halt-command.js').then(({ kill }) => ({ command: kill })) },
   pause: { summary: 'pause a session shared on Redis, in every process', load: () => import('./halt-command.js').then(({ pause }) => ({ command: pause })) },
   resume: { summary: 'lift the pause of a session shared on Redis', load: () => import('./halt-command.js').then(({ resume }) => ({ command: resume })) },
+  forget: { summary: 'delete a lost session on Redis (keys evicted) so its id can start afresh', load: () => import('./forget-command.js') },
 };
