@@ -144,6 +144,44 @@ function singular(word: string): string {
 }
 
 /**
+ * Verbs that end or remove a record that must exist: what such a tool names is a reference, whatever its argument is
+ * called. Verbs that make or change content (`write`, `rename`, `update`) are not here: their `name` may be the new one.
+ */
+const ENDING_VERBS: ReadonlySet<string> = new Set(['delete', 'remove', 'destroy', 'drop', 'purge', 'erase', 'terminate', 'kill', 'restart', 'reboot', 'stop', 'revoke', 'cancel', 'archive', 'evict', 'uninstall', 'unpublish', 'deactivate', 'suspend', 'detach']);
+
+/**
+ * The noun of the record a tool ends or removes, singular (`delete_pod`, `k8s_delete_pod`, `pods.delete` -> pod), or
+ * `undefined` for any other tool. Its verb is the first or second word of the name (a namespace may come first).
+ */
+export function endedNoun(toolName: string): string | undefined {
+  const words = nameWords(toolName);
+  for (let index = 0; index < Math.min(2, words.length); index += 1) {
+    if (!ENDING_VERBS.has(words[index]!)) continue;
+    // `delete_pod` names its noun after the verb; `pods.delete`, before it.
+    const noun = words[index + 1] ?? (index > 0 ? words[index - 1] : undefined);
+    return noun === undefined ? undefined : singular(noun);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a top-level argument names the record a tool ends (`endedNoun`): the noun itself (`delete_pod({pod})`,
+ * `cancel_order({orders})`) or `name`, as Kubernetes and cloud APIs name what they delete (`delete_pod({name})`).
+ */
+export function namesEndedRecord(key: string, noun: string): boolean {
+  const words = nameWords(key);
+  return words.length === 1 && (words[0] === 'name' || words[0] === 'names' || singular(words[0]!) === noun);
+}
+
+/**
+ * An identifier, not a word, a sentence, a path or a URL: what an ended record's argument must hold to be read as a
+ * reference (`api-7f9c8d5b6-x2k4q`, `W2378156`, `i-0abc12de`). A digit, no space, no `/`, at most 128 characters.
+ */
+export function isIdentifierToken(value: string): boolean {
+  return value.length <= 128 && /\d/.test(value) && !/[\s/]/.test(value);
+}
+
+/**
  * Words before an id that say the caller assigns it to the record being made: `new_order_id`, and the id another
  * system (the caller's own) knows the new record by, `external_id`, `custom_id` (a create names it, it refers to nothing).
  */

@@ -22,7 +22,7 @@ function idReference(path: string, value: string, via: EntityReference['via'], k
   if (tokens.length === 0 && !wildcard && obfuscated === undefined) return undefined;
   return { path, value, tokens, via, ...(wildcard ? { wildcard } : {}), ...(obfuscated ? { obfuscated } : {}), ...(key ? { key } : {}) };
 }
-import { createdNoun, notAReference } from './entity-reference.js';
+import { createdNoun, endedNoun, isIdentifierToken, namesEndedRecord, notAReference } from './entity-reference.js';
 import { accountsIn } from '../text/account-destinations.js';
 import { destinationOf, isDestinationName } from './destination-arguments.js';
 import { cutAddressToken } from '../text/mail-local-parts.js';
@@ -114,6 +114,7 @@ const toolPaths = new WeakMap<ToolPolicy, { entity: ReadonlySet<string>; ignored
 const textPatternsOf = new WeakMap<readonly EntityPattern[], readonly EntityPattern[]>();
 const NO_PATTERNS: readonly EntityPattern[] = Object.freeze([]);
 const createdNouns = new WeakMap<RegisteredTool, string | undefined>();
+const endedNouns = new WeakMap<RegisteredTool, string | undefined>();
 
 function pathsOf(toolPolicy: ToolPolicy | undefined): { entity: ReadonlySet<string>; ignored: ReadonlySet<string> } {
   if (toolPolicy === undefined) return NO_TOOL_PATHS;
@@ -135,6 +136,13 @@ function textPatterns(patterns: readonly EntityPattern[]): readonly EntityPatter
     textPatternsOf.set(patterns, found);
   }
   return found;
+}
+
+/** The record a tool ends or removes (`delete_pod`): its top-level argument of that noun, or `name`, refers to it. */
+function endedNounOf(tool: RegisteredTool | undefined): string | undefined {
+  if (tool === undefined || tool.kind === 'create') return undefined;
+  if (!endedNouns.has(tool)) endedNouns.set(tool, endedNoun(tool.definition.name));
+  return endedNouns.get(tool);
 }
 
 /** The record a create makes is named by its own id: `create_order({order_id})` introduces it. */
@@ -237,6 +245,7 @@ export function prepareCall(
   const { entity: entityPaths, ignored: ignoredPaths } = pathsOf(toolPolicy);
   const inText = textPatterns(patterns);
   const noun = nounOf(tool);
+  const ended = endedNounOf(tool);
   const toolName = event.tool;
   let bytes = 0;
   let budget: ScanBudget | undefined;
@@ -287,7 +296,7 @@ export function prepareCall(
         }
         const childPolicyPath = !policyPaths ? '' : policyPath === '' ? key : `${policyPath}.${key}`;
         const ignored = frame.ignored || (policyPaths && ignoredPaths.has(childPolicyPath));
-        const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : idVia;
+        const via = ignored ? undefined : policyPaths && entityPaths.has(childPolicyPath) ? 'policy' : isIdName(key) ? 'name' : depth === 0 && ended !== undefined && namesEndedRecord(key, ended) ? 'name' : idVia;
         stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, step: key, path: undefined, policyPath: childPolicyPath, depth: depth + 1, idVia: via, idKey: via === idVia ? idKey : key, ignored });
       }
       continue;
@@ -311,6 +320,8 @@ export function prepareCall(
     if (frame.ignored) continue;
     // Locale codes, page numbers, plain words and a create's own id are named like ids but name no record.
     if (idVia === 'name' && notAReference(idKey, node, noun, toolName) !== undefined) continue;
+    // The record an ending tool acts on, named without an id word (`delete_pod({name})`): a reference when it holds an identifier.
+    if (idVia === 'name' && ended !== undefined && !isIdName(idKey) && !isIdentifierToken(text)) continue;
     if (idVia !== undefined) {
       const reference = idReference(pathOf(frame) || '/', text, idVia);
       if (reference) references.push(reference);
