@@ -1,7 +1,7 @@
 import { AnomalyCode } from '../codes.js';
 import { defineCheck, flag } from './check.js';
 import type { Flag } from '../trace/events.js';
-import type { Provenance } from '../state/ledger.js';
+import type { Provenance, ProvenanceLookup } from '../state/ledger.js';
 import { MAX_CONTENT_TOKENS } from '../text/content-scan.js';
 import { idTokens } from '../text/tokens.js';
 import { groupedDigits } from '../text/grouped-numbers.js';
@@ -77,19 +77,24 @@ function uuidFormTrusted(context: CheckContext, token: string): boolean {
  * Where a destination written in several forms was seen (a phone's `15550100199` and `5550100199`): trusted
  * when any form came from trusted context, else the first untrusted sighting of any.
  */
-function provenanceOfForms(context: CheckContext, token: string, forms: readonly string[]): { trusted?: Provenance; untrusted?: Provenance } {
+function provenanceOfForms(context: CheckContext, token: string, forms: readonly string[]): ProvenanceLookup {
   const first = context.session.provenanceOf(token);
   if (first.trusted) return first;
   let untrusted = first.untrusted;
+  let withheld = first.withheld;
   for (const form of forms) {
     const seen = context.session.provenanceOf(form);
     if (seen.trusted) return seen;
     untrusted ??= seen.untrusted;
+    withheld ??= seen.withheld;
   }
-  return { untrusted };
+  return untrusted !== undefined ? { untrusted } : withheld !== undefined ? { withheld } : {};
 }
 
+const WITHHELD = 'withheld:';
+
 function describeSource(provenance: Provenance): string {
+  if (provenance.source.startsWith(WITHHELD)) return `${provenance.source.slice(WITHHELD.length)} at step ${provenance.step}, a result the guard withheld from the model`;
   return `${provenance.source} at step ${provenance.step}`;
 }
 
@@ -114,9 +119,12 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
-      const { trusted, untrusted } = reference.forms === undefined ? context.session.provenanceOf(token) : provenanceOfForms(context, token, reference.forms);
+      const { trusted, untrusted, withheld } = reference.forms === undefined ? context.session.provenanceOf(token) : provenanceOfForms(context, token, reference.forms);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
+      // An account only withheld content named (an injected "also send it to ..."): the content reached the model anyway,
+      // or the plan it carried did. Any other id from there is as unknown to the model as one from nowhere.
+      else if (withheld && reference.via === 'account') untrustedSource ??= withheld;
       else if (!codeVariantTrusted(context, token) && !uuidFormTrusted(context, token)) missing ??= token;
     }
     // Every id known from trusted context: nothing to say (the usual case, so nothing is built for it).

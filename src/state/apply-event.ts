@@ -222,6 +222,12 @@ export function applyEvent(
           const entities = (key: string) => state.sessionEntities.get(key);
           state.rememberOwnMembers(ownRecordMembers(content.parsed, content.keyed, entities, ownerKeyTest((key) => entities(key) !== undefined)));
         }
+      } else {
+        // Withheld: no context, but an account it alone named, sent to later, is a leak or an attacker's plan (entity-provenance).
+        const content = context.content();
+        const source = sourceName('withheld:', event.tool);
+        state.ledger.recordWithheld(content.tokenList, { step: event.step, source, trust: 'untrusted' }, pending?.echo);
+        state.ledger.recordWithheld(joinedFormsOf(content, pending?.echo), { step: event.step, source, trust: 'untrusted' }, pending?.echo);
       }
       break;
     }
@@ -233,6 +239,11 @@ export function applyEvent(
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
         state.ledger.record(joinedFormsOf(content), { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
+      } else {
+        const content = context.content();
+        const source = sourceName('withheld:', event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent');
+        state.ledger.recordWithheld(content.tokenList, { step: event.step, source, trust: 'untrusted' });
+        state.ledger.recordWithheld(joinedFormsOf(content), { step: event.step, source, trust: 'untrusted' });
       }
       break;
     case 'goal.update':

@@ -16,6 +16,8 @@ export interface Provenance {
 export interface ProvenanceLookup {
   trusted?: Provenance;
   untrusted?: Provenance;
+  /** Seen only in content the guard withheld from the model (`recordWithheld`): never context, but evidence of a leak. */
+  withheld?: Provenance;
 }
 
 /** Content whose tokens were not all kept: which step, from where, and how many were left out. */
@@ -108,6 +110,9 @@ export class EntityLedger {
   private readonly anchored: RecentIds;
   private readonly trusted: RecentIds;
   private readonly untrusted: RecentIds;
+  /** Ids of withheld content, kept apart: they vouch for nothing and make nothing untrusted that another source gave. Made on first use. */
+  private withheld: RecentIds | undefined;
+  private readonly withheldCapacity: number;
   private drops: DroppedTokens[] | undefined;
   /** Ids every session of a guard starts with (its tools' definitions): shared, read-only, never evicted. */
   private base: ReadonlyMap<string, Provenance> | undefined;
@@ -117,6 +122,7 @@ export class EntityLedger {
     this.anchored = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
     this.trusted = new RecentIds(capacity);
     this.untrusted = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
+    this.withheldCapacity = Math.max(1_000, Math.floor(capacity / 16));
   }
 
   /**
@@ -133,6 +139,16 @@ export class EntityLedger {
       // A full commit hash vouches for its abbreviations (`9fceb02` for `9fceb02d0a...`): six more ids at most, for 40 or 64 hex digits only.
       if (token.length === 40 || token.length === 64) for (const prefix of hashAbbreviations(token)) if (!exclude?.has(prefix)) target.add(prefix, tokenHash(prefix), provenance);
     }
+  }
+
+  /**
+   * Records the tokens of content the model never saw (a result withheld for injection or for naming another
+   * customer, a refused call's late result). A later call sending to an account only such content named means the
+   * content reached the model anyway (an integration that ignored the decision) or an attacker's plan did.
+   */
+  recordWithheld(tokens: Iterable<string>, provenance: Provenance, exclude?: ReadonlySet<string>): void {
+    const withheld = (this.withheld ??= new RecentIds(this.withheldCapacity));
+    for (const token of tokens) if (!exclude?.has(token)) withheld.add(token, tokenHash(token), provenance);
   }
 
   /** Notes that content at `step` had `dropped` tokens left out (over the per-content cap). */
@@ -152,10 +168,12 @@ export class EntityLedger {
     const hash = tokenHash(token);
     const trusted = this.anchored.get(token, hash) ?? this.trusted.get(token, hash) ?? this.base?.get(token);
     const untrusted = this.untrusted.get(token, hash);
-    return { trusted, untrusted };
+    if (trusted !== undefined || untrusted !== undefined) return { trusted, untrusted };
+    const withheld = this.withheld?.get(token, hash);
+    return withheld === undefined ? {} : { withheld };
   }
 
   get size(): number {
-    return this.anchored.size + this.trusted.size + this.untrusted.size + (this.base?.size ?? 0);
+    return this.anchored.size + this.trusted.size + this.untrusted.size + (this.withheld?.size ?? 0) + (this.base?.size ?? 0);
   }
 }
