@@ -174,11 +174,12 @@ export function namesEndedRecord(key: string, noun: string): boolean {
 }
 
 /**
- * An identifier, not a word, a sentence, a path or a URL: what an ended record's argument must hold to be read as a
- * reference (`api-7f9c8d5b6-x2k4q`, `W2378156`, `i-0abc12de`). A digit, no space, no `/`, at most 128 characters.
+ * An identifier, not a word, a number, a sentence, a path or a URL: what an ended record's argument must hold to be
+ * read as a reference (`api-7f9c8d5b6-x2k4q`, `W2378156`, `i-0abc12de`). A letter and a digit, no space, no `/`, at
+ * most 128 characters. A bare number is left out: `remove_item({item: 2})` is as often a position as a record.
  */
 export function isIdentifierToken(value: string): boolean {
-  return value.length <= 128 && /\d/.test(value) && !/[\s/]/.test(value);
+  return value.length <= 128 && /\d/.test(value) && /\p{L}/u.test(value) && !/[\s/]/.test(value);
 }
 
 /**

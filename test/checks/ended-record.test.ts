@@ -15,6 +15,7 @@ const TOOLS: ToolDefinition[] = [
   tool('rename_project', { project: string, name: string }, { destructiveHint: true }),
   tool('create_pod', { name: string, image: string }),
   tool('delete_message', { message: string }, { destructiveHint: true }),
+  tool('remove_item', { item: { type: 'integer' } }, { destructiveHint: true }),
 ];
 
 async function podSession() {
@@ -49,6 +50,8 @@ describe('the record a tool ends or removes, named without an id word', () => {
     expect(await codesOf(session, 'delete_branch', { name: 'main' })).toEqual([]);
     expect(await codesOf(session, 'delete_file', { file: 'logs/app-2026-11.log' })).toEqual([]);
     expect(await codesOf(session, 'delete_message', { message: 'see you at 3' })).toEqual([]);
+    // A bare number is as often a position as a record: `remove_item({item: 2})` is not read as an id.
+    expect(await codesOf(session, 'remove_item', { item: 2 })).toEqual([]);
     // A rename's `name` is the new one; a create's `name` is its own; `labels.name` is not the record's name.
     expect(await codesOf(session, 'rename_project', { project: 'apollo', name: 'apollo-v2' })).toEqual([]);
     expect(await codesOf(session, 'create_pod', { name: 'api-canary-2', image: 'api:2.4.1' })).toEqual([]);
@@ -59,5 +62,6 @@ describe('the record a tool ends or removes, named without an id word', () => {
     expect(['delete_pod', 'k8s_delete_pod', 'pods.delete', 'cancelOrders', 'terminate_instance', 'get_pod', 'rename_project', 'write_file'].map(endedNoun)).toEqual(['pod', 'pod', 'pod', 'order', 'instance', undefined, undefined, undefined]);
     expect([namesEndedRecord('name', 'pod'), namesEndedRecord('pods', 'pod'), namesEndedRecord('pod', 'pod'), namesEndedRecord('namespace', 'pod'), namesEndedRecord('pod_label', 'pod')]).toEqual([true, true, true, false, false]);
     expect(['api-7f9c8d5b6-x2k4q', 'W2378156', 'main', 'logs/app-2.log', 'see you at 3', 'https://x.test/2'].map(isIdentifierToken)).toEqual([true, true, false, false, false, false]);
+    expect(['4211', 'i-0abc12de'].map(isIdentifierToken)).toEqual([false, true]);
   });
 });
