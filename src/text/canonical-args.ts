@@ -6,7 +6,8 @@ import { isVolatile, keyClass } from './volatile.js';
 /**
  * Tool arguments reduced to what makes two calls "the same": leaves by path, strings trimmed,
  * whitespace collapsed, lower-cased and dates in ISO form; key order no longer matters. Per-request
- * noise (nonces, request ids, retry counters, request timestamps) is masked. Kept compact (small
+ * noise (nonces, request ids, retry counters, request timestamps) is masked, and so is any key the tool's
+ * input schema does not declare (given `DeclaredArguments`). Kept compact (small
  * integers), since a session remembers its recent calls.
  */
 export interface CanonicalArguments {
