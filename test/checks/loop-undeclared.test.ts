@@ -67,6 +67,7 @@ describe('loop detection with arguments the tool does not declare', () => {
     // Each call is refused for the key the schema does not allow; the same refused call a 4th time is a loop as well.
     expect(decisions.slice(0, 3).map(codes)).toEqual([['TOOL_ARG_MISMATCH'], ['TOOL_ARG_MISMATCH'], ['TOOL_ARG_MISMATCH']]);
     expect(codes(decisions[3]!)).toEqual(expect.arrayContaining(['TOOL_ARG_MISMATCH', 'LOOP_DETECTED']));
+    expect(decisions[3]!.action).toBe('pause');
   });
 
   it('does not pause a walk through pages or cursors the tool declares', async () => {
