@@ -11,7 +11,10 @@ const TOOLS: ToolDefinition[] = [
   lookup('search_orders', { type: 'object', properties: { query: { type: 'string' }, page: { type: 'integer' }, cursor: { type: 'string' } }, required: ['query'] }),
   lookup('sample_products', { type: 'object', properties: { category: { type: 'string' }, seed: { type: 'integer' } } }),
   lookup('run_query', { type: 'object' }),
-  lookup('find_orders', { type: 'object', properties: { filter: { type: 'object', properties: { status: { type: 'string' } } } } }),
+  lookup('find_orders', {
+    type: 'object',
+    properties: { filter: { type: 'object', properties: { status: { type: 'string' } } }, lines: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } } },
+  }),
   lookup('strict_search', { type: 'object', properties: { query: { type: 'string' } }, additionalProperties: false }),
   lookup('tagged_search', { type: 'object', properties: { query: { type: 'string' } }, patternProperties: { '^x-': { type: 'integer' } } }),
   lookup('open_search', { type: 'object', properties: { query: { type: 'string' } }, additionalProperties: { type: 'integer' } }),
@@ -56,8 +59,11 @@ describe('loop detection with arguments the tool does not declare', () => {
     expect(await actions('search_orders', SEEDS.slice(0, 4).map((seed) => ({ query: 'late parcel', meta: { run: seed } })))).toEqual(['allow', 'allow', 'allow', 'pause']);
   });
 
-  it('pauses on an undeclared key inside a declared object', async () => {
+  it('pauses on an undeclared key inside a declared object or array item, and not when a declared one there changes', async () => {
     expect(await actions('find_orders', SEEDS.slice(0, 4).map((took) => ({ filter: { status: 'late', took } })))).toEqual(['allow', 'allow', 'allow', 'pause']);
+    expect(await actions('find_orders', SEEDS.slice(0, 4).map((took) => ({ lines: [{ sku: 'sku-1', took }] })))).toEqual(['allow', 'allow', 'allow', 'pause']);
+    expect(await actions('find_orders', SEEDS.map((seed) => ({ filter: { status: `status ${seed}` } })))).toEqual(Array(6).fill('allow'));
+    expect(await actions('find_orders', SEEDS.map((seed) => ({ lines: [{ sku: `sku-${seed}` }] })))).toEqual(Array(6).fill('allow'));
   });
 
   it('pauses a repeated call that fails a closed schema (additionalProperties: false) only for the junk it adds', async () => {
