@@ -21,6 +21,8 @@ const MAX_PERIOD = 4;
  * a retry; a cycle needs the same calls, since an edit-and-test cycle whose edits differ is progress.
  * Arguments are compared with per-request noise masked (nonces, request ids, retry counters, request
  * timestamps; see text/volatile.ts), and so are results: a counter cannot hide a loop that learns nothing.
+ * So are arguments the tool's input schema does not declare (schema/declared-arguments.ts): a junk `seed`
+ * that changes every call cannot hide one either, while a declared `page` or `seed` still makes a new call.
  * Multi-line text (a file, a patch, a message body) is the same only when equal (text/canonical-args.ts).
  */
 export const loopDetection = defineCheck('loop', ['tool.call'], (event, context) => {

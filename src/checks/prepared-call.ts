@@ -1,7 +1,8 @@
 import type { ToolCallEvent } from '../trace/events.js';
 import type { Policy, ToolPolicy } from '../policy/policy.js';
 import type { RegisteredTool } from '../state/tool-registry.js';
-import { canonicalArguments, type CanonicalArguments } from '../text/canonical-args.js';
+import { canonicalArguments, type CanonicalArguments, type DeclaredArguments } from '../text/canonical-args.js';
+import { declaredArguments } from '../schema/declared-arguments.js';
 import { forEachToken, idTokens } from '../text/tokens.js';
 import { forEachGroupedNumber } from '../text/grouped-numbers.js';
 import { forEachCodeInParts } from '../text/code-parts.js';
@@ -115,6 +116,7 @@ const textPatternsOf = new WeakMap<readonly EntityPattern[], readonly EntityPatt
 const NO_PATTERNS: readonly EntityPattern[] = Object.freeze([]);
 const createdNouns = new WeakMap<RegisteredTool, string | undefined>();
 const endedNouns = new WeakMap<RegisteredTool, string | undefined>();
+const declaredByTool = new WeakMap<RegisteredTool, DeclaredArguments | null>();
 
 function pathsOf(toolPolicy: ToolPolicy | undefined): { entity: ReadonlySet<string>; ignored: ReadonlySet<string> } {
   if (toolPolicy === undefined) return NO_TOOL_PATHS;
@@ -150,6 +152,20 @@ function nounOf(tool: RegisteredTool | undefined): string | undefined {
   if (tool?.kind !== 'create') return undefined;
   if (!createdNouns.has(tool)) createdNouns.set(tool, createdNoun(tool.definition.name));
   return createdNouns.get(tool);
+}
+
+/**
+ * What the tool's input schema declares, read once per registered tool (on its first call, not when
+ * listed: a server may list thousands of tools). A schema that could not be used declares nothing.
+ */
+function declaredOf(tool: RegisteredTool | undefined): DeclaredArguments | undefined {
+  if (tool === undefined) return undefined;
+  let declared = declaredByTool.get(tool);
+  if (declared === undefined) {
+    declared = tool.schemaError === undefined ? declaredArguments(tool.definition.input_schema) ?? null : null;
+    declaredByTool.set(tool, declared);
+  }
+  return declared ?? undefined;
 }
 
 const NO_FREE_TEXT: ReadonlyArray<{ path: string; text: string }> = Object.freeze([]);
@@ -363,5 +379,5 @@ export function prepareCall(
     if (inText.length > 0) findPatterns(text.includes('%') ? decodePercentEscapes(text) : text, pathOf(frame));
   }
   const record = args as Record<string, unknown>;
-  return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth), references, echoTokens, freeText: freeText ?? NO_FREE_TEXT };
+  return { tool, arguments: record, canonical: canonicalArguments(record, policy.limits.maxDepth, declaredOf(tool)), references, echoTokens, freeText: freeText ?? NO_FREE_TEXT };
 }

@@ -1,12 +1,13 @@
 import { normalizeDate } from './dates.js';
 import { combine, hashString } from './hash.js';
 import { formSimilarity, textForm, type TextForm } from './similarity.js';
-import { isVolatile } from './volatile.js';
+import { isVolatile, keyClass } from './volatile.js';
 
 /**
  * Tool arguments reduced to what makes two calls "the same": leaves by path, strings trimmed,
  * whitespace collapsed, lower-cased and dates in ISO form; key order no longer matters. Per-request
- * noise (nonces, request ids, retry counters, request timestamps) is masked. Kept compact (small
+ * noise (nonces, request ids, retry counters, request timestamps) is masked, and so is any key the tool's
+ * input schema does not declare (given `DeclaredArguments`). Kept compact (small
  * integers), since a session remembers its recent calls.
  */
 export interface CanonicalArguments {
@@ -21,6 +22,22 @@ export interface CanonicalArguments {
   /** Order-independent hash of every leaf: equal arguments have equal hashes. */
   hash: number;
 }
+
+/**
+ * What a tool's input schema declares at one level of its arguments (built once per tool by
+ * `schema/declared-arguments.ts`). A key missing from `keys` is one the tool does not declare: its
+ * value is masked like a nonce's, since it cannot change what the tool does as declared. `keys`
+ * undefined: the level declares nothing usable (no properties, or other keys admitted), nothing masked.
+ */
+export interface DeclaredArguments {
+  /** Declared keys, each with what its value declares in turn. */
+  readonly keys: ReadonlyMap<string, DeclaredArguments | undefined> | undefined;
+  /** What an array's items declare. */
+  readonly items: DeclaredArguments | undefined;
+}
+
+/** Marks a frame whose key its level does not declare: the whole value is one masked leaf. */
+const UNDECLARED: DeclaredArguments = Object.freeze({ keys: undefined, items: undefined });
 
 const HASH_BITS = 0x3fffffff;
 const MASKED = 0x2f1b3c4d;
@@ -77,10 +94,11 @@ interface Scratch {
   paths: number[];
   keys: Array<string | undefined>;
   depths: number[];
+  declared: Array<DeclaredArguments | undefined>;
 }
 
 function newScratch(): Scratch {
-  return { leafPaths: [], leafValues: [], leafTexts: [], order: [], nodes: [], paths: [], keys: [], depths: [] };
+  return { leafPaths: [], leafValues: [], leafTexts: [], order: [], nodes: [], paths: [], keys: [], depths: [], declared: [] };
 }
 
 /** Free between walks; taken by a walk (a nested or failed walk makes its own). */
@@ -90,17 +108,28 @@ const KEPT_LENGTH = 1_024;
 /** Leaves sorted by insertion up to this many (a call has a handful); more go to the built-in stable sort. */
 const INSERTION_SORT = 32;
 
-export function canonicalArguments(args: unknown, maxDepth: number): CanonicalArguments {
+/**
+ * `declared`: what the tool's input schema declares (none: every key counts). A key it does not
+ * declare is masked, unless its name marks an entity id (an id is never noise, as in `volatile.ts`).
+ */
+export function canonicalArguments(args: unknown, maxDepth: number, declared?: DeclaredArguments): CanonicalArguments {
   const work = spare ?? newScratch();
   spare = undefined;
-  const canonical = walkArguments(args, maxDepth, work);
+  const canonical = walkArguments(args, maxDepth, declared, work);
   if (work.nodes.length > KEPT_LENGTH || work.leafPaths.length > KEPT_LENGTH) spare = newScratch();
   else spare = work;
   return canonical;
 }
 
-function walkArguments(args: unknown, maxDepth: number, work: Scratch): CanonicalArguments {
-  const { leafPaths, leafValues, leafTexts, order, nodes, paths, keys, depths } = work;
+/** What a key's value declares; UNDECLARED when its level does not declare it and its name marks no entity id. */
+function declaredOrMasked(declaredKeys: ReadonlyMap<string, DeclaredArguments | undefined>, key: string): DeclaredArguments | undefined {
+  const inner = declaredKeys.get(key);
+  if (inner !== undefined || declaredKeys.has(key)) return inner;
+  return keyClass(key) === 2 ? undefined : UNDECLARED;
+}
+
+function walkArguments(args: unknown, maxDepth: number, rootDeclared: DeclaredArguments | undefined, work: Scratch): CanonicalArguments {
+  const { leafPaths, leafValues, leafTexts, order, nodes, paths, keys, depths, declared } = work;
   let leaves = 0;
   const addLeaf = (path: number, value: number, text: TextForm | undefined) => {
     leafPaths[leaves] = path;
@@ -112,6 +141,7 @@ function walkArguments(args: unknown, maxDepth: number, work: Scratch): Canonica
   paths[0] = 0;
   keys[0] = undefined;
   depths[0] = 0;
+  declared[0] = rootDeclared;
   let top = 1;
   // The same walk as a stack of frames: last pushed, first visited, so leaves come in the same order.
   while (top > 0) {
@@ -120,25 +150,32 @@ function walkArguments(args: unknown, maxDepth: number, work: Scratch): Canonica
     const path = paths[top]!;
     const key = keys[top];
     const depth = depths[top]!;
+    const shape = declared[top];
     nodes[top] = undefined;
+    declared[top] = undefined;
     if (depth > maxDepth) continue;
-    if (Array.isArray(node)) {
+    if (shape === UNDECLARED) {
+      addLeaf(path, MASKED, undefined);
+    } else if (Array.isArray(node)) {
       if (node.length === 0) addLeaf(path, EMPTY_ARRAY, undefined);
       for (let index = 0; index < node.length; index += 1) {
         nodes[top] = node[index];
         paths[top] = combine(path, index);
         keys[top] = key;
         depths[top] = depth + 1;
+        declared[top] = shape?.items;
         top += 1;
       }
     } else if (node !== null && typeof node === 'object') {
       let empty = true;
+      const declaredKeys = shape?.keys;
       for (const child in node) {
         empty = false;
         nodes[top] = (node as Record<string, unknown>)[child];
         paths[top] = combine(path, hashString(child));
         keys[top] = child;
         depths[top] = depth + 1;
+        declared[top] = declaredKeys === undefined ? undefined : declaredOrMasked(declaredKeys, child);
         top += 1;
       }
       if (empty) addLeaf(path, EMPTY_OBJECT, undefined);

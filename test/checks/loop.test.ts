@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { codes, orderSession } from '../helpers/guard.js';
+import { codes, ORDER_TOOLS, orderSession } from '../helpers/guard.js';
 import type { GuardSession } from '../../src/index.js';
+import type { ToolDefinition } from '../../src/trace/events.js';
+
+/** A lookup that declares every argument the drifting retry passes: none of them is masked as undeclared. */
+const SEARCH_RESERVATIONS: ToolDefinition = {
+  name: 'search_reservations',
+  input_schema: {
+    type: 'object',
+    properties: {
+      query: { type: 'string' },
+      reservation_id: { type: 'string' },
+      cabin: { type: 'string' },
+      payment_id: { type: 'string' },
+      flights: { type: 'array', items: { type: 'object', properties: { flight_number: { type: 'string' }, date: { type: 'string' } } } },
+    },
+  },
+  annotations: { readOnlyHint: true },
+};
 
 async function call(session: GuardSession, tool: string, args: Record<string, unknown>, result: unknown) {
   const callId = `c${session.step + 1}`;
@@ -54,7 +71,7 @@ describe('loop detection', () => {
 
   it('catches a drifting retry: each call a small edit of the last, the same error each time', async () => {
     // The flights come from the customer: only the loop is under test here, not where the ids came from.
-    const { session } = await orderSession({ userMessage: 'Change reservation XEWRD9 to HAT030, HAT223, HAT252, HAT102 or HAT124, pay with gift_card_4643416' });
+    const { session } = await orderSession({ tools: [...ORDER_TOOLS, SEARCH_RESERVATIONS], userMessage: 'Change reservation XEWRD9 to HAT030, HAT223, HAT252, HAT102 or HAT124, pay with gift_card_4643416' });
     const flights = (third: string, fourth?: string) => [
       { flight_number: 'HAT030', date: '2024-05-13' },
       { flight_number: 'HAT223', date: '2024-05-14' },
@@ -64,8 +81,8 @@ describe('loop detection', () => {
     const base = { reservation_id: 'XEWRD9', cabin: 'economy', payment_id: 'gift_card_4643416' };
     const error = 'Error: flight HAT030 not available on date 2024-05-13';
     const tools = ['HAT252', 'HAT102', 'HAT102'].map((third) => ({ ...base, flights: flights(third, 'HAT124') }));
-    for (const args of tools) expect((await call(session, 'search', { query: 'x', ...args }, error)).action).toBe('allow');
-    const fourth = await call(session, 'search', { query: 'x', ...base, flights: flights('HAT102') }, error);
+    for (const args of tools) expect((await call(session, 'search_reservations', { query: 'x', ...args }, error)).action).toBe('allow');
+    const fourth = await call(session, 'search_reservations', { query: 'x', ...base, flights: flights('HAT102') }, error);
     expect(codes(fourth)).toEqual(['LOOP_DETECTED']);
   });
 

@@ -24,7 +24,7 @@ export const ORDER_TOOLS: ToolDefinition[] = [
   },
   {
     name: 'search',
-    input_schema: { type: 'object', properties: { query: { type: 'string' }, page: { type: 'integer' } }, required: ['query'] },
+    input_schema: { type: 'object', properties: { query: { type: 'string' }, page: { type: 'integer' }, date: { type: 'string' } }, required: ['query'] },
     annotations: { readOnlyHint: true },
   },
   {
