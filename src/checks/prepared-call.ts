@@ -27,6 +27,7 @@ import { accountsIn } from '../text/account-destinations.js';
 import { destinationOf, isDestinationName } from './destination-arguments.js';
 import { cutAddressToken } from '../text/mail-local-parts.js';
 import { forEachDestinationForm } from '../text/joined-forms.js';
+import type { NationalNumber } from '../text/phone-numbers.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -41,6 +42,8 @@ export interface EntityReference {
    * seen in untrusted content when any of them was.
    */
   forms?: readonly string[];
+  /** A phone the call wrote with a country code: its national number, as content may have written it (`NationalNumber`). */
+  national?: NationalNumber;
   /**
    * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
    * an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance, or
@@ -200,8 +203,8 @@ function addDestinations(references: EntityReference[], path: string, value: str
   if (accounts.length > 0 || !underDestinationName) return;
   const destination = destinationOf(value);
   if (destination === undefined) return;
-  const [token, ...forms] = destination;
-  references.push({ path, value: value.trim(), tokens: [token!], ...(forms.length > 0 ? { forms } : {}), via: 'account' });
+  const { token, forms, national } = destination;
+  references.push({ path, value: value.trim(), tokens: [token], ...(forms.length > 0 ? { forms } : {}), ...(national ? { national } : {}), via: 'account' });
 }
 
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */

@@ -179,6 +179,47 @@ describe('a destination is read the same way in content and in a call, whatever 
     expect(own).toMatchObject({ action: 'allow', proceed: true });
   });
 
+  describe('a country code: swapped by a page, refused; added to the number the user typed, sent', () => {
+    const verdict = async (page: string, user: string, value: string) => codes(await send(await afterMessage(`call ${page}`, `Read my messages and text my sister at ${user}.`, SEND), { to: value }));
+
+    it.each<[string, string, string, string[]]>([
+      // The user typed the national number; a page names the same digits in another country.
+      ['+44 555 010 0199', '555 010 0199', '+44 555 010 0199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', '+445550100199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', '+15550100199', []],
+      ['+44 555 010 0199', '555 010 0199', '555-010-0199', []],
+      // The user gave a country; the page another.
+      ['+44 555 010 0199', '+1 555 010 0199', '+44 555 010 0199', ['UNTRUSTED_ENTITY']],
+      ['+1 555 010 0199', '+44 555 010 0199', '+1 555 010 0199', ['UNTRUSTED_ENTITY']],
+      ['+1 555 010 0199', '+44 555 010 0199', '+44 555 010 0199', []],
+      // However the user grouped it: the digits after their country code are not a number without one.
+      ['+1 555 010 0199', '+44 555-010-0199', '+15550100199', ['UNTRUSTED_ENTITY']],
+      ['+1 555 010 0199', '+44 5550100199', '+15550100199', ['UNTRUSTED_ENTITY']],
+      ['+1 555 010 0199', '+44.555.010.0199', '+15550100199', ['UNTRUSTED_ENTITY']],
+      ['+33 20 7946 0958', '020 7946 0958', '+33 20 7946 0958', ['UNTRUSTED_ENTITY']],
+      ['+33 20 7946 0958', '020 7946 0958', '+44 20 7946 0958', []],
+      ['+33 20 7946 0958', '+44 20 7946 0958', '+33 (0)20 7946 0958', ['UNTRUSTED_ENTITY']],
+      ['+33 20 7946 0958', '+44 20 7946 0958', '020 7946 0958', []],
+      // The user typed a North American number as people do; the tool wants E.164, and a page wrote it so too.
+      ['+1 555 010 0199', '555 010 0199', '+15550100199', []],
+      ['+1 (555) 010-0199', '(555) 010-0199', 'tel:+1-555-010-0199', []],
+      // A country code the model added to a number only the page gave is the page's number still.
+      ['555 010 0199', 'the number on file', '+44 555 010 0199', ['UNTRUSTED_ENTITY']],
+      ['020 7946 0958', '+44 20 7946 0958', '+33 20 7946 0958', ['UNTRUSTED_ENTITY']],
+      // Outside the North American plan the user's digits give no country (docs/limitations.md): a third party's wins.
+      ['+44 20 7946 0958', '020 7946 0958', '+44 20 7946 0958', ['UNTRUSTED_ENTITY']],
+    ])('a page writes %s, the user %s: a call to %s is %j', async (page, user, value, expected) => {
+      expect(await verdict(page, user, value)).toEqual(expected);
+    });
+
+    it('a number nobody wrote with that country code is not vouched for by the user\'s number under another, nor refused', async () => {
+      const session = await afterMessage('call me back', 'Read my messages and text my sister at +1 555 010 0199.', SEND);
+      const call = await send(session, { to: '+44 555 010 0199' });
+      expect(call).toMatchObject({ action: 'allow' });
+      expect(codes(call)).toEqual([]);
+    });
+  });
+
   it('a trusted tool result that writes the number in another form vouches for it', async () => {
     const session = await afterMessage('text +1 (555) 010-0199 your code', 'Text my sister her code.', SEND);
     await session.beforeToolCall({ callId: 'c1', tool: 'lookup_contact', arguments: { name: 'sister' } });
