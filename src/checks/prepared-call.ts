@@ -26,6 +26,7 @@ import { createdNoun, notAReference } from './entity-reference.js';
 import { accountsIn } from '../text/account-destinations.js';
 import { destinationOf, isDestinationName } from './destination-arguments.js';
 import { cutAddressToken } from '../text/mail-local-parts.js';
+import { idnCounterpart } from '../text/idn-domains.js';
 import { forEachDestinationForm } from '../text/joined-forms.js';
 import type { NationalNumber } from '../text/phone-numbers.js';
 
@@ -198,7 +199,9 @@ function addDestinations(references: EntityReference[], path: string, value: str
     // `o'brien@x.test` is one mailbox, read whole as content is (`mail-local-parts.ts`), not as `o` and `brien@x.test`.
     const whole = cutAddressToken(account);
     const tokens = whole === undefined ? idTokens(account) : [whole];
-    if (tokens.length > 0) references.push({ path, value: account, tokens, via: 'account' });
+    // `eve@пример.рф` and `eve@xn--e1afmkfd.xn--p1ai` are one mailbox: content that wrote either vouches for it or taints it.
+    const idn = tokens.length === 1 && account.includes('@') ? idnCounterpart(tokens[0]!) : undefined;
+    if (tokens.length > 0) references.push({ path, value: account, tokens, ...(idn !== undefined ? { forms: [idn] } : {}), via: 'account' });
   }
   if (accounts.length > 0 || !underDestinationName) return;
   const destination = destinationOf(value);

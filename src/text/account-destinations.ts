@@ -1,4 +1,5 @@
 import { decodePercentEscapes } from './percent-decode.js';
+import { asciiDomain } from './idn-domains.js';
 
 /**
  * Where a destructive tool sends money or data, read from an argument whose whole value is accounts:
@@ -126,7 +127,7 @@ function addAddress(written: string, accounts: string[]): boolean {
   if (/^smtp:/i.test(written)) return addAddress(written.slice('smtp:'.length), accounts);
   // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
   const address = written.endsWith('.') ? written.slice(0, -1) : written;
-  if (ACCOUNT.test(address)) {
+  if (ACCOUNT.test(address) || idnAddress(address)) {
     // A spaced IBAN is checked both as written and joined: content may carry it either way.
     accounts.push(address);
     if (address.includes(' ') && !address.includes('@')) accounts.push(address.replace(/ /g, ''));
@@ -137,6 +138,20 @@ function addAddress(written: string, accounts: string[]): boolean {
   accounts.push(iban);
   return true;
 }
+
+/**
+ * An address whose domain is written in Unicode (`eve@пример.рф`): mail goes to its ASCII form (IDNA), so
+ * it is an address when that one is (`idn-domains.ts`); the call is checked under both forms.
+ */
+function idnAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.length > 330) return false;
+  const domain = asciiDomain(address.slice(at + 1));
+  return domain !== '' && domain.length <= MAX_DOMAIN && ACCOUNT.test(`${address.slice(0, at)}@${domain}`);
+}
+
+/** Longest domain (RFC 1035). */
+const MAX_DOMAIN = 253;
 
 /**
  * An IBAN written as a bank's form accepts it but not as statements print it: lower case, grouped by
