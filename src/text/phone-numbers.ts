@@ -26,8 +26,13 @@ const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;
 const MAX_WRITTEN = 48;
 
-/** One separator between a number's groups: a space (or a no-break, thin or narrow no-break one), `.`, `-` or `/`. */
-const SEPARATOR = '[ .\\-/\\u00a0\\u2009\\u202f]';
+/**
+ * One separator between a number's groups: a space (or a no-break, thin or narrow no-break one), `.`, `-`
+ * or `/`, or another dash a word processor or a typeset page puts there (`555–010–0199`: U+2010 to U+2015,
+ * and the minus sign U+2212), read as `-`.
+ */
+const DASHES = '\\u2010-\\u2015\\u2212';
+const SEPARATOR = `[ .\\-/\\u00a0\\u2009\\u202f${DASHES}]`;
 /**
  * A number written with groups in content: an optional `+`, then groups of digits, each after one
  * separator, or a group in parentheses (with or without a separator before it, and a group right after
@@ -35,7 +40,7 @@ const SEPARATOR = '[ .\\-/\\u00a0\\u2009\\u202f]';
  * separator or a parenthesis, never by another group of digits, so no position is tried two ways.
  */
 const WRITTEN = new RegExp(
-  `(?<![A-Za-z0-9_+(.\\-/])\\+?(?:\\(\\d{1,5}\\)|\\d{1,15})(?:${SEPARATOR}?\\(\\d{1,5}\\)|${SEPARATOR}\\d{1,15}|(?<=\\))\\d{1,15})*`,
+  `(?<![A-Za-z0-9_+(.\\-/${DASHES}])\\+?(?:\\(\\d{1,5}\\)|\\d{1,15})(?:${SEPARATOR}?\\(\\d{1,5}\\)|${SEPARATOR}\\d{1,15}|(?<=\\))\\d{1,15})*`,
   'g',
 );
 /**
@@ -44,15 +49,15 @@ const WRITTEN = new RegExp(
  * Tested only when such a character is there: the expression above is ASCII, twice as fast as a Unicode one.
  */
 const GLUED_BEFORE = new RegExp(`[[\\p{L}\\p{N}${MARK_CLASS}]--[${UNSPACED_CLASS}]]$`, 'v');
-/** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` between digits, or a group opening with `0`. */
-const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f]\d/;
+/** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` or a dash but `-` between digits, or a group opening with `0`. */
+const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]\d|\d[\u2010-\u2015\u2212]\d/;
 /** `tel:` (RFC 3966) before a number, and its parameters after (`;ext=12`, `;phone-context=...`). */
 const TEL_PREFIX = /^tel:/i;
 const TEL_PARAMETERS = /;.*$/s;
 /** An extension after a number: `ext. 12`, `ext 12`, `extension 12`, `x12`, `x 12`, `#12`, `;ext=12`. */
 const EXTENSION = /(?:;ext=|\s*(?:,\s*)?(?:ext(?:ension)?\.?|x|#)\s*)\d{1,6}$/i;
 /** A whole value that is one phone number once its extension and `tel:` parts are gone. */
-const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f]{4,30}\d$/;
+const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]{4,30}\d$/;
 const NON_DIGITS = /\D/g;
 
 /** A number read into its digits: with its country code when written with one, and its national number. */
@@ -250,11 +255,20 @@ function gluedBefore(text: string, start: number): boolean {
 }
 
 /**
- * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, or
- * a leading trunk `0` with groups after it. A bare number in groups is the group reader's.
+ * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, a
+ * leading trunk `0` with groups after it, or three groups or more, one joined by a dash but `-`
+ * (`555–010–0199`, `555 010–0199`; two, `1990–2000`, are a range). A bare number in groups is the group reader's.
  */
 function marked(written: string): boolean {
   const first = written.charCodeAt(0);
   if (first === 43 || written.includes('(') || written.includes('/')) return true;
-  return first === 48 && written.charCodeAt(1) !== 48 && /\D/.test(written);
+  if (first === 48 && written.charCodeAt(1) !== 48 && /\D/.test(written)) return true;
+  let dashed = false;
+  let separators = 0;
+  for (let index = 0; index < written.length; index += 1) {
+    const code = written.charCodeAt(index);
+    if (code < 48 || code > 57) separators += 1;
+    if ((code >= 0x2010 && code <= 0x2015) || code === 0x2212) dashed = true;
+  }
+  return dashed && separators >= 2;
 }

@@ -179,6 +179,17 @@ describe('a destination is read the same way in content and in a call, whatever 
     expect(own).toMatchObject({ action: 'allow', proceed: true });
   });
 
+  it.each<[string, string]>([
+    ['+1 555\u2013010\u20130199', '+15550100199'],
+    ['555\u2013010\u20130199', '555-010-0199'],
+    ['+1 555-010-0199', '+1 555\u2013010\u20130199'],
+    ['(555) 010\u20120199', '555\u2212010\u22120199'],
+    ['020\u20137946\u20130958', '+44 20 7946 0958'],
+  ])('groups joined by another dash read as by `-`: %s in a message, %s in a call, refused from the message, sent from the user', async (written, value) => {
+    expect(codes(await send(await afterMessage(`call ${written}`, 'Read my messages and text my sister.', SEND), { to: value }))).toEqual(['UNTRUSTED_ENTITY']);
+    expect(await send(await afterMessage(`call ${written}`, `Text my sister at ${written}.`, SEND), { to: value })).toMatchObject({ action: 'allow', proceed: true });
+  });
+
   describe('a country code: swapped by a page, refused; added to the number the user typed, sent', () => {
     const verdict = async (page: string, user: string, value: string) => codes(await send(await afterMessage(`call ${page}`, `Read my messages and text my sister at ${user}.`, SEND), { to: value }));
 

@@ -24,12 +24,22 @@ describe('phone numbers in content: every form of each, as a call may pass it', 
     // Against the letters of a script written without spaces, as every reader reads an id there.
     ['電話+81 3-1234-5678です', ['81312345678', '+312345678']],
     ['Tél. +33\u202f1\u202f23\u202f45\u202f67\u202f89', ['33123456789', '+123456789']],
+    // Another dash between groups reads as `-`: an en dash, a figure dash, a non-breaking hyphen, a minus sign.
+    ['call +1 555\u2013010\u20130199', ['15550100199', '+5550100199']],
+    ['call +1 (555) 010\u20120199', ['15550100199', '+5550100199']],
+    ['call 555\u2013010\u20130199 today', ['5550100199']],
+    ['call 555 010\u20110199 today', ['5550100199']],
+    ['call 020\u20147946\u20140958', ['02079460958', '2079460958']],
+    ['call +44\u221220\u22127946\u22120958', ['442079460958', '+2079460958']],
   ])('%s', (text, forms) => {
     expect(inText(text)).toEqual(forms);
   });
 
   it('leaves a number in groups without a mark to the group reader, and reads no date, version, amount or list item', () => {
     expect(inText('555.010.0199, 555-010-0199 and 555 010 0199')).toEqual([]);
+    // A range with an en dash is two groups, not a phone; nor is a phone glued to a word by one.
+    expect(inText('in 1990\u20132000, pages 1200\u20131350, scores 3\u20131, 2019\u20132024')).toEqual([]);
+    expect(inText('ref\u2013555\u2013010\u20130199x')).toEqual([]);
     expect(inText('due 05/01/2024 10:30, on 01.05.2024, (12) 2024-05-01, (2) 2024 items')).toEqual([]);
     expect(inText('v0.9.1, 10.0.0.1, a change of +1,234.56, +12.5%, 1/2 cup, 16/9')).toEqual([]);
     expect(inText('ord_+1 (555) 010-0199x and +1 (555) 010-0199abc')).toEqual([]);
@@ -64,11 +74,14 @@ describe('phoneNumberOf: a value that is one phone number, as a call names it', 
     ['+353 1 234 5678', ['35312345678', '+12345678']],
     ['+7 495 123-45-67', ['74951234567', '+4951234567']],
     ['+33\u202f1\u202f23\u202f45\u202f67\u202f89', ['33123456789', '+123456789']],
+    ['+1 555\u2013010\u20130199', ['15550100199', '+5550100199']],
+    ['555\u2013010\u20130199', ['5550100199']],
+    ['(555) 010\u22120199', ['5550100199']],
   ])('%s', (value, forms) => {
     expect(phoneNumberOf(value)).toEqual(forms);
   });
 
-  it.each(['12/31/2024', '2024-05-01', '100-200', '1-10', '123456', 'ACC-99812', '0x1234', 'call 555 010 0199', '+1 555 010 0199 and more', '1234567890123456'])('%s is none', (value) => {
+  it.each(['12/31/2024', '2024-05-01', '100-200', '100\u2013200', '1-10', '123456', 'ACC-99812', '0x1234', 'call 555 010 0199', '+1 555 010 0199 and more', '1234567890123456'])('%s is none', (value) => {
     expect(phoneNumberOf(value)).toBeUndefined();
   });
 
