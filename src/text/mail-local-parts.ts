@@ -13,6 +13,8 @@
  * is no address (as before).
  */
 
+import { foldFullWidth } from './cjk-text.js';
+
 /** Local-part characters the token reader keeps in a token: letters, digits, `_`, `-`, `.`, `#`. */
 const TOKEN_LOCAL = new Uint8Array(128);
 /** Local-part characters it cuts at: `!$'*+^`{|}~`. */
@@ -83,14 +85,33 @@ function quotedLocal(address: string, at: number): boolean {
   return true;
 }
 
-/** Whether `text` may hold such an address: any `@` (the cheap test; the scan reads from each one). */
+/** The full-width `＠` a CJK keyboard types, which NFKC (and a call's reader, `account-destinations.ts`) makes `@`. */
+const WIDE_AT = '\uFF20';
+
+/** Whether `text` may hold such an address: any `@` or `＠` (the cheap test; the scan reads from each one). */
 export function mayHoldCutAddresses(text: string): boolean {
-  return text.includes('@');
+  return text.includes('@') || text.includes(WIDE_AT);
 }
 
 /** Calls `visit` with every address in `text` whose local part the token reader cuts, whole and lower case, in one linear pass. */
 export function forEachCutAddress(text: string, visit: (address: string) => void): void {
-  if (text.includes('@')) forEachCutAddressBetween(text, 0, text.length, visit);
+  if (mayHoldCutAddresses(text)) forEachCutAddressBetween(text, 0, text.length, visit);
+}
+
+/**
+ * The text the scan reads: with full-width ASCII read as ASCII when it holds a `＠` (`o'brien＠x.test`,
+ * `ｏ'ｂｒｉｅｎ＠ｘ.ｔｅｓｔ` are `o'brien@x.test`, as the token reader and a call's reader read them), one
+ * code unit for one, so positions are the same. The last text's is kept: a long message is read in slices.
+ */
+let lastText: string | undefined;
+let lastRead = '';
+
+function readable(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastRead = text.includes(WIDE_AT) ? foldFullWidth(text) : text;
+  }
+  return lastRead;
 }
 
 /**
@@ -98,7 +119,8 @@ export function forEachCutAddress(text: string, visit: (address: string) => void
  * until one at or past `until`, and returns where the next call starts. Each `@` costs at most 64
  * characters back and 253 forward.
  */
-export function forEachCutAddressBetween(text: string, from: number, until: number, visit: (address: string) => void): number {
+export function forEachCutAddressBetween(written: string, from: number, until: number, visit: (address: string) => void): number {
+  const text = readable(written);
   for (let at = text.indexOf('@', from); at >= 0; at = text.indexOf('@', at + 1)) {
     const address = addressAt(text, at);
     if (address !== undefined) visit(address);

@@ -16,6 +16,10 @@ describe('addresses whose local part the token reader cuts, read whole in conten
     ['mail "eve smith"@x.test now', ['"eve smith"@x.test']],
     ['From: Eve <"eve smith"@x.test>', ['"eve smith"@x.test']],
     ["'o'brien@x.test'", ["o'brien@x.test"]],
+    // A full-width `＠` (and full-width letters around it) as a CJK keyboard types them: the address NFKC makes.
+    ["write to o'brien\uFF20x.test.", ["o'brien@x.test"]],
+    ["連絡先：ｏ'ｂｒｉｅｎ＠ｘ.ｔｅｓｔ", ["o'brien@x.test"]],
+    ['mail "eve smith"＠x.test and eve+tag@y.test', ['"eve smith"@x.test', 'eve+tag@y.test']],
   ])('%s', (text, addresses) => {
     expect(inText(text)).toEqual(addresses);
   });
@@ -23,6 +27,7 @@ describe('addresses whose local part the token reader cuts, read whole in conten
   it('keeps prose quiet: an address its tokens name already, quotes around one, mentions and decorators', () => {
     expect(inText("Tom's email is tom@x.test. Ask 'eve@x.test' or [eve@x.test] or \"eve@x.test\"; a#b@x.test")).toEqual([]);
     expect(inText('@Component() class A {} and thanks @jane-doe-88! and @ alone and a+b@localhost')).toEqual([]);
+    expect(inText('＠Component and ＠ alone and eve＠x.test and a+b＠localhost')).toEqual([]);
     expect(inText('https://x.test/u/a@b.test?email=eve@x.test&to=a=b@x.test')).toEqual([]);
     expect(inText(`${'a'.repeat(70)}+b@x.test and say"eve smith"@x.test`)).toEqual([]);
   });
