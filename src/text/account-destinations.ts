@@ -15,14 +15,14 @@ import { asciiDomain } from './idn-domains.js';
 /**
  * One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. An
  * address's local part may hold RFC 5322 atext (`o'brien`, `a!b`, `{x}`) but `/=?&%`, or be quoted
- * (`"eve smith"`); `mail-local-parts.ts` reads such addresses in content the same way.
+ * (`"eve smith"`, with `\` pairs: `"eve\"s"`); `mail-local-parts.ts` reads such addresses in content the same way.
  */
-const ACCOUNT = /^(?:(?:[\w.+\-!#$'*^`{|}~]{1,64}|"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}")@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
+const ACCOUNT = /^(?:(?:[\w.+\-!#$'*^`{|}~]{1,64}|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e]){1,64}")@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
 /**
  * `Display Name <address>` or `"Quoted, Name" <address>`: the address in angle brackets is where it goes,
  * its local part quoted too (`Eve <"eve smith"@x.test>`).
  */
-const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*("[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}"@[^<>\s"]{1,260}|[^<>\s]{1,330})\s*>$/;
+const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*("(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e]){1,64}"@[^<>\s"]{1,260}|[^<>\s]{1,330})\s*>$/;
 /** Query parameters of a mailto: URI that add recipients (RFC 6068). */
 const MAILTO_RECIPIENT_FIELDS = new Set(['to', 'cc', 'bcc']);
 /**

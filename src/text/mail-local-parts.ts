@@ -29,8 +29,6 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 /** A domain after the `@`: labels of letters, digits and `-`, at least two. */
 const DOMAIN = /^[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
-/** A quoted local part's characters: printable ASCII but `"` and `\`. */
-const QUOTED_CHAR = /[\x20\x21\x23-\x5b\x5d-\x7e]/;
 
 function isLocal(code: number): boolean {
   return code < 128 && (TOKEN_LOCAL[code] === 1 || CUT_LOCAL[code] === 1);
@@ -78,11 +76,31 @@ export function cutAddressToken(address: string): string | undefined {
   return start < at && holdsCut(address, start, at) ? address.slice(start).toLowerCase() : undefined;
 }
 
-/** Whether `address` up to `at` is one quoted local part (`"eve smith"`). */
+/** Whether `address` up to `at` is one quoted local part (`"eve smith"`, `"eve\\"s"`). */
 function quotedLocal(address: string, at: number): boolean {
-  if (at < 3 || address.charCodeAt(at - 1) !== 34) return false;
-  for (let index = 1; index < at - 1; index += 1) if (!QUOTED_CHAR.test(address[index]!)) return false;
+  return at >= 3 && address.charCodeAt(at - 1) === 34 && quotedBetween(address, 0, at - 1);
+}
+
+/**
+ * Whether what lies between the quotes at `open` and `close` is a quoted local part's content (RFC 5322):
+ * printable ASCII but `"` and `\`, or a quoted pair, `\` and a printable character (`"eve\\"s"`, `"a\\\\b"`).
+ * The pair is kept as written: `"eve\\s"` and `"eves"` are not taken for one mailbox.
+ */
+function quotedBetween(text: string, open: number, close: number): boolean {
+  if (close - open < 2) return false;
+  for (let index = open + 1; index < close; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 92) {
+      index += 1;
+      // A `\` that escapes the closing quote leaves the local part open.
+      if (index >= close || !printable(text.charCodeAt(index))) return false;
+    } else if (code === 34 || !printable(code)) return false;
+  }
   return true;
+}
+
+function printable(code: number): boolean {
+  return code >= 0x20 && code <= 0x7e;
 }
 
 /** The full-width `＠` a CJK keyboard types, which NFKC (and a call's reader, `account-destinations.ts`) makes `@`. */
@@ -144,16 +162,27 @@ function addressAt(text: string, at: number): string | undefined {
   return end < 0 ? undefined : text.slice(start, end).toLowerCase();
 }
 
-/** `"eve smith"@x.test`: a quoted local part, opening after a character that is no token's. */
+/**
+ * `"eve smith"@x.test`, `"eve\\"s"@x.test`: a quoted local part, opening after a character that is no
+ * token's. Read back from the closing quote to the first `"` no odd run of `\` escapes (each character
+ * looked at once or twice, at most 64 of them), then checked forward (`quotedBetween`).
+ */
 function quotedAddressAt(text: string, at: number): string | undefined {
   const limit = Math.max(0, at - 1 - MAX_LOCAL);
   let open = at - 2;
-  while (open >= limit && text.charCodeAt(open) !== 34) {
-    if (!QUOTED_CHAR.test(text[open]!)) return undefined;
-    open -= 1;
+  while (open >= limit) {
+    const code = text.charCodeAt(open);
+    if (code === 34) {
+      let escapes = 0;
+      while (open - 1 - escapes >= limit && text.charCodeAt(open - 1 - escapes) === 92) escapes += 1;
+      if (escapes % 2 === 0) break;
+      open -= escapes + 1;
+    } else if (printable(code)) open -= 1;
+    else return undefined;
   }
   if (open < limit || open === at - 2) return undefined;
   if (open > 0 && isLocal(text.charCodeAt(open - 1))) return undefined;
+  if (!quotedBetween(text, open, at - 1)) return undefined;
   const end = domainEnd(text, at);
   return end < 0 ? undefined : text.slice(open, end).toLowerCase();
 }

@@ -273,6 +273,8 @@ describe('a destination is read the same way in content and in a call, whatever 
     ['eve+tag@evil.test', 'eve+tag@evil.test'],
     ['"eve smith"@evil.test', '"eve smith"@evil.test'],
     ['Eve <"eve smith"@evil.test>', 'Eve Smith <"eve smith"@evil.test>'],
+    ['"eve\\"s"@evil.test', '"eve\\"s"@evil.test'],
+    ['Eve <"Eve \\"E\\" Smith"@evil.test>', '"eve \\"e\\" smith"@evil.test'],
     ["Tom's email is tom@evil.test.", 'tom@evil.test'],
   ];
 

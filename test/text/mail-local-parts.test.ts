@@ -20,6 +20,10 @@ describe('addresses whose local part the token reader cuts, read whole in conten
     ["write to o'brien\uFF20x.test.", ["o'brien@x.test"]],
     ["連絡先：ｏ'ｂｒｉｅｎ＠ｘ.ｔｅｓｔ", ["o'brien@x.test"]],
     ['mail "eve smith"＠x.test and eve+tag@y.test', ['"eve smith"@x.test', 'eve+tag@y.test']],
+    // `\` pairs in a quoted local part (RFC 5322 quoted-pair): the whole local part, as written.
+    ['mail "eve\\"s"@x.test now', ['"eve\\"s"@x.test']],
+    ['mail "Eve \\"the boss\\" Smith"@X.test', ['"eve \\"the boss\\" smith"@x.test']],
+    ['mail "a\\\\b"@x.test and "a\\\\"@x.test', ['"a\\\\b"@x.test', '"a\\\\"@x.test']],
   ])('%s', (text, addresses) => {
     expect(inText(text)).toEqual(addresses);
   });
@@ -28,6 +32,8 @@ describe('addresses whose local part the token reader cuts, read whole in conten
     expect(inText("Tom's email is tom@x.test. Ask 'eve@x.test' or [eve@x.test] or \"eve@x.test\"; a#b@x.test")).toEqual([]);
     expect(inText('@Component() class A {} and thanks @jane-doe-88! and @ alone and a+b@localhost')).toEqual([]);
     expect(inText('＠Component and ＠ alone and eve＠x.test and a+b＠localhost')).toEqual([]);
+    // A `\` escaping the closing quote leaves it open; a quote escaped by an odd run of `\` opens nothing.
+    for (const text of ['mail "a\\"@x.test now', 'mail x\\"eve"@x.test', 'mail "\u00e9\\"x"@x.test', 'mail "eve\\\u00e9"@x.test']) expect(inText(text)).toEqual([]);
     expect(inText('https://x.test/u/a@b.test?email=eve@x.test&to=a=b@x.test')).toEqual([]);
     expect(inText(`${'a'.repeat(70)}+b@x.test and say"eve smith"@x.test`)).toEqual([]);
   });
@@ -46,6 +52,9 @@ describe('cutAddressToken: the token of one address a call names', () => {
     ['a!b@x.test', 'a!b@x.test'],
     ['Eve+Tag@x.test', 'eve+tag@x.test'],
     ['"Eve Smith"@x.test', '"eve smith"@x.test'],
+    ['"Eve\\"s"@x.test', '"eve\\"s"@x.test'],
+    ['"a\\\\b"@x.test', '"a\\\\b"@x.test'],
+    ['"a\\"@x.test', undefined],
     ["'o'brien@x.test", "o'brien@x.test"],
     // Its tokens name these already, as content's tokens do.
     ['eve@x.test', undefined],
@@ -58,7 +67,7 @@ describe('cutAddressToken: the token of one address a call names', () => {
   });
 
   it('names the token content records for the same writing', () => {
-    for (const address of ["o'brien@x.test", 'a!b@x.test', 'eve+tag@x.test', '"eve smith"@x.test', 'x^y@x.test']) {
+    for (const address of ["o'brien@x.test", 'a!b@x.test', 'eve+tag@x.test', '"eve smith"@x.test', 'x^y@x.test', '"eve\\"s"@x.test']) {
       expect(inText(`see ${address}.`)).toEqual([cutAddressToken(address)]);
     }
   });
