@@ -197,6 +197,10 @@ describe('a destination is read the same way in content and in a call, whatever 
       // The user typed the national number; a page names the same digits in another country.
       ['+44 555 010 0199', '555 010 0199', '+44 555 010 0199', ['UNTRUSTED_ENTITY']],
       ['+44 555 010 0199', '555 010 0199', '+445550100199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', '+44 555-010-0199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', '+44 (555) 010-0199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', 'tel:+44-555-010-0199', ['UNTRUSTED_ENTITY']],
+      ['+44 555 010 0199', '555 010 0199', '+44.555.010.0199', ['UNTRUSTED_ENTITY']],
       ['+44 555 010 0199', '555 010 0199', '+15550100199', []],
       ['+44 555 010 0199', '555 010 0199', '555-010-0199', []],
       // The user gave a country; the page another.
