@@ -40,7 +40,7 @@ describe('addresses whose local part the token reader cuts, read whole in conten
 
   it('reads hostile runs of at-signs, local parts and domains in linear time', () => {
     const started = performance.now();
-    const hostile = `${'@'.repeat(300_000)} ${'a+'.repeat(100_000)}@ ${'"'.repeat(100_000)}@ ${'a+b@x.'.repeat(50_000)}`;
+    const hostile = `${'@'.repeat(300_000)} ${'a+'.repeat(100_000)}@ ${'"'.repeat(100_000)}@ ${'a+b@x.'.repeat(50_000)} ${'\\"'.repeat(100_000)}@ ${'"a\\"@'.repeat(50_000)} ${'\\'.repeat(100_000)}"@x.test ＠${'ｘ＠'.repeat(50_000)}`;
     expect(inText(hostile).length).toBeLessThanOrEqual(50_000);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
