@@ -256,13 +256,14 @@ function gluedBefore(text: string, start: number): boolean {
 
 /**
  * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, a
- * leading trunk `0` with groups after it, or three groups or more, one joined by a dash but `-`
+ * leading trunk `0` or `00` with groups after it, or three groups or more, one joined by a dash but `-`
  * (`555–010–0199`, `555 010–0199`; two, `1990–2000`, are a range). A bare number in groups is the group reader's.
  */
 function marked(written: string): boolean {
   const first = written.charCodeAt(0);
   if (first === 43 || written.includes('(') || written.includes('/')) return true;
-  if (first === 48 && written.charCodeAt(1) !== 48 && /\D/.test(written)) return true;
+  // A trunk `0` (`020 7946 0958`) or the international `00` (`0044 20 7946 0958`), with groups after it.
+  if (first === 48 && /\D/.test(written)) return true;
   let dashed = false;
   let separators = 0;
   for (let index = 0; index < written.length; index += 1) {
