@@ -12,7 +12,7 @@
 import { nameWords } from '../tool-kind.js';
 import { normalizeDate } from '../text/dates.js';
 import { normalizeId, wholeToken } from '../text/tokens.js';
-import { phoneNumberOf } from '../text/phone-numbers.js';
+import { phoneDestinationOf, type PhoneDestination } from '../text/phone-numbers.js';
 
 /** Whole words of an argument name that mark where a call sends something (`payeeAccount`, `cc`, `wallet_address`). */
 const DESTINATION_WORDS = new Set([
@@ -56,21 +56,24 @@ const RANGE = /^\d{1,6} ?[-\u2013] ?\d{1,6}$/;
  * `@mark-black-77`, `bc1qxy2...`); a date is none.
  */
 export function destinationToken(value: string): string | undefined {
-  return destinationOf(value)?.[0];
+  return destinationOf(value)?.token;
 }
 
+/** A destination: its token, and for a phone the other forms that vouch for it or taint it (`PhoneDestination`). */
+export type Destination = Readonly<PhoneDestination>;
+
 /**
- * `destinationToken`'s token first, then the other forms of the same destination: a phone number's
- * (`phone-numbers.ts`: `+1 (555) 010-0199` is `15550100199` and `5550100199`; `tel:` and an extension
- * dropped). Content records every form of a phone it writes, so the two sides meet on one.
+ * `destinationToken`'s token, with the other forms of the same destination: a phone number's
+ * (`phone-numbers.ts`: `+1 (555) 010-0199` is `15550100199`, and `5550100199` as the user may have typed it;
+ * `tel:` and an extension dropped). Content records every form of a phone it writes, so the two sides meet on one.
  */
-export function destinationOf(value: string): readonly string[] | undefined {
+export function destinationOf(value: string): Destination | undefined {
   const text = value.trim();
   if (text.length < 3 || text.length > 128) return undefined;
   // A date is written with digits and dashes too (`2024-05-01`, `05/01/2024`), and an amount with dots and
   // commas (`15000.00`, `1.500.000,00`): neither sends anywhere.
   if (normalizeDate(text.toLowerCase()) !== undefined || AMOUNT.test(text)) return undefined;
-  const phone = phoneNumberOf(text);
+  const phone = phoneDestinationOf(text);
   if (phone !== undefined) return phone;
   // Nor does a version (`upgrade(package, to: "v4.17.21")`), told from a phone written with dots by its fewer digits,
   // or a range (`1-10`, `100-200`).
@@ -78,7 +81,7 @@ export function destinationOf(value: string): readonly string[] | undefined {
   const whole = normalizeId(text);
   const token = whole === undefined ? undefined : wholeToken(whole);
   if (token === undefined) return undefined;
-  if (text.startsWith('@')) return [token];
+  if (text.startsWith('@')) return { token, forms: [] };
   // An account number or code holds five digits or more (`ACC-99812`), a chain address is long (`1BoatSLRHt...`):
   // a region, an encoding, a resolution or a codec under `destination_region` or `target_format` (`eu-west-1`,
   // `UTF-8`, `1080p`, `H264`) names no one.
@@ -86,5 +89,5 @@ export function destinationOf(value: string): readonly string[] | undefined {
   if (digits < 5 && !(digits >= 3 && token.length >= 12)) return undefined;
   // An amount or a small count (`1500.00`, `42`) under `account_balance` or `recipient_count` names nobody.
   if (/^[\d.,]+$/.test(token) && (/[.,]\d{1,2}$/.test(token) || token.replace(/\D/g, '').length < 6)) return undefined;
-  return [token];
+  return { token, forms: [] };
 }

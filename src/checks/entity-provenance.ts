@@ -75,18 +75,30 @@ function uuidFormTrusted(context: CheckContext, token: string): boolean {
 
 /**
  * Where a destination written in several forms was seen (a phone's `15550100199` and `5550100199`): trusted
- * when any form came from trusted context, else the first untrusted sighting of any.
+ * when the token or any form came from trusted context, else the first untrusted sighting of any. A phone
+ * written with a country code is vouched for by its national number as the rule in `phone-numbers.ts`
+ * (`NationalNumber`) says, and tainted by any untrusted writing of it.
  */
-function provenanceOfForms(context: CheckContext, token: string, forms: readonly string[]): ProvenanceLookup {
+function provenanceOfForms(context: CheckContext, token: string, reference: EntityReference): ProvenanceLookup {
   const first = context.session.provenanceOf(token);
   if (first.trusted) return first;
   let untrusted = first.untrusted;
   let withheld = first.withheld;
-  for (const form of forms) {
+  for (const form of reference.forms ?? []) {
     const seen = context.session.provenanceOf(form);
     if (seen.trusted) return seen;
     untrusted ??= seen.untrusted;
     withheld ??= seen.withheld;
+  }
+  const national = reference.national;
+  if (national !== undefined) {
+    const placed = context.session.provenanceOf(national.placed);
+    const bare = context.session.provenanceOf(national.digits);
+    // Trusted context that wrote the digits with a country code gave the number's country: its bare digits there are no other.
+    const vouches = placed.trusted === undefined && bare.trusted !== undefined;
+    if (vouches && (national.first || untrusted === undefined)) return bare;
+    untrusted ??= bare.untrusted ?? placed.untrusted;
+    withheld ??= bare.withheld ?? placed.withheld;
   }
   return untrusted !== undefined ? { untrusted } : withheld !== undefined ? { withheld } : {};
 }
@@ -119,7 +131,7 @@ export const entityProvenance = defineCheck('entity-provenance', ['tool.call'], 
     let untrustedSource: Provenance | undefined;
     let missing: string | undefined;
     for (const token of reference.tokens) {
-      const { trusted, untrusted, withheld } = reference.forms === undefined ? context.session.provenanceOf(token) : provenanceOfForms(context, token, reference.forms);
+      const { trusted, untrusted, withheld } = reference.forms === undefined && reference.national === undefined ? context.session.provenanceOf(token) : provenanceOfForms(context, token, reference);
       if (trusted) continue;
       if (untrusted) untrustedSource ??= untrusted;
       // An account only withheld content named (an injected "also send it to ..."): the content reached the model anyway,

@@ -27,7 +27,9 @@ import { createdNoun, endedNoun, isIdentifierToken, namesEndedRecord, notARefere
 import { accountsIn } from '../text/account-destinations.js';
 import { destinationOf, isDestinationName } from './destination-arguments.js';
 import { cutAddressToken } from '../text/mail-local-parts.js';
+import { idnCounterpart } from '../text/idn-domains.js';
 import { forEachDestinationForm } from '../text/joined-forms.js';
+import type { NationalNumber } from '../text/phone-numbers.js';
 
 /** An entity id a tool call refers to. */
 export interface EntityReference {
@@ -42,6 +44,8 @@ export interface EntityReference {
    * seen in untrusted content when any of them was.
    */
   forms?: readonly string[];
+  /** A phone the call wrote with a country code: its national number, as content may have written it (`NationalNumber`). */
+  national?: NationalNumber;
   /**
    * Why it counts as an id: its argument name, the policy's argument list, a kind's pattern in text,
    * an account (email, IBAN, wallet) in a destructive call, checked only for untrusted provenance, or
@@ -219,13 +223,15 @@ function addDestinations(references: EntityReference[], path: string, value: str
     // `o'brien@x.test` is one mailbox, read whole as content is (`mail-local-parts.ts`), not as `o` and `brien@x.test`.
     const whole = cutAddressToken(account);
     const tokens = whole === undefined ? idTokens(account) : [whole];
-    if (tokens.length > 0) references.push({ path, value: account, tokens, via: 'account' });
+    // `eve@пример.рф` and `eve@xn--e1afmkfd.xn--p1ai` are one mailbox: content that wrote either vouches for it or taints it.
+    const idn = tokens.length === 1 && account.includes('@') ? idnCounterpart(tokens[0]!) : undefined;
+    if (tokens.length > 0) references.push({ path, value: account, tokens, ...(idn !== undefined ? { forms: [idn] } : {}), via: 'account' });
   }
   if (accounts.length > 0 || !underDestinationName) return;
   const destination = destinationOf(value);
   if (destination === undefined) return;
-  const [token, ...forms] = destination;
-  references.push({ path, value: value.trim(), tokens: [token!], ...(forms.length > 0 ? { forms } : {}), via: 'account' });
+  const { token, forms, national } = destination;
+  references.push({ path, value: value.trim(), tokens: [token], ...(forms.length > 0 ? { forms } : {}), ...(national ? { national } : {}), via: 'account' });
 }
 
 /** The name of the argument a value is under (`recipients` for `/recipients/0`); `''` at the top. */

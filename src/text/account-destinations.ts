@@ -1,4 +1,5 @@
 import { decodePercentEscapes } from './percent-decode.js';
+import { asciiDomain } from './idn-domains.js';
 
 /**
  * Where a destructive tool sends money or data, read from an argument whose whole value is accounts:
@@ -14,14 +15,14 @@ import { decodePercentEscapes } from './percent-decode.js';
 /**
  * One destination: an email address, an IBAN (spaced or not) or an Ethereum-style wallet address. An
  * address's local part may hold RFC 5322 atext (`o'brien`, `a!b`, `{x}`) but `/=?&%`, or be quoted
- * (`"eve smith"`); `mail-local-parts.ts` reads such addresses in content the same way.
+ * (`"eve smith"`, with `\` pairs: `"eve\"s"`); `mail-local-parts.ts` reads such addresses in content the same way.
  */
-const ACCOUNT = /^(?:(?:[\w.+\-!#$'*^`{|}~]{1,64}|"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}")@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
+const ACCOUNT = /^(?:(?:[\w.+\-!#$'*^`{|}~]{1,64}|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e]){1,64}")@[\w-]{1,63}(?:\.[\w-]{1,63})+|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|0[xX][a-fA-F0-9]{40})$/;
 /**
  * `Display Name <address>` or `"Quoted, Name" <address>`: the address in angle brackets is where it goes,
  * its local part quoted too (`Eve <"eve smith"@x.test>`).
  */
-const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*("[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}"@[^<>\s"]{1,260}|[^<>\s]{1,330})\s*>$/;
+const NAMED_MAILBOX = /^(?:"(?:[^"\\]|\\.){0,256}"|[^"<>]{0,256})\s*<\s*("(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e]){1,64}"@[^<>\s"]{1,260}|[^<>\s]{1,330})\s*>$/;
 /** Query parameters of a mailto: URI that add recipients (RFC 6068). */
 const MAILTO_RECIPIENT_FIELDS = new Set(['to', 'cc', 'bcc']);
 /**
@@ -126,7 +127,7 @@ function addAddress(written: string, accounts: string[]): boolean {
   if (/^smtp:/i.test(written)) return addAddress(written.slice('smtp:'.length), accounts);
   // A sentence's full stop after an address (`to: "alice@company.test."`) is no part of it.
   const address = written.endsWith('.') ? written.slice(0, -1) : written;
-  if (ACCOUNT.test(address)) {
+  if (ACCOUNT.test(address) || idnAddress(address)) {
     // A spaced IBAN is checked both as written and joined: content may carry it either way.
     accounts.push(address);
     if (address.includes(' ') && !address.includes('@')) accounts.push(address.replace(/ /g, ''));
@@ -137,6 +138,20 @@ function addAddress(written: string, accounts: string[]): boolean {
   accounts.push(iban);
   return true;
 }
+
+/**
+ * An address whose domain is written in Unicode (`eve@пример.рф`): mail goes to its ASCII form (IDNA), so
+ * it is an address when that one is (`idn-domains.ts`); the call is checked under both forms.
+ */
+function idnAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.length > 330) return false;
+  const domain = asciiDomain(address.slice(at + 1));
+  return domain !== '' && domain.length <= MAX_DOMAIN && ACCOUNT.test(`${address.slice(0, at)}@${domain}`);
+}
+
+/** Longest domain (RFC 1035). */
+const MAX_DOMAIN = 253;
 
 /**
  * An IBAN written as a bank's form accepts it but not as statements print it: lower case, grouped by

@@ -13,6 +13,8 @@
  * is no address (as before).
  */
 
+import { foldFullWidth } from './cjk-text.js';
+
 /** Local-part characters the token reader keeps in a token: letters, digits, `_`, `-`, `.`, `#`. */
 const TOKEN_LOCAL = new Uint8Array(128);
 /** Local-part characters it cuts at: `!$'*+^`{|}~`. */
@@ -27,8 +29,6 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 /** A domain after the `@`: labels of letters, digits and `-`, at least two. */
 const DOMAIN = /^[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
-/** A quoted local part's characters: printable ASCII but `"` and `\`. */
-const QUOTED_CHAR = /[\x20\x21\x23-\x5b\x5d-\x7e]/;
 
 function isLocal(code: number): boolean {
   return code < 128 && (TOKEN_LOCAL[code] === 1 || CUT_LOCAL[code] === 1);
@@ -76,21 +76,60 @@ export function cutAddressToken(address: string): string | undefined {
   return start < at && holdsCut(address, start, at) ? address.slice(start).toLowerCase() : undefined;
 }
 
-/** Whether `address` up to `at` is one quoted local part (`"eve smith"`). */
+/** Whether `address` up to `at` is one quoted local part (`"eve smith"`, `"eve\\"s"`). */
 function quotedLocal(address: string, at: number): boolean {
-  if (at < 3 || address.charCodeAt(at - 1) !== 34) return false;
-  for (let index = 1; index < at - 1; index += 1) if (!QUOTED_CHAR.test(address[index]!)) return false;
+  return at >= 3 && address.charCodeAt(at - 1) === 34 && quotedBetween(address, 0, at - 1);
+}
+
+/**
+ * Whether what lies between the quotes at `open` and `close` is a quoted local part's content (RFC 5322):
+ * printable ASCII but `"` and `\`, or a quoted pair, `\` and a printable character (`"eve\\"s"`, `"a\\\\b"`).
+ * The pair is kept as written: `"eve\\s"` and `"eves"` are not taken for one mailbox.
+ */
+function quotedBetween(text: string, open: number, close: number): boolean {
+  if (close - open < 2) return false;
+  for (let index = open + 1; index < close; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 92) {
+      index += 1;
+      // A `\` that escapes the closing quote leaves the local part open.
+      if (index >= close || !printable(text.charCodeAt(index))) return false;
+    } else if (code === 34 || !printable(code)) return false;
+  }
   return true;
 }
 
-/** Whether `text` may hold such an address: any `@` (the cheap test; the scan reads from each one). */
+function printable(code: number): boolean {
+  return code >= 0x20 && code <= 0x7e;
+}
+
+/** The full-width `＠` a CJK keyboard types, which NFKC (and a call's reader, `account-destinations.ts`) makes `@`. */
+const WIDE_AT = '\uFF20';
+
+/** Whether `text` may hold such an address: any `@` or `＠` (the cheap test; the scan reads from each one). */
 export function mayHoldCutAddresses(text: string): boolean {
-  return text.includes('@');
+  return text.includes('@') || text.includes(WIDE_AT);
 }
 
 /** Calls `visit` with every address in `text` whose local part the token reader cuts, whole and lower case, in one linear pass. */
 export function forEachCutAddress(text: string, visit: (address: string) => void): void {
-  if (text.includes('@')) forEachCutAddressBetween(text, 0, text.length, visit);
+  if (mayHoldCutAddresses(text)) forEachCutAddressBetween(text, 0, text.length, visit);
+}
+
+/**
+ * The text the scan reads: with full-width ASCII read as ASCII when it holds a `＠` (`o'brien＠x.test`,
+ * `ｏ'ｂｒｉｅｎ＠ｘ.ｔｅｓｔ` are `o'brien@x.test`, as the token reader and a call's reader read them), one
+ * code unit for one, so positions are the same. The last text's is kept: a long message is read in slices.
+ */
+let lastText: string | undefined;
+let lastRead = '';
+
+function readable(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastRead = text.includes(WIDE_AT) ? foldFullWidth(text) : text;
+  }
+  return lastRead;
 }
 
 /**
@@ -98,7 +137,8 @@ export function forEachCutAddress(text: string, visit: (address: string) => void
  * until one at or past `until`, and returns where the next call starts. Each `@` costs at most 64
  * characters back and 253 forward.
  */
-export function forEachCutAddressBetween(text: string, from: number, until: number, visit: (address: string) => void): number {
+export function forEachCutAddressBetween(written: string, from: number, until: number, visit: (address: string) => void): number {
+  const text = readable(written);
   for (let at = text.indexOf('@', from); at >= 0; at = text.indexOf('@', at + 1)) {
     const address = addressAt(text, at);
     if (address !== undefined) visit(address);
@@ -122,16 +162,27 @@ function addressAt(text: string, at: number): string | undefined {
   return end < 0 ? undefined : text.slice(start, end).toLowerCase();
 }
 
-/** `"eve smith"@x.test`: a quoted local part, opening after a character that is no token's. */
+/**
+ * `"eve smith"@x.test`, `"eve\\"s"@x.test`: a quoted local part, opening after a character that is no
+ * token's. Read back from the closing quote to the first `"` no odd run of `\` escapes (each character
+ * looked at once or twice, at most 64 of them), then checked forward (`quotedBetween`).
+ */
 function quotedAddressAt(text: string, at: number): string | undefined {
   const limit = Math.max(0, at - 1 - MAX_LOCAL);
   let open = at - 2;
-  while (open >= limit && text.charCodeAt(open) !== 34) {
-    if (!QUOTED_CHAR.test(text[open]!)) return undefined;
-    open -= 1;
+  while (open >= limit) {
+    const code = text.charCodeAt(open);
+    if (code === 34) {
+      let escapes = 0;
+      while (open - 1 - escapes >= limit && text.charCodeAt(open - 1 - escapes) === 92) escapes += 1;
+      if (escapes % 2 === 0) break;
+      open -= escapes + 1;
+    } else if (printable(code)) open -= 1;
+    else return undefined;
   }
   if (open < limit || open === at - 2) return undefined;
   if (open > 0 && isLocal(text.charCodeAt(open - 1))) return undefined;
+  if (!quotedBetween(text, open, at - 1)) return undefined;
   const end = domainEnd(text, at);
   return end < 0 ? undefined : text.slice(open, end).toLowerCase();
 }

@@ -11,7 +11,9 @@
  * code is, written apart or not: `+44 20 ...` and `+442079460958` are `44` and `2079460958`); a national
  * number without its trunk `0` (`020 7946 0958` is `20 7946 0958` after `+44`), and `1` and ten digits
  * without the `1` (the North American plan's own prefix). Two writings name the same phone when they
- * share a form; each side lists all of its forms, so neither side has to guess the other's. An extension is not part of the number: it routes a
+ * share a form; each side lists all of its forms, so neither side has to guess the other's, except that
+ * a country code written is kept: `+44 555 010 0199` is not `+1 555 010 0199` (`phoneDestinationOf`
+ * has the rule). An extension is not part of the number: it routes a
  * call inside the switchboard the number reaches, so `+1 555 010 0199 ext. 12` and `+1 555 010 0199` are
  * one destination (a number the user gave with an extension vouches for the bare number, and back).
  */
@@ -24,8 +26,13 @@ const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;
 const MAX_WRITTEN = 48;
 
-/** One separator between a number's groups: a space (or a no-break, thin or narrow no-break one), `.`, `-` or `/`. */
-const SEPARATOR = '[ .\\-/\\u00a0\\u2009\\u202f]';
+/**
+ * One separator between a number's groups: a space (or a no-break, thin or narrow no-break one), `.`, `-`
+ * or `/`, or another dash a word processor or a typeset page puts there (`555–010–0199`: U+2010 to U+2015,
+ * and the minus sign U+2212), read as `-`.
+ */
+const DASHES = '\\u2010-\\u2015\\u2212';
+const SEPARATOR = `[ .\\-/\\u00a0\\u2009\\u202f${DASHES}]`;
 /**
  * A number written with groups in content: an optional `+`, then groups of digits, each after one
  * separator, or a group in parentheses (with or without a separator before it, and a group right after
@@ -33,7 +40,7 @@ const SEPARATOR = '[ .\\-/\\u00a0\\u2009\\u202f]';
  * separator or a parenthesis, never by another group of digits, so no position is tried two ways.
  */
 const WRITTEN = new RegExp(
-  `(?<![A-Za-z0-9_+(.\\-/])\\+?(?:\\(\\d{1,5}\\)|\\d{1,15})(?:${SEPARATOR}?\\(\\d{1,5}\\)|${SEPARATOR}\\d{1,15}|(?<=\\))\\d{1,15})*`,
+  `(?<![A-Za-z0-9_+(.\\-/${DASHES}])\\+?(?:\\(\\d{1,5}\\)|\\d{1,15})(?:${SEPARATOR}?\\(\\d{1,5}\\)|${SEPARATOR}\\d{1,15}|(?<=\\))\\d{1,15})*`,
   'g',
 );
 /**
@@ -42,23 +49,28 @@ const WRITTEN = new RegExp(
  * Tested only when such a character is there: the expression above is ASCII, twice as fast as a Unicode one.
  */
 const GLUED_BEFORE = new RegExp(`[[\\p{L}\\p{N}${MARK_CLASS}]--[${UNSPACED_CLASS}]]$`, 'v');
-/** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` between digits, or a group opening with `0`. */
-const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f]\d/;
+/** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` or a dash but `-` between digits, or a group opening with `0`. */
+const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]\d|\d[\u2010-\u2015\u2212]\d/;
 /** `tel:` (RFC 3966) before a number, and its parameters after (`;ext=12`, `;phone-context=...`). */
 const TEL_PREFIX = /^tel:/i;
 const TEL_PARAMETERS = /;.*$/s;
 /** An extension after a number: `ext. 12`, `ext 12`, `extension 12`, `x12`, `x 12`, `#12`, `;ext=12`. */
 const EXTENSION = /(?:;ext=|\s*(?:,\s*)?(?:ext(?:ension)?\.?|x|#)\s*)\d{1,6}$/i;
 /** A whole value that is one phone number once its extension and `tel:` parts are gone. */
-const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f]{4,30}\d$/;
+const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]{4,30}\d$/;
 const NON_DIGITS = /\D/g;
 
-/**
- * The forms of one phone number as written (`+1 (555) 010-0199`: `15550100199`, `5550100199`), or
- * `undefined` when it is none: fewer than 7 or more than 15 digits, or a date (`05/01/2024`).
- * `written` is the number alone, without `tel:` or an extension (`phoneNumberOf` strips those).
- */
-export function phoneForms(written: string): string[] | undefined {
+/** A number read into its digits: with its country code when written with one, and its national number. */
+interface PhoneParts {
+  /** The digits as dialled, a `+` or `00` prefix and a `(0)` trunk dropped (`15550100199`, `02079460958`). */
+  digits: string;
+  /** The country code, when the number was written with one (`+1 ...`, `0044 ...`). */
+  country?: string;
+  /** The national number: after the country code, or without a trunk `0` or the North American `1` (`5550100199`). */
+  national?: string;
+}
+
+function phoneParts(written: string): PhoneParts | undefined {
   // Fifteen digits, their separators and a country code's parentheses fit in far less: longer is a table of numbers.
   if (written.length > MAX_WRITTEN || digitCount(written) < MIN_DIGITS) return undefined;
   const international = written.startsWith('+') || written.startsWith('00');
@@ -71,16 +83,88 @@ export function phoneForms(written: string): string[] | undefined {
   let digits = dialled.replace(NON_DIGITS, '');
   if (international && written.startsWith('00')) digits = digits.slice(2);
   if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return undefined;
-  const forms = [digits];
   if (international) {
     // The national number: what follows the country code, however the writer grouped it (`+442079460958`, `+44 20 ...`).
-    addForm(forms, digits.slice(countryCodeLength(digits)));
-  } else if (digits.length === 11 && digits.startsWith('1')) {
-    addForm(forms, digits.slice(1)); // `1 555 010 0199`, `1-555-010-0199`: the plan's own prefix, then ten digits.
-  } else if (digits.startsWith('0') && !digits.startsWith('00')) {
-    addForm(forms, digits.slice(1)); // `020 7946 0958`: the trunk prefix, not dialled from abroad.
+    const length = countryCodeLength(digits);
+    return { digits, country: digits.slice(0, length), national: digits.slice(length) };
   }
-  return forms;
+  // `1 555 010 0199`, `1-555-010-0199`: the plan's own prefix, then ten digits; `020 7946 0958`: the trunk prefix, not dialled from abroad.
+  if ((digits.length === 11 && digits.startsWith('1')) || (digits.startsWith('0') && !digits.startsWith('00'))) return { digits, national: digits.slice(1) };
+  return { digits };
+}
+
+/**
+ * The forms of one phone number as written, as content records them (`+1 (555) 010-0199`: `15550100199`,
+ * `+5550100199`; `(555) 010-0199`: `5550100199`), or `undefined` when it is none: fewer than 7 or more than 15
+ * digits, or a date (`05/01/2024`). A national number read from a writing with a country code is marked
+ * with a `+` (`+5550100199`): it names the number in that country, not the same digits in another
+ * (`phoneDestinationOf`). `written` is the number alone, without `tel:` or an extension (`phoneNumberOf` strips those).
+ */
+export function phoneForms(written: string): string[] | undefined {
+  const parts = phoneParts(written);
+  return parts === undefined ? undefined : formsOf(parts);
+}
+
+function formsOf({ digits, country, national }: PhoneParts): string[] {
+  if (national === undefined || national.length < MIN_DIGITS) return [digits];
+  return [digits, country === undefined ? national : PLACED + national];
+}
+
+/** The mark of a national number whose writing gave its country (`+5550100199` from `+1 555 010 0199`). */
+const PLACED = '+';
+
+/** A national number of the North American plan (ten digits, the area code not starting with `0` or `1`). */
+const NORTH_AMERICAN = /^[2-9]\d{9}$/;
+
+/**
+ * A phone number a call sends to (`phoneDestinationOf`). `token` first, then `forms`, are the number itself:
+ * any seen in trusted context vouches for it, else any seen in untrusted content taints it. `national` is
+ * set when the call wrote the number with a country code (`NationalNumber`).
+ */
+export interface PhoneDestination {
+  token: string;
+  forms: string[];
+  national?: NationalNumber;
+}
+
+/**
+ * The national number of a phone a call wrote with a country code (`+44 555 010 0199`), as content may
+ * have written it without one (`555 010 0199`): `digits` vouch for the call's number only where trusted
+ * context wrote them with no country code at all (`placed`, `+5550100199`, is how a writing with one
+ * records them), and, unless `first`, only where no content wrote the number with the call's country code.
+ * An untrusted writing of the digits, with a country code or without, taints it.
+ */
+export interface NationalNumber {
+  digits: string;
+  placed: string;
+  /** Under `+1`, a national number of the North American plan's shape: the same number before anything else. */
+  first: boolean;
+}
+
+/**
+ * The phone a value a call passes names (`+1 555 010 0199`, `tel:+1-555-010-0199`, `(555) 010-0199 ext. 12`),
+ * or `undefined` for anything else. The rule, for an attacker who swaps the country code to send money
+ * or a message abroad and for a user who types the national number a tool wants in E.164:
+ *
+ * - A number with a country code (`+44 555 010 0199`) is that number in that country. Content that wrote it
+ *   with the same code vouches for it or taints it first. A trusted writing of its national digits without
+ *   any country code (`555 010 0199`) vouches for it only when no content wrote it with that code (the
+ *   country was the caller's to add) and no trusted content wrote the digits with a country code (then the
+ *   session has the number's country, and another is another number). So a page's `+44 555 010 0199` is
+ *   refused though the user typed `555 010 0199` or `+1 555 010 0199`.
+ * - A national number of the North American plan's shape (ten digits, not starting with `0` or `1`)
+ *   written without a country is that number under `+1`: the user's `555 010 0199` vouches for
+ *   `+1 555 010 0199` even where a page wrote `+1 555 010 0199` too.
+ * - A number without a country code (`555-010-0199`, `020 7946 0958`) names no country, so any writing of
+ *   its national digits, with a country code or without, vouches for it or taints it.
+ */
+export function phoneDestinationOf(value: string): PhoneDestination | undefined {
+  const parts = phoneParts(wholePhone(value) ?? '');
+  if (parts === undefined) return undefined;
+  const { digits, country, national } = parts;
+  if (national === undefined || national.length < MIN_DIGITS) return { token: digits, forms: country === undefined ? [PLACED + digits] : [] };
+  if (country === undefined) return { token: digits, forms: [national, PLACED + national] };
+  return { token: digits, forms: [], national: { digits: national, placed: PLACED + national, first: country === '1' && NORTH_AMERICAN.test(national) } };
 }
 
 /**
@@ -115,20 +199,22 @@ function holdsDate(groups: readonly string[]): boolean {
   return false;
 }
 
-function addForm(forms: string[], form: string): void {
-  if (form.length >= MIN_DIGITS && !forms.includes(form)) forms.push(form);
-}
-
 /**
  * The forms of a value that is one phone number and nothing else (`+1 555 010 0199`, `tel:+1-555-010-0199`,
  * `(555) 010-0199 ext. 12`), as a call's destination; `undefined` for anything else.
  */
 export function phoneNumberOf(value: string): string[] | undefined {
+  const written = wholePhone(value);
+  return written === undefined ? undefined : phoneForms(written);
+}
+
+/** A value that is one phone number, without its `tel:` parts and extension; `undefined` for anything else. */
+function wholePhone(value: string): string | undefined {
   let text = value.trim();
   if (text.length > 64) return undefined;
   if (TEL_PREFIX.test(text)) text = text.slice(4).replace(TEL_PARAMETERS, '');
   text = text.replace(EXTENSION, '');
-  return WHOLE.test(text) ? phoneForms(text) : undefined;
+  return WHOLE.test(text) ? text : undefined;
 }
 
 /** Whether `text` may hold a phone number the token and group readers miss: most text does not. */
@@ -169,11 +255,21 @@ function gluedBefore(text: string, start: number): boolean {
 }
 
 /**
- * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, or
- * a leading trunk `0` with groups after it. A bare number in groups is the group reader's.
+ * Whether a writing is one the other readers miss: a `+` (its national form), a parenthesis, a `/`, a
+ * leading trunk `0` or `00` with groups after it, or three groups or more, one joined by a dash but `-`
+ * (`555–010–0199`, `555 010–0199`; two, `1990–2000`, are a range). A bare number in groups is the group reader's.
  */
 function marked(written: string): boolean {
   const first = written.charCodeAt(0);
   if (first === 43 || written.includes('(') || written.includes('/')) return true;
-  return first === 48 && written.charCodeAt(1) !== 48 && /\D/.test(written);
+  // A trunk `0` (`020 7946 0958`) or the international `00` (`0044 20 7946 0958`), with groups after it.
+  if (first === 48 && /\D/.test(written)) return true;
+  let dashed = false;
+  let separators = 0;
+  for (let index = 0; index < written.length; index += 1) {
+    const code = written.charCodeAt(index);
+    if (code < 48 || code > 57) separators += 1;
+    if ((code >= 0x2010 && code <= 0x2015) || code === 0x2212) dashed = true;
+  }
+  return dashed && separators >= 2;
 }
