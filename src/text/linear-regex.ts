@@ -84,25 +84,45 @@ export function checkLinear(pattern: string, options: LinearOptions = {}): Unsup
   }
 }
 
-/** The characters a pattern run on V8's engine may match with fixed repetitions (`x{64}`), at most: see `linearOnV8`. */
-const MAX_FIXED_REPEAT = 256;
+/**
+ * The width a pattern run on V8's engine may have (atoms, each fixed repetition counted as often as it repeats):
+ * with no variable quantifier, what one anchored attempt reads; with one, what each of its backtracking steps
+ * may read again. A rest of 4,000 literals after `.*` would read 4,000 characters per step of a 1 MB argument.
+ */
+const MAX_WIDTH_FIXED = 4_096;
+const MAX_WIDTH_BACKTRACKING = 64;
 
 /**
- * Whether V8's backtracking engine runs `pattern` (flags `u`, never `m`) in linear time, so it need not go to RE2:
- * anchored at the start (`^`), with no group, alternation, lookaround or backreference, at most one quantifier of
- * variable length (`*`, `+`, `?`, `{n,m}`) and at most MAX_FIXED_REPEAT characters of fixed repetitions. V8 then
- * tries one start position and backtracks through the one quantifier only, each of its at most n lengths followed
- * by a rest of bounded length. Most id patterns are of this kind (`^ord_[0-9]+$`, `^[A-Z]{3}\d{6}$`), and V8 runs
- * them several times faster than re2js, with ECMA-262's own semantics (what JSON Schema prescribes: `\s` is every
- * Unicode space, not RE2's five).
+ * Whether V8's backtracking engine runs `pattern` (flags `u`, never `m`) in linear time with a small constant, so
+ * it need not go to RE2: anchored at the start (`^`), with no group, alternation, lookaround or backreference, and
+ * either no quantifier of variable length (`*`, `+`, `?`, `{n,m}`) or one, in a pattern at most
+ * MAX_WIDTH_BACKTRACKING wide. V8 then tries one start position and backtracks through that one quantifier only,
+ * each of its at most n lengths followed by a bounded rest. Most id patterns are of this kind (`^ord_[0-9]+$`,
+ * `^[A-Z]{3}\d{6}$`, a UUID's), and V8 runs them several times faster than re2js, with ECMA-262's own semantics
+ * (what JSON Schema prescribes: `\s` is every Unicode space, not RE2's five).
  */
 export function linearOnV8(pattern: string): boolean {
   if (pattern.charCodeAt(0) !== 94 /* ^ */) return false;
   let variable = 0;
-  let fixed = 0;
+  let width = 0;
   for (let index = 1; index < pattern.length; ) {
     const char = pattern[index]!;
     if (char === '(' || char === '|' || char === ')') return false;
+    if (char === '*' || char === '+' || char === '?') {
+      variable += 1;
+      index += pattern[index + 1] === '?' ? 2 : 1;
+      continue;
+    }
+    if (char === '{') {
+      const quantifier = /^\{(\d{1,6})(,(\d{0,6}))?\}\??/.exec(pattern.slice(index, index + 16));
+      if (quantifier === null) return false;
+      // The atom before it was counted once; its mandatory repetitions are the rest.
+      width += Math.max(0, Number(quantifier[1]) - 1);
+      if (quantifier[2] !== undefined) variable += 1;
+      index += quantifier[0].length;
+      continue;
+    }
+    width += 1;
     if (char === '\\') {
       const next = pattern[index + 1];
       if (next === undefined || /[1-9k]/.test(next)) return false;
@@ -122,22 +142,9 @@ export function linearOnV8(pattern: string): boolean {
       index = at + 1;
       continue;
     }
-    if (char === '*' || char === '+' || char === '?') {
-      variable += 1;
-      index += pattern[index + 1] === '?' ? 2 : 1;
-      continue;
-    }
-    if (char === '{') {
-      const quantifier = /^\{(\d{1,6})(,(\d{0,6}))?\}\??/.exec(pattern.slice(index, index + 16));
-      if (quantifier === null) return false;
-      if (quantifier[2] === undefined) fixed += Number(quantifier[1]);
-      else variable += 1;
-      index += quantifier[0].length;
-      continue;
-    }
     index += 1;
   }
-  return variable <= 1 && fixed <= MAX_FIXED_REPEAT;
+  return variable === 0 ? width <= MAX_WIDTH_FIXED : variable === 1 && width <= MAX_WIDTH_BACKTRACKING;
 }
 
 /**

@@ -22,7 +22,8 @@ describe('linear-time regex', () => {
   });
 
   it('runs on V8 only patterns V8 runs in linear time: anchored, no group or alternation, one variable quantifier at most', () => {
-    for (const pattern of ['^ord_[0-9]+$', '^[A-Z]{3}\\d{6}$', '^\\p{L}+$', '^\\u{1F600}*$', '^[+(]?x$', '^[]a+', '^.*ok$', '^a{2,}$', '^[\\]+]+$']) {
+    const uuid = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+    for (const pattern of ['^ord_[0-9]+$', '^[A-Z]{3}\\d{6}$', '^\\p{L}+$', '^\\u{1F600}*$', '^[+(]?x$', '^[]a+', '^.*ok$', '^a{2,}$', '^[\\]+]+$', uuid, `^${'x'.repeat(300)}$`]) {
       expect(linearOnV8(pattern), pattern).toBe(true);
     }
     for (const pattern of [
@@ -34,7 +35,10 @@ describe('linear-time regex', () => {
       '^(a)\\1', // a backreference
       '^\\k<x>',
       '^a{1,9}\\d?',
-      '^x{300}a+', // fixed repetitions past the bound
+      '^x{300}a+', // fixed repetitions past the bound, with a quantifier to backtrack through
+      `^.*${'a'.repeat(100)}c`, // 100 literals read again at every step back of .*
+      `^\\d+${'[a-z]'.repeat(70)}`,
+      `^x{5000}`, // one attempt, but 5,000 wide
       '^[a-z',
       '^\\p{L',
     ]) {
