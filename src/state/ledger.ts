@@ -109,10 +109,12 @@ const MAX_DROP_RECORDS = 16;
 export class EntityLedger {
   private readonly anchored: RecentIds;
   private readonly trusted: RecentIds;
-  private readonly untrusted: RecentIds;
+  /** Made on first use, as `withheld` is: most sessions never see third-party content. */
+  private untrusted: RecentIds | undefined;
   /** Ids of withheld content, kept apart: they vouch for nothing and make nothing untrusted that another source gave. Made on first use. */
   private withheld: RecentIds | undefined;
   private readonly withheldCapacity: number;
+  private readonly untrustedCapacity: number;
   private drops: DroppedTokens[] | undefined;
   /** Ids every session of a guard starts with (its tools' definitions): shared, read-only, never evicted. */
   private base: ReadonlyMap<string, Provenance> | undefined;
@@ -121,7 +123,7 @@ export class EntityLedger {
     this.base = base;
     this.anchored = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
     this.trusted = new RecentIds(capacity);
-    this.untrusted = new RecentIds(Math.max(1_000, Math.floor(capacity / 4)));
+    this.untrustedCapacity = Math.max(1_000, Math.floor(capacity / 4));
     this.withheldCapacity = Math.max(1_000, Math.floor(capacity / 16));
   }
 
@@ -131,7 +133,7 @@ export class EntityLedger {
    */
   record(tokens: Iterable<string>, provenance: Provenance, exclude?: ReadonlySet<string>): void {
     const anchoredSource = provenance.source === 'user' || provenance.source === 'system' || provenance.source === 'session.start' || provenance.source.startsWith('definition:');
-    const target = provenance.trust === 'untrusted' ? this.untrusted : anchoredSource ? this.anchored : this.trusted;
+    const target = provenance.trust === 'untrusted' ? (this.untrusted ??= new RecentIds(this.untrustedCapacity)) : anchoredSource ? this.anchored : this.trusted;
     for (const token of tokens) {
       if (exclude?.has(token)) continue;
       const kept = intern(token);
@@ -167,13 +169,13 @@ export class EntityLedger {
   lookup(token: string): ProvenanceLookup {
     const hash = tokenHash(token);
     const trusted = this.anchored.get(token, hash) ?? this.trusted.get(token, hash) ?? this.base?.get(token);
-    const untrusted = this.untrusted.get(token, hash);
+    const untrusted = this.untrusted?.get(token, hash);
     if (trusted !== undefined || untrusted !== undefined) return { trusted, untrusted };
     const withheld = this.withheld?.get(token, hash);
     return withheld === undefined ? {} : { withheld };
   }
 
   get size(): number {
-    return this.anchored.size + this.trusted.size + this.untrusted.size + (this.withheld?.size ?? 0) + (this.base?.size ?? 0);
+    return this.anchored.size + this.trusted.size + (this.untrusted?.size ?? 0) + (this.withheld?.size ?? 0) + (this.base?.size ?? 0);
   }
 }
