@@ -62,6 +62,16 @@ function sourceName(prefix: string, name: string): string {
 }
 
 /**
+ * Content the model never saw (withheld, or a refused call's result) is no context, but an account only it named,
+ * sent to later, is a leak or an attacker's plan (entity-provenance): its ids are kept apart under `withheld:SOURCE`.
+ */
+function recordWithheld(state: SessionState, content: ContentScan, step: number, source: string, echo?: ReadonlySet<string>): void {
+  const provenance = { step, source: sourceName('withheld:', source), trust: 'untrusted' } as const;
+  state.ledger.recordWithheld(content.tokenList, provenance, echo);
+  state.ledger.recordWithheld(joinedFormsOf(content, echo), provenance, echo);
+}
+
+/**
  * What an event changes in the session, once it is decided: the state later checks read (ledger,
  * call history, budget, tools, goal). Content the model never sees (a refused call's result, a
  * withheld result) changes nothing in the ledger. `actionOf` is the policy's action for one flag
@@ -222,30 +232,20 @@ export function applyEvent(
           const entities = (key: string) => state.sessionEntities.get(key);
           state.rememberOwnMembers(ownRecordMembers(content.parsed, content.keyed, entities, ownerKeyTest((key) => entities(key) !== undefined)));
         }
-      } else {
-        // Withheld: no context, but an account it alone named, sent to later, is a leak or an attacker's plan (entity-provenance).
-        const content = context.content();
-        const source = sourceName('withheld:', event.tool);
-        state.ledger.recordWithheld(content.tokenList, { step: event.step, source, trust: 'untrusted' }, pending?.echo);
-        state.ledger.recordWithheld(joinedFormsOf(content, pending?.echo), { step: event.step, source, trust: 'untrusted' }, pending?.echo);
-      }
+      } else recordWithheld(state, context.content(), event.step, event.tool, pending?.echo);
       break;
     }
     case 'subagent.output':
-    case 'context.add':
+    case 'context.add': {
+      const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
       if (proceeds) {
-        const source = event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent';
         const content = context.content();
         state.ledger.record(content.tokenList, { step: event.step, source, trust: 'untrusted' });
         state.ledger.record(joinedFormsOf(content), { step: event.step, source, trust: 'untrusted' });
         state.ledger.recordDropped(event.step, source, content.droppedTokens);
-      } else {
-        const content = context.content();
-        const source = sourceName('withheld:', event.type === 'context.add' ? event.source : event.agent ? `subagent:${event.agent}` : 'subagent');
-        state.ledger.recordWithheld(content.tokenList, { step: event.step, source, trust: 'untrusted' });
-        state.ledger.recordWithheld(joinedFormsOf(content), { step: event.step, source, trust: 'untrusted' });
-      }
+      } else recordWithheld(state, context.content(), event.step, source);
       break;
+    }
     case 'goal.update':
       state.goal = event.goal;
       break;

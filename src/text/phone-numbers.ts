@@ -32,7 +32,10 @@ const MAX_WRITTEN = 48;
  * and the minus sign U+2212), read as `-`.
  */
 const DASHES = '\\u2010-\\u2015\\u2212';
-const SEPARATOR = `[ .\\-/\\u00a0\\u2009\\u202f${DASHES}]`;
+const SEPARATOR_CHARS = ` .\\-/\\u00a0\\u2009\\u202f${DASHES}`;
+const SEPARATOR = `[${SEPARATOR_CHARS}]`;
+/** One of those other dashes. */
+const OTHER_DASH = new RegExp(`[${DASHES}]`);
 /**
  * A number written with groups in content: an optional `+`, then groups of digits, each after one
  * separator, or a group in parentheses (with or without a separator before it, and a group right after
@@ -50,14 +53,14 @@ const WRITTEN = new RegExp(
  */
 const GLUED_BEFORE = new RegExp(`[[\\p{L}\\p{N}${MARK_CLASS}]--[${UNSPACED_CLASS}]]$`, 'v');
 /** What a writing the token and group readers miss holds: `+` or `(` before a digit, a `/` or a dash but `-` between digits, or a group opening with `0`. */
-const MAY_HOLD = /[+(]\d|\d\/\d|(?<!\d)0\d*[ .\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]\d|\d[\u2010-\u2015\u2212]\d/;
+const MAY_HOLD = new RegExp(`[+(]\\d|\\d\\/\\d|(?<!\\d)0\\d*${SEPARATOR}\\d|\\d[${DASHES}]\\d`);
 /** `tel:` (RFC 3966) before a number, and its parameters after (`;ext=12`, `;phone-context=...`). */
 const TEL_PREFIX = /^tel:/i;
 const TEL_PARAMETERS = /;.*$/s;
 /** An extension after a number: `ext. 12`, `ext 12`, `extension 12`, `x12`, `x 12`, `#12`, `;ext=12`. */
 const EXTENSION = /(?:;ext=|\s*(?:,\s*)?(?:ext(?:ension)?\.?|x|#)\s*)\d{1,6}$/i;
 /** A whole value that is one phone number once its extension and `tel:` parts are gone. */
-const WHOLE = /^\+?\(?\d[\d ().\-/\u00a0\u2009\u202f\u2010-\u2015\u2212]{4,30}\d$/;
+const WHOLE = new RegExp(`^\\+?\\(?\\d[\\d()${SEPARATOR_CHARS}]{4,30}\\d$`);
 const NON_DIGITS = /\D/g;
 
 /** A number read into its digits: with its country code when written with one, and its national number. */
@@ -200,8 +203,9 @@ function holdsDate(groups: readonly string[]): boolean {
 }
 
 /**
- * The forms of a value that is one phone number and nothing else (`+1 555 010 0199`, `tel:+1-555-010-0199`,
- * `(555) 010-0199 ext. 12`), as a call's destination; `undefined` for anything else.
+ * The forms content records for a value that is one phone number and nothing else (`+1 555 010 0199`,
+ * `tel:+1-555-010-0199`, `(555) 010-0199 ext. 12`); `undefined` for anything else. A call's destination is
+ * read by `phoneDestinationOf`; this is the content side of the same value (the tests compare the two).
  */
 export function phoneNumberOf(value: string): string[] | undefined {
   const written = wholePhone(value);
@@ -264,12 +268,11 @@ function marked(written: string): boolean {
   if (first === 43 || written.includes('(') || written.includes('/')) return true;
   // A trunk `0` (`020 7946 0958`) or the international `00` (`0044 20 7946 0958`), with groups after it.
   if (first === 48 && /\D/.test(written)) return true;
-  let dashed = false;
+  if (!OTHER_DASH.test(written)) return false;
   let separators = 0;
   for (let index = 0; index < written.length; index += 1) {
     const code = written.charCodeAt(index);
     if (code < 48 || code > 57) separators += 1;
-    if ((code >= 0x2010 && code <= 0x2015) || code === 0x2212) dashed = true;
   }
-  return dashed && separators >= 2;
+  return separators >= 2;
 }
